@@ -1,0 +1,96 @@
+#include "client/client.hpp"
+
+#include "common/protocol.hpp"
+#include "common/socket.hpp"
+
+namespace zpipe {
+
+Client::Client(ClientConfig config) : config_(std::move(config)), context_(1) { reconnect(); }
+
+void Client::reconnect() {
+  SocketOptions options;
+  options.linger_ms = 0;  // an unanswered request must not be delivered later
+  options.max_message_bytes = static_cast<std::int64_t>(config_.limits.max_message_bytes);
+  requests_ = make_socket(context_, zmq::socket_type::dealer, options);
+  connect_endpoint(requests_, config_.ventilator, "ventilator");
+}
+
+Result<Message> Client::request(const std::string& body, std::uint64_t req) {
+  // DEALER queues the request until the ventilator is reachable; the reply timeout covers it.
+  (void)requests_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  const auto deadline = std::chrono::steady_clock::now() + config_.reply_timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
+    if (left.count() <= 0 || zmq::poll(items, 1, left) == 0) {
+      reconnect();  // drop the unanswered request and any late reply
+      return make_error(ErrorCode::kTimeout, "no answer from the ventilator at " + config_.ventilator +
+                                                 " within " + std::to_string(config_.reply_timeout.count()) +
+                                                 " ms (is it running? `zpipe up` starts one)");
+    }
+    zmq::message_t reply;
+    (void)requests_.recv(reply);
+    while (requests_.get(zmq::sockopt::rcvmore)) (void)requests_.recv(reply);
+    auto decoded = decode(reply.to_string_view(), config_.limits);
+    if (!decoded.ok()) {
+      return make_error(decoded.error().code, "bad reply from the ventilator: " + decoded.error().message);
+    }
+    auto& message = decoded.value();
+    if (const auto* refused = std::get_if<SubmitRefused>(&message)) {
+      if (refused->req != req && refused->req != 0) continue;  // a late reply to an old request
+      return make_error(ErrorCode::kInvalid, "refused (" + refused->code + "): " + refused->message);
+    }
+    const auto* accepted = std::get_if<SubmitAccepted>(&message);
+    const auto* status = std::get_if<StatusReply>(&message);
+    if ((accepted != nullptr && accepted->req != req) || (status != nullptr && status->req != req)) continue;
+    return std::move(message);
+  }
+}
+
+Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs) {
+  if (jobs.size() > config_.limits.max_jobs_per_submit) {
+    return make_error(ErrorCode::kTooLarge, "at most " + std::to_string(config_.limits.max_jobs_per_submit) +
+                                                " jobs per submit");
+  }
+  const auto req = next_req_++;
+  const auto body = encode(SubmitRequest{req, jobs});
+  if (body.size() > config_.limits.max_message_bytes) {
+    return make_error(ErrorCode::kTooLarge, "the submit request is " + std::to_string(body.size()) +
+                                                " bytes, over the " +
+                                                std::to_string(config_.limits.max_message_bytes) +
+                                                "-byte message limit; send fewer jobs at a time");
+  }
+  auto reply = request(body, req);
+  if (!reply.ok()) return reply.error();
+  auto* accepted = std::get_if<SubmitAccepted>(&reply.value());
+  if (accepted == nullptr) {
+    return make_error(ErrorCode::kUnexpectedKind, "the ventilator answered a submit with " +
+                                                      std::string(kind_name(reply.value())));
+  }
+  if (accepted->ids.size() != jobs.size()) {
+    return make_error(ErrorCode::kInvalid, "the ventilator accepted " + std::to_string(accepted->ids.size()) +
+                                               " ids for " + std::to_string(jobs.size()) + " jobs");
+  }
+  return std::move(accepted->ids);
+}
+
+Result<std::string> Client::submit(const JobSpec& job) {
+  auto ids = submit(std::vector<JobSpec>{job});
+  if (!ids.ok()) return ids.error();
+  return ids.value().front();
+}
+
+Result<PipelineCounts> Client::status() {
+  const auto req = next_req_++;
+  auto reply = request(encode(StatusRequest{req}), req);
+  if (!reply.ok()) return reply.error();
+  const auto* status = std::get_if<StatusReply>(&reply.value());
+  if (status == nullptr) {
+    return make_error(ErrorCode::kUnexpectedKind, "the ventilator answered a status request with " +
+                                                      std::string(kind_name(reply.value())));
+  }
+  return status->counts;
+}
+
+}  // namespace zpipe

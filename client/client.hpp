@@ -1,0 +1,53 @@
+// Client: submits jobs to a ventilator and asks for its status, waiting for each answer.
+// Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "common/decode_limits.hpp"
+#include "common/endpoints.hpp"
+#include "common/job.hpp"
+#include "common/message.hpp"
+#include "common/requests.hpp"
+#include "common/result.hpp"
+
+namespace zpipe {
+
+struct ClientConfig {
+  std::string ventilator = DefaultEndpoints::kSubmit;
+  std::chrono::milliseconds reply_timeout{10'000};  // per request
+  DecodeLimits limits;
+};
+
+class Client {
+ public:
+  explicit Client(ClientConfig config = {});
+
+  // Submits jobs; returns their ids once the ventilator has accepted every one of them.
+  // Fails with the ventilator's refusal (its code and message), kTimeout when no answer came
+  // within reply_timeout (the jobs may or may not have been accepted), or kTooLarge when
+  // the batch is over the per-request limit. Large batches are best sent 1000 at a time.
+  Result<std::vector<std::string>> submit(const std::vector<JobSpec>& jobs);
+  Result<std::string> submit(const JobSpec& job);
+
+  Result<PipelineCounts> status();
+
+  const ClientConfig& config() const { return config_; }
+
+ private:
+  // Sends one request and waits for its reply; a refusal becomes an Error.
+  Result<Message> request(const std::string& body, std::uint64_t req);
+  void reconnect();
+
+  ClientConfig config_;
+  zmq::context_t context_;
+  zmq::socket_t requests_;
+  std::uint64_t next_req_ = 1;
+};
+
+}  // namespace zpipe

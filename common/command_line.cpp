@@ -1,0 +1,36 @@
+#include "common/command_line.hpp"
+
+#include <iostream>
+#include <string>
+
+#include "common/version.hpp"
+
+namespace zpipe {
+
+void add_logging_options(CLI::App& app, LogOptions& options) {
+  app.set_version_flag("--version", "zpipe " + std::string(kZpipeVersion) + " (protocol " +
+                                        std::to_string(kProtocolVersion) + ")");
+  app.add_option("--log-level", options.level,
+                 "Log level: trace, debug, info, warn, error, critical, off")
+      ->capture_default_str();
+  app.add_option("--log-file", options.file, "Append logs to this file instead of stderr");
+}
+
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+    return std::nullopt;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << app.get_name() << ": " << e.what() << "\n"
+              << "Run '" << app.get_name() << " --help' for the options.\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace zpipe

@@ -1,0 +1,24 @@
+// Command-line handling shared by every program: the common flags (logging, message size)
+// and parsing with zpipe's exit codes (help and version: 0 on stdout; usage errors: 2 on stderr).
+#pragma once
+
+#include <optional>
+
+#include <CLI/CLI.hpp>
+
+#include "common/logging.hpp"
+
+namespace zpipe {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Adds --log-level, --log-file and --version to `app`.
+void add_logging_options(CLI::App& app, LogOptions& options);
+
+// Parses argv. Returns an exit code when the program should exit now (help, version, or a
+// usage error already reported with a hint), std::nullopt to go on.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
+
+}  // namespace zpipe

@@ -1,0 +1,34 @@
+// The job model: what a producer asks for (JobSpec) and what the ventilator hands to a worker
+// (Job, the spec plus identity and bookkeeping).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/payload.hpp"
+
+namespace zpipe {
+
+// A job as a producer submits it. Zero means "use the ventilator's default".
+struct JobSpec {
+  std::string type;
+  Payload payload;
+  std::uint64_t timeout_ms = 0;
+  std::uint32_t max_attempts = 0;
+
+  friend bool operator==(const JobSpec&, const JobSpec&) = default;
+};
+
+struct Job {
+  std::string id;        // unique, given by the ventilator
+  std::string type;      // selects the worker's handler
+  Payload payload;
+  std::uint32_t attempt = 1;        // 1 for the first run
+  std::uint32_t max_attempts = 1;   // attempts allowed before the job is final
+  std::uint64_t timeout_ms = 0;     // time limit of one attempt
+  std::uint64_t created_ms = 0;     // Unix ms at which the ventilator accepted it
+
+  friend bool operator==(const Job&, const Job&) = default;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,22 @@
+// Message: any decoded protocol message. Each socket accepts only some alternatives and refuses
+// the others as kUnexpectedKind.
+#pragma once
+
+#include <string_view>
+#include <variant>
+
+#include "common/ack.hpp"
+#include "common/event.hpp"
+#include "common/job.hpp"
+#include "common/outcome.hpp"
+#include "common/requests.hpp"
+
+namespace zpipe {
+
+using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
+                             StatusReply, Job, Outcome, AckBatch, Event>;
+
+// The "k" value of each alternative, as on the wire.
+std::string_view kind_name(const Message& message);
+
+}  // namespace zpipe

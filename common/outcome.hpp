@@ -1,0 +1,36 @@
+// Outcome: what one attempt of a job came to, sent by the worker to the sink.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/payload.hpp"
+
+namespace zpipe {
+
+enum class OutcomeStatus { kSucceeded, kFailed };
+
+std::string_view to_string(OutcomeStatus status);
+std::optional<OutcomeStatus> outcome_status_from(std::string_view text);
+
+struct Outcome {
+  std::string id;
+  std::string type;
+  std::uint32_t attempt = 1;
+  std::uint32_t max_attempts = 1;
+  OutcomeStatus status = OutcomeStatus::kSucceeded;
+  std::string error_code;  // empty on success; an ErrorCode name such as "timeout" otherwise
+  std::string error;       // human-readable reason, empty on success
+  Payload result;          // handler's result (exec jobs: exit status and output, also on failure)
+  std::string worker;      // who ran it, "host:pid" or the worker's --name
+  std::uint64_t created_ms = 0;
+  std::uint64_t started_ms = 0;
+  std::uint64_t finished_ms = 0;
+
+  bool succeeded() const { return status == OutcomeStatus::kSucceeded; }
+  friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,213 @@
+#include "common/outcome_store.hpp"
+
+#include <stdexcept>
+
+#include <sqlite3.h>
+
+namespace zpipe {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS jobs (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  error_code   TEXT NOT NULL DEFAULT '',
+  error        TEXT NOT NULL DEFAULT '',
+  attempt      INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  worker       TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  finished_ms  INTEGER NOT NULL,
+  recorded_ms  INTEGER NOT NULL,
+  result       TEXT NOT NULL DEFAULT 'null'
+);
+CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
+CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type);
+)sql";
+
+constexpr const char* kColumns =
+    "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
+    "finished_ms, recorded_ms, result";
+
+// Finalizes a statement when it goes out of scope.
+struct Statement {
+  sqlite3_stmt* stmt;
+  ~Statement() { sqlite3_finalize(stmt); }
+};
+
+std::string column_text(sqlite3_stmt* stmt, int column) {
+  const auto* text = sqlite3_column_text(stmt, column);
+  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
+}
+
+std::uint64_t column_u64(sqlite3_stmt* stmt, int column) {
+  return static_cast<std::uint64_t>(sqlite3_column_int64(stmt, column));
+}
+
+StoredOutcome read_row(sqlite3_stmt* stmt) {
+  StoredOutcome row;
+  auto& o = row.outcome;
+  o.id = column_text(stmt, 0);
+  o.type = column_text(stmt, 1);
+  o.status = outcome_status_from(column_text(stmt, 2)).value_or(OutcomeStatus::kFailed);
+  o.error_code = column_text(stmt, 3);
+  o.error = column_text(stmt, 4);
+  o.attempt = static_cast<std::uint32_t>(column_u64(stmt, 5));
+  o.max_attempts = static_cast<std::uint32_t>(column_u64(stmt, 6));
+  o.worker = column_text(stmt, 7);
+  o.created_ms = column_u64(stmt, 8);
+  o.started_ms = column_u64(stmt, 9);
+  o.finished_ms = column_u64(stmt, 10);
+  row.recorded_ms = column_u64(stmt, 11);
+  auto result = Payload::parse_json(column_text(stmt, 12));
+  o.result = result.ok() ? std::move(result).value() : Payload();
+  return row;
+}
+
+void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+
+void bind_u64(sqlite3_stmt* stmt, int index, std::uint64_t value) {
+  sqlite3_bind_int64(stmt, index, static_cast<sqlite3_int64>(value));
+}
+
+}  // namespace
+
+OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : path_(path) {
+  if (access == Access::kReadOnly && !std::filesystem::exists(path)) {
+    throw std::runtime_error("no outcome store at " + path.string() +
+                             " (no sink has run with this data directory; pass --data-dir?)");
+  }
+  if (access == Access::kReadWrite && path.has_parent_path()) {
+    std::error_code ignored;
+    std::filesystem::create_directories(path.parent_path(), ignored);
+  }
+  const int flags = access == Access::kReadOnly ? SQLITE_OPEN_READONLY
+                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw std::runtime_error("cannot open outcome store " + path.string() + ": " + reason);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    if (access == Access::kReadWrite) {
+      // WAL: readers never block the sink. synchronous=NORMAL: a commit survives a crash of
+      // the process; a power failure may lose the last commits.
+      exec("PRAGMA journal_mode=WAL");
+      exec("PRAGMA synchronous=NORMAL");
+      exec(kSchema);
+      insert_ = prepare(
+          "INSERT OR IGNORE INTO jobs (id, type, status, error_code, error, attempt, "
+          "max_attempts, worker, created_ms, started_ms, finished_ms, recorded_ms, result) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+  } catch (...) {
+    sqlite3_finalize(insert_);
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+OutcomeStore::~OutcomeStore() {
+  sqlite3_finalize(insert_);
+  sqlite3_close(db_);
+}
+
+void OutcomeStore::exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string reason = message != nullptr ? message : "unknown error";
+    sqlite3_free(message);
+    throw std::runtime_error("outcome store " + path_.string() + ": " + reason);
+  }
+}
+
+sqlite3_stmt* OutcomeStore::prepare(const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    throw std::runtime_error("outcome store " + path_.string() + ": " + sqlite3_errmsg(db_));
+  }
+  return stmt;
+}
+
+Result<std::vector<bool>> OutcomeStore::record(const std::vector<Outcome>& outcomes,
+                                               std::uint64_t now_ms) {
+  if (insert_ == nullptr) return make_error(ErrorCode::kIo, "outcome store is read-only");
+  std::vector<bool> recorded;
+  recorded.reserve(outcomes.size());
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return make_error(ErrorCode::kIo, std::string("cannot begin: ") + sqlite3_errmsg(db_));
+  }
+  for (const auto& o : outcomes) {
+    sqlite3_reset(insert_);
+    bind_text(insert_, 1, o.id);
+    bind_text(insert_, 2, o.type);
+    bind_text(insert_, 3, std::string(to_string(o.status)));
+    bind_text(insert_, 4, o.error_code);
+    bind_text(insert_, 5, o.error);
+    bind_u64(insert_, 6, o.attempt);
+    bind_u64(insert_, 7, o.max_attempts);
+    bind_text(insert_, 8, o.worker);
+    bind_u64(insert_, 9, o.created_ms);
+    bind_u64(insert_, 10, o.started_ms);
+    bind_u64(insert_, 11, o.finished_ms);
+    bind_u64(insert_, 12, now_ms);
+    bind_text(insert_, 13, o.result.to_json_text());
+    if (sqlite3_step(insert_) != SQLITE_DONE) {
+      std::string reason = sqlite3_errmsg(db_);
+      sqlite3_reset(insert_);
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return make_error(ErrorCode::kIo, "cannot record outcome " + o.id + ": " + reason);
+    }
+    recorded.push_back(sqlite3_changes(db_) == 1);
+  }
+  sqlite3_reset(insert_);
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    std::string reason = sqlite3_errmsg(db_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return make_error(ErrorCode::kIo, "cannot commit outcomes: " + reason);
+  }
+  return recorded;
+}
+
+std::optional<StoredOutcome> OutcomeStore::find(const std::string& id) {
+  Statement s{prepare((std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?").c_str())};
+  bind_text(s.stmt, 1, id);
+  if (sqlite3_step(s.stmt) != SQLITE_ROW) return std::nullopt;
+  return read_row(s.stmt);
+}
+
+std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
+  std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE 1";
+  if (query.status) sql += " AND status = ?1";
+  if (!query.type.empty()) sql += " AND type = ?2";
+  sql += " ORDER BY rowid DESC LIMIT ?3";
+  Statement s{prepare(sql.c_str())};
+  if (query.status) bind_text(s.stmt, 1, std::string(to_string(*query.status)));
+  if (!query.type.empty()) bind_text(s.stmt, 2, query.type);
+  bind_u64(s.stmt, 3, query.limit);
+  std::vector<StoredOutcome> rows;
+  while (sqlite3_step(s.stmt) == SQLITE_ROW) rows.push_back(read_row(s.stmt));
+  return rows;
+}
+
+StoreTotals OutcomeStore::totals() {
+  Statement s{prepare("SELECT status, count(*) FROM jobs GROUP BY status")};
+  StoreTotals totals;
+  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
+    const auto count = column_u64(s.stmt, 1);
+    if (column_text(s.stmt, 0) == "succeeded") {
+      totals.succeeded = count;
+    } else {
+      totals.failed = count;
+    }
+  }
+  return totals;
+}
+
+}  // namespace zpipe

@@ -1,0 +1,65 @@
+// OutcomeStore: the sink's durable record of job outcomes, one row per job id, in SQLite (WAL).
+// The sink writes it; `zpipe results/failures/show` and plain `sqlite3` read it. The schema is
+// documented in README.md ("Reading results"). One instance per thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/outcome.hpp"
+#include "common/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace zpipe {
+
+struct StoredOutcome {
+  Outcome outcome;
+  std::uint64_t recorded_ms = 0;
+};
+
+struct OutcomeQuery {
+  std::optional<OutcomeStatus> status;
+  std::string type;          // empty: any
+  std::size_t limit = 20;    // newest first
+};
+
+struct StoreTotals {
+  std::uint64_t succeeded = 0;
+  std::uint64_t failed = 0;
+};
+
+class OutcomeStore {
+ public:
+  enum class Access { kReadWrite, kReadOnly };
+
+  // Opens the store, creating file and schema when writable. Throws std::runtime_error naming
+  // the path when it cannot (read-only: when no store exists there yet).
+  OutcomeStore(const std::filesystem::path& path, Access access);
+  ~OutcomeStore();
+  OutcomeStore(const OutcomeStore&) = delete;
+  OutcomeStore& operator=(const OutcomeStore&) = delete;
+
+  // Records, in one transaction, each outcome whose id has no row yet. Returns one flag per
+  // outcome: true if recorded now, false if it duplicates a recorded one (the first stays).
+  // On a storage error nothing of the batch is recorded.
+  Result<std::vector<bool>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
+
+  std::optional<StoredOutcome> find(const std::string& id);
+  std::vector<StoredOutcome> list(const OutcomeQuery& query);
+  StoreTotals totals();
+
+ private:
+  void exec(const char* sql);
+  sqlite3_stmt* prepare(const char* sql);
+
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,446 @@
+#include "common/protocol.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include <msgpack.hpp>
+
+#include "common/version.hpp"
+
+namespace zpipe {
+namespace {
+
+// Builds one message map: the header fields first, then the body's.
+class MessageWriter {
+ public:
+  MessageWriter(std::string_view kind, std::uint32_t body_fields) : packer_(buffer_) {
+    packer_.pack_map(body_fields + 2);
+    u64("v", kProtocolVersion);
+    str("k", kind);
+  }
+  void key(std::string_view name) { packer_.pack_str(static_cast<std::uint32_t>(name.size()));
+                                    packer_.pack_str_body(name.data(), static_cast<std::uint32_t>(name.size())); }
+  void str(std::string_view name, std::string_view value) {
+    key(name);
+    string_value(value);
+  }
+  void string_value(std::string_view value) {
+    packer_.pack_str(static_cast<std::uint32_t>(value.size()));
+    packer_.pack_str_body(value.data(), static_cast<std::uint32_t>(value.size()));
+  }
+  void u64(std::string_view name, std::uint64_t value) {
+    key(name);
+    packer_.pack_uint64(value);
+  }
+  void boolean(std::string_view name, bool value) {
+    key(name);
+    value ? packer_.pack_true() : packer_.pack_false();
+  }
+  // The payload is already one encoded msgpack value: copy it in place.
+  void payload(std::string_view name, const Payload& value) {
+    key(name);
+    buffer_.write(value.msgpack().data(), value.msgpack().size());
+  }
+  msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
+  std::string take() { return std::string(buffer_.data(), buffer_.size()); }
+
+ private:
+  msgpack::sbuffer buffer_;
+  msgpack::packer<msgpack::sbuffer> packer_;
+};
+
+void write_job_spec(MessageWriter& w, const JobSpec& spec) {
+  auto& p = w.packer();
+  p.pack_map(4);
+  w.str("type", spec.type);
+  w.payload("payload", spec.payload);
+  w.u64("timeout_ms", spec.timeout_ms);
+  w.u64("max_attempts", spec.max_attempts);
+}
+
+// Thrown inside this file only, caught by decode().
+struct DecodeFailure {
+  Error error;
+};
+
+[[noreturn]] void fail(ErrorCode code, std::string message) {
+  throw DecodeFailure{Error{code, std::move(message)}};
+}
+
+std::string_view type_name(const msgpack::object& o) {
+  switch (o.type) {
+    case msgpack::type::NIL: return "nil";
+    case msgpack::type::BOOLEAN: return "boolean";
+    case msgpack::type::POSITIVE_INTEGER: return "integer";
+    case msgpack::type::NEGATIVE_INTEGER: return "negative integer";
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: return "float";
+    case msgpack::type::STR: return "string";
+    case msgpack::type::BIN: return "binary";
+    case msgpack::type::ARRAY: return "array";
+    case msgpack::type::MAP: return "map";
+    case msgpack::type::EXT: return "ext";
+  }
+  return "unknown";
+}
+
+// Read access to one msgpack map's string-keyed fields; `where` names it in errors.
+class Fields {
+ public:
+  Fields(const msgpack::object& o, std::string where) : where_(std::move(where)) {
+    if (o.type != msgpack::type::MAP) {
+      fail(ErrorCode::kWrongType, where_ + " must be a map, got " + std::string(type_name(o)));
+    }
+    map_ = &o.via.map;
+  }
+
+  const msgpack::object* find(std::string_view key) const {
+    for (std::uint32_t i = 0; i < map_->size; ++i) {
+      const auto& k = map_->ptr[i].key;
+      if (k.type == msgpack::type::STR && std::string_view(k.via.str.ptr, k.via.str.size) == key) {
+        return &map_->ptr[i].val;
+      }
+    }
+    return nullptr;
+  }
+  const msgpack::object& require(std::string_view key) const {
+    const auto* o = find(key);
+    if (o == nullptr) fail(ErrorCode::kMissingField, where_ + " lacks field \"" + std::string(key) + "\"");
+    return *o;
+  }
+  std::string str(std::string_view key) const { return as_str(require(key), key); }
+  std::string str_or(std::string_view key, std::string fallback) const {
+    const auto* o = find(key);
+    return o == nullptr ? fallback : as_str(*o, key);
+  }
+  std::uint64_t u64(std::string_view key) const { return as_u64(require(key), key); }
+  std::uint64_t u64_or(std::string_view key, std::uint64_t fallback) const {
+    const auto* o = find(key);
+    return o == nullptr ? fallback : as_u64(*o, key);
+  }
+  std::uint32_t u32(std::string_view key) const { return narrow(u64(key), key); }
+  std::uint32_t u32_or(std::string_view key, std::uint32_t fallback) const {
+    return narrow(u64_or(key, fallback), key);
+  }
+  bool boolean_or(std::string_view key, bool fallback) const {
+    const auto* o = find(key);
+    if (o == nullptr) return fallback;
+    if (o->type != msgpack::type::BOOLEAN) wrong(key, "a boolean", *o);
+    return o->via.boolean;
+  }
+  const msgpack::object_array& array(std::string_view key) const {
+    const auto& o = require(key);
+    if (o.type != msgpack::type::ARRAY) wrong(key, "an array", o);
+    return o.via.array;
+  }
+  Payload payload_or_nil(std::string_view key) const {
+    const auto* o = find(key);
+    if (o == nullptr) return Payload();
+    msgpack::sbuffer buffer;
+    msgpack::pack(buffer, *o);
+    return Payload::from_msgpack(std::string(buffer.data(), buffer.size()));
+  }
+  const std::string& where() const { return where_; }
+
+ private:
+  [[noreturn]] void wrong(std::string_view key, std::string_view expected,
+                          const msgpack::object& got) const {
+    fail(ErrorCode::kWrongType, where_ + " field \"" + std::string(key) + "\" must be " +
+                                    std::string(expected) + ", got " + std::string(type_name(got)));
+  }
+  std::string as_str(const msgpack::object& o, std::string_view key) const {
+    if (o.type != msgpack::type::STR) wrong(key, "a string", o);
+    return std::string(o.via.str.ptr, o.via.str.size);
+  }
+  std::uint64_t as_u64(const msgpack::object& o, std::string_view key) const {
+    if (o.type != msgpack::type::POSITIVE_INTEGER) wrong(key, "a non-negative integer", o);
+    return o.via.u64;
+  }
+  std::uint32_t narrow(std::uint64_t value, std::string_view key) const {
+    if (value > std::numeric_limits<std::uint32_t>::max()) {
+      fail(ErrorCode::kInvalid, where_ + " field \"" + std::string(key) + "\" is out of range");
+    }
+    return static_cast<std::uint32_t>(value);
+  }
+
+  std::string where_;
+  const msgpack::object_map* map_ = nullptr;
+};
+
+std::string non_empty(std::string value, const Fields& f, std::string_view key) {
+  if (value.empty()) {
+    fail(ErrorCode::kInvalid, f.where() + " field \"" + std::string(key) + "\" must not be empty");
+  }
+  return value;
+}
+
+JobSpec read_job_spec(const msgpack::object& o, std::size_t index) {
+  Fields f(o, "job " + std::to_string(index));
+  JobSpec spec;
+  spec.type = non_empty(f.str("type"), f, "type");
+  spec.payload = f.payload_or_nil("payload");
+  spec.timeout_ms = f.u64_or("timeout_ms", 0);
+  spec.max_attempts = f.u32_or("max_attempts", 0);
+  return spec;
+}
+
+Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
+  if (kind == "submit") {
+    SubmitRequest m;
+    m.req = f.u64("req");
+    const auto& jobs = f.array("jobs");
+    if (jobs.size > limits.max_jobs_per_submit) {
+      fail(ErrorCode::kTooLarge, "submit carries " + std::to_string(jobs.size) +
+                                     " jobs, more than the limit of " +
+                                     std::to_string(limits.max_jobs_per_submit));
+    }
+    m.jobs.reserve(jobs.size);
+    for (std::uint32_t i = 0; i < jobs.size; ++i) m.jobs.push_back(read_job_spec(jobs.ptr[i], i));
+    return m;
+  }
+  if (kind == "accepted") {
+    SubmitAccepted m;
+    m.req = f.u64("req");
+    const auto& ids = f.array("ids");
+    for (std::uint32_t i = 0; i < ids.size; ++i) {
+      if (ids.ptr[i].type != msgpack::type::STR) fail(ErrorCode::kWrongType, "accepted ids must be strings");
+      m.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
+    }
+    return m;
+  }
+  if (kind == "refused") {
+    return SubmitRefused{f.u64("req"), f.str("code"), f.str("message")};
+  }
+  if (kind == "status_request") return StatusRequest{f.u64("req")};
+  if (kind == "status") {
+    StatusReply m;
+    m.req = f.u64("req");
+    m.counts.accepted = f.u64("accepted");
+    m.counts.pending = f.u64("pending");
+    m.counts.in_flight = f.u64("in_flight");
+    m.counts.succeeded = f.u64("succeeded");
+    m.counts.failed = f.u64("failed");
+    m.counts.dead = f.u64("dead");
+    return m;
+  }
+  if (kind == "job") {
+    Job m;
+    m.id = non_empty(f.str("id"), f, "id");
+    m.type = non_empty(f.str("type"), f, "type");
+    m.payload = f.payload_or_nil("payload");
+    m.attempt = f.u32("attempt");
+    m.max_attempts = f.u32("max_attempts");
+    m.timeout_ms = f.u64("timeout_ms");
+    m.created_ms = f.u64("created_ms");
+    if (m.attempt == 0 || m.max_attempts == 0) fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
+    return m;
+  }
+  if (kind == "outcome") {
+    Outcome m;
+    m.id = non_empty(f.str("id"), f, "id");
+    m.type = f.str("type");
+    m.attempt = f.u32("attempt");
+    m.max_attempts = f.u32_or("max_attempts", m.attempt);
+    const auto status = outcome_status_from(f.str("status"));
+    if (!status) fail(ErrorCode::kInvalid, "outcome status must be \"succeeded\" or \"failed\"");
+    m.status = *status;
+    m.error_code = f.str_or("error_code", "");
+    m.error = f.str_or("error", "");
+    m.result = f.payload_or_nil("result");
+    m.worker = f.str_or("worker", "");
+    m.created_ms = f.u64_or("created_ms", 0);
+    m.started_ms = f.u64_or("started_ms", 0);
+    m.finished_ms = f.u64_or("finished_ms", 0);
+    return m;
+  }
+  if (kind == "ack") {
+    AckBatch m;
+    const auto& acks = f.array("acks");
+    m.acks.reserve(acks.size);
+    for (std::uint32_t i = 0; i < acks.size; ++i) {
+      Fields a(acks.ptr[i], "ack " + std::to_string(i));
+      const auto status = outcome_status_from(a.str("status"));
+      if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
+      m.acks.push_back(Ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false)});
+    }
+    return m;
+  }
+  if (kind == "event") {
+    Event m;
+    m.name = non_empty(f.str("name"), f, "name");
+    m.source = f.str("source");
+    m.seq = f.u64("seq");
+    m.time_ms = f.u64("time_ms");
+    if (const auto* fields = f.find("fields")) {
+      Fields extra(*fields, "event fields");
+      for (std::uint32_t i = 0; i < fields->via.map.size; ++i) {
+        const auto& kv = fields->via.map.ptr[i];
+        if (kv.key.type != msgpack::type::STR || kv.val.type != msgpack::type::STR) {
+          fail(ErrorCode::kWrongType, "event fields must map strings to strings");
+        }
+        m.fields.emplace(std::string(kv.key.via.str.ptr, kv.key.via.str.size),
+                         std::string(kv.val.via.str.ptr, kv.val.via.str.size));
+      }
+    }
+    return m;
+  }
+  fail(ErrorCode::kUnknownKind, "unknown message kind \"" + std::string(kind) + "\"");
+}
+
+}  // namespace
+
+std::string encode(const SubmitRequest& m) {
+  MessageWriter w("submit", 2);
+  w.u64("req", m.req);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& spec : m.jobs) write_job_spec(w, spec);
+  return w.take();
+}
+
+std::string encode(const SubmitAccepted& m) {
+  MessageWriter w("accepted", 2);
+  w.u64("req", m.req);
+  w.key("ids");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.ids.size()));
+  for (const auto& id : m.ids) w.string_value(id);
+  return w.take();
+}
+
+std::string encode(const SubmitRefused& m) {
+  MessageWriter w("refused", 3);
+  w.u64("req", m.req);
+  w.str("code", m.code);
+  w.str("message", m.message);
+  return w.take();
+}
+
+std::string encode(const StatusRequest& m) {
+  MessageWriter w("status_request", 1);
+  w.u64("req", m.req);
+  return w.take();
+}
+
+std::string encode(const StatusReply& m) {
+  MessageWriter w("status", 7);
+  w.u64("req", m.req);
+  w.u64("accepted", m.counts.accepted);
+  w.u64("pending", m.counts.pending);
+  w.u64("in_flight", m.counts.in_flight);
+  w.u64("succeeded", m.counts.succeeded);
+  w.u64("failed", m.counts.failed);
+  w.u64("dead", m.counts.dead);
+  return w.take();
+}
+
+std::string encode(const Job& m) {
+  MessageWriter w("job", 7);
+  w.str("id", m.id);
+  w.str("type", m.type);
+  w.payload("payload", m.payload);
+  w.u64("attempt", m.attempt);
+  w.u64("max_attempts", m.max_attempts);
+  w.u64("timeout_ms", m.timeout_ms);
+  w.u64("created_ms", m.created_ms);
+  return w.take();
+}
+
+std::string encode(const Outcome& m) {
+  MessageWriter w("outcome", 12);
+  w.str("id", m.id);
+  w.str("type", m.type);
+  w.u64("attempt", m.attempt);
+  w.u64("max_attempts", m.max_attempts);
+  w.str("status", to_string(m.status));
+  w.str("error_code", m.error_code);
+  w.str("error", m.error);
+  w.payload("result", m.result);
+  w.str("worker", m.worker);
+  w.u64("created_ms", m.created_ms);
+  w.u64("started_ms", m.started_ms);
+  w.u64("finished_ms", m.finished_ms);
+  return w.take();
+}
+
+std::string encode(const AckBatch& m) {
+  MessageWriter w("ack", 1);
+  w.key("acks");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
+  for (const auto& ack : m.acks) {
+    w.packer().pack_map(3);
+    w.str("id", ack.id);
+    w.str("status", to_string(ack.status));
+    w.boolean("duplicate", ack.duplicate);
+  }
+  return w.take();
+}
+
+std::string encode(const Event& m) {
+  MessageWriter w("event", 5);
+  w.str("name", m.name);
+  w.str("source", m.source);
+  w.u64("seq", m.seq);
+  w.u64("time_ms", m.time_ms);
+  w.key("fields");
+  w.packer().pack_map(static_cast<std::uint32_t>(m.fields.size()));
+  for (const auto& [key, value] : m.fields) {
+    w.string_value(key);
+    w.string_value(value);
+  }
+  return w.take();
+}
+
+std::string encode(const Message& message) {
+  return std::visit([](const auto& m) { return encode(m); }, message);
+}
+
+std::string_view kind_name(const Message& message) {
+  static constexpr std::string_view kNames[] = {"submit", "accepted", "refused", "status_request",
+                                                "status", "job",      "outcome", "ack",
+                                                "event"};
+  static_assert(std::size(kNames) == std::variant_size_v<Message>);
+  return kNames[message.index()];
+}
+
+Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
+  if (bytes.size() > limits.max_message_bytes) {
+    return make_error(ErrorCode::kTooLarge, "message of " + std::to_string(bytes.size()) +
+                                                " bytes exceeds the limit of " +
+                                                std::to_string(limits.max_message_bytes));
+  }
+  const msgpack::unpack_limit unpack_limits(limits.max_array, limits.max_map, limits.max_string,
+                                            limits.max_binary, /*ext=*/0, limits.max_depth);
+  try {
+    std::size_t offset = 0;
+    msgpack::object_handle handle;
+    try {
+      handle = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, unpack_limits);
+    } catch (const msgpack::size_overflow& e) {
+      return make_error(ErrorCode::kTooLarge, std::string("msgpack limit exceeded: ") + e.what());
+    } catch (const msgpack::insufficient_bytes&) {
+      return make_error(ErrorCode::kMalformed, "msgpack ends early (truncated message)");
+    } catch (const std::exception& e) {
+      return make_error(ErrorCode::kMalformed, std::string("not valid msgpack: ") + e.what());
+    }
+    if (offset != bytes.size()) {
+      return make_error(ErrorCode::kTrailingBytes, std::to_string(bytes.size() - offset) +
+                                                       " bytes follow the message");
+    }
+    const Fields header(handle.get(), "message");
+    const auto version = header.u64("v");
+    if (version != kProtocolVersion) {
+      return make_error(ErrorCode::kUnsupportedVersion,
+                        "protocol version " + std::to_string(version) + " is not supported (this is " +
+                            std::to_string(kProtocolVersion) + ")");
+    }
+    const auto kind = header.str("k");
+    return read_body(kind, Fields(handle.get(), std::string(kind)), limits);
+  } catch (const DecodeFailure& failure) {
+    return failure.error;
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kTooLarge, "message needs more memory than is available");
+  }
+}
+
+}  // namespace zpipe

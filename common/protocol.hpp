@@ -1,0 +1,32 @@
+// The wire protocol: every message is one msgpack map with "v" (protocol version) and "k"
+// (kind), described field by field in docs/PROTOCOL.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/decode_limits.hpp"
+#include "common/message.hpp"
+#include "common/result.hpp"
+
+namespace zpipe {
+
+std::string encode(const SubmitRequest& message);
+std::string encode(const SubmitAccepted& message);
+std::string encode(const SubmitRefused& message);
+std::string encode(const StatusRequest& message);
+std::string encode(const StatusReply& message);
+std::string encode(const Job& message);
+std::string encode(const Outcome& message);
+std::string encode(const AckBatch& message);
+std::string encode(const Event& message);
+std::string encode(const Message& message);
+
+// Decodes one message. Refuses (never throws): oversized input and msgpack over `limits`
+// (kTooLarge), undecodable bytes (kMalformed), bytes after the message (kTrailingBytes), a
+// version other than kProtocolVersion (kUnsupportedVersion), an unknown "k" (kUnknownKind),
+// missing fields (kMissingField), fields of the wrong type (kWrongType) and meaningless values
+// (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
+Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
+
+}  // namespace zpipe

@@ -1,0 +1,30 @@
+// Sockets with zpipe's defaults (bounded linger, high-water marks, maximum message size) and
+// bind/connect that fail with a message naming the endpoint and its role.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <zmq.hpp>
+
+namespace zpipe {
+
+struct SocketOptions {
+  int linger_ms = 1000;                    // how long close() waits to deliver queued messages
+  int send_hwm = 1000;                     // messages queued per peer before sends block or drop
+  int receive_hwm = 1000;
+  std::int64_t max_message_bytes = 1 << 20;  // ZMQ_MAXMSGSIZE: larger inbound messages cut the peer
+};
+
+zmq::socket_t make_socket(zmq::context_t& context, zmq::socket_type type,
+                          const SocketOptions& options);
+
+// Throw std::runtime_error("cannot bind <role> endpoint <endpoint>: <reason>").
+void bind_endpoint(zmq::socket_t& socket, const std::string& endpoint, std::string_view role);
+void connect_endpoint(zmq::socket_t& socket, const std::string& endpoint, std::string_view role);
+
+// The endpoint a socket actually bound last (resolves "tcp://127.0.0.1:*").
+std::string bound_endpoint(const zmq::socket_t& socket);
+
+}  // namespace zpipe

@@ -1,0 +1,49 @@
+#include "common/stop_flag.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace zpipe {
+namespace {
+std::atomic<StopFlag*> g_signal_flag{nullptr};
+
+void on_stop_signal(int) {
+  StopFlag* flag = g_signal_flag.load();
+  if (flag == nullptr) return;
+  if (flag->is_stop_requested()) _exit(130);  // second signal: the user insists
+  flag->request_stop();
+}
+}  // namespace
+
+StopFlag::StopFlag() {
+  if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("pipe2 failed");
+}
+
+StopFlag::~StopFlag() {
+  StopFlag* self = this;
+  g_signal_flag.compare_exchange_strong(self, nullptr);
+  ::close(pipe_[0]);
+  ::close(pipe_[1]);
+}
+
+void StopFlag::request_stop() noexcept {
+  requested_.store(true, std::memory_order_release);
+  const char byte = 1;
+  [[maybe_unused]] auto n = ::write(pipe_[1], &byte, 1);  // full pipe: already readable
+}
+
+void install_stop_signals(StopFlag& flag) {
+  g_signal_flag.store(&flag);
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a vanished exec child or log reader must not kill us
+}
+
+}  // namespace zpipe

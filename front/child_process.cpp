@@ -1,0 +1,100 @@
+#include "front/child_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace zpipe {
+
+ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& options)
+    : argv_(std::move(argv)) {
+  if (argv_.empty()) throw std::runtime_error("no program to start");
+  // Everything the child needs is prepared before fork: after it only async-signal-safe calls.
+  std::vector<char*> c_argv;
+  for (auto& a : argv_) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  const std::string out = options.stdout_file.string();
+  const std::string err = options.stderr_file.string();
+  const pid_t parent = ::getpid();
+
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error(std::string("cannot start ") + argv_[0] + ": " + strerror(errno));
+  if (pid_ == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) _exit(126);  // the parent died before prctl took effect
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!out.empty()) {
+      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) ::dup2(fd, 1);
+    }
+    if (!err.empty()) {
+      const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) ::dup2(fd, 2);
+    }
+    ::execvp(c_argv[0], c_argv.data());
+    _exit(127);
+  }
+}
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : argv_(std::move(other.argv_)), pid_(other.pid_), status_(other.status_) {
+  other.pid_ = -1;
+}
+
+ChildProcess::~ChildProcess() {
+  if (pid_ > 0 && !status_) {
+    ::kill(pid_, SIGKILL);
+    int ignored = 0;
+    ::waitpid(pid_, &ignored, 0);
+  }
+}
+
+void ChildProcess::send_signal(int sig) const {
+  if (pid_ > 0 && !status_) ::kill(pid_, sig);
+}
+
+bool ChildProcess::has_exited() {
+  if (status_) return true;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) status_ = status;
+  return status_.has_value();
+}
+
+std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (!has_exited()) {
+    if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return status_;
+}
+
+int ChildProcess::stop(std::chrono::milliseconds timeout) {
+  send_signal(SIGTERM);
+  if (auto status = wait_for(timeout)) return *status;
+  send_signal(SIGKILL);
+  return *wait_for(std::chrono::hours(1));
+}
+
+std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const char* abbrev = sigabbrev_np(WTERMSIG(status));
+    return std::string("killed by ") + (abbrev != nullptr ? std::string("SIG") + abbrev : "a signal");
+  }
+  return "ended";
+}
+
+}  // namespace zpipe

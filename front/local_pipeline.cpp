@@ -1,0 +1,90 @@
+#include "front/local_pipeline.hpp"
+
+#include <sys/wait.h>
+
+#include <stdexcept>
+
+#include "client/client.hpp"
+#include "front/program_path.hpp"
+
+namespace zpipe {
+
+PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
+  auto at = [port_base](int offset) { return "tcp://127.0.0.1:" + std::to_string(port_base + offset); };
+  return {at(0), at(1), at(2), at(3), at(4), at(5)};
+}
+
+std::vector<std::string> LocalPipeline::common_args() const {
+  std::vector<std::string> args{"--log-level", config_.log_level};
+  if (!config_.log_file.empty()) {
+    args.push_back("--log-file");
+    args.push_back(config_.log_file.string());
+  }
+  return args;
+}
+
+LocalPipeline::LocalPipeline(LocalPipelineConfig config)
+    : config_(std::move(config)), endpoints_(PipelineEndpoints::on_loopback(config_.port_base)) {
+  const auto& e = endpoints_;
+  const auto logging = common_args();
+  auto with_logging = [&](std::vector<std::string> argv) {
+    argv.insert(argv.end(), logging.begin(), logging.end());
+    return argv;
+  };
+  ventilator_.emplace(with_logging({program_path("zpipe-ventilator"), "--submit", e.submit, "--jobs",
+                                    e.jobs, "--acks", e.acks, "--events-in", e.events_in,
+                                    "--events-out", e.events_out}));
+  sink_.emplace(with_logging({program_path("zpipe-sink"), "--outcomes", e.outcomes, "--acks-to",
+                              e.acks, "--events-to", e.events_in, "--data-dir",
+                              config_.data_dir.string()}));
+  for (int i = 0; i < config_.workers; ++i) {
+    workers_.emplace_back(with_logging({program_path("zpipe-worker"), "--jobs-from", e.jobs,
+                                        "--outcomes-to", e.outcomes, "--events-to", e.events_in,
+                                        "--concurrency", std::to_string(config_.concurrency)}));
+  }
+
+  Client client(ClientConfig{e.submit, std::chrono::milliseconds(500), {}});
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    if (auto exited = find_exited()) throw std::runtime_error(*exited);
+    if (client.status().ok()) return;
+    if (std::chrono::steady_clock::now() >= give_up) {
+      throw std::runtime_error("the ventilator did not answer at " + e.submit + " within 10 s");
+    }
+  }
+}
+
+LocalPipeline::~LocalPipeline() {
+  if (!stopped_) stop();
+}
+
+std::optional<std::string> LocalPipeline::find_exited() {
+  auto check = [](ChildProcess& child) -> std::optional<std::string> {
+    if (!child.has_exited()) return std::nullopt;
+    return child.name() + " " + describe_wait_status(*child.status());
+  };
+  if (ventilator_) {
+    if (auto exited = check(*ventilator_)) return exited;
+  }
+  if (sink_) {
+    if (auto exited = check(*sink_)) return exited;
+  }
+  for (auto& worker : workers_) {
+    if (auto exited = check(worker)) return exited;
+  }
+  return std::nullopt;
+}
+
+bool LocalPipeline::stop() {
+  stopped_ = true;
+  bool clean = true;
+  auto ended_well = [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; };
+  // Workers first, all at once: they finish their running jobs and send the outcomes.
+  for (auto& worker : workers_) worker.send_signal(SIGTERM);
+  for (auto& worker : workers_) clean = ended_well(worker.stop(std::chrono::seconds(40))) && clean;
+  if (sink_) clean = ended_well(sink_->stop(std::chrono::seconds(10))) && clean;
+  if (ventilator_) clean = ended_well(ventilator_->stop(std::chrono::seconds(10))) && clean;
+  return clean;
+}
+
+}  // namespace zpipe

@@ -1,0 +1,56 @@
+// LocalPipeline: a ventilator, a sink and N workers started on this host as child processes,
+// as `zpipe up` and `zpipe demo` run them; stopped in order (workers, sink, ventilator) so that
+// every outcome of a finished job is recorded before the programs exit.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "front/child_process.hpp"
+
+namespace zpipe {
+
+struct PipelineEndpoints {
+  std::string submit, jobs, outcomes, acks, events_in, events_out;
+  // tcp://127.0.0.1:<base> ... <base+5>, in the order above.
+  static PipelineEndpoints on_loopback(int port_base);
+};
+
+struct LocalPipelineConfig {
+  int port_base = 5570;  // the defaults of every program
+  int workers = 2;
+  int concurrency = 1;   // slots per worker
+  std::filesystem::path data_dir;
+  std::string log_level = "info";
+  std::filesystem::path log_file;  // empty: the programs log to this terminal
+};
+
+class LocalPipeline {
+ public:
+  // Starts everything and waits until the ventilator answers. Throws std::runtime_error with
+  // the reason (a program that exited at start, no answer within 10 s).
+  explicit LocalPipeline(LocalPipelineConfig config);
+  ~LocalPipeline();  // stop()s if still running
+
+  const PipelineEndpoints& endpoints() const { return endpoints_; }
+  // A program that has ended on its own, described ("zpipe-sink exited with status 1").
+  std::optional<std::string> find_exited();
+  // Stops workers, then sink, then ventilator, each with SIGTERM. Returns false if any
+  // program ended with a failure.
+  bool stop();
+
+ private:
+  std::vector<std::string> common_args() const;
+
+  LocalPipelineConfig config_;
+  PipelineEndpoints endpoints_;
+  std::vector<ChildProcess> workers_;
+  std::optional<ChildProcess> sink_;
+  std::optional<ChildProcess> ventilator_;
+  bool stopped_ = false;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,99 @@
+#include "front/submit_command.hpp"
+
+#include <fstream>
+#include <iostream>
+
+#include "client/client.hpp"
+#include "common/command_line.hpp"
+#include "front/job_spec_parser.hpp"
+
+namespace zpipe {
+namespace {
+
+constexpr std::size_t kJobsPerRequest = 1000;
+
+class SubmitCommand : public Command {
+ public:
+  explicit SubmitCommand(CLI::App& parent)
+      : app_(*parent.add_subcommand("submit", "Submit jobs; prints each job's id once accepted")) {
+    app_.add_option("type", arguments_.type, "Job type: echo, sleep, fail, exec, or a custom one");
+    app_.add_option("command", arguments_.argv, "For exec: the command line after --, e.g. -- ls -l /tmp");
+    app_.add_option("--arg,-a", arguments_.args, "Payload field as key=value (value parsed as JSON if it can be); repeatable");
+    app_.add_option("--payload,-p", arguments_.payload_json, "The payload as JSON");
+    app_.add_option("--timeout", arguments_.timeout_s, "Time limit of one attempt, in seconds (default: the ventilator's)");
+    app_.add_option("--max-attempts", arguments_.max_attempts, "Attempts allowed (default: the ventilator's)");
+    app_.add_option("--jsonl", jsonl_, "Submit one job per line of this file ('-': stdin): {\"type\":..., \"payload\":..., \"timeout\": s, \"max_attempts\": n}");
+    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")->capture_default_str();
+    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")->capture_default_str();
+    app_.add_flag("--quiet,-q", quiet_, "Print nothing but errors");
+  }
+
+  CLI::App& app() override { return app_; }
+
+  int run() override {
+    client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
+    std::vector<JobSpec> specs;
+    if (!jsonl_.empty()) {
+      if (!arguments_.type.empty()) return usage("give either TYPE or --jsonl, not both");
+      auto parsed = read_jsonl();
+      if (!parsed.ok()) return usage(parsed.error().message);
+      specs = std::move(parsed).value();
+      if (specs.empty()) return usage("no jobs in " + jsonl_);
+    } else {
+      if (arguments_.type.empty()) return usage("give a job TYPE (e.g. zpipe submit echo --arg msg=hi) or --jsonl FILE");
+      auto spec = job_spec_from_arguments(arguments_);
+      if (!spec.ok()) return usage(spec.error().message);
+      specs.push_back(std::move(spec).value());
+    }
+
+    Client client(client_);
+    std::size_t accepted = 0;
+    for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
+      const auto last = std::min(specs.size(), first + kJobsPerRequest);
+      auto ids = client.submit(std::vector<JobSpec>(specs.begin() + static_cast<long>(first),
+                                                    specs.begin() + static_cast<long>(last)));
+      if (!ids.ok()) {
+        std::cerr << "zpipe submit: " << ids.error().message << "\n";
+        if (accepted > 0) std::cerr << "zpipe submit: the first " << accepted << " jobs were accepted\n";
+        return kExitFailure;
+      }
+      accepted += ids.value().size();
+      if (!quiet_) {
+        for (const auto& id : ids.value()) std::cout << id << "\n";
+      }
+    }
+    std::cout.flush();
+    if (specs.size() > 1 && !quiet_) std::cerr << "submitted " << accepted << " jobs\n";
+    return kExitOk;
+  }
+
+ private:
+  Result<std::vector<JobSpec>> read_jsonl() {
+    if (jsonl_ == "-") return job_specs_from_json_lines(std::cin);
+    std::ifstream file(jsonl_);
+    if (!file) return make_error(ErrorCode::kUnavailable, "cannot read " + jsonl_);
+    auto specs = job_specs_from_json_lines(file);
+    if (!specs.ok()) return make_error(specs.error().code, jsonl_ + " " + specs.error().message);
+    return specs;
+  }
+
+  int usage(const std::string& message) {
+    std::cerr << "zpipe submit: " << message << "\nRun 'zpipe submit --help' for the options.\n";
+    return kExitUsage;
+  }
+
+  CLI::App& app_;
+  SubmitArguments arguments_;
+  std::string jsonl_;
+  ClientConfig client_;
+  double wait_s_ = 10.0;
+  bool quiet_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_submit_command(CLI::App& parent) {
+  return std::make_unique<SubmitCommand>(parent);
+}
+
+}  // namespace zpipe

@@ -1,0 +1,15 @@
+// How `zpipe-monitor tail` writes one event: a readable line or one JSON object.
+#pragma once
+
+#include <string>
+
+#include "common/event.hpp"
+
+namespace zpipe {
+
+// "18:10:23.123 job.failed      worker host:12  job=ab-1 type=fail error=boom"; local time.
+std::string format_event_line(const Event& event);
+// {"name":..., "source":..., "seq":N, "time_ms":N, "fields":{...}} on one line.
+std::string format_event_json(const Event& event);
+
+}  // namespace zpipe

@@ -1,0 +1,61 @@
+#include "monitor/event_tail.hpp"
+
+#include "common/protocol.hpp"
+#include "common/socket.hpp"
+#include "monitor/event_format.hpp"
+
+namespace zpipe {
+
+EventTail::EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), out_(out), log_(std::move(log)), context_(1) {
+  SocketOptions options;
+  options.linger_ms = 0;
+  options.receive_hwm = 100'000;  // a slow terminal drops events rather than stall the hub
+  options.max_message_bytes = static_cast<std::int64_t>(config_.limits.max_message_bytes);
+  events_in_ = make_socket(context_, zmq::socket_type::sub, options);
+  if (config_.topics.empty()) config_.topics.push_back("");
+  for (const auto& topic : config_.topics) events_in_.set(zmq::sockopt::subscribe, topic);
+  connect_endpoint(events_in_, config_.events_endpoint, "events");
+}
+
+int EventTail::run(const StopFlag& stop) {
+  log_->info("listening for events at {}", config_.events_endpoint);
+  while (!stop.is_stop_requested()) {
+    zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+    zmq::poll(items, std::size(items), std::chrono::milliseconds(-1));
+    if (items[0].revents & ZMQ_POLLIN) {
+      for (int i = 0; i < 1000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) print_one();
+      out_.flush();
+      if (!out_) return 0;  // the reader went away (a closed pipe): nothing left to do
+    }
+  }
+  if (bad_events_ > 0) log_->warn("{} malformed events were ignored", bad_events_);
+  return 0;
+}
+
+void EventTail::print_one() {
+  std::vector<zmq::message_t> frames;
+  do {
+    zmq::message_t frame;
+    (void)events_in_.recv(frame);
+    if (frames.size() < 3) frames.push_back(std::move(frame));
+  } while (events_in_.get(zmq::sockopt::rcvmore));
+  auto decoded = frames.size() == 2 ? decode(frames[1].to_string_view(), config_.limits)
+                                    : Result<Message>(Error{ErrorCode::kMalformed, "expected 2 frames"});
+  const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
+  if (event == nullptr) {
+    ++bad_events_;
+    if (bad_event_log_limit_.allow()) {
+      log_->warn("ignored a malformed event: {}", decoded.ok() ? "not an event" : decoded.error().message);
+    }
+    return;
+  }
+  auto& last = last_seq_[event->source];
+  if (last != 0 && event->seq > last + 1 && !config_.json) {
+    out_ << "-- missed " << (event->seq - last - 1) << " events from " << event->source << "\n";
+  }
+  last = std::max(last, event->seq);
+  out_ << (config_.json ? format_event_json(*event) : format_event_line(*event)) << "\n";
+}
+
+}  // namespace zpipe

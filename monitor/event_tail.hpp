@@ -1,0 +1,48 @@
+// EventTail: `zpipe-monitor tail`, one line per event from every component.
+// Socket: events_in_ SUB connect -> the event hub's events-out. Call from one thread only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "common/decode_limits.hpp"
+#include "common/endpoints.hpp"
+#include "common/rate_limiter.hpp"
+#include "common/stop_flag.hpp"
+
+namespace zpipe {
+
+struct TailConfig {
+  std::string events_endpoint = DefaultEndpoints::kEventsOut;
+  std::vector<std::string> topics;  // event-name prefixes to show; empty: all
+  bool json = false;                // one JSON object per line
+  DecodeLimits limits;
+};
+
+class EventTail {
+ public:
+  EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlog::logger> log);
+  // Prints events until `stop` is raised. Returns the exit code.
+  int run(const StopFlag& stop);
+
+ private:
+  void print_one();
+
+  TailConfig config_;
+  std::ostream& out_;
+  std::shared_ptr<spdlog::logger> log_;
+  zmq::context_t context_;
+  zmq::socket_t events_in_;
+  std::map<std::string, std::uint64_t> last_seq_;  // per source, to report gaps
+  RateLimiter bad_event_log_limit_;
+  std::uint64_t bad_events_ = 0;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,140 @@
+#include "sink/sink.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/clock.hpp"
+#include "common/protocol.hpp"
+
+namespace zpipe {
+namespace {
+
+std::string source_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
+  return "sink " + std::string(host) + ":" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      store_(outcome_store_path(config_.data_dir), OutcomeStore::Access::kReadWrite),
+      context_(1),
+      outcomes_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
+      acks_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
+  bind_endpoint(outcomes_in_, config_.outcomes_endpoint, "outcomes");
+  config_.outcomes_endpoint = bound_endpoint(outcomes_in_);
+  connect_endpoint(acks_out_, config_.acks_endpoint, "acks");
+  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint, source_name());
+}
+
+Sink::~Sink() {
+  events_.reset();
+  outcomes_in_.close();
+  acks_out_.close();
+}
+
+int Sink::run(const StopFlag& stop) {
+  log_->info("outcomes on {} (PULL), acks to {}, events to {}", config_.outcomes_endpoint,
+             config_.acks_endpoint, config_.events_endpoint);
+  log_->info("store: {}", outcome_store_path(config_.data_dir).string());
+  log_->info("ready");
+  events_->publish("component.up", {{"component", "sink"}});
+
+  using Clock = std::chrono::steady_clock;
+  auto next_state = Clock::now() + std::chrono::seconds(1);
+  int exit_code = 0;
+  while (!stop.is_stop_requested()) {
+    zmq::pollitem_t items[] = {{outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
+    zmq::poll(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    if ((items[0].revents & ZMQ_POLLIN) && !record_waiting()) {
+      exit_code = 1;
+      break;
+    }
+    if (Clock::now() >= next_state) {
+      publish_state();
+      next_state = Clock::now() + std::chrono::seconds(1);
+    }
+  }
+  // Outcomes already delivered to us are recorded before we go.
+  while (exit_code == 0 && outcomes_in_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
+    if (!record_waiting()) exit_code = 1;
+  }
+  events_->publish("component.down", {{"component", "sink"}});
+  log_->info("stopped: {} outcomes recorded ({} failures), {} duplicates dropped, {} bad inputs "
+             "refused", recorded_, failures_, duplicates_, refused_inputs_);
+  return exit_code;
+}
+
+bool Sink::record_waiting() {
+  std::vector<Outcome> batch;
+  while (batch.size() < config_.batch_max) {
+    zmq::message_t frame;
+    if (!outcomes_in_.recv(frame, zmq::recv_flags::dontwait)) break;
+    if (frame.more()) {
+      while (outcomes_in_.get(zmq::sockopt::rcvmore)) (void)outcomes_in_.recv(frame);
+      refuse_input("malformed", "an outcome message is one frame");
+      continue;
+    }
+    auto decoded = decode(frame.to_string_view(), config_.limits);
+    if (!decoded.ok()) {
+      refuse_input(to_string(decoded.error().code), decoded.error().message);
+      continue;
+    }
+    auto* outcome = std::get_if<Outcome>(&decoded.value());
+    if (outcome == nullptr) {
+      refuse_input("unexpected_kind",
+                   "the outcomes socket takes outcome, not " + std::string(kind_name(decoded.value())));
+      continue;
+    }
+    batch.push_back(std::move(*outcome));
+  }
+  if (batch.empty()) return true;
+
+  auto recorded = store_.record(batch, unix_ms_now());
+  if (!recorded.ok()) {
+    // Not acknowledged, so the ventilator still owns these jobs; stopping is the safe move.
+    log_->critical("cannot record outcomes: {}", recorded.error().message);
+    return false;
+  }
+  AckBatch acks;
+  acks.acks.reserve(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& o = batch[i];
+    const bool is_new = recorded.value()[i];
+    acks.acks.push_back(Ack{o.id, o.status, !is_new});
+    if (!is_new) {
+      ++duplicates_;
+      events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});
+      continue;
+    }
+    ++recorded_;
+    if (!o.succeeded()) ++failures_;
+  }
+  const auto body = encode(acks);
+  // PUSH toward the ventilator queues while it is away; a full queue drops the ack, which the
+  // ventilator's time limit covers.
+  if (!acks_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
+    log_->warn("ack queue to the ventilator is full; {} acks dropped", batch.size());
+  }
+  return true;
+}
+
+void Sink::publish_state() {
+  events_->publish("sink.state", {{"recorded", std::to_string(recorded_)},
+                                  {"failures", std::to_string(failures_)},
+                                  {"duplicates", std::to_string(duplicates_)}});
+}
+
+void Sink::refuse_input(std::string_view code, const std::string& reason) {
+  ++refused_inputs_;
+  if (refusal_log_limit_.allow()) log_->warn("refused an outcome message: {}: {}", code, reason);
+  events_->publish("input.refused", {{"socket", "outcomes"}, {"code", std::string(code)}, {"error", reason}});
+}
+
+}  // namespace zpipe

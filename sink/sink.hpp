@@ -1,0 +1,53 @@
+// Sink: records every job outcome once in the outcome store and acknowledges it to the
+// ventilator. Sockets: outcomes_in_ PULL bind <- workers; acks_out_ PUSH connect -> ventilator;
+// events_ PUB connect -> event hub. Call from one thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "common/event_publisher.hpp"
+#include "common/outcome_store.hpp"
+#include "common/rate_limiter.hpp"
+#include "common/stop_flag.hpp"
+#include "sink/sink_config.hpp"
+
+namespace zpipe {
+
+class Sink {
+ public:
+  // Opens the store and binds; throws std::runtime_error when either fails.
+  Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log);
+  ~Sink();
+
+  // Records until `stop` is raised, then records what has already arrived. Returns the exit
+  // code (0 on a clean stop, 1 when the store failed).
+  int run(const StopFlag& stop);
+
+  const SinkConfig& bound() const { return config_; }
+
+ private:
+  // Receives what is waiting (up to batch_max), records it in one transaction, acks it.
+  bool record_waiting();
+  void publish_state();
+  void refuse_input(std::string_view code, const std::string& reason);
+
+  SinkConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  OutcomeStore store_;
+  zmq::context_t context_;
+  zmq::socket_t outcomes_in_;
+  zmq::socket_t acks_out_;
+  std::unique_ptr<EventPublisher> events_;
+  RateLimiter refusal_log_limit_;
+  std::uint64_t recorded_ = 0;
+  std::uint64_t failures_ = 0;
+  std::uint64_t duplicates_ = 0;
+  std::uint64_t refused_inputs_ = 0;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,67 @@
+#include "ventilator/event_hub.hpp"
+
+#include "common/protocol.hpp"
+#include "common/rate_limiter.hpp"
+
+namespace zpipe {
+
+EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
+                   const std::string& output, const DecodeLimits& limits,
+                   const SocketOptions& options, std::shared_ptr<spdlog::logger> log)
+    : events_in_(make_socket(context, zmq::socket_type::sub, options)),
+      events_out_(make_socket(context, zmq::socket_type::pub, options)),
+      limits_(limits),
+      log_(std::move(log)) {
+  // Subscribe to everything: filtering happens per monitor at events_out_.
+  events_in_.set(zmq::sockopt::subscribe, "");
+  for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in");
+  bind_endpoint(events_out_, output, "events-out");
+  thread_ = std::thread([this] { forward(); });
+}
+
+EventHub::~EventHub() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void EventHub::forward() {
+  RateLimiter log_limit;
+  std::vector<zmq::message_t> frames;
+  try {
+    while (true) {
+      frames.clear();
+      zmq::message_t frame;
+      do {
+        if (!events_in_.recv(frame)) continue;
+        if (frames.size() < 3) frames.push_back(std::move(frame));  // bound what we keep
+      } while (events_in_.get(zmq::sockopt::rcvmore));
+
+      std::string problem;
+      if (frames.size() != 2) {
+        problem = "expected 2 frames (topic, event), got " + std::to_string(frames.size());
+      } else {
+        auto decoded = decode(frames[1].to_string_view(), limits_);
+        if (!decoded.ok()) {
+          problem = std::string(to_string(decoded.error().code)) + ": " + decoded.error().message;
+        } else if (!std::holds_alternative<Event>(decoded.value())) {
+          problem = "expected an event, got " + std::string(kind_name(decoded.value()));
+        } else if (std::get<Event>(decoded.value()).name != frames[0].to_string_view()) {
+          problem = "topic frame does not match the event's name";
+        }
+      }
+      if (!problem.empty()) {
+        ++refused_;
+        if (log_limit.allow()) log_->warn("event hub refused a message: {}", problem);
+        continue;
+      }
+      events_out_.send(frames[0], zmq::send_flags::sndmore);
+      events_out_.send(frames[1], zmq::send_flags::none);
+      ++forwarded_;
+    }
+  } catch (const zmq::error_t& e) {
+    if (e.num() != ETERM) log_->error("event hub stopped: {}", e.what());
+  }
+  events_in_.close();
+  events_out_.close();
+}
+
+}  // namespace zpipe

@@ -1,0 +1,47 @@
+// EventHub: the one address monitors need. Components publish to its events-in; it checks each
+// event and republishes it on events-out, where any number of monitors subscribe.
+// Sockets (owned by its thread): events_in_ SUB bind (all topics); events_out_ PUB bind.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "common/decode_limits.hpp"
+#include "common/socket.hpp"
+
+namespace zpipe {
+
+class EventHub {
+ public:
+  // Binds every endpoint in `inputs` and `output` now (throws on failure), then forwards on
+  // its own thread until `context` is shut down.
+  EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
+           const std::string& output, const DecodeLimits& limits, const SocketOptions& options,
+           std::shared_ptr<spdlog::logger> log);
+  ~EventHub();  // joins; shut the context down first
+  EventHub(const EventHub&) = delete;
+  EventHub& operator=(const EventHub&) = delete;
+
+  std::uint64_t forwarded() const { return forwarded_.load(); }
+  std::uint64_t refused() const { return refused_.load(); }
+
+ private:
+  void forward();
+
+  zmq::socket_t events_in_;
+  zmq::socket_t events_out_;
+  DecodeLimits limits_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::atomic<std::uint64_t> forwarded_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  std::thread thread_;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,239 @@
+#include "ventilator/ventilator.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "common/clock.hpp"
+#include "common/protocol.hpp"
+
+namespace zpipe {
+namespace {
+
+constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
+constexpr int kMaxEnvelopeFrames = 4;   // identity, optional empty delimiter, body; then refuse
+constexpr int kBurst = 1000;            // messages handled per socket per loop turn, for fairness
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// Short, readable and unique across runs: base36 of the start time in ms.
+std::string make_id_prefix() {
+  auto ms = unix_ms_now();
+  std::string prefix;
+  do {
+    prefix.insert(prefix.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[ms % 36]);
+    ms /= 36;
+  } while (ms != 0);
+  return prefix;
+}
+
+std::map<std::string, std::string> counts_fields(const PipelineCounts& c) {
+  return {{"accepted", std::to_string(c.accepted)},   {"pending", std::to_string(c.pending)},
+          {"in_flight", std::to_string(c.in_flight)}, {"succeeded", std::to_string(c.succeeded)},
+          {"failed", std::to_string(c.failed)},       {"dead", std::to_string(c.dead)}};
+}
+
+}  // namespace
+
+Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      context_(1),
+      submit_in_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
+      jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
+      acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
+      jobs_(make_id_prefix()) {
+  hub_ = std::make_unique<EventHub>(context_,
+                                    std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
+                                    config_.events_out_endpoint, config_.limits, config_.sockets, log_);
+  bind_endpoint(submit_in_, config_.submit_endpoint, "submit");
+  bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs");
+  bind_endpoint(acks_in_, config_.acks_endpoint, "acks");
+  config_.submit_endpoint = bound_endpoint(submit_in_);
+  config_.jobs_endpoint = bound_endpoint(jobs_out_);
+  config_.acks_endpoint = bound_endpoint(acks_in_);
+  events_ = std::make_unique<EventPublisher>(
+      context_, kHubInproc, "ventilator " + host_name() + ":" + std::to_string(::getpid()));
+}
+
+Ventilator::~Ventilator() {
+  events_.reset();
+  submit_in_.close();
+  jobs_out_.close();
+  acks_in_.close();
+  context_.shutdown();  // ends the hub's thread
+  hub_.reset();
+}
+
+int Ventilator::run(const StopFlag& stop) {
+  log_->info("submit on {} (ROUTER), jobs on {} (PUSH), acks on {} (PULL)", config_.submit_endpoint,
+             config_.jobs_endpoint, config_.acks_endpoint);
+  log_->info("events: components publish to {}, monitors subscribe at {}",
+             config_.events_in_endpoint, config_.events_out_endpoint);
+  log_->info("ready");
+  events_->publish("component.up", {{"component", "ventilator"}});
+
+  auto next_snapshot = std::chrono::steady_clock::now();
+  while (!stop.is_stop_requested()) {
+    zmq::pollitem_t items[] = {
+        {submit_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {jobs_out_.handle(), 0, static_cast<short>(jobs_.has_pending() ? ZMQ_POLLOUT : 0), 0},
+        {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+    };
+    const auto now = std::chrono::steady_clock::now();
+    const auto wait = std::max(std::chrono::milliseconds(0),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(next_snapshot - now));
+    zmq::poll(items, std::size(items), wait);
+    if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
+    if (items[1].revents & ZMQ_POLLIN) handle_acks();
+    if (items[2].revents & ZMQ_POLLOUT) dispatch();
+    if (std::chrono::steady_clock::now() >= next_snapshot) {
+      publish_state();
+      next_snapshot = std::chrono::steady_clock::now() + config_.snapshot_interval;
+    }
+  }
+
+  const auto c = jobs_.counts();
+  events_->publish("component.down", {{"component", "ventilator"}});
+  log_->info("stopping: accepted {}, succeeded {}, failed {}, pending {}, in flight {}; "
+             "{} bad inputs refused, {} acks for unknown jobs",
+             c.accepted, c.succeeded, c.failed, c.pending, c.in_flight, refused_inputs_,
+             unknown_acks_);
+  if (c.pending + c.in_flight > 0) {
+    log_->warn("{} jobs were not finished and are not kept across restarts", c.pending + c.in_flight);
+  }
+  return 0;
+}
+
+void Ventilator::handle_submit_socket() {
+  for (int i = 0; i < kBurst; ++i) {
+    std::vector<zmq::message_t> frames;
+    zmq::message_t frame;
+    if (!submit_in_.recv(frame, zmq::recv_flags::dontwait)) return;
+    frames.push_back(std::move(frame));
+    bool too_many = false;
+    while (submit_in_.get(zmq::sockopt::rcvmore)) {
+      zmq::message_t more;
+      (void)submit_in_.recv(more);
+      if (static_cast<int>(frames.size()) < kMaxEnvelopeFrames) {
+        frames.push_back(std::move(more));
+      } else {
+        too_many = true;
+      }
+    }
+    if (too_many || frames.size() < 2) {
+      refuse_input("submit", "malformed", "a request must be 1 frame (plus an optional empty "
+                                          "delimiter), got more");
+      if (frames.size() >= 2 && !too_many) continue;
+      frames.resize(1);  // reply to the identity alone
+      reply(frames, encode(SubmitRefused{0, "malformed", "too many frames in request"}));
+      continue;
+    }
+    handle_request(frames);
+  }
+}
+
+void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
+  const std::string_view body = frames.back().to_string_view();
+  std::vector<zmq::message_t> envelope;
+  for (std::size_t i = 0; i + 1 < frames.size(); ++i) envelope.push_back(std::move(frames[i]));
+
+  auto decoded = decode(body, config_.limits);
+  if (!decoded.ok()) {
+    const auto code = std::string(to_string(decoded.error().code));
+    refuse_input("submit", code, decoded.error().message);
+    reply(envelope, encode(SubmitRefused{0, code, decoded.error().message}));
+    return;
+  }
+  auto& message = decoded.value();
+  if (auto* submit = std::get_if<SubmitRequest>(&message)) {
+    if (submit->jobs.empty()) {
+      reply(envelope, encode(SubmitRefused{submit->req, "invalid", "a submit needs at least one job"}));
+      return;
+    }
+    std::vector<std::string> types;
+    types.reserve(submit->jobs.size());
+    for (const auto& spec : submit->jobs) types.push_back(spec.type);
+    auto ids = jobs_.accept(std::move(submit->jobs), config_.job_defaults, unix_ms_now());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
+    }
+    log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
+    reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids)}));
+  } else if (auto* status = std::get_if<StatusRequest>(&message)) {
+    reply(envelope, encode(StatusReply{status->req, jobs_.counts()}));
+  } else {
+    const std::string reason =
+        "the submit socket takes submit and status_request, not " + std::string(kind_name(message));
+    refuse_input("submit", "unexpected_kind", reason);
+    reply(envelope, encode(SubmitRefused{0, "unexpected_kind", reason}));
+  }
+}
+
+void Ventilator::reply(std::vector<zmq::message_t>& envelope, const std::string& body) {
+  try {
+    for (auto& frame : envelope) submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    // ROUTER drops replies to peers that are gone or full; the producer will time out.
+    (void)submit_in_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t& e) {
+    if (e.num() != ETERM) log_->warn("cannot reply to producer: {}", e.what());
+  }
+}
+
+void Ventilator::handle_acks() {
+  for (int i = 0; i < kBurst; ++i) {
+    zmq::message_t frame;
+    if (!acks_in_.recv(frame, zmq::recv_flags::dontwait)) return;
+    if (frame.more()) {
+      while (acks_in_.get(zmq::sockopt::rcvmore)) (void)acks_in_.recv(frame);
+      refuse_input("acks", "malformed", "an ack message is one frame");
+      continue;
+    }
+    auto decoded = decode(frame.to_string_view(), config_.limits);
+    if (!decoded.ok()) {
+      refuse_input("acks", to_string(decoded.error().code), decoded.error().message);
+      continue;
+    }
+    const auto* batch = std::get_if<AckBatch>(&decoded.value());
+    if (batch == nullptr) {
+      refuse_input("acks", "unexpected_kind",
+                   "the acks socket takes ack, not " + std::string(kind_name(decoded.value())));
+      continue;
+    }
+    for (const auto& ack : batch->acks) {
+      if (!jobs_.on_recorded(ack)) ++unknown_acks_;
+    }
+  }
+}
+
+void Ventilator::dispatch() {
+  for (int i = 0; i < kBurst && jobs_.has_pending(); ++i) {
+    auto job = jobs_.dispatch_next();
+    const auto body = encode(*job);
+    // PUSH blocks only when every worker's queue is full: dontwait lets us serve others.
+    if (!jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
+      jobs_.undo_dispatch(std::move(*job));
+      return;
+    }
+  }
+}
+
+void Ventilator::publish_state() {
+  events_->publish("ventilator.state", counts_fields(jobs_.counts()));
+}
+
+void Ventilator::refuse_input(std::string_view socket, std::string_view code, const std::string& reason) {
+  ++refused_inputs_;
+  if (refusal_log_limit_.allow()) {
+    log_->warn("refused input on {} socket: {}: {}", socket, code, reason);
+  }
+  events_->publish("input.refused",
+                   {{"socket", std::string(socket)}, {"code", std::string(code)}, {"error", reason}});
+}
+
+}  // namespace zpipe

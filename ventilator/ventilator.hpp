@@ -1,0 +1,60 @@
+// Ventilator: accepts jobs from producers, hands them out to workers, and follows each job until
+// the sink reports it recorded. Also hosts the event hub.
+// Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ PUSH bind -> workers;
+//          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc).
+// Call run() from one thread only.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "common/event_publisher.hpp"
+#include "common/rate_limiter.hpp"
+#include "common/stop_flag.hpp"
+#include "ventilator/event_hub.hpp"
+#include "ventilator/job_table.hpp"
+#include "ventilator/ventilator_config.hpp"
+
+namespace zpipe {
+
+class Ventilator {
+ public:
+  // Binds every endpoint; throws std::runtime_error when one cannot be bound.
+  Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> log);
+  ~Ventilator();
+
+  // Serves until `stop` is raised. Returns the exit code (0 on a clean stop).
+  int run(const StopFlag& stop);
+
+  // The endpoints actually bound (a "tcp://127.0.0.1:*" config reads back the chosen port).
+  const VentilatorConfig& bound() const { return config_; }
+
+ private:
+  void handle_submit_socket();
+  void handle_request(std::vector<zmq::message_t>& frames);
+  void reply(std::vector<zmq::message_t>& envelope, const std::string& body);
+  void handle_acks();
+  void dispatch();
+  void publish_state();
+  void refuse_input(std::string_view socket, std::string_view code, const std::string& reason);
+
+  VentilatorConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  zmq::context_t context_;
+  std::unique_ptr<EventHub> hub_;
+  zmq::socket_t submit_in_;
+  zmq::socket_t jobs_out_;
+  zmq::socket_t acks_in_;
+  std::unique_ptr<EventPublisher> events_;
+  JobTable jobs_;
+  RateLimiter refusal_log_limit_;
+  std::uint64_t refused_inputs_ = 0;
+  std::uint64_t unknown_acks_ = 0;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,43 @@
+#include "worker/builtin_handlers.hpp"
+
+namespace zpipe {
+
+HandlerResult echo_handler(const Job& job, const JobContext&) { return succeed_with(job.payload); }
+
+HandlerResult sleep_handler(const Job& job, const JobContext& context) {
+  const auto args = job.payload.to_json();
+  const auto& ms = args.is_object() && args.contains("ms") ? args["ms"] : args;
+  if (!ms.is_number_unsigned() && !(ms.is_number_integer() && ms.get<std::int64_t>() >= 0)) {
+    return fail(Error{ErrorCode::kInvalid, "sleep needs a payload {\"ms\": N} with N >= 0"});
+  }
+  const auto duration = std::chrono::milliseconds(ms.get<std::uint64_t>());
+  if (context.sleep_for(duration)) return succeed({{"slept_ms", duration.count()}});
+  if (context.is_cancelled()) return fail(Error{ErrorCode::kCancelled, "worker stopped"});
+  return fail(Error{ErrorCode::kTimeout,
+                    "timed out after " + std::to_string(job.timeout_ms) + " ms (sleep of " +
+                        std::to_string(duration.count()) + " ms)"});
+}
+
+HandlerResult fail_handler(const Job& job, const JobContext&) {
+  const auto args = job.payload.to_json();
+  std::string message = "failed on request";
+  if (args.is_string()) {
+    message = args.get<std::string>();
+  } else if (args.is_object() && args.contains("message") && args["message"].is_string()) {
+    message = args["message"].get<std::string>();
+  }
+  return fail(std::move(message));
+}
+
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
+  return {
+      {"echo", echo_handler},
+      {"sleep", sleep_handler},
+      {"fail", fail_handler},
+      {"exec", [exec_limits](const Job& job, const JobContext& context) {
+         return exec_handler(job, context, exec_limits);
+       }},
+  };
+}
+
+}  // namespace zpipe

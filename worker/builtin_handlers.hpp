@@ -1,0 +1,21 @@
+// The handlers every worker has: echo, sleep, fail and exec (see exec_handler.hpp).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "worker/exec_handler.hpp"
+#include "worker/handler.hpp"
+
+namespace zpipe {
+
+// echo: the result is the payload.
+HandlerResult echo_handler(const Job& job, const JobContext& context);
+// sleep: payload {"ms": N} or N; waits N milliseconds (failing as timed out past the limit).
+HandlerResult sleep_handler(const Job& job, const JobContext& context);
+// fail: payload {"message": "..."} or "..."; fails with that message.
+HandlerResult fail_handler(const Job& job, const JobContext& context);
+
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits);
+
+}  // namespace zpipe

@@ -1,0 +1,175 @@
+#include "worker/slot_pool.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "common/clock.hpp"
+
+namespace zpipe {
+
+struct SlotPool::Shared {
+  std::map<std::string, Handler> handlers;
+  std::string worker_name;
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::deque<Job> queue;
+  std::vector<Outcome> finished;
+  std::map<std::string, RunningJob> running;
+  std::size_t exited = 0;
+  bool stopping = false;
+  std::atomic<bool> cancelled{false};
+  int wake_fd = -1;
+
+  ~Shared() { ::close(wake_fd); }
+  void wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
+  }
+};
+
+namespace {
+
+std::string handled_types(const std::map<std::string, Handler>& handlers) {
+  std::string types;
+  for (const auto& [type, handler] : handlers) types += (types.empty() ? "" : ", ") + type;
+  return types;
+}
+
+HandlerResult run_handler(SlotPool::Shared& shared, const Job& job, const JobContext& context) {
+  const auto it = shared.handlers.find(job.type);
+  if (it == shared.handlers.end()) {
+    return fail(Error{ErrorCode::kUnknownType, "no handler for job type '" + job.type + "' on worker " +
+                                                   shared.worker_name + " (it handles: " +
+                                                   handled_types(shared.handlers) + ")"});
+  }
+  try {
+    return it->second(job, context);
+  } catch (const std::exception& e) {
+    return fail(std::string("handler threw: ") + e.what());
+  } catch (...) {
+    return fail("handler threw a non-standard exception");
+  }
+}
+
+void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(shared->mutex);
+      shared->work_ready.wait(lock, [&] { return shared->stopping || !shared->queue.empty(); });
+      if (shared->queue.empty()) break;
+      job = std::move(shared->queue.front());
+      shared->queue.pop_front();
+    }
+    Outcome outcome;
+    outcome.started_ms = unix_ms_now();
+    {
+      std::lock_guard lock(shared->mutex);
+      shared->running[job.id] = RunningJob{job.id, job.type, outcome.started_ms};
+    }
+    const auto deadline = JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms);
+    const JobContext context(deadline, shared->cancelled);
+    auto handled = run_handler(*shared, job, context);
+    // Work that overran its limit is a time-out whatever it returned: by then the job may be
+    // running elsewhere.
+    if (!handled.error && JobContext::Clock::now() > deadline) {
+      handled.error = Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
+                                                     std::to_string(job.timeout_ms) + " ms"};
+    }
+    outcome.finished_ms = unix_ms_now();
+    outcome.id = job.id;
+    outcome.type = job.type;
+    outcome.attempt = job.attempt;
+    outcome.max_attempts = job.max_attempts;
+    outcome.created_ms = job.created_ms;
+    outcome.worker = shared->worker_name;
+    outcome.result = std::move(handled.result);
+    if (handled.error) {
+      outcome.status = OutcomeStatus::kFailed;
+      outcome.error_code = std::string(to_string(handled.error->code));
+      outcome.error = std::move(handled.error->message);
+    }
+    {
+      std::lock_guard lock(shared->mutex);
+      shared->running.erase(job.id);
+      shared->finished.push_back(std::move(outcome));
+    }
+    shared->wake();
+  }
+  std::lock_guard lock(shared->mutex);
+  ++shared->exited;
+}
+
+}  // namespace
+
+SlotPool::SlotPool(std::size_t slots, std::map<std::string, Handler> handlers,
+                   std::string worker_name)
+    : shared_(std::make_shared<Shared>()), slot_count_(slots) {
+  shared_->handlers = std::move(handlers);
+  shared_->worker_name = std::move(worker_name);
+  shared_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (shared_->wake_fd < 0) throw std::runtime_error("eventfd failed");
+  for (std::size_t i = 0; i < slots; ++i) threads_.emplace_back(slot_loop, shared_);
+}
+
+SlotPool::~SlotPool() {
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->stopping = true;
+    shared_->queue.clear();
+  }
+  shared_->cancelled = true;
+  shared_->work_ready.notify_all();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  while (std::chrono::steady_clock::now() < give_up) {
+    {
+      std::lock_guard lock(shared_->mutex);
+      if (shared_->exited == threads_.size()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::lock_guard lock(shared_->mutex);
+  const bool all_exited = shared_->exited == threads_.size();
+  for (auto& t : threads_) {
+    // A handler that ignores cancellation keeps its thread; it holds `shared_` alive itself.
+    all_exited ? t.join() : t.detach();
+  }
+}
+
+void SlotPool::start(Job job) {
+  {
+    std::lock_guard lock(shared_->mutex);
+    shared_->queue.push_back(std::move(job));
+  }
+  ++busy_;
+  shared_->work_ready.notify_one();
+}
+
+int SlotPool::wake_fd() const { return shared_->wake_fd; }
+
+std::vector<Outcome> SlotPool::take_finished() {
+  std::uint64_t ignored = 0;
+  [[maybe_unused]] auto n = ::read(shared_->wake_fd, &ignored, sizeof ignored);
+  std::vector<Outcome> finished;
+  {
+    std::lock_guard lock(shared_->mutex);
+    finished.swap(shared_->finished);
+  }
+  busy_ -= finished.size();
+  return finished;
+}
+
+std::vector<RunningJob> SlotPool::running() const {
+  std::lock_guard lock(shared_->mutex);
+  std::vector<RunningJob> jobs;
+  for (const auto& [id, job] : shared_->running) jobs.push_back(job);
+  return jobs;
+}
+
+void SlotPool::cancel_all() { shared_->cancelled = true; }
+
+}  // namespace zpipe

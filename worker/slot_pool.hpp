@@ -1,0 +1,57 @@
+// SlotPool: the worker's N job slots, each a thread that runs one handler at a time.
+// The poll loop hands jobs in with start() and collects outcomes with take_finished() when
+// wake_fd() is readable. Threads share no ZeroMQ socket: a handler that never returns must not
+// hold up context shutdown, so slots report through a queue and an eventfd instead.
+// Call every method from the poll loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/job.hpp"
+#include "common/outcome.hpp"
+#include "worker/handler.hpp"
+
+namespace zpipe {
+
+struct RunningJob {
+  std::string id;
+  std::string type;
+  std::uint64_t started_ms = 0;
+};
+
+class SlotPool {
+ public:
+  SlotPool(std::size_t slots, std::map<std::string, Handler> handlers, std::string worker_name);
+  // Cancels running jobs, joins the slots that end within a second, leaves the rest behind.
+  ~SlotPool();
+  SlotPool(const SlotPool&) = delete;
+  SlotPool& operator=(const SlotPool&) = delete;
+
+  std::size_t slots() const { return slot_count_; }
+  std::size_t busy() const { return busy_; }
+  bool has_capacity() const { return busy_ < slot_count_; }
+
+  // Precondition: has_capacity().
+  void start(Job job);
+  int wake_fd() const;
+  // Outcomes finished since the last call, in completion order.
+  std::vector<Outcome> take_finished();
+  std::vector<RunningJob> running() const;
+  // Asks running handlers to return early (their jobs fail as cancelled).
+  void cancel_all();
+
+  struct Shared;  // state shared with the slot threads (slot_pool.cpp)
+
+ private:
+  std::shared_ptr<Shared> shared_;
+  std::size_t slot_count_;
+  std::size_t busy_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,171 @@
+#include "worker/worker.hpp"
+
+#include <unistd.h>
+
+#include "common/protocol.hpp"
+#include "worker/builtin_handlers.hpp"
+#include "worker/slot_pool.hpp"
+
+namespace zpipe {
+namespace {
+
+std::string default_worker_name() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
+  return std::string(host) + ":" + std::to_string(::getpid());
+}
+
+}  // namespace
+
+Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      handlers_(builtin_handlers(config_.exec)),
+      context_(1),
+      jobs_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
+      outcomes_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
+  if (config_.name.empty()) config_.name = default_worker_name();
+  if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");
+  // Few jobs wait toward a worker that is busy, so that idle workers get them instead.
+  jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(config_.concurrency));
+  connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
+  connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
+  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint, "worker " + config_.name);
+}
+
+Worker::~Worker() {
+  events_.reset();
+  jobs_in_.close();
+  outcomes_out_.close();
+}
+
+void Worker::handle(const std::string& type, Handler handler) { handlers_[type] = std::move(handler); }
+
+int Worker::run(const StopFlag& stop) {
+  SlotPool pool(config_.concurrency, handlers_, config_.name);
+  std::string types;
+  for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
+  log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
+             config_.concurrency, config_.jobs_endpoint, config_.outcomes_endpoint,
+             config_.events_endpoint);
+  log_->info("handles: {}", types);
+  log_->info("ready");
+  events_->publish("worker.up", {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});
+
+  using Clock = std::chrono::steady_clock;
+  auto next_heartbeat = Clock::now();
+  std::optional<Clock::time_point> grace_end;
+  while (true) {
+    if (stop.is_stop_requested() && !grace_end) {
+      grace_end = Clock::now() + config_.grace;
+      log_->info("stopping: taking no more jobs; {} running, waiting up to {} ms", pool.busy(),
+                 config_.grace.count());
+      jobs_in_.close();  // queued jobs come back through the ventilator's time limit
+    }
+    if (grace_end && pool.busy() == 0) break;
+    if (grace_end && Clock::now() >= *grace_end) {
+      log_->warn("grace period over: {} jobs still running are abandoned", pool.busy());
+      break;
+    }
+    const bool take = !grace_end && pool.has_capacity();
+    zmq::pollitem_t items[] = {
+        {grace_end ? nullptr : jobs_in_.handle(), 0, static_cast<short>(take ? ZMQ_POLLIN : 0), 0},
+        {outcomes_out_.handle(), 0, static_cast<short>(outbox_.empty() ? 0 : ZMQ_POLLOUT), 0},
+        {nullptr, pool.wake_fd(), ZMQ_POLLIN, 0},
+        {nullptr, stop.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
+    };
+    const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+    zmq::poll(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    if (items[2].revents & ZMQ_POLLIN) collect(pool);
+    if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
+    if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
+    if (Clock::now() >= next_heartbeat) {
+      heartbeat(pool, grace_end.has_value());
+      next_heartbeat = Clock::now() + config_.heartbeat;
+    }
+  }
+  collect(pool);
+  pool.cancel_all();
+  flush_outbox();
+  // Outcomes still queued go out within the socket's linger.
+  for (const auto& body : outbox_) (void)outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)}, {"failed", std::to_string(failed_)}});
+  log_->info("stopped: {} succeeded, {} failed, {} bad inputs refused", succeeded_, failed_,
+             refused_inputs_);
+  return 0;
+}
+
+void Worker::take_jobs(SlotPool& pool) {
+  while (pool.has_capacity()) {
+    zmq::message_t frame;
+    if (!jobs_in_.recv(frame, zmq::recv_flags::dontwait)) return;
+    if (frame.more()) {
+      while (jobs_in_.get(zmq::sockopt::rcvmore)) (void)jobs_in_.recv(frame);
+      refuse_input("malformed", "a job message is one frame");
+      continue;
+    }
+    auto decoded = decode(frame.to_string_view(), config_.limits);
+    if (!decoded.ok()) {
+      refuse_input(to_string(decoded.error().code), decoded.error().message);
+      continue;
+    }
+    auto* job = std::get_if<Job>(&decoded.value());
+    if (job == nullptr) {
+      refuse_input("unexpected_kind", "the jobs socket takes job, not " + std::string(kind_name(decoded.value())));
+      continue;
+    }
+    events_->publish("job.started", {{"job", job->id}, {"type", job->type}, {"attempt", std::to_string(job->attempt)}});
+    pool.start(std::move(*job));
+  }
+}
+
+void Worker::collect(SlotPool& pool) {
+  for (auto& outcome : pool.take_finished()) {
+    std::map<std::string, std::string> fields{{"job", outcome.id}, {"type", outcome.type},
+                                              {"attempt", std::to_string(outcome.attempt)},
+                                              {"ms", std::to_string(outcome.finished_ms - outcome.started_ms)}};
+    if (outcome.succeeded()) {
+      ++succeeded_;
+    } else {
+      ++failed_;
+      fields["code"] = outcome.error_code;
+      fields["error"] = outcome.error;
+      if (outcome.error_code == "unknown_type") log_->warn("{}", outcome.error);
+    }
+    events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
+    outbox_.push_back(encode(outcome));
+  }
+  flush_outbox();
+}
+
+void Worker::flush_outbox() {
+  // PUSH queues toward an absent sink until its high-water mark, then refuses: keep the rest.
+  while (!outbox_.empty()) {
+    if (!outcomes_out_.send(zmq::buffer(outbox_.front()), zmq::send_flags::dontwait)) return;
+    outbox_.pop_front();
+  }
+}
+
+void Worker::heartbeat(const SlotPool& pool, bool stopping) {
+  std::map<std::string, std::string> fields{
+      {"state", stopping ? "stopping" : (pool.busy() > 0 ? "busy" : "idle")},
+      {"busy", std::to_string(pool.busy())},
+      {"slots", std::to_string(pool.slots())},
+      {"succeeded", std::to_string(succeeded_)},
+      {"failed", std::to_string(failed_)}};
+  const auto running = pool.running();
+  if (!running.empty()) {
+    fields["job"] = running.front().id;
+    fields["job_started_ms"] = std::to_string(running.front().started_ms);
+  }
+  events_->publish("worker.heartbeat", std::move(fields));
+}
+
+void Worker::refuse_input(std::string_view code, const std::string& reason) {
+  ++refused_inputs_;
+  if (refusal_log_limit_.allow()) log_->warn("refused a job message: {}: {}", code, reason);
+  events_->publish("input.refused", {{"socket", "jobs"}, {"code", std::string(code)}, {"error", reason}});
+}
+
+}  // namespace zpipe
