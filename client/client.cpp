@@ -23,7 +23,7 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
-    if (left.count() <= 0 || zmq::poll(items, 1, left) == 0) {
+    if (left.count() <= 0 || poll_sockets(items, 1, left) == 0) {
       reconnect();  // drop the unanswered request and any late reply
       return make_error(ErrorCode::kTimeout, "no answer from the ventilator at " + config_.ventilator +
                                                  " within " + std::to_string(config_.reply_timeout.count()) +

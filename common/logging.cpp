@@ -24,7 +24,7 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& program, const Lo
     throw std::runtime_error("cannot open log file " + options.file + ": " + e.what());
   }
   auto logger = std::make_shared<spdlog::logger>(program, std::move(sink));
-  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %n: %v");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %n[%P]: %v");
   logger->set_level(level);
   logger->flush_on(spdlog::level::info);
   // Logging must never throw into component code.

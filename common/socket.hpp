@@ -2,6 +2,8 @@
 // bind/connect that fail with a message naming the endpoint and its role.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,6 +25,10 @@ zmq::socket_t make_socket(zmq::context_t& context, zmq::socket_type type,
 // Throw std::runtime_error("cannot bind <role> endpoint <endpoint>: <reason>").
 void bind_endpoint(zmq::socket_t& socket, const std::string& endpoint, std::string_view role);
 void connect_endpoint(zmq::socket_t& socket, const std::string& endpoint, std::string_view role);
+
+// zmq::poll that treats a signal's interruption (EINTR) as "nothing happened", so that the
+// caller's loop goes round and sees its stop flag. Other errors throw zmq::error_t.
+int poll_sockets(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout);
 
 // The endpoint a socket actually bound last (resolves "tcp://127.0.0.1:*").
 std::string bound_endpoint(const zmq::socket_t& socket);

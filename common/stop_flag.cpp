@@ -1,6 +1,7 @@
 #include "common/stop_flag.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -44,6 +45,14 @@ void install_stop_signals(StopFlag& flag) {
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a vanished exec child or log reader must not kill us
+}
+
+void block_stop_signals_in_this_thread() {
+  sigset_t stops;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stops, nullptr);
 }
 
 }  // namespace zpipe

@@ -28,4 +28,8 @@ class StopFlag {
 // A second signal ends the process at once with exit code 130.
 void install_stop_signals(StopFlag& flag);
 
+// Call first thing in a helper thread: stop signals then reach the thread that polls the
+// StopFlag, and blocking calls in helpers are not interrupted (EINTR) by them.
+void block_stop_signals_in_this_thread();
+
 }  // namespace zpipe

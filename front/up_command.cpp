@@ -33,7 +33,7 @@ class UpCommand : public Command {
     LocalPipeline pipeline(config_);
     const auto& e = pipeline.endpoints();
     std::printf(
-        "zpipe is up: %d workers x %d slots, outcomes in %s\n"
+        "zpipe is up: %d workers x %d slot(s), outcomes in %s\n"
         "  submit    %s   zpipe submit echo --arg msg=hi\n"
         "  jobs      %s   more workers: zpipe worker --jobs-from %s --outcomes-to %s\n"
         "  outcomes  %s\n"

@@ -22,7 +22,7 @@ int EventTail::run(const StopFlag& stop) {
   log_->info("listening for events at {}", config_.events_endpoint);
   while (!stop.is_stop_requested()) {
     zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
-    zmq::poll(items, std::size(items), std::chrono::milliseconds(-1));
+    poll_sockets(items, std::size(items), std::chrono::milliseconds(-1));
     if (items[0].revents & ZMQ_POLLIN) {
       for (int i = 0; i < 1000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) print_one();
       out_.flush();

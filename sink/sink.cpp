@@ -51,7 +51,7 @@ int Sink::run(const StopFlag& stop) {
     zmq::pollitem_t items[] = {{outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
-    zmq::poll(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     if ((items[0].revents & ZMQ_POLLIN) && !record_waiting()) {
       exit_code = 1;
       break;

@@ -2,6 +2,7 @@
 
 #include "common/protocol.hpp"
 #include "common/rate_limiter.hpp"
+#include "common/stop_flag.hpp"
 
 namespace zpipe {
 
@@ -24,6 +25,7 @@ EventHub::~EventHub() {
 }
 
 void EventHub::forward() {
+  block_stop_signals_in_this_thread();
   RateLimiter log_limit;
   std::vector<zmq::message_t> frames;
   try {

@@ -88,7 +88,7 @@ int Ventilator::run(const StopFlag& stop) {
     const auto now = std::chrono::steady_clock::now();
     const auto wait = std::max(std::chrono::milliseconds(0),
                                std::chrono::duration_cast<std::chrono::milliseconds>(next_snapshot - now));
-    zmq::poll(items, std::size(items), wait);
+    poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
     if (items[2].revents & ZMQ_POLLOUT) dispatch();

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "common/clock.hpp"
+#include "common/stop_flag.hpp"
 
 namespace zpipe {
 
@@ -56,6 +57,7 @@ HandlerResult run_handler(SlotPool::Shared& shared, const Job& job, const JobCon
 }
 
 void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
+  block_stop_signals_in_this_thread();
   while (true) {
     Job job;
     {

@@ -76,7 +76,7 @@ int Worker::run(const StopFlag& stop) {
     };
     const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
-    zmq::poll(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
