@@ -21,6 +21,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
   c_argv.push_back(nullptr);
   const std::string out = options.stdout_file.string();
   const std::string err = options.stderr_file.string();
+  const std::string in = options.stdin_file.string();
   const pid_t parent = ::getpid();
 
   pid_ = ::fork();
@@ -35,6 +36,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!in.empty()) {
+      const int fd = ::open(in.c_str(), O_RDONLY);
+      if (fd >= 0) ::dup2(fd, 0);
+    }
     if (!out.empty()) {
       const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) ::dup2(fd, 1);

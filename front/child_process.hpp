@@ -16,6 +16,7 @@ namespace zpipe {
 struct ChildOptions {
   std::filesystem::path stdout_file;  // empty: inherit
   std::filesystem::path stderr_file;  // empty: inherit
+  std::filesystem::path stdin_file;   // empty: inherit
 };
 
 class ChildProcess {

@@ -14,6 +14,21 @@ PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
   return {at(0), at(1), at(2), at(3), at(4), at(5)};
 }
 
+std::vector<std::string> ventilator_command(const PipelineEndpoints& e) {
+  return {program_path("zpipe-ventilator"), "--submit", e.submit, "--jobs", e.jobs, "--acks", e.acks,
+          "--events-in", e.events_in, "--events-out", e.events_out};
+}
+
+std::vector<std::string> sink_command(const PipelineEndpoints& e, const std::filesystem::path& data_dir) {
+  return {program_path("zpipe-sink"), "--outcomes", e.outcomes, "--acks-to", e.acks, "--events-to",
+          e.events_in, "--data-dir", data_dir.string()};
+}
+
+std::vector<std::string> worker_command(const PipelineEndpoints& e, int concurrency) {
+  return {program_path("zpipe-worker"), "--jobs-from", e.jobs, "--outcomes-to", e.outcomes,
+          "--events-to", e.events_in, "--concurrency", std::to_string(concurrency)};
+}
+
 std::vector<std::string> LocalPipeline::common_args() const {
   std::vector<std::string> args{"--log-level", config_.log_level};
   if (!config_.log_file.empty()) {
@@ -31,16 +46,10 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     argv.insert(argv.end(), logging.begin(), logging.end());
     return argv;
   };
-  ventilator_.emplace(with_logging({program_path("zpipe-ventilator"), "--submit", e.submit, "--jobs",
-                                    e.jobs, "--acks", e.acks, "--events-in", e.events_in,
-                                    "--events-out", e.events_out}));
-  sink_.emplace(with_logging({program_path("zpipe-sink"), "--outcomes", e.outcomes, "--acks-to",
-                              e.acks, "--events-to", e.events_in, "--data-dir",
-                              config_.data_dir.string()}));
+  ventilator_.emplace(with_logging(ventilator_command(e)));
+  sink_.emplace(with_logging(sink_command(e, config_.data_dir)));
   for (int i = 0; i < config_.workers; ++i) {
-    workers_.emplace_back(with_logging({program_path("zpipe-worker"), "--jobs-from", e.jobs,
-                                        "--outcomes-to", e.outcomes, "--events-to", e.events_in,
-                                        "--concurrency", std::to_string(config_.concurrency)}));
+    workers_.emplace_back(with_logging(worker_command(e, config_.concurrency)));
   }
 
   Client client(ClientConfig{e.submit, std::chrono::milliseconds(500), {}});

@@ -19,6 +19,12 @@ struct PipelineEndpoints {
   static PipelineEndpoints on_loopback(int port_base);
 };
 
+// Command lines that start each program on `endpoints` (the program found by program_path()).
+std::vector<std::string> ventilator_command(const PipelineEndpoints& endpoints);
+std::vector<std::string> sink_command(const PipelineEndpoints& endpoints,
+                                      const std::filesystem::path& data_dir);
+std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int concurrency);
+
 struct LocalPipelineConfig {
   int port_base = 5570;  // the defaults of every program
   int workers = 2;

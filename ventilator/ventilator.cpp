@@ -112,26 +112,27 @@ int Ventilator::run(const StopFlag& stop) {
 
 void Ventilator::handle_submit_socket() {
   for (int i = 0; i < kBurst; ++i) {
+    // ROUTER prepends the peer's identity. Then comes the body, after an empty delimiter when
+    // the peer is a REQ socket: [identity, body] or [identity, "", body]. Anything else is
+    // refused, with the refusal sent to the identity alone.
     std::vector<zmq::message_t> frames;
     zmq::message_t frame;
     if (!submit_in_.recv(frame, zmq::recv_flags::dontwait)) return;
     frames.push_back(std::move(frame));
-    bool too_many = false;
+    std::size_t total = 1;
     while (submit_in_.get(zmq::sockopt::rcvmore)) {
       zmq::message_t more;
       (void)submit_in_.recv(more);
-      if (static_cast<int>(frames.size()) < kMaxEnvelopeFrames) {
-        frames.push_back(std::move(more));
-      } else {
-        too_many = true;
-      }
+      if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
     }
-    if (too_many || frames.size() < 2) {
-      refuse_input("submit", "malformed", "a request must be 1 frame (plus an optional empty "
-                                          "delimiter), got more");
-      if (frames.size() >= 2 && !too_many) continue;
-      frames.resize(1);  // reply to the identity alone
-      reply(frames, encode(SubmitRefused{0, "malformed", "too many frames in request"}));
+    const bool plain = total == 2;
+    const bool delimited = total == 3 && frames[1].size() == 0;
+    if (!plain && !delimited) {
+      const std::string reason = "a request is one body frame (after an optional empty delimiter); got " +
+                                 std::to_string(total - 1) + " frames";
+      refuse_input("submit", "malformed", reason);
+      frames.resize(1);
+      reply(frames, encode(SubmitRefused{0, "malformed", reason}));
       continue;
     }
     handle_request(frames);

@@ -115,6 +115,7 @@ void Worker::take_jobs(SlotPool& pool) {
       refuse_input("unexpected_kind", "the jobs socket takes job, not " + std::string(kind_name(decoded.value())));
       continue;
     }
+    log_->debug("started {} ({}, attempt {})", job->id, job->type, job->attempt);
     events_->publish("job.started", {{"job", job->id}, {"type", job->type}, {"attempt", std::to_string(job->attempt)}});
     pool.start(std::move(*job));
   }

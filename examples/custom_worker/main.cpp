@@ -1,0 +1,59 @@
+// A complete custom worker: the built-in handlers plus "word_count", written by a user of zpipe.
+//
+//   zpipe submit word_count --arg text="the cat and the hat"
+//   -> {"words": 5, "distinct": 4, "top": [["the", 2], ...]}
+//
+// Build it by linking the zpipe::worker CMake target (see CMakeLists.txt beside this file).
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "common/command_line.hpp"
+#include "common/stop_flag.hpp"
+#include "worker/worker.hpp"
+
+namespace {
+
+// A handler gets the job and a context (deadline, cancellation) and returns a result or a
+// failure. It may run on several threads at once, so it keeps no state between calls.
+zpipe::HandlerResult count_words(const zpipe::Job& job, const zpipe::JobContext&) {
+  const auto args = job.payload.to_json();
+  if (!args.is_object() || !args.contains("text") || !args["text"].is_string()) {
+    return zpipe::fail("word_count needs a payload {\"text\": \"...\"}");
+  }
+  std::map<std::string, int> counts;
+  std::istringstream words(args["text"].get<std::string>());
+  int total = 0;
+  for (std::string word; words >> word; ++total) ++counts[word];
+  std::vector<std::pair<std::string, int>> top(counts.begin(), counts.end());
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  top.resize(std::min<std::size_t>(top.size(), 3));
+  return zpipe::succeed({{"words", total}, {"distinct", counts.size()}, {"top", top}});
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  zpipe::WorkerConfig config;  // defaults find a pipeline on this host
+  zpipe::LogOptions log_options;
+  CLI::App app{"zpipe-example-worker: a zpipe worker with a custom word_count handler", "zpipe-example-worker"};
+  app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint")->capture_default_str();
+  app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint")->capture_default_str();
+  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint")->capture_default_str();
+  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")->capture_default_str();
+  zpipe::add_logging_options(app, log_options);
+  if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+
+  try {
+    zpipe::StopFlag stop;
+    zpipe::install_stop_signals(stop);
+    zpipe::Worker worker(config, zpipe::make_logger("zpipe-example-worker", log_options));
+    worker.handle("word_count", count_words);
+    return worker.run(stop);
+  } catch (const std::exception& e) {
+    std::cerr << "zpipe-example-worker: " << e.what() << "\n";
+    return zpipe::kExitFailure;
+  }
+}

@@ -1,0 +1,165 @@
+// Garbage and malformed messages sent to every bound socket: every program keeps running,
+// refuses and counts them, and the jobs sent afterwards are all recorded correctly.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <random>
+#include <regex>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "common/protocol.hpp"
+#include "tests/support/test_pipeline.hpp"
+#include "tests/support/wait_until.hpp"
+
+namespace zpipe::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+int port_of(const std::string& endpoint) { return std::stoi(endpoint.substr(endpoint.rfind(':') + 1)); }
+
+// Connects with plain TCP and writes bytes that are not ZMTP at all.
+void send_raw_garbage(const std::string& endpoint, std::mt19937& random) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port_of(endpoint)));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << endpoint;
+  std::string bytes(4096, '\0');
+  for (auto& b : bytes) b = static_cast<char>(random());
+  (void)::write(fd, bytes.data(), bytes.size());
+  // A ZMTP-looking greeting followed by nonsense.
+  const std::string greeting = std::string("\xff\0\0\0\0\0\0\0\x01\x7f", 10) + "\x03\x00NULL" + std::string(100, 'x');
+  (void)::write(fd, greeting.data(), greeting.size());
+  ::close(fd);
+}
+
+// Well-formed ZeroMQ messages whose contents are wrong in every way the protocol names.
+std::vector<std::vector<std::string>> bad_messages(std::mt19937& random) {
+  std::vector<std::vector<std::string>> messages;
+  std::string noise(300, '\0');
+  for (auto& b : noise) b = static_cast<char>(random());
+  messages.push_back({noise});
+  messages.push_back({std::string("\xc1", 1)});                     // never-valid msgpack byte
+  messages.push_back({encode(StatusRequest{1}) + "trailing"});       // trailing bytes
+  messages.push_back({encode(StatusRequest{1}).substr(0, 5)});       // truncated
+  messages.push_back({""});                                          // empty frame
+  msgpack::sbuffer wrong_version;
+  msgpack::packer<msgpack::sbuffer> p(wrong_version);
+  p.pack_map(3);
+  p.pack("v"); p.pack(99);
+  p.pack("k"); p.pack("outcome");
+  p.pack("req"); p.pack(1);
+  messages.push_back({std::string(wrong_version.data(), wrong_version.size())});
+  msgpack::sbuffer missing;
+  msgpack::packer<msgpack::sbuffer> q(missing);
+  q.pack_map(3);
+  q.pack("v"); q.pack(1);
+  q.pack("k"); q.pack("outcome");
+  q.pack("id"); q.pack(42);  // wrong type, and every other field missing
+  messages.push_back({std::string(missing.data(), missing.size())});
+  messages.push_back({encode(Event{"x", "y", 1, 1, {}})});          // right format, wrong kind
+  messages.push_back({"frame one", "frame two", "frame three"});    // too many frames
+  messages.push_back({std::string(2 << 20, 'z')});                  // over ZMQ_MAXMSGSIZE
+  return messages;
+}
+
+void send_all(zmq::socket_t& socket, const std::vector<std::vector<std::string>>& messages) {
+  for (const auto& frames : messages) {
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      socket.send(zmq::buffer(frames[i]), i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+  }
+}
+
+TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
+  TestPipeline pipeline({2, 2});
+  const auto& e = pipeline.endpoints();
+  std::mt19937 random(2024);
+
+  for (const auto& endpoint : {e.submit, e.jobs, e.acks, e.events_in, e.events_out, e.outcomes}) {
+    for (int i = 0; i < 5; ++i) send_raw_garbage(endpoint, random);
+  }
+
+  zmq::context_t context;
+  const auto messages = bad_messages(random);
+  // Producers' socket: every bad request gets a refusal back.
+  zmq::socket_t producer(context, zmq::socket_type::dealer);
+  producer.set(zmq::sockopt::linger, 0);
+  producer.set(zmq::sockopt::rcvtimeo, 5000);
+  producer.connect(e.submit);
+  std::vector<std::vector<std::string>> answerable(messages.begin(), messages.end() - 1);  // the
+  // oversized one is dropped by ZeroMQ itself, with the connection
+  send_all(producer, answerable);
+  std::set<std::string> codes;
+  for (std::size_t i = 0; i < answerable.size(); ++i) {
+    zmq::message_t reply;
+    ASSERT_TRUE(producer.recv(reply)) << "no refusal for bad request " << i;
+    ASSERT_FALSE(reply.more());
+    auto decoded = decode(reply.to_string_view());
+    ASSERT_TRUE(decoded.ok());
+    ASSERT_TRUE(std::holds_alternative<SubmitRefused>(decoded.value()));
+    codes.insert(std::get<SubmitRefused>(decoded.value()).code);
+  }
+  for (const char* code : {"malformed", "trailing_bytes", "unsupported_version", "wrong_type", "unexpected_kind"}) {
+    EXPECT_EQ(codes.count(code), 1u) << "no refusal with code " << code;
+  }
+  send_all(producer, {messages.back()});
+
+  // The sink's outcomes socket and the ventilator's acks socket.
+  for (const auto& endpoint : {e.outcomes, e.acks}) {
+    zmq::socket_t pusher(context, zmq::socket_type::push);
+    pusher.set(zmq::sockopt::linger, 2000);
+    pusher.connect(endpoint);
+    send_all(pusher, messages);
+  }
+  // The event hub's input.
+  zmq::socket_t publisher(context, zmq::socket_type::pub);
+  publisher.set(zmq::sockopt::linger, 2000);
+  publisher.connect(e.events_in);
+  // PUB drops what it sends before the hub's subscription arrives: send until refusals show.
+  ASSERT_TRUE(wait_until([&] {
+    send_all(publisher, messages);
+    return pipeline.log_of("ventilator").find("event hub refused") != std::string::npos;
+  }, 10s, 100ms));
+
+  // Every program refused them and is still here.
+  ASSERT_TRUE(wait_until([&] {
+    return pipeline.log_of("sink").find("refused an outcome message") != std::string::npos &&
+           pipeline.log_of("ventilator").find("refused input on acks socket") != std::string::npos &&
+           pipeline.log_of("ventilator").find("event hub refused") != std::string::npos;
+  }, 10s)) << pipeline.log_of("ventilator") << pipeline.log_of("sink");
+  EXPECT_TRUE(pipeline.exited_programs().empty());
+
+  // And the jobs after them are all correct.
+  auto client = pipeline.client();
+  std::vector<JobSpec> jobs;
+  for (int n = 0; n < 300; ++n) jobs.push_back(JobSpec{"echo", Payload::from_json(nlohmann::json(n)), 0, 0});
+  auto ids = client.submit(jobs);
+  ASSERT_TRUE(ids.ok()) << ids.error().message;
+  ASSERT_TRUE(pipeline.wait_for_finished(300, 60s));
+  const auto store = pipeline.store();
+  for (std::size_t n = 0; n < ids.value().size(); ++n) {
+    const auto row = store->find(ids.value()[n]);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_EQ(row->outcome.result.to_json(), static_cast<int>(n));
+  }
+  EXPECT_EQ(store->totals().succeeded, 300u) << "no garbage outcome may be recorded";
+  EXPECT_TRUE(pipeline.exited_programs().empty());
+  EXPECT_TRUE(pipeline.stop());
+  std::smatch refused;
+  const auto sink_log = pipeline.log_of("sink");
+  ASSERT_TRUE(std::regex_search(sink_log, refused, std::regex("(\\d+) bad inputs refused")));
+  EXPECT_GE(std::stoi(refused[1]), 7) << "each bad outcome message counted";
+}
+
+}  // namespace
+}  // namespace zpipe::test

@@ -1,0 +1,98 @@
+#include "tests/support/test_pipeline.hpp"
+
+#include <sys/wait.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "tests/support/free_ports.hpp"
+#include "tests/support/program_run.hpp"
+#include "tests/support/wait_until.hpp"
+
+namespace zpipe::test {
+
+TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(options)) {
+  const auto ports = free_tcp_ports(6);
+  auto at = [&](int i) { return "tcp://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]); };
+  endpoints_ = {at(0), at(1), at(2), at(3), at(4), at(5)};
+  const auto& e = endpoints_;
+  auto ventilator = ventilator_command(e);
+  ventilator.front() = program("zpipe-ventilator");
+  ventilator_.emplace(start("ventilator", std::move(ventilator)));
+  auto sink = sink_command(e, data_dir());
+  sink.front() = program("zpipe-sink");
+  sink_.emplace(start("sink", std::move(sink)));
+  for (int i = 0; i < options_.workers; ++i) add_worker();
+}
+
+TestPipeline::~TestPipeline() = default;  // ChildProcess kills and reaps
+
+ChildProcess TestPipeline::start(const std::string& name, std::vector<std::string> argv) {
+  ChildProcess child(std::move(argv), ChildOptions{dir() / (name + ".out"), dir() / (name + ".log"), {}});
+  const bool ready = wait_until(
+      [&] { return log_of(name).find(": ready") != std::string::npos || child.has_exited(); },
+      std::chrono::seconds(20));
+  if (!ready || child.has_exited()) {
+    throw std::runtime_error(name + " did not become ready; its log:\n" + log_of(name));
+  }
+  return child;
+}
+
+void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
+  const auto& e = endpoints_;
+  auto argv = worker_command(e, options_.concurrency);
+  argv.front() = program(options_.worker_program);
+  argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  const auto name = "worker-" + std::to_string(workers_.size());
+  workers_.emplace_back(name, start(name, std::move(argv)));
+}
+
+Client TestPipeline::client() const {
+  return Client(ClientConfig{endpoints_.submit, std::chrono::seconds(10), {}});
+}
+
+bool TestPipeline::wait_for_finished(std::uint64_t count, std::chrono::milliseconds timeout) {
+  auto c = client();
+  return wait_until(
+      [&] {
+        auto status = c.status();
+        return status.ok() &&
+               status.value().succeeded + status.value().failed + status.value().dead >= count;
+      },
+      timeout, std::chrono::milliseconds(50));
+}
+
+std::unique_ptr<OutcomeStore> TestPipeline::store() const {
+  return std::make_unique<OutcomeStore>(outcome_store_path(data_dir()), OutcomeStore::Access::kReadOnly);
+}
+
+std::vector<std::string> TestPipeline::exited_programs() {
+  std::vector<std::string> exited;
+  if (ventilator_ && ventilator_->has_exited()) exited.push_back("ventilator");
+  if (sink_ && sink_->has_exited()) exited.push_back("sink");
+  for (auto& [name, worker] : workers_) {
+    if (worker.has_exited()) exited.push_back(name);
+  }
+  return exited;
+}
+
+std::string TestPipeline::log_of(const std::string& name) const {
+  std::ifstream in(dir_.path() / (name + ".log"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool TestPipeline::stop() {
+  auto ok = [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; };
+  bool clean = true;
+  for (auto& [name, worker] : workers_) worker.send_signal(SIGTERM);
+  for (auto& [name, worker] : workers_) clean = ok(worker.stop(std::chrono::seconds(20))) && clean;
+  if (sink_) clean = ok(sink_->stop(std::chrono::seconds(10))) && clean;
+  if (ventilator_) clean = ok(ventilator_->stop(std::chrono::seconds(10))) && clean;
+  return clean;
+}
+
+}  // namespace zpipe::test

@@ -1,0 +1,64 @@
+// TestPipeline: the real programs (ventilator, sink, workers) started on free loopback ports in
+// a temporary directory, each logging to its own file, ready when each has logged "ready".
+// Everything is killed and reaped on destruction, whatever the test did.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/client.hpp"
+#include "common/outcome_store.hpp"
+#include "front/child_process.hpp"
+#include "front/local_pipeline.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace zpipe::test {
+
+struct TestPipelineOptions {
+  TestPipelineOptions(int worker_count = 2, int slots = 1) : workers(worker_count), concurrency(slots) {}
+  int workers;
+  int concurrency;
+  std::vector<std::string> worker_args;  // extra flags for every worker
+  std::string worker_program = "zpipe-worker";
+};
+
+class TestPipeline {
+ public:
+  explicit TestPipeline(TestPipelineOptions options = {});
+  ~TestPipeline();
+
+  const PipelineEndpoints& endpoints() const { return endpoints_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+
+  // Starts one more worker (with options.worker_args plus `extra_args`); waits for "ready".
+  void add_worker(const std::vector<std::string>& extra_args = {});
+  // A client of this pipeline's ventilator.
+  Client client() const;
+  // Waits until the ventilator counts `count` jobs as finished (succeeded + failed + dead).
+  bool wait_for_finished(std::uint64_t count, std::chrono::milliseconds timeout);
+  // The sink's store, opened read-only.
+  std::unique_ptr<OutcomeStore> store() const;
+  // Names of programs that have ended (they should all still be running).
+  std::vector<std::string> exited_programs();
+  // What a program logged so far ("ventilator", "sink", "worker-0", ...).
+  std::string log_of(const std::string& name) const;
+  // Stops everything in order; true when every program exited 0.
+  bool stop();
+
+ private:
+  ChildProcess start(const std::string& name, std::vector<std::string> argv);
+
+  TestPipelineOptions options_;
+  TempDir dir_;
+  PipelineEndpoints endpoints_;
+  std::vector<std::pair<std::string, ChildProcess>> workers_;
+  std::optional<ChildProcess> sink_;
+  std::optional<ChildProcess> ventilator_;
+};
+
+}  // namespace zpipe::test

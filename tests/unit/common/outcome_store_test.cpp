@@ -1,0 +1,111 @@
+#include "common/outcome_store.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace zpipe {
+namespace {
+
+Outcome make_outcome(const std::string& id, OutcomeStatus status, const std::string& type = "echo") {
+  Outcome o;
+  o.id = id;
+  o.type = type;
+  o.status = status;
+  if (status == OutcomeStatus::kFailed) {
+    o.error_code = "handler_error";
+    o.error = "boom " + id;
+  }
+  o.result = Payload::from_json({{"id", id}});
+  o.worker = "host:1";
+  o.created_ms = 100;
+  o.started_ms = 110;
+  o.finished_ms = 150;
+  return o;
+}
+
+class OutcomeStoreTest : public ::testing::Test {
+ protected:
+  test::TempDir dir_;
+  std::filesystem::path path_ = dir_.path() / "data" / "outcomes.db";
+};
+
+TEST_F(OutcomeStoreTest, RecordsAndFindsAnOutcome) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  const auto o = make_outcome("j-1", OutcomeStatus::kFailed);
+  auto recorded = store.record({o}, 200);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded.value(), std::vector<bool>{true});
+  const auto found = store.find("j-1");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->outcome, o);
+  EXPECT_EQ(found->recorded_ms, 200u);
+  EXPECT_FALSE(store.find("j-2").has_value());
+}
+
+TEST_F(OutcomeStoreTest, KeepsTheFirstOutcomeOfAJob) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  ASSERT_TRUE(store.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1).ok());
+  auto again = store.record({make_outcome("j-1", OutcomeStatus::kFailed), make_outcome("j-2", OutcomeStatus::kSucceeded)}, 2);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again.value(), (std::vector<bool>{false, true}));
+  EXPECT_EQ(store.find("j-1")->outcome.status, OutcomeStatus::kSucceeded);
+  EXPECT_EQ(store.totals().succeeded, 2u);
+  EXPECT_EQ(store.totals().failed, 0u);
+}
+
+TEST_F(OutcomeStoreTest, DuplicateWithinOneBatchIsRecordedOnce) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto recorded = store.record({make_outcome("j-1", OutcomeStatus::kSucceeded), make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded.value(), (std::vector<bool>{true, false}));
+}
+
+TEST_F(OutcomeStoreTest, ListsNewestFirstWithFilters) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  ASSERT_TRUE(store.record({make_outcome("a", OutcomeStatus::kSucceeded, "echo"),
+                            make_outcome("b", OutcomeStatus::kFailed, "fail"),
+                            make_outcome("c", OutcomeStatus::kFailed, "exec"),
+                            make_outcome("d", OutcomeStatus::kSucceeded, "exec")}, 1).ok());
+  auto ids = [](const std::vector<StoredOutcome>& rows) {
+    std::vector<std::string> out;
+    for (const auto& r : rows) out.push_back(r.outcome.id);
+    return out;
+  };
+  EXPECT_EQ(ids(store.list({})), (std::vector<std::string>{"d", "c", "b", "a"}));
+  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "", 20})), (std::vector<std::string>{"c", "b"}));
+  EXPECT_EQ(ids(store.list({std::nullopt, "exec", 20})), (std::vector<std::string>{"d", "c"}));
+  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "exec", 20})), (std::vector<std::string>{"c"}));
+  EXPECT_EQ(ids(store.list({std::nullopt, "", 2})), (std::vector<std::string>{"d", "c"}));
+}
+
+TEST_F(OutcomeStoreTest, SurvivesReopening) {
+  {
+    OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+    ASSERT_TRUE(store.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1).ok());
+  }
+  OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);
+  EXPECT_EQ(reader.totals().succeeded, 1u);
+  EXPECT_EQ(reader.find("j-1")->outcome.result.to_json()["id"], "j-1");
+}
+
+TEST_F(OutcomeStoreTest, ReadOnlyRefusesToRecord) {
+  { OutcomeStore store(path_, OutcomeStore::Access::kReadWrite); }
+  OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);
+  auto recorded = reader.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1);
+  ASSERT_FALSE(recorded.ok());
+  EXPECT_EQ(recorded.error().code, ErrorCode::kIo);
+}
+
+TEST_F(OutcomeStoreTest, ReadOnlyOpenOfMissingStoreNamesThePath) {
+  try {
+    OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);
+    FAIL() << "opened a store that does not exist";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(path_.string()), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace zpipe

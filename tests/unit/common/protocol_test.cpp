@@ -1,0 +1,246 @@
+#include "common/protocol.hpp"
+#include <random>
+
+#include <gtest/gtest.h>
+#include <msgpack.hpp>
+#include <nlohmann/json.hpp>
+
+#include "common/version.hpp"
+
+namespace zpipe {
+namespace {
+
+template <class T>
+T round_trip(const T& message) {
+  auto decoded = decode(encode(message));
+  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.error().message);
+  EXPECT_TRUE(std::holds_alternative<T>(decoded.value()));
+  return std::get<T>(decoded.value());
+}
+
+Job sample_job() {
+  return Job{"abc-1", "echo", Payload::from_json({{"msg", "hi"}, {"n", 3}}), 2, 5, 1500, 1700000000123};
+}
+
+// Packs a map with the given entries (string keys) as one message.
+std::string pack_map(const std::vector<std::pair<std::string, msgpack::object>>& entries,
+                     msgpack::zone& zone) {
+  (void)zone;
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> p(buffer);
+  p.pack_map(static_cast<std::uint32_t>(entries.size()));
+  for (const auto& [k, v] : entries) {
+    p.pack(k);
+    p.pack(v);
+  }
+  return std::string(buffer.data(), buffer.size());
+}
+
+TEST(Protocol, RoundTripsEveryMessageKind) {
+  SubmitRequest submit{7, {JobSpec{"echo", Payload::from_json({1, 2}), 100, 3}, JobSpec{"sleep", {}, 0, 0}}};
+  EXPECT_EQ(round_trip(submit), submit);
+  SubmitAccepted accepted{7, {"a-1", "a-2"}};
+  EXPECT_EQ(round_trip(accepted), accepted);
+  SubmitRefused refused{7, "invalid", "nope"};
+  EXPECT_EQ(round_trip(refused), refused);
+  StatusRequest status_request{9};
+  EXPECT_EQ(round_trip(status_request), status_request);
+  StatusReply status{9, PipelineCounts{10, 2, 3, 4, 1, 0}};
+  EXPECT_EQ(round_trip(status), status);
+  EXPECT_EQ(round_trip(sample_job()), sample_job());
+  Outcome outcome{"abc-1", "exec", 1, 3, OutcomeStatus::kFailed, "exec_failed", "exited with status 3",
+                  Payload::from_json({{"exit_status", 3}}), "host:1", 1, 2, 3};
+  EXPECT_EQ(round_trip(outcome), outcome);
+  AckBatch acks{{Ack{"abc-1", OutcomeStatus::kSucceeded, false}, Ack{"abc-2", OutcomeStatus::kFailed, true}}};
+  EXPECT_EQ(round_trip(acks), acks);
+  Event event{"job.failed", "worker h:1", 42, 1700000000000, {{"job", "abc-1"}, {"error", "boom"}}};
+  EXPECT_EQ(round_trip(event), event);
+}
+
+TEST(Protocol, EveryMessageCarriesVersionAndKind) {
+  const auto bytes = encode(sample_job());
+  const auto handle = msgpack::unpack(bytes.data(), bytes.size());
+  const auto map = handle.get().as<std::map<std::string, msgpack::object>>();
+  EXPECT_EQ(map.at("v").as<std::uint64_t>(), kProtocolVersion);
+  EXPECT_EQ(map.at("k").as<std::string>(), "job");
+}
+
+TEST(Protocol, PayloadCrossesUnchanged) {
+  auto job = sample_job();
+  job.payload = Payload::from_json({{"nested", {{"list", {1, "two", nullptr, 3.5}}}}});
+  EXPECT_EQ(round_trip(job).payload.to_json(), job.payload.to_json());
+}
+
+TEST(Protocol, RejectsMalformedMsgpack) {
+  const auto result = decode(std::string("\xc1\x00\x01", 3));  // 0xc1 is never valid
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kMalformed);
+}
+
+TEST(Protocol, RejectsTruncatedMessage) {
+  auto bytes = encode(sample_job());
+  bytes.resize(bytes.size() - 3);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kMalformed);
+}
+
+TEST(Protocol, RejectsEmptyInput) {
+  const auto result = decode("");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kMalformed);
+}
+
+TEST(Protocol, RejectsTrailingBytes) {
+  const auto result = decode(encode(sample_job()) + "x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTrailingBytes);
+}
+
+TEST(Protocol, RejectsUnknownVersion) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(2)}, {"k", msgpack::object("job", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnsupportedVersion);
+}
+
+TEST(Protocol, RejectsMissingVersion) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"k", msgpack::object("job", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kMissingField);
+  EXPECT_NE(result.error().message.find("\"v\""), std::string::npos);
+}
+
+TEST(Protocol, RejectsUnknownKind) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("teleport", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kUnknownKind);
+}
+
+TEST(Protocol, RejectsANonMapMessage) {
+  msgpack::sbuffer buffer;
+  msgpack::pack(buffer, std::vector<int>{1, 2, 3});
+  const auto result = decode(std::string(buffer.data(), buffer.size()));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
+}
+
+TEST(Protocol, RejectsMissingField) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("job", zone)},
+                               {"id", msgpack::object("x-1", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kMissingField);
+  EXPECT_NE(result.error().message.find("\"type\""), std::string::npos) << result.error().message;
+}
+
+TEST(Protocol, RejectsFieldOfWrongType) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object("seven", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
+  EXPECT_NE(result.error().message.find("req"), std::string::npos);
+}
+
+TEST(Protocol, RejectsNegativeCounts) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object(-1)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
+}
+
+TEST(Protocol, RejectsEmptyJobType) {
+  const auto result = decode(encode(SubmitRequest{1, {JobSpec{"", {}, 0, 0}}}));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalid);
+}
+
+TEST(Protocol, RejectsJobWithAttemptZero) {
+  auto job = sample_job();
+  job.attempt = 0;
+  const auto result = decode(encode(job));
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalid);
+}
+
+TEST(Protocol, RejectsOversizedMessage) {
+  DecodeLimits limits;
+  limits.max_message_bytes = 64;
+  auto job = sample_job();
+  job.payload = Payload::from_json(std::string(100, 'x'));
+  const auto result = decode(encode(job), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, RejectsArrayOverTheUnpackLimit) {
+  DecodeLimits limits;
+  limits.max_array = 10;
+  const auto result = decode(encode(SubmitAccepted{1, std::vector<std::string>(11, "id")}), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, RejectsNestingOverTheDepthLimit) {
+  DecodeLimits limits;
+  limits.max_depth = 8;
+  nlohmann::json deep = 1;
+  for (int i = 0; i < 20; ++i) deep = nlohmann::json::array({deep});
+  auto job = sample_job();
+  job.payload = Payload::from_json(deep);
+  const auto result = decode(encode(job), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, RejectsStringOverTheLimit) {
+  DecodeLimits limits;
+  limits.max_string = 16;
+  auto job = sample_job();
+  job.id = std::string(17, 'i');
+  const auto result = decode(encode(job), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, RejectsSubmitOverTheJobLimit) {
+  DecodeLimits limits;
+  limits.max_jobs_per_submit = 3;
+  const auto result = decode(encode(SubmitRequest{1, std::vector<JobSpec>(4, JobSpec{"echo", {}, 0, 0})}), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, IgnoresUnknownExtraFields) {
+  msgpack::zone zone;
+  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object(5)}, {"priority", msgpack::object("high", zone)}}, zone);
+  const auto result = decode(bytes);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(std::get<StatusRequest>(result.value()).req, 5u);
+}
+
+TEST(Protocol, NeverThrowsOnRandomBytes) {
+  std::mt19937 random(12345);
+  const auto valid = encode(sample_job());
+  for (int i = 0; i < 20000; ++i) {
+    std::string bytes = valid;
+    const int flips = 1 + static_cast<int>(random() % 4);
+    for (int f = 0; f < flips; ++f) bytes[random() % bytes.size()] = static_cast<char>(random());
+    if (random() % 3 == 0) bytes.resize(random() % bytes.size());
+    EXPECT_NO_THROW((void)decode(bytes));
+  }
+}
+
+}  // namespace
+}  // namespace zpipe

@@ -1,0 +1,73 @@
+#include "front/job_spec_parser.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace zpipe {
+namespace {
+
+TEST(JobSpecParser, ArgsBecomePayloadFieldsParsedAsJsonWhenTheyCan) {
+  SubmitArguments a;
+  a.type = "echo";
+  a.args = {"name=bob", "n=3", "flags=[1,2]", "text=a=b"};
+  auto spec = job_spec_from_arguments(a);
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec.value().payload.to_json(),
+            (nlohmann::json{{"name", "bob"}, {"n", 3}, {"flags", {1, 2}}, {"text", "a=b"}}));
+}
+
+TEST(JobSpecParser, CommandLineBecomesArgv) {
+  SubmitArguments a;
+  a.type = "exec";
+  a.argv = {"ls", "-l"};
+  a.timeout_s = 1.5;
+  a.max_attempts = 2;
+  auto spec = job_spec_from_arguments(a);
+  ASSERT_TRUE(spec.ok());
+  EXPECT_EQ(spec.value().payload.to_json()["argv"], (nlohmann::json{"ls", "-l"}));
+  EXPECT_EQ(spec.value().timeout_ms, 1500u);
+  EXPECT_EQ(spec.value().max_attempts, 2u);
+}
+
+TEST(JobSpecParser, RefusesBadArguments) {
+  SubmitArguments a;
+  a.type = "echo";
+  a.payload_json = "{not json";
+  EXPECT_FALSE(job_spec_from_arguments(a).ok());
+  a.payload_json = "[1]";
+  a.args = {"k=v"};
+  EXPECT_FALSE(job_spec_from_arguments(a).ok());
+  a.payload_json.clear();
+  a.args = {"novalue"};
+  EXPECT_FALSE(job_spec_from_arguments(a).ok());
+  a.args.clear();
+  a.timeout_s = -1;
+  EXPECT_FALSE(job_spec_from_arguments(a).ok());
+}
+
+TEST(JobSpecParser, ReadsJsonLines) {
+  std::istringstream in(R"({"type":"echo","payload":{"x":1}}
+
+{"type":"sleep","payload":{"ms":5},"timeout":2,"max_attempts":3}
+{"type":"exec","payload":["true"],"timeout_ms":700}
+)");
+  auto specs = job_specs_from_json_lines(in);
+  ASSERT_TRUE(specs.ok()) << specs.error().message;
+  ASSERT_EQ(specs.value().size(), 3u);
+  EXPECT_EQ(specs.value()[0].payload.to_json()["x"], 1);
+  EXPECT_EQ(specs.value()[1].timeout_ms, 2000u);
+  EXPECT_EQ(specs.value()[1].max_attempts, 3u);
+  EXPECT_EQ(specs.value()[2].timeout_ms, 700u);
+}
+
+TEST(JobSpecParser, NamesTheFirstBadLine) {
+  std::istringstream in("{\"type\":\"echo\"}\n{\"payload\":1}\n");
+  auto specs = job_specs_from_json_lines(in);
+  ASSERT_FALSE(specs.ok());
+  EXPECT_EQ(specs.error().message.rfind("line 2:", 0), 0u) << specs.error().message;
+}
+
+}  // namespace
+}  // namespace zpipe

@@ -1,0 +1,83 @@
+#include "worker/slot_pool.hpp"
+
+#include <poll.h>
+
+#include <gtest/gtest.h>
+
+#include "worker/builtin_handlers.hpp"
+
+namespace zpipe {
+namespace {
+
+std::vector<Outcome> wait_for_outcomes(SlotPool& pool, std::size_t count) {
+  std::vector<Outcome> all;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (all.size() < count && std::chrono::steady_clock::now() < give_up) {
+    pollfd fd{pool.wake_fd(), POLLIN, 0};
+    ::poll(&fd, 1, 100);
+    for (auto& o : pool.take_finished()) all.push_back(std::move(o));
+  }
+  return all;
+}
+
+Job job_of(const std::string& id, const std::string& type, const nlohmann::json& payload) {
+  return Job{id, type, Payload::from_json(payload), 1, 1, 5000, 0};
+}
+
+TEST(SlotPool, RunsJobsConcurrentlyUpToItsSlots) {
+  SlotPool pool(3, builtin_handlers({}), "w");
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) pool.start(job_of("j" + std::to_string(i), "sleep", {{"ms", 200}}));
+  EXPECT_FALSE(pool.has_capacity());
+  const auto outcomes = wait_for_outcomes(pool, 3);
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(550));
+  EXPECT_TRUE(pool.has_capacity());
+  for (const auto& o : outcomes) {
+    EXPECT_TRUE(o.succeeded());
+    EXPECT_EQ(o.worker, "w");
+    EXPECT_GE(o.finished_ms, o.started_ms);
+  }
+}
+
+TEST(SlotPool, UnknownTypeFailsNamingTheTypeAndWhatIsHandled) {
+  SlotPool pool(1, builtin_handlers({}), "w");
+  pool.start(job_of("j1", "resize", nullptr));
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].error_code, "unknown_type");
+  EXPECT_NE(outcomes[0].error.find("'resize'"), std::string::npos);
+  EXPECT_NE(outcomes[0].error.find("echo"), std::string::npos);
+}
+
+TEST(SlotPool, AThrowingHandlerFailsTheJobNotTheWorker) {
+  auto handlers = builtin_handlers({});
+  handlers["explode"] = [](const Job&, const JobContext&) -> HandlerResult {
+    throw std::runtime_error("kaboom");
+  };
+  SlotPool pool(1, handlers, "w");
+  pool.start(job_of("j1", "explode", nullptr));
+  pool.start(job_of("j2", "echo", 5));
+  const auto outcomes = wait_for_outcomes(pool, 2);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].error, "handler threw: kaboom");
+  EXPECT_TRUE(outcomes[1].succeeded());
+}
+
+TEST(SlotPool, AHandlerReturningAfterItsLimitIsATimeout) {
+  auto handlers = builtin_handlers({});
+  handlers["slow"] = [](const Job&, const JobContext&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    return succeed();
+  };
+  SlotPool pool(1, handlers, "w");
+  auto job = job_of("j1", "slow", nullptr);
+  job.timeout_ms = 50;
+  pool.start(job);
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].error_code, "timeout");
+}
+
+}  // namespace
+}  // namespace zpipe
