@@ -7,7 +7,7 @@ namespace zpipe {
 
 EventPublisher::EventPublisher(zmq::context_t& context, const std::string& endpoint,
                                std::string source, const SocketOptions& options)
-    : events_out_(make_socket(context, zmq::socket_type::pub, options)), source_(std::move(source)) {
+    : events_out_(make_socket(context, zmq::socket_type::xpub, options)), source_(std::move(source)) {
   if (!endpoint.empty()) {
     connect_endpoint(events_out_, endpoint, "events");
     connected_ = true;
@@ -17,6 +17,32 @@ EventPublisher::EventPublisher(zmq::context_t& context, const std::string& endpo
 void EventPublisher::publish(std::string name, std::map<std::string, std::string> fields) {
   Event event{std::move(name), source_, ++seq_, unix_ms_now(), std::move(fields)};
   if (!connected_) return;
+  if (!hub_has_subscribed()) {
+    if (waiting_.size() == kMaxWaiting) waiting_.pop_front();
+    waiting_.push_back(std::move(event));
+    return;
+  }
+  while (!waiting_.empty()) {
+    send(waiting_.front());
+    waiting_.pop_front();
+  }
+  send(event);
+}
+
+bool EventPublisher::hub_has_subscribed() {
+  if (subscribed_) return true;
+  try {
+    zmq::message_t subscription;
+    // The hub subscribes to everything: a message starting with byte 1.
+    while (events_out_.recv(subscription, zmq::recv_flags::dontwait)) {
+      if (subscription.size() > 0 && subscription.data<char>()[0] == 1) subscribed_ = true;
+    }
+  } catch (const zmq::error_t&) {
+  }
+  return subscribed_;
+}
+
+void EventPublisher::send(const Event& event) {
   try {
     zmq::message_t topic(event.name.data(), event.name.size());
     const auto body = encode(event);

@@ -1,8 +1,12 @@
 // EventPublisher: numbers and publishes one component's events to the event hub.
-// Socket: events_out_ PUB connect -> hub events-in. Call from one thread only.
+// Socket: events_out_ XPUB connect -> hub events-in. XPUB rather than PUB because it tells us
+// when the hub's subscription has arrived: until then, events wait in a bounded queue instead
+// of being dropped, so that a component's first events (worker.up) reach the monitors.
+// Call from one thread only.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 
@@ -19,16 +23,24 @@ class EventPublisher {
   EventPublisher(zmq::context_t& context, const std::string& endpoint, std::string source,
                  const SocketOptions& options = {});
 
-  // Never blocks or throws: PUB drops events that no subscriber has room for. Events sent before
-  // the connection is up are lost too, which is why components also repeat their state.
+  // Never blocks or throws. Before the hub has subscribed, keeps the newest kMaxWaiting events;
+  // after, drops events that the hub has no room for (high-water mark), which is why
+  // components also publish their state periodically.
   void publish(std::string name, std::map<std::string, std::string> fields = {});
+
+  static constexpr std::size_t kMaxWaiting = 10'000;
 
   const std::string& source() const { return source_; }
   std::uint64_t published() const { return seq_; }
 
  private:
+  bool hub_has_subscribed();
+  void send(const Event& event);
+
   zmq::socket_t events_out_;
   bool connected_ = false;
+  bool subscribed_ = false;
+  std::deque<Event> waiting_;
   std::string source_;
   std::uint64_t seq_ = 0;
 };

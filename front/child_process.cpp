@@ -54,7 +54,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : argv_(std::move(other.argv_)), pid_(other.pid_), status_(other.status_) {
+    : argv_(std::move(other.argv_)),
+      pid_(other.pid_),
+      status_(other.status_),
+      stop_requested_(other.stop_requested_) {
   other.pid_ = -1;
 }
 
@@ -86,8 +89,14 @@ std::optional<int> ChildProcess::wait_for(std::chrono::milliseconds timeout) {
   return status_;
 }
 
-int ChildProcess::stop(std::chrono::milliseconds timeout) {
+void ChildProcess::request_stop() {
+  if (stop_requested_) return;
+  stop_requested_ = true;
   send_signal(SIGTERM);
+}
+
+int ChildProcess::stop(std::chrono::milliseconds timeout) {
+  request_stop();
   if (auto status = wait_for(timeout)) return *status;
   send_signal(SIGKILL);
   return *wait_for(std::chrono::hours(1));

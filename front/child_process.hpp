@@ -33,18 +33,21 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   const std::string& name() const { return argv_.front(); }
   void send_signal(int sig) const;
+  // Sends SIGTERM once: a second one would tell a zpipe program to quit without finishing.
+  void request_stop();
   // Waits up to `timeout` for the child to end; its wait status, or nullopt if still running.
   std::optional<int> wait_for(std::chrono::milliseconds timeout);
   bool has_exited();
   // The wait status once it has ended.
   std::optional<int> status() const { return status_; }
-  // SIGTERM, then SIGKILL after `timeout`; returns the wait status.
+  // request_stop(), then SIGKILL after `timeout`; returns the wait status.
   int stop(std::chrono::milliseconds timeout);
 
  private:
   std::vector<std::string> argv_;
   pid_t pid_ = -1;
   std::optional<int> status_;
+  bool stop_requested_ = false;
 };
 
 // "exited with status 3", "killed by SIGKILL".

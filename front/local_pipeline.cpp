@@ -89,7 +89,7 @@ bool LocalPipeline::stop() {
   bool clean = true;
   auto ended_well = [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; };
   // Workers first, all at once: they finish their running jobs and send the outcomes.
-  for (auto& worker : workers_) worker.send_signal(SIGTERM);
+  for (auto& worker : workers_) worker.request_stop();
   for (auto& worker : workers_) clean = ended_well(worker.stop(std::chrono::seconds(40))) && clean;
   if (sink_) clean = ended_well(sink_->stop(std::chrono::seconds(10))) && clean;
   if (ventilator_) clean = ended_well(ventilator_->stop(std::chrono::seconds(10))) && clean;

@@ -1,5 +1,6 @@
 #include "ventilator/event_hub.hpp"
 
+#include "common/clock.hpp"
 #include "common/protocol.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
@@ -7,10 +8,12 @@
 namespace zpipe {
 
 EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
-                   const std::string& output, const DecodeLimits& limits,
+                   const std::string& output, std::string source, const DecodeLimits& limits,
                    const SocketOptions& options, std::shared_ptr<spdlog::logger> log)
-    : events_in_(make_socket(context, zmq::socket_type::sub, options)),
+    : context_(context),
+      events_in_(make_socket(context, zmq::socket_type::sub, options)),
       events_out_(make_socket(context, zmq::socket_type::pub, options)),
+      source_(std::move(source)),
       limits_(limits),
       log_(std::move(log)) {
   // Subscribe to everything: filtering happens per monitor at events_out_.
@@ -21,6 +24,7 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
 }
 
 EventHub::~EventHub() {
+  context_.shutdown();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -53,6 +57,7 @@ void EventHub::forward() {
       if (!problem.empty()) {
         ++refused_;
         if (log_limit.allow()) log_->warn("event hub refused a message: {}", problem);
+        publish_refusal(problem);
         continue;
       }
       events_out_.send(frames[0], zmq::send_flags::sndmore);
@@ -64,6 +69,14 @@ void EventHub::forward() {
   }
   events_in_.close();
   events_out_.close();
+}
+
+void EventHub::publish_refusal(const std::string& problem) {
+  const Event event{"input.refused", source_, ++seq_, unix_ms_now(),
+                    {{"socket", "events-in"}, {"error", problem}}};
+  const auto body = encode(event);
+  events_out_.send(zmq::buffer(event.name), zmq::send_flags::sndmore);
+  events_out_.send(zmq::buffer(body), zmq::send_flags::none);
 }
 
 }  // namespace zpipe

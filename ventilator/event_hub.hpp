@@ -22,10 +22,13 @@ class EventHub {
  public:
   // Binds every endpoint in `inputs` and `output` now (throws on failure), then forwards on
   // its own thread until `context` is shut down.
+  // `source` names the hub in the input.refused events it publishes itself.
   EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
-           const std::string& output, const DecodeLimits& limits, const SocketOptions& options,
-           std::shared_ptr<spdlog::logger> log);
-  ~EventHub();  // joins; shut the context down first
+           const std::string& output, std::string source, const DecodeLimits& limits,
+           const SocketOptions& options, std::shared_ptr<spdlog::logger> log);
+  // Shuts `context` down (the only way to end the forwarding thread's blocking receive) and
+  // joins the thread: destroy the hub last, after the owner's own sockets are closed.
+  ~EventHub();
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
@@ -34,9 +37,13 @@ class EventHub {
 
  private:
   void forward();
+  void publish_refusal(const std::string& problem);
 
+  zmq::context_t& context_;
   zmq::socket_t events_in_;
   zmq::socket_t events_out_;
+  std::string source_;
+  std::uint64_t seq_ = 0;
   DecodeLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
   std::atomic<std::uint64_t> forwarded_{0};

@@ -47,17 +47,18 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       jobs_(make_id_prefix()) {
-  hub_ = std::make_unique<EventHub>(context_,
-                                    std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
-                                    config_.events_out_endpoint, config_.limits, config_.sockets, log_);
   bind_endpoint(submit_in_, config_.submit_endpoint, "submit");
   bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs");
   bind_endpoint(acks_in_, config_.acks_endpoint, "acks");
   config_.submit_endpoint = bound_endpoint(submit_in_);
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
-  events_ = std::make_unique<EventPublisher>(
-      context_, kHubInproc, "ventilator " + host_name() + ":" + std::to_string(::getpid()));
+  const auto where = host_name() + ":" + std::to_string(::getpid());
+  hub_ = std::make_unique<EventHub>(context_,
+                                    std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
+                                    config_.events_out_endpoint, "event-hub " + where, config_.limits,
+                                    config_.sockets, log_);
+  events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
 }
 
 Ventilator::~Ventilator() {
@@ -65,8 +66,7 @@ Ventilator::~Ventilator() {
   submit_in_.close();
   jobs_out_.close();
   acks_in_.close();
-  context_.shutdown();  // ends the hub's thread
-  hub_.reset();
+  hub_.reset();  // shuts the context down
 }
 
 int Ventilator::run(const StopFlag& stop) {

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
@@ -86,12 +87,17 @@ std::string TestPipeline::log_of(const std::string& name) const {
 }
 
 bool TestPipeline::stop() {
-  auto ok = [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; };
   bool clean = true;
-  for (auto& [name, worker] : workers_) worker.send_signal(SIGTERM);
-  for (auto& [name, worker] : workers_) clean = ok(worker.stop(std::chrono::seconds(20))) && clean;
-  if (sink_) clean = ok(sink_->stop(std::chrono::seconds(10))) && clean;
-  if (ventilator_) clean = ok(ventilator_->stop(std::chrono::seconds(10))) && clean;
+  // A program that did not stop cleanly is named, with its log, to explain the failure.
+  auto check = [&](const std::string& name, int status) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
+    clean = false;
+    std::cerr << name << " " << describe_wait_status(status) << "; its log:\n" << log_of(name) << "\n";
+  };
+  for (auto& [name, worker] : workers_) worker.request_stop();
+  for (auto& [name, worker] : workers_) check(name, worker.stop(std::chrono::seconds(20)));
+  if (sink_) check("sink", sink_->stop(std::chrono::seconds(10)));
+  if (ventilator_) check("ventilator", ventilator_->stop(std::chrono::seconds(10)));
   return clean;
 }
 
