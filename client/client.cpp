@@ -25,8 +25,9 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
     zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
     if (left.count() <= 0 || poll_sockets(items, 1, left) == 0) {
       reconnect();  // drop the unanswered request and any late reply
-      return make_error(ErrorCode::kTimeout, "no answer from the ventilator at " + config_.ventilator +
-                                                 " within " + std::to_string(config_.reply_timeout.count()) +
+      return make_error(ErrorCode::kTimeout, "no answer from the ventilator at " +
+                                                 config_.ventilator + " within " +
+                                                 std::to_string(config_.reply_timeout.count()) +
                                                  " ms (is it running? `zpipe up` starts one)");
     }
     zmq::message_t reply;
@@ -34,24 +35,28 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
     while (requests_.get(zmq::sockopt::rcvmore)) (void)requests_.recv(reply);
     auto decoded = decode(reply.to_string_view(), config_.limits);
     if (!decoded.ok()) {
-      return make_error(decoded.error().code, "bad reply from the ventilator: " + decoded.error().message);
+      return make_error(decoded.error().code,
+                        "bad reply from the ventilator: " + decoded.error().message);
     }
     auto& message = decoded.value();
     if (const auto* refused = std::get_if<SubmitRefused>(&message)) {
       if (refused->req != req && refused->req != 0) continue;  // a late reply to an old request
-      return make_error(ErrorCode::kInvalid, "refused (" + refused->code + "): " + refused->message);
+      return make_error(ErrorCode::kInvalid,
+                        "refused (" + refused->code + "): " + refused->message);
     }
     const auto* accepted = std::get_if<SubmitAccepted>(&message);
     const auto* status = std::get_if<StatusReply>(&message);
-    if ((accepted != nullptr && accepted->req != req) || (status != nullptr && status->req != req)) continue;
+    if ((accepted != nullptr && accepted->req != req) || (status != nullptr && status->req != req))
+      continue;
     return std::move(message);
   }
 }
 
 Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs) {
   if (jobs.size() > config_.limits.max_jobs_per_submit) {
-    return make_error(ErrorCode::kTooLarge, "at most " + std::to_string(config_.limits.max_jobs_per_submit) +
-                                                " jobs per submit");
+    return make_error(
+        ErrorCode::kTooLarge,
+        "at most " + std::to_string(config_.limits.max_jobs_per_submit) + " jobs per submit");
   }
   const auto req = next_req_++;
   const auto body = encode(SubmitRequest{req, jobs});
@@ -69,8 +74,9 @@ Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs
                                                       std::string(kind_name(reply.value())));
   }
   if (accepted->ids.size() != jobs.size()) {
-    return make_error(ErrorCode::kInvalid, "the ventilator accepted " + std::to_string(accepted->ids.size()) +
-                                               " ids for " + std::to_string(jobs.size()) + " jobs");
+    return make_error(ErrorCode::kInvalid, "the ventilator accepted " +
+                                               std::to_string(accepted->ids.size()) + " ids for " +
+                                               std::to_string(jobs.size()) + " jobs");
   }
   return std::move(accepted->ids);
 }

@@ -8,12 +8,12 @@
 namespace zpipe {
 
 struct DefaultEndpoints {
-  static constexpr const char* kSubmit = "tcp://127.0.0.1:5570";      // ventilator ROUTER
-  static constexpr const char* kJobs = "tcp://127.0.0.1:5571";        // ventilator PUSH
-  static constexpr const char* kOutcomes = "tcp://127.0.0.1:5572";    // sink PULL
-  static constexpr const char* kAcks = "tcp://127.0.0.1:5573";        // ventilator PULL
-  static constexpr const char* kEventsIn = "tcp://127.0.0.1:5574";    // event hub XSUB
-  static constexpr const char* kEventsOut = "tcp://127.0.0.1:5575";   // event hub XPUB
+  static constexpr const char* kSubmit = "tcp://127.0.0.1:5570";     // ventilator ROUTER
+  static constexpr const char* kJobs = "tcp://127.0.0.1:5571";       // ventilator PUSH
+  static constexpr const char* kOutcomes = "tcp://127.0.0.1:5572";   // sink PULL
+  static constexpr const char* kAcks = "tcp://127.0.0.1:5573";       // ventilator PULL
+  static constexpr const char* kEventsIn = "tcp://127.0.0.1:5574";   // event hub XSUB
+  static constexpr const char* kEventsOut = "tcp://127.0.0.1:5575";  // event hub XPUB
 };
 
 // $ZPIPE_DATA_DIR, else $XDG_DATA_HOME/zpipe, else ~/.local/share/zpipe, else ./zpipe-data.

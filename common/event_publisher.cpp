@@ -7,7 +7,8 @@ namespace zpipe {
 
 EventPublisher::EventPublisher(zmq::context_t& context, const std::string& endpoint,
                                std::string source, const SocketOptions& options)
-    : events_out_(make_socket(context, zmq::socket_type::xpub, options)), source_(std::move(source)) {
+    : events_out_(make_socket(context, zmq::socket_type::xpub, options)),
+      source_(std::move(source)) {
   if (!endpoint.empty()) {
     connect_endpoint(events_out_, endpoint, "events");
     connected_ = true;

@@ -20,13 +20,13 @@ struct JobSpec {
 };
 
 struct Job {
-  std::string id;        // unique, given by the ventilator
-  std::string type;      // selects the worker's handler
+  std::string id;    // unique, given by the ventilator
+  std::string type;  // selects the worker's handler
   Payload payload;
-  std::uint32_t attempt = 1;        // 1 for the first run
-  std::uint32_t max_attempts = 1;   // attempts allowed before the job is final
-  std::uint64_t timeout_ms = 0;     // time limit of one attempt
-  std::uint64_t created_ms = 0;     // Unix ms at which the ventilator accepted it
+  std::uint32_t attempt = 1;       // 1 for the first run
+  std::uint32_t max_attempts = 1;  // attempts allowed before the job is final
+  std::uint64_t timeout_ms = 0;    // time limit of one attempt
+  std::uint64_t created_ms = 0;    // Unix ms at which the ventilator accepted it
 
   friend bool operator==(const Job&, const Job&) = default;
 };

@@ -24,8 +24,8 @@ struct StoredOutcome {
 
 struct OutcomeQuery {
   std::optional<OutcomeStatus> status;
-  std::string type;          // empty: any
-  std::size_t limit = 20;    // newest first
+  std::string type;        // empty: any
+  std::size_t limit = 20;  // newest first
 };
 
 struct StoreTotals {

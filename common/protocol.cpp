@@ -19,8 +19,10 @@ class MessageWriter {
     u64("v", kProtocolVersion);
     str("k", kind);
   }
-  void key(std::string_view name) { packer_.pack_str(static_cast<std::uint32_t>(name.size()));
-                                    packer_.pack_str_body(name.data(), static_cast<std::uint32_t>(name.size())); }
+  void key(std::string_view name) {
+    packer_.pack_str(static_cast<std::uint32_t>(name.size()));
+    packer_.pack_str_body(name.data(), static_cast<std::uint32_t>(name.size()));
+  }
   void str(std::string_view name, std::string_view value) {
     key(name);
     string_value(value);
@@ -70,17 +72,27 @@ struct DecodeFailure {
 
 std::string_view type_name(const msgpack::object& o) {
   switch (o.type) {
-    case msgpack::type::NIL: return "nil";
-    case msgpack::type::BOOLEAN: return "boolean";
-    case msgpack::type::POSITIVE_INTEGER: return "integer";
-    case msgpack::type::NEGATIVE_INTEGER: return "negative integer";
+    case msgpack::type::NIL:
+      return "nil";
+    case msgpack::type::BOOLEAN:
+      return "boolean";
+    case msgpack::type::POSITIVE_INTEGER:
+      return "integer";
+    case msgpack::type::NEGATIVE_INTEGER:
+      return "negative integer";
     case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return "float";
-    case msgpack::type::STR: return "string";
-    case msgpack::type::BIN: return "binary";
-    case msgpack::type::ARRAY: return "array";
-    case msgpack::type::MAP: return "map";
-    case msgpack::type::EXT: return "ext";
+    case msgpack::type::FLOAT64:
+      return "float";
+    case msgpack::type::STR:
+      return "string";
+    case msgpack::type::BIN:
+      return "binary";
+    case msgpack::type::ARRAY:
+      return "array";
+    case msgpack::type::MAP:
+      return "map";
+    case msgpack::type::EXT:
+      return "ext";
   }
   return "unknown";
 }
@@ -106,7 +118,8 @@ class Fields {
   }
   const msgpack::object& require(std::string_view key) const {
     const auto* o = find(key);
-    if (o == nullptr) fail(ErrorCode::kMissingField, where_ + " lacks field \"" + std::string(key) + "\"");
+    if (o == nullptr)
+      fail(ErrorCode::kMissingField, where_ + " lacks field \"" + std::string(key) + "\"");
     return *o;
   }
   std::string str(std::string_view key) const { return as_str(require(key), key); }
@@ -204,7 +217,8 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.req = f.u64("req");
     const auto& ids = f.array("ids");
     for (std::uint32_t i = 0; i < ids.size; ++i) {
-      if (ids.ptr[i].type != msgpack::type::STR) fail(ErrorCode::kWrongType, "accepted ids must be strings");
+      if (ids.ptr[i].type != msgpack::type::STR)
+        fail(ErrorCode::kWrongType, "accepted ids must be strings");
       m.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
     }
     return m;
@@ -233,7 +247,8 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.max_attempts = f.u32("max_attempts");
     m.timeout_ms = f.u64("timeout_ms");
     m.created_ms = f.u64("created_ms");
-    if (m.attempt == 0 || m.max_attempts == 0) fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
+    if (m.attempt == 0 || m.max_attempts == 0)
+      fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
     return m;
   }
   if (kind == "outcome") {
@@ -262,7 +277,8 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
       Fields a(acks.ptr[i], "ack " + std::to_string(i));
       const auto status = outcome_status_from(a.str("status"));
       if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
-      m.acks.push_back(Ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false)});
+      m.acks.push_back(
+          Ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false)});
     }
     return m;
   }
@@ -396,9 +412,9 @@ std::string encode(const Message& message) {
 }
 
 std::string_view kind_name(const Message& message) {
-  static constexpr std::string_view kNames[] = {"submit", "accepted", "refused", "status_request",
-                                                "status", "job",      "outcome", "ack",
-                                                "event"};
+  static constexpr std::string_view kNames[] = {"submit",         "accepted", "refused",
+                                                "status_request", "status",   "job",
+                                                "outcome",        "ack",      "event"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   return kNames[message.index()];
 }
@@ -424,15 +440,15 @@ Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
       return make_error(ErrorCode::kMalformed, std::string("not valid msgpack: ") + e.what());
     }
     if (offset != bytes.size()) {
-      return make_error(ErrorCode::kTrailingBytes, std::to_string(bytes.size() - offset) +
-                                                       " bytes follow the message");
+      return make_error(ErrorCode::kTrailingBytes,
+                        std::to_string(bytes.size() - offset) + " bytes follow the message");
     }
     const Fields header(handle.get(), "message");
     const auto version = header.u64("v");
     if (version != kProtocolVersion) {
       return make_error(ErrorCode::kUnsupportedVersion,
-                        "protocol version " + std::to_string(version) + " is not supported (this is " +
-                            std::to_string(kProtocolVersion) + ")");
+                        "protocol version " + std::to_string(version) +
+                            " is not supported (this is " + std::to_string(kProtocolVersion) + ")");
     }
     const auto kind = header.str("k");
     return read_body(kind, Fields(handle.get(), std::string(kind)), limits);

@@ -25,7 +25,7 @@ struct SubmitAccepted {
 // None of the request's jobs is accepted.
 struct SubmitRefused {
   std::uint64_t req = 0;
-  std::string code;     // an ErrorCode name
+  std::string code;  // an ErrorCode name
   std::string message;
   friend bool operator==(const SubmitRefused&, const SubmitRefused&) = default;
 };
@@ -42,7 +42,7 @@ struct PipelineCounts {
   std::uint64_t in_flight = 0;  // dispatched, outcome not yet recorded
   std::uint64_t succeeded = 0;
   std::uint64_t failed = 0;
-  std::uint64_t dead = 0;       // failed on every allowed attempt
+  std::uint64_t dead = 0;  // failed on every allowed attempt
   friend bool operator==(const PipelineCounts&, const PipelineCounts&) = default;
 };
 

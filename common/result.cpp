@@ -4,22 +4,38 @@ namespace zpipe {
 
 std::string_view to_string(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kMalformed: return "malformed";
-    case ErrorCode::kTrailingBytes: return "trailing_bytes";
-    case ErrorCode::kUnsupportedVersion: return "unsupported_version";
-    case ErrorCode::kUnknownKind: return "unknown_kind";
-    case ErrorCode::kUnexpectedKind: return "unexpected_kind";
-    case ErrorCode::kMissingField: return "missing_field";
-    case ErrorCode::kWrongType: return "wrong_type";
-    case ErrorCode::kTooLarge: return "too_large";
-    case ErrorCode::kInvalid: return "invalid";
-    case ErrorCode::kTimeout: return "timeout";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kUnknownType: return "unknown_type";
-    case ErrorCode::kHandlerError: return "handler_error";
-    case ErrorCode::kExecFailed: return "exec_failed";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kIo: return "io";
+    case ErrorCode::kMalformed:
+      return "malformed";
+    case ErrorCode::kTrailingBytes:
+      return "trailing_bytes";
+    case ErrorCode::kUnsupportedVersion:
+      return "unsupported_version";
+    case ErrorCode::kUnknownKind:
+      return "unknown_kind";
+    case ErrorCode::kUnexpectedKind:
+      return "unexpected_kind";
+    case ErrorCode::kMissingField:
+      return "missing_field";
+    case ErrorCode::kWrongType:
+      return "wrong_type";
+    case ErrorCode::kTooLarge:
+      return "too_large";
+    case ErrorCode::kInvalid:
+      return "invalid";
+    case ErrorCode::kTimeout:
+      return "timeout";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kUnknownType:
+      return "unknown_type";
+    case ErrorCode::kHandlerError:
+      return "handler_error";
+    case ErrorCode::kExecFailed:
+      return "exec_failed";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kIo:
+      return "io";
   }
   return "unknown";
 }

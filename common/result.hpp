@@ -18,15 +18,15 @@ enum class ErrorCode {
   kUnexpectedKind,      // a valid message on a socket that does not take it
   kMissingField,
   kWrongType,
-  kTooLarge,            // over a size or count limit
-  kInvalid,             // well-formed but meaningless (empty type, zero attempts, ...)
-  kTimeout,             // no answer, or a job past its time limit
-  kUnavailable,         // a peer or a file cannot be reached
-  kUnknownType,         // no handler for the job's type
-  kHandlerError,        // the handler reported a failure
-  kExecFailed,          // an exec job's command failed to start or exited non-zero
-  kCancelled,           // the worker stopped before the job finished
-  kIo,                  // local storage or system call failure
+  kTooLarge,      // over a size or count limit
+  kInvalid,       // well-formed but meaningless (empty type, zero attempts, ...)
+  kTimeout,       // no answer, or a job past its time limit
+  kUnavailable,   // a peer or a file cannot be reached
+  kUnknownType,   // no handler for the job's type
+  kHandlerError,  // the handler reported a failure
+  kExecFailed,    // an exec job's command failed to start or exited non-zero
+  kCancelled,     // the worker stopped before the job finished
+  kIo,            // local storage or system call failure
 };
 
 std::string_view to_string(ErrorCode code);
@@ -39,8 +39,8 @@ struct Error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}     // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }

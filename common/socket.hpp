@@ -13,8 +13,8 @@
 namespace zpipe {
 
 struct SocketOptions {
-  int linger_ms = 1000;                    // how long close() waits to deliver queued messages
-  int send_hwm = 1000;                     // messages queued per peer before sends block or drop
+  int linger_ms = 1000;  // how long close() waits to deliver queued messages
+  int send_hwm = 1000;   // messages queued per peer before sends block or drop
   int receive_hwm = 1000;
   std::int64_t max_message_bytes = 1 << 20;  // ZMQ_MAXMSGSIZE: larger inbound messages cut the peer
 };

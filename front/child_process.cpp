@@ -25,7 +25,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
   const pid_t parent = ::getpid();
 
   pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error(std::string("cannot start ") + argv_[0] + ": " + strerror(errno));
+  if (pid_ < 0)
+    throw std::runtime_error(std::string("cannot start ") + argv_[0] + ": " + strerror(errno));
   if (pid_ == 0) {
     ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -106,7 +107,8 @@ std::string describe_wait_status(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
     const char* abbrev = sigabbrev_np(WTERMSIG(status));
-    return std::string("killed by ") + (abbrev != nullptr ? std::string("SIG") + abbrev : "a signal");
+    return std::string("killed by ") +
+           (abbrev != nullptr ? std::string("SIG") + abbrev : "a signal");
   }
   return "ended";
 }

@@ -35,7 +35,8 @@ std::vector<JobSpec> sample_jobs(int count) {
         break;
       case 2:
         spec.type = "exec";
-        spec.payload = Payload::from_json({{"argv", {"echo", "hello from job " + std::to_string(i)}}});
+        spec.payload =
+            Payload::from_json({{"argv", {"echo", "hello from job " + std::to_string(i)}}});
         break;
       case 3:
         spec.type = "exec";
@@ -58,15 +59,26 @@ std::vector<JobSpec> sample_jobs(int count) {
 class DemoCommand : public Command {
  public:
   explicit DemoCommand(CLI::App& parent)
-      : app_(*parent.add_subcommand("demo", "Run sample jobs through a local pipeline and summarise")) {
+      : app_(*parent.add_subcommand("demo",
+                                    "Run sample jobs through a local pipeline and summarise")) {
     config_.data_dir = default_data_dir() / "demo";
     config_.log_level = "warn";
-    app_.add_option("--jobs,-n", jobs_, "Sample jobs to run")->capture_default_str()->check(CLI::Range(1, 1'000'000));
-    app_.add_option("--workers,-w", config_.workers, "Worker processes")->capture_default_str()->check(CLI::Range(1, 256));
-    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")->capture_default_str()->check(CLI::Range(1, 1024));
-    app_.add_option("--data-dir", config_.data_dir, "Where outcomes.db goes (emptied first)")->capture_default_str();
-    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")->capture_default_str()->check(CLI::Range(1024, 65530));
-    app_.add_option("--log-level", config_.log_level, "Log level of the programs")->capture_default_str();
+    app_.add_option("--jobs,-n", jobs_, "Sample jobs to run")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1'000'000));
+    app_.add_option("--workers,-w", config_.workers, "Worker processes")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    app_.add_option("--data-dir", config_.data_dir, "Where outcomes.db goes (emptied first)")
+        ->capture_default_str();
+    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")
+        ->capture_default_str()
+        ->check(CLI::Range(1024, 65530));
+    app_.add_option("--log-level", config_.log_level, "Log level of the programs")
+        ->capture_default_str();
   }
   CLI::App& app() override { return app_; }
 
@@ -75,8 +87,10 @@ class DemoCommand : public Command {
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(outcome_store_path(config_.data_dir).string() + suffix, ignored);
     }
-    std::printf("zpipe demo: %d sample jobs (echo, sleep, exec, some failing on purpose) through "
-                "%d workers\n", jobs_, config_.workers);
+    std::printf(
+        "zpipe demo: %d sample jobs (echo, sleep, exec, some failing on purpose) through "
+        "%d workers\n",
+        jobs_, config_.workers);
     std::fflush(stdout);
     const auto start = std::chrono::steady_clock::now();
     LocalPipeline pipeline(config_);
@@ -93,7 +107,8 @@ class DemoCommand : public Command {
       }
     }
     if (!wait_until_done(client, pipeline)) return kExitFailure;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!pipeline.stop()) std::cerr << "zpipe demo: a program ended with an error\n";
     return summarise(seconds);
   }
@@ -112,8 +127,9 @@ class DemoCommand : public Command {
         const auto& c = counts.value();
         const auto done = c.succeeded + c.failed + c.dead;
         if (tty) {
-          std::printf("\r  %llu/%d recorded (%llu running)   ", static_cast<unsigned long long>(done),
-                      jobs_, static_cast<unsigned long long>(c.in_flight));
+          std::printf("\r  %llu/%d recorded (%llu running)   ",
+                      static_cast<unsigned long long>(done), jobs_,
+                      static_cast<unsigned long long>(c.in_flight));
           std::fflush(stdout);
         }
         if (done >= static_cast<std::uint64_t>(jobs_)) {
@@ -138,7 +154,8 @@ class DemoCommand : public Command {
       ++count;
       example = row.outcome.error;
     }
-    std::printf("  succeeded   %llu\n  failed      %llu\n", static_cast<unsigned long long>(totals.succeeded),
+    std::printf("  succeeded   %llu\n  failed      %llu\n",
+                static_cast<unsigned long long>(totals.succeeded),
                 static_cast<unsigned long long>(totals.failed));
     for (const auto& [code, entry] : reasons) {
       std::printf("    %5d x %s: %s\n", entry.first, code.c_str(), entry.second.c_str());
@@ -146,10 +163,12 @@ class DemoCommand : public Command {
     std::printf("  wall time   %.2f s (including start and stop)\n  throughput  %.0f jobs/s\n",
                 seconds, static_cast<double>(totals.succeeded + totals.failed) / seconds);
     const auto dir = config_.data_dir.string();
-    std::printf("Outcomes are in %s. Look at them with:\n  zpipe results --data-dir %s\n"
-                "  zpipe failures --data-dir %s\n  sqlite3 %s 'select status, count(*) from jobs group by status'\n",
-                outcome_store_path(config_.data_dir).c_str(), dir.c_str(), dir.c_str(),
-                outcome_store_path(config_.data_dir).c_str());
+    std::printf(
+        "Outcomes are in %s. Look at them with:\n  zpipe results --data-dir %s\n"
+        "  zpipe failures --data-dir %s\n  sqlite3 %s 'select status, count(*) from jobs group by "
+        "status'\n",
+        outcome_store_path(config_.data_dir).c_str(), dir.c_str(), dir.c_str(),
+        outcome_store_path(config_.data_dir).c_str());
     const bool all_recorded = totals.succeeded + totals.failed == static_cast<std::uint64_t>(jobs_);
     if (!all_recorded) std::cerr << "zpipe demo: not every job was recorded\n";
     return all_recorded ? kExitOk : kExitFailure;
@@ -162,6 +181,8 @@ class DemoCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_demo_command(CLI::App& parent) { return std::make_unique<DemoCommand>(parent); }
+std::unique_ptr<Command> make_demo_command(CLI::App& parent) {
+  return std::make_unique<DemoCommand>(parent);
+}
 
 }  // namespace zpipe

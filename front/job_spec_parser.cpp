@@ -35,7 +35,8 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a) {
   if (!a.args.empty() || !a.argv.empty()) {
     if (payload.is_null()) payload = nlohmann::json::object();
     if (!payload.is_object()) {
-      return make_error(ErrorCode::kInvalid, "--arg and a command line need --payload to be a JSON object");
+      return make_error(ErrorCode::kInvalid,
+                        "--arg and a command line need --payload to be a JSON object");
     }
   }
   for (const auto& arg : a.args) {
@@ -53,7 +54,8 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a) {
     spec.timeout_ms = ms.value();
   }
   if (a.max_attempts) {
-    if (*a.max_attempts == 0) return make_error(ErrorCode::kInvalid, "--max-attempts must be at least 1");
+    if (*a.max_attempts == 0)
+      return make_error(ErrorCode::kInvalid, "--max-attempts must be at least 1");
     spec.max_attempts = *a.max_attempts;
   }
   return spec;
@@ -69,7 +71,8 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
     };
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) return bad("not valid JSON");
-    if (!j.is_object()) return bad("expected a JSON object like {\"type\": \"echo\", \"payload\": {}}");
+    if (!j.is_object())
+      return bad("expected a JSON object like {\"type\": \"echo\", \"payload\": {}}");
     if (!j.contains("type") || !j["type"].is_string() || j["type"].get<std::string>().empty()) {
       return bad("\"type\" must be a non-empty string");
     }
@@ -89,7 +92,8 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
     }
     if (j.contains("max_attempts")) {
       const auto& m = j["max_attempts"];
-      if (!m.is_number_unsigned() || m.get<std::uint64_t>() == 0 || m.get<std::uint64_t>() > 1'000'000) {
+      if (!m.is_number_unsigned() || m.get<std::uint64_t>() == 0 ||
+          m.get<std::uint64_t>() > 1'000'000) {
         return bad("\"max_attempts\" must be a positive integer");
       }
       spec.max_attempts = m.get<std::uint32_t>();

@@ -13,9 +13,9 @@ namespace zpipe {
 
 struct SubmitArguments {
   std::string type;
-  std::vector<std::string> args;      // "key=value"; value is JSON if it parses, else a string
-  std::string payload_json;           // empty: none
-  std::vector<std::string> argv;      // for exec: the command line
+  std::vector<std::string> args;  // "key=value"; value is JSON if it parses, else a string
+  std::string payload_json;       // empty: none
+  std::vector<std::string> argv;  // for exec: the command line
   std::optional<double> timeout_s;
   std::optional<std::uint32_t> max_attempts;
 };

@@ -10,23 +10,49 @@
 namespace zpipe {
 
 PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
-  auto at = [port_base](int offset) { return "tcp://127.0.0.1:" + std::to_string(port_base + offset); };
+  auto at = [port_base](int offset) {
+    return "tcp://127.0.0.1:" + std::to_string(port_base + offset);
+  };
   return {at(0), at(1), at(2), at(3), at(4), at(5)};
 }
 
 std::vector<std::string> ventilator_command(const PipelineEndpoints& e) {
-  return {program_path("zpipe-ventilator"), "--submit", e.submit, "--jobs", e.jobs, "--acks", e.acks,
-          "--events-in", e.events_in, "--events-out", e.events_out};
+  return {program_path("zpipe-ventilator"),
+          "--submit",
+          e.submit,
+          "--jobs",
+          e.jobs,
+          "--acks",
+          e.acks,
+          "--events-in",
+          e.events_in,
+          "--events-out",
+          e.events_out};
 }
 
-std::vector<std::string> sink_command(const PipelineEndpoints& e, const std::filesystem::path& data_dir) {
-  return {program_path("zpipe-sink"), "--outcomes", e.outcomes, "--acks-to", e.acks, "--events-to",
-          e.events_in, "--data-dir", data_dir.string()};
+std::vector<std::string> sink_command(const PipelineEndpoints& e,
+                                      const std::filesystem::path& data_dir) {
+  return {program_path("zpipe-sink"),
+          "--outcomes",
+          e.outcomes,
+          "--acks-to",
+          e.acks,
+          "--events-to",
+          e.events_in,
+          "--data-dir",
+          data_dir.string()};
 }
 
 std::vector<std::string> worker_command(const PipelineEndpoints& e, int concurrency) {
-  return {program_path("zpipe-worker"), "--jobs-from", e.jobs, "--outcomes-to", e.outcomes,
-          "--events-to", e.events_in, "--concurrency", std::to_string(concurrency)};
+  return {program_path("zpipe-worker"),
+          "--jobs-from",
+          e.jobs,
+          "--outcomes-to",
+          e.outcomes,
+          "--events-to",
+          e.events_in,
+          "--concurrency",
+          std::to_string(concurrency)};
 }
 
 std::vector<std::string> LocalPipeline::common_args() const {

@@ -28,7 +28,7 @@ std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int 
 struct LocalPipelineConfig {
   int port_base = 5570;  // the defaults of every program
   int workers = 2;
-  int concurrency = 1;   // slots per worker
+  int concurrency = 1;  // slots per worker
   std::filesystem::path data_dir;
   std::string log_level = "info";
   std::filesystem::path log_file;  // empty: the programs log to this terminal

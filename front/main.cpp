@@ -29,9 +29,10 @@ int main(int argc, char** argv) {
     return zpipe::kExitFailure;
   }
 
-  CLI::App app{"zpipe: a brokerless background-job pipeline on ZeroMQ.\n"
-               "Programs: zpipe ventilator|worker|sink|monitor ... runs zpipe-<program> ...",
-               "zpipe"};
+  CLI::App app{
+      "zpipe: a brokerless background-job pipeline on ZeroMQ.\n"
+      "Programs: zpipe ventilator|worker|sink|monitor ... runs zpipe-<program> ...",
+      "zpipe"};
   app.get_formatter()->column_width(36);
   app.set_version_flag("--version", "zpipe " + std::string(zpipe::kZpipeVersion) + " (protocol " +
                                         std::to_string(zpipe::kProtocolVersion) + ")");

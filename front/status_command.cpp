@@ -14,10 +14,13 @@ namespace {
 class StatusCommand : public Command {
  public:
   explicit StatusCommand(CLI::App& parent)
-      : app_(*parent.add_subcommand("status", "Show how many jobs are pending, in flight, succeeded, failed and dead")) {
+      : app_(*parent.add_subcommand(
+            "status", "Show how many jobs are pending, in flight, succeeded, failed and dead")) {
     app_.add_flag("--json", json_, "Print one JSON object");
-    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")->capture_default_str();
-    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")->capture_default_str();
+    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
+        ->capture_default_str();
+    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
+        ->capture_default_str();
   }
   CLI::App& app() override { return app_; }
 
@@ -38,11 +41,12 @@ class StatusCommand : public Command {
                 << "\n";
       return kExitOk;
     }
-    std::printf("accepted   %12llu\npending    %12llu\nin flight  %12llu\nsucceeded  %12llu\n"
-                "failed     %12llu\ndead       %12llu\n",
-                static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.pending),
-                static_cast<unsigned long long>(c.in_flight), static_cast<unsigned long long>(c.succeeded),
-                static_cast<unsigned long long>(c.failed), static_cast<unsigned long long>(c.dead));
+    std::printf(
+        "accepted   %12llu\npending    %12llu\nin flight  %12llu\nsucceeded  %12llu\n"
+        "failed     %12llu\ndead       %12llu\n",
+        static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.pending),
+        static_cast<unsigned long long>(c.in_flight), static_cast<unsigned long long>(c.succeeded),
+        static_cast<unsigned long long>(c.failed), static_cast<unsigned long long>(c.dead));
     return kExitOk;
   }
 

@@ -41,21 +41,25 @@ std::string clip(std::string text, std::size_t width) {
 }
 
 void print_table(const std::vector<StoredOutcome>& rows) {
-  std::printf("%-18s %-10s %-9s %3s %7s  %s\n", "ID", "TYPE", "STATUS", "TRY", "MS", "RESULT / ERROR");
+  std::printf("%-18s %-10s %-9s %3s %7s  %s\n", "ID", "TYPE", "STATUS", "TRY", "MS",
+              "RESULT / ERROR");
   for (const auto& row : rows) {
     const auto& o = row.outcome;
     const auto detail = o.succeeded() ? o.result.to_json_text() : o.error_code + ": " + o.error;
-    std::printf("%-18s %-10s %-9s %3u %7llu  %s\n", clip(o.id, 18).c_str(), clip(o.type, 10).c_str(),
-                std::string(to_string(o.status)).c_str(), o.attempt,
-                static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)),
-                clip(detail, 60).c_str());
+    std::printf(
+        "%-18s %-10s %-9s %3u %7llu  %s\n", clip(o.id, 18).c_str(), clip(o.type, 10).c_str(),
+        std::string(to_string(o.status)).c_str(), o.attempt,
+        static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)),
+        clip(detail, 60).c_str());
   }
 }
 
 // Opens the store read-only; prints the reason and returns nullptr when there is none.
-std::unique_ptr<OutcomeStore> open_store(const std::filesystem::path& data_dir, const char* command) {
+std::unique_ptr<OutcomeStore> open_store(const std::filesystem::path& data_dir,
+                                         const char* command) {
   try {
-    return std::make_unique<OutcomeStore>(outcome_store_path(data_dir), OutcomeStore::Access::kReadOnly);
+    return std::make_unique<OutcomeStore>(outcome_store_path(data_dir),
+                                          OutcomeStore::Access::kReadOnly);
   } catch (const std::exception& e) {
     std::cerr << "zpipe " << command << ": " << e.what() << "\n";
     return nullptr;
@@ -65,14 +69,19 @@ std::unique_ptr<OutcomeStore> open_store(const std::filesystem::path& data_dir, 
 class ListCommand : public Command {
  public:
   ListCommand(CLI::App& parent, const char* name, const char* description, bool failures_only)
-      : app_(*parent.add_subcommand(name, description)), name_(name), failures_only_(failures_only) {
+      : app_(*parent.add_subcommand(name, description)),
+        name_(name),
+        failures_only_(failures_only) {
     app_.add_flag("--json", json_, "Print a JSON array");
     app_.add_option("--type", query_.type, "Only jobs of this type");
-    app_.add_option("--limit,-n", query_.limit, "At most this many, newest first")->capture_default_str();
+    app_.add_option("--limit,-n", query_.limit, "At most this many, newest first")
+        ->capture_default_str();
     if (!failures_only) {
-      app_.add_option("--status", status_, "Only succeeded or failed")->check(CLI::IsMember({"succeeded", "failed"}));
+      app_.add_option("--status", status_, "Only succeeded or failed")
+          ->check(CLI::IsMember({"succeeded", "failed"}));
     }
-    app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")->capture_default_str();
+    app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
+        ->capture_default_str();
   }
   CLI::App& app() override { return app_; }
 
@@ -113,7 +122,8 @@ class ShowCommand : public Command {
       : app_(*parent.add_subcommand("show", "Show everything recorded about one job")) {
     app_.add_option("id", id_, "The job's id, as `zpipe submit` printed it")->required();
     app_.add_flag("--json", json_, "Print one JSON object");
-    app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")->capture_default_str();
+    app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
+        ->capture_default_str();
   }
   CLI::App& app() override { return app_; }
 
@@ -131,16 +141,19 @@ class ShowCommand : public Command {
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
-    for (const char* key : {"id", "type", "status", "error_code", "error", "attempt", "max_attempts",
-                            "worker", "created_ms", "started_ms", "finished_ms", "recorded_ms"}) {
+    for (const char* key :
+         {"id", "type", "status", "error_code", "error", "attempt", "max_attempts", "worker",
+          "created_ms", "started_ms", "finished_ms", "recorded_ms"}) {
       const auto& value = j[key];
       if (value.is_string() && value.get<std::string>().empty()) continue;
-      std::printf("%-13s %s\n", key, value.is_string() ? value.get<std::string>().c_str() : dump(value).c_str());
+      std::printf("%-13s %s\n", key,
+                  value.is_string() ? value.get<std::string>().c_str() : dump(value).c_str());
     }
     const auto& o = row->outcome;
-    std::printf("%-13s %llu ms queued, %llu ms running\n", "timing",
-                static_cast<unsigned long long>(o.started_ms - std::min(o.started_ms, o.created_ms)),
-                static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)));
+    std::printf(
+        "%-13s %llu ms queued, %llu ms running\n", "timing",
+        static_cast<unsigned long long>(o.started_ms - std::min(o.started_ms, o.created_ms)),
+        static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)));
     std::printf("result\n%s\n", dump(j["result"], 2).c_str());
     return kExitOk;
   }
@@ -156,8 +169,10 @@ class ShowCommand : public Command {
 
 std::vector<std::unique_ptr<Command>> make_store_commands(CLI::App& parent) {
   std::vector<std::unique_ptr<Command>> commands;
-  commands.push_back(std::make_unique<ListCommand>(parent, "results", "List recorded outcomes, newest first", false));
-  commands.push_back(std::make_unique<ListCommand>(parent, "failures", "List failed jobs with their errors, newest first", true));
+  commands.push_back(std::make_unique<ListCommand>(parent, "results",
+                                                   "List recorded outcomes, newest first", false));
+  commands.push_back(std::make_unique<ListCommand>(
+      parent, "failures", "List failed jobs with their errors, newest first", true));
   commands.push_back(std::make_unique<ShowCommand>(parent));
   return commands;
 }

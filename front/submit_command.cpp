@@ -17,14 +17,22 @@ class SubmitCommand : public Command {
   explicit SubmitCommand(CLI::App& parent)
       : app_(*parent.add_subcommand("submit", "Submit jobs; prints each job's id once accepted")) {
     app_.add_option("type", arguments_.type, "Job type: echo, sleep, fail, exec, or a custom one");
-    app_.add_option("command", arguments_.argv, "For exec: the command line after --, e.g. -- ls -l /tmp");
-    app_.add_option("--arg,-a", arguments_.args, "Payload field as key=value (value parsed as JSON if it can be); repeatable");
+    app_.add_option("command", arguments_.argv,
+                    "For exec: the command line after --, e.g. -- ls -l /tmp");
+    app_.add_option("--arg,-a", arguments_.args,
+                    "Payload field as key=value (value parsed as JSON if it can be); repeatable");
     app_.add_option("--payload,-p", arguments_.payload_json, "The payload as JSON");
-    app_.add_option("--timeout", arguments_.timeout_s, "Time limit of one attempt, in seconds (default: the ventilator's)");
-    app_.add_option("--max-attempts", arguments_.max_attempts, "Attempts allowed (default: the ventilator's)");
-    app_.add_option("--jsonl", jsonl_, "Submit one job per line of this file ('-': stdin): {\"type\":..., \"payload\":..., \"timeout\": s, \"max_attempts\": n}");
-    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")->capture_default_str();
-    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")->capture_default_str();
+    app_.add_option("--timeout", arguments_.timeout_s,
+                    "Time limit of one attempt, in seconds (default: the ventilator's)");
+    app_.add_option("--max-attempts", arguments_.max_attempts,
+                    "Attempts allowed (default: the ventilator's)");
+    app_.add_option("--jsonl", jsonl_,
+                    "Submit one job per line of this file ('-': stdin): {\"type\":..., "
+                    "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
+    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
+        ->capture_default_str();
+    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
+        ->capture_default_str();
     app_.add_flag("--quiet,-q", quiet_, "Print nothing but errors");
   }
 
@@ -40,7 +48,8 @@ class SubmitCommand : public Command {
       specs = std::move(parsed).value();
       if (specs.empty()) return usage("no jobs in " + jsonl_);
     } else {
-      if (arguments_.type.empty()) return usage("give a job TYPE (e.g. zpipe submit echo --arg msg=hi) or --jsonl FILE");
+      if (arguments_.type.empty())
+        return usage("give a job TYPE (e.g. zpipe submit echo --arg msg=hi) or --jsonl FILE");
       auto spec = job_spec_from_arguments(arguments_);
       if (!spec.ok()) return usage(spec.error().message);
       specs.push_back(std::move(spec).value());
@@ -54,7 +63,8 @@ class SubmitCommand : public Command {
                                                     specs.begin() + static_cast<long>(last)));
       if (!ids.ok()) {
         std::cerr << "zpipe submit: " << ids.error().message << "\n";
-        if (accepted > 0) std::cerr << "zpipe submit: the first " << accepted << " jobs were accepted\n";
+        if (accepted > 0)
+          std::cerr << "zpipe submit: the first " << accepted << " jobs were accepted\n";
         return kExitFailure;
       }
       accepted += ids.value().size();

@@ -16,14 +16,25 @@ namespace {
 class UpCommand : public Command {
  public:
   explicit UpCommand(CLI::App& parent)
-      : app_(*parent.add_subcommand("up", "Run a ventilator, a sink and N workers here until Ctrl-C")) {
+      : app_(*parent.add_subcommand("up",
+                                    "Run a ventilator, a sink and N workers here until Ctrl-C")) {
     config_.data_dir = default_data_dir();
-    app_.add_option("--workers,-w", config_.workers, "Worker processes")->capture_default_str()->check(CLI::Range(0, 256));
-    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")->capture_default_str()->check(CLI::Range(1, 1024));
-    app_.add_option("--data-dir", config_.data_dir, "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)")->capture_default_str();
-    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")->capture_default_str()->check(CLI::Range(1024, 65530));
-    app_.add_option("--log-level", config_.log_level, "Log level of the programs")->capture_default_str();
-    app_.add_option("--log-file", config_.log_file, "Send the programs' logs to this file instead of the terminal");
+    app_.add_option("--workers,-w", config_.workers, "Worker processes")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 256));
+    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    app_.add_option("--data-dir", config_.data_dir,
+                    "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)")
+        ->capture_default_str();
+    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")
+        ->capture_default_str()
+        ->check(CLI::Range(1024, 65530));
+    app_.add_option("--log-level", config_.log_level, "Log level of the programs")
+        ->capture_default_str();
+    app_.add_option("--log-file", config_.log_file,
+                    "Send the programs' logs to this file instead of the terminal");
   }
   CLI::App& app() override { return app_; }
 
@@ -67,6 +78,8 @@ class UpCommand : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> make_up_command(CLI::App& parent) { return std::make_unique<UpCommand>(parent); }
+std::unique_ptr<Command> make_up_command(CLI::App& parent) {
+  return std::make_unique<UpCommand>(parent);
+}
 
 }  // namespace zpipe

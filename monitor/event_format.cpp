@@ -19,7 +19,8 @@ std::string format_event_line(const Event& event) {
   localtime_r(&seconds, &local);
   char clock[16];
   std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
-  std::string line = std::string(clock) + "." + std::to_string(event.time_ms % 1000 + 1000).substr(1);
+  std::string line =
+      std::string(clock) + "." + std::to_string(event.time_ms % 1000 + 1000).substr(1);
   std::string name = event.name;
   name.resize(std::max<std::size_t>(name.size(), 18), ' ');
   line += " " + name + " " + event.source;

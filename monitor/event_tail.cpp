@@ -21,10 +21,12 @@ EventTail::EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlo
 int EventTail::run(const StopFlag& stop) {
   log_->info("listening for events at {}", config_.events_endpoint);
   while (!stop.is_stop_requested()) {
-    zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+    zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
     poll_sockets(items, std::size(items), std::chrono::milliseconds(-1));
     if (items[0].revents & ZMQ_POLLIN) {
-      for (int i = 0; i < 1000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) print_one();
+      for (int i = 0; i < 1000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i)
+        print_one();
       out_.flush();
       if (!out_) return 0;  // the reader went away (a closed pipe): nothing left to do
     }
@@ -40,13 +42,15 @@ void EventTail::print_one() {
     (void)events_in_.recv(frame);
     if (frames.size() < 3) frames.push_back(std::move(frame));
   } while (events_in_.get(zmq::sockopt::rcvmore));
-  auto decoded = frames.size() == 2 ? decode(frames[1].to_string_view(), config_.limits)
-                                    : Result<Message>(Error{ErrorCode::kMalformed, "expected 2 frames"});
+  auto decoded = frames.size() == 2
+                     ? decode(frames[1].to_string_view(), config_.limits)
+                     : Result<Message>(Error{ErrorCode::kMalformed, "expected 2 frames"});
   const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
   if (event == nullptr) {
     ++bad_events_;
     if (bad_event_log_limit_.allow()) {
-      log_->warn("ignored a malformed event: {}", decoded.ok() ? "not an event" : decoded.error().message);
+      log_->warn("ignored a malformed event: {}",
+                 decoded.ok() ? "not an event" : decoded.error().message);
     }
     return;
   }

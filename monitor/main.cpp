@@ -14,9 +14,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   zpipe::add_logging_options(app, log_options);
   auto* tail_cmd = app.add_subcommand("tail", "Print one line per event as it happens");
-  tail_cmd->add_option("--events-from", tail.events_endpoint, "Event hub endpoint to subscribe to")->capture_default_str();
+  tail_cmd->add_option("--events-from", tail.events_endpoint, "Event hub endpoint to subscribe to")
+      ->capture_default_str();
   tail_cmd->add_flag("--json", tail.json, "One JSON object per line");
-  tail_cmd->add_option("--topic", tail.topics, "Show only events whose name starts with this (repeatable), e.g. job.failed");
+  tail_cmd->add_option(
+      "--topic", tail.topics,
+      "Show only events whose name starts with this (repeatable), e.g. job.failed");
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 
   try {

@@ -50,7 +50,8 @@ int Sink::run(const StopFlag& stop) {
   while (!stop.is_stop_requested()) {
     zmq::pollitem_t items[] = {{outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     if ((items[0].revents & ZMQ_POLLIN) && !record_waiting()) {
       exit_code = 1;
@@ -66,8 +67,10 @@ int Sink::run(const StopFlag& stop) {
     if (!record_waiting()) exit_code = 1;
   }
   events_->publish("component.down", {{"component", "sink"}});
-  log_->info("stopped: {} outcomes recorded ({} failures), {} duplicates dropped, {} bad inputs "
-             "refused", recorded_, failures_, duplicates_, refused_inputs_);
+  log_->info(
+      "stopped: {} outcomes recorded ({} failures), {} duplicates dropped, {} bad inputs "
+      "refused",
+      recorded_, failures_, duplicates_, refused_inputs_);
   return exit_code;
 }
 
@@ -88,8 +91,8 @@ bool Sink::record_waiting() {
     }
     auto* outcome = std::get_if<Outcome>(&decoded.value());
     if (outcome == nullptr) {
-      refuse_input("unexpected_kind",
-                   "the outcomes socket takes outcome, not " + std::string(kind_name(decoded.value())));
+      refuse_input("unexpected_kind", "the outcomes socket takes outcome, not " +
+                                          std::string(kind_name(decoded.value())));
       continue;
     }
     batch.push_back(std::move(*outcome));
@@ -134,7 +137,8 @@ void Sink::publish_state() {
 void Sink::refuse_input(std::string_view code, const std::string& reason) {
   ++refused_inputs_;
   if (refusal_log_limit_.allow()) log_->warn("refused an outcome message: {}: {}", code, reason);
-  events_->publish("input.refused", {{"socket", "outcomes"}, {"code", std::string(code)}, {"error", reason}});
+  events_->publish("input.refused",
+                   {{"socket", "outcomes"}, {"code", std::string(code)}, {"error", reason}});
 }
 
 }  // namespace zpipe

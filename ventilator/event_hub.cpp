@@ -72,7 +72,10 @@ void EventHub::forward() {
 }
 
 void EventHub::publish_refusal(const std::string& problem) {
-  const Event event{"input.refused", source_, ++seq_, unix_ms_now(),
+  const Event event{"input.refused",
+                    source_,
+                    ++seq_,
+                    unix_ms_now(),
                     {{"socket", "events-in"}, {"error", problem}}};
   const auto body = encode(event);
   events_out_.send(zmq::buffer(event.name), zmq::send_flags::sndmore);

@@ -11,8 +11,8 @@ namespace zpipe {
 namespace {
 
 constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
-constexpr int kMaxEnvelopeFrames = 4;   // identity, optional empty delimiter, body; then refuse
-constexpr int kBurst = 1000;            // messages handled per socket per loop turn, for fairness
+constexpr int kMaxEnvelopeFrames = 4;  // identity, optional empty delimiter, body; then refuse
+constexpr int kBurst = 1000;           // messages handled per socket per loop turn, for fairness
 
 std::string host_name() {
   char name[256] = {};
@@ -54,10 +54,9 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
   const auto where = host_name() + ":" + std::to_string(::getpid());
-  hub_ = std::make_unique<EventHub>(context_,
-                                    std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
-                                    config_.events_out_endpoint, "event-hub " + where, config_.limits,
-                                    config_.sockets, log_);
+  hub_ = std::make_unique<EventHub>(
+      context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
+      config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
 }
 
@@ -86,8 +85,9 @@ int Ventilator::run(const StopFlag& stop) {
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
     };
     const auto now = std::chrono::steady_clock::now();
-    const auto wait = std::max(std::chrono::milliseconds(0),
-                               std::chrono::duration_cast<std::chrono::milliseconds>(next_snapshot - now));
+    const auto wait =
+        std::max(std::chrono::milliseconds(0),
+                 std::chrono::duration_cast<std::chrono::milliseconds>(next_snapshot - now));
     poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
@@ -100,12 +100,13 @@ int Ventilator::run(const StopFlag& stop) {
 
   const auto c = jobs_.counts();
   events_->publish("component.down", {{"component", "ventilator"}});
-  log_->info("stopping: accepted {}, succeeded {}, failed {}, pending {}, in flight {}; "
-             "{} bad inputs refused, {} acks for unknown jobs",
-             c.accepted, c.succeeded, c.failed, c.pending, c.in_flight, refused_inputs_,
-             unknown_acks_);
+  log_->info(
+      "stopping: accepted {}, succeeded {}, failed {}, pending {}, in flight {}; "
+      "{} bad inputs refused, {} acks for unknown jobs",
+      c.accepted, c.succeeded, c.failed, c.pending, c.in_flight, refused_inputs_, unknown_acks_);
   if (c.pending + c.in_flight > 0) {
-    log_->warn("{} jobs were not finished and are not kept across restarts", c.pending + c.in_flight);
+    log_->warn("{} jobs were not finished and are not kept across restarts",
+               c.pending + c.in_flight);
   }
   return 0;
 }
@@ -128,8 +129,9 @@ void Ventilator::handle_submit_socket() {
     const bool plain = total == 2;
     const bool delimited = total == 3 && frames[1].size() == 0;
     if (!plain && !delimited) {
-      const std::string reason = "a request is one body frame (after an optional empty delimiter); got " +
-                                 std::to_string(total - 1) + " frames";
+      const std::string reason =
+          "a request is one body frame (after an optional empty delimiter); got " +
+          std::to_string(total - 1) + " frames";
       refuse_input("submit", "malformed", reason);
       frames.resize(1);
       reply(frames, encode(SubmitRefused{0, "malformed", reason}));
@@ -154,7 +156,8 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
   auto& message = decoded.value();
   if (auto* submit = std::get_if<SubmitRequest>(&message)) {
     if (submit->jobs.empty()) {
-      reply(envelope, encode(SubmitRefused{submit->req, "invalid", "a submit needs at least one job"}));
+      reply(envelope,
+            encode(SubmitRefused{submit->req, "invalid", "a submit needs at least one job"}));
       return;
     }
     std::vector<std::string> types;
@@ -178,7 +181,8 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
 
 void Ventilator::reply(std::vector<zmq::message_t>& envelope, const std::string& body) {
   try {
-    for (auto& frame : envelope) submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    for (auto& frame : envelope)
+      submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
     // ROUTER drops replies to peers that are gone or full; the producer will time out.
     (void)submit_in_.send(zmq::buffer(body), zmq::send_flags::dontwait);
   } catch (const zmq::error_t& e) {
@@ -228,13 +232,15 @@ void Ventilator::publish_state() {
   events_->publish("ventilator.state", counts_fields(jobs_.counts()));
 }
 
-void Ventilator::refuse_input(std::string_view socket, std::string_view code, const std::string& reason) {
+void Ventilator::refuse_input(std::string_view socket, std::string_view code,
+                              const std::string& reason) {
   ++refused_inputs_;
   if (refusal_log_limit_.allow()) {
     log_->warn("refused input on {} socket: {}: {}", socket, code, reason);
   }
-  events_->publish("input.refused",
-                   {{"socket", std::string(socket)}, {"code", std::string(code)}, {"error", reason}});
+  events_->publish(
+      "input.refused",
+      {{"socket", std::string(socket)}, {"code", std::string(code)}, {"error", reason}});
 }
 
 }  // namespace zpipe

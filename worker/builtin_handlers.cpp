@@ -13,9 +13,9 @@ HandlerResult sleep_handler(const Job& job, const JobContext& context) {
   const auto duration = std::chrono::milliseconds(ms.get<std::uint64_t>());
   if (context.sleep_for(duration)) return succeed({{"slept_ms", duration.count()}});
   if (context.is_cancelled()) return fail(Error{ErrorCode::kCancelled, "worker stopped"});
-  return fail(Error{ErrorCode::kTimeout,
-                    "timed out after " + std::to_string(job.timeout_ms) + " ms (sleep of " +
-                        std::to_string(duration.count()) + " ms)"});
+  return fail(Error{ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +
+                                             " ms (sleep of " + std::to_string(duration.count()) +
+                                             " ms)"});
 }
 
 HandlerResult fail_handler(const Job& job, const JobContext&) {
@@ -34,7 +34,8 @@ std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
       {"echo", echo_handler},
       {"sleep", sleep_handler},
       {"fail", fail_handler},
-      {"exec", [exec_limits](const Job& job, const JobContext& context) {
+      {"exec",
+       [exec_limits](const Job& job, const JobContext& context) {
          return exec_handler(job, context, exec_limits);
        }},
   };

@@ -65,7 +65,8 @@ bool drain(std::array<Capture, 2>& captures, const JobContext& context, std::siz
     for (auto& c : captures) {
       if (c.fd >= 0) fds[n++] = pollfd{c.fd, POLLIN, 0};
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(context.deadline() - Clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(context.deadline() - Clock::now());
     ::poll(fds, n, static_cast<int>(std::clamp<long>(left.count(), 0, 50)));
     for (nfds_t i = 0; i < n; ++i) {
       if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
@@ -109,7 +110,8 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   }
   std::vector<std::string> argv;
   for (const auto& a : argv_json) {
-    if (!a.is_string()) return fail(Error{ErrorCode::kInvalid, "exec argv entries must be strings"});
+    if (!a.is_string())
+      return fail(Error{ErrorCode::kInvalid, "exec argv entries must be strings"});
     argv.push_back(a.get<std::string>());
   }
   std::vector<char*> c_argv;
@@ -125,8 +127,10 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   posix_spawn_file_actions_adddup2(&r.actions, r.out[1], 1);
   posix_spawn_file_actions_adddup2(&r.actions, r.err[1], 2);
   if (args.is_object() && args.contains("cwd")) {
-    if (!args["cwd"].is_string()) return fail(Error{ErrorCode::kInvalid, "exec cwd must be a string"});
-    posix_spawn_file_actions_addchdir_np(&r.actions, args["cwd"].get_ref<const std::string&>().c_str());
+    if (!args["cwd"].is_string())
+      return fail(Error{ErrorCode::kInvalid, "exec cwd must be a string"});
+    posix_spawn_file_actions_addchdir_np(&r.actions,
+                                         args["cwd"].get_ref<const std::string&>().c_str());
   }
   // Own process group, so a time-out kills the command's children too; default signal
   // handling, since the worker ignores SIGPIPE and ignored signals survive exec.
@@ -140,10 +144,11 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   posix_spawnattr_setsigdefault(&r.attributes, &defaults);
   posix_spawnattr_setsigmask(&r.attributes, &none);
   posix_spawnattr_setpgroup(&r.attributes, 0);
-  posix_spawnattr_setflags(&r.attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                              POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&r.attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  if (const int e = posix_spawnp(&pid, c_argv[0], &r.actions, &r.attributes, c_argv.data(), environ);
+  if (const int e =
+          posix_spawnp(&pid, c_argv[0], &r.actions, &r.attributes, c_argv.data(), environ);
       e != 0) {
     return fail(Error{ErrorCode::kExecFailed, "cannot run '" + argv[0] + "': " + strerror(e)});
   }
@@ -175,7 +180,9 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
                            {"stderr_truncated", captures[1].truncated}};
   if (killed) {
     result["signal"] = "SIGKILL";
-    if (context.is_cancelled()) return fail(Error{ErrorCode::kCancelled, "worker stopped; command killed"}, Payload::from_json(result));
+    if (context.is_cancelled())
+      return fail(Error{ErrorCode::kCancelled, "worker stopped; command killed"},
+                  Payload::from_json(result));
     return fail(Error{ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +
                                                " ms; '" + argv[0] + "' killed"},
                 Payload::from_json(result));

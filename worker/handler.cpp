@@ -12,8 +12,8 @@ bool JobContext::sleep_for(std::chrono::milliseconds duration) const {
     const auto now = Clock::now();
     if (now >= until) return true;
     if (now >= deadline_) return false;
-    std::this_thread::sleep_for(std::min({until - now, deadline_ - now,
-                                          Clock::duration(std::chrono::milliseconds(20))}));
+    std::this_thread::sleep_for(
+        std::min({until - now, deadline_ - now, Clock::duration(std::chrono::milliseconds(20))}));
   }
   return false;
 }

@@ -9,18 +9,28 @@
 int main(int argc, char** argv) {
   zpipe::WorkerConfig config;
   zpipe::LogOptions log_options;
-  CLI::App app{"zpipe-worker: runs jobs (echo, sleep, fail, exec) handed out by the ventilator "
-               "and sends every outcome to the sink.",
-               "zpipe-worker"};
+  CLI::App app{
+      "zpipe-worker: runs jobs (echo, sleep, fail, exec) handed out by the ventilator "
+      "and sends every outcome to the sink.",
+      "zpipe-worker"};
   app.get_formatter()->column_width(36);
-  app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")->capture_default_str();
-  app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint to send outcomes to")->capture_default_str();
-  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")->capture_default_str();
-  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")->capture_default_str()->check(CLI::Range(1, 1024));
+  app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")
+      ->capture_default_str();
+  app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint to send outcomes to")
+      ->capture_default_str();
+  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+      ->capture_default_str();
+  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   app.add_option("--name", config.name, "Name in outcomes and events (default: host:pid)");
-  app.add_option("--exec-output-limit", config.exec.output_bytes, "Bytes of an exec job's stdout and of its stderr to keep")->capture_default_str();
+  app.add_option("--exec-output-limit", config.exec.output_bytes,
+                 "Bytes of an exec job's stdout and of its stderr to keep")
+      ->capture_default_str();
   auto grace_s = std::chrono::duration<double>(config.grace).count();
-  app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")->capture_default_str()->check(CLI::NonNegativeNumber);
+  app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));

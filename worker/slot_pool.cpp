@@ -43,9 +43,9 @@ std::string handled_types(const std::map<std::string, Handler>& handlers) {
 HandlerResult run_handler(SlotPool::Shared& shared, const Job& job, const JobContext& context) {
   const auto it = shared.handlers.find(job.type);
   if (it == shared.handlers.end()) {
-    return fail(Error{ErrorCode::kUnknownType, "no handler for job type '" + job.type + "' on worker " +
-                                                   shared.worker_name + " (it handles: " +
-                                                   handled_types(shared.handlers) + ")"});
+    return fail(Error{ErrorCode::kUnknownType,
+                      "no handler for job type '" + job.type + "' on worker " + shared.worker_name +
+                          " (it handles: " + handled_types(shared.handlers) + ")"});
   }
   try {
     return it->second(job, context);
@@ -79,8 +79,9 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
     // Work that overran its limit is a time-out whatever it returned: by then the job may be
     // running elsewhere.
     if (!handled.error && JobContext::Clock::now() > deadline) {
-      handled.error = Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
-                                                     std::to_string(job.timeout_ms) + " ms"};
+      handled.error =
+          Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
+                                         std::to_string(job.timeout_ms) + " ms"};
     }
     outcome.finished_ms = unix_ms_now();
     outcome.id = job.id;

@@ -30,7 +30,8 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(config_.concurrency));
   connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
-  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint, "worker " + config_.name);
+  events_ =
+      std::make_unique<EventPublisher>(context_, config_.events_endpoint, "worker " + config_.name);
 }
 
 Worker::~Worker() {
@@ -39,7 +40,9 @@ Worker::~Worker() {
   outcomes_out_.close();
 }
 
-void Worker::handle(const std::string& type, Handler handler) { handlers_[type] = std::move(handler); }
+void Worker::handle(const std::string& type, Handler handler) {
+  handlers_[type] = std::move(handler);
+}
 
 int Worker::run(const StopFlag& stop) {
   SlotPool pool(config_.concurrency, handlers_, config_.name);
@@ -50,7 +53,8 @@ int Worker::run(const StopFlag& stop) {
              config_.events_endpoint);
   log_->info("handles: {}", types);
   log_->info("ready");
-  events_->publish("worker.up", {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});
+  events_->publish("worker.up",
+                   {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});
 
   using Clock = std::chrono::steady_clock;
   auto next_heartbeat = Clock::now();
@@ -89,8 +93,10 @@ int Worker::run(const StopFlag& stop) {
   pool.cancel_all();
   flush_outbox();
   // Outcomes still queued go out within the socket's linger.
-  for (const auto& body : outbox_) (void)outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait);
-  events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)}, {"failed", std::to_string(failed_)}});
+  for (const auto& body : outbox_)
+    (void)outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)},
+                                   {"failed", std::to_string(failed_)}});
   log_->info("stopped: {} succeeded, {} failed, {} bad inputs refused", succeeded_, failed_,
              refused_inputs_);
   return 0;
@@ -112,20 +118,25 @@ void Worker::take_jobs(SlotPool& pool) {
     }
     auto* job = std::get_if<Job>(&decoded.value());
     if (job == nullptr) {
-      refuse_input("unexpected_kind", "the jobs socket takes job, not " + std::string(kind_name(decoded.value())));
+      refuse_input("unexpected_kind",
+                   "the jobs socket takes job, not " + std::string(kind_name(decoded.value())));
       continue;
     }
     log_->debug("started {} ({}, attempt {})", job->id, job->type, job->attempt);
-    events_->publish("job.started", {{"job", job->id}, {"type", job->type}, {"attempt", std::to_string(job->attempt)}});
+    events_->publish(
+        "job.started",
+        {{"job", job->id}, {"type", job->type}, {"attempt", std::to_string(job->attempt)}});
     pool.start(std::move(*job));
   }
 }
 
 void Worker::collect(SlotPool& pool) {
   for (auto& outcome : pool.take_finished()) {
-    std::map<std::string, std::string> fields{{"job", outcome.id}, {"type", outcome.type},
-                                              {"attempt", std::to_string(outcome.attempt)},
-                                              {"ms", std::to_string(outcome.finished_ms - outcome.started_ms)}};
+    std::map<std::string, std::string> fields{
+        {"job", outcome.id},
+        {"type", outcome.type},
+        {"attempt", std::to_string(outcome.attempt)},
+        {"ms", std::to_string(outcome.finished_ms - outcome.started_ms)}};
     if (outcome.succeeded()) {
       ++succeeded_;
     } else {
@@ -166,7 +177,8 @@ void Worker::heartbeat(const SlotPool& pool, bool stopping) {
 void Worker::refuse_input(std::string_view code, const std::string& reason) {
   ++refused_inputs_;
   if (refusal_log_limit_.allow()) log_->warn("refused a job message: {}: {}", code, reason);
-  events_->publish("input.refused", {{"socket", "jobs"}, {"code", std::string(code)}, {"error", reason}});
+  events_->publish("input.refused",
+                   {{"socket", "jobs"}, {"code", std::string(code)}, {"error", reason}});
 }
 
 }  // namespace zpipe

@@ -16,10 +16,10 @@ struct WorkerConfig {
   std::string jobs_endpoint = DefaultEndpoints::kJobs;          // PULL connect: the ventilator
   std::string outcomes_endpoint = DefaultEndpoints::kOutcomes;  // PUSH connect: the sink
   std::string events_endpoint = DefaultEndpoints::kEventsIn;    // PUB connect: the event hub
-  std::string name;                 // empty: "host:pid"
-  std::size_t concurrency = 1;      // jobs run at once (slots)
-  std::chrono::milliseconds grace{30'000};      // on stop, how long running jobs may finish
-  std::chrono::milliseconds heartbeat{1000};    // worker.heartbeat event interval
+  std::string name;                                             // empty: "host:pid"
+  std::size_t concurrency = 1;                                  // jobs run at once (slots)
+  std::chrono::milliseconds grace{30'000};    // on stop, how long running jobs may finish
+  std::chrono::milliseconds heartbeat{1000};  // worker.heartbeat event interval
   ExecLimits exec;
   DecodeLimits limits;
   SocketOptions sockets;

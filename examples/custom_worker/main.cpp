@@ -28,7 +28,8 @@ zpipe::HandlerResult count_words(const zpipe::Job& job, const zpipe::JobContext&
   int total = 0;
   for (std::string word; words >> word; ++total) ++counts[word];
   std::vector<std::pair<std::string, int>> top(counts.begin(), counts.end());
-  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(top.begin(), top.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   top.resize(std::min<std::size_t>(top.size(), 3));
   return zpipe::succeed({{"words", total}, {"distinct", counts.size()}, {"top", top}});
 }
@@ -38,11 +39,14 @@ zpipe::HandlerResult count_words(const zpipe::Job& job, const zpipe::JobContext&
 int main(int argc, char** argv) {
   zpipe::WorkerConfig config;  // defaults find a pipeline on this host
   zpipe::LogOptions log_options;
-  CLI::App app{"zpipe-example-worker: a zpipe worker with a custom word_count handler", "zpipe-example-worker"};
+  CLI::App app{"zpipe-example-worker: a zpipe worker with a custom word_count handler",
+               "zpipe-example-worker"};
   app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint")->capture_default_str();
   app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint")->capture_default_str();
-  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint")->capture_default_str();
-  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")->capture_default_str();
+  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint")
+      ->capture_default_str();
+  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
+      ->capture_default_str();
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 

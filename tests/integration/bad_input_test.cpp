@@ -23,7 +23,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int port_of(const std::string& endpoint) { return std::stoi(endpoint.substr(endpoint.rfind(':') + 1)); }
+int port_of(const std::string& endpoint) {
+  return std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
+}
 
 // Connects with plain TCP and writes bytes that are not ZMTP at all.
 void send_raw_garbage(const std::string& endpoint, std::mt19937& random) {
@@ -37,7 +39,8 @@ void send_raw_garbage(const std::string& endpoint, std::mt19937& random) {
   for (auto& b : bytes) b = static_cast<char>(random());
   (void)::write(fd, bytes.data(), bytes.size());
   // A ZMTP-looking greeting followed by nonsense.
-  const std::string greeting = std::string("\xff\0\0\0\0\0\0\0\x01\x7f", 10) + "\x03\x00NULL" + std::string(100, 'x');
+  const std::string greeting =
+      std::string("\xff\0\0\0\0\0\0\0\x01\x7f", 10) + "\x03\x00NULL" + std::string(100, 'x');
   (void)::write(fd, greeting.data(), greeting.size());
   ::close(fd);
 }
@@ -48,34 +51,41 @@ std::vector<std::vector<std::string>> bad_messages(std::mt19937& random) {
   std::string noise(300, '\0');
   for (auto& b : noise) b = static_cast<char>(random());
   messages.push_back({noise});
-  messages.push_back({std::string("\xc1", 1)});                     // never-valid msgpack byte
-  messages.push_back({encode(StatusRequest{1}) + "trailing"});       // trailing bytes
-  messages.push_back({encode(StatusRequest{1}).substr(0, 5)});       // truncated
-  messages.push_back({""});                                          // empty frame
+  messages.push_back({std::string("\xc1", 1)});                 // never-valid msgpack byte
+  messages.push_back({encode(StatusRequest{1}) + "trailing"});  // trailing bytes
+  messages.push_back({encode(StatusRequest{1}).substr(0, 5)});  // truncated
+  messages.push_back({""});                                     // empty frame
   msgpack::sbuffer wrong_version;
   msgpack::packer<msgpack::sbuffer> p(wrong_version);
   p.pack_map(3);
-  p.pack("v"); p.pack(99);
-  p.pack("k"); p.pack("outcome");
-  p.pack("req"); p.pack(1);
+  p.pack("v");
+  p.pack(99);
+  p.pack("k");
+  p.pack("outcome");
+  p.pack("req");
+  p.pack(1);
   messages.push_back({std::string(wrong_version.data(), wrong_version.size())});
   msgpack::sbuffer missing;
   msgpack::packer<msgpack::sbuffer> q(missing);
   q.pack_map(3);
-  q.pack("v"); q.pack(1);
-  q.pack("k"); q.pack("outcome");
-  q.pack("id"); q.pack(42);  // wrong type, and every other field missing
+  q.pack("v");
+  q.pack(1);
+  q.pack("k");
+  q.pack("outcome");
+  q.pack("id");
+  q.pack(42);  // wrong type, and every other field missing
   messages.push_back({std::string(missing.data(), missing.size())});
-  messages.push_back({encode(Event{"x", "y", 1, 1, {}})});          // right format, wrong kind
-  messages.push_back({"frame one", "frame two", "frame three"});    // too many frames
-  messages.push_back({std::string(2 << 20, 'z')});                  // over ZMQ_MAXMSGSIZE
+  messages.push_back({encode(Event{"x", "y", 1, 1, {}})});        // right format, wrong kind
+  messages.push_back({"frame one", "frame two", "frame three"});  // too many frames
+  messages.push_back({std::string(2 << 20, 'z')});                // over ZMQ_MAXMSGSIZE
   return messages;
 }
 
 void send_all(zmq::socket_t& socket, const std::vector<std::vector<std::string>>& messages) {
   for (const auto& frames : messages) {
     for (std::size_t i = 0; i < frames.size(); ++i) {
-      socket.send(zmq::buffer(frames[i]), i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+      socket.send(zmq::buffer(frames[i]),
+                  i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
     }
   }
 }
@@ -141,7 +151,8 @@ TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
     ASSERT_TRUE(std::holds_alternative<SubmitRefused>(decoded.value()));
     codes.insert(std::get<SubmitRefused>(decoded.value()).code);
   }
-  for (const char* code : {"malformed", "trailing_bytes", "unsupported_version", "wrong_type", "unexpected_kind"}) {
+  for (const char* code :
+       {"malformed", "trailing_bytes", "unsupported_version", "wrong_type", "unexpected_kind"}) {
     EXPECT_EQ(codes.count(code), 1u) << "no refusal with code " << code;
   }
   send_all(producer, {messages.back()});
@@ -158,22 +169,29 @@ TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
   publisher.set(zmq::sockopt::linger, 2000);
   publisher.connect(e.events_in);
   // PUB drops what it sends before the hub's subscription arrives: send until refusals show.
-  ASSERT_TRUE(wait_until([&] {
-    send_all(publisher, messages);
-    return refusals.poll().count("events-in") > 0;
-  }, 10s, 100ms));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        send_all(publisher, messages);
+        return refusals.poll().count("events-in") > 0;
+      },
+      10s, 100ms));
 
   // Every program refused them, said so in events, and is still here.
-  ASSERT_TRUE(wait_until([&] {
-    const auto& on = refusals.poll();
-    return on.count("submit") >= answerable.size() && on.count("acks") >= 7 && on.count("outcomes") >= 7;
-  }, 10s)) << pipeline.log_of("ventilator") << pipeline.log_of("sink");
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto& on = refusals.poll();
+        return on.count("submit") >= answerable.size() && on.count("acks") >= 7 &&
+               on.count("outcomes") >= 7;
+      },
+      10s))
+      << pipeline.log_of("ventilator") << pipeline.log_of("sink");
   EXPECT_TRUE(pipeline.exited_programs().empty());
 
   // And the jobs after them are all correct.
   auto client = pipeline.client();
   std::vector<JobSpec> jobs;
-  for (int n = 0; n < 300; ++n) jobs.push_back(JobSpec{"echo", Payload::from_json(nlohmann::json(n)), 0, 0});
+  for (int n = 0; n < 300; ++n)
+    jobs.push_back(JobSpec{"echo", Payload::from_json(nlohmann::json(n)), 0, 0});
   auto ids = client.submit(jobs);
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   ASSERT_TRUE(pipeline.wait_for_finished(300, 60s));

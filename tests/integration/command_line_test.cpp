@@ -38,8 +38,8 @@ TEST_P(EveryProgram, UnknownOptionIsAUsageErrorWithAHint) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, EveryProgram,
-                         ::testing::Values("zpipe", "zpipe-ventilator", "zpipe-worker", "zpipe-sink",
-                                           "zpipe-monitor"),
+                         ::testing::Values("zpipe", "zpipe-ventilator", "zpipe-worker",
+                                           "zpipe-sink", "zpipe-monitor"),
                          [](const ::testing::TestParamInfo<std::string>& param_info) {
                            std::string name = param_info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
@@ -67,30 +67,37 @@ TEST(CommandLine, SubmitWithoutATypeIsAUsageError) {
 }
 
 TEST(CommandLine, SubmitWithNoVentilatorFailsWithTheReason) {
-  const auto run = run_program({program("zpipe"), "submit", "echo", "--ventilator", "tcp://127.0.0.1:1",
-                                "--wait", "0.3"}, 10s);
+  const auto run = run_program(
+      {program("zpipe"), "submit", "echo", "--ventilator", "tcp://127.0.0.1:1", "--wait", "0.3"},
+      10s);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("no answer from the ventilator"), std::string::npos) << run.err;
 }
 
 TEST(CommandLine, BadEndpointIsReportedWithTheExpectedForm) {
-  const auto run = run_program({program("zpipe-sink"), "--outcomes", "localhost:99", "--data-dir", "/tmp"}, 10s);
+  const auto run =
+      run_program({program("zpipe-sink"), "--outcomes", "localhost:99", "--data-dir", "/tmp"}, 10s);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("tcp://HOST:PORT"), std::string::npos) << run.err;
 }
 
 TEST(CommandLine, BusyPortIsReportedNamingTheEndpoint) {
   TestPipeline pipeline(TestPipelineOptions(0));
-  const auto run = run_program({program("zpipe-ventilator"), "--submit", pipeline.endpoints().submit,
-                                "--jobs", "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*",
-                                "--events-in", "tcp://127.0.0.1:*", "--events-out", "tcp://127.0.0.1:*"}, 10s);
+  const auto run =
+      run_program({program("zpipe-ventilator"), "--submit", pipeline.endpoints().submit, "--jobs",
+                   "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*", "--events-in",
+                   "tcp://127.0.0.1:*", "--events-out", "tcp://127.0.0.1:*"},
+                  10s);
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("cannot bind submit endpoint " + pipeline.endpoints().submit), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("cannot bind submit endpoint " + pipeline.endpoints().submit),
+            std::string::npos)
+      << run.err;
 }
 
 TEST(CommandLine, ReadingAMissingStoreSaysWhere) {
   TempDir dir;
-  const auto run = run_program({program("zpipe"), "results", "--data-dir", dir.path().string()}, 10s);
+  const auto run =
+      run_program({program("zpipe"), "results", "--data-dir", dir.path().string()}, 10s);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("no outcome store at"), std::string::npos) << run.err;
 }
@@ -100,38 +107,45 @@ TEST(CommandLine, SubmitResultsFailuresAndShowThroughARealPipeline) {
   const auto submit = pipeline.endpoints().submit;
   const auto data = pipeline.data_dir().string();
 
-  const auto one = run_program({program("zpipe"), "submit", "echo", "--arg", "msg=hi", "--arg", "n=3",
-                                "--ventilator", submit}, 10s);
+  const auto one = run_program({program("zpipe"), "submit", "echo", "--arg", "msg=hi", "--arg",
+                                "n=3", "--ventilator", submit},
+                               10s);
   ASSERT_EQ(one.exit_code, 0) << one.err;
   const auto echo_id = one.out.substr(0, one.out.find('\n'));
 
-  const auto command = run_program({program("zpipe"), "submit", "exec", "--ventilator", submit, "--",
-                                    "sh", "-c", "exit 7"}, 10s);
+  const auto command = run_program(
+      {program("zpipe"), "submit", "exec", "--ventilator", submit, "--", "sh", "-c", "exit 7"},
+      10s);
   ASSERT_EQ(command.exit_code, 0) << command.err;
 
-  const auto lines = run_program({program("zpipe"), "submit", "--jsonl", "-", "--ventilator", submit}, 10s,
-                                 "{\"type\":\"fail\",\"payload\":{\"message\":\"bad card\"}}\n"
-                                 "{\"type\":\"echo\",\"payload\":[1,2]}\n");
+  const auto lines =
+      run_program({program("zpipe"), "submit", "--jsonl", "-", "--ventilator", submit}, 10s,
+                  "{\"type\":\"fail\",\"payload\":{\"message\":\"bad card\"}}\n"
+                  "{\"type\":\"echo\",\"payload\":[1,2]}\n");
   ASSERT_EQ(lines.exit_code, 0) << lines.err;
   EXPECT_EQ(std::count(lines.out.begin(), lines.out.end(), '\n'), 2);
 
-  const auto bad_line = run_program({program("zpipe"), "submit", "--jsonl", "-", "--ventilator", submit}, 10s,
-                                    "{\"type\":\"echo\"}\nnot json\n");
+  const auto bad_line =
+      run_program({program("zpipe"), "submit", "--jsonl", "-", "--ventilator", submit}, 10s,
+                  "{\"type\":\"echo\"}\nnot json\n");
   EXPECT_EQ(bad_line.exit_code, 2);
   EXPECT_NE(bad_line.err.find("line 2"), std::string::npos) << bad_line.err;
 
   ASSERT_TRUE(pipeline.wait_for_finished(4, 20s));
   EXPECT_EQ(pipeline.client().status().value().accepted, 4u) << "the bad file submitted nothing";
 
-  const auto show = run_program({program("zpipe"), "show", echo_id, "--json", "--data-dir", data}, 10s);
+  const auto show =
+      run_program({program("zpipe"), "show", echo_id, "--json", "--data-dir", data}, 10s);
   ASSERT_EQ(show.exit_code, 0) << show.err;
   const auto shown = nlohmann::json::parse(show.out);
   EXPECT_EQ(shown["status"], "succeeded");
   EXPECT_EQ(shown["result"], (nlohmann::json{{"msg", "hi"}, {"n", 3}}));
 
-  const auto results = run_program({program("zpipe"), "results", "--json", "--data-dir", data}, 10s);
+  const auto results =
+      run_program({program("zpipe"), "results", "--json", "--data-dir", data}, 10s);
   EXPECT_EQ(nlohmann::json::parse(results.out).size(), 4u);
-  const auto echoes = run_program({program("zpipe"), "results", "--json", "--type", "echo", "--data-dir", data}, 10s);
+  const auto echoes = run_program(
+      {program("zpipe"), "results", "--json", "--type", "echo", "--data-dir", data}, 10s);
   EXPECT_EQ(nlohmann::json::parse(echoes.out).size(), 2u);
 
   const auto failures = run_program({program("zpipe"), "failures", "--data-dir", data}, 10s);

@@ -12,9 +12,10 @@ TEST(CustomWorker, RunsItsOwnHandlerBesideTheBuiltIns) {
   options.worker_program = "zpipe-example-worker";
   TestPipeline pipeline(options);
   auto client = pipeline.client();
-  auto ids = client.submit({JobSpec{"word_count", Payload::from_json({{"text", "the cat and the hat"}}), 0, 0},
-                            JobSpec{"word_count", Payload::from_json(42), 0, 0},
-                            JobSpec{"echo", Payload::from_json("still here"), 0, 0}});
+  auto ids = client.submit(
+      {JobSpec{"word_count", Payload::from_json({{"text", "the cat and the hat"}}), 0, 0},
+       JobSpec{"word_count", Payload::from_json(42), 0, 0},
+       JobSpec{"echo", Payload::from_json("still here"), 0, 0}});
   ASSERT_TRUE(ids.ok());
   ASSERT_TRUE(pipeline.wait_for_finished(3, std::chrono::seconds(20)));
   const auto store = pipeline.store();

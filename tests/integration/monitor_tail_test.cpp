@@ -1,6 +1,6 @@
 // zpipe-monitor tail against a running pipeline: a line per event from every component.
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -17,7 +17,8 @@ using namespace std::chrono_literals;
 
 TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
   TestPipeline pipeline(TestPipelineOptions(1));
-  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--events-from", pipeline.endpoints().events_out},
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--events-from",
+                     pipeline.endpoints().events_out},
                     ChildOptions{pipeline.dir() / "tail.out", pipeline.dir() / "tail.log", {}});
   auto read_tail = [&] {
     std::ifstream in(pipeline.dir() / "tail.out");
@@ -26,16 +27,23 @@ TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
     return text.str();
   };
   // Joined once the periodic state events show up.
-  ASSERT_TRUE(wait_until([&] { return read_tail().find("ventilator.state") != std::string::npos; }, 10s));
+  ASSERT_TRUE(
+      wait_until([&] { return read_tail().find("ventilator.state") != std::string::npos; }, 10s));
   auto client = pipeline.client();
-  ASSERT_TRUE(client.submit({JobSpec{"echo", Payload::from_json(1), 0, 0}, JobSpec{"fail", {}, 0, 0}}).ok());
+  ASSERT_TRUE(
+      client.submit({JobSpec{"echo", Payload::from_json(1), 0, 0}, JobSpec{"fail", {}, 0, 0}})
+          .ok());
   ASSERT_TRUE(pipeline.wait_for_finished(2, 20s));
   pipeline.add_worker();  // worker.up of a worker that starts while the monitor watches
-  ASSERT_TRUE(wait_until([&] {
-    const auto text = read_tail();
-    return text.find("worker.up") != std::string::npos && text.find("sink.state") != std::string::npos &&
-           text.find("job.failed") != std::string::npos;
-  }, 10s)) << read_tail();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto text = read_tail();
+        return text.find("worker.up") != std::string::npos &&
+               text.find("sink.state") != std::string::npos &&
+               text.find("job.failed") != std::string::npos;
+      },
+      10s))
+      << read_tail();
   EXPECT_TRUE(pipeline.stop());
   ASSERT_TRUE(wait_until([&] { return read_tail().find("worker.down") != std::string::npos; }, 5s));
   tail.stop(5s);
@@ -48,8 +56,9 @@ TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
     names.insert(event["name"].get<std::string>());
     EXPECT_GT(event["seq"].get<std::uint64_t>(), 0u);
   }
-  for (const char* name : {"job.accepted", "job.started", "job.succeeded", "job.failed", "worker.up",
-                           "worker.heartbeat", "worker.down", "ventilator.state", "sink.state"}) {
+  for (const char* name :
+       {"job.accepted", "job.started", "job.succeeded", "job.failed", "worker.up",
+        "worker.heartbeat", "worker.down", "ventilator.state", "sink.state"}) {
     EXPECT_EQ(names.count(name), 1u) << "no " << name << " event";
   }
 }

@@ -25,7 +25,8 @@ TEST(Pipeline, TenThousandEchoJobsAreEachRecordedOnceWithTheirResult) {
     }
     auto ids = client.submit(batch);
     ASSERT_TRUE(ids.ok()) << ids.error().message;
-    for (std::size_t i = 0; i < ids.value().size(); ++i) expected[ids.value()[i]] = first + static_cast<int>(i);
+    for (std::size_t i = 0; i < ids.value().size(); ++i)
+      expected[ids.value()[i]] = first + static_cast<int>(i);
   }
   ASSERT_EQ(expected.size(), static_cast<std::size_t>(kJobs)) << "ids must be unique";
   ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
@@ -44,7 +45,8 @@ TEST(Pipeline, TenThousandEchoJobsAreEachRecordedOnceWithTheirResult) {
   }
   EXPECT_EQ(workers.size(), 2u) << "both workers should have taken jobs";
 
-  const auto status = run_program({program("zpipe"), "status", "--json", "--ventilator", pipeline.endpoints().submit}, 10s);
+  const auto status = run_program(
+      {program("zpipe"), "status", "--json", "--ventilator", pipeline.endpoints().submit}, 10s);
   ASSERT_EQ(status.exit_code, 0) << status.err;
   const auto counts = nlohmann::json::parse(status.out);
   EXPECT_EQ(counts["accepted"], kJobs);
@@ -58,10 +60,14 @@ TEST(Pipeline, TenThousandEchoJobsAreEachRecordedOnceWithTheirResult) {
 TEST(Pipeline, FailuresAndCommandsAreRecordedWithTheirErrors) {
   TestPipeline pipeline({2, 2});
   auto client = pipeline.client();
-  auto fail_id = client.submit(JobSpec{"fail", Payload::from_json({{"message", "card declined"}}), 0, 0});
-  auto exec_ok = client.submit(JobSpec{"exec", Payload::from_json({{"argv", {"echo", "hi"}}}), 0, 0});
-  auto exec_bad = client.submit(JobSpec{"exec", Payload::from_json({{"argv", {"sh", "-c", "echo oops >&2; exit 4"}}}), 0, 0});
-  auto exec_slow = client.submit(JobSpec{"exec", Payload::from_json({{"argv", {"sleep", "30"}}}), 300, 0});
+  auto fail_id =
+      client.submit(JobSpec{"fail", Payload::from_json({{"message", "card declined"}}), 0, 0});
+  auto exec_ok =
+      client.submit(JobSpec{"exec", Payload::from_json({{"argv", {"echo", "hi"}}}), 0, 0});
+  auto exec_bad = client.submit(
+      JobSpec{"exec", Payload::from_json({{"argv", {"sh", "-c", "echo oops >&2; exit 4"}}}), 0, 0});
+  auto exec_slow =
+      client.submit(JobSpec{"exec", Payload::from_json({{"argv", {"sleep", "30"}}}), 300, 0});
   auto unknown = client.submit(JobSpec{"resize", Payload::from_json({{"w", 10}}), 0, 0});
   for (const auto* r : {&fail_id, &exec_ok, &exec_bad, &exec_slow, &unknown}) ASSERT_TRUE(r->ok());
   ASSERT_TRUE(pipeline.wait_for_finished(5, 30s));
@@ -102,11 +108,13 @@ TEST(Pipeline, SigtermLetsRunningJobsFinishAndRecordsThem) {
   auto ids = client.submit({JobSpec{"sleep", Payload::from_json({{"ms", 800}}), 0, 0},
                             JobSpec{"sleep", Payload::from_json({{"ms", 800}}), 0, 0}});
   ASSERT_TRUE(ids.ok());
-  ASSERT_TRUE(wait_until([&] {
-    const auto log = pipeline.log_of("worker-0");
-    return log.find("started " + ids.value()[0]) != std::string::npos &&
-           log.find("started " + ids.value()[1]) != std::string::npos;
-  }, 10s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto log = pipeline.log_of("worker-0");
+        return log.find("started " + ids.value()[0]) != std::string::npos &&
+               log.find("started " + ids.value()[1]) != std::string::npos;
+      },
+      10s));
   EXPECT_TRUE(pipeline.stop());
   EXPECT_NE(pipeline.log_of("worker-0").find("stopped: 2 succeeded"), std::string::npos);
   const auto store = pipeline.store();

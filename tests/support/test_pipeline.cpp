@@ -15,7 +15,9 @@ namespace zpipe::test {
 
 TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(options)) {
   const auto ports = free_tcp_ports(6);
-  auto at = [&](int i) { return "tcp://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]); };
+  auto at = [&](int i) {
+    return "tcp://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
+  };
   endpoints_ = {at(0), at(1), at(2), at(3), at(4), at(5)};
   const auto& e = endpoints_;
   auto ventilator = ventilator_command(e);
@@ -30,7 +32,8 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
 TestPipeline::~TestPipeline() = default;  // ChildProcess kills and reaps
 
 ChildProcess TestPipeline::start(const std::string& name, std::vector<std::string> argv) {
-  ChildProcess child(std::move(argv), ChildOptions{dir() / (name + ".out"), dir() / (name + ".log"), {}});
+  ChildProcess child(std::move(argv),
+                     ChildOptions{dir() / (name + ".out"), dir() / (name + ".log"), {}});
   const bool ready = wait_until(
       [&] { return log_of(name).find(": ready") != std::string::npos || child.has_exited(); },
       std::chrono::seconds(20));
@@ -66,7 +69,8 @@ bool TestPipeline::wait_for_finished(std::uint64_t count, std::chrono::milliseco
 }
 
 std::unique_ptr<OutcomeStore> TestPipeline::store() const {
-  return std::make_unique<OutcomeStore>(outcome_store_path(data_dir()), OutcomeStore::Access::kReadOnly);
+  return std::make_unique<OutcomeStore>(outcome_store_path(data_dir()),
+                                        OutcomeStore::Access::kReadOnly);
 }
 
 std::vector<std::string> TestPipeline::exited_programs() {
@@ -92,7 +96,8 @@ bool TestPipeline::stop() {
   auto check = [&](const std::string& name, int status) {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return;
     clean = false;
-    std::cerr << name << " " << describe_wait_status(status) << "; its log:\n" << log_of(name) << "\n";
+    std::cerr << name << " " << describe_wait_status(status) << "; its log:\n"
+              << log_of(name) << "\n";
   };
   for (auto& [name, worker] : workers_) worker.request_stop();
   for (auto& [name, worker] : workers_) check(name, worker.stop(std::chrono::seconds(20)));

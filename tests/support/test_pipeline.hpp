@@ -19,7 +19,8 @@
 namespace zpipe::test {
 
 struct TestPipelineOptions {
-  TestPipelineOptions(int worker_count = 2, int slots = 1) : workers(worker_count), concurrency(slots) {}
+  TestPipelineOptions(int worker_count = 2, int slots = 1)
+      : workers(worker_count), concurrency(slots) {}
   int workers;
   int concurrency;
   std::vector<std::string> worker_args;  // extra flags for every worker

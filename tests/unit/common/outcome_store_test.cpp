@@ -8,7 +8,8 @@
 namespace zpipe {
 namespace {
 
-Outcome make_outcome(const std::string& id, OutcomeStatus status, const std::string& type = "echo") {
+Outcome make_outcome(const std::string& id, OutcomeStatus status,
+                     const std::string& type = "echo") {
   Outcome o;
   o.id = id;
   o.type = type;
@@ -47,7 +48,9 @@ TEST_F(OutcomeStoreTest, RecordsAndFindsAnOutcome) {
 TEST_F(OutcomeStoreTest, KeepsTheFirstOutcomeOfAJob) {
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
   ASSERT_TRUE(store.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1).ok());
-  auto again = store.record({make_outcome("j-1", OutcomeStatus::kFailed), make_outcome("j-2", OutcomeStatus::kSucceeded)}, 2);
+  auto again = store.record(
+      {make_outcome("j-1", OutcomeStatus::kFailed), make_outcome("j-2", OutcomeStatus::kSucceeded)},
+      2);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again.value(), (std::vector<bool>{false, true}));
   EXPECT_EQ(store.find("j-1")->outcome.status, OutcomeStatus::kSucceeded);
@@ -57,24 +60,30 @@ TEST_F(OutcomeStoreTest, KeepsTheFirstOutcomeOfAJob) {
 
 TEST_F(OutcomeStoreTest, DuplicateWithinOneBatchIsRecordedOnce) {
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
-  auto recorded = store.record({make_outcome("j-1", OutcomeStatus::kSucceeded), make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1);
+  auto recorded = store.record({make_outcome("j-1", OutcomeStatus::kSucceeded),
+                                make_outcome("j-1", OutcomeStatus::kSucceeded)},
+                               1);
   ASSERT_TRUE(recorded.ok());
   EXPECT_EQ(recorded.value(), (std::vector<bool>{true, false}));
 }
 
 TEST_F(OutcomeStoreTest, ListsNewestFirstWithFilters) {
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
-  ASSERT_TRUE(store.record({make_outcome("a", OutcomeStatus::kSucceeded, "echo"),
-                            make_outcome("b", OutcomeStatus::kFailed, "fail"),
-                            make_outcome("c", OutcomeStatus::kFailed, "exec"),
-                            make_outcome("d", OutcomeStatus::kSucceeded, "exec")}, 1).ok());
+  ASSERT_TRUE(store
+                  .record({make_outcome("a", OutcomeStatus::kSucceeded, "echo"),
+                           make_outcome("b", OutcomeStatus::kFailed, "fail"),
+                           make_outcome("c", OutcomeStatus::kFailed, "exec"),
+                           make_outcome("d", OutcomeStatus::kSucceeded, "exec")},
+                          1)
+                  .ok());
   auto ids = [](const std::vector<StoredOutcome>& rows) {
     std::vector<std::string> out;
     for (const auto& r : rows) out.push_back(r.outcome.id);
     return out;
   };
   EXPECT_EQ(ids(store.list({})), (std::vector<std::string>{"d", "c", "b", "a"}));
-  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "", 20})), (std::vector<std::string>{"c", "b"}));
+  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "", 20})),
+            (std::vector<std::string>{"c", "b"}));
   EXPECT_EQ(ids(store.list({std::nullopt, "exec", 20})), (std::vector<std::string>{"d", "c"}));
   EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "exec", 20})), (std::vector<std::string>{"c"}));
   EXPECT_EQ(ids(store.list({std::nullopt, "", 2})), (std::vector<std::string>{"d", "c"}));

@@ -1,4 +1,5 @@
 #include "common/protocol.hpp"
+
 #include <random>
 
 #include <gtest/gtest.h>
@@ -19,7 +20,8 @@ T round_trip(const T& message) {
 }
 
 Job sample_job() {
-  return Job{"abc-1", "echo", Payload::from_json({{"msg", "hi"}, {"n", 3}}), 2, 5, 1500, 1700000000123};
+  return Job{"abc-1", "echo",       Payload::from_json({{"msg", "hi"}, {"n", 3}}), 2, 5,
+             1500,    1700000000123};
 }
 
 // Packs a map with the given entries (string keys) as one message.
@@ -37,7 +39,8 @@ std::string pack_map(const std::vector<std::pair<std::string, msgpack::object>>&
 }
 
 TEST(Protocol, RoundTripsEveryMessageKind) {
-  SubmitRequest submit{7, {JobSpec{"echo", Payload::from_json({1, 2}), 100, 3}, JobSpec{"sleep", {}, 0, 0}}};
+  SubmitRequest submit{
+      7, {JobSpec{"echo", Payload::from_json({1, 2}), 100, 3}, JobSpec{"sleep", {}, 0, 0}}};
   EXPECT_EQ(round_trip(submit), submit);
   SubmitAccepted accepted{7, {"a-1", "a-2"}};
   EXPECT_EQ(round_trip(accepted), accepted);
@@ -48,10 +51,21 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   StatusReply status{9, PipelineCounts{10, 2, 3, 4, 1, 0}};
   EXPECT_EQ(round_trip(status), status);
   EXPECT_EQ(round_trip(sample_job()), sample_job());
-  Outcome outcome{"abc-1", "exec", 1, 3, OutcomeStatus::kFailed, "exec_failed", "exited with status 3",
-                  Payload::from_json({{"exit_status", 3}}), "host:1", 1, 2, 3};
+  Outcome outcome{"abc-1",
+                  "exec",
+                  1,
+                  3,
+                  OutcomeStatus::kFailed,
+                  "exec_failed",
+                  "exited with status 3",
+                  Payload::from_json({{"exit_status", 3}}),
+                  "host:1",
+                  1,
+                  2,
+                  3};
   EXPECT_EQ(round_trip(outcome), outcome);
-  AckBatch acks{{Ack{"abc-1", OutcomeStatus::kSucceeded, false}, Ack{"abc-2", OutcomeStatus::kFailed, true}}};
+  AckBatch acks{
+      {Ack{"abc-1", OutcomeStatus::kSucceeded, false}, Ack{"abc-2", OutcomeStatus::kFailed, true}}};
   EXPECT_EQ(round_trip(acks), acks);
   Event event{"job.failed", "worker h:1", 42, 1700000000000, {{"job", "abc-1"}, {"error", "boom"}}};
   EXPECT_EQ(round_trip(event), event);
@@ -99,7 +113,8 @@ TEST(Protocol, RejectsTrailingBytes) {
 
 TEST(Protocol, RejectsUnknownVersion) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(2)}, {"k", msgpack::object("job", zone)}}, zone);
+  const auto bytes =
+      pack_map({{"v", msgpack::object(2)}, {"k", msgpack::object("job", zone)}}, zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnsupportedVersion);
@@ -116,7 +131,8 @@ TEST(Protocol, RejectsMissingVersion) {
 
 TEST(Protocol, RejectsUnknownKind) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("teleport", zone)}}, zone);
+  const auto bytes =
+      pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("teleport", zone)}}, zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnknownKind);
@@ -132,8 +148,10 @@ TEST(Protocol, RejectsANonMapMessage) {
 
 TEST(Protocol, RejectsMissingField) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("job", zone)},
-                               {"id", msgpack::object("x-1", zone)}}, zone);
+  const auto bytes = pack_map({{"v", msgpack::object(1)},
+                               {"k", msgpack::object("job", zone)},
+                               {"id", msgpack::object("x-1", zone)}},
+                              zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kMissingField);
@@ -142,8 +160,10 @@ TEST(Protocol, RejectsMissingField) {
 
 TEST(Protocol, RejectsFieldOfWrongType) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
-                               {"req", msgpack::object("seven", zone)}}, zone);
+  const auto bytes = pack_map({{"v", msgpack::object(1)},
+                               {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object("seven", zone)}},
+                              zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
@@ -152,8 +172,10 @@ TEST(Protocol, RejectsFieldOfWrongType) {
 
 TEST(Protocol, RejectsNegativeCounts) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
-                               {"req", msgpack::object(-1)}}, zone);
+  const auto bytes = pack_map({{"v", msgpack::object(1)},
+                               {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object(-1)}},
+                              zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
@@ -216,15 +238,19 @@ TEST(Protocol, RejectsStringOverTheLimit) {
 TEST(Protocol, RejectsSubmitOverTheJobLimit) {
   DecodeLimits limits;
   limits.max_jobs_per_submit = 3;
-  const auto result = decode(encode(SubmitRequest{1, std::vector<JobSpec>(4, JobSpec{"echo", {}, 0, 0})}), limits);
+  const auto result =
+      decode(encode(SubmitRequest{1, std::vector<JobSpec>(4, JobSpec{"echo", {}, 0, 0})}), limits);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
 }
 
 TEST(Protocol, IgnoresUnknownExtraFields) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("status_request", zone)},
-                               {"req", msgpack::object(5)}, {"priority", msgpack::object("high", zone)}}, zone);
+  const auto bytes = pack_map({{"v", msgpack::object(1)},
+                               {"k", msgpack::object("status_request", zone)},
+                               {"req", msgpack::object(5)},
+                               {"priority", msgpack::object("high", zone)}},
+                              zone);
   const auto result = decode(bytes);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(std::get<StatusRequest>(result.value()).req, 5u);

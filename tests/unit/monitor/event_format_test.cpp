@@ -6,7 +6,8 @@
 namespace zpipe {
 namespace {
 
-const Event kEvent{"job.failed", "worker h:1", 7, 1700000000123, {{"job", "a-1"}, {"error", "no space left"}}};
+const Event kEvent{
+    "job.failed", "worker h:1", 7, 1700000000123, {{"job", "a-1"}, {"error", "no space left"}}};
 
 TEST(EventFormat, LineShowsNameSourceAndQuotedFields) {
   const auto line = format_event_line(kEvent);

@@ -7,14 +7,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Job job_of(const std::string& type, const nlohmann::json& payload, std::uint64_t timeout_ms = 5000) {
+Job job_of(const std::string& type, const nlohmann::json& payload,
+           std::uint64_t timeout_ms = 5000) {
   return Job{"t-1", type, Payload::from_json(payload), 1, 1, timeout_ms, 0};
 }
 
 class HandlerTest : public ::testing::Test {
  protected:
   HandlerResult run(const Job& job, ExecLimits limits = {}) {
-    const JobContext context(JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms), cancelled_);
+    const JobContext context(JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms),
+                             cancelled_);
     return builtin_handlers(limits).at(job.type)(job, context);
   }
   std::atomic<bool> cancelled_{false};
