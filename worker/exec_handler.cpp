@@ -161,8 +161,14 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   captures[1].fd = r.err[0];
   r.out[0] = r.err[0] = -1;  // drain() closes them
   const bool drained = drain(captures, context, limits.output_bytes);
-  auto status = drained ? reap(pid, context) : std::nullopt;
-  const bool killed = !status.has_value();
+  int status = 0;
+  bool killed = true;
+  if (drained) {
+    if (const auto reaped = reap(pid, context)) {
+      status = *reaped;
+      killed = false;
+    }
+  }
   if (killed) {
     ::kill(-pid, SIGKILL);
     int ignored = 0;
@@ -187,13 +193,13 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
                                                " ms; '" + argv[0] + "' killed"},
                 Payload::from_json(result));
   }
-  if (WIFSIGNALED(*status)) {
-    result["signal"] = signal_name(WTERMSIG(*status));
+  if (WIFSIGNALED(status)) {
+    result["signal"] = signal_name(WTERMSIG(status));
     return fail(Error{ErrorCode::kExecFailed,
                       "'" + argv[0] + "' killed by " + result["signal"].get<std::string>()},
                 Payload::from_json(result));
   }
-  const int code = WEXITSTATUS(*status);
+  const int code = WEXITSTATUS(status);
   result["exit_status"] = code;
   if (code != 0) {
     std::string message = "'" + argv[0] + "' exited with status " + std::to_string(code);
