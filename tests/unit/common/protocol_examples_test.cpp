@@ -1,0 +1,60 @@
+// The byte examples in docs/PROTOCOL.md are what encode() produces: the document cannot drift
+// from the code.
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "common/protocol.hpp"
+
+namespace zpipe {
+namespace {
+
+// Each example is marked "<!-- example: NAME -->" and followed by a fenced block of hex bytes.
+std::map<std::string, std::string> documented_examples() {
+  std::ifstream in(ZPIPE_PROTOCOL_DOC);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string doc = text.str();
+  std::map<std::string, std::string> examples;
+  const std::regex marker(R"(<!-- example: (\w+) -->\n```text\n([0-9a-f \n]+)```)");
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), marker); it != std::sregex_iterator(); ++it) {
+    std::string bytes;
+    std::istringstream hex((*it)[2]);
+    for (std::string byte; hex >> byte;) bytes.push_back(static_cast<char>(std::stoi(byte, nullptr, 16)));
+    examples[(*it)[1]] = bytes;
+  }
+  return examples;
+}
+
+TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
+  const Payload hi = Payload::from_json({{"msg", "hi"}});
+  const std::map<std::string, Message> expected{
+      {"submit", SubmitRequest{1, {JobSpec{"echo", hi, 0, 0}}}},
+      {"accepted", SubmitAccepted{1, {"mx0qmj60-1"}}},
+      {"refused", SubmitRefused{1, "invalid", "a submit needs at least one job"}},
+      {"status_request", StatusRequest{2}},
+      {"status", StatusReply{2, PipelineCounts{3, 1, 1, 1, 0, 0}}},
+      {"job", Job{"mx0qmj60-1", "echo", hi, 1, 1, 300000, 1795890149991}},
+      {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi, "vm:4327",
+                          1795890149991, 1795890149992, 1795890149993}},
+      {"ack", AckBatch{{Ack{"mx0qmj60-1", OutcomeStatus::kSucceeded, false}}}},
+      {"event", Event{"job.started", "worker vm:4327", 7, 1795890149992,
+                      {{"job", "mx0qmj60-1"}, {"type", "echo"}}}},
+  };
+  const auto documented = documented_examples();
+  ASSERT_EQ(documented.size(), expected.size()) << "every message kind has one example";
+  for (const auto& [name, message] : expected) {
+    ASSERT_EQ(documented.count(name), 1u) << "no example for " << name;
+    EXPECT_EQ(documented.at(name), encode(message)) << "the " << name << " example differs";
+    auto decoded = decode(documented.at(name));
+    ASSERT_TRUE(decoded.ok()) << name;
+    EXPECT_TRUE(decoded.value() == message) << "the " << name << " example decodes differently";
+  }
+}
+
+}  // namespace
+}  // namespace zpipe
