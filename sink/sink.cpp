@@ -1,23 +1,12 @@
 #include "sink/sink.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 
 #include "common/clock.hpp"
+#include "common/process_name.hpp"
 #include "common/protocol.hpp"
 
 namespace zpipe {
-namespace {
-
-std::string source_name() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
-  return "sink " + std::string(host) + ":" + std::to_string(::getpid());
-}
-
-}  // namespace
-
 Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
@@ -28,7 +17,8 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
   bind_endpoint(outcomes_in_, config_.outcomes_endpoint, "outcomes");
   config_.outcomes_endpoint = bound_endpoint(outcomes_in_);
   connect_endpoint(acks_out_, config_.acks_endpoint, "acks");
-  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint, source_name());
+  events_ =
+      std::make_unique<EventPublisher>(context_, config_.events_endpoint, "sink " + host_and_pid());
 }
 
 Sink::~Sink() {

@@ -1,10 +1,9 @@
 #include "ventilator/ventilator.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 
 #include "common/clock.hpp"
+#include "common/process_name.hpp"
 #include "common/protocol.hpp"
 
 namespace zpipe {
@@ -12,13 +11,8 @@ namespace {
 
 constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
 constexpr int kMaxEnvelopeFrames = 4;  // identity, optional empty delimiter, body; then refuse
-constexpr int kBurst = 1000;           // messages handled per socket per loop turn, for fairness
-
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
-}
+constexpr int kBurst = 1000;
+constexpr int kJobsQueuedPerWorker = 16;  // messages handled per socket per loop turn, for fairness
 
 // Short, readable and unique across runs: base36 of the start time in ms.
 std::string make_id_prefix() {
@@ -47,13 +41,16 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       jobs_(make_id_prefix()) {
+  // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
+  // are counted and go to whichever worker has room first.
+  jobs_out_.set(zmq::sockopt::sndhwm, kJobsQueuedPerWorker);
   bind_endpoint(submit_in_, config_.submit_endpoint, "submit");
   bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs");
   bind_endpoint(acks_in_, config_.acks_endpoint, "acks");
   config_.submit_endpoint = bound_endpoint(submit_in_);
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
-  const auto where = host_name() + ":" + std::to_string(::getpid());
+  const auto where = host_and_pid();
   hub_ = std::make_unique<EventHub>(
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets, log_);

@@ -1,22 +1,11 @@
 #include "worker/worker.hpp"
 
-#include <unistd.h>
-
+#include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "worker/builtin_handlers.hpp"
 #include "worker/slot_pool.hpp"
 
 namespace zpipe {
-namespace {
-
-std::string default_worker_name() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
-  return std::string(host) + ":" + std::to_string(::getpid());
-}
-
-}  // namespace
-
 Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
@@ -24,7 +13,7 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
       context_(1),
       jobs_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       outcomes_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
-  if (config_.name.empty()) config_.name = default_worker_name();
+  if (config_.name.empty()) config_.name = host_and_pid();
   if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");
   // Few jobs wait toward a worker that is busy, so that idle workers get them instead.
   jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(config_.concurrency));

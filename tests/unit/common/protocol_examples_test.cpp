@@ -21,10 +21,12 @@ std::map<std::string, std::string> documented_examples() {
   const std::string doc = text.str();
   std::map<std::string, std::string> examples;
   const std::regex marker(R"(<!-- example: (\w+) -->\n```text\n([0-9a-f \n]+)```)");
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), marker); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), marker); it != std::sregex_iterator();
+       ++it) {
     std::string bytes;
     std::istringstream hex((*it)[2]);
-    for (std::string byte; hex >> byte;) bytes.push_back(static_cast<char>(std::stoi(byte, nullptr, 16)));
+    for (std::string byte; hex >> byte;)
+      bytes.push_back(static_cast<char>(std::stoi(byte, nullptr, 16)));
     examples[(*it)[1]] = bytes;
   }
   return examples;
@@ -39,10 +41,13 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
       {"status_request", StatusRequest{2}},
       {"status", StatusReply{2, PipelineCounts{3, 1, 1, 1, 0, 0}}},
       {"job", Job{"mx0qmj60-1", "echo", hi, 1, 1, 300000, 1795890149991}},
-      {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi, "vm:4327",
-                          1795890149991, 1795890149992, 1795890149993}},
+      {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,
+                          "vm:4327", 1795890149991, 1795890149992, 1795890149993}},
       {"ack", AckBatch{{Ack{"mx0qmj60-1", OutcomeStatus::kSucceeded, false}}}},
-      {"event", Event{"job.started", "worker vm:4327", 7, 1795890149992,
+      {"event", Event{"job.started",
+                      "worker vm:4327",
+                      7,
+                      1795890149992,
                       {{"job", "mx0qmj60-1"}, {"type", "echo"}}}},
   };
   const auto documented = documented_examples();
