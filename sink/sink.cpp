@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_message.hpp"
 
 namespace zpipe {
 Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
@@ -67,25 +68,13 @@ int Sink::run(const StopFlag& stop) {
 bool Sink::record_waiting() {
   std::vector<Outcome> batch;
   while (batch.size() < config_.batch_max) {
-    zmq::message_t frame;
-    if (!outcomes_in_.recv(frame, zmq::recv_flags::dontwait)) break;
-    if (frame.more()) {
-      while (outcomes_in_.get(zmq::sockopt::rcvmore)) (void)outcomes_in_.recv(frame);
-      refuse_input("malformed", "an outcome message is one frame");
+    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes");
+    if (!received) break;
+    if (!received->ok()) {
+      refuse_input(received->error());
       continue;
     }
-    auto decoded = decode(frame.to_string_view(), config_.limits);
-    if (!decoded.ok()) {
-      refuse_input(to_string(decoded.error().code), decoded.error().message);
-      continue;
-    }
-    auto* outcome = std::get_if<Outcome>(&decoded.value());
-    if (outcome == nullptr) {
-      refuse_input("unexpected_kind", "the outcomes socket takes outcome, not " +
-                                          std::string(kind_name(decoded.value())));
-      continue;
-    }
-    batch.push_back(std::move(*outcome));
+    batch.push_back(std::move(received->value()));
   }
   if (batch.empty()) return true;
 
@@ -124,11 +113,13 @@ void Sink::publish_state() {
                                   {"duplicates", std::to_string(duplicates_)}});
 }
 
-void Sink::refuse_input(std::string_view code, const std::string& reason) {
+void Sink::refuse_input(const Error& error) {
   ++refused_inputs_;
-  if (refusal_log_limit_.allow()) log_->warn("refused an outcome message: {}: {}", code, reason);
+  const auto code = std::string(to_string(error.code));
+  if (refusal_log_limit_.allow())
+    log_->warn("refused an outcome message: {}: {}", code, error.message);
   events_->publish("input.refused",
-                   {{"socket", "outcomes"}, {"code", std::string(code)}, {"error", reason}});
+                   {{"socket", "outcomes"}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

@@ -34,7 +34,7 @@ class Sink {
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it.
   bool record_waiting();
   void publish_state();
-  void refuse_input(std::string_view code, const std::string& reason);
+  void refuse_input(const Error& error);
 
   SinkConfig config_;
   std::shared_ptr<spdlog::logger> log_;

@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_message.hpp"
 
 namespace zpipe {
 namespace {
@@ -129,9 +130,8 @@ void Ventilator::handle_submit_socket() {
       const std::string reason =
           "a request is one body frame (after an optional empty delimiter); got " +
           std::to_string(total - 1) + " frames";
-      refuse_input("submit", "malformed", reason);
       frames.resize(1);
-      reply(frames, encode(SubmitRefused{0, "malformed", reason}));
+      refuse_request(frames, 0, make_error(ErrorCode::kMalformed, reason));
       continue;
     }
     handle_request(frames);
@@ -145,16 +145,14 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
 
   auto decoded = decode(body, config_.limits);
   if (!decoded.ok()) {
-    const auto code = std::string(to_string(decoded.error().code));
-    refuse_input("submit", code, decoded.error().message);
-    reply(envelope, encode(SubmitRefused{0, code, decoded.error().message}));
+    refuse_request(envelope, 0, decoded.error());
     return;
   }
   auto& message = decoded.value();
   if (auto* submit = std::get_if<SubmitRequest>(&message)) {
     if (submit->jobs.empty()) {
-      reply(envelope,
-            encode(SubmitRefused{submit->req, "invalid", "a submit needs at least one job"}));
+      refuse_request(envelope, submit->req,
+                     make_error(ErrorCode::kInvalid, "a submit needs at least one job"));
       return;
     }
     std::vector<std::string> types;
@@ -169,11 +167,17 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
     reply(envelope, encode(StatusReply{status->req, jobs_.counts()}));
   } else {
-    const std::string reason =
-        "the submit socket takes submit and status_request, not " + std::string(kind_name(message));
-    refuse_input("submit", "unexpected_kind", reason);
-    reply(envelope, encode(SubmitRefused{0, "unexpected_kind", reason}));
+    refuse_request(envelope, 0,
+                   make_error(ErrorCode::kUnexpectedKind,
+                              "the submit socket takes submit and status_request, not " +
+                                  std::string(kind_name(message))));
   }
+}
+
+void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,
+                                const Error& error) {
+  refuse_input("submit", error);
+  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}));
 }
 
 void Ventilator::reply(std::vector<zmq::message_t>& envelope, const std::string& body) {
@@ -189,25 +193,13 @@ void Ventilator::reply(std::vector<zmq::message_t>& envelope, const std::string&
 
 void Ventilator::handle_acks() {
   for (int i = 0; i < kBurst; ++i) {
-    zmq::message_t frame;
-    if (!acks_in_.recv(frame, zmq::recv_flags::dontwait)) return;
-    if (frame.more()) {
-      while (acks_in_.get(zmq::sockopt::rcvmore)) (void)acks_in_.recv(frame);
-      refuse_input("acks", "malformed", "an ack message is one frame");
+    auto received = receive_message<AckBatch>(acks_in_, config_.limits, "acks");
+    if (!received) return;
+    if (!received->ok()) {
+      refuse_input("acks", received->error());
       continue;
     }
-    auto decoded = decode(frame.to_string_view(), config_.limits);
-    if (!decoded.ok()) {
-      refuse_input("acks", to_string(decoded.error().code), decoded.error().message);
-      continue;
-    }
-    const auto* batch = std::get_if<AckBatch>(&decoded.value());
-    if (batch == nullptr) {
-      refuse_input("acks", "unexpected_kind",
-                   "the acks socket takes ack, not " + std::string(kind_name(decoded.value())));
-      continue;
-    }
-    for (const auto& ack : batch->acks) {
+    for (const auto& ack : received->value().acks) {
       if (!jobs_.on_recorded(ack)) ++unknown_acks_;
     }
   }
@@ -229,15 +221,14 @@ void Ventilator::publish_state() {
   events_->publish("ventilator.state", counts_fields(jobs_.counts()));
 }
 
-void Ventilator::refuse_input(std::string_view socket, std::string_view code,
-                              const std::string& reason) {
+void Ventilator::refuse_input(std::string_view socket, const Error& error) {
   ++refused_inputs_;
+  const auto code = std::string(to_string(error.code));
   if (refusal_log_limit_.allow()) {
-    log_->warn("refused input on {} socket: {}: {}", socket, code, reason);
+    log_->warn("refused input on {} socket: {}: {}", socket, code, error.message);
   }
-  events_->publish(
-      "input.refused",
-      {{"socket", std::string(socket)}, {"code", std::string(code)}, {"error", reason}});
+  events_->publish("input.refused",
+                   {{"socket", std::string(socket)}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

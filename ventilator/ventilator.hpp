@@ -38,10 +38,12 @@ class Ventilator {
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
   void reply(std::vector<zmq::message_t>& envelope, const std::string& body);
+  // Counts, logs and publishes the refusal, and tells the producer why.
+  void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
   void dispatch();
   void publish_state();
-  void refuse_input(std::string_view socket, std::string_view code, const std::string& reason);
+  void refuse_input(std::string_view socket, const Error& error);
 
   VentilatorConfig config_;
   std::shared_ptr<spdlog::logger> log_;

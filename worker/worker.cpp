@@ -2,6 +2,7 @@
 
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_message.hpp"
 #include "worker/builtin_handlers.hpp"
 #include "worker/slot_pool.hpp"
 
@@ -93,29 +94,18 @@ int Worker::run(const StopFlag& stop) {
 
 void Worker::take_jobs(SlotPool& pool) {
   while (pool.has_capacity()) {
-    zmq::message_t frame;
-    if (!jobs_in_.recv(frame, zmq::recv_flags::dontwait)) return;
-    if (frame.more()) {
-      while (jobs_in_.get(zmq::sockopt::rcvmore)) (void)jobs_in_.recv(frame);
-      refuse_input("malformed", "a job message is one frame");
+    auto received = receive_message<Job>(jobs_in_, config_.limits, "jobs");
+    if (!received) return;
+    if (!received->ok()) {
+      refuse_input(received->error());
       continue;
     }
-    auto decoded = decode(frame.to_string_view(), config_.limits);
-    if (!decoded.ok()) {
-      refuse_input(to_string(decoded.error().code), decoded.error().message);
-      continue;
-    }
-    auto* job = std::get_if<Job>(&decoded.value());
-    if (job == nullptr) {
-      refuse_input("unexpected_kind",
-                   "the jobs socket takes job, not " + std::string(kind_name(decoded.value())));
-      continue;
-    }
-    log_->debug("started {} ({}, attempt {})", job->id, job->type, job->attempt);
+    auto& job = received->value();
+    log_->debug("started {} ({}, attempt {})", job.id, job.type, job.attempt);
     events_->publish(
         "job.started",
-        {{"job", job->id}, {"type", job->type}, {"attempt", std::to_string(job->attempt)}});
-    pool.start(std::move(*job));
+        {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
+    pool.start(std::move(job));
   }
 }
 
@@ -163,11 +153,11 @@ void Worker::heartbeat(const SlotPool& pool, bool stopping) {
   events_->publish("worker.heartbeat", std::move(fields));
 }
 
-void Worker::refuse_input(std::string_view code, const std::string& reason) {
+void Worker::refuse_input(const Error& error) {
   ++refused_inputs_;
-  if (refusal_log_limit_.allow()) log_->warn("refused a job message: {}: {}", code, reason);
-  events_->publish("input.refused",
-                   {{"socket", "jobs"}, {"code", std::string(code)}, {"error", reason}});
+  const auto code = std::string(to_string(error.code));
+  if (refusal_log_limit_.allow()) log_->warn("refused a job message: {}: {}", code, error.message);
+  events_->publish("input.refused", {{"socket", "jobs"}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

@@ -41,7 +41,7 @@ class Worker {
   void collect(class SlotPool& pool);
   void flush_outbox();
   void heartbeat(const class SlotPool& pool, bool stopping);
-  void refuse_input(std::string_view code, const std::string& reason);
+  void refuse_input(const Error& error);
 
   WorkerConfig config_;
   std::shared_ptr<spdlog::logger> log_;

@@ -1,0 +1,40 @@
+// receive_message<T>: takes one waiting single-frame message of kind T from a socket, without
+// blocking, and says why when it is not one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <zmq.hpp>
+
+#include "common/decode_limits.hpp"
+#include "common/message.hpp"
+#include "common/protocol.hpp"
+#include "common/result.hpp"
+
+namespace zpipe {
+
+// std::nullopt: nothing waiting. An Error: a message arrived and is refused (more than one
+// frame, undecodable, or another kind); `socket_name` names the socket in its text.
+template <class T>
+std::optional<Result<T>> receive_message(zmq::socket_t& socket, const DecodeLimits& limits,
+                                         std::string_view socket_name) {
+  zmq::message_t frame;
+  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
+  if (frame.more()) {
+    while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
+    return Result<T>(
+        make_error(ErrorCode::kMalformed,
+                   "a message on the " + std::string(socket_name) + " socket is one frame"));
+  }
+  auto decoded = decode(frame.to_string_view(), limits);
+  if (!decoded.ok()) return Result<T>(decoded.error());
+  if (auto* message = std::get_if<T>(&decoded.value())) return Result<T>(std::move(*message));
+  return Result<T>(
+      make_error(ErrorCode::kUnexpectedKind, "the " + std::string(socket_name) + " socket takes " +
+                                                 std::string(kind_name(Message(T{}))) + ", not " +
+                                                 std::string(kind_name(decoded.value()))));
+}
+
+}  // namespace zpipe
