@@ -2,6 +2,8 @@
 // (kind), described field by field in docs/PROTOCOL.md.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +30,11 @@ std::string encode(const Message& message);
 // missing fields (kMissingField), fields of the wrong type (kWrongType) and meaningless values
 // (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
+
+// The "req" of a request that decode() refused, so that the refusal can be matched to its
+// request: found when the bytes start with a readable msgpack map holding an unsigned "req"
+// (whatever else is wrong, trailing bytes included); else nullopt.
+std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
+                                                 const DecodeLimits& limits = {});
 
 }  // namespace zpipe

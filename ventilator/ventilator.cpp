@@ -145,7 +145,8 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
 
   auto decoded = decode(body, config_.limits);
   if (!decoded.ok()) {
-    refuse_request(envelope, 0, decoded.error());
+    refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
+                   decoded.error());
     return;
   }
   auto& message = decoded.value();
@@ -167,7 +168,7 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
     reply(envelope, encode(StatusReply{status->req, jobs_.counts()}));
   } else {
-    refuse_request(envelope, 0,
+    refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
                               "the submit socket takes submit and status_request, not " +
                                   std::string(kind_name(message))));

@@ -256,6 +256,15 @@ TEST(Protocol, IgnoresUnknownExtraFields) {
   EXPECT_EQ(std::get<StatusRequest>(result.value()).req, 5u);
 }
 
+TEST(Protocol, PeeksTheRequestNumberOfARefusedRequest) {
+  const auto bad_job = encode(SubmitRequest{42, {JobSpec{"", {}, 0, 0}}});
+  ASSERT_FALSE(decode(bad_job).ok());
+  EXPECT_EQ(peek_request_number(bad_job), 42u);
+  EXPECT_EQ(peek_request_number(encode(StatusRequest{7}) + "x"), 7u) << "despite trailing bytes";
+  EXPECT_EQ(peek_request_number("\xc1"), std::nullopt);
+  EXPECT_EQ(peek_request_number(encode(sample_job())), std::nullopt) << "no req field";
+}
+
 TEST(Protocol, NeverThrowsOnRandomBytes) {
   std::mt19937 random(12345);
   const auto valid = encode(sample_job());
