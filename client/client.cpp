@@ -41,7 +41,7 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
     auto& message = decoded.value();
     if (const auto* refused = std::get_if<SubmitRefused>(&message)) {
       if (refused->req != req && refused->req != 0) continue;  // a late reply to an old request
-      return make_error(ErrorCode::kInvalid,
+      return make_error(error_code_from(refused->code).value_or(ErrorCode::kInvalid),
                         "refused (" + refused->code + "): " + refused->message);
     }
     const auto* accepted = std::get_if<SubmitAccepted>(&message);

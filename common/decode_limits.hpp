@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace zpipe {
 
@@ -13,6 +14,7 @@ struct DecodeLimits {
   std::size_t max_binary = 1 << 20;         // bytes of one binary value
   std::size_t max_depth = 32;               // nesting of arrays and maps
   std::size_t max_jobs_per_submit = 10'000;
+  std::uint64_t max_timeout_ms = 7ull * 24 * 3600 * 1000;  // a job's time limit: 7 days
 };
 
 }  // namespace zpipe

@@ -188,12 +188,20 @@ std::string non_empty(std::string value, const Fields& f, std::string_view key) 
   return value;
 }
 
-JobSpec read_job_spec(const msgpack::object& o, std::size_t index) {
+std::uint64_t time_limit(std::uint64_t ms, const Fields& f, const DecodeLimits& limits) {
+  if (ms > limits.max_timeout_ms) {
+    fail(ErrorCode::kInvalid, f.where() + " timeout_ms is over the limit of " +
+                                  std::to_string(limits.max_timeout_ms) + " ms");
+  }
+  return ms;
+}
+
+JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeLimits& limits) {
   Fields f(o, "job " + std::to_string(index));
   JobSpec spec;
   spec.type = non_empty(f.str("type"), f, "type");
   spec.payload = f.payload_or_nil("payload");
-  spec.timeout_ms = f.u64_or("timeout_ms", 0);
+  spec.timeout_ms = time_limit(f.u64_or("timeout_ms", 0), f, limits);
   spec.max_attempts = f.u32_or("max_attempts", 0);
   return spec;
 }
@@ -209,7 +217,8 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
                                      std::to_string(limits.max_jobs_per_submit));
     }
     m.jobs.reserve(jobs.size);
-    for (std::uint32_t i = 0; i < jobs.size; ++i) m.jobs.push_back(read_job_spec(jobs.ptr[i], i));
+    for (std::uint32_t i = 0; i < jobs.size; ++i)
+      m.jobs.push_back(read_job_spec(jobs.ptr[i], i, limits));
     return m;
   }
   if (kind == "accepted") {
@@ -245,7 +254,7 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.payload = f.payload_or_nil("payload");
     m.attempt = f.u32("attempt");
     m.max_attempts = f.u32("max_attempts");
-    m.timeout_ms = f.u64("timeout_ms");
+    m.timeout_ms = time_limit(f.u64("timeout_ms"), f, limits);
     m.created_ms = f.u64("created_ms");
     if (m.attempt == 0 || m.max_attempts == 0)
       fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");

@@ -36,8 +36,18 @@ std::string_view to_string(ErrorCode code) {
       return "cancelled";
     case ErrorCode::kIo:
       return "io";
+    case ErrorCode::kBusy:
+      return "busy";
   }
   return "unknown";
+}
+
+std::optional<ErrorCode> error_code_from(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kBusy); ++i) {
+    const auto code = static_cast<ErrorCode>(i);
+    if (to_string(code) == name) return code;
+  }
+  return std::nullopt;
 }
 
 }  // namespace zpipe

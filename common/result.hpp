@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cassert>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,9 +28,12 @@ enum class ErrorCode {
   kExecFailed,    // an exec job's command failed to start or exited non-zero
   kCancelled,     // the worker stopped before the job finished
   kIo,            // local storage or system call failure
+  kBusy,          // the ventilator's backlog is full: try again later
 };
 
 std::string_view to_string(ErrorCode code);
+// The code named by to_string(), or std::nullopt for a name we do not know.
+std::optional<ErrorCode> error_code_from(std::string_view name);
 
 struct Error {
   ErrorCode code;

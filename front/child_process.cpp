@@ -37,18 +37,16 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (!in.empty()) {
-      const int fd = ::open(in.c_str(), O_RDONLY);
-      if (fd >= 0) ::dup2(fd, 0);
-    }
-    if (!out.empty()) {
-      const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) ::dup2(fd, 1);
-    }
-    if (!err.empty()) {
-      const int fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) ::dup2(fd, 2);
-    }
+    auto redirect = [](const std::string& path, int flags, int target) {
+      if (path.empty()) return;
+      const int fd = ::open(path.c_str(), flags, 0644);
+      if (fd < 0) _exit(127);
+      ::dup2(fd, target);
+      ::close(fd);
+    };
+    redirect(in, O_RDONLY, 0);
+    redirect(out, O_WRONLY | O_CREAT | O_APPEND, 1);
+    redirect(err, O_WRONLY | O_CREAT | O_APPEND, 2);
     ::execvp(c_argv[0], c_argv.data());
     _exit(127);
   }
@@ -100,7 +98,11 @@ int ChildProcess::stop(std::chrono::milliseconds timeout) {
   request_stop();
   if (auto status = wait_for(timeout)) return *status;
   send_signal(SIGKILL);
-  return *wait_for(std::chrono::hours(1));
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  status_ = status;
+  return status;
 }
 
 std::string describe_wait_status(int status) {

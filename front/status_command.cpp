@@ -20,7 +20,8 @@ class StatusCommand : public Command {
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 86400.0));
   }
   CLI::App& app() override { return app_; }
 

@@ -23,7 +23,8 @@ class SubmitCommand : public Command {
                     "Payload field as key=value (value parsed as JSON if it can be); repeatable");
     app_.add_option("--payload,-p", arguments_.payload_json, "The payload as JSON");
     app_.add_option("--timeout", arguments_.timeout_s,
-                    "Time limit of one attempt, in seconds (default: the ventilator's)");
+                    "Time limit of one attempt, in seconds (default: the ventilator's)")
+        ->check(CLI::Range(0.001, 604800.0));
     app_.add_option("--max-attempts", arguments_.max_attempts,
                     "Attempts allowed (default: the ventilator's)");
     app_.add_option("--jsonl", jsonl_,
@@ -32,7 +33,8 @@ class SubmitCommand : public Command {
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->check(CLI::Range(0.01, 86400.0));
     app_.add_flag("--quiet,-q", quiet_, "Print nothing but errors");
   }
 

@@ -7,8 +7,19 @@
 namespace zpipe {
 namespace {
 
+// Values with spaces, quotes, '=' or control characters are shown as JSON strings, so that one
+// event stays one line and a script can split it.
 bool needs_quotes(const std::string& value) {
-  return value.empty() || value.find_first_of(" \t\"=") != std::string::npos;
+  if (value.empty()) return true;
+  for (const unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '=') return true;
+  }
+  return false;
+}
+
+// Never throws: bytes that are not UTF-8 become U+FFFD.
+std::string json_text(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
@@ -25,7 +36,7 @@ std::string format_event_line(const Event& event) {
   name.resize(std::max<std::size_t>(name.size(), 18), ' ');
   line += " " + name + " " + event.source;
   for (const auto& [key, value] : event.fields) {
-    line += " " + key + "=" + (needs_quotes(value) ? nlohmann::json(value).dump() : value);
+    line += " " + key + "=" + (needs_quotes(value) ? json_text(value) : value);
   }
   return line;
 }
@@ -36,7 +47,7 @@ std::string format_event_json(const Event& event) {
                       {"seq", event.seq},
                       {"time_ms", event.time_ms},
                       {"fields", event.fields}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(j);
 }
 
 }  // namespace zpipe

@@ -12,8 +12,8 @@ namespace {
 
 constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
 constexpr int kMaxEnvelopeFrames = 4;  // identity, optional empty delimiter, body; then refuse
-constexpr int kBurst = 1000;
-constexpr int kJobsQueuedPerWorker = 16;  // messages handled per socket per loop turn, for fairness
+constexpr int kBurst = 1000;           // messages handled per socket per loop turn, for fairness
+constexpr int kJobsQueuedPerWorker = 16;
 
 // Short, readable and unique across runs: base36 of the start time in ms.
 std::string make_id_prefix() {

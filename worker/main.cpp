@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   auto grace_s = std::chrono::duration<double>(config.grace).count();
   app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 86400.0));
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   app.add_option("--events-to", config.events_endpoint, "Event hub endpoint")
       ->capture_default_str();
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 

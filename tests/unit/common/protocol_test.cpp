@@ -11,11 +11,19 @@
 namespace zpipe {
 namespace {
 
+// Decodes what encode() made; a failure is reported and yields a default T, which then
+// differs from the message in the caller's comparison.
 template <class T>
 T round_trip(const T& message) {
   auto decoded = decode(encode(message));
-  EXPECT_TRUE(decoded.ok()) << (decoded.ok() ? "" : decoded.error().message);
-  EXPECT_TRUE(std::holds_alternative<T>(decoded.value()));
+  if (!decoded.ok()) {
+    ADD_FAILURE() << decoded.error().message;
+    return T{};
+  }
+  if (!std::holds_alternative<T>(decoded.value())) {
+    ADD_FAILURE() << "decoded as " << kind_name(decoded.value());
+    return T{};
+  }
   return std::get<T>(decoded.value());
 }
 
@@ -179,6 +187,19 @@ TEST(Protocol, RejectsNegativeCounts) {
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kWrongType);
+}
+
+TEST(Protocol, RejectsATimeLimitOverTheCap) {
+  DecodeLimits limits;
+  limits.max_timeout_ms = 1000;
+  auto job = sample_job();
+  job.timeout_ms = 1001;
+  const auto result = decode(encode(job), limits);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kInvalid);
+  const auto submit = decode(encode(SubmitRequest{1, {JobSpec{"echo", {}, ~0ull, 0}}}));
+  ASSERT_FALSE(submit.ok());
+  EXPECT_EQ(submit.error().code, ErrorCode::kInvalid);
 }
 
 TEST(Protocol, RejectsEmptyJobType) {

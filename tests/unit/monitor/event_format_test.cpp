@@ -26,5 +26,21 @@ TEST(EventFormat, JsonHasEveryPart) {
   EXPECT_EQ(j["fields"]["error"], "no space left");
 }
 
+TEST(EventFormat, NeverThrowsOnBytesThatAreNotUtf8AndKeepsOneLine) {
+  const Event event{"job.failed",
+                    "worker h:1",
+                    8,
+                    1700000000123,
+                    {{"error", "caf\xe9 au lait\nsecond line"}, {"job", "a-2"}}};
+  std::string line;
+  ASSERT_NO_THROW(line = format_event_line(event));
+  EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+  EXPECT_NE(line.find("second line"), std::string::npos);
+  std::string json;
+  ASSERT_NO_THROW(json = format_event_json(event));
+  EXPECT_NE(nlohmann::json::parse(json)["fields"]["error"].get<std::string>().find("au lait"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace zpipe
