@@ -9,8 +9,8 @@ Client::Client(ClientConfig config) : config_(std::move(config)), context_(1) { 
 
 void Client::reconnect() {
   SocketOptions options;
-  options.linger_ms = 0;  // an unanswered request must not be delivered later
-  options.max_message_bytes = static_cast<std::int64_t>(config_.limits.max_message_bytes);
+  options.linger_ms = 0;           // an unanswered request must not be delivered later
+  options.max_message_bytes = -1;  // decode() checks the size; libzmq would cut us off for good
   requests_ = make_socket(context_, zmq::socket_type::dealer, options);
   connect_endpoint(requests_, config_.ventilator, "ventilator");
 }

@@ -105,8 +105,10 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
           "INSERT OR IGNORE INTO jobs (id, type, status, error_code, error, attempt, "
           "max_attempts, worker, created_ms, started_ms, finished_ms, recorded_ms, result) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      select_status_ = prepare("SELECT status FROM jobs WHERE id = ?");
     }
   } catch (...) {
+    sqlite3_finalize(select_status_);
     sqlite3_finalize(insert_);
     sqlite3_close(db_);
     throw;
@@ -114,6 +116,7 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
 }
 
 OutcomeStore::~OutcomeStore() {
+  sqlite3_finalize(select_status_);
   sqlite3_finalize(insert_);
   sqlite3_close(db_);
 }
@@ -135,10 +138,10 @@ sqlite3_stmt* OutcomeStore::prepare(const char* sql) {
   return stmt;
 }
 
-Result<std::vector<bool>> OutcomeStore::record(const std::vector<Outcome>& outcomes,
-                                               std::uint64_t now_ms) {
+Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
+    const std::vector<Outcome>& outcomes, std::uint64_t now_ms) {
   if (insert_ == nullptr) return make_error(ErrorCode::kIo, "outcome store is read-only");
-  std::vector<bool> recorded;
+  std::vector<Recorded> recorded;
   recorded.reserve(outcomes.size());
   if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return make_error(ErrorCode::kIo, std::string("cannot begin: ") + sqlite3_errmsg(db_));
@@ -164,7 +167,17 @@ Result<std::vector<bool>> OutcomeStore::record(const std::vector<Outcome>& outco
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
       return make_error(ErrorCode::kIo, "cannot record outcome " + o.id + ": " + reason);
     }
-    recorded.push_back(sqlite3_changes(db_) == 1);
+    Recorded entry{sqlite3_changes(db_) == 1, o.status};
+    if (!entry.is_new) {
+      // A repeat: the ventilator must hear the status that was kept, not this one's.
+      sqlite3_reset(select_status_);
+      bind_text(select_status_, 1, o.id);
+      if (sqlite3_step(select_status_) == SQLITE_ROW) {
+        entry.status = outcome_status_from(column_text(select_status_, 0)).value_or(o.status);
+      }
+      sqlite3_reset(select_status_);
+    }
+    recorded.push_back(entry);
   }
   sqlite3_reset(insert_);
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {

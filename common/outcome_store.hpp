@@ -44,10 +44,13 @@ class OutcomeStore {
   OutcomeStore(const OutcomeStore&) = delete;
   OutcomeStore& operator=(const OutcomeStore&) = delete;
 
-  // Records, in one transaction, each outcome whose id has no row yet. Returns one flag per
-  // outcome: true if recorded now, false if it duplicates a recorded one (the first stays).
-  // On a storage error nothing of the batch is recorded.
-  Result<std::vector<bool>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
+  struct Recorded {
+    bool is_new = false;     // false: the id was recorded before and that row stays
+    OutcomeStatus status{};  // the status the store holds for the id
+  };
+  // Records, in one transaction, each outcome whose id has no row yet. Returns one entry per
+  // outcome. On a storage error nothing of the batch is recorded.
+  Result<std::vector<Recorded>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
 
   std::optional<StoredOutcome> find(const std::string& id);
   std::vector<StoredOutcome> list(const OutcomeQuery& query);
@@ -60,6 +63,7 @@ class OutcomeStore {
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* select_status_ = nullptr;
 };
 
 }  // namespace zpipe

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace zpipe {
 
@@ -30,6 +31,11 @@ class RateLimiter {
     const auto n = suppressed_;
     suppressed_ = 0;
     return n;
+  }
+  // " (N more not logged)" for the line being logged now, or "" when none were held back.
+  std::string suppressed_note() {
+    const auto n = take_suppressed();
+    return n == 0 ? std::string() : " (" + std::to_string(n) + " more not logged)";
   }
 
  private:

@@ -16,7 +16,10 @@ struct SocketOptions {
   int linger_ms = 1000;  // how long close() waits to deliver queued messages
   int send_hwm = 1000;   // messages queued per peer before sends block or drop
   int receive_hwm = 1000;
-  std::int64_t max_message_bytes = 1 << 20;  // ZMQ_MAXMSGSIZE: larger inbound messages cut the peer
+  // ZMQ_MAXMSGSIZE: a larger inbound message drops the connection. Meant for bound sockets;
+  // a connecting socket cut off this way does not reconnect, so those pass -1 (no limit) and
+  // leave the check to decode().
+  std::int64_t max_message_bytes = 1 << 20;
 };
 
 zmq::socket_t make_socket(zmq::context_t& context, zmq::socket_type type,

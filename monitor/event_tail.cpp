@@ -10,8 +10,8 @@ EventTail::EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlo
     : config_(std::move(config)), out_(out), log_(std::move(log)), context_(1) {
   SocketOptions options;
   options.linger_ms = 0;
-  options.receive_hwm = 100'000;  // a slow terminal drops events rather than stall the hub
-  options.max_message_bytes = static_cast<std::int64_t>(config_.limits.max_message_bytes);
+  options.receive_hwm = 100'000;   // a slow terminal drops events rather than stall the hub
+  options.max_message_bytes = -1;  // decode() checks the size; libzmq would cut us off for good
   events_in_ = make_socket(context_, zmq::socket_type::sub, options);
   if (config_.topics.empty()) config_.topics.push_back("");
   for (const auto& topic : config_.topics) events_in_.set(zmq::sockopt::subscribe, topic);
@@ -49,8 +49,9 @@ void EventTail::print_one() {
   if (event == nullptr) {
     ++bad_events_;
     if (bad_event_log_limit_.allow()) {
-      log_->warn("ignored a malformed event: {}",
-                 decoded.ok() ? "not an event" : decoded.error().message);
+      log_->warn("ignored a malformed event: {}{}",
+                 decoded.ok() ? "not an event" : decoded.error().message,
+                 bad_event_log_limit_.suppressed_note());
     }
     return;
   }

@@ -39,8 +39,10 @@ int Sink::run(const StopFlag& stop) {
   auto next_state = Clock::now() + std::chrono::seconds(1);
   int exit_code = 0;
   while (!stop.is_stop_requested()) {
-    zmq::pollitem_t items[] = {{outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
-                               {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+    zmq::pollitem_t items[] = {
+        {outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+        {acks_out_.handle(), 0, static_cast<short>(acks_outbox_.empty() ? 0 : ZMQ_POLLOUT), 0}};
     const auto wait =
         std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
@@ -48,6 +50,7 @@ int Sink::run(const StopFlag& stop) {
       exit_code = 1;
       break;
     }
+    if (items[2].revents & ZMQ_POLLOUT) flush_acks();
     if (Clock::now() >= next_state) {
       publish_state();
       next_state = Clock::now() + std::chrono::seconds(1);
@@ -56,6 +59,12 @@ int Sink::run(const StopFlag& stop) {
   // Outcomes already delivered to us are recorded before we go.
   while (exit_code == 0 && outcomes_in_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
     if (!record_waiting()) exit_code = 1;
+  }
+  flush_acks();
+  if (!acks_outbox_.empty()) {
+    // Their outcomes are stored; only the ventilator's counts miss them.
+    log_->warn("{} ack messages could not be handed to the ventilator before stopping",
+               acks_outbox_.size());
   }
   events_->publish("component.down", {{"component", "sink"}});
   log_->info(
@@ -88,8 +97,8 @@ bool Sink::record_waiting() {
   acks.acks.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& o = batch[i];
-    const bool is_new = recorded.value()[i];
-    acks.acks.push_back(Ack{o.id, o.status, !is_new});
+    const auto [is_new, stored_status] = recorded.value()[i];
+    acks.acks.push_back(Ack{o.id, stored_status, !is_new});
     if (!is_new) {
       ++duplicates_;
       events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});
@@ -98,13 +107,18 @@ bool Sink::record_waiting() {
     ++recorded_;
     if (!o.succeeded()) ++failures_;
   }
-  const auto body = encode(acks);
-  // PUSH toward the ventilator queues while it is away; a full queue drops the ack, which the
-  // ventilator's time limit covers.
-  if (!acks_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
-    log_->warn("ack queue to the ventilator is full; {} acks dropped", batch.size());
-  }
+  acks_outbox_.push_back(encode(acks));
+  flush_acks();
   return true;
+}
+
+void Sink::flush_acks() {
+  // PUSH toward the ventilator queues while it is away, up to its high-water mark; past that
+  // the acks wait here, and go when the ventilator drains its queue.
+  while (!acks_outbox_.empty()) {
+    if (!acks_out_.send(zmq::buffer(acks_outbox_.front()), zmq::send_flags::dontwait)) return;
+    acks_outbox_.pop_front();
+  }
 }
 
 void Sink::publish_state() {
@@ -117,7 +131,8 @@ void Sink::refuse_input(const Error& error) {
   ++refused_inputs_;
   const auto code = std::string(to_string(error.code));
   if (refusal_log_limit_.allow())
-    log_->warn("refused an outcome message: {}: {}", code, error.message);
+    log_->warn("refused an outcome message: {}: {}{}", code, error.message,
+               refusal_log_limit_.suppressed_note());
   events_->publish("input.refused",
                    {{"socket", "outcomes"}, {"code", code}, {"error", error.message}});
 }

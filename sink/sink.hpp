@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -33,6 +35,7 @@ class Sink {
  private:
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it.
   bool record_waiting();
+  void flush_acks();
   void publish_state();
   void refuse_input(const Error& error);
 
@@ -43,6 +46,7 @@ class Sink {
   zmq::socket_t outcomes_in_;
   zmq::socket_t acks_out_;
   std::unique_ptr<EventPublisher> events_;
+  std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
   RateLimiter refusal_log_limit_;
   std::uint64_t recorded_ = 0;
   std::uint64_t failures_ = 0;

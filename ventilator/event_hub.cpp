@@ -56,7 +56,9 @@ void EventHub::forward() {
       }
       if (!problem.empty()) {
         ++refused_;
-        if (log_limit.allow()) log_->warn("event hub refused a message: {}", problem);
+        if (log_limit.allow()) {
+          log_->warn("event hub refused a message: {}{}", problem, log_limit.suppressed_note());
+        }
         publish_refusal(problem);
         continue;
       }
@@ -66,6 +68,8 @@ void EventHub::forward() {
     }
   } catch (const zmq::error_t& e) {
     if (e.num() != ETERM) log_->error("event hub stopped: {}", e.what());
+  } catch (const std::exception& e) {
+    log_->error("event hub stopped: {}", e.what());  // never let it leave the thread
   }
   events_in_.close();
   events_out_.close();

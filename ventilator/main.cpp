@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
                  "Time limit of a job that sets none, in ms")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-pending", config.max_pending,
+                 "Jobs waiting for a worker before submits are refused as busy")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--max-message-bytes", config.limits.max_message_bytes,
                  "Largest message accepted from a peer")
       ->capture_default_str()

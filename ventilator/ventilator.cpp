@@ -156,6 +156,10 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
                      make_error(ErrorCode::kInvalid, "a submit needs at least one job"));
       return;
     }
+    if (auto problem = check_capacity(*submit)) {
+      refuse_request(envelope, submit->req, *problem);
+      return;
+    }
     std::vector<std::string> types;
     types.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
@@ -173,6 +177,31 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
                               "the submit socket takes submit and status_request, not " +
                                   std::string(kind_name(message))));
   }
+}
+
+std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) const {
+  // Room for what a job message and its outcome add around the payload (id, type, worker,
+  // error text): a job that fits here fits on every socket after.
+  constexpr std::size_t kEnvelopeBytes = 1024;
+  const auto limit = config_.limits.max_message_bytes;
+  for (std::size_t i = 0; i < submit.jobs.size(); ++i) {
+    const auto& spec = submit.jobs[i];
+    if (spec.payload.msgpack().size() + spec.type.size() + kEnvelopeBytes > limit) {
+      return make_error(
+          ErrorCode::kTooLarge,
+          "job " + std::to_string(i) + " has a payload of " +
+              std::to_string(spec.payload.msgpack().size()) + " bytes; at most " +
+              std::to_string(limit - std::min(limit, kEnvelopeBytes + spec.type.size())) +
+              " fit in the " + std::to_string(limit) + "-byte message limit");
+    }
+  }
+  const auto pending = jobs_.counts().pending;
+  if (pending + submit.jobs.size() > config_.max_pending) {
+    return make_error(ErrorCode::kBusy,
+                      "the backlog is full (" + std::to_string(pending) + " jobs pending, limit " +
+                          std::to_string(config_.max_pending) + "); try again later");
+  }
+  return std::nullopt;
 }
 
 void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,
@@ -226,7 +255,8 @@ void Ventilator::refuse_input(std::string_view socket, const Error& error) {
   ++refused_inputs_;
   const auto code = std::string(to_string(error.code));
   if (refusal_log_limit_.allow()) {
-    log_->warn("refused input on {} socket: {}: {}", socket, code, error.message);
+    log_->warn("refused input on {} socket: {}: {}{}", socket, code, error.message,
+               refusal_log_limit_.suppressed_note());
   }
   events_->publish("input.refused",
                    {{"socket", std::string(socket)}, {"code", code}, {"error", error.message}});

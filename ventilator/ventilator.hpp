@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ class Ventilator {
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
   void reply(std::vector<zmq::message_t>& envelope, const std::string& body);
+  // Why a submit cannot be taken (a job too large to send, the backlog full), if it cannot.
+  std::optional<Error> check_capacity(const SubmitRequest& submit) const;
   // Counts, logs and publishes the refusal, and tells the producer why.
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();

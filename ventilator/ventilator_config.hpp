@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "common/decode_limits.hpp"
@@ -19,6 +20,8 @@ struct VentilatorConfig {
   std::string events_in_endpoint = DefaultEndpoints::kEventsIn;    // hub SUB bind: components
   std::string events_out_endpoint = DefaultEndpoints::kEventsOut;  // hub PUB bind: monitors
   JobDefaults job_defaults;
+  std::uint64_t max_pending =
+      1'000'000;  // jobs waiting for a worker; beyond it submits are refused as busy
   DecodeLimits limits;
   SocketOptions sockets;
   std::chrono::milliseconds snapshot_interval{1000};  // how often the state event goes out

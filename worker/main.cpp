@@ -1,4 +1,5 @@
 // zpipe-worker: runs jobs from the ventilator with the built-in handlers.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -31,6 +32,10 @@ int main(int argc, char** argv) {
   app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
+                 "Largest job accepted and outcome sent")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 256 << 20));
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
@@ -39,8 +44,18 @@ int main(int argc, char** argv) {
     auto log = zpipe::make_logger("zpipe-worker", log_options);
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
-    zpipe::Worker worker(config, log);
-    return worker.run(stop);
+    int exit_code = 0;
+    {
+      zpipe::Worker worker(config, log);
+      exit_code = worker.run(stop);
+    }
+    if (exit_code != 0) {
+      // Handler threads that ignored cancellation may still run: leave without running
+      // static destructors under them.
+      log->flush();
+      std::_Exit(exit_code);
+    }
+    return exit_code;
   } catch (const std::exception& e) {
     std::cerr << "zpipe-worker: " << e.what() << "\n";
     return zpipe::kExitFailure;

@@ -56,6 +56,50 @@ HandlerResult run_handler(SlotPool::Shared& shared, const Job& job, const JobCon
   }
 }
 
+// Runs one job to its outcome. Handler failures are outcomes already; anything else thrown
+// here (out of memory in the bookkeeping) still ends as a failed outcome, never as an exception
+// leaving the thread.
+Outcome run_one(SlotPool::Shared& shared, const Job& job) {
+  Outcome outcome;
+  outcome.id = job.id;
+  outcome.type = job.type;
+  outcome.attempt = job.attempt;
+  outcome.max_attempts = job.max_attempts;
+  outcome.created_ms = job.created_ms;
+  outcome.worker = shared.worker_name;
+  outcome.started_ms = unix_ms_now();
+  try {
+    {
+      std::lock_guard lock(shared.mutex);
+      shared.running[job.id] = RunningJob{job.id, job.type, outcome.started_ms};
+    }
+    // The protocol caps timeout_ms (7 days by default), so this cannot overflow.
+    const auto deadline = JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms);
+    const JobContext context(deadline, shared.cancelled);
+    auto handled = run_handler(shared, job, context);
+    // Work that overran its limit is a time-out whatever it returned: by then the job may be
+    // running elsewhere.
+    if (!handled.error && JobContext::Clock::now() > deadline) {
+      handled.error =
+          Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
+                                         std::to_string(job.timeout_ms) + " ms"};
+    }
+    outcome.result = std::move(handled.result);
+    if (handled.error) {
+      outcome.status = OutcomeStatus::kFailed;
+      outcome.error_code = std::string(to_string(handled.error->code));
+      outcome.error = std::move(handled.error->message);
+    }
+  } catch (const std::exception& e) {
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.error_code = std::string(to_string(ErrorCode::kIo));
+    outcome.error = std::string("worker internal error: ") + e.what();
+    outcome.result = Payload();
+  }
+  outcome.finished_ms = unix_ms_now();
+  return outcome;
+}
+
 void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
   block_stop_signals_in_this_thread();
   while (true) {
@@ -67,35 +111,7 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
       job = std::move(shared->queue.front());
       shared->queue.pop_front();
     }
-    Outcome outcome;
-    outcome.started_ms = unix_ms_now();
-    {
-      std::lock_guard lock(shared->mutex);
-      shared->running[job.id] = RunningJob{job.id, job.type, outcome.started_ms};
-    }
-    const auto deadline = JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms);
-    const JobContext context(deadline, shared->cancelled);
-    auto handled = run_handler(*shared, job, context);
-    // Work that overran its limit is a time-out whatever it returned: by then the job may be
-    // running elsewhere.
-    if (!handled.error && JobContext::Clock::now() > deadline) {
-      handled.error =
-          Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
-                                         std::to_string(job.timeout_ms) + " ms"};
-    }
-    outcome.finished_ms = unix_ms_now();
-    outcome.id = job.id;
-    outcome.type = job.type;
-    outcome.attempt = job.attempt;
-    outcome.max_attempts = job.max_attempts;
-    outcome.created_ms = job.created_ms;
-    outcome.worker = shared->worker_name;
-    outcome.result = std::move(handled.result);
-    if (handled.error) {
-      outcome.status = OutcomeStatus::kFailed;
-      outcome.error_code = std::string(to_string(handled.error->code));
-      outcome.error = std::move(handled.error->message);
-    }
+    auto outcome = run_one(*shared, job);
     {
       std::lock_guard lock(shared->mutex);
       shared->running.erase(job.id);
@@ -116,7 +132,18 @@ SlotPool::SlotPool(std::size_t slots, std::map<std::string, Handler> handlers,
   shared_->worker_name = std::move(worker_name);
   shared_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared_->wake_fd < 0) throw std::runtime_error("eventfd failed");
-  for (std::size_t i = 0; i < slots; ++i) threads_.emplace_back(slot_loop, shared_);
+  try {
+    for (std::size_t i = 0; i < slots; ++i) threads_.emplace_back(slot_loop, shared_);
+  } catch (...) {
+    // Threads already started must be joined before they are destroyed.
+    {
+      std::lock_guard lock(shared_->mutex);
+      shared_->stopping = true;
+    }
+    shared_->work_ready.notify_all();
+    for (auto& t : threads_) t.join();
+    throw;
+  }
 }
 
 SlotPool::~SlotPool() {

@@ -18,6 +18,9 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");
   // Few jobs wait toward a worker that is busy, so that idle workers get them instead.
   jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(config_.concurrency));
+  // No ZMQ_MAXMSGSIZE toward the ventilator: libzmq would drop the connection and not come
+  // back. An oversized job is refused by the size check in decode() instead.
+  jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
   connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
   events_ =
@@ -79,16 +82,33 @@ int Worker::run(const StopFlag& stop) {
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
   }
+  // Jobs still running past the grace period are cancelled; handlers that heed it (sleep,
+  // exec, well-behaved custom ones) return at once and their outcomes say "cancelled".
+  if (pool.busy() > 0) {
+    pool.cancel_all();
+    const auto give_up = Clock::now() + std::chrono::seconds(1);
+    while (pool.busy() > 0 && Clock::now() < give_up) {
+      zmq::pollitem_t wake[] = {{nullptr, pool.wake_fd(), ZMQ_POLLIN, 0}};
+      poll_sockets(wake, 1, std::chrono::milliseconds(50));
+      collect(pool);
+    }
+  }
   collect(pool);
-  pool.cancel_all();
+  const auto abandoned = pool.busy();
+  // What the sink's queue cannot take now is lost when we exit: say so.
   flush_outbox();
-  // Outcomes still queued go out within the socket's linger.
-  for (const auto& body : outbox_)
-    (void)outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  const auto unsent = outbox_.size();
   events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)},
-                                   {"failed", std::to_string(failed_)}});
+                                   {"failed", std::to_string(failed_)},
+                                   {"abandoned", std::to_string(abandoned)},
+                                   {"unsent", std::to_string(unsent)}});
   log_->info("stopped: {} succeeded, {} failed, {} bad inputs refused", succeeded_, failed_,
              refused_inputs_);
+  if (abandoned + unsent > 0) {
+    log_->error("{} jobs did not stop when cancelled and {} outcomes could not be sent to the sink",
+                abandoned, unsent);
+    return 1;
+  }
   return 0;
 }
 
@@ -125,7 +145,19 @@ void Worker::collect(SlotPool& pool) {
       if (outcome.error_code == "unknown_type") log_->warn("{}", outcome.error);
     }
     events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
-    outbox_.push_back(encode(outcome));
+    auto body = encode(outcome);
+    if (body.size() > config_.limits.max_message_bytes) {
+      // The sink would drop it, and the job with it: record the failure instead.
+      log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
+                 outcome.id, body.size(), config_.limits.max_message_bytes);
+      outcome.status = OutcomeStatus::kFailed;
+      outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
+      outcome.error = "the result is " + std::to_string(body.size()) + " bytes, over the " +
+                      std::to_string(config_.limits.max_message_bytes) + "-byte message limit";
+      outcome.result = Payload();
+      body = encode(outcome);
+    }
+    outbox_.push_back(std::move(body));
   }
   flush_outbox();
 }
@@ -156,7 +188,10 @@ void Worker::heartbeat(const SlotPool& pool, bool stopping) {
 void Worker::refuse_input(const Error& error) {
   ++refused_inputs_;
   const auto code = std::string(to_string(error.code));
-  if (refusal_log_limit_.allow()) log_->warn("refused a job message: {}: {}", code, error.message);
+  if (refusal_log_limit_.allow()) {
+    log_->warn("refused a job message: {}: {}{}", code, error.message,
+               refusal_log_limit_.suppressed_note());
+  }
   events_->publish("input.refused", {{"socket", "jobs"}, {"code", code}, {"error", error.message}});
 }
 

@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "common/protocol.hpp"
+#include "tests/support/program_run.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
 
@@ -207,7 +208,78 @@ TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
   std::smatch refused;
   const auto sink_log = pipeline.log_of("sink");
   ASSERT_TRUE(std::regex_search(sink_log, refused, std::regex("(\\d+) bad inputs refused")));
-  EXPECT_GE(std::stoi(refused[1]), 7) << "each bad outcome message counted";
+  EXPECT_GE(std::stoi(refused[1]), 9) << "each bad outcome message counted";
+}
+
+TEST(BadInput, AWorkerRefusesBadJobsAndKeepsServing) {
+  TestPipeline pipeline(TestPipelineOptions(0));
+  const auto& e = pipeline.endpoints();
+  zmq::context_t context;
+  RefusalWatcher refusals(context, e.events_out);
+  ASSERT_TRUE(wait_until([&] { return refusals.has_joined(); }, 10s));
+  // Stand in for the ventilator, so that bad jobs can be sent to a real worker.
+  zmq::socket_t jobs(context, zmq::socket_type::push);
+  jobs.set(zmq::sockopt::linger, 0);
+  jobs.bind("tcp://127.0.0.1:*");
+  auto worker = pipeline.start_program(
+      "rogue-fed-worker",
+      {program("zpipe-worker"), "--jobs-from", jobs.get(zmq::sockopt::last_endpoint),
+       "--outcomes-to", e.outcomes, "--events-to", e.events_in});
+  std::mt19937 random(7);
+  send_all(jobs, bad_messages(random));
+  ASSERT_TRUE(wait_until([&] { return refusals.poll().count("jobs") >= 10; }, 10s))
+      << pipeline.log_of("rogue-fed-worker");
+
+  const Job good{"handmade-1", "echo", Payload::from_json(nlohmann::json(5)), 1, 1, 5000, 1};
+  send_all(jobs, {{encode(good)}});
+  const auto recorded = [&]() -> std::optional<StoredOutcome> {
+    try {
+      return pipeline.store()->find("handmade-1");
+    } catch (const std::exception&) {
+      return std::nullopt;  // the store appears with the first outcome
+    }
+  };
+  ASSERT_TRUE(wait_until([&] { return recorded().has_value(); }, 10s));
+  EXPECT_EQ(recorded()->outcome.result.to_json(), 5);
+  EXPECT_FALSE(worker.has_exited());
+  EXPECT_EQ(worker.stop(10s), 0);
+}
+
+TEST(BadInput, AJobTooLargeForAMessageIsRefusedAtSubmit) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  auto client = pipeline.client();
+  const auto refused =
+      client.submit(JobSpec{"echo", Payload::from_json(std::string(1'048'000, 'x')), 0, 0});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kTooLarge);
+  EXPECT_NE(refused.error().message.find("message limit"), std::string::npos)
+      << refused.error().message;
+  const auto fits =
+      client.submit(JobSpec{"echo", Payload::from_json(std::string(1'000'000, 'y')), 0, 0});
+  ASSERT_TRUE(fits.ok()) << fits.error().message;
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
+  const auto row = pipeline.store()->find(fits.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
+  EXPECT_EQ(row->outcome.result.to_json().get<std::string>().size(), 1'000'000u);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(BadInput, AnOutcomeTooLargeToSendIsRecordedAsAFailure) {
+  TestPipelineOptions options(1);
+  options.worker_args = {"--max-message-bytes", "4096"};
+  TestPipeline pipeline(options);
+  auto client = pipeline.client();
+  auto id = client.submit(
+      JobSpec{"exec", Payload::from_json({{"argv", {"sh", "-c", "printf '%020000d' 0"}}}), 0, 0});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->outcome.error_code, "too_large");
+  EXPECT_NE(row->outcome.error.find("4096-byte message limit"), std::string::npos)
+      << row->outcome.error;
+  EXPECT_TRUE(pipeline.stop());
 }
 
 }  // namespace

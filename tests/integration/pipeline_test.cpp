@@ -125,5 +125,43 @@ TEST(Pipeline, SigtermLetsRunningJobsFinishAndRecordsThem) {
   }
 }
 
+TEST(Pipeline, JobsStillRunningWhenTheGraceEndsAreRecordedAsCancelled) {
+  TestPipelineOptions options(1);
+  options.worker_args = {"--grace", "0.3", "--log-level", "debug"};
+  TestPipeline pipeline(options);
+  auto id = pipeline.client().submit(JobSpec{"sleep", Payload::from_json({{"ms", 60'000}}), 0, 0});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return pipeline.log_of("worker-0").find("started " + id.value()) != std::string::npos;
+      },
+      10s));
+  const auto before = std::chrono::steady_clock::now();
+  EXPECT_TRUE(pipeline.stop()) << "a cancelled job is not an abandoned one: exit 0";
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 10s);
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value()) << "the cancelled job's outcome reached the sink";
+  EXPECT_EQ(row->outcome.error_code, "cancelled");
+}
+
+TEST(Pipeline, AFullBacklogRefusesSubmitsAsBusy) {
+  TestPipelineOptions options(0);
+  options.ventilator_args = {"--max-pending", "10"};
+  TestPipeline pipeline(options);
+  auto client = pipeline.client();
+  ASSERT_TRUE(client.submit(std::vector<JobSpec>(10, JobSpec{"echo", {}, 0, 0})).ok());
+  const auto refused = client.submit(JobSpec{"echo", {}, 0, 0});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kBusy);
+  const auto cli = run_program(
+      {program("zpipe"), "submit", "echo", "--ventilator", pipeline.endpoints().submit}, 10s);
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_NE(cli.err.find("backlog is full"), std::string::npos) << cli.err;
+  pipeline.add_worker();  // the backlog drains, and submits are taken again
+  ASSERT_TRUE(pipeline.wait_for_finished(10, 20s));
+  EXPECT_TRUE(client.submit(JobSpec{"echo", {}, 0, 0}).ok());
+  EXPECT_TRUE(pipeline.stop());
+}
+
 }  // namespace
 }  // namespace zpipe::test

@@ -22,16 +22,18 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   const auto& e = endpoints_;
   auto ventilator = ventilator_command(e);
   ventilator.front() = program("zpipe-ventilator");
-  ventilator_.emplace(start("ventilator", std::move(ventilator)));
+  ventilator.insert(ventilator.end(), options_.ventilator_args.begin(),
+                    options_.ventilator_args.end());
+  ventilator_.emplace(start_program("ventilator", std::move(ventilator)));
   auto sink = sink_command(e, data_dir());
   sink.front() = program("zpipe-sink");
-  sink_.emplace(start("sink", std::move(sink)));
+  sink_.emplace(start_program("sink", std::move(sink)));
   for (int i = 0; i < options_.workers; ++i) add_worker();
 }
 
 TestPipeline::~TestPipeline() = default;  // ChildProcess kills and reaps
 
-ChildProcess TestPipeline::start(const std::string& name, std::vector<std::string> argv) {
+ChildProcess TestPipeline::start_program(const std::string& name, std::vector<std::string> argv) {
   ChildProcess child(std::move(argv),
                      ChildOptions{dir() / (name + ".out"), dir() / (name + ".log"), {}});
   const bool ready = wait_until(
@@ -50,7 +52,7 @@ void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const auto name = "worker-" + std::to_string(workers_.size());
-  workers_.emplace_back(name, start(name, std::move(argv)));
+  workers_.emplace_back(name, start_program(name, std::move(argv)));
 }
 
 Client TestPipeline::client() const {

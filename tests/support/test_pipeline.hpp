@@ -23,7 +23,8 @@ struct TestPipelineOptions {
       : workers(worker_count), concurrency(slots) {}
   int workers;
   int concurrency;
-  std::vector<std::string> worker_args;  // extra flags for every worker
+  std::vector<std::string> worker_args;      // extra flags for every worker
+  std::vector<std::string> ventilator_args;  // extra flags for the ventilator
   std::string worker_program = "zpipe-worker";
 };
 
@@ -38,6 +39,8 @@ class TestPipeline {
 
   // Starts one more worker (with options.worker_args plus `extra_args`); waits for "ready".
   void add_worker(const std::vector<std::string>& extra_args = {});
+  // Starts any program with its stderr in dir()/NAME.log; waits for its "ready" line.
+  ChildProcess start_program(const std::string& name, std::vector<std::string> argv);
   // A client of this pipeline's ventilator.
   Client client() const;
   // Waits until the ventilator counts `count` jobs as finished (succeeded + failed + dead).
@@ -52,8 +55,6 @@ class TestPipeline {
   bool stop();
 
  private:
-  ChildProcess start(const std::string& name, std::vector<std::string> argv);
-
   TestPipelineOptions options_;
   TempDir dir_;
   PipelineEndpoints endpoints_;

@@ -14,6 +14,11 @@ TEST(RateLimiter, AllowsUpToTheRateEachSecondAndCountsTheRest) {
   EXPECT_EQ(limiter.take_suppressed(), 7u);
   EXPECT_EQ(limiter.take_suppressed(), 0u);
   EXPECT_TRUE(limiter.allow(t0 + std::chrono::milliseconds(1001)));
+  EXPECT_EQ(limiter.suppressed_note(), "");
+  EXPECT_FALSE(limiter.allow(t0 + std::chrono::milliseconds(1002)) &&
+               limiter.allow(t0 + std::chrono::milliseconds(1003)) &&
+               limiter.allow(t0 + std::chrono::milliseconds(1004)));
+  EXPECT_EQ(limiter.suppressed_note(), " (1 more not logged)");
 }
 
 }  // namespace
