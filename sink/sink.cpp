@@ -11,13 +11,15 @@ namespace zpipe {
 Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
-      store_(outcome_store_path(config_.data_dir), OutcomeStore::Access::kReadWrite),
       context_(1),
       outcomes_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       acks_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
   bind_endpoint(outcomes_in_, config_.outcomes_endpoint, "outcomes");
   config_.outcomes_endpoint = bound_endpoint(outcomes_in_);
   connect_endpoint(acks_out_, config_.acks_endpoint, "acks");
+  // After the sockets: a mistyped endpoint must not leave a store behind.
+  store_ = std::make_unique<OutcomeStore>(outcome_store_path(config_.data_dir),
+                                          OutcomeStore::Access::kReadWrite);
   events_ =
       std::make_unique<EventPublisher>(context_, config_.events_endpoint, "sink " + host_and_pid());
 }
@@ -87,7 +89,7 @@ bool Sink::record_waiting() {
   }
   if (batch.empty()) return true;
 
-  auto recorded = store_.record(batch, unix_ms_now());
+  auto recorded = store_->record(batch, unix_ms_now());
   if (!recorded.ok()) {
     // Not acknowledged, so the ventilator still owns these jobs; stopping is the safe move.
     log_->critical("cannot record outcomes: {}", recorded.error().message);

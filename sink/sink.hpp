@@ -41,10 +41,10 @@ class Sink {
 
   SinkConfig config_;
   std::shared_ptr<spdlog::logger> log_;
-  OutcomeStore store_;
   zmq::context_t context_;
   zmq::socket_t outcomes_in_;
   zmq::socket_t acks_out_;
+  std::unique_ptr<OutcomeStore> store_;
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
   RateLimiter refusal_log_limit_;

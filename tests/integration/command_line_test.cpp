@@ -75,8 +75,10 @@ TEST(CommandLine, SubmitWithNoVentilatorFailsWithTheReason) {
 }
 
 TEST(CommandLine, BadEndpointIsReportedWithTheExpectedForm) {
-  const auto run =
-      run_program({program("zpipe-sink"), "--outcomes", "localhost:99", "--data-dir", "/tmp"}, 10s);
+  TempDir dir;
+  const auto run = run_program(
+      {program("zpipe-sink"), "--outcomes", "localhost:99", "--data-dir", dir.path().string()},
+      10s);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("tcp://HOST:PORT"), std::string::npos) << run.err;
 }
