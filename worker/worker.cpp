@@ -142,7 +142,9 @@ void Worker::collect(SlotPool& pool) {
       ++failed_;
       fields["code"] = outcome.error_code;
       fields["error"] = outcome.error;
-      if (outcome.error_code == "unknown_type") log_->warn("{}", outcome.error);
+      if (outcome.error_code == "unknown_type" && unknown_type_log_limit_.allow()) {
+        log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
+      }
     }
     events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
     auto body = encode(outcome);

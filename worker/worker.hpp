@@ -52,6 +52,7 @@ class Worker {
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> outbox_;  // encoded outcomes waiting for room toward the sink
   RateLimiter refusal_log_limit_;
+  RateLimiter unknown_type_log_limit_;
   std::uint64_t succeeded_ = 0;
   std::uint64_t failed_ = 0;
   std::uint64_t refused_inputs_ = 0;
