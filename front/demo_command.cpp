@@ -15,6 +15,7 @@
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
 #include "front/local_pipeline.hpp"
+#include "front/local_pipeline_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -66,19 +67,7 @@ class DemoCommand : public Command {
     app_.add_option("--jobs,-n", jobs_, "Sample jobs to run")
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
-    app_.add_option("--workers,-w", config_.workers, "Worker processes")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 256));
-    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1024));
-    app_.add_option("--data-dir", config_.data_dir, "Where outcomes.db goes (emptied first)")
-        ->capture_default_str();
-    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")
-        ->capture_default_str()
-        ->check(CLI::Range(1024, 65530));
-    app_.add_option("--log-level", config_.log_level, "Log level of the programs")
-        ->capture_default_str();
+    add_local_pipeline_options(app_, config_, 1, "Where outcomes.db goes (emptied first)");
   }
   CLI::App& app() override { return app_; }
 

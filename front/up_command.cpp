@@ -9,6 +9,7 @@
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "front/local_pipeline.hpp"
+#include "front/local_pipeline_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -19,22 +20,8 @@ class UpCommand : public Command {
       : app_(*parent.add_subcommand("up",
                                     "Run a ventilator, a sink and N workers here until Ctrl-C")) {
     config_.data_dir = default_data_dir();
-    app_.add_option("--workers,-w", config_.workers, "Worker processes")
-        ->capture_default_str()
-        ->check(CLI::Range(0, 256));
-    app_.add_option("--concurrency,-c", config_.concurrency, "Jobs each worker runs at once")
-        ->capture_default_str()
-        ->check(CLI::Range(1, 1024));
-    app_.add_option("--data-dir", config_.data_dir,
-                    "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)")
-        ->capture_default_str();
-    app_.add_option("--port-base", config_.port_base, "First of the six loopback ports used")
-        ->capture_default_str()
-        ->check(CLI::Range(1024, 65530));
-    app_.add_option("--log-level", config_.log_level, "Log level of the programs")
-        ->capture_default_str();
-    app_.add_option("--log-file", config_.log_file,
-                    "Send the programs' logs to this file instead of the terminal");
+    add_local_pipeline_options(app_, config_, 0,
+                               "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)");
   }
   CLI::App& app() override { return app_; }
 
