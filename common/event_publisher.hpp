@@ -29,6 +29,7 @@ class EventPublisher {
   void publish(std::string name, std::map<std::string, std::string> fields = {});
 
   static constexpr std::size_t kMaxWaiting = 10'000;
+  static constexpr int kEventQueue = 100'000;  // high-water mark toward the hub, in events
 
   const std::string& source() const { return source_; }
   std::uint64_t published() const { return seq_; }

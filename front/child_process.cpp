@@ -23,12 +23,13 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
   const std::string err = options.stderr_file.string();
   const std::string in = options.stdin_file.string();
   const pid_t parent = ::getpid();
+  const bool own_group = options.own_process_group;
 
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error(std::string("cannot start ") + argv_[0] + ": " + strerror(errno));
   if (pid_ == 0) {
-    ::setpgid(0, 0);
+    if (own_group) ::setpgid(0, 0);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (::getppid() != parent) _exit(126);  // the parent died before prctl took effect
     signal(SIGPIPE, SIG_DFL);

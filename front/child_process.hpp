@@ -17,6 +17,8 @@ struct ChildOptions {
   std::filesystem::path stdout_file;  // empty: inherit
   std::filesystem::path stderr_file;  // empty: inherit
   std::filesystem::path stdin_file;   // empty: inherit
+  // false: stay in the parent's process group, as a program that reads the terminal must.
+  bool own_process_group = true;
 };
 
 class ChildProcess {

@@ -10,6 +10,7 @@
 #include "common/stop_flag.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
+#include "front/program_path.hpp"
 
 namespace zpipe {
 namespace {
@@ -20,6 +21,9 @@ class UpCommand : public Command {
       : app_(*parent.add_subcommand("up",
                                     "Run a ventilator, a sink and N workers here until Ctrl-C")) {
     config_.data_dir = default_data_dir();
+    app_.add_flag("--top", top_,
+                  "Show the live dashboard (zpipe-monitor top) on this terminal; the programs' "
+                  "logs go to DATA_DIR/zpipe.log unless --log-file says otherwise");
     add_local_pipeline_options(app_, config_, 0,
                                "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)");
   }
@@ -28,7 +32,12 @@ class UpCommand : public Command {
   int run() override {
     StopFlag stop;
     install_stop_signals(stop);
+    if (top_ && config_.log_file.empty()) {
+      std::filesystem::create_directories(config_.data_dir);
+      config_.log_file = config_.data_dir / "zpipe.log";
+    }
     LocalPipeline pipeline(config_);
+    if (top_) return run_with_dashboard(pipeline, stop);
     const auto& e = pipeline.endpoints();
     std::printf(
         "zpipe is up: %d workers x %d slot(s), outcomes in %s\n"
@@ -59,8 +68,33 @@ class UpCommand : public Command {
   }
 
  private:
+  // The dashboard runs in the foreground; quitting it (q) or Ctrl-C stops the pipeline.
+  int run_with_dashboard(LocalPipeline& pipeline, const StopFlag& stop) {
+    ChildOptions foreground;
+    foreground.own_process_group = false;  // it reads the keyboard
+    ChildProcess dashboard(
+        {program_path("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out},
+        foreground);
+    while (!stop.is_stop_requested() && !dashboard.has_exited()) {
+      pollfd fd{stop.fd(), POLLIN, 0};
+      ::poll(&fd, 1, 200);
+      if (auto exited = pipeline.find_exited()) {
+        dashboard.stop(std::chrono::seconds(2));
+        std::cerr << "zpipe up: " << *exited
+                  << "; stopping the rest (logs: " << config_.log_file.string() << ")\n";
+        pipeline.stop();
+        return kExitFailure;
+      }
+    }
+    dashboard.stop(std::chrono::seconds(2));
+    std::printf("stopping... (logs: %s)\n", config_.log_file.c_str());
+    std::fflush(stdout);
+    return pipeline.stop() ? kExitOk : kExitFailure;
+  }
+
   CLI::App& app_;
   LocalPipelineConfig config_;
+  bool top_ = false;
 };
 
 }  // namespace

@@ -22,9 +22,18 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// ANSI colour of an event's name: failures red, successes green, starts cyan, workers yellow.
+const char* color_of(const std::string& name) {
+  if (name == "job.failed" || name == "input.refused" || name == "worker.down") return "\x1b[31m";
+  if (name == "job.succeeded") return "\x1b[32m";
+  if (name == "job.started") return "\x1b[36m";
+  if (name.rfind("worker.", 0) == 0) return "\x1b[33m";
+  return "\x1b[2m";  // dim: accepted, state snapshots
+}
+
 }  // namespace
 
-std::string format_event_line(const Event& event) {
+std::string format_event_line(const Event& event, bool color) {
   const auto seconds = static_cast<time_t>(event.time_ms / 1000);
   struct tm local {};
   localtime_r(&seconds, &local);
@@ -34,7 +43,7 @@ std::string format_event_line(const Event& event) {
       std::string(clock) + "." + std::to_string(event.time_ms % 1000 + 1000).substr(1);
   std::string name = event.name;
   name.resize(std::max<std::size_t>(name.size(), 18), ' ');
-  line += " " + name + " " + event.source;
+  line += " " + (color ? color_of(event.name) + name + "\x1b[0m" : name) + " " + event.source;
   for (const auto& [key, value] : event.fields) {
     line += " " + key + "=" + (needs_quotes(value) ? json_text(value) : value);
   }

@@ -8,7 +8,8 @@
 namespace zpipe {
 
 // "18:10:23.123 job.failed      worker host:12  job=ab-1 type=fail error=boom"; local time.
-std::string format_event_line(const Event& event);
+// With `color`, the name is coloured by what happened (ANSI escapes, for a terminal).
+std::string format_event_line(const Event& event, bool color = false);
 // {"name":..., "source":..., "seq":N, "time_ms":N, "fields":{...}} on one line.
 std::string format_event_json(const Event& event);
 

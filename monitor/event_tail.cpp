@@ -13,8 +13,9 @@ EventTail::EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlo
   options.receive_hwm = 100'000;   // a slow terminal drops events rather than stall the hub
   options.max_message_bytes = -1;  // decode() checks the size; libzmq would cut us off for good
   events_in_ = make_socket(context_, zmq::socket_type::sub, options);
-  if (config_.topics.empty()) config_.topics.push_back("");
-  for (const auto& topic : config_.topics) events_in_.set(zmq::sockopt::subscribe, topic);
+  // Topics filter at the hub already; the other criteria are checked here.
+  if (config_.filter.topics.empty()) events_in_.set(zmq::sockopt::subscribe, "");
+  for (const auto& topic : config_.filter.topics) events_in_.set(zmq::sockopt::subscribe, topic);
   connect_endpoint(events_in_, config_.events_endpoint, "events");
 }
 
@@ -56,11 +57,15 @@ void EventTail::print_one() {
     return;
   }
   auto& last = last_seq_[event->source];
-  if (last != 0 && event->seq > last + 1 && !config_.json) {
-    out_ << "-- missed " << (event->seq - last - 1) << " events from " << event->source << "\n";
+  const bool missed = last != 0 && event->seq > last + 1;
+  const auto gap = missed ? event->seq - last - 1 : 0;
+  last = event->seq;
+  if (!config_.filter.matches(*event)) return;
+  if (missed && !config_.json && config_.filter.topics.empty()) {
+    out_ << "-- missed " << gap << " events from " << event->source << "\n";
   }
-  last = std::max(last, event->seq);
-  out_ << (config_.json ? format_event_json(*event) : format_event_line(*event)) << "\n";
+  out_ << (config_.json ? format_event_json(*event) : format_event_line(*event, config_.color))
+       << "\n";
 }
 
 }  // namespace zpipe

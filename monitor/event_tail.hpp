@@ -16,13 +16,15 @@
 #include "common/endpoints.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
+#include "monitor/event_filter.hpp"
 
 namespace zpipe {
 
 struct TailConfig {
   std::string events_endpoint = DefaultEndpoints::kEventsOut;
-  std::vector<std::string> topics;  // event-name prefixes to show; empty: all
-  bool json = false;                // one JSON object per line
+  EventFilter filter;
+  bool json = false;   // one JSON object per line
+  bool color = false;  // ANSI colours (main turns them on for a terminal)
   DecodeLimits limits;
 };
 

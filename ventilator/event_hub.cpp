@@ -1,6 +1,7 @@
 #include "ventilator/event_hub.hpp"
 
 #include "common/clock.hpp"
+#include "common/event_publisher.hpp"
 #include "common/protocol.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
@@ -16,6 +17,9 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
       source_(std::move(source)),
       limits_(limits),
       log_(std::move(log)) {
+  // Bursts of events must reach monitors rather than be dropped at the first full queue.
+  events_in_.set(zmq::sockopt::rcvhwm, EventPublisher::kEventQueue);
+  events_out_.set(zmq::sockopt::sndhwm, EventPublisher::kEventQueue);
   // Subscribe to everything: filtering happens per monitor at events_out_.
   events_in_.set(zmq::sockopt::subscribe, "");
   for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in");

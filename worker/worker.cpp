@@ -1,5 +1,7 @@
 #include "worker/worker.hpp"
 
+#include <algorithm>
+
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
@@ -74,6 +76,7 @@ int Worker::run(const StopFlag& stop) {
     const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    account_busy_time(pool);  // before collect() and take_jobs() change what is busy
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
@@ -172,17 +175,38 @@ void Worker::flush_outbox() {
   }
 }
 
+void Worker::account_busy_time(const SlotPool& pool) {
+  // Busy slots change only in this thread (start, collect), so busy x elapsed is exact.
+  const auto now = std::chrono::steady_clock::now();
+  busy_slot_time_ += (now - last_accounted_) * static_cast<long>(pool.busy());
+  last_accounted_ = now;
+}
+
 void Worker::heartbeat(const SlotPool& pool, bool stopping) {
+  account_busy_time(pool);
+  const auto now = std::chrono::steady_clock::now();
+  const auto elapsed = now - last_heartbeat_;
+  const auto capacity = elapsed * static_cast<long>(pool.slots());
+  const auto busy_pct = capacity.count() > 0 ? 100 * busy_slot_time_ / capacity : 0;
+  busy_slot_time_ = {};
+  last_heartbeat_ = now;
   std::map<std::string, std::string> fields{
       {"state", stopping ? "stopping" : (pool.busy() > 0 ? "busy" : "idle")},
       {"busy", std::to_string(pool.busy())},
       {"slots", std::to_string(pool.slots())},
+      {"busy_pct", std::to_string(std::min<long>(100, static_cast<long>(busy_pct)))},
       {"succeeded", std::to_string(succeeded_)},
-      {"failed", std::to_string(failed_)}};
+      {"failed", std::to_string(failed_)},
+      {"interval_ms", std::to_string(config_.heartbeat.count())}};
   const auto running = pool.running();
   if (!running.empty()) {
-    fields["job"] = running.front().id;
-    fields["job_started_ms"] = std::to_string(running.front().started_ms);
+    // The longest-running job is the one worth watching.
+    const auto oldest =
+        std::min_element(running.begin(), running.end(),
+                         [](const auto& a, const auto& b) { return a.started_ms < b.started_ms; });
+    fields["job"] = oldest->id;
+    fields["job_type"] = oldest->type;
+    fields["job_started_ms"] = std::to_string(oldest->started_ms);
   }
   events_->publish("worker.heartbeat", std::move(fields));
 }

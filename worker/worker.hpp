@@ -3,6 +3,7 @@
 //          events_ PUB connect -> event hub. Call from one thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -40,6 +41,7 @@ class Worker {
   void take_jobs(class SlotPool& pool);
   void collect(class SlotPool& pool);
   void flush_outbox();
+  void account_busy_time(const class SlotPool& pool);
   void heartbeat(const class SlotPool& pool, bool stopping);
   void refuse_input(const Error& error);
 
@@ -53,6 +55,10 @@ class Worker {
   std::deque<std::string> outbox_;  // encoded outcomes waiting for room toward the sink
   RateLimiter refusal_log_limit_;
   RateLimiter unknown_type_log_limit_;
+  // Slot-time spent on jobs since the last heartbeat, for its busy_pct.
+  std::chrono::steady_clock::duration busy_slot_time_{};
+  std::chrono::steady_clock::time_point last_accounted_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_heartbeat_ = std::chrono::steady_clock::now();
   std::uint64_t succeeded_ = 0;
   std::uint64_t failed_ = 0;
   std::uint64_t refused_inputs_ = 0;

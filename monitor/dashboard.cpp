@@ -1,0 +1,177 @@
+#include "monitor/dashboard.hpp"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <unistd.h>
+
+#include <clocale>
+#include <cstring>
+#include <iostream>
+
+#include "common/clock.hpp"
+#include "common/protocol.hpp"
+#include "common/socket.hpp"
+
+namespace zpipe {
+namespace {
+
+// Puts the terminal back however run() ends.
+struct CursesSession {
+  CursesSession() {
+    initscr();
+    cbreak();  // keys at once, but Ctrl-C still interrupts
+    noecho();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    if (has_colors()) {
+      start_color();
+      use_default_colors();
+      init_pair(1, COLOR_CYAN, -1);
+      init_pair(2, COLOR_GREEN, -1);
+      init_pair(3, COLOR_RED, -1);
+    }
+  }
+  ~CursesSession() { endwin(); }
+};
+
+attr_t attribute(LineStyle style) {
+  switch (style) {
+    case LineStyle::kTitle:
+      return A_REVERSE;
+    case LineStyle::kHeading:
+      return A_BOLD | (has_colors() ? COLOR_PAIR(1) : 0);
+    case LineStyle::kGood:
+      return has_colors() ? COLOR_PAIR(2) : 0;
+    case LineStyle::kBad:
+      return has_colors() ? COLOR_PAIR(3) : A_BOLD;
+    case LineStyle::kDim:
+      return A_DIM;
+    case LineStyle::kNormal:
+      return A_NORMAL;
+  }
+  return A_NORMAL;
+}
+
+}  // namespace
+
+Dashboard::Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), log_(std::move(log)), context_(1) {
+  SocketOptions options;
+  options.linger_ms = 0;
+  options.receive_hwm = 100'000;
+  options.max_message_bytes = -1;  // decode() checks the size
+  events_in_ = make_socket(context_, zmq::socket_type::sub, options);
+  events_in_.set(zmq::sockopt::subscribe, "");
+  connect_endpoint(events_in_, config_.events_endpoint, "events");
+  state_.endpoint = config_.events_endpoint;
+  state_.target_minutes = config_.target_minutes;
+}
+
+int Dashboard::run(const StopFlag& stop) {
+  if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0) {
+    std::cerr << "zpipe-monitor top: needs a terminal; for a pipe or a file use "
+                 "`zpipe-monitor tail` (--json for scripts)\n";
+    return 2;
+  }
+  std::setlocale(LC_ALL, "");
+  state_.unicode = std::strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  CursesSession curses;
+  using Clock = PipelineView::Clock;
+  auto next_draw = Clock::now();
+  while (!stop.is_stop_requested()) {
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_draw - Clock::now());
+    zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, STDIN_FILENO, ZMQ_POLLIN, 0},
+                               {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+    poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
+    const auto now = Clock::now();
+    if (items[0].revents & ZMQ_POLLIN) take_events(now);
+    bool redraw_now = false;
+    for (int key = getch(); key != ERR; key = getch()) {
+      if (!handle_key(key)) return 0;
+      redraw_now = true;
+    }
+    if (now >= next_draw || redraw_now) {
+      view_.tick(now);
+      if (!state_.paused || redraw_now) draw(now);
+      next_draw = now + config_.redraw;
+    }
+  }
+  return 0;
+}
+
+void Dashboard::take_events(PipelineView::Clock::time_point now) {
+  // Bounded per turn so that keys and redraws are never starved by a flood.
+  for (int i = 0; i < 10'000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) {
+    zmq::message_t topic, body;
+    (void)events_in_.recv(topic);
+    if (!topic.more()) {
+      ++bad_events_;
+      continue;
+    }
+    (void)events_in_.recv(body);
+    while (events_in_.get(zmq::sockopt::rcvmore)) (void)events_in_.recv(body);
+    auto decoded = decode(body.to_string_view(), config_.limits);
+    const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
+    if (event == nullptr) {
+      ++bad_events_;
+      continue;
+    }
+    view_.apply(*event, now);
+  }
+}
+
+bool Dashboard::handle_key(int key) {
+  switch (key) {
+    case 'q':
+    case 'Q':
+      return false;
+    case 'p':
+    case 'P':
+      state_.paused = !state_.paused;
+      break;
+    case 'f':
+    case 'F':
+      state_.failures_only = !state_.failures_only;
+      state_.scroll = 0;
+      break;
+    case KEY_UP:
+      state_.scroll = std::max(0, state_.scroll - 1);
+      break;
+    case KEY_DOWN:
+      ++state_.scroll;
+      break;
+    case KEY_PPAGE:
+      state_.scroll = std::max(0, state_.scroll - 10);
+      break;
+    case KEY_NPAGE:
+      state_.scroll += 10;
+      break;
+    case KEY_HOME:
+      state_.scroll = 0;
+      break;
+    default:
+      break;  // KEY_RESIZE among them: the redraw picks up the new size
+  }
+  return true;
+}
+
+void Dashboard::draw(PipelineView::Clock::time_point now) {
+  const auto lines = layout_dashboard(view_, state_, COLS, LINES, now, unix_ms_now());
+  // erase + refresh: curses sends only what changed, so the screen does not flicker.
+  erase();
+  for (std::size_t row = 0; row < lines.size(); ++row) {
+    const auto attr = attribute(lines[row].style);
+    attron(attr);
+    mvaddstr(static_cast<int>(row), 0, lines[row].text.c_str());
+    if (lines[row].style == LineStyle::kTitle) {
+      for (int col = static_cast<int>(lines[row].text.size()); col < COLS; ++col) addch(' ');
+    }
+    attroff(attr);
+  }
+  refresh();
+}
+
+}  // namespace zpipe

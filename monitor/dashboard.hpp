@@ -1,0 +1,47 @@
+// Dashboard: `zpipe-monitor top`, a full-screen live view of the pipeline in the terminal.
+// Socket: events_in_ SUB connect -> the event hub's events-out. Call from one thread only.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "common/decode_limits.hpp"
+#include "common/endpoints.hpp"
+#include "common/stop_flag.hpp"
+#include "monitor/dashboard_layout.hpp"
+#include "monitor/pipeline_view.hpp"
+
+namespace zpipe {
+
+struct TopConfig {
+  std::string events_endpoint = DefaultEndpoints::kEventsOut;
+  double target_minutes = 10;  // the worker advice: finish the backlog within this
+  std::chrono::milliseconds redraw{250};
+  DecodeLimits limits;
+};
+
+class Dashboard {
+ public:
+  Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log);
+  // Draws until 'q' or `stop`. Without a terminal on stdin and stdout it says so, suggests
+  // `tail`, and returns 2.
+  int run(const StopFlag& stop);
+
+ private:
+  void take_events(PipelineView::Clock::time_point now);
+  bool handle_key(int key);  // false: quit
+  void draw(PipelineView::Clock::time_point now);
+
+  TopConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  zmq::context_t context_;
+  zmq::socket_t events_in_;
+  PipelineView view_;
+  DashboardState state_;
+  std::uint64_t bad_events_ = 0;
+};
+
+}  // namespace zpipe

@@ -1,0 +1,41 @@
+// The dashboard's text: what `zpipe-monitor top` shows, laid out for a screen of a given size
+// as plain lines with a style each. Kept apart from ncurses so that it can be tested as text.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "monitor/pipeline_view.hpp"
+
+namespace zpipe {
+
+enum class LineStyle { kNormal, kTitle, kHeading, kGood, kBad, kDim };
+
+struct ScreenLine {
+  std::string text;  // UTF-8, at most `width` columns
+  LineStyle style = LineStyle::kNormal;
+};
+
+struct DashboardState {
+  std::string endpoint;        // where events come from, for the title
+  double target_minutes = 10;  // for the worker advice
+  bool paused = false;
+  bool failures_only = false;  // the 'f' view
+  int scroll = 0;              // first worker (or failure) row shown
+  bool unicode = true;         // block characters for the sparkline
+};
+
+// Lays out the dashboard for `width` x `height` (80x24 and up; smaller screens get what fits).
+// `now` is the view's clock; `wall_ms` the time of day shown and used for job ages.
+std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const DashboardState& state,
+                                         int width, int height, PipelineView::Clock::time_point now,
+                                         std::uint64_t wall_ms);
+
+// "▁▂▄█" (or " .:#" without unicode) for the last `columns` values, scaled to their maximum.
+std::string sparkline(const std::deque<double>& values, int columns, bool unicode);
+// 75 -> "1:15", 4000 -> "1:06:40".
+std::string format_duration(std::chrono::seconds duration);
+
+}  // namespace zpipe

@@ -1,0 +1,179 @@
+#include "monitor/pipeline_view.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace zpipe {
+namespace {
+
+std::uint64_t number(const Event& event, const std::string& key, std::uint64_t fallback = 0) {
+  const auto it = event.fields.find(key);
+  if (it == event.fields.end()) return fallback;
+  try {
+    return std::stoull(it->second);
+  } catch (const std::exception&) {
+    return fallback;  // a field from a newer or broken peer: ignore it
+  }
+}
+
+std::string text(const Event& event, const std::string& key) {
+  const auto it = event.fields.find(key);
+  return it == event.fields.end() ? std::string() : it->second;
+}
+
+// "worker vm:12" -> "vm:12".
+std::string name_from_source(const std::string& source) {
+  const auto space = source.find(' ');
+  return space == std::string::npos ? source : source.substr(space + 1);
+}
+
+constexpr auto kRateWindow = std::chrono::seconds(5);
+constexpr auto kForgetGoneAfter = std::chrono::minutes(2);
+
+}  // namespace
+
+void PipelineView::apply(const Event& event, Clock::time_point now) {
+  ++seen_;
+  last_event_ = now;
+  count_gap(event);
+  if (event.name == "ventilator.state") {
+    on_ventilator_state(event, now);
+  } else if (event.name == "worker.heartbeat" || event.name == "worker.up") {
+    on_heartbeat(event, now);
+  } else if (event.name == "worker.down") {
+    auto& worker = workers_[event.source];
+    worker.name = name_from_source(event.source);
+    worker.state = "down";
+    worker.job.clear();
+    worker.last_seen = now;
+    gone_since_[event.source] = now;
+  } else if (event.name == "job.succeeded" || event.name == "job.failed") {
+    on_job_finished(event);
+  }
+}
+
+void PipelineView::count_gap(const Event& event) {
+  auto& last = last_seq_[event.source];
+  // A seq at or below the last one means the source restarted and counts from 1 again.
+  if (last != 0 && event.seq > last + 1) missed_ += event.seq - last - 1;
+  last = event.seq;
+}
+
+void PipelineView::on_ventilator_state(const Event& event, Clock::time_point now) {
+  totals_.known = true;
+  totals_.accepted = number(event, "accepted");
+  totals_.pending = number(event, "pending");
+  totals_.in_flight = number(event, "in_flight");
+  totals_.succeeded = number(event, "succeeded");
+  totals_.failed = number(event, "failed");
+  totals_.dead = number(event, "dead");
+  const auto finished = totals_.succeeded + totals_.failed + totals_.dead;
+  if (!samples_.empty() && finished < samples_.back().finished) samples_.clear();  // restarted
+  if (!samples_.empty()) {
+    const double seconds = std::chrono::duration<double>(now - samples_.back().at).count();
+    if (seconds > 0) {
+      history_.push_back(static_cast<double>(finished - samples_.back().finished) / seconds);
+      if (history_.size() > kHistorySeconds) history_.pop_front();
+    }
+  }
+  samples_.push_back(Sample{now, finished});
+  while (samples_.size() > 2 && now - samples_[1].at >= kRateWindow) samples_.pop_front();
+}
+
+void PipelineView::on_heartbeat(const Event& event, Clock::time_point now) {
+  auto& worker = workers_[event.source];
+  worker.name = name_from_source(event.source);
+  worker.state = event.name == "worker.up" ? "idle" : text(event, "state");
+  worker.slots = static_cast<int>(std::max<std::uint64_t>(1, number(event, "slots", 1)));
+  worker.busy_pct = static_cast<int>(std::min<std::uint64_t>(100, number(event, "busy_pct")));
+  worker.succeeded = number(event, "succeeded", worker.succeeded);
+  worker.failed = number(event, "failed", worker.failed);
+  worker.job = text(event, "job");
+  worker.job_type = text(event, "job_type");
+  const auto started = number(event, "job_started_ms");
+  worker.job_age_ms = started != 0 && event.time_ms > started ? event.time_ms - started : 0;
+  worker.heartbeat = std::chrono::milliseconds(number(event, "interval_ms", 1000));
+  worker.last_seen = now;
+  gone_since_.erase(event.source);
+}
+
+void PipelineView::on_job_finished(const Event& event) {
+  if (event.fields.count("ms") != 0) {
+    const auto ms = static_cast<double>(number(event, "ms"));
+    // An exponential moving average: recent jobs count most, one odd job does not swing it.
+    job_ms_ = job_ms_ ? 0.95 * *job_ms_ + 0.05 * ms : ms;
+  }
+  if (event.name != "job.failed") return;
+  failures_.push_front(FailureView{event.time_ms, text(event, "job"), text(event, "type"),
+                                   text(event, "code"), text(event, "error"),
+                                   name_from_source(event.source)});
+  if (failures_.size() > kFailuresKept) failures_.pop_back();
+}
+
+void PipelineView::tick(Clock::time_point now) {
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    auto& worker = it->second;
+    if (!worker.is_gone() && now - worker.last_seen > kVanishAfterHeartbeats * worker.heartbeat) {
+      worker.state = "vanished";
+      worker.job.clear();
+      gone_since_[it->first] = now;
+    }
+    const auto gone = gone_since_.find(it->first);
+    if (gone != gone_since_.end() && now - gone->second > kForgetGoneAfter) {
+      gone_since_.erase(gone);
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+double PipelineView::throughput() const {
+  if (samples_.size() < 2) return 0;
+  const auto& first = samples_.front();
+  const auto& last = samples_.back();
+  const double seconds = std::chrono::duration<double>(last.at - first.at).count();
+  return seconds > 0 ? static_cast<double>(last.finished - first.finished) / seconds : 0;
+}
+
+std::optional<std::chrono::seconds> PipelineView::eta() const {
+  const auto backlog = totals_.pending + totals_.in_flight;
+  const auto rate = throughput();
+  if (backlog == 0 || rate <= 0) return std::nullopt;
+  return std::chrono::seconds(static_cast<long>(std::ceil(static_cast<double>(backlog) / rate)));
+}
+
+std::optional<WorkerAdvice> PipelineView::advice(double target_minutes) const {
+  if (!job_ms_ || target_minutes <= 0) return std::nullopt;
+  WorkerAdvice advice;
+  advice.backlog = totals_.pending + totals_.in_flight;
+  advice.job_ms = *job_ms_;
+  std::uint64_t slots = 0;
+  for (const auto& [source, worker] : workers_) {
+    if (worker.is_gone()) continue;
+    ++advice.workers_running;
+    slots += static_cast<std::uint64_t>(worker.slots);
+  }
+  if (advice.workers_running > 0) {
+    advice.slots_per_worker =
+        static_cast<double>(slots) / static_cast<double>(advice.workers_running);
+  }
+  // Slots busy for the whole target time that the backlog's work needs, shared out by worker.
+  const double slot_ms_needed = static_cast<double>(advice.backlog) * advice.job_ms;
+  const double slots_needed = slot_ms_needed / (target_minutes * 60'000.0);
+  advice.workers_needed =
+      advice.backlog == 0
+          ? 0
+          : static_cast<std::uint64_t>(std::ceil(slots_needed / advice.slots_per_worker));
+  if (advice.backlog > 0) advice.workers_needed = std::max<std::uint64_t>(1, advice.workers_needed);
+  return advice;
+}
+
+std::vector<WorkerView> PipelineView::workers() const {
+  std::vector<WorkerView> list;
+  for (const auto& [source, worker] : workers_) list.push_back(worker);
+  std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return list;
+}
+
+}  // namespace zpipe

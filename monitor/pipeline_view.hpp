@@ -1,0 +1,99 @@
+// PipelineView: what `zpipe-monitor top` knows of the pipeline, built from events alone:
+// totals, throughput and its history, ETA, workers (vanished ones marked), recent failures,
+// missed events, and how many workers the backlog calls for. Fed by one thread; the clock is
+// passed in, so tests drive it with synthetic events and time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/event.hpp"
+
+namespace zpipe {
+
+struct PipelineTotals {
+  bool known = false;  // a ventilator.state has arrived
+  std::uint64_t accepted = 0, pending = 0, in_flight = 0, succeeded = 0, failed = 0, dead = 0;
+};
+
+struct WorkerView {
+  using Clock = std::chrono::steady_clock;
+  std::string name;   // host:pid, or the worker's --name
+  std::string state;  // idle, busy, stopping; "down" after worker.down; "vanished" when silent
+  std::string job, job_type;
+  std::uint64_t job_age_ms = 0;  // how long the job had run at the last heartbeat
+  std::uint64_t succeeded = 0, failed = 0;
+  int slots = 1;
+  int busy_pct = 0;
+  Clock::time_point last_seen{};
+  std::chrono::milliseconds heartbeat{1000};
+  bool is_gone() const { return state == "down" || state == "vanished"; }
+};
+
+struct FailureView {
+  std::uint64_t time_ms = 0;
+  std::string job, type, code, error, worker;
+};
+
+struct WorkerAdvice {
+  std::uint64_t backlog = 0;    // pending + in flight
+  double job_ms = 0;            // measured mean run time of one job
+  double slots_per_worker = 1;  // of the workers seen
+  std::uint64_t workers_needed = 0;
+  std::uint64_t workers_running = 0;
+};
+
+class PipelineView {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::size_t kHistorySeconds = 300;  // the sparkline's span
+  static constexpr std::size_t kFailuresKept = 100;
+  static constexpr int kVanishAfterHeartbeats = 3;
+
+  void apply(const Event& event, Clock::time_point now);
+  // Marks silent workers vanished and forgets long-gone ones; call about once a second.
+  void tick(Clock::time_point now);
+
+  const PipelineTotals& totals() const { return totals_; }
+  // Jobs finished per second over the last few seconds.
+  double throughput() const;
+  // One rate per ventilator.state interval, oldest first, at most kHistorySeconds.
+  const std::deque<double>& throughput_history() const { return history_; }
+  // Time to finish the backlog at the current rate; nullopt when idle or nothing is moving.
+  std::optional<std::chrono::seconds> eta() const;
+  std::optional<WorkerAdvice> advice(double target_minutes) const;
+  std::vector<WorkerView> workers() const;                               // by name
+  const std::deque<FailureView>& failures() const { return failures_; }  // newest first
+  std::uint64_t missed_events() const { return missed_; }
+  std::uint64_t events_seen() const { return seen_; }
+  std::optional<Clock::time_point> last_event() const { return last_event_; }
+
+ private:
+  void on_ventilator_state(const Event& event, Clock::time_point now);
+  void on_heartbeat(const Event& event, Clock::time_point now);
+  void on_job_finished(const Event& event);
+  void count_gap(const Event& event);
+
+  PipelineTotals totals_;
+  struct Sample {
+    Clock::time_point at;
+    std::uint64_t finished;
+  };
+  std::deque<Sample> samples_;  // finished counts at each ventilator.state, last few seconds
+  std::deque<double> history_;
+  std::map<std::string, WorkerView> workers_;            // by event source
+  std::map<std::string, Clock::time_point> gone_since_;  // down or vanished, by source
+  std::deque<FailureView> failures_;
+  std::optional<double> job_ms_;  // moving average of run times
+  std::map<std::string, std::uint64_t> last_seq_;
+  std::uint64_t missed_ = 0;
+  std::uint64_t seen_ = 0;
+  std::optional<Clock::time_point> last_event_;
+};
+
+}  // namespace zpipe
