@@ -1,0 +1,107 @@
+#include "monitor/dashboard_layout.hpp"
+
+#include <gtest/gtest.h>
+
+namespace zpipe {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::size_t columns(const std::string& text) {
+  std::size_t n = 0;
+  for (const unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+PipelineView busy_view(PipelineView::Clock::time_point t0) {
+  PipelineView view;
+  std::uint64_t seq = 0;
+  for (int s = 0; s < 5; ++s) {
+    view.apply(Event{"ventilator.state",
+                     "ventilator h:1",
+                     ++seq,
+                     0,
+                     {{"accepted", "5000"},
+                      {"pending", std::to_string(4000 - 100 * s)},
+                      {"in_flight", "4"},
+                      {"succeeded", std::to_string(100 * s)},
+                      {"failed", "0"},
+                      {"dead", "0"}}},
+               t0 + std::chrono::seconds(s));
+  }
+  for (int w = 0; w < 30; ++w) {
+    view.apply(Event{"worker.heartbeat",
+                     "worker a-very-long-host-name.example.org:" + std::to_string(w),
+                     1,
+                     0,
+                     {{"state", "busy"},
+                      {"slots", "4"},
+                      {"job", "mx0abcdefgh-123456"},
+                      {"job_type", "thumbnail"}}},
+               t0 + 4s);
+  }
+  view.apply(Event{"job.failed",
+                   "worker x:1",
+                   1,
+                   1'700'000'000'000,
+                   {{"job", "j-1"},
+                    {"type", "exec"},
+                    {"code", "exec_failed"},
+                    {"error", std::string(300, 'e')},
+                    {"ms", "40"}}},
+             t0 + 4s);
+  return view;
+}
+
+TEST(DashboardLayout, FitsTheScreenAtEverySize) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  const auto view = busy_view(t0);
+  for (const auto& [width, height] : {std::pair{80, 24}, {120, 40}, {40, 10}, {200, 60}}) {
+    for (const bool failures : {false, true}) {
+      DashboardState state;
+      state.endpoint = "tcp://127.0.0.1:5575";
+      state.failures_only = failures;
+      const auto lines = layout_dashboard(view, state, width, height, t0 + 4s, 1'700'000'000'000);
+      EXPECT_EQ(lines.size(), static_cast<std::size_t>(height)) << width << "x" << height;
+      for (const auto& line : lines) {
+        EXPECT_LE(columns(line.text), static_cast<std::size_t>(width)) << line.text;
+      }
+    }
+  }
+}
+
+TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  const auto view = busy_view(t0);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.target_minutes = 5;
+  const auto lines = layout_dashboard(view, state, 120, 40, t0 + 4s, 1'700'000'000'000);
+  std::string screen;
+  for (const auto& line : lines) screen += line.text + "\n";
+  EXPECT_NE(
+      screen.find("accepted 5000  succeeded 400  failed 0  dead 0  in flight 4  backlog 3600"),
+      std::string::npos)
+      << screen;
+  EXPECT_NE(screen.find("throughput 100/s"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("ETA 0:37"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("the backlog needs 1 to finish in 5 min at 40.0 ms/job; 30 running"),
+            std::string::npos)
+      << screen;
+  EXPECT_NE(screen.find("WORKERS (30)"), std::string::npos);
+  EXPECT_NE(screen.find("exec exec_failed: eeee"), std::string::npos);
+}
+
+TEST(DashboardLayout, SparklineScalesToTheLargestValue) {
+  EXPECT_EQ(sparkline({0, 50, 100}, 10, false), "_=#");
+  EXPECT_EQ(sparkline({1, 2, 3, 4}, 2, true), "▆█");
+  EXPECT_EQ(sparkline({}, 5, true), "");
+}
+
+TEST(DashboardLayout, FormatsDurations) {
+  EXPECT_EQ(format_duration(75s), "1:15");
+  EXPECT_EQ(format_duration(4000s), "1:06:40");
+}
+
+}  // namespace
+}  // namespace zpipe

@@ -1,0 +1,170 @@
+#include "monitor/pipeline_view.hpp"
+
+#include <gtest/gtest.h>
+
+namespace zpipe {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = PipelineView::Clock;
+
+class PipelineViewTest : public ::testing::Test {
+ protected:
+  Event event(std::string name, std::string source, std::map<std::string, std::string> fields) {
+    return Event{std::move(name), std::move(source), ++seq_[source], 1'700'000'000'000,
+                 std::move(fields)};
+  }
+  void state(Clock::time_point at, std::uint64_t succeeded, std::uint64_t pending,
+             std::uint64_t in_flight = 0, std::uint64_t failed = 0) {
+    view_.apply(event("ventilator.state", "ventilator h:1",
+                      {{"accepted", std::to_string(succeeded + failed + pending + in_flight)},
+                       {"pending", std::to_string(pending)},
+                       {"in_flight", std::to_string(in_flight)},
+                       {"succeeded", std::to_string(succeeded)},
+                       {"failed", std::to_string(failed)},
+                       {"dead", "0"}}),
+                at);
+  }
+  void heartbeat(Clock::time_point at, const std::string& worker, int slots = 2) {
+    view_.apply(event("worker.heartbeat", "worker " + worker,
+                      {{"state", "busy"},
+                       {"slots", std::to_string(slots)},
+                       {"busy", "1"},
+                       {"busy_pct", "75"},
+                       {"succeeded", "10"},
+                       {"failed", "1"},
+                       {"interval_ms", "1000"},
+                       {"job", "j-9"},
+                       {"job_type", "sleep"},
+                       {"job_started_ms", "1699999999000"}}),
+                at);
+  }
+
+  PipelineView view_;
+  std::map<std::string, std::uint64_t> seq_;
+  Clock::time_point t0_ = Clock::time_point{} + 1h;
+};
+
+TEST_F(PipelineViewTest, TotalsComeFromTheVentilatorsState) {
+  EXPECT_FALSE(view_.totals().known);
+  state(t0_, 90, 5, 3, 2);
+  const auto& t = view_.totals();
+  EXPECT_TRUE(t.known);
+  EXPECT_EQ(t.accepted, 100u);
+  EXPECT_EQ(t.succeeded, 90u);
+  EXPECT_EQ(t.failed, 2u);
+  EXPECT_EQ(t.pending, 5u);
+  EXPECT_EQ(t.in_flight, 3u);
+}
+
+TEST_F(PipelineViewTest, ThroughputIsFinishedJobsPerSecondAndGivesTheEta) {
+  state(t0_, 0, 1000);
+  state(t0_ + 1s, 100, 900);
+  state(t0_ + 2s, 200, 800);
+  EXPECT_DOUBLE_EQ(view_.throughput(), 100.0);
+  ASSERT_TRUE(view_.eta().has_value());
+  EXPECT_EQ(*view_.eta(), 8s);
+  EXPECT_EQ(view_.throughput_history(), (std::deque<double>{100.0, 100.0}));
+}
+
+TEST_F(PipelineViewTest, ThroughputFollowsTheRecentRateNotTheWholeRun) {
+  state(t0_, 0, 10'000);
+  for (int s = 1; s <= 10; ++s)
+    state(t0_ + std::chrono::seconds(s), 1000u * static_cast<unsigned>(s), 5000);
+  for (int s = 11; s <= 20; ++s)
+    state(t0_ + std::chrono::seconds(s), 10'000 + 10u * static_cast<unsigned>(s - 10), 5000);
+  EXPECT_NEAR(view_.throughput(), 10.0, 0.01);
+}
+
+TEST_F(PipelineViewTest, NoEtaWhenNothingMovesOrNothingWaits) {
+  state(t0_, 0, 50);
+  state(t0_ + 1s, 0, 50);
+  EXPECT_FALSE(view_.eta().has_value());
+  state(t0_ + 2s, 50, 0);
+  EXPECT_FALSE(view_.eta().has_value());
+}
+
+TEST_F(PipelineViewTest, AdvisesWorkersFromTheBacklogAndTheMeasuredJobTime) {
+  heartbeat(t0_, "a:1", 2);
+  heartbeat(t0_, "b:2", 2);
+  view_.apply(event("job.succeeded", "worker a:1", {{"job", "j-1"}, {"ms", "600"}}), t0_);
+  state(t0_, 1, 2000);
+  // 2000 jobs x 0.6 s = 1200 slot-seconds; in 5 minutes that is 4 slots, 2 workers of 2 slots.
+  const auto advice = view_.advice(5);
+  ASSERT_TRUE(advice.has_value());
+  EXPECT_EQ(advice->backlog, 2000u);
+  EXPECT_DOUBLE_EQ(advice->job_ms, 600.0);
+  EXPECT_EQ(advice->workers_running, 2u);
+  EXPECT_EQ(advice->workers_needed, 2u);
+  EXPECT_EQ(view_.advice(1)->workers_needed, 10u);
+}
+
+TEST_F(PipelineViewTest, NoAdviceBeforeAnyJobFinished) {
+  state(t0_, 0, 100);
+  EXPECT_FALSE(view_.advice(5).has_value());
+}
+
+TEST_F(PipelineViewTest, MarksSilentWorkersVanishedAndForgetsThemLater) {
+  heartbeat(t0_, "a:1");
+  heartbeat(t0_, "b:2");
+  view_.tick(t0_ + 2s);
+  EXPECT_EQ(view_.workers()[0].state, "busy");
+  heartbeat(t0_ + 3s, "b:2");
+  view_.tick(t0_ + 3500ms);
+  const auto workers = view_.workers();
+  ASSERT_EQ(workers.size(), 2u);
+  EXPECT_EQ(workers[0].name, "a:1");
+  EXPECT_EQ(workers[0].state, "vanished");
+  EXPECT_TRUE(workers[0].job.empty());
+  EXPECT_EQ(workers[1].state, "busy");
+  EXPECT_EQ(workers[1].job, "j-9");
+  EXPECT_EQ(view_.advice(5), std::nullopt) << "no job time measured yet";
+  view_.tick(t0_ + 5min);
+  heartbeat(t0_ + 5min, "b:2");
+  ASSERT_EQ(view_.workers().size(), 1u);
+  EXPECT_EQ(view_.workers()[0].name, "b:2");
+}
+
+TEST_F(PipelineViewTest, WorkerDownIsShownAsDown) {
+  heartbeat(t0_, "a:1");
+  view_.apply(event("worker.down", "worker a:1", {}), t0_ + 1s);
+  EXPECT_EQ(view_.workers()[0].state, "down");
+}
+
+TEST_F(PipelineViewTest, CountsMissedEventsFromSequenceGaps) {
+  view_.apply(Event{"worker.heartbeat", "worker a:1", 1, 0, {}}, t0_);
+  view_.apply(Event{"worker.heartbeat", "worker a:1", 2, 0, {}}, t0_);
+  view_.apply(Event{"worker.heartbeat", "worker a:1", 6, 0, {}}, t0_);
+  EXPECT_EQ(view_.missed_events(), 3u);
+  view_.apply(Event{"worker.heartbeat", "worker a:1", 1, 0, {}}, t0_);  // it restarted
+  view_.apply(Event{"worker.heartbeat", "worker a:1", 2, 0, {}}, t0_);
+  EXPECT_EQ(view_.missed_events(), 3u);
+  view_.apply(Event{"worker.heartbeat", "worker b:2", 40, 0, {}}, t0_);  // joined late: no gap
+  EXPECT_EQ(view_.missed_events(), 3u);
+}
+
+TEST_F(PipelineViewTest, KeepsRecentFailuresNewestFirst) {
+  for (int i = 0; i < 150; ++i) {
+    view_.apply(event("job.failed", "worker a:1",
+                      {{"job", "j-" + std::to_string(i)},
+                       {"type", "fail"},
+                       {"code", "handler_error"},
+                       {"error", "boom"},
+                       {"ms", "1"}}),
+                t0_);
+  }
+  ASSERT_EQ(view_.failures().size(), PipelineView::kFailuresKept);
+  EXPECT_EQ(view_.failures().front().job, "j-149");
+  EXPECT_EQ(view_.failures().front().worker, "a:1");
+  EXPECT_EQ(view_.failures().front().error, "boom");
+}
+
+TEST_F(PipelineViewTest, IgnoresFieldsThatAreNotNumbers) {
+  view_.apply(
+      event("ventilator.state", "ventilator h:1", {{"pending", "lots"}, {"succeeded", "7"}}), t0_);
+  EXPECT_EQ(view_.totals().pending, 0u);
+  EXPECT_EQ(view_.totals().succeeded, 7u);
+}
+
+}  // namespace
+}  // namespace zpipe
