@@ -63,5 +63,46 @@ TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
   }
 }
 
+TEST(MonitorTail, FiltersByStatusAndType) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  const auto out = pipeline.dir() / "failed.out";
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--status", "failed", "--type",
+                     "fail", "--events-from", pipeline.endpoints().events_out},
+                    ChildOptions{out, pipeline.dir() / "failed.log", {}});
+  auto read = [&] {
+    std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  };
+  // Joined once the hub forwards to it: probe with failing jobs until one shows.
+  auto client = pipeline.client();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        (void)client.submit({JobSpec{"fail", Payload::from_json("probe"), 0, 0}});
+        return read().find("job.failed") != std::string::npos;
+      },
+      15s, 300ms));
+  ASSERT_TRUE(
+      client
+          .submit({JobSpec{"echo", {}, 0, 0}, JobSpec{"exec", Payload::from_json({"false"}), 0, 0},
+                   JobSpec{"fail", Payload::from_json("the one"), 0, 0}})
+          .ok());
+  ASSERT_TRUE(wait_until([&] { return read().find("the one") != std::string::npos; }, 10s))
+      << read();
+  tail.stop(5s);
+  std::istringstream lines(read());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    const auto event = nlohmann::json::parse(line);
+    EXPECT_EQ(event["name"], "job.failed") << line;
+    EXPECT_EQ(event["fields"]["type"], "fail") << "the failed exec job is filtered out: " << line;
+    ++count;
+  }
+  EXPECT_GE(count, 2);
+  EXPECT_TRUE(pipeline.stop());
+}
+
 }  // namespace
 }  // namespace zpipe::test

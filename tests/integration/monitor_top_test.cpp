@@ -1,0 +1,112 @@
+// zpipe-monitor top in a real terminal (tmux) while jobs flow: the counts move, end equal to
+// what the sink recorded, and a dashboard started afterwards shows the same totals.
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/program_run.hpp"
+#include "tests/support/test_pipeline.hpp"
+#include "tests/support/tmux_session.hpp"
+#include "tests/support/wait_until.hpp"
+
+namespace zpipe::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct ScreenTotals {
+  std::uint64_t accepted = 0, succeeded = 0, failed = 0;
+};
+
+std::optional<ScreenTotals> totals_on(const std::string& screen) {
+  static const std::regex totals(R"(accepted (\d+)  succeeded (\d+)  failed (\d+))");
+  std::smatch m;
+  if (!std::regex_search(screen, m, totals)) return std::nullopt;
+  return ScreenTotals{std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3])};
+}
+
+std::vector<JobSpec> batch(int n) {
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < n; ++i) {
+    if (i % 10 == 0) {
+      jobs.push_back(
+          JobSpec{"fail", Payload::from_json({{"message", "no luck " + std::to_string(i)}}), 0, 0});
+    } else {
+      jobs.push_back(JobSpec{"sleep", Payload::from_json({{"ms", 2}}), 0, 0});
+    }
+  }
+  return jobs;
+}
+
+class MonitorTop : public ::testing::TestWithParam<std::pair<int, int>> {};
+
+TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
+  const auto [width, height] = GetParam();
+  TestPipeline pipeline(TestPipelineOptions(2, 2));
+  TmuxSession top(
+      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, width,
+      height);
+  EXPECT_EQ(top.size(), std::to_string(width) + "x" + std::to_string(height));
+  ASSERT_TRUE(wait_until([&] { return totals_on(top.screen()).has_value(); }, 15s)) << top.screen();
+
+  auto client = pipeline.client();
+  constexpr int kJobs = 3000;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(client.submit(batch(kJobs / 3)).ok());
+  // While they run, the finished count on screen grows.
+  std::set<std::uint64_t> seen;
+  const bool moving = wait_until(
+      [&] {
+        if (const auto t = totals_on(top.screen())) seen.insert(t->succeeded + t->failed);
+        return seen.size() >= 3;
+      },
+      30s, 100ms);
+  EXPECT_TRUE(moving) << "the counts did not move; last screen:\n" << top.screen();
+  ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
+
+  const auto store_totals = pipeline.store()->totals();
+  ASSERT_EQ(store_totals.succeeded + store_totals.failed, static_cast<std::uint64_t>(kJobs));
+  auto shows_the_sinks_totals = [&](const TmuxSession& session) {
+    const auto t = totals_on(session.screen());
+    return t && t->accepted == kJobs && t->succeeded == store_totals.succeeded &&
+           t->failed == store_totals.failed;
+  };
+  EXPECT_TRUE(wait_until([&] { return shows_the_sinks_totals(top); }, 10s)) << top.screen();
+  const auto screen = top.screen();
+  EXPECT_NE(screen.find("WORKERS (2)"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("no luck"), std::string::npos) << "recent failures shown:\n" << screen;
+
+  // A dashboard that joins after the work is done shows the same picture within seconds.
+  TmuxSession late(
+      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, width,
+      height);
+  EXPECT_TRUE(wait_until([&] { return shows_the_sinks_totals(late); }, 5s)) << late.screen();
+  EXPECT_TRUE(
+      wait_until([&] { return late.screen().find("WORKERS (2)") != std::string::npos; }, 5s))
+      << late.screen();
+
+  // 'f' shows the failures, 'q' quits.
+  top.send_keys("f");
+  EXPECT_TRUE(wait_until([&] { return top.screen().find("FAILURES (") != std::string::npos; }, 5s))
+      << top.screen();
+  top.send_keys("q");
+  EXPECT_TRUE(wait_until([&] { return totals_on(top.screen()) == std::nullopt; }, 5s))
+      << top.screen();
+  EXPECT_TRUE(pipeline.stop());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, MonitorTop,
+                         ::testing::Values(std::pair{80, 24}, std::pair{120, 40}),
+                         [](const ::testing::TestParamInfo<std::pair<int, int>>& size) {
+                           return std::to_string(size.param.first) + "x" +
+                                  std::to_string(size.param.second);
+                         });
+
+TEST(MonitorTopWithoutATerminal, SaysSoAndSuggestsTail) {
+  const auto run = run_program({program("zpipe-monitor"), "top"}, 10s);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("zpipe-monitor tail"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace zpipe::test
