@@ -124,9 +124,11 @@ void Sink::flush_acks() {
 }
 
 void Sink::publish_state() {
-  events_->publish("sink.state", {{"recorded", std::to_string(recorded_)},
-                                  {"failures", std::to_string(failures_)},
-                                  {"duplicates", std::to_string(duplicates_)}});
+  events_->publish("sink.state",
+                   {{"recorded", std::to_string(recorded_)},
+                    {"recorded_per_s", std::to_string(recorded_rate_.per_second(recorded_))},
+                    {"failures", std::to_string(failures_)},
+                    {"duplicates", std::to_string(duplicates_)}});
 }
 
 void Sink::refuse_input(const Error& error) {

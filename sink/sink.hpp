@@ -15,6 +15,7 @@
 #include "common/event_publisher.hpp"
 #include "common/outcome_store.hpp"
 #include "common/rate_limiter.hpp"
+#include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "sink/sink_config.hpp"
 
@@ -48,6 +49,7 @@ class Sink {
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
   RateLimiter refusal_log_limit_;
+  RateMeter recorded_rate_;
   std::uint64_t recorded_ = 0;
   std::uint64_t failures_ = 0;
   std::uint64_t duplicates_ = 0;

@@ -248,7 +248,10 @@ void Ventilator::dispatch() {
 }
 
 void Ventilator::publish_state() {
-  events_->publish("ventilator.state", counts_fields(jobs_.counts()));
+  const auto counts = jobs_.counts();
+  auto fields = counts_fields(counts);
+  fields["accepted_per_s"] = std::to_string(accepted_rate_.per_second(counts.accepted));
+  events_->publish("ventilator.state", std::move(fields));
 }
 
 void Ventilator::refuse_input(std::string_view socket, const Error& error) {

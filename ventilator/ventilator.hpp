@@ -16,6 +16,7 @@
 
 #include "common/event_publisher.hpp"
 #include "common/rate_limiter.hpp"
+#include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
@@ -57,6 +58,7 @@ class Ventilator {
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
   JobTable jobs_;
+  RateMeter accepted_rate_;
   RateLimiter refusal_log_limit_;
   std::uint64_t refused_inputs_ = 0;
   std::uint64_t unknown_acks_ = 0;
