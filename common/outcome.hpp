@@ -28,6 +28,7 @@ struct Outcome {
   std::uint64_t created_ms = 0;
   std::uint64_t started_ms = 0;
   std::uint64_t finished_ms = 0;
+  std::uint64_t run_us = 0;  // run time on a steady clock (wall-clock times can step)
 
   bool succeeded() const { return status == OutcomeStatus::kSucceeded; }
   friend bool operator==(const Outcome&, const Outcome&) = default;

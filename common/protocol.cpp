@@ -276,6 +276,7 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.created_ms = f.u64_or("created_ms", 0);
     m.started_ms = f.u64_or("started_ms", 0);
     m.finished_ms = f.u64_or("finished_ms", 0);
+    m.run_us = f.u64_or("run_us", 0);
     return m;
   }
   if (kind == "ack") {
@@ -372,7 +373,7 @@ std::string encode(const Job& m) {
 }
 
 std::string encode(const Outcome& m) {
-  MessageWriter w("outcome", 12);
+  MessageWriter w("outcome", 13);
   w.str("id", m.id);
   w.str("type", m.type);
   w.u64("attempt", m.attempt);
@@ -385,6 +386,7 @@ std::string encode(const Outcome& m) {
   w.u64("created_ms", m.created_ms);
   w.u64("started_ms", m.started_ms);
   w.u64("finished_ms", m.finished_ms);
+  w.u64("run_us", m.run_us);
   return w.take();
 }
 

@@ -10,11 +10,12 @@
 namespace zpipe {
 namespace {
 std::atomic<StopFlag*> g_signal_flag{nullptr};
+std::atomic<bool> g_exit_on_second{true};
 
 void on_stop_signal(int) {
   StopFlag* flag = g_signal_flag.load();
   if (flag == nullptr) return;
-  if (flag->is_stop_requested()) _exit(130);  // second signal: the user insists
+  if (flag->is_stop_requested() && g_exit_on_second.load()) _exit(130);  // the user insists
   flag->request_stop();
 }
 }  // namespace
@@ -36,7 +37,8 @@ void StopFlag::request_stop() noexcept {
   [[maybe_unused]] auto n = ::write(pipe_[1], &byte, 1);  // full pipe: already readable
 }
 
-void install_stop_signals(StopFlag& flag) {
+void install_stop_signals(StopFlag& flag, bool exit_on_second) {
+  g_exit_on_second.store(exit_on_second);
   g_signal_flag.store(&flag);
   struct sigaction action {};
   action.sa_handler = on_stop_signal;

@@ -25,8 +25,9 @@ class StopFlag {
 };
 
 // Routes SIGINT and SIGTERM to `flag` (which must outlive the process's handling of them).
-// A second signal ends the process at once with exit code 130.
-void install_stop_signals(StopFlag& flag);
+// A second signal ends the process at once with exit code 130, unless `exit_on_second` is
+// false (a program that must restore the terminal before it goes).
+void install_stop_signals(StopFlag& flag, bool exit_on_second = true);
 
 // Call first thing in a helper thread: stop signals then reach the thread that polls the
 // StopFlag, and blocking calls in helpers are not interrupted (EINTR) by them.

@@ -1,6 +1,8 @@
 #include "front/up_command.hpp"
 
 #include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
@@ -32,6 +34,11 @@ class UpCommand : public Command {
   int run() override {
     StopFlag stop;
     install_stop_signals(stop);
+    if (top_ && (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0)) {
+      std::cerr << "zpipe up: --top needs a terminal; without it, run `zpipe up` and "
+                   "`zpipe monitor tail` elsewhere\n";
+      return kExitUsage;
+    }
     if (top_ && config_.log_file.empty()) {
       std::filesystem::create_directories(config_.data_dir);
       config_.log_file = config_.data_dir / "zpipe.log";
@@ -86,10 +93,17 @@ class UpCommand : public Command {
         return kExitFailure;
       }
     }
-    dashboard.stop(std::chrono::seconds(2));
+    // Ctrl-C reached the dashboard too (same process group): let it restore the terminal
+    // before anything else happens; SIGTERM only if it does not end by itself.
+    auto status = dashboard.wait_for(std::chrono::seconds(2));
+    if (!status) status = dashboard.stop(std::chrono::seconds(2));
     std::printf("stopping... (logs: %s)\n", config_.log_file.c_str());
     std::fflush(stdout);
-    return pipeline.stop() ? kExitOk : kExitFailure;
+    const bool stopped_cleanly = pipeline.stop();
+    const bool dashboard_ok = WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
+    if (!dashboard_ok)
+      std::cerr << "zpipe up: the dashboard " << describe_wait_status(*status) << "\n";
+    return stopped_cleanly && dashboard_ok ? kExitOk : kExitFailure;
   }
 
   CLI::App& app_;

@@ -4,6 +4,7 @@
 #include <langinfo.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <clocale>
 #include <cstring>
 #include <iostream>
@@ -158,8 +159,16 @@ bool Dashboard::handle_key(int key) {
   return true;
 }
 
+void Dashboard::scroll_by(int rows) {
+  const auto& view = frozen_ ? *frozen_ : view_;
+  const auto count =
+      static_cast<int>(state_.failures_only ? view.failures().size() : view.workers().size());
+  state_.scroll = std::clamp(state_.scroll + rows, 0, std::max(0, count - 1));
+}
+
 void Dashboard::draw(PipelineView::Clock::time_point now) {
-  const auto lines = layout_dashboard(view_, state_, COLS, LINES, now, unix_ms_now());
+  const auto lines =
+      layout_dashboard(frozen_ ? *frozen_ : view_, state_, COLS, LINES, now, unix_ms_now());
   // erase + refresh: curses sends only what changed, so the screen does not flicker.
   erase();
   for (std::size_t row = 0; row < lines.size(); ++row) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -33,6 +34,7 @@ class Dashboard {
  private:
   void take_events(PipelineView::Clock::time_point now);
   bool handle_key(int key);  // false: quit
+  void scroll_by(int rows);
   void draw(PipelineView::Clock::time_point now);
 
   TopConfig config_;
@@ -40,6 +42,7 @@ class Dashboard {
   zmq::context_t context_;
   zmq::socket_t events_in_;
   PipelineView view_;
+  std::optional<PipelineView> frozen_;  // what 'p' froze on screen
   DashboardState state_;
   std::uint64_t bad_events_ = 0;
 };

@@ -59,8 +59,18 @@ std::string rate_text(double per_second) {
   return text;
 }
 
-void add(std::vector<ScreenLine>& lines, std::string text, LineStyle style, int width) {
-  lines.push_back(ScreenLine{clip(text, width), style});
+// Control characters (newlines, tabs, escapes in an error text) would move the cursor and spill
+// into other rows: each becomes a space.
+std::string printable(std::string text) {
+  for (auto& c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = ' ';
+  }
+  return text;
+}
+
+void add(std::vector<ScreenLine>& lines, const std::string& text, LineStyle style, int width) {
+  lines.push_back(ScreenLine{clip(printable(text), width), style});
 }
 
 std::string totals_line(const PipelineTotals& t) {
@@ -80,15 +90,19 @@ std::string advice_line(const PipelineView& view, double target_minutes) {
   }
   char target[32];
   std::snprintf(target, sizeof target, "%g min", target_minutes);
-  return "workers: the backlog needs " + std::to_string(advice->workers_needed) + " to finish in " +
-         target + " at " + job_ms + "; " + std::to_string(advice->workers_running) + " running";
+  return "workers: the " + std::to_string(advice->backlog) + " jobs left need " +
+         std::to_string(advice->workers_needed) + " to finish in " + target + " at " + job_ms +
+         "; " + std::to_string(advice->workers_running) + " running";
 }
 
 std::string worker_row(const WorkerView& w, PipelineView::Clock::time_point now) {
   std::string job = w.job.empty() ? "-" : w.job + " " + w.job_type;
   std::string age = "-";
   if (!w.job.empty()) {
-    age = seconds_text(static_cast<double>(w.job_age_ms) / 1000.0);  // as of its heartbeat
+    // Its age at the last heartbeat plus the time since; the next heartbeat corrects it if the
+    // job has finished meanwhile.
+    const auto since = std::max(0.0, std::chrono::duration<double>(now - w.last_seen).count());
+    age = seconds_text(static_cast<double>(w.job_age_ms) / 1000.0 + since);
   }
   const auto seen = std::chrono::duration<double>(now - w.last_seen).count();
   char row[256];

@@ -24,9 +24,11 @@ bool EventFilter::matches(const Event& event) const {
   if (!type.empty() && field(event, "type") != type && field(event, "job_type") != type)
     return false;
   if (!status.empty() && !ends_with(event.name, "." + status)) return false;
-  if (!worker.empty() && event.source.find(worker) == std::string::npos &&
-      field(event, "worker").find(worker) == std::string::npos) {
-    return false;
+  if (!worker.empty()) {
+    // The worker's own events, or the sink's about a job a worker ran (job.duplicate).
+    const bool from_worker =
+        event.source.rfind("worker ", 0) == 0 && event.source.find(worker, 7) != std::string::npos;
+    if (!from_worker && field(event, "worker").find(worker) == std::string::npos) return false;
   }
   if (!job.empty() && field(event, "job") != job) return false;
   return true;

@@ -12,7 +12,7 @@ struct EventFilter {
   std::vector<std::string> topics;  // name prefixes ("job.", "worker.up"); empty: any
   std::string type;                 // the job type field equals this
   std::string status;  // the name ends with ".<status>": accepted, started, succeeded, failed, ...
-  std::string worker;  // the source or the worker field contains this
+  std::string worker;  // a worker name (its events' source, or the worker field) contains this
   std::string job;     // the job field equals this
 
   bool matches(const Event& event) const;

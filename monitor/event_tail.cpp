@@ -60,10 +60,11 @@ void EventTail::print_one() {
   const bool missed = last != 0 && event->seq > last + 1;
   const auto gap = missed ? event->seq - last - 1 : 0;
   last = event->seq;
-  if (!config_.filter.matches(*event)) return;
+  // Reported whether or not the event after the gap passes the filter.
   if (missed && !config_.json && config_.filter.topics.empty()) {
     out_ << "-- missed " << gap << " events from " << event->source << "\n";
   }
+  if (!config_.filter.matches(*event)) return;
   out_ << (config_.json ? format_event_json(*event) : format_event_line(*event, config_.color))
        << "\n";
 }

@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     if (top_cmd->parsed() && log_options.file.empty()) log_options.level = "off";
     auto log = zpipe::make_logger("zpipe-monitor", log_options);
     zpipe::StopFlag stop;
-    zpipe::install_stop_signals(stop);
+    // The dashboard must always get to restore the terminal: no exit on a second signal.
+    zpipe::install_stop_signals(stop, /*exit_on_second=*/!top_cmd->parsed());
     if (top_cmd->parsed()) return zpipe::Dashboard(top, log).run(stop);
     const bool terminal = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     tail.color = color == "always" || (color == "auto" && terminal);

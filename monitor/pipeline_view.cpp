@@ -45,6 +45,7 @@ void PipelineView::apply(const Event& event, Clock::time_point now) {
     worker.name = name_from_source(event.source);
     worker.state = "down";
     worker.job.clear();
+    worker.busy_pct = 0;
     worker.last_seen = now;
     gone_since_[event.source] = now;
   } else if (event.name == "job.succeeded" || event.name == "job.failed") {
@@ -98,8 +99,11 @@ void PipelineView::on_heartbeat(const Event& event, Clock::time_point now) {
 }
 
 void PipelineView::on_job_finished(const Event& event) {
-  if (event.fields.count("ms") != 0) {
-    const auto ms = static_cast<double>(number(event, "ms"));
+  // Microseconds when the worker sends them: fast jobs round to 0 ms.
+  const bool has_us = event.fields.count("us") != 0;
+  if (has_us || event.fields.count("ms") != 0) {
+    const auto ms = has_us ? static_cast<double>(number(event, "us")) / 1000.0
+                           : static_cast<double>(number(event, "ms"));
     // An exponential moving average: recent jobs count most, one odd job does not swing it.
     job_ms_ = job_ms_ ? 0.95 * *job_ms_ + 0.05 * ms : ms;
   }
@@ -116,6 +120,7 @@ void PipelineView::tick(Clock::time_point now) {
     if (!worker.is_gone() && now - worker.last_seen > kVanishAfterHeartbeats * worker.heartbeat) {
       worker.state = "vanished";
       worker.job.clear();
+      worker.busy_pct = 0;
       gone_since_[it->first] = now;
     }
     const auto gone = gone_since_.find(it->first);

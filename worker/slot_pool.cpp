@@ -68,6 +68,7 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job) {
   outcome.created_ms = job.created_ms;
   outcome.worker = shared.worker_name;
   outcome.started_ms = unix_ms_now();
+  const auto started = std::chrono::steady_clock::now();
   try {
     {
       std::lock_guard lock(shared.mutex);
@@ -97,6 +98,9 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job) {
     outcome.result = Payload();
   }
   outcome.finished_ms = unix_ms_now();
+  outcome.run_us = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                                  std::chrono::steady_clock::now() - started)
+                                                  .count());
   return outcome;
 }
 

@@ -134,11 +134,11 @@ void Worker::take_jobs(SlotPool& pool) {
 
 void Worker::collect(SlotPool& pool) {
   for (auto& outcome : pool.take_finished()) {
-    std::map<std::string, std::string> fields{
-        {"job", outcome.id},
-        {"type", outcome.type},
-        {"attempt", std::to_string(outcome.attempt)},
-        {"ms", std::to_string(outcome.finished_ms - outcome.started_ms)}};
+    std::map<std::string, std::string> fields{{"job", outcome.id},
+                                              {"type", outcome.type},
+                                              {"attempt", std::to_string(outcome.attempt)},
+                                              {"ms", std::to_string(outcome.run_us / 1000)},
+                                              {"us", std::to_string(outcome.run_us)}};
     if (outcome.succeeded()) {
       ++succeeded_;
     } else {

@@ -104,5 +104,38 @@ TEST(MonitorTail, FiltersByStatusAndType) {
   EXPECT_TRUE(pipeline.stop());
 }
 
+TEST(MonitorTail, HeartbeatsReportTheShareOfSlotTimeSpentOnJobs) {
+  TestPipeline pipeline(TestPipelineOptions(1, 2));
+  const auto out = pipeline.dir() / "heartbeats.out";
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--status", "heartbeat",
+                     "--events-from", pipeline.endpoints().events_out},
+                    ChildOptions{out, pipeline.dir() / "heartbeats.log", {}});
+  auto heartbeats = [&] {
+    std::vector<nlohmann::json> all;
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) all.push_back(nlohmann::json::parse(line));
+    return all;
+  };
+  ASSERT_TRUE(wait_until([&] { return !heartbeats().empty(); }, 10s));
+  // One slot of two sleeps for 4 s: the heartbeats in between say about half.
+  auto id = pipeline.client().submit(JobSpec{"sleep", Payload::from_json({{"ms", 4000}}), 0, 0});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
+  tail.stop(5s);
+  std::vector<int> during;
+  for (const auto& h : heartbeats()) {
+    if (h["fields"].value("job", "") == id.value() && h["fields"]["job_type"] == "sleep") {
+      during.push_back(std::stoi(h["fields"]["busy_pct"].get<std::string>()));
+    }
+  }
+  ASSERT_GE(during.size(), 2u);
+  // The first heartbeat may cover the job's start, part of an interval: look at the others.
+  for (std::size_t i = 1; i < during.size(); ++i) {
+    EXPECT_GE(during[i], 40) << "heartbeat " << i;
+    EXPECT_LE(during[i], 60) << "heartbeat " << i;
+  }
+  EXPECT_TRUE(pipeline.stop());
+}
+
 }  // namespace
 }  // namespace zpipe::test

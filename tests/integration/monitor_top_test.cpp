@@ -1,11 +1,15 @@
 // zpipe-monitor top in a real terminal (tmux) while jobs flow: the counts move, end equal to
 // what the sink recorded, and a dashboard started afterwards shows the same totals.
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/free_ports.hpp"
 #include "tests/support/program_run.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/tmux_session.hpp"
 #include "tests/support/wait_until.hpp"
@@ -37,6 +41,20 @@ std::vector<JobSpec> batch(int n) {
     }
   }
   return jobs;
+}
+
+// Runs `argv`, then prints its exit status and the terminal's settings, and stays on screen.
+std::vector<std::string> then_show_the_terminal(const std::vector<std::string>& argv) {
+  std::string command;
+  for (const auto& word : argv) command += "'" + word + "' ";
+  // The shell ignores Ctrl-C so that it outlives the program; the program sets its own handler.
+  return {"sh", "-c", "trap '' INT; " + command + "; echo EXIT $?; stty -a; sleep 60"};
+}
+
+// The dashboard ended with 0 and left the terminal as it found it (canonical mode, echo).
+bool exited_and_restored(const std::string& screen) {
+  return screen.find("EXIT 0") != std::string::npos &&
+         screen.find(" icanon") != std::string::npos && screen.find(" echo ") != std::string::npos;
 }
 
 class MonitorTop : public ::testing::TestWithParam<std::pair<int, int>> {};
@@ -86,10 +104,10 @@ TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
       << late.screen();
 
   // 'f' shows the failures, 'q' quits.
-  top.send_keys("f");
+  top.send_keys({"f"});
   EXPECT_TRUE(wait_until([&] { return top.screen().find("FAILURES (") != std::string::npos; }, 5s))
       << top.screen();
-  top.send_keys("q");
+  top.send_keys({"q"});
   EXPECT_TRUE(wait_until([&] { return totals_on(top.screen()) == std::nullopt; }, 5s))
       << top.screen();
   EXPECT_TRUE(pipeline.stop());
@@ -101,6 +119,38 @@ INSTANTIATE_TEST_SUITE_P(Sizes, MonitorTop,
                            return std::to_string(size.param.first) + "x" +
                                   std::to_string(size.param.second);
                          });
+
+TEST(MonitorTopInterrupted, CtrlCRestoresTheTerminal) {
+  TestPipeline pipeline(TestPipelineOptions(0));
+  TmuxSession top(then_show_the_terminal({program("zpipe-monitor"), "top", "--events-from",
+                                          pipeline.endpoints().events_out}),
+                  80, 24);
+  ASSERT_TRUE(wait_until([&] { return totals_on(top.screen()).has_value(); }, 15s)) << top.screen();
+  top.send_keys({"C-c"});
+  EXPECT_TRUE(wait_until([&] { return exited_and_restored(top.screen()); }, 5s)) << top.screen();
+}
+
+TEST(UpWithTop, CtrlCStopsThePipelineAndRestoresTheTerminal) {
+  TempDir dir;
+  const auto base = free_consecutive_ports(6);
+  TmuxSession up(
+      then_show_the_terminal({program("zpipe"), "up", "--top", "--workers", "1", "--port-base",
+                              std::to_string(base), "--data-dir", dir.path().string()}),
+      80, 24);
+  ASSERT_TRUE(wait_until([&] { return up.screen().find("WORKERS (1)") != std::string::npos; }, 15s))
+      << up.screen();
+  up.send_keys({"C-c"});
+  EXPECT_TRUE(wait_until([&] { return exited_and_restored(up.screen()); }, 20s)) << up.screen();
+  EXPECT_NE(up.screen().find("stopping..."), std::string::npos) << up.screen();
+  // Every program of the pipeline logged its clean stop.
+  std::ifstream log(dir.path() / "zpipe.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  for (const char* line : {"zpipe-worker", "zpipe-sink", "zpipe-ventilator"}) {
+    EXPECT_NE(text.find(std::string(line)), std::string::npos) << text;
+  }
+  EXPECT_NE(text.find("stopped: 0 succeeded"), std::string::npos) << text;
+  EXPECT_NE(text.find("stopping: accepted 0"), std::string::npos) << text;
+}
 
 TEST(MonitorTopWithoutATerminal, SaysSoAndSuggestsTail) {
   const auto run = run_program({program("zpipe-monitor"), "top"}, 10s);

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <stdexcept>
 
 namespace zpipe::test {
@@ -28,6 +29,28 @@ std::vector<int> free_tcp_ports(int count) {
   }
   for (int fd : sockets) ::close(fd);
   return ports;
+}
+
+int free_consecutive_ports(int count) {
+  // Start from OS-chosen ports (spread across the ephemeral range) and check their neighbours.
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const int base = free_tcp_ports(1).front();
+    if (base + count > 65535) continue;
+    bool all_free = true;
+    std::vector<int> held;
+    for (int port = base; port < base + count && all_free; ++port) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in address{};
+      address.sin_family = AF_INET;
+      address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      address.sin_port = htons(static_cast<std::uint16_t>(port));
+      all_free = fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+      held.push_back(fd);
+    }
+    for (int fd : held) ::close(fd);
+    if (all_free) return base;
+  }
+  throw std::runtime_error("cannot find consecutive free ports");
 }
 
 }  // namespace zpipe::test

@@ -9,4 +9,7 @@ namespace zpipe::test {
 // under test binds it; the OS hands out ports in rotation, so that is rare.
 std::vector<int> free_tcp_ports(int count);
 
+// The first of `count` consecutive free ports, for programs that take a port base.
+int free_consecutive_ports(int count);
+
 }  // namespace zpipe::test

@@ -43,9 +43,10 @@ std::string TmuxSession::screen() const {
       .out;
 }
 
-void TmuxSession::send_keys(const std::string& keys) const {
-  (void)run_program({"tmux", "-L", socket_, "send-keys", "-t", "test", keys},
-                    std::chrono::seconds(10));
+void TmuxSession::send_keys(const std::vector<std::string>& keys) const {
+  std::vector<std::string> argv{"tmux", "-L", socket_, "send-keys", "-t", "test"};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  (void)run_program(argv, std::chrono::seconds(10));
 }
 
 std::string TmuxSession::size() const {

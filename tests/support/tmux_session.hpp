@@ -17,7 +17,8 @@ class TmuxSession {
 
   // The screen as text, one line per row.
   std::string screen() const;
-  void send_keys(const std::string& keys) const;
+  // tmux key names ("q", "C-c"), sent together.
+  void send_keys(const std::vector<std::string>& keys) const;
   // The terminal's size as tmux reports it, "80x24".
   std::string size() const;
 

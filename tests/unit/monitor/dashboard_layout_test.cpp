@@ -85,11 +85,32 @@ TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
       << screen;
   EXPECT_NE(screen.find("throughput 100/s"), std::string::npos) << screen;
   EXPECT_NE(screen.find("ETA 0:37"), std::string::npos) << screen;
-  EXPECT_NE(screen.find("the backlog needs 1 to finish in 5 min at 40.0 ms/job; 30 running"),
+  EXPECT_NE(screen.find("the 3604 jobs left need 1 to finish in 5 min at 40.0 ms/job; 30 running"),
             std::string::npos)
       << screen;
   EXPECT_NE(screen.find("WORKERS (30)"), std::string::npos);
   EXPECT_NE(screen.find("exec exec_failed: eeee"), std::string::npos);
+}
+
+TEST(DashboardLayout, ControlCharactersInErrorsStayOnTheirRow) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  PipelineView view;
+  view.apply(Event{"job.failed",
+                   "worker x:1",
+                   1,
+                   1'700'000'000'000,
+                   {{"job", "j-1"},
+                    {"type", "fail"},
+                    {"code", "handler_error"},
+                    {"error", "first\nsecond\tthird\x1b[2J"}}},
+             t0);
+  const auto lines = layout_dashboard(view, DashboardState{}, 80, 24, t0, 1'700'000'000'000);
+  bool found = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.text.find_first_of("\n\t\x1b"), std::string::npos) << line.text;
+    found = found || line.text.find("first second third") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(DashboardLayout, SparklineScalesToTheLargestValue) {

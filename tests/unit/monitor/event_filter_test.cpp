@@ -39,6 +39,14 @@ TEST(EventFilter, EachCriterionNarrows) {
   EXPECT_TRUE(f.matches(kHeartbeat));
 }
 
+TEST(EventFilter, WorkerMatchesWorkersNotOtherComponentsOnTheSameHost) {
+  EventFilter f;
+  f.worker = "vm";
+  EXPECT_TRUE(f.matches(Event{"worker.up", "worker vm:12", 1, 0, {}}));
+  EXPECT_FALSE(f.matches(Event{"ventilator.state", "ventilator vm:10", 1, 0, {}}));
+  EXPECT_TRUE(f.matches(Event{"job.duplicate", "sink vm:11", 1, 0, {{"worker", "vm:12"}}}));
+}
+
 TEST(EventFilter, AllCriteriaMustMatch) {
   EventFilter f;
   f.status = "failed";

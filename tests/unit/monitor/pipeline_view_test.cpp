@@ -25,7 +25,9 @@ class PipelineViewTest : public ::testing::Test {
                        {"dead", "0"}}),
                 at);
   }
-  void heartbeat(Clock::time_point at, const std::string& worker, int slots = 2) {
+  // Its event time is 1'700'000'000'000: the job had run for 1 s.
+  void heartbeat(Clock::time_point at, const std::string& worker, int slots = 2,
+                 const std::string& interval_ms = "1000") {
     view_.apply(event("worker.heartbeat", "worker " + worker,
                       {{"state", "busy"},
                        {"slots", std::to_string(slots)},
@@ -33,7 +35,7 @@ class PipelineViewTest : public ::testing::Test {
                        {"busy_pct", "75"},
                        {"succeeded", "10"},
                        {"failed", "1"},
-                       {"interval_ms", "1000"},
+                       {"interval_ms", interval_ms},
                        {"job", "j-9"},
                        {"job_type", "sleep"},
                        {"job_started_ms", "1699999999000"}}),
@@ -123,6 +125,36 @@ TEST_F(PipelineViewTest, MarksSilentWorkersVanishedAndForgetsThemLater) {
   heartbeat(t0_ + 5min, "b:2");
   ASSERT_EQ(view_.workers().size(), 1u);
   EXPECT_EQ(view_.workers()[0].name, "b:2");
+}
+
+TEST_F(PipelineViewTest, HeartbeatsGiveTheWorkersRow) {
+  heartbeat(t0_, "a:1", 4);
+  const auto w = view_.workers().at(0);
+  EXPECT_EQ(w.name, "a:1");
+  EXPECT_EQ(w.state, "busy");
+  EXPECT_EQ(w.slots, 4);
+  EXPECT_EQ(w.busy_pct, 75);
+  EXPECT_EQ(w.succeeded, 10u);
+  EXPECT_EQ(w.failed, 1u);
+  EXPECT_EQ(w.job, "j-9");
+  EXPECT_EQ(w.job_type, "sleep");
+  EXPECT_EQ(w.job_age_ms, 1000u);
+}
+
+TEST_F(PipelineViewTest, VanishingWaitsForThreeOfTheWorkersOwnHeartbeatIntervals) {
+  heartbeat(t0_, "slow:1", 2, "5000");
+  view_.tick(t0_ + 14s);
+  EXPECT_EQ(view_.workers().at(0).state, "busy");
+  view_.tick(t0_ + 16s);
+  EXPECT_EQ(view_.workers().at(0).state, "vanished");
+  EXPECT_EQ(view_.workers().at(0).busy_pct, 0) << "a vanished worker does no work";
+}
+
+TEST_F(PipelineViewTest, JobTimeInMicrosecondsWinsOverMilliseconds) {
+  view_.apply(event("job.succeeded", "worker a:1", {{"ms", "0"}, {"us", "250"}}), t0_);
+  state(t0_, 1, 1000);
+  heartbeat(t0_, "a:1");
+  EXPECT_DOUBLE_EQ(view_.advice(1)->job_ms, 0.25);
 }
 
 TEST_F(PipelineViewTest, WorkerDownIsShownAsDown) {
