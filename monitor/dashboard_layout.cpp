@@ -99,10 +99,9 @@ std::string worker_row(const WorkerView& w, PipelineView::Clock::time_point now)
   std::string job = w.job.empty() ? "-" : w.job + " " + w.job_type;
   std::string age = "-";
   if (!w.job.empty()) {
-    // Its age at the last heartbeat plus the time since; the next heartbeat corrects it if the
-    // job has finished meanwhile.
-    const auto since = std::max(0.0, std::chrono::duration<double>(now - w.last_seen).count());
-    age = seconds_text(static_cast<double>(w.job_age_ms) / 1000.0 + since);
+    // As of its last heartbeat (SEEN says how long ago): adding the time since would make
+    // every short job look a second old.
+    age = seconds_text(static_cast<double>(w.job_age_ms) / 1000.0);
   }
   const auto seen = std::chrono::duration<double>(now - w.last_seen).count();
   char row[256];
