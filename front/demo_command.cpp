@@ -16,6 +16,7 @@
 #include "common/outcome_store.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
+#include "front/program_path.hpp"
 
 namespace zpipe {
 namespace {
@@ -152,12 +153,13 @@ class DemoCommand : public Command {
     std::printf("  wall time   %.2f s (including start and stop)\n  throughput  %.0f jobs/s\n",
                 seconds, static_cast<double>(totals.succeeded + totals.failed) / seconds);
     const auto dir = config_.data_dir.string();
+    const auto zpipe = program_path("zpipe");  // the full path: the build may not be on PATH
     std::printf(
-        "Outcomes are in %s. Look at them with:\n  zpipe results --data-dir %s\n"
-        "  zpipe failures --data-dir %s\n  sqlite3 %s 'select status, count(*) from jobs group by "
+        "Outcomes are in %s. Look at them with:\n  %s results --data-dir %s\n"
+        "  %s failures --data-dir %s\n  sqlite3 %s 'select status, count(*) from jobs group by "
         "status'\n",
-        outcome_store_path(config_.data_dir).c_str(), dir.c_str(), dir.c_str(),
-        outcome_store_path(config_.data_dir).c_str());
+        outcome_store_path(config_.data_dir).c_str(), zpipe.c_str(), dir.c_str(), zpipe.c_str(),
+        dir.c_str(), outcome_store_path(config_.data_dir).c_str());
     const bool all_recorded = totals.succeeded + totals.failed == static_cast<std::uint64_t>(jobs_);
     if (!all_recorded) std::cerr << "zpipe demo: not every job was recorded\n";
     return all_recorded ? kExitOk : kExitFailure;
