@@ -109,7 +109,7 @@ void Dashboard::take_events(PipelineView::Clock::time_point now) {
     zmq::message_t topic, body;
     (void)events_in_.recv(topic);
     if (!topic.more()) {
-      ++bad_events_;
+      ++state_.malformed_events;
       continue;
     }
     (void)events_in_.recv(body);
@@ -117,7 +117,7 @@ void Dashboard::take_events(PipelineView::Clock::time_point now) {
     auto decoded = decode(body.to_string_view(), config_.limits);
     const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
     if (event == nullptr) {
-      ++bad_events_;
+      ++state_.malformed_events;
       continue;
     }
     view_.apply(*event, now);

@@ -44,7 +44,6 @@ class Dashboard {
   PipelineView view_;
   std::optional<PipelineView> frozen_;  // what 'p' froze on screen
   DashboardState state_;
-  std::uint64_t bad_events_ = 0;
 };
 
 }  // namespace zpipe

@@ -218,10 +218,14 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
   while (static_cast<int>(lines.size()) < height - 1) add(lines, "", LineStyle::kNormal, width);
   std::string status = "events " + std::to_string(view.events_seen());
   if (view.missed_events() > 0) status += ", missed " + std::to_string(view.missed_events());
+  if (state.malformed_events > 0) {
+    status += ", " + std::to_string(state.malformed_events) + " malformed ignored";
+  }
   if (const auto last = view.last_event(); last && now - *last > std::chrono::seconds(3)) {
     status += "; no events for " + seconds_text(std::chrono::duration<double>(now - *last).count());
   }
-  add(lines, status, view.missed_events() > 0 ? LineStyle::kBad : LineStyle::kDim, width);
+  add(lines, status,
+      view.missed_events() + state.malformed_events > 0 ? LineStyle::kBad : LineStyle::kDim, width);
   if (static_cast<int>(lines.size()) > height)
     lines.resize(static_cast<std::size_t>(std::max(0, height)));
   return lines;

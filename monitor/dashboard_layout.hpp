@@ -22,9 +22,10 @@ struct DashboardState {
   std::string endpoint;        // where events come from, for the title
   double target_minutes = 10;  // for the worker advice
   bool paused = false;
-  bool failures_only = false;  // the 'f' view
-  int scroll = 0;              // first worker (or failure) row shown
-  bool unicode = true;         // block characters for the sparkline
+  bool failures_only = false;          // the 'f' view
+  int scroll = 0;                      // first worker (or failure) row shown
+  bool unicode = true;                 // block characters for the sparkline
+  std::uint64_t malformed_events = 0;  // received but not readable as events
 };
 
 // Lays out the dashboard for `width` x `height` (80x24 and up; smaller screens get what fits).

@@ -113,6 +113,18 @@ TEST(DashboardLayout, ControlCharactersInErrorsStayOnTheirRow) {
   EXPECT_TRUE(found);
 }
 
+TEST(DashboardLayout, StatusLineCountsMissedAndMalformedEvents) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  PipelineView view;
+  view.apply(Event{"worker.heartbeat", "worker a:1", 1, 0, {}}, t0);
+  view.apply(Event{"worker.heartbeat", "worker a:1", 5, 0, {}}, t0);
+  DashboardState state;
+  state.malformed_events = 2;
+  const auto lines = layout_dashboard(view, state, 80, 24, t0, 0);
+  EXPECT_EQ(lines.back().text, "events 2, missed 3, 2 malformed ignored");
+  EXPECT_EQ(lines.back().style, LineStyle::kBad);
+}
+
 TEST(DashboardLayout, SparklineScalesToTheLargestValue) {
   EXPECT_EQ(sparkline({0, 50, 100}, 10, false), "_=#");
   EXPECT_EQ(sparkline({1, 2, 3, 4}, 2, true), "▆█");
