@@ -56,12 +56,9 @@ void EventTail::print_one() {
     }
     return;
   }
-  auto& last = last_seq_[event->source];
-  const bool missed = last != 0 && event->seq > last + 1;
-  const auto gap = missed ? event->seq - last - 1 : 0;
-  last = event->seq;
+  const auto gap = gaps_.missed_before(*event);
   // Reported whether or not the event after the gap passes the filter.
-  if (missed && !config_.json && config_.filter.topics.empty()) {
+  if (gap > 0 && !config_.json && config_.filter.topics.empty()) {
     out_ << "-- missed " << gap << " events from " << event->source << "\n";
   }
   if (!config_.filter.matches(*event)) return;

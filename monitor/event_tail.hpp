@@ -17,6 +17,7 @@
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "monitor/event_filter.hpp"
+#include "monitor/sequence_gaps.hpp"
 
 namespace zpipe {
 
@@ -42,7 +43,7 @@ class EventTail {
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
   zmq::socket_t events_in_;
-  std::map<std::string, std::uint64_t> last_seq_;  // per source, to report gaps
+  SequenceGaps gaps_;
   RateLimiter bad_event_log_limit_;
   std::uint64_t bad_events_ = 0;
 };

@@ -35,7 +35,7 @@ constexpr auto kForgetGoneAfter = std::chrono::minutes(2);
 void PipelineView::apply(const Event& event, Clock::time_point now) {
   ++seen_;
   last_event_ = now;
-  count_gap(event);
+  gaps_.missed_before(event);  // counted in gaps_.total()
   if (event.name == "ventilator.state") {
     on_ventilator_state(event, now);
   } else if (event.name == "worker.heartbeat" || event.name == "worker.up") {
@@ -51,13 +51,6 @@ void PipelineView::apply(const Event& event, Clock::time_point now) {
   } else if (event.name == "job.succeeded" || event.name == "job.failed") {
     on_job_finished(event);
   }
-}
-
-void PipelineView::count_gap(const Event& event) {
-  auto& last = last_seq_[event.source];
-  // A seq at or below the last one means the source restarted and counts from 1 again.
-  if (last != 0 && event.seq > last + 1) missed_ += event.seq - last - 1;
-  last = event.seq;
 }
 
 void PipelineView::on_ventilator_state(const Event& event, Clock::time_point now) {

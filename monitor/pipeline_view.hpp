@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/event.hpp"
+#include "monitor/sequence_gaps.hpp"
 
 namespace zpipe {
 
@@ -69,7 +70,7 @@ class PipelineView {
   std::optional<WorkerAdvice> advice(double target_minutes) const;
   std::vector<WorkerView> workers() const;                               // by name
   const std::deque<FailureView>& failures() const { return failures_; }  // newest first
-  std::uint64_t missed_events() const { return missed_; }
+  std::uint64_t missed_events() const { return gaps_.total(); }
   std::uint64_t events_seen() const { return seen_; }
   std::optional<Clock::time_point> last_event() const { return last_event_; }
 
@@ -77,7 +78,6 @@ class PipelineView {
   void on_ventilator_state(const Event& event, Clock::time_point now);
   void on_heartbeat(const Event& event, Clock::time_point now);
   void on_job_finished(const Event& event);
-  void count_gap(const Event& event);
 
   PipelineTotals totals_;
   struct Sample {
@@ -90,8 +90,7 @@ class PipelineView {
   std::map<std::string, Clock::time_point> gone_since_;  // down or vanished, by source
   std::deque<FailureView> failures_;
   std::optional<double> job_ms_;  // moving average of run times
-  std::map<std::string, std::uint64_t> last_seq_;
-  std::uint64_t missed_ = 0;
+  SequenceGaps gaps_;
   std::uint64_t seen_ = 0;
   std::optional<Clock::time_point> last_event_;
 };
