@@ -19,4 +19,8 @@ std::filesystem::path outcome_store_path(const std::filesystem::path& data_dir) 
   return data_dir / "outcomes.db";
 }
 
+std::filesystem::path journal_path(const std::filesystem::path& data_dir) {
+  return data_dir / "journal.db";
+}
+
 }  // namespace zpipe

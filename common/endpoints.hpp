@@ -22,4 +22,7 @@ std::filesystem::path default_data_dir();
 // The sink's SQLite store inside a data directory.
 std::filesystem::path outcome_store_path(const std::filesystem::path& data_dir);
 
+// The ventilator's journal of unfinished and dead jobs inside a data directory.
+std::filesystem::path journal_path(const std::filesystem::path& data_dir);
+
 }  // namespace zpipe

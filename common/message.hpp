@@ -14,7 +14,7 @@
 namespace zpipe {
 
 using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
-                             StatusReply, Job, Outcome, AckBatch, Event>;
+                             StatusReply, Job, Outcome, AckBatch, Event, DeadJobsRequest>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

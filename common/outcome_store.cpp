@@ -25,16 +25,38 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
 CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type);
+CREATE TABLE IF NOT EXISTS attempts (
+  id           TEXT NOT NULL,
+  attempt      INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  error_code   TEXT NOT NULL DEFAULT '',
+  error        TEXT NOT NULL DEFAULT '',
+  worker       TEXT NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  finished_ms  INTEGER NOT NULL,
+  run_us       INTEGER NOT NULL DEFAULT 0,
+  recorded_ms  INTEGER NOT NULL,
+  PRIMARY KEY (id, attempt)
+) WITHOUT ROWID;
 )sql";
 
 constexpr const char* kColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
     "finished_ms, recorded_ms, result";
 
-// Finalizes a statement when it goes out of scope.
+// Finalizes a statement when it goes out of scope, or only resets it (a prepared statement
+// kept for reuse) when `owned` is false.
 struct Statement {
   sqlite3_stmt* stmt;
-  ~Statement() { sqlite3_finalize(stmt); }
+  bool owned = true;
+  ~Statement() {
+    if (owned) {
+      sqlite3_finalize(stmt);
+    } else {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    }
+  }
 };
 
 std::string column_text(sqlite3_stmt* stmt, int column) {
@@ -101,24 +123,40 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
       exec("PRAGMA journal_mode=WAL");
       exec("PRAGMA synchronous=NORMAL");
       exec(kSchema);
-      insert_ = prepare(
-          "INSERT OR IGNORE INTO jobs (id, type, status, error_code, error, attempt, "
-          "max_attempts, worker, created_ms, started_ms, finished_ms, recorded_ms, result) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      select_status_ = prepare("SELECT status FROM jobs WHERE id = ?");
+      insert_attempt_ = prepare(
+          "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
+          "started_ms, finished_ms, run_us, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      // A dead job that `zpipe retry` brought back ends again with a later attempt: that
+      // outcome replaces the old one. Any other repeat leaves the row alone.
+      upsert_job_ = prepare(
+          "INSERT INTO jobs (id, type, status, error_code, error, attempt, max_attempts, worker, "
+          "created_ms, started_ms, finished_ms, recorded_ms, result) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (id) DO UPDATE SET type = excluded.type, status = excluded.status, "
+          "error_code = excluded.error_code, error = excluded.error, attempt = excluded.attempt, "
+          "max_attempts = excluded.max_attempts, worker = excluded.worker, "
+          "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
+          "recorded_ms = excluded.recorded_ms, result = excluded.result "
+          "WHERE excluded.attempt > jobs.attempt");
+      select_job_status_ = prepare("SELECT status FROM jobs WHERE id = ?");
+      select_attempt_status_ = prepare("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
     }
   } catch (...) {
-    sqlite3_finalize(select_status_);
-    sqlite3_finalize(insert_);
+    finalize_statements();
     sqlite3_close(db_);
     throw;
   }
 }
 
 OutcomeStore::~OutcomeStore() {
-  sqlite3_finalize(select_status_);
-  sqlite3_finalize(insert_);
+  finalize_statements();
   sqlite3_close(db_);
+}
+
+void OutcomeStore::finalize_statements() {
+  for (auto* stmt : {insert_attempt_, upsert_job_, select_job_status_, select_attempt_status_}) {
+    sqlite3_finalize(stmt);
+  }
 }
 
 void OutcomeStore::exec(const char* sql) {
@@ -140,50 +178,74 @@ sqlite3_stmt* OutcomeStore::prepare(const char* sql) {
 
 Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
     const std::vector<Outcome>& outcomes, std::uint64_t now_ms) {
-  if (insert_ == nullptr) return make_error(ErrorCode::kIo, "outcome store is read-only");
+  if (insert_attempt_ == nullptr) return make_error(ErrorCode::kIo, "outcome store is read-only");
   std::vector<Recorded> recorded;
   recorded.reserve(outcomes.size());
   if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
     return make_error(ErrorCode::kIo, std::string("cannot begin: ") + sqlite3_errmsg(db_));
   }
+  auto failure = [this](const std::string& what) -> Error {
+    std::string reason = sqlite3_errmsg(db_);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return make_error(ErrorCode::kIo, what + ": " + reason);
+  };
   for (const auto& o : outcomes) {
-    sqlite3_reset(insert_);
-    bind_text(insert_, 1, o.id);
-    bind_text(insert_, 2, o.type);
-    bind_text(insert_, 3, std::string(to_string(o.status)));
-    bind_text(insert_, 4, o.error_code);
-    bind_text(insert_, 5, o.error);
-    bind_u64(insert_, 6, o.attempt);
-    bind_u64(insert_, 7, o.max_attempts);
-    bind_text(insert_, 8, o.worker);
-    bind_u64(insert_, 9, o.created_ms);
-    bind_u64(insert_, 10, o.started_ms);
-    bind_u64(insert_, 11, o.finished_ms);
-    bind_u64(insert_, 12, now_ms);
-    bind_text(insert_, 13, o.result.to_json_text());
-    if (sqlite3_step(insert_) != SQLITE_DONE) {
-      std::string reason = sqlite3_errmsg(db_);
-      sqlite3_reset(insert_);
-      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return make_error(ErrorCode::kIo, "cannot record outcome " + o.id + ": " + reason);
+    const auto status = std::string(to_string(o.status));
+    Statement attempt{insert_attempt_, false};
+    bind_text(insert_attempt_, 1, o.id);
+    bind_u64(insert_attempt_, 2, o.attempt);
+    bind_text(insert_attempt_, 3, status);
+    bind_text(insert_attempt_, 4, o.error_code);
+    bind_text(insert_attempt_, 5, o.error);
+    bind_text(insert_attempt_, 6, o.worker);
+    bind_u64(insert_attempt_, 7, o.started_ms);
+    bind_u64(insert_attempt_, 8, o.finished_ms);
+    bind_u64(insert_attempt_, 9, o.run_us);
+    bind_u64(insert_attempt_, 10, now_ms);
+    if (sqlite3_step(insert_attempt_) != SQLITE_DONE) {
+      return failure("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
     }
-    Recorded entry{sqlite3_changes(db_) == 1, o.status};
-    if (!entry.is_new) {
-      // A repeat: the ventilator must hear the status that was kept, not this one's.
-      sqlite3_reset(select_status_);
-      bind_text(select_status_, 1, o.id);
-      if (sqlite3_step(select_status_) == SQLITE_ROW) {
-        entry.status = outcome_status_from(column_text(select_status_, 0)).value_or(o.status);
+    Recorded entry{sqlite3_changes(db_) == 1, o.status,
+                   o.succeeded() || o.attempt >= o.max_attempts};
+    if (entry.is_new && entry.final) {
+      Statement job{upsert_job_, false};
+      bind_text(upsert_job_, 1, o.id);
+      bind_text(upsert_job_, 2, o.type);
+      bind_text(upsert_job_, 3, status);
+      bind_text(upsert_job_, 4, o.error_code);
+      bind_text(upsert_job_, 5, o.error);
+      bind_u64(upsert_job_, 6, o.attempt);
+      bind_u64(upsert_job_, 7, o.max_attempts);
+      bind_text(upsert_job_, 8, o.worker);
+      bind_u64(upsert_job_, 9, o.created_ms);
+      bind_u64(upsert_job_, 10, o.started_ms);
+      bind_u64(upsert_job_, 11, o.finished_ms);
+      bind_u64(upsert_job_, 12, now_ms);
+      bind_text(upsert_job_, 13, o.result.to_json_text());
+      if (sqlite3_step(upsert_job_) != SQLITE_DONE) return failure("cannot record job " + o.id);
+    } else if (!entry.is_new) {
+      // A repeat: the ventilator must hear what was kept, not what this one says. The job is
+      // over if it has a row; else the attempt's own status stands.
+      Statement job{select_job_status_, false};
+      bind_text(select_job_status_, 1, o.id);
+      if (sqlite3_step(select_job_status_) == SQLITE_ROW) {
+        entry.final = true;
+        entry.status = outcome_status_from(column_text(select_job_status_, 0)).value_or(o.status);
+      } else {
+        entry.final = false;
+        Statement kept{select_attempt_status_, false};
+        bind_text(select_attempt_status_, 1, o.id);
+        bind_u64(select_attempt_status_, 2, o.attempt);
+        if (sqlite3_step(select_attempt_status_) == SQLITE_ROW) {
+          entry.status =
+              outcome_status_from(column_text(select_attempt_status_, 0)).value_or(o.status);
+        }
       }
-      sqlite3_reset(select_status_);
     }
     recorded.push_back(entry);
   }
-  sqlite3_reset(insert_);
   if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    std::string reason = sqlite3_errmsg(db_);
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return make_error(ErrorCode::kIo, "cannot commit outcomes: " + reason);
+    return failure("cannot commit outcomes");
   }
   return recorded;
 }
@@ -207,6 +269,28 @@ std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
   std::vector<StoredOutcome> rows;
   while (sqlite3_step(s.stmt) == SQLITE_ROW) rows.push_back(read_row(s.stmt));
   return rows;
+}
+
+std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
+  Statement s{
+      prepare("SELECT attempt, status, error_code, error, worker, started_ms, finished_ms, run_us "
+              "FROM attempts WHERE id = ? ORDER BY attempt")};
+  bind_text(s.stmt, 1, id);
+  std::vector<Outcome> found;
+  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
+    Outcome o;
+    o.id = id;
+    o.attempt = static_cast<std::uint32_t>(column_u64(s.stmt, 0));
+    o.status = outcome_status_from(column_text(s.stmt, 1)).value_or(OutcomeStatus::kFailed);
+    o.error_code = column_text(s.stmt, 2);
+    o.error = column_text(s.stmt, 3);
+    o.worker = column_text(s.stmt, 4);
+    o.started_ms = column_u64(s.stmt, 5);
+    o.finished_ms = column_u64(s.stmt, 6);
+    o.run_us = column_u64(s.stmt, 7);
+    found.push_back(std::move(o));
+  }
+  return found;
 }
 
 StoreTotals OutcomeStore::totals() {

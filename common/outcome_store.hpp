@@ -45,25 +45,33 @@ class OutcomeStore {
   OutcomeStore& operator=(const OutcomeStore&) = delete;
 
   struct Recorded {
-    bool is_new = false;     // false: the id was recorded before and that row stays
-    OutcomeStatus status{};  // the status the store holds for the id
+    bool is_new = false;     // false: this attempt was recorded before and that record stays
+    OutcomeStatus status{};  // the job's status if final, else the attempt's, as stored
+    bool final = false;      // the job is over (succeeded, or failed on its last attempt)
   };
-  // Records, in one transaction, each outcome whose id has no row yet. Returns one entry per
-  // outcome. On a storage error nothing of the batch is recorded.
+  // Records, in one transaction, each outcome's attempt (once per job and attempt) and, when
+  // the job is over, the job (once per job). Returns one entry per outcome. On a storage error
+  // nothing of the batch is recorded.
   Result<std::vector<Recorded>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
 
+  // The job's final outcome, if recorded.
   std::optional<StoredOutcome> find(const std::string& id);
+  // Every recorded attempt of a job, first attempt first (the result is not kept per attempt).
+  std::vector<Outcome> attempts(const std::string& id);
   std::vector<StoredOutcome> list(const OutcomeQuery& query);
   StoreTotals totals();
 
  private:
   void exec(const char* sql);
+  void finalize_statements();
   sqlite3_stmt* prepare(const char* sql);
 
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* select_status_ = nullptr;
+  sqlite3_stmt* insert_attempt_ = nullptr;
+  sqlite3_stmt* upsert_job_ = nullptr;
+  sqlite3_stmt* select_job_status_ = nullptr;
+  sqlite3_stmt* select_attempt_status_ = nullptr;
 };
 
 }  // namespace zpipe

@@ -236,12 +236,33 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     return SubmitRefused{f.u64("req"), f.str("code"), f.str("message")};
   }
   if (kind == "status_request") return StatusRequest{f.u64("req")};
+  if (kind == "retry" || kind == "discard") {
+    DeadJobsRequest m;
+    m.req = f.u64("req");
+    m.action =
+        kind == "retry" ? DeadJobsRequest::Action::kRetry : DeadJobsRequest::Action::kDiscard;
+    m.selection.all_dead = f.boolean_or("all_dead", false);
+    m.selection.type = f.str_or("type", "");
+    if (f.find("ids") != nullptr) {
+      const auto& ids = f.array("ids");
+      for (std::uint32_t i = 0; i < ids.size; ++i) {
+        if (ids.ptr[i].type != msgpack::type::STR)
+          fail(ErrorCode::kWrongType, std::string(kind) + " ids must be strings");
+        m.selection.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
+      }
+    }
+    if (m.selection.all_dead == !m.selection.ids.empty()) {
+      fail(ErrorCode::kInvalid, std::string(kind) + " needs either ids or all_dead, and not both");
+    }
+    return m;
+  }
   if (kind == "status") {
     StatusReply m;
     m.req = f.u64("req");
     m.counts.accepted = f.u64("accepted");
     m.counts.pending = f.u64("pending");
     m.counts.in_flight = f.u64("in_flight");
+    m.counts.retrying = f.u64_or("retrying", 0);
     m.counts.succeeded = f.u64("succeeded");
     m.counts.failed = f.u64("failed");
     m.counts.dead = f.u64("dead");
@@ -287,8 +308,10 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
       Fields a(acks.ptr[i], "ack " + std::to_string(i));
       const auto status = outcome_status_from(a.str("status"));
       if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
-      m.acks.push_back(
-          Ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false)});
+      Ack ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false),
+              a.u32_or("attempt", 1), a.boolean_or("final", true)};
+      if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
+      m.acks.push_back(std::move(ack));
     }
     return m;
   }
@@ -349,11 +372,12 @@ std::string encode(const StatusRequest& m) {
 }
 
 std::string encode(const StatusReply& m) {
-  MessageWriter w("status", 7);
+  MessageWriter w("status", 8);
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
   w.u64("in_flight", m.counts.in_flight);
+  w.u64("retrying", m.counts.retrying);
   w.u64("succeeded", m.counts.succeeded);
   w.u64("failed", m.counts.failed);
   w.u64("dead", m.counts.dead);
@@ -395,10 +419,12 @@ std::string encode(const AckBatch& m) {
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
-    w.packer().pack_map(3);
+    w.packer().pack_map(5);
     w.str("id", ack.id);
     w.str("status", to_string(ack.status));
     w.boolean("duplicate", ack.duplicate);
+    w.u64("attempt", ack.attempt);
+    w.boolean("final", ack.final);
   }
   return w.take();
 }
@@ -415,6 +441,17 @@ std::string encode(const Event& m) {
     w.string_value(key);
     w.string_value(value);
   }
+  return w.take();
+}
+
+std::string encode(const DeadJobsRequest& m) {
+  MessageWriter w(m.action == DeadJobsRequest::Action::kRetry ? "retry" : "discard", 4);
+  w.u64("req", m.req);
+  w.key("ids");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.selection.ids.size()));
+  for (const auto& id : m.selection.ids) w.string_value(id);
+  w.boolean("all_dead", m.selection.all_dead);
+  w.str("type", m.selection.type);
   return w.take();
 }
 
@@ -440,10 +477,13 @@ std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
 }
 
 std::string_view kind_name(const Message& message) {
-  static constexpr std::string_view kNames[] = {"submit",         "accepted", "refused",
-                                                "status_request", "status",   "job",
-                                                "outcome",        "ack",      "event"};
+  static constexpr std::string_view kNames[] = {"submit", "accepted", "refused", "status_request",
+                                                "status", "job",      "outcome", "ack",
+                                                "event",  "retry"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
+  if (const auto* dead = std::get_if<DeadJobsRequest>(&message)) {
+    return dead->action == DeadJobsRequest::Action::kRetry ? "retry" : "discard";
+  }
   return kNames[message.index()];
 }
 

@@ -99,8 +99,8 @@ bool Sink::record_waiting() {
   acks.acks.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& o = batch[i];
-    const auto [is_new, stored_status] = recorded.value()[i];
-    acks.acks.push_back(Ack{o.id, stored_status, !is_new});
+    const auto [is_new, stored_status, final] = recorded.value()[i];
+    acks.acks.push_back(Ack{o.id, stored_status, !is_new, o.attempt, final});
     if (!is_new) {
       ++duplicates_;
       events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});

@@ -2,57 +2,178 @@
 
 namespace zpipe {
 
-JobTable::JobTable(std::string id_prefix) : id_prefix_(std::move(id_prefix)) {}
+JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, std::uint64_t seed)
+    : id_prefix_(std::move(id_prefix)),
+      policy_(std::move(policy)),
+      journal_(journal),
+      random_(seed) {}
 
-std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, const JobDefaults& defaults,
-                                          std::uint64_t now_ms) {
+void JobTable::restore(std::vector<TrackedJob> live, std::uint64_t dead) {
+  for (auto& t : live) {
+    if (t.due_ms > 0) {
+      retry_due_.emplace(t.due_ms, t.job.id);
+      retrying_.emplace(t.job.id, std::move(t));
+    } else {
+      pending_.push_back(std::move(t));
+      ++restored_pending_;
+    }
+  }
+  finished_.dead = dead;
+}
+
+std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms) {
   std::vector<std::string> ids;
   ids.reserve(specs.size());
   for (auto& spec : specs) {
-    Job job;
+    TrackedJob t;
+    auto& job = t.job;
     job.id = id_prefix_ + "-" + std::to_string(next_seq_++);
     job.type = std::move(spec.type);
     job.payload = std::move(spec.payload);
     job.attempt = 1;
-    job.max_attempts = spec.max_attempts != 0 ? spec.max_attempts : defaults.max_attempts;
-    job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : defaults.timeout_ms;
+    job.max_attempts =
+        spec.max_attempts != 0 ? spec.max_attempts : policy_.max_attempts_for(job.type);
+    job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
     job.created_ms = now_ms;
+    t.attempts_per_round = job.max_attempts;
+    if (journal_ != nullptr) t.journal_row = journal_->add(t);
     ids.push_back(job.id);
-    pending_.push_back(std::move(job));
+    pending_.push_back(std::move(t));
   }
   finished_.accepted += ids.size();
   return ids;
 }
 
-std::optional<Job> JobTable::dispatch_next() {
-  if (pending_.empty()) return std::nullopt;
-  Job job = std::move(pending_.front());
-  pending_.pop_front();
-  in_flight_.emplace(job.id, job);
-  return job;
-}
-
-void JobTable::undo_dispatch(Job job) {
-  in_flight_.erase(job.id);
-  pending_.push_front(std::move(job));
-}
-
-bool JobTable::on_recorded(const Ack& ack) {
-  const auto it = in_flight_.find(ack.id);
-  if (it == in_flight_.end()) return false;
-  in_flight_.erase(it);
-  if (ack.status == OutcomeStatus::kSucceeded) {
-    ++finished_.succeeded;
-  } else {
-    ++finished_.failed;
+bool JobTable::has_pending() {
+  while (!pending_.empty() && !finished_while_pending_.empty()) {
+    const auto found = finished_while_pending_.find(pending_.front().job.id);
+    if (found == finished_while_pending_.end()) break;
+    finish(pending_.front(), found->second);
+    finished_while_pending_.erase(found);
+    pending_.pop_front();
+    --restored_pending_;
   }
-  return true;
+  return !pending_.empty();
+}
+
+void JobTable::mark_dispatched(std::uint64_t now_ms) {
+  auto t = std::move(pending_.front());
+  pending_.pop_front();
+  if (restored_pending_ > 0 && --restored_pending_ == 0) finished_while_pending_.clear();
+  const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
+  deadlines_.emplace(deadline, t.job.id);
+  auto id = t.job.id;
+  in_flight_.insert_or_assign(std::move(id), InFlight{std::move(t), deadline});
+}
+
+void JobTable::promote_due_retries(std::uint64_t now_ms) {
+  while (!retry_due_.empty() && retry_due_.top().first <= now_ms) {
+    const auto found = retrying_.find(retry_due_.top().second);
+    const bool current = found != retrying_.end() && found->second.due_ms == retry_due_.top().first;
+    retry_due_.pop();
+    if (!current) continue;
+    pending_.push_back(std::move(found->second));
+    retrying_.erase(found);
+  }
+}
+
+std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
+  std::vector<std::string> overdue;
+  while (!deadlines_.empty() && deadlines_.top().first <= now_ms) {
+    const auto found = in_flight_.find(deadlines_.top().second);
+    const bool current =
+        found != in_flight_.end() && found->second.deadline_ms == deadlines_.top().first;
+    deadlines_.pop();
+    if (!current) continue;
+    overdue.push_back(found->first);
+    // First in line: it has waited longest already.
+    pending_.push_front(std::move(found->second.job));
+    in_flight_.erase(found);
+  }
+  return overdue;
+}
+
+std::optional<std::uint64_t> JobTable::next_timer_ms() const {
+  std::optional<std::uint64_t> next;
+  if (!deadlines_.empty()) next = deadlines_.top().first;
+  if (!retry_due_.empty() && (!next || retry_due_.top().first < *next)) {
+    next = retry_due_.top().first;
+  }
+  return next;
+}
+
+AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
+  if (ack.status == OutcomeStatus::kFailed && !ack.duplicate) ++finished_.failed;
+  const auto in_flight = in_flight_.find(ack.id);
+  if (in_flight != in_flight_.end()) {
+    auto& t = in_flight->second.job;
+    if (ack.final) {
+      finish(t, ack.status);
+      in_flight_.erase(in_flight);
+      return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+    }
+    if (ack.attempt != t.job.attempt) return AckEffect::kStale;
+    // Failed with attempts left: the next one waits out its backoff.
+    const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+    t.due_ms = now_ms + std::max<std::uint64_t>(1, retry_delay_ms(policy_, t.job.attempt, unit));
+    t.job.attempt += 1;
+    if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, t.due_ms);
+    retry_due_.emplace(t.due_ms, t.job.id);
+    auto id = t.job.id;
+    retrying_.insert_or_assign(std::move(id), std::move(t));
+    in_flight_.erase(in_flight);
+    return AckEffect::kRetryScheduled;
+  }
+  if (!ack.final) return AckEffect::kUnknown;
+  const auto retrying = retrying_.find(ack.id);
+  if (retrying != retrying_.end()) {
+    finish(retrying->second, ack.status);
+    retrying_.erase(retrying);
+    return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+  }
+  if (restored_pending_ > 0 && ack.id.rfind(id_prefix_ + "-", 0) != 0 &&
+      finished_while_pending_.size() < restored_pending_) {
+    // Probably one of the restored jobs still waiting: settled when it comes up for dispatch.
+    finished_while_pending_.emplace(ack.id, ack.status);
+    return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+  }
+  return AckEffect::kUnknown;
+}
+
+void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
+  if (status == OutcomeStatus::kSucceeded) {
+    ++finished_.succeeded;
+    if (journal_ != nullptr) journal_->remove(t.journal_row);
+  } else {
+    ++finished_.dead;
+    if (journal_ != nullptr) journal_->bury(t.journal_row, t.job.attempt);
+  }
+}
+
+std::vector<std::string> JobTable::revive(const DeadSelection& selection, std::uint64_t now_ms) {
+  std::vector<std::string> ids;
+  if (journal_ == nullptr) return ids;
+  for (auto& t : journal_->revive(selection, now_ms)) {
+    ids.push_back(t.job.id);
+    t.due_ms = 0;
+    pending_.push_back(std::move(t));
+  }
+  finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
+  return ids;
+}
+
+std::vector<std::string> JobTable::discard(const DeadSelection& selection) {
+  if (journal_ == nullptr) return {};
+  auto ids = journal_->discard(selection);
+  finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
+  return ids;
 }
 
 PipelineCounts JobTable::counts() const {
   PipelineCounts counts = finished_;
   counts.pending = pending_.size();
   counts.in_flight = in_flight_.size();
+  counts.retrying = retrying_.size();
   return counts;
 }
 

@@ -1,10 +1,14 @@
-// JobTable: the ventilator's view of every job it has accepted and not yet seen recorded:
-// pending jobs in arrival order, dispatched jobs by id, and running counts.
+// JobTable: the ventilator's view of every job it owns, from acceptance to a final outcome:
+// pending jobs in arrival order, dispatched jobs with the time by which their outcome must be
+// recorded, failed jobs waiting to be retried, and running counts. Every change of a job's
+// life goes through the journal when there is one; the caller commits it.
 #pragma once
 
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <queue>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,41 +16,82 @@
 #include "common/ack.hpp"
 #include "common/job.hpp"
 #include "common/requests.hpp"
+#include "ventilator/job_policy.hpp"
+#include "ventilator/journal.hpp"
+#include "ventilator/tracked_job.hpp"
 
 namespace zpipe {
 
-struct JobDefaults {
-  std::uint64_t timeout_ms = 300'000;  // 5 minutes: the time limit of an attempt
-  std::uint32_t max_attempts = 1;
+// What a sink's ack did to the job it names.
+enum class AckEffect {
+  kUnknown,         // not a job we hold (already final, or never ours)
+  kStale,           // about an attempt that is no longer the current one: nothing changes
+  kSucceeded,       // final: recorded as succeeded
+  kDead,            // final: failed on its last allowed attempt
+  kRetryScheduled,  // failed, attempts remain: waits for its backoff delay
 };
 
 class JobTable {
  public:
-  // `id_prefix` makes ids unique across ventilator runs.
-  explicit JobTable(std::string id_prefix);
+  // `id_prefix` makes ids unique across ventilator runs; `journal` may be null (durability
+  // none) and must outlive the table. `seed` drives the retry jitter.
+  JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, std::uint64_t seed = 1);
 
-  // Gives each spec an id, fills defaults, queues it as pending. Returns the ids in order.
-  std::vector<std::string> accept(std::vector<JobSpec> specs, const JobDefaults& defaults,
-                                  std::uint64_t now_ms);
+  // Takes the journal's jobs after a restart: retries keep their due time, the rest are
+  // pending in their old order.
+  void restore(std::vector<TrackedJob> live, std::uint64_t dead);
 
-  bool has_pending() const { return !pending_.empty(); }
-  // Moves the oldest pending job to in flight and returns it.
-  std::optional<Job> dispatch_next();
-  // Puts a job taken by dispatch_next() back at the front (its send did not go through).
-  void undo_dispatch(Job job);
+  // Gives each spec an id, fills defaults, journals it, queues it as pending. Returns the ids.
+  std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms);
 
-  // Applies the sink's record of an outcome. Returns false for an id not in flight (already
-  // final, or never ours): the caller counts it and moves on.
-  bool on_recorded(const Ack& ack);
+  // Drops restored jobs whose outcome turned out to be recorded already, then says whether a
+  // job waits for dispatch.
+  bool has_pending();
+  // The job dispatch would send next. Precondition: has_pending().
+  const Job& next_pending() const { return pending_.front().job; }
+  // The job from next_pending() was sent: it is in flight until its outcome is recorded or
+  // its time limit plus the redispatch grace passes.
+  void mark_dispatched(std::uint64_t now_ms);
+
+  // Moves retries whose delay is over to the back of the pending queue.
+  void promote_due_retries(std::uint64_t now_ms);
+  // Jobs in flight past their deadline go back to the front of the queue, same attempt.
+  // Returns their ids.
+  std::vector<std::string> redispatch_overdue(std::uint64_t now_ms);
+  // The earliest time promote_due_retries() or redispatch_overdue() will have work, if any.
+  std::optional<std::uint64_t> next_timer_ms() const;
+
+  AckEffect on_recorded(const Ack& ack, std::uint64_t now_ms);
+
+  // Requeues the selected dead jobs (journal only). Returns their ids.
+  std::vector<std::string> revive(const DeadSelection& selection, std::uint64_t now_ms);
+  std::vector<std::string> discard(const DeadSelection& selection);
 
   PipelineCounts counts() const;
 
  private:
+  void finish(TrackedJob& job, OutcomeStatus status);
+
   std::string id_prefix_;
+  JobPolicy policy_;
+  Journal* journal_;
+  std::mt19937_64 random_;
   std::uint64_t next_seq_ = 1;
-  std::deque<Job> pending_;
-  std::unordered_map<std::string, Job> in_flight_;
-  PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive from the queues
+  std::deque<TrackedJob> pending_;
+  struct InFlight {
+    TrackedJob job;
+    std::uint64_t deadline_ms = 0;
+  };
+  std::unordered_map<std::string, InFlight> in_flight_;
+  std::unordered_map<std::string, TrackedJob> retrying_;
+  using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
+  // After a restart: final acks for restored jobs still pending (their outcomes were recorded
+  // while we were down), so that dispatch drops them instead of running them again.
+  std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
+  std::uint64_t restored_pending_ = 0;  // restored jobs not yet dispatched
+  PipelineCounts finished_;             // accepted, succeeded, failed, dead; the rest derive
 };
 
 }  // namespace zpipe

@@ -27,9 +27,13 @@ std::string make_id_prefix() {
 }
 
 std::map<std::string, std::string> counts_fields(const PipelineCounts& c) {
-  return {{"accepted", std::to_string(c.accepted)},   {"pending", std::to_string(c.pending)},
-          {"in_flight", std::to_string(c.in_flight)}, {"succeeded", std::to_string(c.succeeded)},
-          {"failed", std::to_string(c.failed)},       {"dead", std::to_string(c.dead)}};
+  return {{"accepted", std::to_string(c.accepted)},
+          {"pending", std::to_string(c.pending)},
+          {"in_flight", std::to_string(c.in_flight)},
+          {"retrying", std::to_string(c.retrying)},
+          {"succeeded", std::to_string(c.succeeded)},
+          {"failed", std::to_string(c.failed)},
+          {"dead", std::to_string(c.dead)}};
 }
 
 }  // namespace
@@ -41,7 +45,10 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       submit_in_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
       jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
-      jobs_(make_id_prefix()) {
+      journal_(config_.durability == Durability::kNone
+                   ? nullptr
+                   : std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability)),
+      jobs_(make_id_prefix(), config_.policy, journal_.get(), unix_ms_now()) {
   // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
   // are counted and go to whichever worker has room first.
   jobs_out_.set(zmq::sockopt::sndhwm, kJobsQueuedPerWorker);
@@ -56,6 +63,28 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
+}
+
+void Ventilator::restore_from_journal() {
+  if (!journal_) {
+    log_->warn("durability none: jobs are kept in memory only, and a crash loses them");
+    return;
+  }
+  auto live = journal_->load_live();
+  const auto dead = journal_->count_dead();
+  for (const auto& warning : journal_->warnings()) {
+    log_->warn("journal {}: {}", journal_path(config_.data_dir).string(), warning);
+    events_->publish("journal.damaged", {{"error", warning}});
+  }
+  log_->info("journal {} ({} durability): {} unfinished jobs, {} dead",
+             journal_path(config_.data_dir).string(), to_string(config_.durability), live.size(),
+             dead);
+  if (!live.empty()) {
+    // Outcomes recorded while we were down are acknowledged as soon as the sink reconnects:
+    // let those acks in before dispatching, so that their jobs do not run twice.
+    dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
+  }
+  jobs_.restore(std::move(live), dead);
 }
 
 Ventilator::~Ventilator() {
@@ -74,37 +103,57 @@ int Ventilator::run(const StopFlag& stop) {
   log_->info("ready");
   events_->publish("component.up", {{"component", "ventilator"}});
 
-  auto next_snapshot = std::chrono::steady_clock::now();
+  restore_from_journal();
+  using Clock = std::chrono::steady_clock;
+  auto next_snapshot = Clock::now();
   while (!stop.is_stop_requested()) {
+    const auto now = Clock::now();
+    const bool may_dispatch = now >= dispatch_from_ && jobs_.has_pending();
     zmq::pollitem_t items[] = {
         {submit_in_.handle(), 0, ZMQ_POLLIN, 0},
         {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
-        {jobs_out_.handle(), 0, static_cast<short>(jobs_.has_pending() ? ZMQ_POLLOUT : 0), 0},
+        {jobs_out_.handle(), 0, static_cast<short>(may_dispatch ? ZMQ_POLLOUT : 0), 0},
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
     };
-    const auto now = std::chrono::steady_clock::now();
-    const auto wait =
-        std::max(std::chrono::milliseconds(0),
-                 std::chrono::duration_cast<std::chrono::milliseconds>(next_snapshot - now));
+    auto until = next_snapshot;
+    if (const auto timer = jobs_.next_timer_ms()) {
+      // Timers are in Unix ms; translate the distance onto the steady clock.
+      const auto unix_now = unix_ms_now();
+      until = std::min(
+          until, now + std::chrono::milliseconds(*timer > unix_now ? *timer - unix_now + 1 : 0));
+    }
+    if (now < dispatch_from_ && jobs_.has_pending()) until = std::min(until, dispatch_from_);
+    const auto wait = std::max(std::chrono::milliseconds(0),
+                               std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
     poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
+    run_timers();
     if (items[2].revents & ZMQ_POLLOUT) dispatch();
-    if (std::chrono::steady_clock::now() >= next_snapshot) {
+    commit_and_reply();
+    if (journal_) journal_->sync_if_due(Clock::now());
+    if (Clock::now() >= next_snapshot) {
       publish_state();
-      next_snapshot = std::chrono::steady_clock::now() + config_.snapshot_interval;
+      next_snapshot = Clock::now() + config_.snapshot_interval;
     }
   }
+  commit_and_reply();
 
   const auto c = jobs_.counts();
   events_->publish("component.down", {{"component", "ventilator"}});
   log_->info(
-      "stopping: accepted {}, succeeded {}, failed {}, pending {}, in flight {}; "
-      "{} bad inputs refused, {} acks for unknown jobs",
-      c.accepted, c.succeeded, c.failed, c.pending, c.in_flight, refused_inputs_, unknown_acks_);
-  if (c.pending + c.in_flight > 0) {
-    log_->warn("{} jobs were not finished and are not kept across restarts",
-               c.pending + c.in_flight);
+      "stopping: accepted {}, succeeded {}, failed attempts {}, dead {}, pending {}, in flight "
+      "{}, retrying {}; {} dispatched again after their time limit; {} bad inputs refused, {} "
+      "acks for unknown jobs",
+      c.accepted, c.succeeded, c.failed, c.dead, c.pending, c.in_flight, c.retrying, redispatched_,
+      refused_inputs_, unknown_acks_);
+  const auto unfinished = c.pending + c.in_flight + c.retrying;
+  if (unfinished > 0) {
+    if (journal_) {
+      log_->info("{} unfinished jobs stay in the journal for the next start", unfinished);
+    } else {
+      log_->warn("{} unfinished jobs are lost (durability none)", unfinished);
+    }
   }
   return 0;
 }
@@ -138,6 +187,21 @@ void Ventilator::handle_submit_socket() {
   }
 }
 
+void Ventilator::commit_and_reply() {
+  if (journal_) journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
+  for (auto& r : replies_) {
+    try {
+      for (auto& frame : r.envelope)
+        submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+      // ROUTER drops replies to peers that are gone or full; the producer will time out.
+      (void)submit_in_.send(zmq::buffer(r.body), zmq::send_flags::dontwait);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != ETERM) log_->warn("cannot reply to producer: {}", e.what());
+    }
+  }
+  replies_.clear();
+}
+
 void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
   const std::string_view body = frames.back().to_string_view();
   std::vector<zmq::message_t> envelope;
@@ -163,7 +227,7 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     std::vector<std::string> types;
     types.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
-    auto ids = jobs_.accept(std::move(submit->jobs), config_.job_defaults, unix_ms_now());
+    auto ids = jobs_.accept(std::move(submit->jobs), unix_ms_now());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
     }
@@ -171,12 +235,34 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids)}));
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
     reply(envelope, encode(StatusReply{status->req, jobs_.counts()}));
+  } else if (auto* dead = std::get_if<DeadJobsRequest>(&message)) {
+    handle_dead_jobs(envelope, *dead);
   } else {
     refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
-                              "the submit socket takes submit and status_request, not " +
+                              "the submit socket takes submit, status_request, retry and "
+                              "discard, not " +
                                   std::string(kind_name(message))));
   }
+}
+
+void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
+                                  const DeadJobsRequest& request) {
+  if (!journal_) {
+    refuse_request(envelope, request.req,
+                   make_error(ErrorCode::kUnavailable,
+                              "dead jobs are kept only in the journal, and this ventilator "
+                              "runs with --durability none"));
+    return;
+  }
+  const bool retry = request.action == DeadJobsRequest::Action::kRetry;
+  auto ids =
+      retry ? jobs_.revive(request.selection, unix_ms_now()) : jobs_.discard(request.selection);
+  for (const auto& id : ids)
+    events_->publish(retry ? "job.revived" : "job.discarded", {{"job", id}});
+  log_->info("{} {} dead jobs (request {})", retry ? "requeued" : "discarded", ids.size(),
+             request.req);
+  reply(envelope, encode(SubmitAccepted{request.req, std::move(ids)}));
 }
 
 std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) const {
@@ -195,11 +281,12 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
               " fit in the " + std::to_string(limit) + "-byte message limit");
     }
   }
-  const auto pending = jobs_.counts().pending;
-  if (pending + submit.jobs.size() > config_.max_pending) {
+  const auto counts = jobs_.counts();
+  const auto backlog = counts.pending + counts.retrying;
+  if (backlog + submit.jobs.size() > config_.max_backlog) {
     return make_error(ErrorCode::kBusy,
-                      "the backlog is full (" + std::to_string(pending) + " jobs pending, limit " +
-                          std::to_string(config_.max_pending) + "); try again later");
+                      "the backlog is full (" + std::to_string(backlog) + " jobs waiting, limit " +
+                          std::to_string(config_.max_backlog) + "); try again later");
   }
   return std::nullopt;
 }
@@ -210,15 +297,8 @@ void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint
   reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}));
 }
 
-void Ventilator::reply(std::vector<zmq::message_t>& envelope, const std::string& body) {
-  try {
-    for (auto& frame : envelope)
-      submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
-    // ROUTER drops replies to peers that are gone or full; the producer will time out.
-    (void)submit_in_.send(zmq::buffer(body), zmq::send_flags::dontwait);
-  } catch (const zmq::error_t& e) {
-    if (e.num() != ETERM) log_->warn("cannot reply to producer: {}", e.what());
-  }
+void Ventilator::reply(std::vector<zmq::message_t>& envelope, std::string body) {
+  replies_.push_back(Reply{std::move(envelope), std::move(body)});
 }
 
 void Ventilator::handle_acks() {
@@ -229,21 +309,54 @@ void Ventilator::handle_acks() {
       refuse_input("acks", received->error());
       continue;
     }
+    const auto now_ms = unix_ms_now();
     for (const auto& ack : received->value().acks) {
-      if (!jobs_.on_recorded(ack)) ++unknown_acks_;
+      publish_ack_effect(ack, jobs_.on_recorded(ack, now_ms));
     }
   }
 }
 
-void Ventilator::dispatch() {
-  for (int i = 0; i < kBurst && jobs_.has_pending(); ++i) {
-    auto job = jobs_.dispatch_next();
-    const auto body = encode(*job);
-    // PUSH blocks only when every worker's queue is full: dontwait lets us serve others.
-    if (!jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
-      jobs_.undo_dispatch(std::move(*job));
+void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
+  switch (effect) {
+    case AckEffect::kUnknown:
+      ++unknown_acks_;
       return;
-    }
+    case AckEffect::kStale:
+    case AckEffect::kSucceeded:
+      return;
+    case AckEffect::kDead:
+      events_->publish("job.dead", {{"job", ack.id}, {"attempt", std::to_string(ack.attempt)}});
+      return;
+    case AckEffect::kRetryScheduled:
+      events_->publish("job.retry_scheduled",
+                       {{"job", ack.id}, {"attempt", std::to_string(ack.attempt + 1)}});
+      return;
+  }
+}
+
+void Ventilator::run_timers() {
+  const auto now_ms = unix_ms_now();
+  jobs_.promote_due_retries(now_ms);
+  const auto overdue = jobs_.redispatch_overdue(now_ms);
+  if (overdue.empty()) return;
+  redispatched_ += overdue.size();
+  // Many at once means a worker died or stalled with them; one line says so.
+  log_->warn(
+      "{} jobs had no outcome within their time limit plus {} ms and go out again (first: "
+      "{})",
+      overdue.size(), config_.policy.redispatch_grace_ms, overdue.front());
+  for (const auto& id : overdue) {
+    events_->publish("job.redispatched", {{"job", id}, {"reason", "no outcome in time"}});
+  }
+}
+
+void Ventilator::dispatch() {
+  const auto now_ms = unix_ms_now();
+  for (int i = 0; i < kBurst && jobs_.has_pending(); ++i) {
+    const auto body = encode(jobs_.next_pending());
+    // PUSH blocks only when every worker's queue is full: dontwait lets us serve others.
+    if (!jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
+    jobs_.mark_dispatched(now_ms);
   }
 }
 

@@ -1,5 +1,7 @@
-// Ventilator: accepts jobs from producers, hands them out to workers, and follows each job until
-// the sink reports it recorded. Also hosts the event hub.
+// Ventilator: accepts jobs from producers, journals them, hands them out to workers, and
+// follows each job until the sink reports its final outcome recorded: dispatching again what
+// no outcome came back for, retrying failures with backoff, keeping dead jobs for `zpipe
+// retry`. Also hosts the event hub.
 // Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ PUSH bind -> workers;
 //          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc).
 // Call run() from one thread only.
@@ -20,6 +22,7 @@
 #include "common/stop_flag.hpp"
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
+#include "ventilator/journal.hpp"
 #include "ventilator/ventilator_config.hpp"
 
 namespace zpipe {
@@ -39,12 +42,18 @@ class Ventilator {
  private:
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
-  void reply(std::vector<zmq::message_t>& envelope, const std::string& body);
+  void handle_dead_jobs(std::vector<zmq::message_t>& envelope, const DeadJobsRequest& request);
+  // Queues a reply; replies go out after the journal commits what they confirm.
+  void reply(std::vector<zmq::message_t>& envelope, std::string body);
+  void commit_and_reply();
+  void restore_from_journal();
+  void run_timers();
   // Why a submit cannot be taken (a job too large to send, the backlog full), if it cannot.
   std::optional<Error> check_capacity(const SubmitRequest& submit) const;
   // Counts, logs and publishes the refusal, and tells the producer why.
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
+  void publish_ack_effect(const Ack& ack, AckEffect effect);
   void dispatch();
   void publish_state();
   void refuse_input(std::string_view socket, const Error& error);
@@ -57,7 +66,15 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
+  std::unique_ptr<Journal> journal_;  // null with durability none
   JobTable jobs_;
+  struct Reply {
+    std::vector<zmq::message_t> envelope;
+    std::string body;
+  };
+  std::vector<Reply> replies_;                             // waiting for the journal commit
+  std::chrono::steady_clock::time_point dispatch_from_{};  // the recovery hold ends
+  std::uint64_t redispatched_ = 0;
   RateMeter accepted_rate_;
   RateLimiter refusal_log_limit_;
   std::uint64_t refused_inputs_ = 0;

@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/socket.hpp"
-#include "ventilator/job_table.hpp"
+#include "ventilator/durability.hpp"
+#include "ventilator/job_policy.hpp"
 
 namespace zpipe {
 
@@ -19,9 +21,15 @@ struct VentilatorConfig {
   std::string acks_endpoint = DefaultEndpoints::kAcks;             // PULL bind: the sink
   std::string events_in_endpoint = DefaultEndpoints::kEventsIn;    // hub SUB bind: components
   std::string events_out_endpoint = DefaultEndpoints::kEventsOut;  // hub PUB bind: monitors
-  JobDefaults job_defaults;
-  std::uint64_t max_pending =
-      1'000'000;  // jobs waiting for a worker; beyond it submits are refused as busy
+  std::filesystem::path data_dir = default_data_dir();             // holds journal.db
+  Durability durability = Durability::kBatched;
+  JobPolicy policy;
+  // Jobs waiting for a worker or a retry; beyond it submits are refused as busy (producers
+  // using the client wait and try again).
+  std::uint64_t max_backlog = 1'000'000;
+  // After a restart, dispatch waits this long so that the sink's acks for outcomes recorded
+  // while the ventilator was down arrive first and those jobs are not run again.
+  std::chrono::milliseconds recovery_hold{1000};
   DecodeLimits limits;
   SocketOptions sockets;
   std::chrono::milliseconds snapshot_interval{1000};  // how often the state event goes out

@@ -4,70 +4,217 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/temp_dir.hpp"
+
 namespace zpipe {
 namespace {
 
-std::vector<JobSpec> specs(int n, const std::string& type = "echo") {
-  return std::vector<JobSpec>(static_cast<std::size_t>(n), JobSpec{type, {}, 0, 0});
+std::vector<JobSpec> specs(int n, const std::string& type = "echo", std::uint32_t attempts = 0) {
+  return std::vector<JobSpec>(static_cast<std::size_t>(n), JobSpec{type, {}, 0, attempts});
+}
+
+JobPolicy quick_policy() {
+  JobPolicy policy;
+  policy.timeout_ms = 1000;
+  policy.redispatch_grace_ms = 500;
+  policy.retry_base_ms = 100;
+  policy.retry_max_ms = 10'000;
+  return policy;
+}
+
+// Dispatches everything pending at `now` and returns the jobs as sent.
+std::vector<Job> dispatch_all(JobTable& table, std::uint64_t now) {
+  std::vector<Job> sent;
+  while (table.has_pending()) {
+    sent.push_back(table.next_pending());
+    table.mark_dispatched(now);
+  }
+  return sent;
+}
+
+Ack ack(const Job& job, OutcomeStatus status, bool final, bool duplicate = false) {
+  return Ack{job.id, status, duplicate, job.attempt, final};
 }
 
 TEST(JobTable, GivesEveryJobAUniqueIdWithThePrefix) {
-  JobTable table("run1");
-  auto ids = table.accept(specs(500), {}, 10);
-  auto more = table.accept(specs(500), {}, 11);
+  JobTable table("run1", {}, nullptr);
+  auto ids = table.accept(specs(500), 10);
+  auto more = table.accept(specs(500), 11);
   ids.insert(ids.end(), more.begin(), more.end());
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1000u);
   for (const auto& id : ids) EXPECT_EQ(id.rfind("run1-", 0), 0u) << id;
 }
 
-TEST(JobTable, FillsDefaultsOnlyWhereTheSpecHasNone) {
-  JobTable table("p");
-  JobDefaults defaults{5000, 4};
-  table.accept({JobSpec{"echo", {}, 0, 0}, JobSpec{"echo", {}, 250, 2}}, defaults, 77);
-  const auto first = table.dispatch_next();
-  const auto second = table.dispatch_next();
-  EXPECT_EQ(first->timeout_ms, 5000u);
-  EXPECT_EQ(first->max_attempts, 4u);
-  EXPECT_EQ(first->created_ms, 77u);
-  EXPECT_EQ(first->attempt, 1u);
-  EXPECT_EQ(second->timeout_ms, 250u);
-  EXPECT_EQ(second->max_attempts, 2u);
+TEST(JobTable, FillsDefaultsFromThePolicyOnlyWhereTheSpecHasNone) {
+  JobPolicy policy;
+  policy.timeout_ms = 5000;
+  policy.max_attempts = 4;
+  policy.max_attempts_by_type["mail"] = 7;
+  JobTable table("p", policy, nullptr);
+  table.accept({JobSpec{"echo", {}, 0, 0}, JobSpec{"echo", {}, 250, 2}, JobSpec{"mail", {}, 0, 0}},
+               77);
+  const auto sent = dispatch_all(table, 0);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(sent[0].timeout_ms, 5000u);
+  EXPECT_EQ(sent[0].max_attempts, 4u);
+  EXPECT_EQ(sent[0].created_ms, 77u);
+  EXPECT_EQ(sent[0].attempt, 1u);
+  EXPECT_EQ(sent[1].timeout_ms, 250u);
+  EXPECT_EQ(sent[1].max_attempts, 2u);
+  EXPECT_EQ(sent[2].max_attempts, 7u);
 }
 
 TEST(JobTable, DispatchesInArrivalOrderAndCounts) {
-  JobTable table("p");
-  const auto ids = table.accept(specs(3), {}, 1);
+  JobTable table("p", {}, nullptr);
+  const auto ids = table.accept(specs(3), 1);
   EXPECT_EQ(table.counts().pending, 3u);
-  EXPECT_EQ(table.dispatch_next()->id, ids[0]);
-  EXPECT_EQ(table.dispatch_next()->id, ids[1]);
+  ASSERT_TRUE(table.has_pending());
+  EXPECT_EQ(table.next_pending().id, ids[0]);
+  table.mark_dispatched(0);
+  EXPECT_EQ(table.next_pending().id, ids[1]);
+  table.mark_dispatched(0);
   const auto c = table.counts();
   EXPECT_EQ(c.accepted, 3u);
   EXPECT_EQ(c.pending, 1u);
   EXPECT_EQ(c.in_flight, 2u);
 }
 
-TEST(JobTable, UndoPutsTheJobBackFirst) {
-  JobTable table("p");
-  const auto ids = table.accept(specs(2), {}, 1);
-  auto job = table.dispatch_next();
-  table.undo_dispatch(std::move(*job));
-  EXPECT_EQ(table.counts().in_flight, 0u);
-  EXPECT_EQ(table.dispatch_next()->id, ids[0]);
-}
-
-TEST(JobTable, RecordedOutcomesFinishJobsOnce) {
-  JobTable table("p");
-  const auto ids = table.accept(specs(2), {}, 1);
-  (void)table.dispatch_next();
-  (void)table.dispatch_next();
-  EXPECT_TRUE(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false}));
-  EXPECT_TRUE(table.on_recorded(Ack{ids[1], OutcomeStatus::kFailed, false}));
-  EXPECT_FALSE(table.on_recorded(Ack{ids[1], OutcomeStatus::kFailed, true}));  // a repeat
-  EXPECT_FALSE(table.on_recorded(Ack{"other-1", OutcomeStatus::kSucceeded, false}));
+TEST(JobTable, FinalAcksFinishJobsOnce) {
+  JobTable table("p", {}, nullptr);
+  table.accept(specs(2), 1);
+  const auto sent = dispatch_all(table, 0);
+  EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 5),
+            AckEffect::kSucceeded);
+  EXPECT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true), 5), AckEffect::kDead);
+  EXPECT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true, true), 5),
+            AckEffect::kUnknown);
+  EXPECT_EQ(table.on_recorded(Ack{"other-1", OutcomeStatus::kSucceeded, false, 1, true}, 5),
+            AckEffect::kUnknown);
   const auto c = table.counts();
   EXPECT_EQ(c.succeeded, 1u);
   EXPECT_EQ(c.failed, 1u);
+  EXPECT_EQ(c.dead, 1u);
   EXPECT_EQ(c.in_flight, 0u);
+}
+
+TEST(JobTable, AFailedAttemptWithAttemptsLeftIsRetriedAfterItsBackoff) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(1, "echo", 3), 1);
+  auto sent = dispatch_all(table, 1000);
+  EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, false), 1000),
+            AckEffect::kRetryScheduled);
+  EXPECT_EQ(table.counts().retrying, 1u);
+  // First retry after 100 ms +-25%.
+  table.promote_due_retries(1074);
+  EXPECT_FALSE(table.has_pending());
+  ASSERT_TRUE(table.next_timer_ms().has_value());
+  EXPECT_GE(*table.next_timer_ms(), 1075u);
+  EXPECT_LE(*table.next_timer_ms(), 1125u);
+  table.promote_due_retries(1125);
+  ASSERT_TRUE(table.has_pending());
+  EXPECT_EQ(table.next_pending().attempt, 2u);
+  sent = dispatch_all(table, 1200);
+  EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, false), 1200),
+            AckEffect::kRetryScheduled);
+  // Second retry after 200 ms +-25%: the delay doubles.
+  EXPECT_GE(*table.next_timer_ms(), 1350u);
+  EXPECT_LE(*table.next_timer_ms(), 1450u);
+  EXPECT_EQ(table.counts().failed, 2u);
+}
+
+TEST(JobTable, AnAckAboutAnOlderAttemptChangesNothing) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(1, "echo", 3), 1);
+  auto first = dispatch_all(table, 0)[0];
+  ASSERT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, false), 0),
+            AckEffect::kRetryScheduled);
+  table.promote_due_retries(10'000);
+  (void)dispatch_all(table, 10'000);
+  // A repeat of attempt 1's failure (its first worker came back) must not schedule a retry.
+  EXPECT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, false, true), 10'001),
+            AckEffect::kStale);
+  EXPECT_EQ(table.counts().in_flight, 1u);
+  EXPECT_EQ(table.counts().retrying, 0u);
+}
+
+TEST(JobTable, JobsWithoutAnOutcomeByTheirDeadlineGoOutAgainFirst) {
+  JobTable table("p", quick_policy(), nullptr);  // limit 1000 ms + grace 500 ms
+  const auto ids = table.accept(specs(2), 1);
+  table.next_pending();
+  table.mark_dispatched(0);
+  EXPECT_TRUE(table.redispatch_overdue(1499).empty());
+  EXPECT_EQ(table.redispatch_overdue(1500), std::vector<std::string>{ids[0]});
+  ASSERT_TRUE(table.has_pending());
+  EXPECT_EQ(table.next_pending().id, ids[0]);
+  EXPECT_EQ(table.next_pending().attempt, 1u);  // a lost delivery is not a failed attempt
+  table.mark_dispatched(2000);
+  // The late outcome of the first delivery still finishes the job.
+  EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 1, true}, 2001),
+            AckEffect::kSucceeded);
+  EXPECT_TRUE(table.redispatch_overdue(100'000).empty());
+}
+
+class JournaledJobTable : public ::testing::Test {
+ protected:
+  test::TempDir dir_;
+  std::filesystem::path path_ = dir_.path() / "journal.db";
+};
+
+TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMeanwhile) {
+  std::vector<std::string> ids;
+  {
+    Journal journal(path_, Durability::kBatched);
+    JobTable table("run1", quick_policy(), &journal);
+    ids = table.accept(specs(4, "echo", 3), 1);
+    auto sent = dispatch_all(table, 10);
+    ASSERT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20),
+              AckEffect::kSucceeded);
+    ASSERT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, false), 20),
+              AckEffect::kRetryScheduled);
+    journal.commit();
+  }
+  Journal journal(path_, Durability::kBatched);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(journal.load_live(), journal.count_dead());
+  auto c = table.counts();
+  EXPECT_EQ(c.pending, 2u);   // ids[2], ids[3]: dispatched, no outcome known
+  EXPECT_EQ(c.retrying, 1u);  // ids[1], attempt 2 due
+  // The sink recorded ids[2] while we were down: its ack comes before dispatch.
+  EXPECT_EQ(table.on_recorded(Ack{ids[2], OutcomeStatus::kSucceeded, false, 1, true}, 30),
+            AckEffect::kSucceeded);
+  table.promote_due_retries(100'000);
+  const auto sent = dispatch_all(table, 100'000);
+  std::vector<std::string> sent_ids;
+  for (const auto& job : sent) sent_ids.push_back(job.id);
+  EXPECT_EQ(sent_ids, (std::vector<std::string>{ids[3], ids[1]}));
+  EXPECT_EQ(sent[1].attempt, 2u);
+  EXPECT_EQ(table.counts().succeeded, 1u);
+}
+
+TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
+  std::vector<std::string> ids;
+  {
+    Journal journal(path_, Durability::kSync);
+    JobTable table("run1", quick_policy(), &journal);
+    ids = table.accept(specs(3, "fail", 1), 1);
+    for (const auto& job : dispatch_all(table, 10)) {
+      ASSERT_EQ(table.on_recorded(ack(job, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+    }
+    journal.commit();
+  }
+  Journal journal(path_, Durability::kSync);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(journal.load_live(), journal.count_dead());
+  EXPECT_EQ(table.counts().dead, 3u);
+  EXPECT_EQ(table.counts().pending, 0u);
+  EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50), std::vector<std::string>{ids[1]});
+  ASSERT_TRUE(table.has_pending());
+  EXPECT_EQ(table.next_pending().attempt, 2u);       // attempt numbers go on
+  EXPECT_EQ(table.next_pending().max_attempts, 2u);  // with one more round of 1 attempt
+  EXPECT_EQ(table.discard(DeadSelection{{}, true, "fail"}).size(), 2u);
+  EXPECT_EQ(table.counts().dead, 0u);
+  journal.commit();
+  EXPECT_EQ(journal.count_dead(), 0u);
 }
 
 }  // namespace

@@ -1,0 +1,75 @@
+// Journal: the ventilator's durable record of every job it has accepted and not yet seen to a
+// final outcome, and of dead jobs (kept for `zpipe retry`), in SQLite with a write-ahead log.
+// Writes collect in one open transaction; commit() ends it, before producers are told
+// "accepted". What a crash can lose depends on the Durability level (durability.hpp).
+// One instance per thread.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/requests.hpp"
+#include "ventilator/durability.hpp"
+#include "ventilator/tracked_job.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace zpipe {
+
+class Journal {
+ public:
+  // Opens (creating when absent) the journal at `path`. Precondition: durability is not kNone.
+  // Throws std::runtime_error naming the file when it cannot be opened or is damaged; a torn
+  // tail of the write-ahead log (a crash mid-write) is not damage: SQLite rolls back to the
+  // last complete commit, and warnings() says how many bytes were dropped.
+  Journal(const std::filesystem::path& path, Durability durability);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Jobs to run, in submission order, each with its journal row and retry due time.
+  std::vector<TrackedJob> load_live();
+  std::uint64_t count_dead();
+  // What opening found worth telling the operator (a torn tail, unreadable rows).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+
+  // The writes below go into the open transaction (opened on first use).
+  std::int64_t add(const TrackedJob& job);  // returns its row
+  void remove(std::int64_t row);
+  void reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms);
+  void bury(std::int64_t row, std::uint32_t attempt);  // the job is dead
+  // Dead jobs selected, made live again with a fresh round of attempts; returns them.
+  std::vector<TrackedJob> revive(const DeadSelection& selection, std::uint64_t now_ms);
+  // Deletes the selected dead jobs; returns their ids.
+  std::vector<std::string> discard(const DeadSelection& selection);
+
+  // Makes every write so far durable (see Durability). Throws std::runtime_error on failure.
+  void commit();
+  // Batched durability: fsyncs the write-ahead log when a second has passed since the last.
+  void sync_if_due(std::chrono::steady_clock::time_point now);
+
+ private:
+  void exec(const char* sql);
+  sqlite3_stmt* prepare(const char* sql);
+  void begin_if_needed();
+  void step_done(sqlite3_stmt* stmt, const char* what);
+  std::vector<TrackedJob> select_dead(const DeadSelection& selection);
+
+  std::filesystem::path path_;
+  Durability durability_;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* delete_ = nullptr;
+  sqlite3_stmt* reschedule_ = nullptr;
+  sqlite3_stmt* bury_ = nullptr;
+  bool in_transaction_ = false;
+  bool unsynced_ = false;
+  std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace zpipe
