@@ -53,6 +53,8 @@ std::vector<JobSpec> sample_jobs(int count) {
         spec.type = "echo";
         spec.payload = Payload::from_json({{"n", i}, {"text", "sample " + std::to_string(i)}});
     }
+    // The failures are on purpose: retrying them would only make the demo wait.
+    spec.max_attempts = 1;
     jobs.push_back(std::move(spec));
   }
   return jobs;
@@ -68,14 +70,18 @@ class DemoCommand : public Command {
     app_.add_option("--jobs,-n", jobs_, "Sample jobs to run")
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
-    add_local_pipeline_options(app_, config_, 1, "Where outcomes.db goes (emptied first)");
+    add_local_pipeline_options(app_, config_, 1,
+                               "Where outcomes.db and journal.db go (emptied first)");
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
     std::error_code ignored;
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(outcome_store_path(config_.data_dir).string() + suffix, ignored);
+    for (const auto& file :
+         {outcome_store_path(config_.data_dir), journal_path(config_.data_dir)}) {
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(file.string() + suffix, ignored);
+      }
     }
     std::printf(
         "zpipe demo: %d sample jobs (echo, sleep, exec, some failing on purpose) through "
@@ -115,7 +121,7 @@ class DemoCommand : public Command {
       auto counts = client.status();
       if (counts.ok()) {
         const auto& c = counts.value();
-        const auto done = c.succeeded + c.failed + c.dead;
+        const auto done = c.succeeded + c.dead;
         if (tty) {
           std::printf("\r  %llu/%d recorded (%llu running)   ",
                       static_cast<unsigned long long>(done), jobs_,

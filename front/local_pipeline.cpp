@@ -16,8 +16,11 @@ PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
   return {at(0), at(1), at(2), at(3), at(4), at(5)};
 }
 
-std::vector<std::string> ventilator_command(const PipelineEndpoints& e) {
+std::vector<std::string> ventilator_command(const PipelineEndpoints& e,
+                                            const std::filesystem::path& data_dir) {
   return {program_path("zpipe-ventilator"),
+          "--data-dir",
+          data_dir.string(),
           "--submit",
           e.submit,
           "--jobs",
@@ -72,7 +75,7 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     argv.insert(argv.end(), logging.begin(), logging.end());
     return argv;
   };
-  ventilator_.emplace(with_logging(ventilator_command(e)));
+  ventilator_.emplace(with_logging(ventilator_command(e, config_.data_dir)));
   sink_.emplace(with_logging(sink_command(e, config_.data_dir)));
   for (int i = 0; i < config_.workers; ++i) {
     workers_.emplace_back(with_logging(worker_command(e, config_.concurrency)));

@@ -20,7 +20,8 @@ struct PipelineEndpoints {
 };
 
 // Command lines that start each program on `endpoints` (the program found by program_path()).
-std::vector<std::string> ventilator_command(const PipelineEndpoints& endpoints);
+std::vector<std::string> ventilator_command(const PipelineEndpoints& endpoints,
+                                            const std::filesystem::path& data_dir);
 std::vector<std::string> sink_command(const PipelineEndpoints& endpoints,
                                       const std::filesystem::path& data_dir);
 std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int concurrency);

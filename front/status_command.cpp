@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <iostream>
+#include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +17,9 @@ class StatusCommand : public Command {
  public:
   explicit StatusCommand(CLI::App& parent)
       : app_(*parent.add_subcommand(
-            "status", "Show how many jobs are pending, in flight, succeeded, failed and dead")) {
+            "status",
+            "Show how many jobs are pending, in flight, retrying, succeeded and dead, and how many "
+            "attempts failed")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
@@ -35,19 +39,25 @@ class StatusCommand : public Command {
     }
     const auto& c = counts.value();
     if (json_) {
-      std::cout << nlohmann::json{{"accepted", c.accepted},   {"pending", c.pending},
-                                  {"in_flight", c.in_flight}, {"succeeded", c.succeeded},
-                                  {"failed", c.failed},       {"dead", c.dead}}
+      std::cout << nlohmann::json{{"accepted", c.accepted},
+                                  {"pending", c.pending},
+                                  {"in_flight", c.in_flight},
+                                  {"retrying", c.retrying},
+                                  {"succeeded", c.succeeded},
+                                  {"failed", c.failed},
+                                  {"dead", c.dead}}
                        .dump()
                 << "\n";
       return kExitOk;
     }
-    std::printf(
-        "accepted   %12llu\npending    %12llu\nin flight  %12llu\nsucceeded  %12llu\n"
-        "failed     %12llu\ndead       %12llu\n",
-        static_cast<unsigned long long>(c.accepted), static_cast<unsigned long long>(c.pending),
-        static_cast<unsigned long long>(c.in_flight), static_cast<unsigned long long>(c.succeeded),
-        static_cast<unsigned long long>(c.failed), static_cast<unsigned long long>(c.dead));
+    const std::pair<const char*, std::uint64_t> rows[] = {
+        {"accepted", c.accepted}, {"pending", c.pending},     {"in flight", c.in_flight},
+        {"retrying", c.retrying}, {"succeeded", c.succeeded}, {"failed", c.failed},  // attempts
+        {"dead", c.dead}};
+    for (const auto& [label, value] : rows) {
+      std::printf("%-10s %12llu%s\n", label, static_cast<unsigned long long>(value),
+                  std::string_view(label) == "failed" ? "  (attempts)" : "");
+    }
     return kExitOk;
   }
 

@@ -75,8 +75,9 @@ void add(std::vector<ScreenLine>& lines, const std::string& text, LineStyle styl
 
 std::string totals_line(const PipelineTotals& t) {
   return "accepted " + std::to_string(t.accepted) + "  succeeded " + std::to_string(t.succeeded) +
-         "  failed " + std::to_string(t.failed) + "  dead " + std::to_string(t.dead) +
-         "  in flight " + std::to_string(t.in_flight) + "  backlog " + std::to_string(t.pending);
+         "  failed " + std::to_string(t.failed) + "  retrying " + std::to_string(t.retrying) +
+         "  dead " + std::to_string(t.dead) + "  in flight " + std::to_string(t.in_flight) +
+         "  backlog " + std::to_string(t.pending);
 }
 
 std::string advice_line(const PipelineView& view, double target_minutes) {

@@ -58,10 +58,11 @@ void PipelineView::on_ventilator_state(const Event& event, Clock::time_point now
   totals_.accepted = number(event, "accepted");
   totals_.pending = number(event, "pending");
   totals_.in_flight = number(event, "in_flight");
+  totals_.retrying = number(event, "retrying");
   totals_.succeeded = number(event, "succeeded");
   totals_.failed = number(event, "failed");
   totals_.dead = number(event, "dead");
-  const auto finished = totals_.succeeded + totals_.failed + totals_.dead;
+  const auto finished = totals_.succeeded + totals_.dead;  // jobs; a retried failure is not done
   if (!samples_.empty() && finished < samples_.back().finished) samples_.clear();  // restarted
   if (!samples_.empty()) {
     const double seconds = std::chrono::duration<double>(now - samples_.back().at).count();
@@ -135,7 +136,7 @@ double PipelineView::throughput() const {
 }
 
 std::optional<std::chrono::seconds> PipelineView::eta() const {
-  const auto backlog = totals_.pending + totals_.in_flight;
+  const auto backlog = totals_.pending + totals_.in_flight + totals_.retrying;
   const auto rate = throughput();
   if (backlog == 0 || rate <= 0) return std::nullopt;
   return std::chrono::seconds(static_cast<long>(std::ceil(static_cast<double>(backlog) / rate)));
@@ -144,7 +145,7 @@ std::optional<std::chrono::seconds> PipelineView::eta() const {
 std::optional<WorkerAdvice> PipelineView::advice(double target_minutes) const {
   if (!job_ms_ || target_minutes <= 0) return std::nullopt;
   WorkerAdvice advice;
-  advice.backlog = totals_.pending + totals_.in_flight;
+  advice.backlog = totals_.pending + totals_.in_flight + totals_.retrying;
   advice.job_ms = *job_ms_;
   std::uint64_t slots = 0;
   for (const auto& [source, worker] : workers_) {

@@ -19,7 +19,9 @@ namespace zpipe {
 
 struct PipelineTotals {
   bool known = false;  // a ventilator.state has arrived
-  std::uint64_t accepted = 0, pending = 0, in_flight = 0, succeeded = 0, failed = 0, dead = 0;
+  std::uint64_t accepted = 0, pending = 0, in_flight = 0, retrying = 0, succeeded = 0;
+  std::uint64_t failed = 0;  // failed attempts
+  std::uint64_t dead = 0;
 };
 
 struct WorkerView {

@@ -83,8 +83,7 @@ std::optional<std::string> torn_tail_of(const std::filesystem::path& wal) {
   if (page_size < 512) return std::nullopt;  // not a header SQLite would use either
   const auto torn = (size - 32) % (24 + page_size);
   if (torn == 0) return std::nullopt;
-  return "its write-ahead log " + wal.string() + " ends in a torn frame (" +
-         std::to_string(torn) +
+  return "its write-ahead log " + wal.string() + " ends in a torn frame (" + std::to_string(torn) +
          " bytes of an unfinished write, dropped); the journal was recovered up to the last "
          "complete commit";
 }
@@ -92,8 +91,9 @@ std::optional<std::string> torn_tail_of(const std::filesystem::path& wal) {
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
   return "the journal " + path.string() + " is damaged (" + reason +
          "); the ventilator will not run on it. Keep it for inspection and start afresh with: mv " +
-         path.string() + " " + path.string() + ".damaged (jobs in it can be salvaged with: " +
-         "sqlite3 " + path.string() + ".damaged .recover)";
+         path.string() + " " + path.string() +
+         ".damaged (jobs in it can be salvaged with: " + "sqlite3 " + path.string() +
+         ".damaged .recover)";
 }
 
 TrackedJob read_job(sqlite3_stmt* stmt) {
@@ -125,8 +125,8 @@ Journal::Journal(const std::filesystem::path& path, Durability durability)
   if (auto torn = torn_tail_of(std::filesystem::path(path.string() + "-wal"))) {
     warnings_.push_back(*torn);
   }
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                              SQLITE_OPEN_NOMUTEX,
+  if (sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -277,8 +277,8 @@ std::vector<TrackedJob> Journal::select_dead(const DeadSelection& selection) {
   std::vector<TrackedJob> found;
   const auto base = std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 1";
   if (selection.all_dead) {
-    Statement s{prepare((base + (selection.type.empty() ? "" : " AND type = ?") + " ORDER BY row")
-                            .c_str())};
+    Statement s{prepare(
+        (base + (selection.type.empty() ? "" : " AND type = ?") + " ORDER BY row").c_str())};
     if (!selection.type.empty()) bind_text(s.stmt, 1, selection.type);
     while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_job(s.stmt));
     return found;
@@ -295,8 +295,9 @@ std::vector<TrackedJob> Journal::select_dead(const DeadSelection& selection) {
 std::vector<TrackedJob> Journal::revive(const DeadSelection& selection, std::uint64_t now_ms) {
   auto jobs = select_dead(selection);
   begin_if_needed();
-  Statement s{prepare("UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? "
-                      "WHERE row = ?")};
+  Statement s{
+      prepare("UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? "
+              "WHERE row = ?")};
   for (auto& t : jobs) {
     // The next attempt, and as many more as the job was first given.
     t.job.attempt += 1;

@@ -10,7 +10,7 @@ namespace zpipe {
 
 struct TrackedJob {
   Job job;
-  std::int64_t journal_row = 0;         // 0: not journaled (durability none)
+  std::int64_t journal_row = 0;          // 0: not journaled (durability none)
   std::uint32_t attempts_per_round = 1;  // max_attempts as submitted; `zpipe retry` grants as many
   std::uint64_t due_ms = 0;              // Unix ms before which a scheduled retry waits
 };

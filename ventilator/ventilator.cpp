@@ -44,11 +44,7 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       context_(1),
       submit_in_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
       jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
-      acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
-      journal_(config_.durability == Durability::kNone
-                   ? nullptr
-                   : std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability)),
-      jobs_(make_id_prefix(), config_.policy, journal_.get(), unix_ms_now()) {
+      acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
   // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
   // are counted and go to whichever worker has room first.
   jobs_out_.set(zmq::sockopt::sndhwm, kJobsQueuedPerWorker);
@@ -58,6 +54,11 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.submit_endpoint = bound_endpoint(submit_in_);
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
+  // After the sockets: a mistyped endpoint must not leave a journal behind.
+  if (config_.durability != Durability::kNone) {
+    journal_ = std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability);
+  }
+  jobs_.emplace(make_id_prefix(), config_.policy, journal_.get(), unix_ms_now());
   const auto where = host_and_pid();
   hub_ = std::make_unique<EventHub>(
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
@@ -84,7 +85,7 @@ void Ventilator::restore_from_journal() {
     // let those acks in before dispatching, so that their jobs do not run twice.
     dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
   }
-  jobs_.restore(std::move(live), dead);
+  jobs_->restore(std::move(live), dead);
 }
 
 Ventilator::~Ventilator() {
@@ -108,7 +109,7 @@ int Ventilator::run(const StopFlag& stop) {
   auto next_snapshot = Clock::now();
   while (!stop.is_stop_requested()) {
     const auto now = Clock::now();
-    const bool may_dispatch = now >= dispatch_from_ && jobs_.has_pending();
+    const bool may_dispatch = now >= dispatch_from_ && jobs_->has_pending();
     zmq::pollitem_t items[] = {
         {submit_in_.handle(), 0, ZMQ_POLLIN, 0},
         {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
@@ -116,13 +117,13 @@ int Ventilator::run(const StopFlag& stop) {
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
     };
     auto until = next_snapshot;
-    if (const auto timer = jobs_.next_timer_ms()) {
+    if (const auto timer = jobs_->next_timer_ms()) {
       // Timers are in Unix ms; translate the distance onto the steady clock.
       const auto unix_now = unix_ms_now();
       until = std::min(
           until, now + std::chrono::milliseconds(*timer > unix_now ? *timer - unix_now + 1 : 0));
     }
-    if (now < dispatch_from_ && jobs_.has_pending()) until = std::min(until, dispatch_from_);
+    if (now < dispatch_from_ && jobs_->has_pending()) until = std::min(until, dispatch_from_);
     const auto wait = std::max(std::chrono::milliseconds(0),
                                std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
     poll_sockets(items, std::size(items), wait);
@@ -139,7 +140,7 @@ int Ventilator::run(const StopFlag& stop) {
   }
   commit_and_reply();
 
-  const auto c = jobs_.counts();
+  const auto c = jobs_->counts();
   events_->publish("component.down", {{"component", "ventilator"}});
   log_->info(
       "stopping: accepted {}, succeeded {}, failed attempts {}, dead {}, pending {}, in flight "
@@ -227,14 +228,14 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     std::vector<std::string> types;
     types.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
-    auto ids = jobs_.accept(std::move(submit->jobs), unix_ms_now());
+    auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now());
     for (std::size_t i = 0; i < ids.size(); ++i) {
       events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids)}));
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
-    reply(envelope, encode(StatusReply{status->req, jobs_.counts()}));
+    reply(envelope, encode(StatusReply{status->req, jobs_->counts()}));
   } else if (auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     handle_dead_jobs(envelope, *dead);
   } else {
@@ -257,7 +258,7 @@ void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
   }
   const bool retry = request.action == DeadJobsRequest::Action::kRetry;
   auto ids =
-      retry ? jobs_.revive(request.selection, unix_ms_now()) : jobs_.discard(request.selection);
+      retry ? jobs_->revive(request.selection, unix_ms_now()) : jobs_->discard(request.selection);
   for (const auto& id : ids)
     events_->publish(retry ? "job.revived" : "job.discarded", {{"job", id}});
   log_->info("{} {} dead jobs (request {})", retry ? "requeued" : "discarded", ids.size(),
@@ -281,7 +282,7 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
               " fit in the " + std::to_string(limit) + "-byte message limit");
     }
   }
-  const auto counts = jobs_.counts();
+  const auto counts = jobs_->counts();
   const auto backlog = counts.pending + counts.retrying;
   if (backlog + submit.jobs.size() > config_.max_backlog) {
     return make_error(ErrorCode::kBusy,
@@ -311,7 +312,7 @@ void Ventilator::handle_acks() {
     }
     const auto now_ms = unix_ms_now();
     for (const auto& ack : received->value().acks) {
-      publish_ack_effect(ack, jobs_.on_recorded(ack, now_ms));
+      publish_ack_effect(ack, jobs_->on_recorded(ack, now_ms));
     }
   }
 }
@@ -336,8 +337,8 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
 
 void Ventilator::run_timers() {
   const auto now_ms = unix_ms_now();
-  jobs_.promote_due_retries(now_ms);
-  const auto overdue = jobs_.redispatch_overdue(now_ms);
+  jobs_->promote_due_retries(now_ms);
+  const auto overdue = jobs_->redispatch_overdue(now_ms);
   if (overdue.empty()) return;
   redispatched_ += overdue.size();
   // Many at once means a worker died or stalled with them; one line says so.
@@ -352,16 +353,16 @@ void Ventilator::run_timers() {
 
 void Ventilator::dispatch() {
   const auto now_ms = unix_ms_now();
-  for (int i = 0; i < kBurst && jobs_.has_pending(); ++i) {
-    const auto body = encode(jobs_.next_pending());
+  for (int i = 0; i < kBurst && jobs_->has_pending(); ++i) {
+    const auto body = encode(jobs_->next_pending());
     // PUSH blocks only when every worker's queue is full: dontwait lets us serve others.
     if (!jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
-    jobs_.mark_dispatched(now_ms);
+    jobs_->mark_dispatched(now_ms);
   }
 }
 
 void Ventilator::publish_state() {
-  const auto counts = jobs_.counts();
+  const auto counts = jobs_->counts();
   auto fields = counts_fields(counts);
   fields["accepted_per_s"] = std::to_string(accepted_rate_.per_second(counts.accepted));
   events_->publish("ventilator.state", std::move(fields));

@@ -67,7 +67,7 @@ class Ventilator {
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
   std::unique_ptr<Journal> journal_;  // null with durability none
-  JobTable jobs_;
+  std::optional<JobTable> jobs_;      // made once the journal is open
   struct Reply {
     std::vector<zmq::message_t> envelope;
     std::string body;

@@ -146,7 +146,7 @@ TEST(Pipeline, JobsStillRunningWhenTheGraceEndsAreRecordedAsCancelled) {
 
 TEST(Pipeline, AFullBacklogRefusesSubmitsAsBusy) {
   TestPipelineOptions options(0);
-  options.ventilator_args = {"--max-pending", "10"};
+  options.ventilator_args = {"--max-backlog", "10"};
   TestPipeline pipeline(options);
   auto client = pipeline.client();
   ASSERT_TRUE(client.submit(std::vector<JobSpec>(10, JobSpec{"echo", {}, 0, 0})).ok());

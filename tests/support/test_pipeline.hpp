@@ -43,7 +43,7 @@ class TestPipeline {
   ChildProcess start_program(const std::string& name, std::vector<std::string> argv);
   // A client of this pipeline's ventilator.
   Client client() const;
-  // Waits until the ventilator counts `count` jobs as finished (succeeded + failed + dead).
+  // Waits until the ventilator counts `count` jobs as finished (succeeded + dead).
   bool wait_for_finished(std::uint64_t count, std::chrono::milliseconds timeout);
   // The sink's store, opened read-only.
   std::unique_ptr<OutcomeStore> store() const;

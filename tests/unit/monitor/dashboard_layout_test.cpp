@@ -80,7 +80,8 @@ TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
   std::string screen;
   for (const auto& line : lines) screen += line.text + "\n";
   EXPECT_NE(
-      screen.find("accepted 5000  succeeded 400  failed 0  dead 0  in flight 4  backlog 3600"),
+      screen.find(
+          "accepted 5000  succeeded 400  failed 0  retrying 0  dead 0  in flight 4  backlog 3600"),
       std::string::npos)
       << screen;
   EXPECT_NE(screen.find("throughput 100/s"), std::string::npos) << screen;
