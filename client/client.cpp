@@ -1,5 +1,8 @@
 #include "client/client.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include "common/protocol.hpp"
 #include "common/socket.hpp"
 
@@ -58,15 +61,27 @@ Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs
         ErrorCode::kTooLarge,
         "at most " + std::to_string(config_.limits.max_jobs_per_submit) + " jobs per submit");
   }
-  const auto req = next_req_++;
-  const auto body = encode(SubmitRequest{req, jobs});
-  if (body.size() > config_.limits.max_message_bytes) {
-    return make_error(ErrorCode::kTooLarge, "the submit request is " + std::to_string(body.size()) +
-                                                " bytes, over the " +
-                                                std::to_string(config_.limits.max_message_bytes) +
-                                                "-byte message limit; send fewer jobs at a time");
+  const auto give_up = std::chrono::steady_clock::now() + config_.busy_wait;
+  auto pause = std::chrono::milliseconds(10);
+  Result<Message> reply = make_error(ErrorCode::kBusy, "");
+  while (true) {
+    const auto req = next_req_++;
+    const auto body = encode(SubmitRequest{req, jobs});
+    if (body.size() > config_.limits.max_message_bytes) {
+      return make_error(ErrorCode::kTooLarge,
+                        "the submit request is " + std::to_string(body.size()) +
+                            " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
+                            "-byte message limit; send fewer jobs at a time");
+    }
+    reply = request(body, req);
+    // A full backlog drains as workers finish jobs: wait for room rather than fail.
+    if (reply.ok() || reply.error().code != ErrorCode::kBusy ||
+        std::chrono::steady_clock::now() + pause > give_up) {
+      break;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(500));
   }
-  auto reply = request(body, req);
   if (!reply.ok()) return reply.error();
   auto* accepted = std::get_if<SubmitAccepted>(&reply.value());
   if (accepted == nullptr) {
@@ -97,6 +112,20 @@ Result<PipelineCounts> Client::status() {
                                                       std::string(kind_name(reply.value())));
   }
   return status->counts;
+}
+
+Result<std::vector<std::string>> Client::dead_jobs(DeadJobsRequest request_message) {
+  request_message.req = next_req_++;
+  auto reply = request(encode(request_message), request_message.req);
+  if (!reply.ok()) return reply.error();
+  auto* accepted = std::get_if<SubmitAccepted>(&reply.value());
+  if (accepted == nullptr) {
+    return make_error(ErrorCode::kUnexpectedKind,
+                      "the ventilator answered a " +
+                          std::string(kind_name(Message(request_message))) + " request with " +
+                          std::string(kind_name(reply.value())));
+  }
+  return std::move(accepted->ids);
 }
 
 }  // namespace zpipe

@@ -22,6 +22,9 @@ struct ClientConfig {
   std::string ventilator = DefaultEndpoints::kSubmit;
   std::chrono::milliseconds reply_timeout{10'000};  // per request
   DecodeLimits limits;
+  // When the ventilator's backlog is full, submit() waits for room (asking again with growing
+  // pauses, up to half a second) for at most this long; zero refuses at once with kBusy.
+  std::chrono::milliseconds busy_wait{std::chrono::hours(24)};
 };
 
 class Client {
@@ -29,13 +32,18 @@ class Client {
   explicit Client(ClientConfig config = {});
 
   // Submits jobs; returns their ids once the ventilator has accepted every one of them.
-  // Fails with the ventilator's refusal (its code and message), kTimeout when no answer came
-  // within reply_timeout (the jobs may or may not have been accepted), or kTooLarge when
-  // the batch is over the per-request limit. Large batches are best sent 1000 at a time.
+  // Fails with the ventilator's refusal (its code and message; kBusy only once busy_wait is
+  // over), kTimeout when no answer came within reply_timeout (the jobs may or may not have
+  // been accepted), or kTooLarge when the batch is over the per-request limit. Large batches
+  // are best sent 1000 at a time.
   Result<std::vector<std::string>> submit(const std::vector<JobSpec>& jobs);
   Result<std::string> submit(const JobSpec& job);
 
   Result<PipelineCounts> status();
+
+  // Requeues (kRetry) or deletes (kDiscard) dead jobs; returns the ids acted on. The request's
+  // `req` is filled in here.
+  Result<std::vector<std::string>> dead_jobs(DeadJobsRequest request);
 
   const ClientConfig& config() const { return config_; }
 

@@ -308,8 +308,9 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
       Fields a(acks.ptr[i], "ack " + std::to_string(i));
       const auto status = outcome_status_from(a.str("status"));
       if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
-      Ack ack{non_empty(a.str("id"), a, "id"), *status, a.boolean_or("duplicate", false),
-              a.u32_or("attempt", 1), a.boolean_or("final", true)};
+      Ack ack{non_empty(a.str("id"), a, "id"),  *status,
+              a.boolean_or("duplicate", false), a.u32_or("attempt", 1),
+              a.boolean_or("final", true),      a.boolean_or("released", false)};
       if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
       m.acks.push_back(std::move(ack));
     }
@@ -419,12 +420,13 @@ std::string encode(const AckBatch& m) {
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
-    w.packer().pack_map(5);
+    w.packer().pack_map(ack.released ? 6 : 5);
     w.str("id", ack.id);
     w.str("status", to_string(ack.status));
     w.boolean("duplicate", ack.duplicate);
     w.u64("attempt", ack.attempt);
     w.boolean("final", ack.final);
+    if (ack.released) w.boolean("released", true);
   }
   return w.take();
 }

@@ -11,6 +11,7 @@
 
 #include "common/command_line.hpp"
 #include "common/version.hpp"
+#include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
 #include "front/program_path.hpp"
 #include "front/status_command.hpp"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_submit_command(app));
   commands.push_back(zpipe::make_status_command(app));
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
+  for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 
   for (auto& command : commands) {

@@ -35,6 +35,9 @@ class SubmitCommand : public Command {
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
         ->capture_default_str()
         ->check(CLI::Range(0.01, 86400.0));
+    app_.add_flag("--no-wait", no_wait_,
+                  "When the ventilator's backlog is full, fail at once (exit 1) instead of "
+                  "waiting for room");
     app_.add_flag("--quiet,-q", quiet_, "Print nothing but errors");
   }
 
@@ -57,12 +60,24 @@ class SubmitCommand : public Command {
       specs.push_back(std::move(spec).value());
     }
 
+    const auto busy_wait = no_wait_ ? std::chrono::milliseconds(0) : client_.busy_wait;
+    client_.busy_wait = std::chrono::milliseconds(0);  // first ask once, to say why we wait
     Client client(client_);
     std::size_t accepted = 0;
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
       const auto last = std::min(specs.size(), first + kJobsPerRequest);
-      auto ids = client.submit(std::vector<JobSpec>(specs.begin() + static_cast<long>(first),
-                                                    specs.begin() + static_cast<long>(last)));
+      const std::vector<JobSpec> batch(specs.begin() + static_cast<long>(first),
+                                       specs.begin() + static_cast<long>(last));
+      auto ids = client.submit(batch);
+      if (!ids.ok() && ids.error().code == ErrorCode::kBusy && busy_wait.count() > 0) {
+        if (!quiet_) {
+          std::cerr << "zpipe submit: " << ids.error().message
+                    << "\nzpipe submit: waiting for room (--no-wait fails instead)\n";
+        }
+        ClientConfig waiting = client_;
+        waiting.busy_wait = busy_wait;
+        ids = Client(waiting).submit(batch);
+      }
       if (!ids.ok()) {
         std::cerr << "zpipe submit: " << ids.error().message << "\n";
         if (accepted > 0)
@@ -100,6 +115,7 @@ class SubmitCommand : public Command {
   ClientConfig client_;
   double wait_s_ = 10.0;
   bool quiet_ = false;
+  bool no_wait_ = false;
 };
 
 }  // namespace

@@ -78,6 +78,7 @@ int Sink::run(const StopFlag& stop) {
 
 bool Sink::record_waiting() {
   std::vector<Outcome> batch;
+  AckBatch acks;
   while (batch.size() < config_.batch_max) {
     auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes");
     if (!received) break;
@@ -85,9 +86,23 @@ bool Sink::record_waiting() {
       refuse_input(received->error());
       continue;
     }
-    batch.push_back(std::move(received->value()));
+    auto& outcome = received->value();
+    if (outcome.error_code == to_string(ErrorCode::kReleased)) {
+      // Not an attempt: the worker gave the job back. Only the ventilator needs to hear it.
+      ++released_;
+      acks.acks.push_back(
+          Ack{outcome.id, OutcomeStatus::kFailed, false, outcome.attempt, false, true});
+      continue;
+    }
+    batch.push_back(std::move(outcome));
   }
-  if (batch.empty()) return true;
+  if (batch.empty()) {
+    if (!acks.acks.empty()) {
+      acks_outbox_.push_back(encode(acks));
+      flush_acks();
+    }
+    return true;
+  }
 
   auto recorded = store_->record(batch, unix_ms_now());
   if (!recorded.ok()) {
@@ -95,8 +110,7 @@ bool Sink::record_waiting() {
     log_->critical("cannot record outcomes: {}", recorded.error().message);
     return false;
   }
-  AckBatch acks;
-  acks.acks.reserve(batch.size());
+  acks.acks.reserve(acks.acks.size() + batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const auto& o = batch[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];

@@ -103,8 +103,16 @@ std::optional<std::uint64_t> JobTable::next_timer_ms() const {
 }
 
 AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
-  if (ack.status == OutcomeStatus::kFailed && !ack.duplicate) ++finished_.failed;
   const auto in_flight = in_flight_.find(ack.id);
+  if (ack.released) {
+    if (in_flight == in_flight_.end() || in_flight->second.job.job.attempt != ack.attempt) {
+      return AckEffect::kStale;
+    }
+    pending_.push_front(std::move(in_flight->second.job));
+    in_flight_.erase(in_flight);
+    return AckEffect::kReleased;
+  }
+  if (ack.status == OutcomeStatus::kFailed && !ack.duplicate) ++finished_.failed;
   if (in_flight != in_flight_.end()) {
     auto& t = in_flight->second.job;
     if (ack.final) {

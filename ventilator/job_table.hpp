@@ -29,6 +29,7 @@ enum class AckEffect {
   kSucceeded,       // final: recorded as succeeded
   kDead,            // final: failed on its last allowed attempt
   kRetryScheduled,  // failed, attempts remain: waits for its backoff delay
+  kReleased,        // its worker gave it back unrun: first in line again, same attempt
 };
 
 class JobTable {

@@ -13,7 +13,6 @@ namespace {
 constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
 constexpr int kMaxEnvelopeFrames = 4;  // identity, optional empty delimiter, body; then refuse
 constexpr int kBurst = 1000;           // messages handled per socket per loop turn, for fairness
-constexpr int kJobsQueuedPerWorker = 16;
 
 // Short, readable and unique across runs: base36 of the start time in ms.
 std::string make_id_prefix() {
@@ -47,7 +46,8 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
   // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
   // are counted and go to whichever worker has room first.
-  jobs_out_.set(zmq::sockopt::sndhwm, kJobsQueuedPerWorker);
+  jobs_out_.set(zmq::sockopt::sndhwm, config_.queue_per_worker);
+  jobs_out_.set(zmq::sockopt::sndbuf, config_.send_buffer_bytes);
   bind_endpoint(submit_in_, config_.submit_endpoint, "submit");
   bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs");
   bind_endpoint(acks_in_, config_.acks_endpoint, "acks");
@@ -324,6 +324,7 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
       return;
     case AckEffect::kStale:
     case AckEffect::kSucceeded:
+    case AckEffect::kReleased:
       return;
     case AckEffect::kDead:
       events_->publish("job.dead", {{"job", ack.id}, {"attempt", std::to_string(ack.attempt)}});

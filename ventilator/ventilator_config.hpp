@@ -30,6 +30,11 @@ struct VentilatorConfig {
   // After a restart, dispatch waits this long so that the sink's acks for outcomes recorded
   // while the ventilator was down arrive first and those jobs are not run again.
   std::chrono::milliseconds recovery_hold{1000};
+  // What may wait toward each worker beyond its own prefetch: jobs in ZeroMQ's queue, and the
+  // kernel's send buffer (SO_SNDBUF) of the connection. Small, so that a stalled worker holds
+  // few jobs that others could run.
+  int queue_per_worker = 2;
+  int send_buffer_bytes = 4096;
   DecodeLimits limits;
   SocketOptions sockets;
   std::chrono::milliseconds snapshot_interval{1000};  // how often the state event goes out

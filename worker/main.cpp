@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   zpipe::LogOptions log_options;
   CLI::App app{
       "zpipe-worker: runs jobs (echo, sleep, fail, exec) handed out by the ventilator "
-      "and sends every outcome to the sink.",
+      "and sends every outcome to the sink. SIGTERM/SIGINT: finish running jobs (up to "
+      "--grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
   app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")
@@ -24,6 +25,11 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  app.add_option("--prefetch", config.prefetch,
+                 "Jobs to receive ahead of a free slot (more: less idle time between tiny jobs; "
+                 "fewer: less waiting behind a slow or stalled worker)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   app.add_option("--name", config.name, "Name in outcomes and events (default: host:pid)");
   app.add_option("--exec-output-limit", config.exec.output_bytes,
                  "Bytes of an exec job's stdout and of its stderr to keep")

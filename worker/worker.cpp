@@ -1,6 +1,7 @@
 #include "worker/worker.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
@@ -14,16 +15,10 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
       log_(std::move(log)),
       handlers_(builtin_handlers(config_.exec)),
       context_(1),
-      jobs_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       outcomes_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
   if (config_.name.empty()) config_.name = host_and_pid();
   if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");
-  // Few jobs wait toward a worker that is busy, so that idle workers get them instead.
-  jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(config_.concurrency));
-  // No ZMQ_MAXMSGSIZE toward the ventilator: libzmq would drop the connection and not come
-  // back. An oversized job is refused by the size check in decode() instead.
-  jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
-  connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
+  connect_to_jobs();
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
   events_ =
       std::make_unique<EventPublisher>(context_, config_.events_endpoint, "worker " + config_.name);
@@ -35,11 +30,25 @@ Worker::~Worker() {
   outcomes_out_.close();
 }
 
+void Worker::connect_to_jobs() {
+  jobs_in_ = make_socket(context_, zmq::socket_type::pull, config_.sockets);
+  // Few jobs wait toward a worker that is busy, so that idle workers get them instead: the
+  // prefetch in ZeroMQ's queue, and what a small kernel buffer holds.
+  jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(std::max<std::size_t>(1, config_.prefetch)));
+  jobs_in_.set(zmq::sockopt::rcvbuf, config_.receive_buffer_bytes);
+  // No ZMQ_MAXMSGSIZE toward the ventilator: libzmq would drop the connection and not come
+  // back. An oversized job is refused by the size check in decode() instead.
+  jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
+  connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
+  connected_to_jobs_ = true;
+}
+
 void Worker::handle(const std::string& type, Handler handler) {
   handlers_[type] = std::move(handler);
 }
 
 int Worker::run(const StopFlag& stop) {
+  install_pause_signals(pause_);
   SlotPool pool(config_.concurrency, handlers_, config_.name);
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
@@ -54,24 +63,43 @@ int Worker::run(const StopFlag& stop) {
   using Clock = std::chrono::steady_clock;
   auto next_heartbeat = Clock::now();
   std::optional<Clock::time_point> grace_end;
+  bool paused = false;
   while (true) {
     if (stop.is_stop_requested() && !grace_end) {
       grace_end = Clock::now() + config_.grace;
-      log_->info("stopping: taking no more jobs; {} running, waiting up to {} ms", pool.busy(),
-                 config_.grace.count());
-      jobs_in_.close();  // queued jobs come back through the ventilator's time limit
+      release_received_jobs();
+      log_->info("stopping: taking no more jobs; {} given back, {} running, waiting up to {} ms",
+                 released_, pool.busy(), config_.grace.count());
+    }
+    if (!grace_end && pause_.is_paused() != paused) {
+      paused = pause_.is_paused();
+      pause_.clear_wakeup();
+      if (paused) {
+        const auto released_before = released_;
+        release_received_jobs();
+        log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
+                   pool.busy(), released_ - released_before);
+      } else {
+        log_->info("resumed (SIGCONT)");
+        connect_to_jobs();
+      }
+      events_->publish(paused ? "worker.paused" : "worker.resumed", {});
+      next_heartbeat = Clock::now();
     }
     if (grace_end && pool.busy() == 0) break;
     if (grace_end && Clock::now() >= *grace_end) {
-      log_->warn("grace period over: {} jobs still running are abandoned", pool.busy());
+      log_->warn("grace period over: {} jobs still running are cancelled and given back",
+                 pool.busy());
       break;
     }
-    const bool take = !grace_end && pool.has_capacity();
+    const bool take = connected_to_jobs_ && pool.has_capacity();
     zmq::pollitem_t items[] = {
-        {grace_end ? nullptr : jobs_in_.handle(), 0, static_cast<short>(take ? ZMQ_POLLIN : 0), 0},
+        {connected_to_jobs_ ? jobs_in_.handle() : nullptr, 0,
+         static_cast<short>(take ? ZMQ_POLLIN : 0), 0},
         {outcomes_out_.handle(), 0, static_cast<short>(outbox_.empty() ? 0 : ZMQ_POLLOUT), 0},
         {nullptr, pool.wake_fd(), ZMQ_POLLIN, 0},
         {nullptr, stop.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
+        {nullptr, pause_.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
     };
     const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
@@ -81,13 +109,14 @@ int Worker::run(const StopFlag& stop) {
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
     if (Clock::now() >= next_heartbeat) {
-      heartbeat(pool, grace_end.has_value());
+      heartbeat(pool, grace_end.has_value() ? "stopping" : (paused ? "paused" : ""));
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
   }
   // Jobs still running past the grace period are cancelled; handlers that heed it (sleep,
   // exec, well-behaved custom ones) return at once and their outcomes say "cancelled".
   if (pool.busy() > 0) {
+    cancelling_ = true;
     pool.cancel_all();
     const auto give_up = Clock::now() + std::chrono::seconds(1);
     while (pool.busy() > 0 && Clock::now() < give_up) {
@@ -103,10 +132,11 @@ int Worker::run(const StopFlag& stop) {
   const auto unsent = outbox_.size();
   events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)},
                                    {"failed", std::to_string(failed_)},
+                                   {"released", std::to_string(released_)},
                                    {"abandoned", std::to_string(abandoned)},
                                    {"unsent", std::to_string(unsent)}});
-  log_->info("stopped: {} succeeded, {} failed, {} bad inputs refused", succeeded_, failed_,
-             refused_inputs_);
+  log_->info("stopped: {} succeeded, {} failed, {} given back unfinished, {} bad inputs refused",
+             succeeded_, failed_, released_, refused_inputs_);
   if (abandoned + unsent > 0) {
     log_->error("{} jobs did not stop when cancelled and {} outcomes could not be sent to the sink",
                 abandoned, unsent);
@@ -132,8 +162,66 @@ void Worker::take_jobs(SlotPool& pool) {
   }
 }
 
+void Worker::release_received_jobs() {
+  if (!connected_to_jobs_) return;
+  // Jobs already in ZeroMQ's queue would be dropped by the disconnect: take them and give
+  // them back. More may still be arriving from the kernel's buffer, so go round until the
+  // queue stays empty for a moment (bounded: the ventilator may keep sending until we go).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  int quiet_rounds = 0;
+  while (quiet_rounds < 2 && std::chrono::steady_clock::now() < give_up) {
+    bool got_any = false;
+    while (auto received = receive_message<Job>(jobs_in_, config_.limits, "jobs")) {
+      got_any = true;
+      if (received->ok()) {
+        release(received->value(), "the worker is stopping or pausing");
+      } else {
+        refuse_input(received->error());
+      }
+    }
+    quiet_rounds = got_any ? 0 : quiet_rounds + 1;
+    zmq::pollitem_t items[] = {{jobs_in_.handle(), 0, ZMQ_POLLIN, 0}};
+    poll_sockets(items, 1, std::chrono::milliseconds(20));
+  }
+  // Closing, not zmq_disconnect(): after a disconnect the ventilator's PUSH may keep the
+  // connection and queue jobs into it that nobody reads.
+  jobs_in_.set(zmq::sockopt::linger, 0);
+  jobs_in_.close();
+  connected_to_jobs_ = false;
+  // The jobs given back go out again at once: give the ventilator a moment to see this
+  // connection close first, so that they are not sent down it again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  flush_outbox();
+}
+
+void Worker::release(const Job& job, std::string_view why) {
+  ++released_;
+  Outcome outcome;
+  outcome.id = job.id;
+  outcome.type = job.type;
+  outcome.attempt = job.attempt;
+  outcome.max_attempts = job.max_attempts;
+  outcome.status = OutcomeStatus::kFailed;
+  outcome.error_code = std::string(to_string(ErrorCode::kReleased));
+  outcome.error = std::string(why);
+  outcome.worker = config_.name;
+  outcome.created_ms = job.created_ms;
+  outbox_.push_back(encode(outcome));
+  events_->publish("job.released", {{"job", job.id}, {"type", job.type}});
+}
+
 void Worker::collect(SlotPool& pool) {
   for (auto& outcome : pool.take_finished()) {
+    if (cancelling_ && !outcome.succeeded()) {
+      // Cut short by our own stop, not by the job: it runs again elsewhere, attempt intact.
+      ++released_;
+      outcome.error_code = std::string(to_string(ErrorCode::kReleased));
+      outcome.error = "the worker stopped before the job finished (" + outcome.error + ")";
+      outcome.result = Payload();
+      outbox_.push_back(encode(outcome));
+      events_->publish("job.released", {{"job", outcome.id}, {"type", outcome.type}});
+      continue;
+    }
     std::map<std::string, std::string> fields{{"job", outcome.id},
                                               {"type", outcome.type},
                                               {"attempt", std::to_string(outcome.attempt)},
@@ -182,7 +270,7 @@ void Worker::account_busy_time(const SlotPool& pool) {
   last_accounted_ = now;
 }
 
-void Worker::heartbeat(const SlotPool& pool, bool stopping) {
+void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
   account_busy_time(pool);
   const auto now = std::chrono::steady_clock::now();
   const auto elapsed = now - last_heartbeat_;
@@ -191,7 +279,7 @@ void Worker::heartbeat(const SlotPool& pool, bool stopping) {
   busy_slot_time_ = {};
   last_heartbeat_ = now;
   std::map<std::string, std::string> fields{
-      {"state", stopping ? "stopping" : (pool.busy() > 0 ? "busy" : "idle")},
+      {"state", !state.empty() ? std::string(state) : (pool.busy() > 0 ? "busy" : "idle")},
       {"busy", std::to_string(pool.busy())},
       {"slots", std::to_string(pool.slots())},
       {"busy_pct", std::to_string(std::min<long>(100, static_cast<long>(busy_pct)))},

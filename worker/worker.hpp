@@ -17,6 +17,7 @@
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/handler.hpp"
+#include "worker/pause_flag.hpp"
 #include "worker/worker_config.hpp"
 
 namespace zpipe {
@@ -32,17 +33,27 @@ class Worker {
   void handle(const std::string& type, Handler handler);
 
   // Takes jobs until `stop` is raised, then lets running jobs finish for up to the grace
-  // period and sends their outcomes. Returns the exit code (0 on a clean stop).
+  // period and sends their outcomes; jobs still running then are cancelled and given back, as
+  // are jobs received but not started. SIGUSR2 pauses taking jobs, SIGCONT resumes (run()
+  // installs both). Returns the exit code: 0 on a clean stop, 1 when a handler ignored
+  // cancellation or outcomes could not be handed to the sink.
   int run(const StopFlag& stop);
 
   const std::string& name() const { return config_.name; }
+  PauseFlag& pause_flag() { return pause_; }
 
  private:
+  void connect_to_jobs();
   void take_jobs(class SlotPool& pool);
+  // Gives back, unrun, every job already received (they go out again at once), then
+  // disconnects from the ventilator so that no more come.
+  void release_received_jobs();
+  void release(const Job& job, std::string_view why);
   void collect(class SlotPool& pool);
   void flush_outbox();
   void account_busy_time(const class SlotPool& pool);
-  void heartbeat(const class SlotPool& pool, bool stopping);
+  // `state` overrides busy/idle: "stopping" or "paused".
+  void heartbeat(const class SlotPool& pool, std::string_view state);
   void refuse_input(const Error& error);
 
   WorkerConfig config_;
@@ -50,6 +61,9 @@ class Worker {
   std::map<std::string, Handler> handlers_;
   zmq::context_t context_;
   zmq::socket_t jobs_in_;
+  bool connected_to_jobs_ = false;
+  bool cancelling_ = false;  // cancel_all() was called: cancelled jobs are given back
+  PauseFlag pause_;
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> outbox_;  // encoded outcomes waiting for room toward the sink
@@ -62,6 +76,7 @@ class Worker {
   std::uint64_t succeeded_ = 0;
   std::uint64_t failed_ = 0;
   std::uint64_t refused_inputs_ = 0;
+  std::uint64_t released_ = 0;
 };
 
 }  // namespace zpipe

@@ -1,5 +1,6 @@
 #include "tests/support/test_pipeline.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -27,9 +28,11 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   ventilator.insert(ventilator.end(), {"--max-attempts", "1"});
   ventilator.insert(ventilator.end(), options_.ventilator_args.begin(),
                     options_.ventilator_args.end());
+  ventilator_argv_ = ventilator;
   ventilator_.emplace(start_program("ventilator", std::move(ventilator)));
   auto sink = sink_command(e, data_dir());
   sink.front() = program("zpipe-sink");
+  sink_argv_ = sink;
   sink_.emplace(start_program("sink", std::move(sink)));
   for (int i = 0; i < options_.workers; ++i) add_worker();
 }
@@ -37,10 +40,15 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
 TestPipeline::~TestPipeline() = default;  // ChildProcess kills and reaps
 
 ChildProcess TestPipeline::start_program(const std::string& name, std::vector<std::string> argv) {
+  // A restarted program appends to its log: its "ready" is the one after what is there now.
+  const auto logged_before = log_of(name).size();
   ChildProcess child(std::move(argv),
                      ChildOptions{dir() / (name + ".out"), dir() / (name + ".log"), {}});
   const bool ready = wait_until(
-      [&] { return log_of(name).find(": ready") != std::string::npos || child.has_exited(); },
+      [&] {
+        return log_of(name).find(": ready", logged_before) != std::string::npos ||
+               child.has_exited();
+      },
       std::chrono::seconds(20));
   if (!ready || child.has_exited()) {
     throw std::runtime_error(name + " did not become ready; its log:\n" + log_of(name));
@@ -87,6 +95,27 @@ std::vector<std::string> TestPipeline::exited_programs() {
   return exited;
 }
 
+void TestPipeline::kill_worker(std::size_t index) {
+  auto& [name, worker] = workers_.at(index);
+  worker.send_signal(SIGKILL);
+  (void)worker.wait_for(std::chrono::seconds(10));
+  killed_.insert(name);
+}
+
+void TestPipeline::crash_and_restart_ventilator() {
+  ventilator_->send_signal(SIGKILL);
+  (void)ventilator_->wait_for(std::chrono::seconds(10));
+  ventilator_.reset();
+  ventilator_.emplace(start_program("ventilator", ventilator_argv_));
+}
+
+void TestPipeline::crash_and_restart_sink() {
+  sink_->send_signal(SIGKILL);
+  (void)sink_->wait_for(std::chrono::seconds(10));
+  sink_.reset();
+  sink_.emplace(start_program("sink", sink_argv_));
+}
+
 std::string TestPipeline::log_of(const std::string& name) const {
   std::ifstream in(dir_.path() / (name + ".log"));
   std::stringstream text;
@@ -103,8 +132,12 @@ bool TestPipeline::stop() {
     std::cerr << name << " " << describe_wait_status(status) << "; its log:\n"
               << log_of(name) << "\n";
   };
-  for (auto& [name, worker] : workers_) worker.request_stop();
-  for (auto& [name, worker] : workers_) check(name, worker.stop(std::chrono::seconds(20)));
+  for (auto& [name, worker] : workers_) {
+    if (!killed_.contains(name)) worker.request_stop();
+  }
+  for (auto& [name, worker] : workers_) {
+    if (!killed_.contains(name)) check(name, worker.stop(std::chrono::seconds(20)));
+  }
   if (sink_) check("sink", sink_->stop(std::chrono::seconds(10)));
   if (ventilator_) check("ventilator", ventilator_->stop(std::chrono::seconds(10)));
   return clean;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,20 @@ class TestPipeline {
   std::vector<std::string> exited_programs();
   // What a program logged so far ("ventilator", "sink", "worker-0", ...).
   std::string log_of(const std::string& name) const;
-  // Stops everything in order; true when every program exited 0.
+  // Stops everything in order; true when every program exited 0 (killed workers aside).
   bool stop();
+
+  // The programs themselves, for tests that signal them.
+  ChildProcess& ventilator() { return *ventilator_; }
+  ChildProcess& sink() { return *sink_; }
+  ChildProcess& worker(std::size_t index) { return workers_.at(index).second; }
+  std::size_t worker_count() const { return workers_.size(); }
+  // SIGKILLs a worker and reaps it; stop() then leaves it out.
+  void kill_worker(std::size_t index);
+  // SIGKILL, reap, start again with the same arguments and data; waits for "ready". The log
+  // goes on in the same file.
+  void crash_and_restart_ventilator();
+  void crash_and_restart_sink();
 
  private:
   TestPipelineOptions options_;
@@ -61,6 +74,9 @@ class TestPipeline {
   std::vector<std::pair<std::string, ChildProcess>> workers_;
   std::optional<ChildProcess> sink_;
   std::optional<ChildProcess> ventilator_;
+  std::vector<std::string> ventilator_argv_;
+  std::vector<std::string> sink_argv_;
+  std::set<std::string> killed_;
 };
 
 }  // namespace zpipe::test

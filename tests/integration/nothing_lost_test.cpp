@@ -1,0 +1,317 @@
+// Nothing lost: every job acknowledged to a producer ends recorded exactly once, whatever one
+// component does (killed, stopped, restarted), with the real programs.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <random>
+#include <regex>
+#include <set>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/program_run.hpp"
+#include "tests/support/test_pipeline.hpp"
+#include "tests/support/wait_until.hpp"
+
+namespace zpipe::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Submits `count` jobs in batches; returns the ids the ventilator acknowledged.
+std::vector<std::string> submit_all(Client& client, int count, const JobSpec& spec) {
+  std::vector<std::string> ids;
+  for (int first = 0; first < count; first += 1000) {
+    const auto n = static_cast<std::size_t>(std::min(1000, count - first));
+    auto accepted = client.submit(std::vector<JobSpec>(n, spec));
+    EXPECT_TRUE(accepted.ok()) << accepted.error().message;
+    if (!accepted.ok()) break;
+    ids.insert(ids.end(), accepted.value().begin(), accepted.value().end());
+  }
+  return ids;
+}
+
+// Every id recorded once as succeeded, and nothing else recorded.
+void expect_recorded_exactly_once(TestPipeline& pipeline, const std::vector<std::string>& ids) {
+  const auto rows = pipeline.store()->list({std::nullopt, "", 10'000'000});
+  std::set<std::string> recorded;
+  for (const auto& row : rows) {
+    EXPECT_TRUE(recorded.insert(row.outcome.id).second) << "recorded twice: " << row.outcome.id;
+    EXPECT_TRUE(row.outcome.succeeded()) << row.outcome.id << ": " << row.outcome.error;
+  }
+  const std::set<std::string> expected(ids.begin(), ids.end());
+  ASSERT_EQ(expected.size(), ids.size()) << "ids must be unique";
+  std::vector<std::string> missing;
+  for (const auto& id : expected) {
+    if (!recorded.contains(id)) missing.push_back(id);
+  }
+  EXPECT_TRUE(missing.empty()) << missing.size() << " jobs never recorded, first " << missing[0];
+  EXPECT_EQ(recorded.size(), expected.size());
+}
+
+// The ventilator holds nothing more: nothing pending, in flight or waiting for a retry.
+void expect_nothing_left(TestPipeline& pipeline, std::uint64_t succeeded) {
+  auto status = pipeline.client().status();
+  ASSERT_TRUE(status.ok());
+  const auto& c = status.value();
+  EXPECT_EQ(c.pending, 0u);
+  EXPECT_EQ(c.in_flight, 0u);
+  EXPECT_EQ(c.retrying, 0u);
+  EXPECT_EQ(c.succeeded, succeeded);
+}
+
+// The number in a log line such as "... 12 dispatched again after their time limit".
+std::uint64_t number_before(const std::string& log, const std::string& words) {
+  const std::regex pattern("(\\d+) " + words);
+  std::smatch match;
+  std::uint64_t last = 0;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator();
+       ++it) {
+    last = std::stoull((*it)[1]);
+  }
+  return last;
+}
+
+// Short time limits, so that jobs lost with a killed or stopped worker come back in seconds.
+TestPipelineOptions quick_redispatch(int workers, int slots) {
+  TestPipelineOptions options(workers, slots);
+  options.ventilator_args = {"--default-timeout-ms", "2000", "--redispatch-grace", "1"};
+  return options;
+}
+
+const JobSpec kShortSleep{"sleep", Payload::from_json({{"ms", 2}}), 0, 0};
+
+TEST(NothingLost, AWorkerKilledEverySecondLosesNoJob) {
+  constexpr int kJobs = 20'000;
+  TestPipeline pipeline(quick_redispatch(3, 4));
+  auto client = pipeline.client();
+  const auto ids = submit_all(client, kJobs, kShortSleep);
+  ASSERT_EQ(ids.size(), static_cast<std::size_t>(kJobs));
+
+  std::mt19937 random(20261128);
+  std::vector<std::size_t> alive{0, 1, 2};
+  int kills = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 180s;
+  while (!pipeline.wait_for_finished(kJobs, 1s)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "jobs still unfinished";
+    // A random worker dies without warning, and a fresh one takes its place.
+    const auto pick = std::uniform_int_distribution<std::size_t>(0, alive.size() - 1)(random);
+    pipeline.kill_worker(alive[pick]);
+    pipeline.add_worker();
+    alive[pick] = pipeline.worker_count() - 1;
+    ++kills;
+  }
+  EXPECT_GE(kills, 2) << "the run was too short to test anything";
+  expect_recorded_exactly_once(pipeline, ids);
+  expect_nothing_left(pipeline, kJobs);
+  EXPECT_TRUE(pipeline.stop());
+  std::cout << "workers killed: " << kills << "; jobs dispatched again: "
+            << number_before(pipeline.log_of("ventilator"), "dispatched again") << "\n";
+}
+
+TEST(NothingLost, TheSinkKilledAndRestartedRecordsEveryJobOnce) {
+  constexpr int kJobs = 6'000;
+  TestPipeline pipeline(quick_redispatch(2, 2));
+  auto client = pipeline.client();
+  const auto ids = submit_all(client, kJobs, kShortSleep);
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs / 4; }, 60s));
+  pipeline.crash_and_restart_sink();
+  ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
+  expect_recorded_exactly_once(pipeline, ids);
+  expect_nothing_left(pipeline, kJobs);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, TheVentilatorKilledAndRestartedLosesNoAcknowledgedJob) {
+  constexpr int kJobs = 6'000;
+  TestPipeline pipeline(quick_redispatch(2, 2));
+  std::vector<std::string> ids;
+  {
+    auto client = pipeline.client();
+    ids = submit_all(client, kJobs, kShortSleep);
+  }
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs / 4; }, 60s));
+  pipeline.crash_and_restart_ventilator();
+  EXPECT_NE(pipeline.log_of("ventilator").find("unfinished jobs"), std::string::npos);
+  // The restarted ventilator counts what it restored and what finished since.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto status = pipeline.client().status();
+        return status.ok() && status.value().pending + status.value().in_flight == 0;
+      },
+      120s));
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs; }, 30s));
+  expect_recorded_exactly_once(pipeline, ids);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, AStoppedWorkersJobsRunElsewhereAndItsLateOutcomesAreDuplicates) {
+  constexpr int kJobs = 400;
+  auto options = quick_redispatch(0, 1);
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--prefetch", "1", "--name", "stalling"});
+  pipeline.add_worker({"--prefetch", "1", "--name", "steady"});
+  auto client = pipeline.client();
+  const auto ids =
+      submit_all(client, kJobs, JobSpec{"sleep", Payload::from_json({{"ms", 10}}), 0, 0});
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= 20; }, 30s));
+  pipeline.worker(0).send_signal(SIGSTOP);
+  ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s)) << "the stopped worker's jobs ran elsewhere";
+  const auto held = number_before(pipeline.log_of("ventilator"), "jobs had no outcome");
+  EXPECT_GE(held, 1u);
+  // What it sat on: a running job, its prefetch, and what the small socket buffers hold.
+  EXPECT_LE(held, 1u + 1u + 64u);
+  pipeline.worker(0).send_signal(SIGCONT);
+  // Its late outcomes arrive and are dropped as duplicates, and counted.
+  ASSERT_TRUE(pipeline.stop());
+  EXPECT_GE(number_before(pipeline.log_of("sink"), "duplicates dropped"), 1u);
+  expect_recorded_exactly_once(pipeline, ids);
+  std::cout << "jobs held by the stopped worker: " << held << "\n";
+}
+
+TEST(NothingLost, AFailingJobIsDeadAfterExactlyItsAttemptsAndRetryBringsItBack) {
+  TestPipelineOptions options(1);
+  options.ventilator_args = {"--retry-delay", "0.05"};
+  TestPipeline pipeline(options);
+  auto client = pipeline.client();
+  const auto id =
+      client.submit(JobSpec{"fail", Payload::from_json({{"message", "card declined"}}), 0, 3});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 30s));
+  auto status = client.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.value().dead, 1u);
+  EXPECT_EQ(status.value().failed, 3u);
+  auto attempts = pipeline.store()->attempts(id.value());
+  ASSERT_EQ(attempts.size(), 3u);
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(attempts[i].attempt, i + 1);
+    EXPECT_EQ(attempts[i].error, "card declined");
+    EXPECT_EQ(attempts[i].error_code, "handler_error");
+  }
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->outcome.attempt, 3u);
+  EXPECT_FALSE(row->outcome.succeeded());
+
+  // `zpipe retry --dead` requeues it for a fresh round of 3 attempts.
+  const auto retry = run_program({program("zpipe"), "retry", "--dead", "--type", "fail",
+                                  "--ventilator", pipeline.endpoints().submit},
+                                 10s);
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+  EXPECT_NE(retry.out.find(id.value()), std::string::npos) << retry.out;
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->attempts(id.value()).size() == 6; }, 30s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto s = client.status();
+        return s.ok() && s.value().dead == 1 && s.value().retrying == 0;
+      },
+      30s));
+  EXPECT_EQ(pipeline.store()->find(id.value())->outcome.attempt, 6u);
+
+  // `zpipe discard` removes it from the dead jobs.
+  const auto discard = run_program(
+      {program("zpipe"), "discard", id.value(), "--ventilator", pipeline.endpoints().submit}, 10s);
+  EXPECT_EQ(discard.exit_code, 0) << discard.err;
+  status = client.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.value().dead, 0u);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, SigtermLetsRunningJobsFinishAndExitsZero) {
+  TestPipelineOptions options(0, 2);
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--log-level", "debug"});
+  auto client = pipeline.client();
+  const auto ids = submit_all(client, 2, JobSpec{"sleep", Payload::from_json({{"ms", 800}}), 0, 0});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto log = pipeline.log_of("worker-0");
+        return log.find("started " + ids[0]) != std::string::npos &&
+               log.find("started " + ids[1]) != std::string::npos;
+      },
+      10s));
+  pipeline.worker(0).request_stop();
+  const auto status = pipeline.worker(0).wait_for(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+  ASSERT_TRUE(pipeline.wait_for_finished(2, 10s));
+  for (const auto& id : ids) {
+    const auto row = pipeline.store()->find(id);
+    ASSERT_TRUE(row.has_value());
+    EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
+  }
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, JobsStillRunningWhenTheGraceEndsAreGivenBackAndRunElsewhere) {
+  TestPipelineOptions options(0);
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--grace", "0.3", "--log-level", "debug"});
+  auto id = pipeline.client().submit(JobSpec{"sleep", Payload::from_json({{"ms", 1500}}), 0, 1});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(wait_until(
+      [&] { return pipeline.log_of("worker-0").find("started " + id.value()) != std::string::npos; },
+      10s));
+  pipeline.worker(0).request_stop();
+  const auto status = pipeline.worker(0).wait_for(10s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+  EXPECT_FALSE(pipeline.store()->find(id.value()).has_value()) << "given back, not recorded";
+  pipeline.add_worker();
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 20s))
+      << pipeline.log_of("ventilator") << pipeline.log_of("sink") << pipeline.log_of("worker-0");
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
+  EXPECT_EQ(row->outcome.attempt, 1u) << "a job given back keeps its attempt";
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, APausedWorkerTakesNoJobsUntilResumed) {
+  TestPipelineOptions options(1);
+  TestPipeline pipeline(options);
+  pipeline.worker(0).send_signal(SIGUSR2);
+  ASSERT_TRUE(wait_until(
+      [&] { return pipeline.log_of("worker-0").find("paused") != std::string::npos; }, 10s));
+  auto client = pipeline.client();
+  const auto ids = submit_all(client, 20, JobSpec{"echo", {}, 0, 0});
+  EXPECT_FALSE(pipeline.wait_for_finished(1, 1500ms)) << "a paused worker ran a job";
+  auto status = client.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.value().pending, 20u) << "no job went toward the paused worker";
+  pipeline.worker(0).send_signal(SIGCONT);
+  ASSERT_TRUE(pipeline.wait_for_finished(20, 20s))
+      << pipeline.log_of("ventilator") << pipeline.log_of("sink") << pipeline.log_of("worker-0");
+  expect_recorded_exactly_once(pipeline, ids);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(NothingLost, AVentilatorRefusesToStartOnADamagedJournal) {
+  TestPipelineOptions options(0);
+  TestPipeline pipeline(options);
+  ASSERT_TRUE(pipeline.client().submit(std::vector<JobSpec>(3000, JobSpec{"echo", {}, 0, 0})).ok());
+  ASSERT_TRUE(pipeline.stop());
+  const auto journal = pipeline.data_dir() / "journal.db";
+  {
+    std::fstream file(journal, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(4096 * 2);
+    const std::string garbage(4096 * 8, '\x5a');
+    file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  const auto run = run_program({program("zpipe-ventilator"), "--data-dir",
+                                pipeline.data_dir().string(), "--submit", "tcp://127.0.0.1:*",
+                                "--jobs", "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*",
+                                "--events-in", "tcp://127.0.0.1:*", "--events-out",
+                                "tcp://127.0.0.1:*"},
+                               10s);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("is damaged"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(journal.string()), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace zpipe::test
