@@ -67,8 +67,8 @@ std::uint64_t number_before(const std::string& log, const std::string& words) {
   const std::regex pattern("(\\d+) " + words);
   std::smatch match;
   std::uint64_t last = 0;
-  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern);
+       it != std::sregex_iterator(); ++it) {
     last = std::stoull((*it)[1]);
   }
   return last;
@@ -254,7 +254,9 @@ TEST(NothingLost, JobsStillRunningWhenTheGraceEndsAreGivenBackAndRunElsewhere) {
   auto id = pipeline.client().submit(JobSpec{"sleep", Payload::from_json({{"ms", 1500}}), 0, 1});
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(wait_until(
-      [&] { return pipeline.log_of("worker-0").find("started " + id.value()) != std::string::npos; },
+      [&] {
+        return pipeline.log_of("worker-0").find("started " + id.value()) != std::string::npos;
+      },
       10s));
   pipeline.worker(0).request_stop();
   const auto status = pipeline.worker(0).wait_for(10s);
@@ -302,12 +304,11 @@ TEST(NothingLost, AVentilatorRefusesToStartOnADamagedJournal) {
     const std::string garbage(4096 * 8, '\x5a');
     file.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
   }
-  const auto run = run_program({program("zpipe-ventilator"), "--data-dir",
-                                pipeline.data_dir().string(), "--submit", "tcp://127.0.0.1:*",
-                                "--jobs", "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*",
-                                "--events-in", "tcp://127.0.0.1:*", "--events-out",
-                                "tcp://127.0.0.1:*"},
-                               10s);
+  const auto run = run_program(
+      {program("zpipe-ventilator"), "--data-dir", pipeline.data_dir().string(), "--submit",
+       "tcp://127.0.0.1:*", "--jobs", "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*",
+       "--events-in", "tcp://127.0.0.1:*", "--events-out", "tcp://127.0.0.1:*"},
+      10s);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_NE(run.err.find("is damaged"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find(journal.string()), std::string::npos) << run.err;

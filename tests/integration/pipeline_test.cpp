@@ -1,4 +1,6 @@
 // The whole pipeline with the real programs: every job recorded once, with the right result.
+#include <sys/wait.h>
+
 #include <set>
 
 #include <gtest/gtest.h>
@@ -125,41 +127,36 @@ TEST(Pipeline, SigtermLetsRunningJobsFinishAndRecordsThem) {
   }
 }
 
-TEST(Pipeline, JobsStillRunningWhenTheGraceEndsAreRecordedAsCancelled) {
-  TestPipelineOptions options(1);
-  options.worker_args = {"--grace", "0.3", "--log-level", "debug"};
-  TestPipeline pipeline(options);
-  auto id = pipeline.client().submit(JobSpec{"sleep", Payload::from_json({{"ms", 60'000}}), 0, 0});
-  ASSERT_TRUE(id.ok());
-  ASSERT_TRUE(wait_until(
-      [&] {
-        return pipeline.log_of("worker-0").find("started " + id.value()) != std::string::npos;
-      },
-      10s));
-  const auto before = std::chrono::steady_clock::now();
-  EXPECT_TRUE(pipeline.stop()) << "a cancelled job is not an abandoned one: exit 0";
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 10s);
-  const auto row = pipeline.store()->find(id.value());
-  ASSERT_TRUE(row.has_value()) << "the cancelled job's outcome reached the sink";
-  EXPECT_EQ(row->outcome.error_code, "cancelled");
-}
-
-TEST(Pipeline, AFullBacklogRefusesSubmitsAsBusy) {
+TEST(Pipeline, AFullBacklogMakesProducersWaitOrRefusesThemAsBusy) {
   TestPipelineOptions options(0);
   options.ventilator_args = {"--max-backlog", "10"};
   TestPipeline pipeline(options);
   auto client = pipeline.client();
   ASSERT_TRUE(client.submit(std::vector<JobSpec>(10, JobSpec{"echo", {}, 0, 0})).ok());
-  const auto refused = client.submit(JobSpec{"echo", {}, 0, 0});
+  // A client that will not wait hears "busy" at once.
+  ClientConfig no_wait = client.config();
+  no_wait.busy_wait = 0ms;
+  const auto refused = Client(no_wait).submit(JobSpec{"echo", {}, 0, 0});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kBusy);
-  const auto cli = run_program(
-      {program("zpipe"), "submit", "echo", "--ventilator", pipeline.endpoints().submit}, 10s);
+  const auto cli = run_program({program("zpipe"), "submit", "echo", "--no-wait", "--ventilator",
+                                pipeline.endpoints().submit},
+                               10s);
   EXPECT_EQ(cli.exit_code, 1);
   EXPECT_NE(cli.err.find("backlog is full"), std::string::npos) << cli.err;
-  pipeline.add_worker();  // the backlog drains, and submits are taken again
-  ASSERT_TRUE(pipeline.wait_for_finished(10, 20s));
-  EXPECT_TRUE(client.submit(JobSpec{"echo", {}, 0, 0}).ok());
+  // `zpipe submit` without --no-wait says why it waits, and goes through once there is room.
+  ChildProcess waiting(
+      {program("zpipe"), "submit", "echo", "--ventilator", pipeline.endpoints().submit},
+      ChildOptions{pipeline.dir() / "waiting.out", pipeline.dir() / "waiting.log", {}});
+  ASSERT_TRUE(wait_until(
+      [&] { return pipeline.log_of("waiting").find("waiting for room") != std::string::npos; },
+      10s));
+  EXPECT_FALSE(waiting.wait_for(500ms).has_value()) << "it waits while the backlog is full";
+  pipeline.add_worker();  // the backlog drains, and the waiting submit is taken
+  const auto status = waiting.wait_for(20s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+  ASSERT_TRUE(pipeline.wait_for_finished(11, 20s));
   EXPECT_TRUE(pipeline.stop());
 }
 
