@@ -29,6 +29,9 @@ struct Outcome {
   std::uint64_t started_ms = 0;
   std::uint64_t finished_ms = 0;
   std::uint64_t run_us = 0;  // run time on a steady clock (wall-clock times can step)
+  // Measured only for jobs run in a child process (worker --isolate); 0 otherwise.
+  std::uint64_t cpu_us = 0;      // user + system CPU time
+  std::uint64_t max_rss_kb = 0;  // peak resident memory
 
   bool succeeded() const { return status == OutcomeStatus::kSucceeded; }
   friend bool operator==(const Outcome&, const Outcome&) = default;

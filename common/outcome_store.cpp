@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS attempts (
   started_ms   INTEGER NOT NULL,
   finished_ms  INTEGER NOT NULL,
   run_us       INTEGER NOT NULL DEFAULT 0,
+  cpu_us       INTEGER NOT NULL DEFAULT 0,
+  max_rss_kb   INTEGER NOT NULL DEFAULT 0,
   recorded_ms  INTEGER NOT NULL,
   PRIMARY KEY (id, attempt)
 ) WITHOUT ROWID;
@@ -125,7 +127,8 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
       exec(kSchema);
       insert_attempt_ = prepare(
           "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
-          "started_ms, finished_ms, run_us, recorded_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       // A dead job that `zpipe retry` brought back ends again with a later attempt: that
       // outcome replaces the old one. Any other repeat leaves the row alone.
       upsert_job_ = prepare(
@@ -201,7 +204,9 @@ Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
     bind_u64(insert_attempt_, 7, o.started_ms);
     bind_u64(insert_attempt_, 8, o.finished_ms);
     bind_u64(insert_attempt_, 9, o.run_us);
-    bind_u64(insert_attempt_, 10, now_ms);
+    bind_u64(insert_attempt_, 10, o.cpu_us);
+    bind_u64(insert_attempt_, 11, o.max_rss_kb);
+    bind_u64(insert_attempt_, 12, now_ms);
     if (sqlite3_step(insert_attempt_) != SQLITE_DONE) {
       return failure("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
     }
@@ -273,7 +278,8 @@ std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
 
 std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
   Statement s{
-      prepare("SELECT attempt, status, error_code, error, worker, started_ms, finished_ms, run_us "
+      prepare("SELECT attempt, status, error_code, error, worker, started_ms, finished_ms, run_us, "
+              "cpu_us, max_rss_kb "
               "FROM attempts WHERE id = ? ORDER BY attempt")};
   bind_text(s.stmt, 1, id);
   std::vector<Outcome> found;
@@ -288,6 +294,8 @@ std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
     o.started_ms = column_u64(s.stmt, 5);
     o.finished_ms = column_u64(s.stmt, 6);
     o.run_us = column_u64(s.stmt, 7);
+    o.cpu_us = column_u64(s.stmt, 8);
+    o.max_rss_kb = column_u64(s.stmt, 9);
     found.push_back(std::move(o));
   }
   return found;

@@ -298,6 +298,8 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.started_ms = f.u64_or("started_ms", 0);
     m.finished_ms = f.u64_or("finished_ms", 0);
     m.run_us = f.u64_or("run_us", 0);
+    m.cpu_us = f.u64_or("cpu_us", 0);
+    m.max_rss_kb = f.u64_or("max_rss_kb", 0);
     return m;
   }
   if (kind == "ack") {
@@ -398,7 +400,8 @@ std::string encode(const Job& m) {
 }
 
 std::string encode(const Outcome& m) {
-  MessageWriter w("outcome", 13);
+  const bool measured = m.cpu_us != 0 || m.max_rss_kb != 0;
+  MessageWriter w("outcome", measured ? 15 : 13);
   w.str("id", m.id);
   w.str("type", m.type);
   w.u64("attempt", m.attempt);
@@ -412,6 +415,10 @@ std::string encode(const Outcome& m) {
   w.u64("started_ms", m.started_ms);
   w.u64("finished_ms", m.finished_ms);
   w.u64("run_us", m.run_us);
+  if (measured) {
+    w.u64("cpu_us", m.cpu_us);
+    w.u64("max_rss_kb", m.max_rss_kb);
+  }
   return w.take();
 }
 

@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "worker/signal_name.hpp"
+
 extern char** environ;
 
 namespace zpipe {
@@ -44,11 +46,6 @@ struct SpawnResources {
     posix_spawnattr_destroy(&attributes);
   }
 };
-
-std::string signal_name(int sig) {
-  const char* abbrev = sigabbrev_np(sig);
-  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
-}
 
 std::string first_line(const std::string& text) {
   const auto line = text.substr(0, text.find('\n'));

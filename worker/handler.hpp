@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -46,20 +47,24 @@ class JobContext {
 };
 
 struct HandlerResult {
-  Payload result;              // recorded as the job's result (also on failure, as detail)
-  std::optional<Error> error;  // set: the job failed
+  Payload result;                // recorded as the job's result (also on failure, as detail)
+  std::optional<Error> error;    // set: the job failed
+  std::uint64_t cpu_us = 0;      // measured by worker --isolate, from the child's usage
+  std::uint64_t max_rss_kb = 0;  // likewise: the child's peak resident memory
 };
 
 inline HandlerResult succeed(const nlohmann::json& result = nullptr) {
-  return {Payload::from_json(result), std::nullopt};
+  return {Payload::from_json(result), std::nullopt, 0, 0};
 }
 // For a result already encoded as msgpack (no JSON round trip).
-inline HandlerResult succeed_with(Payload result) { return {std::move(result), std::nullopt}; }
+inline HandlerResult succeed_with(Payload result) {
+  return {std::move(result), std::nullopt, 0, 0};
+}
 inline HandlerResult fail(std::string message, Payload detail = {}) {
-  return {std::move(detail), Error{ErrorCode::kHandlerError, std::move(message)}};
+  return {std::move(detail), Error{ErrorCode::kHandlerError, std::move(message)}, 0, 0};
 }
 inline HandlerResult fail(Error error, Payload detail = {}) {
-  return {std::move(detail), std::move(error)};
+  return {std::move(detail), std::move(error), 0, 0};
 }
 
 using Handler = std::function<HandlerResult(const Job& job, const JobContext& context)>;

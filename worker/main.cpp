@@ -30,6 +30,13 @@ int main(int argc, char** argv) {
                  "fewer: less waiting behind a slow or stalled worker)")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
+  app.add_flag("--isolate", config.isolate,
+               "Run each job in a process of its own: a crash fails that job, not the worker; "
+               "outcomes then record CPU time and peak memory");
+  double memory_limit_mb = 0;
+  app.add_option("--memory-limit", memory_limit_mb,
+                 "With --isolate: each job's address-space limit, in MiB (0: none)")
+      ->check(CLI::Range(0.0, 1e9));
   app.add_option("--name", config.name, "Name in outcomes and events (default: host:pid)");
   app.add_option("--exec-output-limit", config.exec.output_bytes,
                  "Bytes of an exec job's stdout and of its stderr to keep")
@@ -45,6 +52,11 @@ int main(int argc, char** argv) {
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
+  config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);
+  if (config.isolation.memory_limit_bytes > 0 && !config.isolate) {
+    std::cerr << "zpipe-worker: --memory-limit needs --isolate\n";
+    return zpipe::kExitUsage;
+  }
 
   try {
     auto log = zpipe::make_logger("zpipe-worker", log_options);

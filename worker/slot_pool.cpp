@@ -86,6 +86,8 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job) {
                                          std::to_string(job.timeout_ms) + " ms"};
     }
     outcome.result = std::move(handled.result);
+    outcome.cpu_us = handled.cpu_us;
+    outcome.max_rss_kb = handled.max_rss_kb;
     if (handled.error) {
       outcome.status = OutcomeStatus::kFailed;
       outcome.error_code = std::string(to_string(handled.error->code));

@@ -7,6 +7,7 @@
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
 #include "worker/builtin_handlers.hpp"
+#include "worker/isolation.hpp"
 #include "worker/slot_pool.hpp"
 
 namespace zpipe {
@@ -14,10 +15,12 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
       handlers_(builtin_handlers(config_.exec)),
-      context_(1),
-      outcomes_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
+      context_(1) {
   if (config_.name.empty()) config_.name = host_and_pid();
   if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");
+  // The process running one isolated job talks to its parent only.
+  if (is_isolated_child()) return;
+  outcomes_out_ = make_socket(context_, zmq::socket_type::push, config_.sockets);
   connect_to_jobs();
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
   events_ =
@@ -48,14 +51,26 @@ void Worker::handle(const std::string& type, Handler handler) {
 }
 
 int Worker::run(const StopFlag& stop) {
+  if (is_isolated_child()) return run_isolated_child(handlers_, config_.name);
   install_pause_signals(pause_);
-  SlotPool pool(config_.concurrency, handlers_, config_.name);
+  auto slot_handlers = handlers_;
+  if (config_.isolate) {
+    for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
+  }
+  SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name);
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
   log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
              config_.concurrency, config_.jobs_endpoint, config_.outcomes_endpoint,
              config_.events_endpoint);
   log_->info("handles: {}", types);
+  if (config_.isolate) {
+    log_->info("each job runs in a process of its own (--isolate){}",
+               config_.isolation.memory_limit_bytes > 0
+                   ? ", memory limit " +
+                         std::to_string(config_.isolation.memory_limit_bytes >> 20) + " MiB"
+                   : "");
+  }
   log_->info("ready");
   events_->publish("worker.up",
                    {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});

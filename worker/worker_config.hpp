@@ -9,6 +9,7 @@
 #include "common/endpoints.hpp"
 #include "common/socket.hpp"
 #include "worker/exec_handler.hpp"
+#include "worker/isolation.hpp"
 
 namespace zpipe {
 
@@ -25,6 +26,8 @@ struct WorkerConfig {
   std::chrono::milliseconds grace{30'000};    // on stop, how long running jobs may finish
   std::chrono::milliseconds heartbeat{1000};  // worker.heartbeat event interval
   ExecLimits exec;
+  bool isolate = false;  // run each job in a child process (worker/isolation.hpp)
+  IsolationConfig isolation;
   DecodeLimits limits;
   SocketOptions sockets;
 };

@@ -314,5 +314,59 @@ TEST(NothingLost, AVentilatorRefusesToStartOnADamagedJournal) {
   EXPECT_NE(run.err.find(journal.string()), std::string::npos) << run.err;
 }
 
+TEST(NothingLost, AnIsolatedJobThatCrashesIsRecordedAndTheWorkerServesOn) {
+  TestPipelineOptions options(0);
+  options.worker_program = "zpipe-misbehaving-worker";
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--isolate"});
+  auto client = pipeline.client();
+  const auto segfault = client.submit(JobSpec{"segfault", {}, 0, 1});
+  const auto aborts = client.submit(JobSpec{"abort", {}, 0, 1});
+  const auto echo =
+      client.submit(JobSpec{"echo", Payload::from_json({{"after", "crashes"}}), 0, 1});
+  ASSERT_TRUE(segfault.ok() && aborts.ok() && echo.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(3, 30s));
+  const auto store = pipeline.store();
+  const auto crashed = store->find(segfault.value());
+  ASSERT_TRUE(crashed.has_value());
+  EXPECT_EQ(crashed->outcome.error_code, "crashed");
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer catches the segfault itself and aborts.
+  EXPECT_EQ(crashed->outcome.error.rfind("crashed: SIG", 0), 0u) << crashed->outcome.error;
+#else
+  EXPECT_EQ(crashed->outcome.error, "crashed: SIGSEGV");
+#endif
+  EXPECT_EQ(store->find(aborts.value())->outcome.error, "crashed: SIGABRT");
+  const auto served = store->find(echo.value());
+  ASSERT_TRUE(served.has_value());
+  EXPECT_TRUE(served->outcome.succeeded()) << served->outcome.error;
+  // Each attempt of an isolated job records its process's CPU time and peak memory.
+  const auto attempts = store->attempts(echo.value());
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_GT(attempts[0].max_rss_kb, 0u);
+  EXPECT_TRUE(pipeline.exited_programs().empty()) << "the worker must still be running";
+  EXPECT_TRUE(pipeline.stop());
+}
+
+#if !defined(__SANITIZE_ADDRESS__)  // ASan reserves terabytes of address space up front
+TEST(NothingLost, AnIsolatedJobOverItsMemoryLimitFailsAlone) {
+  TestPipelineOptions options(0);
+  options.worker_program = "zpipe-misbehaving-worker";
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--isolate", "--memory-limit", "256"});
+  auto client = pipeline.client();
+  const auto hog = client.submit(JobSpec{"hog", {}, 0, 1});
+  const auto echo = client.submit(JobSpec{"echo", {}, 0, 1});
+  ASSERT_TRUE(hog.ok() && echo.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(2, 30s));
+  const auto row = pipeline.store()->find(hog.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->outcome.error_code, "crashed");
+  EXPECT_NE(row->outcome.error.find("out of memory"), std::string::npos) << row->outcome.error;
+  EXPECT_TRUE(pipeline.store()->find(echo.value())->outcome.succeeded());
+  EXPECT_TRUE(pipeline.stop());
+}
+#endif
+
 }  // namespace
 }  // namespace zpipe::test
