@@ -29,6 +29,14 @@ nlohmann::json to_json(const StoredOutcome& row) {
           {"result", o.result.to_json()}};
 }
 
+nlohmann::json attempt_to_json(const Outcome& a) {
+  return {{"attempt", a.attempt},         {"status", to_string(a.status)},
+          {"error_code", a.error_code},   {"error", a.error},
+          {"worker", a.worker},           {"started_ms", a.started_ms},
+          {"finished_ms", a.finished_ms}, {"run_us", a.run_us},
+          {"cpu_us", a.cpu_us},           {"max_rss_kb", a.max_rss_kb}};
+}
+
 std::string dump(const nlohmann::json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -51,6 +59,20 @@ void print_table(const std::vector<StoredOutcome>& rows) {
         std::string(to_string(o.status)).c_str(), o.attempt,
         static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)),
         clip(detail, 60).c_str());
+  }
+}
+
+void print_attempts(const std::vector<Outcome>& attempts) {
+  std::printf("attempts\n  %3s %-9s %9s %9s %9s  %-16s %s\n", "TRY", "STATUS", "RUN MS", "CPU MS",
+              "PEAK MiB", "WORKER", "ERROR");
+  for (const auto& a : attempts) {
+    const bool measured = a.cpu_us != 0 || a.max_rss_kb != 0;
+    std::printf("  %3u %-9s %9.1f %9s %9s  %-16s %s\n", a.attempt,
+                std::string(to_string(a.status)).c_str(), static_cast<double>(a.run_us) / 1000,
+                measured ? std::to_string(a.cpu_us / 1000).c_str() : "-",
+                measured ? std::to_string(a.max_rss_kb / 1024).c_str() : "-",
+                clip(a.worker, 16).c_str(),
+                a.succeeded() ? "" : clip(a.error_code + ": " + a.error, 60).c_str());
   }
 }
 
@@ -131,13 +153,29 @@ class ShowCommand : public Command {
     auto store = open_store(data_dir_, "show");
     if (!store) return kExitFailure;
     const auto row = store->find(id_);
-    if (!row) {
+    const auto attempts = store->attempts(id_);
+    if (!row && attempts.empty()) {
       std::cerr << "zpipe show: no outcome recorded for job " << id_
                 << " (still pending or running? `zpipe status` counts them)\n";
       return kExitFailure;
     }
-    const auto j = to_json(*row);
+    auto attempts_json = nlohmann::json::array();
+    for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
+    if (!row) {
+      // Failed attempts so far, and a retry to come.
+      if (json_) {
+        std::cout << dump({{"id", id_}, {"status", "retrying"}, {"attempts", attempts_json}})
+                  << "\n";
+      } else {
+        std::printf("%-13s %s\n%-13s %s\n", "id", id_.c_str(), "status",
+                    "retrying (no final outcome yet)");
+        print_attempts(attempts);
+      }
+      return kExitOk;
+    }
+    auto j = to_json(*row);
     if (json_) {
+      j["attempts"] = attempts_json;
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
@@ -151,10 +189,12 @@ class ShowCommand : public Command {
     }
     const auto& o = row->outcome;
     std::printf(
-        "%-13s %llu ms queued, %llu ms running\n", "timing",
+        "%-13s %llu ms from acceptance to the start of attempt %u, %llu ms running\n", "timing",
         static_cast<unsigned long long>(o.started_ms - std::min(o.started_ms, o.created_ms)),
+        o.attempt,
         static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)));
     std::printf("result\n%s\n", dump(j["result"], 2).c_str());
+    print_attempts(attempts);
     return kExitOk;
   }
 

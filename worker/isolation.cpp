@@ -155,8 +155,8 @@ HandlerResult run_in_child(const Job& job, const JobContext& context,
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (spawned != 0) {
-    return failure(ErrorCode::kIo, std::string("cannot start the job's process: ") +
-                                       std::strerror(spawned));
+    return failure(ErrorCode::kIo,
+                   std::string("cannot start the job's process: ") + std::strerror(spawned));
   }
   job_read.close();
   outcome_write.close();
@@ -249,8 +249,8 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
   outcome.max_attempts = job->max_attempts;
   outcome.worker = worker_name;
   static const std::atomic<bool> never_cancelled{false};  // the parent kills instead
-  const JobContext context(
-      JobContext::Clock::now() + std::chrono::milliseconds(job->timeout_ms), never_cancelled);
+  const JobContext context(JobContext::Clock::now() + std::chrono::milliseconds(job->timeout_ms),
+                           never_cancelled);
   HandlerResult handled;
   const auto handler = handlers.find(job->type);
   try {
@@ -258,10 +258,10 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
                   ? handler->second(*job, context)
                   : failure(ErrorCode::kUnknownType, "no handler for job type '" + job->type + "'");
   } catch (const std::bad_alloc&) {
-    handled = failure(ErrorCode::kCrashed, "out of memory" + std::string(std::getenv(
-                                                                 kMemoryLimitVariable) != nullptr
-                                                                 ? " (over --memory-limit)"
-                                                                 : ""));
+    handled = failure(ErrorCode::kCrashed,
+                      "out of memory" + std::string(std::getenv(kMemoryLimitVariable) != nullptr
+                                                        ? " (over --memory-limit)"
+                                                        : ""));
   } catch (const std::exception& e) {
     handled = fail(std::string("handler threw: ") + e.what());
   } catch (...) {
