@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   zpipe::WorkerConfig config;
   zpipe::LogOptions log_options;
   CLI::App app{
-      "zpipe-worker: runs jobs (echo, sleep, fail, exec) handed out by the ventilator "
+      "zpipe-worker: runs jobs (echo, sleep, fail, exec, thumbnail) handed out by the ventilator "
       "and sends every outcome to the sink.",
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
