@@ -228,13 +228,27 @@ class ThumbnailCommand : public Command {
   bool follow(Client& client, const StopFlag& stop, LocalPipeline* local) {
     auto next_scan = Clock::now() + std::chrono::seconds(1);
     auto next_plain_line = Clock::now() + std::chrono::seconds(5);
+    auto next_draw = Clock::now();
     auto next_store_check = Clock::now() + std::chrono::seconds(10);
+    std::uint64_t last_finished = 0;
+    auto next_full_check = Clock::now();
     while (true) {
-      for (auto& outcome : follower_->take_recorded()) record(outcome);
+      // The store is read when the ventilator's count of finished jobs moved (a cheap
+      // request), and every second anyway: looking every id up on every tick would take CPU
+      // from the workers on the same cores.
+      const auto counts = client.status();
+      const auto finished =
+          counts.ok() ? counts.value().succeeded + counts.value().failed + counts.value().dead : 0;
+      if (finished != last_finished || Clock::now() >= next_full_check) {
+        for (auto& outcome : follower_->take_recorded()) record(outcome);
+        last_finished = finished;
+        next_full_check = Clock::now() + std::chrono::seconds(1);
+      }
       const auto now = Clock::now();
-      if (tty_) {
+      if (tty_ && now >= next_draw) {
         draw_progress();
-      } else if (now >= next_plain_line) {
+        next_draw = now + std::chrono::milliseconds(100);
+      } else if (!tty_ && now >= next_plain_line) {
         std::printf("  %zu/%zu finished, %zu failed\n", done_ + failed_count_, submitted_,
                     failed_count_);
         std::fflush(stdout);
@@ -265,9 +279,12 @@ class ThumbnailCommand : public Command {
         next_scan = now + std::chrono::seconds(1);
       }
       pollfd fd{stop.fd(), POLLIN, 0};
-      ::poll(&fd, 1, 100);
+      ::poll(&fd, 1, 20);
     }
-    if (tty_) std::printf("\n");
+    if (tty_) {
+      draw_progress();
+      std::printf("\n");
+    }
     return true;
   }
 
