@@ -17,6 +17,7 @@
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
 #include "front/submit_command.hpp"
+#include "front/thumbnail_command.hpp"
 #include "front/up_command.hpp"
 
 int main(int argc, char** argv) {
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
                                         std::to_string(zpipe::kProtocolVersion) + ")");
   app.require_subcommand(1);
   std::vector<std::unique_ptr<zpipe::Command>> commands;
+  commands.push_back(zpipe::make_thumbnail_command(app));
   commands.push_back(zpipe::make_up_command(app));
   commands.push_back(zpipe::make_demo_command(app));
   commands.push_back(zpipe::make_submit_command(app));

@@ -1,5 +1,8 @@
 #include "worker/builtin_handlers.hpp"
 
+#include "worker/thumbnail_handler.hpp"
+#include "worker/vips_runtime.hpp"
+
 namespace zpipe {
 
 HandlerResult echo_handler(const Job& job, const JobContext&) { return succeed_with(job.payload); }
@@ -30,6 +33,9 @@ HandlerResult fail_handler(const Job& job, const JobContext&) {
 }
 
 std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
+  // Started here, once, so that the first thumbnail job does not pay for it. A vips that
+  // cannot start fails thumbnail jobs with the reason, and leaves the other handlers be.
+  [[maybe_unused]] const auto& vips_failure = start_vips();
   return {
       {"echo", echo_handler},
       {"sleep", sleep_handler},
@@ -38,6 +44,7 @@ std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
        [exec_limits](const Job& job, const JobContext& context) {
          return exec_handler(job, context, exec_limits);
        }},
+      {"thumbnail", thumbnail_handler},
   };
 }
 

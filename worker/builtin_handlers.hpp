@@ -1,4 +1,5 @@
-// The handlers every worker has: echo, sleep, fail and exec (see exec_handler.hpp).
+// The handlers every worker has: echo, sleep, fail, exec (see exec_handler.hpp) and thumbnail
+// (thumbnail_handler.hpp).
 #pragma once
 
 #include <map>

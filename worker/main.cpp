@@ -11,9 +11,9 @@ int main(int argc, char** argv) {
   zpipe::WorkerConfig config;
   zpipe::LogOptions log_options;
   CLI::App app{
-      "zpipe-worker: runs jobs (echo, sleep, fail, exec) handed out by the ventilator "
-      "and sends every outcome to the sink. SIGTERM/SIGINT: finish running jobs (up to "
-      "--grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
+      "zpipe-worker: runs jobs (echo, sleep, fail, exec, thumbnail) handed out by the "
+      "ventilator and sends every outcome to the sink. SIGTERM/SIGINT: finish running jobs "
+      "(up to --grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
   app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")

@@ -25,7 +25,7 @@ namespace zpipe {
 class Worker {
  public:
   // Connects (connecting never waits for the peer); throws on a malformed endpoint.
-  // The built-in handlers (echo, sleep, fail, exec) are registered already.
+  // The built-in handlers (echo, sleep, fail, exec, thumbnail) are registered already.
   Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log);
   ~Worker();
 

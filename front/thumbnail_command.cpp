@@ -1,0 +1,384 @@
+#include "front/thumbnail_command.hpp"
+
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "client/client.hpp"
+#include "common/command_line.hpp"
+#include "common/endpoints.hpp"
+#include "common/stop_flag.hpp"
+#include "front/front_vips.hpp"
+#include "front/local_pipeline.hpp"
+#include "front/local_pipeline_options.hpp"
+#include "front/outcome_follower.hpp"
+#include "front/progress_bar.hpp"
+#include "front/sample_images.hpp"
+#include "front/thumbnail_plan.hpp"
+
+namespace zpipe {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kJobsPerRequest = 1000;
+constexpr std::size_t kFilesListedPerReason = 10;
+
+// What a file looked like when seen: a changed stamp means a new version of the image.
+struct FileStamp {
+  fs::file_time_type time{};
+  std::uintmax_t size = 0;
+  friend bool operator==(const FileStamp&, const FileStamp&) = default;
+};
+
+std::optional<FileStamp> stamp_of(const fs::path& path) {
+  std::error_code error;
+  FileStamp stamp{fs::last_write_time(path, error), 0};
+  if (error) return std::nullopt;
+  stamp.size = fs::file_size(path, error);
+  if (error) return std::nullopt;
+  return stamp;
+}
+
+std::size_t terminal_width() {
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
+  return 80;
+}
+
+// The failure's reason without the file's own path, so that files failing alike group.
+std::string reason_of(const Outcome& outcome, const ThumbnailTarget& target) {
+  auto reason = outcome.error;
+  for (const auto& path : {target.image.string(), target.thumbnail.string()}) {
+    const auto quoted = " '" + path + "'";
+    for (auto at = reason.find(quoted); at != std::string::npos; at = reason.find(quoted)) {
+      reason.erase(at, quoted.size());
+    }
+  }
+  return outcome.error_code + ": " + reason;
+}
+
+class ThumbnailCommand : public Command {
+ public:
+  explicit ThumbnailCommand(CLI::App& parent)
+      : app_(*parent.add_subcommand(
+            "thumbnail",
+            "Thumbnail every image of IN_DIR into OUT_DIR through a pipeline; skips thumbnails "
+            "already up to date. Exit code: 0 when every image is done or skipped, 1 when any "
+            "failed, 2 on a usage error")) {
+    pipeline_.data_dir = default_data_dir() / "thumbnail";
+    pipeline_.log_level = "warn";
+    pipeline_.workers = 2;
+    app_.add_option("in_dir", plan_.in_dir, "Folder of images (.jpg .jpeg .png .webp .tif .gif)");
+    app_.add_option("out_dir", plan_.out_dir,
+                    "Folder for the thumbnails, same relative paths (created if missing)");
+    app_.add_option("--size,-s", plan_.size, "Side of the box each thumbnail fits in, in pixels")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10'000));
+    app_.add_option("--format", plan_.format,
+                    "Thumbnail format: same (JPEG for .tif and .gif), jpg, png or webp")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"same", "jpg", "png", "webp"}));
+    app_.add_option("--quality,-q", quality_, "JPEG and WebP quality, 1-100 (default: 75)")
+        ->check(CLI::Range(1, 100));
+    app_.add_flag("--keep-metadata", keep_metadata_,
+                  "Keep EXIF, XMP and ICC data in the thumbnails (stripped by default)");
+    app_.add_flag("--recursive,-r", plan_.recursive, "Include images in subfolders");
+    app_.add_flag("--watch", watch_,
+                  "Keep running and thumbnail images as they appear or change, until Ctrl-C");
+    app_.add_flag("--samples", samples_,
+                  "Use sample images that zpipe draws on first use (IN_DIR and OUT_DIR default "
+                  "to samples/ and thumbnails/ in the data directory)");
+    app_.add_option("--attempts", attempts_,
+                    "Attempts per image (a broken image fails the same way every time)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100));
+    app_.add_option("--connect", connect_,
+                    "Use the running pipeline whose ventilator takes jobs at this endpoint "
+                    "(e.g. tcp://127.0.0.1:5570) instead of starting one; its workers must see "
+                    "the same paths, and --data-dir must be its sink's");
+    add_local_pipeline_options(app_, pipeline_, 1,
+                               "Data directory: the local pipeline's (outcomes.db emptied first, "
+                               "logs in zpipe.log); with --connect, the running sink's");
+  }
+  CLI::App& app() override { return app_; }
+
+  int run() override {
+    if (samples_) {
+      const auto base = app_.count("--data-dir") ? pipeline_.data_dir : default_data_dir();
+      if (plan_.in_dir.empty()) plan_.in_dir = base / "samples";
+      if (plan_.out_dir.empty()) plan_.out_dir = base / "thumbnails";
+    }
+    if (plan_.in_dir.empty() || plan_.out_dir.empty()) {
+      return usage(
+          "give the folder of images and the folder for thumbnails: zpipe thumbnail "
+          "IN_DIR OUT_DIR (or --samples)");
+    }
+    plan_.in_dir = fs::absolute(plan_.in_dir).lexically_normal();
+    plan_.out_dir = fs::absolute(plan_.out_dir).lexically_normal();
+    start_front_vips();
+    if (samples_) {
+      const auto drawn = write_sample_images(plan_.in_dir);
+      if (drawn > 0) std::printf("drew %d sample images in %s\n", drawn, plan_.in_dir.c_str());
+    }
+    std::error_code error;
+    if (!fs::is_directory(plan_.in_dir, error)) {
+      return usage("'" + plan_.in_dir.string() + "' is not a folder");
+    }
+    if (!connect_.empty() && !app_.count("--data-dir")) pipeline_.data_dir = default_data_dir();
+    tty_ = ::isatty(STDOUT_FILENO) != 0;
+
+    StopFlag stop;
+    install_stop_signals(stop);
+    std::vector<ThumbnailTarget> work;
+    scan(work, /*require_stable=*/false);
+    std::printf("zpipe thumbnail: %zu images in %s -> %s (%d px)\n", work.size() + skipped_,
+                plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
+    std::fflush(stdout);
+    if (work.empty() && !watch_) return summarise(false);
+
+    std::optional<LocalPipeline> local;
+    std::string submit_endpoint = connect_;
+    if (connect_.empty()) {
+      std::error_code ignored;
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        fs::remove(outcome_store_path(pipeline_.data_dir).string() + suffix, ignored);
+      }
+      fs::create_directories(pipeline_.data_dir);
+      if (pipeline_.log_file.empty()) pipeline_.log_file = pipeline_.data_dir / "zpipe.log";
+      local.emplace(pipeline_);
+      submit_endpoint = local->endpoints().submit;
+    }
+    Client client(ClientConfig{submit_endpoint, std::chrono::seconds(10), {}});
+    follower_.emplace(outcome_store_path(pipeline_.data_dir));
+    if (!submit(client, work)) return kExitFailure;
+
+    const bool interrupted = !follow(client, stop, local ? &*local : nullptr);
+    if (local && !local->stop()) {
+      std::cerr << "zpipe thumbnail: a program of the pipeline ended with an error (see "
+                << pipeline_.log_file.string() << ")\n";
+    }
+    return summarise(interrupted);
+  }
+
+ private:
+  // Finds images needing a thumbnail and adds them to `work`. Images seen before with the
+  // same stamp are not looked at again. With `require_stable`, an image is taken only once
+  // it looks the same as at the previous scan, so that one still being copied in is not
+  // thumbnailed half written.
+  void scan(std::vector<ThumbnailTarget>& work, bool require_stable) {
+    for (auto& target : find_images(plan_)) {
+      const auto stamp = stamp_of(target.image);
+      if (!stamp) continue;
+      const auto key = target.image.string();
+      if (auto it = handled_.find(key); it != handled_.end() && it->second == *stamp) continue;
+      if (require_stable) {
+        auto [seen, is_new] = last_seen_.insert_or_assign(key, *stamp);
+        if (is_new || !(seen->second == *stamp)) continue;
+      }
+      handled_[key] = *stamp;
+      if (is_up_to_date(target, plan_.size)) {
+        ++skipped_;
+        continue;
+      }
+      work.push_back(std::move(target));
+    }
+  }
+
+  bool submit(Client& client, const std::vector<ThumbnailTarget>& work) {
+    std::vector<JobSpec> specs;
+    for (const auto& target : work) {
+      nlohmann::json payload{
+          {"in", target.image.string()}, {"out", target.thumbnail.string()}, {"size", plan_.size}};
+      if (quality_) payload["quality"] = *quality_;
+      if (keep_metadata_) payload["strip"] = false;
+      specs.push_back(JobSpec{"thumbnail", Payload::from_json(payload), 0, attempts_});
+    }
+    if (!first_submit_) first_submit_ = Clock::now();
+    for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
+      const auto last = std::min(specs.size(), first + kJobsPerRequest);
+      auto ids = client.submit(std::vector<JobSpec>(specs.begin() + static_cast<long>(first),
+                                                    specs.begin() + static_cast<long>(last)));
+      if (!ids.ok()) {
+        std::cerr << "zpipe thumbnail: the ventilator at " << client.config().ventilator
+                  << " did not take the jobs: " << ids.error().message << "\n";
+        return false;
+      }
+      for (std::size_t i = 0; i < ids.value().size(); ++i) {
+        jobs_[ids.value()[i]] = work[first + i];
+        follower_->follow(ids.value()[i]);
+      }
+    }
+    submitted_ += specs.size();
+    return true;
+  }
+
+  // Waits for every submitted job (and, with --watch, scans for new images) until done or
+  // stopped. Returns false when interrupted or the pipeline broke.
+  bool follow(Client& client, const StopFlag& stop, LocalPipeline* local) {
+    auto next_scan = Clock::now() + std::chrono::seconds(1);
+    auto next_plain_line = Clock::now() + std::chrono::seconds(5);
+    auto next_draw = Clock::now();
+    auto next_store_check = Clock::now() + std::chrono::seconds(10);
+    std::uint64_t last_finished = 0;
+    auto next_full_check = Clock::now();
+    while (true) {
+      // The store is read when the ventilator's count of finished jobs moved (a cheap
+      // request), and every second anyway: looking every id up on every tick would take CPU
+      // from the workers on the same cores.
+      const auto counts = client.status();
+      const auto finished = counts.ok() ? counts.value().succeeded + counts.value().dead : 0;
+      if (finished != last_finished || Clock::now() >= next_full_check) {
+        for (auto& outcome : follower_->take_recorded()) record(outcome);
+        last_finished = finished;
+        next_full_check = Clock::now() + std::chrono::seconds(1);
+      }
+      const auto now = Clock::now();
+      if (tty_ && now >= next_draw) {
+        draw_progress();
+        next_draw = now + std::chrono::milliseconds(100);
+      } else if (!tty_ && now >= next_plain_line) {
+        std::printf("  %zu/%zu finished, %zu failed\n", done_ + failed_count_, submitted_,
+                    failed_count_);
+        std::fflush(stdout);
+        next_plain_line = now + std::chrono::seconds(5);
+      }
+      if (follower_->pending() == 0 && !watch_) break;
+      if (stop.is_stop_requested()) {
+        if (tty_) std::printf("\n");
+        std::printf("stopping: %zu thumbnails not waited for\n", follower_->pending());
+        return watch_ && follower_->pending() == 0;
+      }
+      if (local) {
+        if (auto exited = local->find_exited()) {
+          std::cerr << "\nzpipe thumbnail: " << *exited << " (logs: " << pipeline_.log_file.string()
+                    << ")\n";
+          return false;
+        }
+      } else if (!follower_->has_store() && now >= next_store_check) {
+        std::cerr << "\nzpipe thumbnail: no outcome store at "
+                  << outcome_store_path(pipeline_.data_dir).string()
+                  << " to follow the jobs in; give the running sink's --data-dir\n";
+        return false;
+      }
+      if (watch_ && now >= next_scan) {
+        std::vector<ThumbnailTarget> work;
+        scan(work, /*require_stable=*/true);
+        if (!work.empty() && !submit(client, work)) return false;
+        next_scan = now + std::chrono::seconds(1);
+      }
+      pollfd fd{stop.fd(), POLLIN, 0};
+      ::poll(&fd, 1, 20);
+    }
+    if (tty_) {
+      draw_progress();
+      std::printf("\n");
+    }
+    return true;
+  }
+
+  void record(const Outcome& outcome) {
+    const auto it = jobs_.find(outcome.id);
+    if (it == jobs_.end()) return;
+    last_outcome_ = Clock::now();
+    if (outcome.succeeded()) {
+      ++done_;
+    } else {
+      failed_[reason_of(outcome, it->second)].push_back(
+          it->second.image.lexically_relative(plan_.in_dir).string());
+      failed_count_++;
+      if (watch_) {
+        if (tty_) std::printf("\r\033[K");
+        std::printf("failed: %s: %s\n", it->second.image.c_str(), outcome.error.c_str());
+      }
+    }
+    jobs_.erase(it);
+  }
+
+  void draw_progress() {
+    Progress progress;
+    progress.finished = done_ + failed_count_;
+    progress.failed = failed_count_;
+    progress.total = submitted_;
+    progress.seconds =
+        first_submit_ ? std::chrono::duration<double>(Clock::now() - *first_submit_).count() : 0;
+    std::printf("\r%s\033[K", format_progress(progress, terminal_width() - 1).c_str());
+    std::fflush(stdout);
+  }
+
+  int summarise(bool interrupted) {
+    const double seconds =
+        first_submit_ && last_outcome_
+            ? std::chrono::duration<double>(*last_outcome_ - *first_submit_).count()
+            : 0.0;
+    std::printf("  done      %zu", done_);
+    if (done_ > 0 && seconds > 0) {
+      std::printf(" in %.2f s, %.1f images/s", seconds, static_cast<double>(done_) / seconds);
+    }
+    std::printf("\n  skipped   %zu (thumbnail up to date)\n  failed    %zu\n", skipped_,
+                failed_count_);
+    for (const auto& [reason, files] : failed_) {
+      std::printf("    %zu x %s\n", files.size(), reason.c_str());
+      for (std::size_t i = 0; i < files.size() && i < kFilesListedPerReason; ++i) {
+        std::printf("        %s\n", files[i].c_str());
+      }
+      if (files.size() > kFilesListedPerReason) {
+        std::printf("        ... and %zu more\n", files.size() - kFilesListedPerReason);
+      }
+    }
+    if (!jobs_.empty()) std::printf("  unfinished %zu\n", jobs_.size());
+    std::printf("Thumbnails are in %s\n", plan_.out_dir.c_str());
+    if (failed_count_ > 0 && connect_.empty()) {
+      std::printf("Failures are recorded in %s\n", outcome_store_path(pipeline_.data_dir).c_str());
+    }
+    std::fflush(stdout);
+    return failed_count_ > 0 || interrupted || !jobs_.empty() ? kExitFailure : kExitOk;
+  }
+
+  int usage(const std::string& message) {
+    std::cerr << "zpipe thumbnail: " << message
+              << "\nRun 'zpipe thumbnail --help' for the options.\n";
+    return kExitUsage;
+  }
+
+  CLI::App& app_;
+  ThumbnailPlanOptions plan_;
+  LocalPipelineConfig pipeline_;
+  std::optional<int> quality_;
+  bool keep_metadata_ = false;
+  bool watch_ = false;
+  bool samples_ = false;
+  std::uint32_t attempts_ = 1;  // a corrupt image is corrupt on every attempt
+  std::string connect_;
+  bool tty_ = false;
+
+  std::optional<OutcomeFollower> follower_;
+  std::map<std::string, FileStamp> handled_;     // images submitted or skipped, as they were
+  std::map<std::string, FileStamp> last_seen_;   // --watch: as at the previous scan
+  std::map<std::string, ThumbnailTarget> jobs_;  // submitted, outcome not yet seen, by id
+  std::map<std::string, std::vector<std::string>> failed_;  // reason -> files
+  std::size_t failed_count_ = 0;
+  std::size_t done_ = 0;
+  std::size_t skipped_ = 0;
+  std::size_t submitted_ = 0;
+  std::optional<Clock::time_point> first_submit_;
+  std::optional<Clock::time_point> last_outcome_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_thumbnail_command(CLI::App& parent) {
+  return std::make_unique<ThumbnailCommand>(parent);
+}
+
+}  // namespace zpipe

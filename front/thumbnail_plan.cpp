@@ -1,0 +1,100 @@
+#include "front/thumbnail_plan.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <system_error>
+
+#include <vips/vips8>
+
+namespace zpipe {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower_extension(const fs::path& path) {
+  auto extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return extension;
+}
+
+bool is_within(const fs::path& path, const fs::path& dir) {
+  const auto [dir_end, path_it] = std::mismatch(dir.begin(), dir.end(), path.begin(), path.end());
+  return dir_end == dir.end();
+}
+
+}  // namespace
+
+bool is_image_name(const fs::path& name) {
+  static constexpr std::array<const char*, 7> kExtensions{".jpg", ".jpeg", ".png", ".webp",
+                                                          ".tif", ".tiff", ".gif"};
+  const auto file = name.filename().string();
+  if (file.empty() || file[0] == '.') return false;
+  const auto extension = lower_extension(name);
+  return std::find(kExtensions.begin(), kExtensions.end(), extension) != kExtensions.end();
+}
+
+fs::path thumbnail_path(const ThumbnailPlanOptions& options, const fs::path& image) {
+  auto relative = image.lexically_relative(options.in_dir);
+  if (relative.empty() || *relative.begin() == "..") relative = image.filename();
+  auto out = options.out_dir / relative;
+  const auto extension = lower_extension(out);
+  if (options.format == "same") {
+    const bool writable =
+        extension == ".jpg" || extension == ".jpeg" || extension == ".png" || extension == ".webp";
+    if (!writable) out += ".jpg";
+  } else if (extension != "." + options.format) {
+    out += "." + options.format;
+  }
+  return out;
+}
+
+std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
+  std::vector<ThumbnailTarget> targets;
+  const auto in_dir = fs::absolute(options.in_dir).lexically_normal();
+  const auto out_dir = fs::absolute(options.out_dir).lexically_normal();
+  const ThumbnailPlanOptions absolute{in_dir, out_dir, options.recursive, options.size,
+                                      options.format};
+  auto consider = [&](const fs::directory_entry& entry) {
+    std::error_code error;
+    if (!entry.is_regular_file(error) || !is_image_name(entry.path())) return;
+    targets.push_back({entry.path(), thumbnail_path(absolute, entry.path())});
+  };
+  if (options.recursive) {
+    fs::recursive_directory_iterator it(in_dir, fs::directory_options::skip_permission_denied);
+    for (const auto end = fs::recursive_directory_iterator(); it != end; ++it) {
+      std::error_code error;
+      // Thumbnails written into a folder inside the input must not become inputs themselves.
+      if (it->is_directory(error) && is_within(it->path(), out_dir)) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      consider(*it);
+    }
+  } else {
+    for (const auto& entry : fs::directory_iterator(in_dir)) consider(entry);
+  }
+  std::sort(targets.begin(), targets.end(),
+            [](const auto& a, const auto& b) { return a.image < b.image; });
+  return targets;
+}
+
+bool is_up_to_date(const ThumbnailTarget& target, int size) {
+  std::error_code error;
+  const auto thumbnail_time = fs::last_write_time(target.thumbnail, error);
+  if (error) return false;
+  const auto image_time = fs::last_write_time(target.image, error);
+  if (error || thumbnail_time < image_time) return false;
+  // Header only: vips reads the pixels of a file lazily, and they are never asked for here.
+  VipsImage* header = vips_image_new_from_file(target.thumbnail.c_str(), nullptr);
+  if (header == nullptr) {
+    vips_error_clear();
+    return false;
+  }
+  const int longer = std::max(vips_image_get_width(header), vips_image_get_height(header));
+  g_object_unref(header);
+  return longer == size;
+}
+
+}  // namespace zpipe

@@ -1,0 +1,45 @@
+// ThumbnailPlan: which images of a folder need a thumbnail, where each thumbnail goes, and
+// which thumbnails are already up to date (so that a re-run skips them).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace zpipe {
+
+struct ThumbnailTarget {
+  std::filesystem::path image;      // absolute
+  std::filesystem::path thumbnail;  // absolute, under the output folder
+};
+
+struct ThumbnailPlanOptions {
+  std::filesystem::path in_dir;
+  std::filesystem::path out_dir;
+  bool recursive = false;
+  int size = 256;               // the box's side, in pixels
+  std::string format = "same";  // same, jpg, png or webp
+};
+
+// True for names zpipe takes for images: .jpg .jpeg .png .webp .tif .tiff .gif (any case),
+// not hidden (a leading dot: temporary files, including the thumbnail handler's own).
+bool is_image_name(const std::filesystem::path& name);
+
+// Where the thumbnail of `image` (under options.in_dir) goes: the same relative path under
+// out_dir. Format "same" keeps the name when vips can write its format (jpg, jpeg, png, webp)
+// and appends ".jpg" otherwise (a.gif -> a.gif.jpg); another format appends its extension
+// unless the name has it already (a.png -> a.png.webp), so two images never share a thumbnail.
+std::filesystem::path thumbnail_path(const ThumbnailPlanOptions& options,
+                                     const std::filesystem::path& image);
+
+// The images under in_dir (its subfolders too when recursive, except out_dir), sorted by path.
+// Unreadable subfolders are skipped. Throws std::filesystem::filesystem_error when in_dir
+// itself cannot be read.
+std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options);
+
+// True when `thumbnail` exists, is no older than `image` (modification times), and its longer
+// side is `size` pixels, as a thumbnail made with this size would be; reads only the
+// thumbnail's header. The size check makes a run with another --size redo the thumbnails.
+bool is_up_to_date(const ThumbnailTarget& target, int size);
+
+}  // namespace zpipe

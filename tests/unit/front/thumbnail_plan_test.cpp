@@ -1,0 +1,89 @@
+#include "front/thumbnail_plan.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <vips/vips8>
+
+#include "front/front_vips.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace zpipe {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+TEST(ThumbnailPlan, ImageNamesByExtensionNotHidden) {
+  for (const char* name : {"a.jpg", "B.JPEG", "c.png", "d.webp", "e.tif", "f.TIFF", "g.gif"}) {
+    EXPECT_TRUE(is_image_name(name)) << name;
+  }
+  for (const char* name : {"a.txt", "jpg", ".hidden.jpg", ".a.jpg.tmp-x1Yz9q", "a.jpg.tmp-1"}) {
+    EXPECT_FALSE(is_image_name(name)) << name;
+  }
+}
+
+TEST(ThumbnailPlan, ThumbnailKeepsTheRelativePathAndAWritableFormat) {
+  ThumbnailPlanOptions options{"/in", "/out", true, 256, "same"};
+  EXPECT_EQ(thumbnail_path(options, "/in/a/b.jpg"), fs::path("/out/a/b.jpg"));
+  EXPECT_EQ(thumbnail_path(options, "/in/c.PNG"), fs::path("/out/c.PNG"));
+  EXPECT_EQ(thumbnail_path(options, "/in/scan.tif"), fs::path("/out/scan.tif.jpg"));
+  options.format = "webp";
+  EXPECT_EQ(thumbnail_path(options, "/in/a.jpg"), fs::path("/out/a.jpg.webp"));
+  EXPECT_EQ(thumbnail_path(options, "/in/a.webp"), fs::path("/out/a.webp"));
+}
+
+class ThumbnailPlanFiles : public ::testing::Test {
+ protected:
+  void SetUp() override { start_front_vips(); }
+  fs::path image(const fs::path& relative, int width, int height) {
+    const auto path = dir_.path() / relative;
+    fs::create_directories(path.parent_path());
+    vips::VImage::black(width, height).write_to_file(path.c_str());
+    return path;
+  }
+  test::TempDir dir_;
+};
+
+TEST_F(ThumbnailPlanFiles, FindsImagesSortedAndLeavesTheOutputFolderOut) {
+  image("in/b.jpg", 4, 4);
+  image("in/a.png", 4, 4);
+  image("in/sub/c.webp", 4, 4);
+  image("in/thumbs/a.png", 4, 4);  // output folder inside the input
+  std::ofstream(dir_.path() / "in" / "readme.txt") << "text";
+  const ThumbnailPlanOptions flat{dir_.path() / "in", dir_.path() / "in" / "thumbs", false, 256,
+                                  "same"};
+  const auto top = find_images(flat);
+  ASSERT_EQ(top.size(), 2u);
+  EXPECT_EQ(top[0].image, dir_.path() / "in" / "a.png");
+  EXPECT_EQ(top[0].thumbnail, dir_.path() / "in" / "thumbs" / "a.png");
+  EXPECT_EQ(top[1].image, dir_.path() / "in" / "b.jpg");
+
+  auto recursive = flat;
+  recursive.recursive = true;
+  const auto all = find_images(recursive);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].image, dir_.path() / "in" / "sub" / "c.webp");
+  EXPECT_EQ(all[2].thumbnail, dir_.path() / "in" / "thumbs" / "sub" / "c.webp");
+}
+
+TEST_F(ThumbnailPlanFiles, UpToDateWhenNewerThanTheImageAndOfTheSize) {
+  const ThumbnailTarget target{image("photo.jpg", 800, 600), dir_.path() / "thumb.jpg"};
+  EXPECT_FALSE(is_up_to_date(target, 256)) << "no thumbnail yet";
+  image("thumb.jpg", 256, 192);
+  fs::last_write_time(target.thumbnail, fs::last_write_time(target.image) + 1s);
+  EXPECT_TRUE(is_up_to_date(target, 256));
+  EXPECT_FALSE(is_up_to_date(target, 128)) << "made for another size";
+  fs::last_write_time(target.image, fs::last_write_time(target.thumbnail) + 1s);
+  EXPECT_FALSE(is_up_to_date(target, 256)) << "the image changed after";
+}
+
+TEST_F(ThumbnailPlanFiles, AnUnreadableThumbnailIsNotUpToDate) {
+  const ThumbnailTarget target{image("photo.jpg", 80, 60), dir_.path() / "thumb.jpg"};
+  std::ofstream(target.thumbnail) << "half a thumbnail";
+  fs::last_write_time(target.thumbnail, fs::last_write_time(target.image) + 1s);
+  EXPECT_FALSE(is_up_to_date(target, 256));
+}
+
+}  // namespace
+}  // namespace zpipe
