@@ -38,6 +38,11 @@ void EventHub::forward() {
   std::vector<zmq::message_t> frames;
   try {
     while (true) {
+      // Wake at least twice a second to notice workers that went silent.
+      zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0}};
+      poll_sockets(items, 1, std::chrono::milliseconds(500));
+      announce_vanished_workers();
+      if (!(items[0].revents & ZMQ_POLLIN)) continue;
       frames.clear();
       zmq::message_t frame;
       do {
@@ -56,6 +61,8 @@ void EventHub::forward() {
           problem = "expected an event, got " + std::string(kind_name(decoded.value()));
         } else if (std::get<Event>(decoded.value()).name != frames[0].to_string_view()) {
           problem = "topic frame does not match the event's name";
+        } else if (frames[0].to_string_view().starts_with("worker.")) {
+          roster_.on_event(std::get<Event>(decoded.value()), std::chrono::steady_clock::now());
         }
       }
       if (!problem.empty()) {
@@ -79,12 +86,27 @@ void EventHub::forward() {
   events_out_.close();
 }
 
+void EventHub::announce_vanished_workers() {
+  for (const auto& gone : roster_.take_vanished(std::chrono::steady_clock::now())) {
+    const auto name = gone.source.substr(gone.source.find(' ') + 1);
+    log_->warn(
+        "worker {} vanished: no heartbeat for {} ms{}; the jobs it held go out again "
+        "after their time limit",
+        name, gone.silent.count(),
+        gone.last_job.empty() ? "" : " (it was running " + gone.last_job + ")");
+    std::map<std::string, std::string> fields{{"worker", name},
+                                              {"silent_ms", std::to_string(gone.silent.count())}};
+    if (!gone.last_job.empty()) fields["job"] = gone.last_job;
+    publish("worker.vanished", std::move(fields));
+  }
+}
+
 void EventHub::publish_refusal(const std::string& problem) {
-  const Event event{"input.refused",
-                    source_,
-                    ++seq_,
-                    unix_ms_now(),
-                    {{"socket", "events-in"}, {"error", problem}}};
+  publish("input.refused", {{"socket", "events-in"}, {"error", problem}});
+}
+
+void EventHub::publish(const std::string& name, std::map<std::string, std::string> fields) {
+  const Event event{name, source_, ++seq_, unix_ms_now(), std::move(fields)};
   const auto body = encode(event);
   events_out_.send(zmq::buffer(event.name), zmq::send_flags::sndmore);
   events_out_.send(zmq::buffer(body), zmq::send_flags::none);

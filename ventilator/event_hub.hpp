@@ -1,10 +1,12 @@
 // EventHub: the one address monitors need. Components publish to its events-in; it checks each
-// event and republishes it on events-out, where any number of monitors subscribe.
+// event and republishes it on events-out, where any number of monitors subscribe. It also
+// follows worker heartbeats, and logs and publishes worker.vanished for a worker gone silent.
 // Sockets (owned by its thread): events_in_ SUB bind (all topics); events_out_ PUB bind.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@
 
 #include "common/decode_limits.hpp"
 #include "common/socket.hpp"
+#include "ventilator/worker_roster.hpp"
 
 namespace zpipe {
 
@@ -38,11 +41,14 @@ class EventHub {
  private:
   void forward();
   void publish_refusal(const std::string& problem);
+  void announce_vanished_workers();
+  void publish(const std::string& name, std::map<std::string, std::string> fields);
 
   zmq::context_t& context_;
   zmq::socket_t events_in_;
   zmq::socket_t events_out_;
   std::string source_;
+  WorkerRoster roster_;
   std::uint64_t seq_ = 0;
   DecodeLimits limits_;
   std::shared_ptr<spdlog::logger> log_;

@@ -1,0 +1,46 @@
+#include "ventilator/worker_roster.hpp"
+
+#include <gtest/gtest.h>
+
+namespace zpipe {
+namespace {
+
+using namespace std::chrono_literals;
+
+Event heartbeat(const std::string& source, const std::string& interval_ms, std::string job = "") {
+  Event e{"worker.heartbeat", source, 1, 0, {{"interval_ms", interval_ms}}};
+  if (!job.empty()) e.fields["job"] = std::move(job);
+  return e;
+}
+
+TEST(WorkerRoster, AWorkerSilentForThreeOfItsIntervalsHasVanishedOnce) {
+  WorkerRoster roster;
+  const WorkerRoster::Clock::time_point t0{};
+  roster.on_event(heartbeat("worker a:1", "1000", "j-7"), t0);
+  roster.on_event(heartbeat("worker b:2", "200"), t0);
+  EXPECT_TRUE(roster.take_vanished(t0 + 600ms).empty());
+  const auto b_gone = roster.take_vanished(t0 + 601ms);
+  ASSERT_EQ(b_gone.size(), 1u);
+  EXPECT_EQ(b_gone[0].source, "worker b:2");
+  EXPECT_TRUE(roster.take_vanished(t0 + 3000ms).empty()) << "a at exactly 3 intervals: not yet";
+  const auto a_gone = roster.take_vanished(t0 + 3001ms);
+  ASSERT_EQ(a_gone.size(), 1u);
+  EXPECT_EQ(a_gone[0].last_job, "j-7");
+  EXPECT_GE(a_gone[0].silent, 3001ms);
+  EXPECT_TRUE(roster.take_vanished(t0 + 10s).empty()) << "reported once";
+  EXPECT_EQ(roster.alive(), 0u);
+}
+
+TEST(WorkerRoster, AWorkerThatSaysGoodbyeHasNotVanished) {
+  WorkerRoster roster;
+  const WorkerRoster::Clock::time_point t0{};
+  roster.on_event(Event{"worker.up", "worker a:1", 1, 0, {}}, t0);
+  EXPECT_EQ(roster.alive(), 1u);
+  roster.on_event(Event{"worker.down", "worker a:1", 2, 0, {}}, t0 + 1s);
+  EXPECT_TRUE(roster.take_vanished(t0 + 1h).empty());
+  roster.on_event(Event{"job.started", "worker b:1", 1, 0, {}}, t0);  // not a roster event
+  EXPECT_EQ(roster.alive(), 0u);
+}
+
+}  // namespace
+}  // namespace zpipe

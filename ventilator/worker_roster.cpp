@@ -1,0 +1,42 @@
+#include "ventilator/worker_roster.hpp"
+
+#include <charconv>
+
+namespace zpipe {
+
+void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
+  if (event.name == "worker.down") {
+    workers_.erase(event.source);
+    return;
+  }
+  if (event.name != "worker.up" && event.name != "worker.heartbeat") return;
+  auto& seen = workers_[event.source];
+  seen.last = now;
+  const auto field = [&](const char* key) -> std::string {
+    const auto it = event.fields.find(key);
+    return it == event.fields.end() ? std::string() : it->second;
+  };
+  const auto interval = field("interval_ms");
+  long ms = 0;
+  if (std::from_chars(interval.data(), interval.data() + interval.size(), ms).ec == std::errc() &&
+      ms > 0) {
+    seen.interval = std::chrono::milliseconds(ms);
+  }
+  if (event.name == "worker.heartbeat") seen.job = field("job");
+}
+
+std::vector<VanishedWorker> WorkerRoster::take_vanished(Clock::time_point now) {
+  std::vector<VanishedWorker> vanished;
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last);
+    if (silent > kMissedHeartbeats * it->second.interval) {
+      vanished.push_back(VanishedWorker{it->first, silent, it->second.job});
+      it = workers_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return vanished;
+}
+
+}  // namespace zpipe
