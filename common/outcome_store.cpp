@@ -141,7 +141,7 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
           "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
           "recorded_ms = excluded.recorded_ms, result = excluded.result "
           "WHERE excluded.attempt > jobs.attempt");
-      select_job_status_ = prepare("SELECT status FROM jobs WHERE id = ?");
+      select_job_status_ = prepare("SELECT status, attempt FROM jobs WHERE id = ?");
       select_attempt_status_ = prepare("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
     }
   } catch (...) {
@@ -230,10 +230,12 @@ Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
       if (sqlite3_step(upsert_job_) != SQLITE_DONE) return failure("cannot record job " + o.id);
     } else if (!entry.is_new) {
       // A repeat: the ventilator must hear what was kept, not what this one says. The job is
-      // over if it has a row; else the attempt's own status stands.
+      // over if its row is from this attempt or a later one (a row from before `zpipe retry`
+      // revived it is not); else the attempt's own status stands.
       Statement job{select_job_status_, false};
       bind_text(select_job_status_, 1, o.id);
-      if (sqlite3_step(select_job_status_) == SQLITE_ROW) {
+      if (sqlite3_step(select_job_status_) == SQLITE_ROW &&
+          column_u64(select_job_status_, 1) >= o.attempt) {
         entry.final = true;
         entry.status = outcome_status_from(column_text(select_job_status_, 0)).value_or(o.status);
       } else {

@@ -10,12 +10,12 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
 
 void JobTable::restore(std::vector<TrackedJob> live, std::uint64_t dead) {
   for (auto& t : live) {
+    restored_.insert(t.job.id);
     if (t.due_ms > 0) {
       retry_due_.emplace(t.due_ms, t.job.id);
       retrying_.emplace(t.job.id, std::move(t));
     } else {
       pending_.push_back(std::move(t));
-      ++restored_pending_;
     }
   }
   finished_.dead = dead;
@@ -51,7 +51,6 @@ bool JobTable::has_pending() {
     finish(pending_.front(), found->second);
     finished_while_pending_.erase(found);
     pending_.pop_front();
-    --restored_pending_;
   }
   return !pending_.empty();
 }
@@ -59,7 +58,7 @@ bool JobTable::has_pending() {
 void JobTable::mark_dispatched(std::uint64_t now_ms) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
-  if (restored_pending_ > 0 && --restored_pending_ == 0) finished_while_pending_.clear();
+  if (!restored_.empty()) restored_.erase(t.job.id);
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
@@ -72,7 +71,10 @@ void JobTable::promote_due_retries(std::uint64_t now_ms) {
     const bool current = found != retrying_.end() && found->second.due_ms == retry_due_.top().first;
     retry_due_.pop();
     if (!current) continue;
-    pending_.push_back(std::move(found->second));
+    auto& t = found->second;
+    t.due_ms = 0;
+    if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
+    pending_.push_back(std::move(t));
     retrying_.erase(found);
   }
 }
@@ -113,8 +115,13 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     return AckEffect::kReleased;
   }
   if (ack.status == OutcomeStatus::kFailed && !ack.duplicate) ++finished_.failed;
+  // A failure of an earlier attempt cannot end the job: a later one is under way.
+  const auto stale_failure = [&](const TrackedJob& t) {
+    return ack.status == OutcomeStatus::kFailed && ack.attempt < t.job.attempt;
+  };
   if (in_flight != in_flight_.end()) {
     auto& t = in_flight->second.job;
+    if (stale_failure(t)) return AckEffect::kStale;
     if (ack.final) {
       finish(t, ack.status);
       in_flight_.erase(in_flight);
@@ -134,14 +141,16 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   }
   if (!ack.final) return AckEffect::kUnknown;
   const auto retrying = retrying_.find(ack.id);
+  if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
   if (retrying != retrying_.end()) {
     finish(retrying->second, ack.status);
     retrying_.erase(retrying);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }
-  if (restored_pending_ > 0 && ack.id.rfind(id_prefix_ + "-", 0) != 0 &&
-      finished_while_pending_.size() < restored_pending_) {
-    // Probably one of the restored jobs still waiting: settled when it comes up for dispatch.
+  if (const auto restored = restored_.find(ack.id); restored != restored_.end()) {
+    // A restored job still pending (its outcome was recorded while we were down): settled
+    // when it comes up for dispatch, instead of running again.
+    restored_.erase(restored);
     finished_while_pending_.emplace(ack.id, ack.status);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }

@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/ack.hpp"
@@ -88,11 +89,12 @@ class JobTable {
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
-  // After a restart: final acks for restored jobs still pending (their outcomes were recorded
-  // while we were down), so that dispatch drops them instead of running them again.
+  // After a restart: the restored jobs not yet dispatched, and final acks for those still
+  // pending (their outcomes were recorded while we were down), so that dispatch drops them
+  // instead of running them again.
+  std::unordered_set<std::string> restored_;
   std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
-  std::uint64_t restored_pending_ = 0;  // restored jobs not yet dispatched
-  PipelineCounts finished_;             // accepted, succeeded, failed, dead; the rest derive
+  PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
 };
 
 }  // namespace zpipe

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include <msgpack.hpp>
@@ -166,7 +167,8 @@ Journal::Journal(const std::filesystem::path& path, Durability durability)
 }
 
 Journal::~Journal() {
-  if (in_transaction_) sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+  // Unfinished work is dropped, not committed: nobody was told "accepted" for it.
+  if (in_transaction_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_finalize(insert_);
   sqlite3_finalize(delete_);
   sqlite3_finalize(reschedule_);
@@ -284,7 +286,9 @@ std::vector<TrackedJob> Journal::select_dead(const DeadSelection& selection) {
     return found;
   }
   Statement s{prepare((base + " AND id = ?").c_str())};
-  for (const auto& id : selection.ids) {
+  // Each job once, however often it is named.
+  const std::set<std::string> ids(selection.ids.begin(), selection.ids.end());
+  for (const auto& id : ids) {
     bind_text(s.stmt, 1, id);
     while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_job(s.stmt));
     sqlite3_reset(s.stmt);

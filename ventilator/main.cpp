@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--max-backlog", config.max_backlog,
-                 "Jobs waiting (for a worker or a retry) before submits are refused as busy")
+                 "Jobs waiting (for a worker or a retry) at which submits are refused as busy")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--max-message-bytes", config.limits.max_message_bytes,

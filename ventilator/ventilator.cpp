@@ -284,7 +284,9 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
   }
   const auto counts = jobs_->counts();
   const auto backlog = counts.pending + counts.retrying;
-  if (backlog + submit.jobs.size() > config_.max_backlog) {
+  // Checked before the request, not with it: a batch larger than the limit could otherwise
+  // never go in, and its producer would wait for ever.
+  if (backlog >= config_.max_backlog) {
     return make_error(ErrorCode::kBusy,
                       "the backlog is full (" + std::to_string(backlog) + " jobs waiting, limit " +
                           std::to_string(config_.max_backlog) + "); try again later");

@@ -28,7 +28,8 @@ void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
 std::vector<VanishedWorker> WorkerRoster::take_vanished(Clock::time_point now) {
   std::vector<VanishedWorker> vanished;
   for (auto it = workers_.begin(); it != workers_.end();) {
-    const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last);
+    const auto silent =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last);
     if (silent > kMissedHeartbeats * it->second.interval) {
       vanished.push_back(VanishedWorker{it->first, silent, it->second.job});
       it = workers_.erase(it);

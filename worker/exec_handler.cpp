@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "worker/isolation.hpp"
 #include "worker/signal_name.hpp"
 
 extern char** environ;
@@ -140,9 +141,12 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   sigemptyset(&none);
   posix_spawnattr_setsigdefault(&r.attributes, &defaults);
   posix_spawnattr_setsigmask(&r.attributes, &none);
+  // Under --isolate the command stays in the job process's group instead, so that the worker's
+  // kill of that group at the time limit takes the command and its children too.
+  const bool own_group = !is_isolated_child();
   posix_spawnattr_setpgroup(&r.attributes, 0);
-  posix_spawnattr_setflags(&r.attributes,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  posix_spawnattr_setflags(&r.attributes, (own_group ? POSIX_SPAWN_SETPGROUP : 0) |
+                                              POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
   if (const int e =
           posix_spawnp(&pid, c_argv[0], &r.actions, &r.attributes, c_argv.data(), environ);
@@ -167,7 +171,7 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
     }
   }
   if (killed) {
-    ::kill(-pid, SIGKILL);
+    ::kill(own_group ? -pid : pid, SIGKILL);
     int ignored = 0;
     ::waitpid(pid, &ignored, 0);
   }

@@ -160,33 +160,61 @@ HandlerResult run_in_child(const Job& job, const JobContext& context,
   }
   job_read.close();
   outcome_write.close();
-  // A child that dies before reading gives EPIPE here (SIGPIPE is ignored): its exit says why.
-  (void)write_all(job_write.fd, encode(job));
-  job_write.close();
+  ::fcntl(job_write.fd, F_SETFL, O_NONBLOCK);
 
+  // Feed the job, collect the outcome, and watch the child itself (not only the pipe: a
+  // process it started could hold the pipe open after it died), the deadline and
+  // cancellation, all in one loop that never blocks for long.
+  const std::string job_bytes = encode(job);
+  std::string_view to_send = job_bytes;
   std::string bytes;
   std::optional<ErrorCode> killed_for;
+  bool exited = false;
+  bool outcome_closed = false;
   char buffer[65536];
-  while (true) {
-    pollfd readable{outcome_read.fd, POLLIN, 0};
-    const int ready = ::poll(&readable, 1, 50);
-    if (ready > 0) {
-      const auto n = ::read(outcome_read.fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;  // the child closed its end: done, or dead
-      if (bytes.size() < kMaxOutcomeBytes) bytes.append(buffer, static_cast<std::size_t>(n));
-      continue;
+  while (!exited) {
+    pollfd fds[2];
+    // A negative fd is skipped by poll(): the closed pipe must not wake us in a spin.
+    fds[0] = pollfd{outcome_closed ? -1 : outcome_read.fd, POLLIN, 0};
+    fds[1] = pollfd{job_write.fd, POLLOUT, 0};
+    ::poll(fds, 2, 20);
+    if (fds[0].revents != 0) {
+      const auto got = ::read(outcome_read.fd, buffer, sizeof buffer);
+      if (got == 0) outcome_closed = true;
+      if (got > 0 && bytes.size() < kMaxOutcomeBytes) {
+        bytes.append(buffer, static_cast<std::size_t>(got));
+      }
     }
-    if (!killed_for && (context.is_cancelled() || JobContext::Clock::now() >= context.deadline())) {
+    if (job_write.fd >= 0 && fds[1].revents != 0) {
+      const auto sent = ::write(job_write.fd, to_send.data(), to_send.size());
+      if (sent > 0) to_send.remove_prefix(static_cast<std::size_t>(sent));
+      // Done, or the child is gone (EPIPE; SIGPIPE is ignored): its exit will say why.
+      if (to_send.empty() || (sent < 0 && errno != EAGAIN && errno != EINTR)) job_write.close();
+    }
+    // Exited? WNOWAIT leaves it unreaped, so that its process group id cannot be reused
+    // before the kill below.
+    siginfo_t info{};
+    exited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+             info.si_pid == pid;
+    if (!exited && !killed_for &&
+        (context.is_cancelled() || JobContext::Clock::now() >= context.deadline())) {
       killed_for = context.is_cancelled() ? ErrorCode::kCancelled : ErrorCode::kTimeout;
       ::kill(-pid, SIGKILL);
     }
+  }
+  ::kill(-pid, SIGKILL);  // anything the job left running in its group goes with it
+  // What the child wrote before it exited is all in the pipe now (or held by a process it
+  // left, killed just above): read what is there without waiting.
+  ::fcntl(outcome_read.fd, F_SETFL, O_NONBLOCK);
+  while (bytes.size() < kMaxOutcomeBytes) {
+    const auto got = ::read(outcome_read.fd, buffer, sizeof buffer);
+    if (got <= 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(got));
   }
   int status = 0;
   rusage usage{};
   while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
-  ::kill(-pid, SIGKILL);  // anything the job left running in its group goes with it
 
   HandlerResult handled;
   if (killed_for == ErrorCode::kTimeout) {
@@ -231,6 +259,11 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
                        const std::string& worker_name) {
   // Die with the worker: a job must not run on, unowned, after its worker is gone.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Signals meant for the worker (a whole service group gets them) are not for the job: the
+  // worker decides, and kills this process when it must.
+  for (int sig : {SIGINT, SIGTERM, SIGUSR2}) ::signal(sig, SIG_IGN);
+  // Commands the job starts must not hold the outcome pipe open after this process is gone.
+  ::fcntl(kOutcomeFd, F_SETFD, FD_CLOEXEC);
   const char* parent = std::getenv(kChildVariable);
   if (parent == nullptr || std::to_string(::getppid()) != parent) return 1;
   if (const char* limit = std::getenv(kMemoryLimitVariable)) {
@@ -238,7 +271,9 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
     const rlimit address_space{bytes, bytes};
     ::setrlimit(RLIMIT_AS, &address_space);
   }
-  auto decoded = decode(read_all(kJobFd), DecodeLimits{kMaxOutcomeBytes});
+  const auto job_bytes = read_all(kJobFd);
+  ::close(kJobFd);
+  auto decoded = decode(job_bytes, DecodeLimits{kMaxOutcomeBytes});
   const auto* job = decoded.ok() ? std::get_if<Job>(&decoded.value()) : nullptr;
   if (job == nullptr) return 1;
 

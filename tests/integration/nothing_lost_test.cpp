@@ -379,5 +379,26 @@ TEST(NothingLost, AnIsolatedJobOverItsMemoryLimitFailsAlone) {
 }
 #endif
 
+TEST(NothingLost, AnIsolatedCommandPastItsTimeLimitIsKilledWithItsProcess) {
+  TestPipelineOptions options(0);
+  TestPipeline pipeline(options);
+  pipeline.add_worker({"--isolate"});
+  auto client = pipeline.client();
+  // A marker no other process has, to look for leftovers.
+  const auto marker = "20.0" + std::to_string(::getpid());
+  JobSpec spec{"exec", Payload::from_json({{"argv", {"sleep", marker}}}), 1000, 1};
+  const auto id = client.submit(spec);
+  ASSERT_TRUE(id.ok());
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << "the worker waited for sleep";
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->outcome.error_code, "timeout") << row->outcome.error;
+  const auto leftovers = run_program({"pgrep", "-f", "sleep " + marker}, 10s);
+  EXPECT_NE(leftovers.exit_code, 0) << "still running: " << leftovers.out;
+  EXPECT_TRUE(pipeline.stop());
+}
+
 }  // namespace
 }  // namespace zpipe::test

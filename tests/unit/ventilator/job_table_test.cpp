@@ -217,5 +217,54 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   EXPECT_EQ(journal.count_dead(), 0u);
 }
 
+TEST_F(JournaledJobTable, ARepeatedFailureOfAnEarlierAttemptDoesNotBuryARevivedJob) {
+  Journal journal(path_, Durability::kBatched);
+  JobTable table("run1", quick_policy(), &journal);
+  const auto ids = table.accept(specs(1, "fail", 1), 1);
+  const auto first = dispatch_all(table, 10)[0];
+  ASSERT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+  journal.commit();
+  ASSERT_EQ(table.revive(DeadSelection{{ids[0], ids[0]}, false, ""}, 30).size(), 1u)
+      << "named twice, revived once";
+  const auto second = dispatch_all(table, 40);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].attempt, 2u);
+  // Attempt 1's outcome delivered again: the sink calls it final (its row said so), but a
+  // later attempt is running.
+  EXPECT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, true, true), 50),
+            AckEffect::kStale);
+  EXPECT_EQ(table.counts().in_flight, 1u);
+  EXPECT_EQ(table.on_recorded(ack(second[0], OutcomeStatus::kSucceeded, true), 60),
+            AckEffect::kSucceeded);
+  EXPECT_EQ(table.counts().dead, 0u);
+}
+
+TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNotRunAgain) {
+  std::vector<std::string> ids;
+  Job failed_attempt;
+  {
+    Journal journal(path_, Durability::kBatched);
+    JobTable table("run1", quick_policy(), &journal);
+    ids = table.accept(specs(1, "echo", 3), 1);
+    failed_attempt = dispatch_all(table, 10)[0];
+    ASSERT_EQ(table.on_recorded(ack(failed_attempt, OutcomeStatus::kFailed, false), 20),
+              AckEffect::kRetryScheduled);
+    table.promote_due_retries(10'000);
+    (void)dispatch_all(table, 10'000);  // attempt 2 out, then the ventilator dies
+    journal.commit();
+  }
+  Journal journal(path_, Durability::kBatched);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(journal.load_live(), journal.count_dead());
+  table.promote_due_retries(20'000);
+  // Attempt 2 succeeded while we were down; its ack arrives during the recovery hold.
+  EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 2, true}, 20'001),
+            AckEffect::kSucceeded);
+  EXPECT_FALSE(table.has_pending()) << "a job already recorded must not go out again";
+  EXPECT_EQ(table.counts().succeeded, 1u);
+  journal.commit();
+  EXPECT_TRUE(journal.load_live().empty());
+}
+
 }  // namespace
 }  // namespace zpipe

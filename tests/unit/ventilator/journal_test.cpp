@@ -86,6 +86,7 @@ TEST_F(JournalTest, FinishedAndDeadJobsAreNotLive) {
   journal.commit();
   EXPECT_EQ(ids_of(journal.load_live()), std::vector<std::string>{"a-3"});
   EXPECT_EQ(journal.count_dead(), 1u);
+  EXPECT_EQ(journal.discard(DeadSelection{{"a-9", "a-9"}, false, ""}).size(), 0u);
   const auto revived = journal.revive(DeadSelection{{}, true, ""}, 500);
   ASSERT_EQ(ids_of(revived), std::vector<std::string>{"a-2"});
   EXPECT_EQ(revived[0].job.attempt, 4u);
