@@ -4,8 +4,16 @@
 
 #include <sqlite3.h>
 
+#include "common/sqlite_statement.hpp"
+
 namespace zpipe {
 namespace {
+
+using sqlite::bind_text;
+using sqlite::bind_u64;
+using sqlite::column_text;
+using sqlite::column_u64;
+using sqlite::Statement;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -46,30 +54,6 @@ constexpr const char* kColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
     "finished_ms, recorded_ms, result";
 
-// Finalizes a statement when it goes out of scope, or only resets it (a prepared statement
-// kept for reuse) when `owned` is false.
-struct Statement {
-  sqlite3_stmt* stmt;
-  bool owned = true;
-  ~Statement() {
-    if (owned) {
-      sqlite3_finalize(stmt);
-    } else {
-      sqlite3_reset(stmt);
-      sqlite3_clear_bindings(stmt);
-    }
-  }
-};
-
-std::string column_text(sqlite3_stmt* stmt, int column) {
-  const auto* text = sqlite3_column_text(stmt, column);
-  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
-}
-
-std::uint64_t column_u64(sqlite3_stmt* stmt, int column) {
-  return static_cast<std::uint64_t>(sqlite3_column_int64(stmt, column));
-}
-
 StoredOutcome read_row(sqlite3_stmt* stmt) {
   StoredOutcome row;
   auto& o = row.outcome;
@@ -88,14 +72,6 @@ StoredOutcome read_row(sqlite3_stmt* stmt) {
   auto result = Payload::parse_json(column_text(stmt, 12));
   o.result = result.ok() ? std::move(result).value() : Payload();
   return row;
-}
-
-void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-}
-
-void bind_u64(sqlite3_stmt* stmt, int index, std::uint64_t value) {
-  sqlite3_bind_int64(stmt, index, static_cast<sqlite3_int64>(value));
 }
 
 }  // namespace
@@ -276,6 +252,25 @@ std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
   std::vector<StoredOutcome> rows;
   while (sqlite3_step(s.stmt) == SQLITE_ROW) rows.push_back(read_row(s.stmt));
   return rows;
+}
+
+std::vector<StoredOutcome> OutcomeStore::recorded_after(std::int64_t& after, std::size_t limit) {
+  Statement s{prepare((std::string("SELECT ") + kColumns +
+                       ", rowid FROM jobs WHERE rowid > ? ORDER BY rowid LIMIT ?")
+                          .c_str())};
+  sqlite3_bind_int64(s.stmt, 1, after);
+  bind_u64(s.stmt, 2, limit);
+  std::vector<StoredOutcome> rows;
+  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
+    rows.push_back(read_row(s.stmt));
+    after = sqlite3_column_int64(s.stmt, 13);
+  }
+  return rows;
+}
+
+std::int64_t OutcomeStore::last_row() {
+  Statement s{prepare("SELECT coalesce(max(rowid), 0) FROM jobs")};
+  return sqlite3_step(s.stmt) == SQLITE_ROW ? sqlite3_column_int64(s.stmt, 0) : 0;
 }
 
 std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {

@@ -56,6 +56,10 @@ class OutcomeStore {
 
   // The job's final outcome, if recorded.
   std::optional<StoredOutcome> find(const std::string& id);
+  // Jobs first recorded after row `after` (0: from the start), oldest first, at most `limit`;
+  // `after` moves to the last one returned. For following a store as it grows.
+  std::vector<StoredOutcome> recorded_after(std::int64_t& after, std::size_t limit);
+  std::int64_t last_row();
   // Every recorded attempt of a job, first attempt first (the result is not kept per attempt).
   std::vector<Outcome> attempts(const std::string& id);
   std::vector<StoredOutcome> list(const OutcomeQuery& query);

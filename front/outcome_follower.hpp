@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -21,8 +22,8 @@ class OutcomeFollower {
   void follow(const std::string& id) { pending_.insert(id); }
   std::size_t pending() const { return pending_.size(); }
   // The outcomes of followed jobs recorded since the last call (each reported once), none
-  // while the store does not exist yet. Looks each pending id up: meant for thousands of
-  // jobs, polled a few times a second.
+  // while the store does not exist yet. Reads only the rows added since the last call, so it
+  // may be polled often while many jobs are followed.
   std::vector<Outcome> take_recorded();
   bool has_store() const { return store_ != nullptr; }
 
@@ -30,6 +31,7 @@ class OutcomeFollower {
   std::filesystem::path path_;
   std::unique_ptr<OutcomeStore> store_;  // opened once the sink has created it
   std::set<std::string> pending_;
+  std::optional<std::int64_t> cursor_;  // the last store row read
 };
 
 }  // namespace zpipe

@@ -8,8 +8,16 @@
 #include <msgpack.hpp>
 #include <sqlite3.h>
 
+#include "common/sqlite_statement.hpp"
+
 namespace zpipe {
 namespace {
+
+using sqlite::bind_text;
+using sqlite::bind_u64;
+using sqlite::column_text;
+using sqlite::column_u64;
+using sqlite::Statement;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -31,28 +39,6 @@ CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
     "due_ms";
-
-struct Statement {
-  sqlite3_stmt* stmt;
-  ~Statement() { sqlite3_finalize(stmt); }
-};
-
-std::string column_text(sqlite3_stmt* stmt, int column) {
-  const auto* text = sqlite3_column_text(stmt, column);
-  return text == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(text));
-}
-
-std::uint64_t column_u64(sqlite3_stmt* stmt, int column) {
-  return static_cast<std::uint64_t>(sqlite3_column_int64(stmt, column));
-}
-
-void bind_text(sqlite3_stmt* stmt, int index, const std::string& text) {
-  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
-}
-
-void bind_u64(sqlite3_stmt* stmt, int index, std::uint64_t value) {
-  sqlite3_bind_int64(stmt, index, static_cast<sqlite3_int64>(value));
-}
 
 bool is_one_msgpack_value(const std::string& bytes) {
   try {
