@@ -75,10 +75,15 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     argv.insert(argv.end(), logging.begin(), logging.end());
     return argv;
   };
-  ventilator_.emplace(with_logging(ventilator_command(e, config_.data_dir)));
+  auto ventilator = ventilator_command(e, config_.data_dir);
+  ventilator.insert(ventilator.end(), config_.ventilator_args.begin(),
+                    config_.ventilator_args.end());
+  ventilator_.emplace(with_logging(std::move(ventilator)));
   sink_.emplace(with_logging(sink_command(e, config_.data_dir)));
   for (int i = 0; i < config_.workers; ++i) {
-    workers_.emplace_back(with_logging(worker_command(e, config_.concurrency)));
+    auto worker = worker_command(e, config_.concurrency);
+    worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
+    workers_.emplace_back(with_logging(std::move(worker)));
   }
 
   Client client(ClientConfig{e.submit, std::chrono::milliseconds(500), {}});

@@ -32,7 +32,9 @@ struct LocalPipelineConfig {
   int concurrency = 1;  // slots per worker
   std::filesystem::path data_dir;
   std::string log_level = "info";
-  std::filesystem::path log_file;  // empty: the programs log to this terminal
+  std::filesystem::path log_file;            // empty: the programs log to this terminal
+  std::vector<std::string> ventilator_args;  // more flags for the ventilator (--durability ...)
+  std::vector<std::string> worker_args;      // more flags for every worker (--isolate ...)
 };
 
 class LocalPipeline {

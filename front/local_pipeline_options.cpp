@@ -18,6 +18,9 @@ void add_local_pipeline_options(CLI::App& app, LocalPipelineConfig& config, int 
       ->capture_default_str();
   app.add_option("--log-file", config.log_file,
                  "Send the programs' logs to this file instead of the terminal");
+  app.add_flag_callback(
+      "--isolate", [&config] { config.worker_args.push_back("--isolate"); },
+      "Workers run each job in a process of its own: a crash fails that job, not the worker");
 }
 
 }  // namespace zpipe

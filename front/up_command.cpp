@@ -27,11 +27,23 @@ class UpCommand : public Command {
                   "Show the live dashboard (zpipe-monitor top) on this terminal; the programs' "
                   "logs go to DATA_DIR/zpipe.log unless --log-file says otherwise");
     add_local_pipeline_options(app_, config_, 0,
-                               "Where the sink keeps outcomes.db (env ZPIPE_DATA_DIR)");
+                               "Where the sink keeps outcomes.db and the ventilator journal.db "
+                               "(env ZPIPE_DATA_DIR)");
+    app_.add_option("--durability", durability_,
+                    "The ventilator's journal: sync, batched or none (see README)")
+        ->check(CLI::IsMember({"sync", "batched", "none"}));
+    app_.add_option("--max-attempts", max_attempts_,
+                    "Attempts of a job that sets none: N, or TYPE=N (repeatable; default 3)");
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
+    if (!durability_.empty()) {
+      config_.ventilator_args.insert(config_.ventilator_args.end(), {"--durability", durability_});
+    }
+    for (const auto& value : max_attempts_) {
+      config_.ventilator_args.insert(config_.ventilator_args.end(), {"--max-attempts", value});
+    }
     StopFlag stop;
     install_stop_signals(stop);
     if (top_ && (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0)) {
@@ -107,6 +119,8 @@ class UpCommand : public Command {
   }
 
   CLI::App& app_;
+  std::string durability_;
+  std::vector<std::string> max_attempts_;
   LocalPipelineConfig config_;
   bool top_ = false;
 };
