@@ -1,10 +1,17 @@
 // The programs as a user types them: help, version, usage errors, and the zpipe commands.
+#include <sys/wait.h>
+
+#include <fstream>
+#include <iterator>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
+#include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
 namespace {
@@ -159,6 +166,35 @@ TEST(CommandLine, SubmitResultsFailuresAndShowThroughARealPipeline) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("no outcome recorded for job nope-1"), std::string::npos);
   EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
+  TempDir dir;
+  const int port_base = free_consecutive_ports(6);
+  const auto log = dir.path() / "up.log";
+  ChildProcess up({program("zpipe"), "up", "--workers", "1", "--isolate", "--durability", "none",
+                   "--max-attempts", "1", "--port-base", std::to_string(port_base), "--data-dir",
+                   (dir.path() / "data").string()},
+                  ChildOptions{dir.path() / "up.out", log, {}});
+  Client client(ClientConfig{"tcp://127.0.0.1:" + std::to_string(port_base), 2s, {}});
+  ASSERT_TRUE(wait_until([&] { return client.status().ok(); }, 20s));
+  const auto id = client.submit(JobSpec{"fail", Payload::from_json("on purpose"), 0, 0});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto status = client.status();
+        return status.ok() && status.value().dead == 1;
+      },
+      20s))
+      << "one attempt, then dead";
+  up.request_stop();
+  const auto status = up.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("durability none"), std::string::npos) << text;
+  EXPECT_NE(text.find("each job runs in a process of its own"), std::string::npos) << text;
 }
 
 }  // namespace
