@@ -74,10 +74,12 @@ void add(std::vector<ScreenLine>& lines, const std::string& text, LineStyle styl
 }
 
 std::string totals_line(const PipelineTotals& t) {
+  // What a glance needs first (jobs done, dead, under way, waiting), then the retry detail,
+  // which is what a narrow terminal cuts off.
   return "accepted " + std::to_string(t.accepted) + "  succeeded " + std::to_string(t.succeeded) +
-         "  failed " + std::to_string(t.failed) + "  retrying " + std::to_string(t.retrying) +
          "  dead " + std::to_string(t.dead) + "  in flight " + std::to_string(t.in_flight) +
-         "  backlog " + std::to_string(t.pending);
+         "  backlog " + std::to_string(t.pending) + "  retrying " + std::to_string(t.retrying) +
+         "  failed attempts " + std::to_string(t.failed);
 }
 
 std::string advice_line(const PipelineView& view, double target_minutes) {

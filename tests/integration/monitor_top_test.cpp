@@ -20,11 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 
 struct ScreenTotals {
-  std::uint64_t accepted = 0, succeeded = 0, failed = 0;
+  std::uint64_t accepted = 0, succeeded = 0, dead = 0;
 };
 
 std::optional<ScreenTotals> totals_on(const std::string& screen) {
-  static const std::regex totals(R"(accepted (\d+)  succeeded (\d+)  failed (\d+))");
+  static const std::regex totals(R"(accepted (\d+)  succeeded (\d+)  dead (\d+))");
   std::smatch m;
   if (!std::regex_search(screen, m, totals)) return std::nullopt;
   return ScreenTotals{std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3])};
@@ -75,7 +75,7 @@ TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
   std::set<std::uint64_t> seen;
   const bool moving = wait_until(
       [&] {
-        if (const auto t = totals_on(top.screen())) seen.insert(t->succeeded + t->failed);
+        if (const auto t = totals_on(top.screen())) seen.insert(t->succeeded + t->dead);
         return seen.size() >= 3;
       },
       30s, 100ms);
@@ -87,7 +87,7 @@ TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
   auto shows_the_sinks_totals = [&](const TmuxSession& session) {
     const auto t = totals_on(session.screen());
     return t && t->accepted == kJobs && t->succeeded == store_totals.succeeded &&
-           t->failed == store_totals.failed;
+           t->dead == store_totals.failed;
   };
   EXPECT_TRUE(wait_until([&] { return shows_the_sinks_totals(top); }, 10s)) << top.screen();
   const auto screen = top.screen();

@@ -81,7 +81,8 @@ TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
   for (const auto& line : lines) screen += line.text + "\n";
   EXPECT_NE(
       screen.find(
-          "accepted 5000  succeeded 400  failed 0  retrying 0  dead 0  in flight 4  backlog 3600"),
+          "accepted 5000  succeeded 400  dead 0  in flight 4  backlog 3600  retrying 0  failed "
+          "attempts 0"),
       std::string::npos)
       << screen;
   EXPECT_NE(screen.find("throughput 100/s"), std::string::npos) << screen;
