@@ -24,6 +24,7 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
   events_in_.set(zmq::sockopt::subscribe, "");
   for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in");
   bind_endpoint(events_out_, output, "events-out");
+  bind_endpoint(events_out_, kLocalOutput, "events-out (in process)");
   thread_ = std::thread([this] { forward(); });
 }
 
@@ -61,7 +62,9 @@ void EventHub::forward() {
           problem = "expected an event, got " + std::string(kind_name(decoded.value()));
         } else if (std::get<Event>(decoded.value()).name != frames[0].to_string_view()) {
           problem = "topic frame does not match the event's name";
-        } else if (frames[0].to_string_view().starts_with("worker.")) {
+        } else if (const auto topic = frames[0].to_string_view();
+                   topic.starts_with("worker.") || topic == "job.started" ||
+                   topic == "job.succeeded" || topic == "job.failed" || topic == "job.released") {
           roster_.on_event(std::get<Event>(decoded.value()), std::chrono::steady_clock::now());
         }
       }
@@ -90,12 +93,13 @@ void EventHub::announce_vanished_workers() {
   for (const auto& gone : roster_.take_vanished(std::chrono::steady_clock::now())) {
     const auto name = gone.source.substr(gone.source.find(' ') + 1);
     log_->warn(
-        "worker {} vanished: no heartbeat for {} ms{}; the jobs it held go out again "
-        "after their time limit",
-        name, gone.silent.count(),
-        gone.last_job.empty() ? "" : " (it was running " + gone.last_job + ")");
-    std::map<std::string, std::string> fields{{"worker", name},
-                                              {"silent_ms", std::to_string(gone.silent.count())}};
+        "worker {} vanished: no heartbeat for {} ms; the {} jobs it was running go out "
+        "again now, any it held unstarted after their time limit",
+        name, gone.silent.count(), gone.jobs.size());
+    std::string jobs;
+    for (const auto& id : gone.jobs) jobs += (jobs.empty() ? "" : ",") + id;
+    std::map<std::string, std::string> fields{
+        {"worker", name}, {"silent_ms", std::to_string(gone.silent.count())}, {"jobs", jobs}};
     if (!gone.last_job.empty()) fields["job"] = gone.last_job;
     publish("worker.vanished", std::move(fields));
   }

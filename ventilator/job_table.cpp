@@ -95,6 +95,18 @@ std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
   return overdue;
 }
 
+std::vector<std::string> JobTable::reclaim(const std::vector<std::string>& ids) {
+  std::vector<std::string> moved;
+  for (const auto& id : ids) {
+    const auto found = in_flight_.find(id);
+    if (found == in_flight_.end()) continue;
+    moved.push_back(id);
+    pending_.push_front(std::move(found->second.job));
+    in_flight_.erase(found);
+  }
+  return moved;
+}
+
 std::optional<std::uint64_t> JobTable::next_timer_ms() const {
   std::optional<std::uint64_t> next;
   if (!deadlines_.empty()) next = deadlines_.top().first;

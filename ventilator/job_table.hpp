@@ -60,6 +60,9 @@ class JobTable {
   // Jobs in flight past their deadline go back to the front of the queue, same attempt.
   // Returns their ids.
   std::vector<std::string> redispatch_overdue(std::uint64_t now_ms);
+  // Jobs still in flight among `ids` (a vanished worker was running them) go back to the
+  // front of the queue, same attempt. Returns those it moved.
+  std::vector<std::string> reclaim(const std::vector<std::string>& ids);
   // The earliest time promote_due_retries() or redispatch_overdue() will have work, if any.
   std::optional<std::uint64_t> next_timer_ms() const;
 

@@ -64,6 +64,9 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
+  vanished_in_ = make_socket(context_, zmq::socket_type::sub, config_.sockets);
+  vanished_in_.set(zmq::sockopt::subscribe, "worker.vanished");
+  connect_endpoint(vanished_in_, EventHub::kLocalOutput, "vanished workers");
 }
 
 void Ventilator::restore_from_journal() {
@@ -90,6 +93,7 @@ void Ventilator::restore_from_journal() {
 
 Ventilator::~Ventilator() {
   events_.reset();
+  vanished_in_.close();
   submit_in_.close();
   jobs_out_.close();
   acks_in_.close();
@@ -115,6 +119,7 @@ int Ventilator::run(const StopFlag& stop) {
         {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
         {jobs_out_.handle(), 0, static_cast<short>(may_dispatch ? ZMQ_POLLOUT : 0), 0},
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+        {vanished_in_.handle(), 0, ZMQ_POLLIN, 0},
     };
     auto until = next_snapshot;
     if (const auto timer = jobs_->next_timer_ms()) {
@@ -129,6 +134,7 @@ int Ventilator::run(const StopFlag& stop) {
     poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
+    if (items[4].revents & ZMQ_POLLIN) reclaim_from_vanished_workers();
     run_timers();
     if (items[2].revents & ZMQ_POLLOUT) dispatch();
     commit_and_reply();
@@ -335,6 +341,41 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
       events_->publish("job.retry_scheduled",
                        {{"job", ack.id}, {"attempt", std::to_string(ack.attempt + 1)}});
       return;
+  }
+}
+
+void Ventilator::reclaim_from_vanished_workers() {
+  while (true) {
+    std::vector<zmq::message_t> frames;
+    zmq::message_t frame;
+    if (!vanished_in_.recv(frame, zmq::recv_flags::dontwait)) return;
+    frames.push_back(std::move(frame));
+    while (vanished_in_.get(zmq::sockopt::rcvmore)) {
+      (void)vanished_in_.recv(frame);
+      frames.push_back(std::move(frame));
+    }
+    if (frames.size() != 2) continue;
+    auto decoded = decode(frames[1].to_string_view(), config_.limits);
+    const auto* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
+    if (event == nullptr) continue;
+    const auto jobs = event->fields.find("jobs");
+    if (jobs == event->fields.end() || jobs->second.empty()) continue;
+    std::vector<std::string> ids;
+    std::string_view rest = jobs->second;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      ids.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    // Not waiting out their time limits: the worker that ran them is gone.
+    const auto moved = jobs_->reclaim(ids);
+    redispatched_ += moved.size();
+    if (moved.empty()) continue;
+    log_->warn("{} jobs of vanished worker {} go out again now", moved.size(),
+               event->fields.count("worker") != 0 ? event->fields.at("worker") : "?");
+    for (const auto& id : moved) {
+      events_->publish("job.redispatched", {{"job", id}, {"reason", "its worker vanished"}});
+    }
   }
 }
 

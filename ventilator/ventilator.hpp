@@ -3,7 +3,8 @@
 // no outcome came back for, retrying failures with backoff, keeping dead jobs for `zpipe
 // retry`. Also hosts the event hub.
 // Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ PUSH bind -> workers;
-//          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc).
+//          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc);
+//          vanished_in_ SUB connect <- the hub (inproc), worker.vanished only.
 // Call run() from one thread only.
 #pragma once
 
@@ -48,6 +49,8 @@ class Ventilator {
   void commit_and_reply();
   void restore_from_journal();
   void run_timers();
+  // Sends out again, at once, the jobs the event hub says a vanished worker was running.
+  void reclaim_from_vanished_workers();
   // Why a submit cannot be taken (a job too large to send, the backlog full), if it cannot.
   std::optional<Error> check_capacity(const SubmitRequest& submit) const;
   // Counts, logs and publishes the refusal, and tells the producer why.
@@ -66,6 +69,7 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
+  zmq::socket_t vanished_in_;         // SUB connect <- the hub (in process): worker.vanished
   std::unique_ptr<Journal> journal_;  // null with durability none
   std::optional<JobTable> jobs_;      // made once the journal is open
   struct Reply {

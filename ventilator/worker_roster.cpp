@@ -9,6 +9,18 @@ void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
     workers_.erase(event.source);
     return;
   }
+  if (event.name.starts_with("job.")) {
+    const auto job = event.fields.find("job");
+    const auto worker = workers_.find(event.source);
+    if (job == event.fields.end() || worker == workers_.end()) return;
+    if (event.name == "job.started") {
+      worker->second.running.insert(job->second);
+    } else if (event.name == "job.succeeded" || event.name == "job.failed" ||
+               event.name == "job.released") {
+      worker->second.running.erase(job->second);
+    }
+    return;
+  }
   if (event.name != "worker.up" && event.name != "worker.heartbeat") return;
   auto& seen = workers_[event.source];
   seen.last = now;
@@ -31,7 +43,9 @@ std::vector<VanishedWorker> WorkerRoster::take_vanished(Clock::time_point now) {
     const auto silent =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second.last);
     if (silent > kMissedHeartbeats * it->second.interval) {
-      vanished.push_back(VanishedWorker{it->first, silent, it->second.job});
+      vanished.push_back(VanishedWorker{
+          it->first, silent, it->second.job,
+          std::vector<std::string>(it->second.running.begin(), it->second.running.end())});
       it = workers_.erase(it);
     } else {
       ++it;

@@ -1,10 +1,13 @@
 // WorkerRoster: which workers are alive, as their events tell (worker.up, worker.heartbeat,
-// worker.down). A worker silent for three of its own heartbeat intervals has vanished: killed,
-// stalled, or cut off. The event hub keeps one and announces each vanished worker.
+// worker.down), and which jobs each is running (job.started until job.succeeded, job.failed or
+// job.released). A worker silent for three of its own heartbeat intervals has vanished:
+// killed, stalled, or cut off. The event hub keeps one and announces each vanished worker with
+// its jobs, which the ventilator then sends out again at once.
 #pragma once
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,7 +18,8 @@ namespace zpipe {
 struct VanishedWorker {
   std::string source;  // "worker host:pid"
   std::chrono::milliseconds silent;
-  std::string last_job;  // the job its last heartbeat said it was running, if any
+  std::string last_job;           // the job its last heartbeat said it was running, if any
+  std::vector<std::string> jobs;  // the jobs it had started and not finished
 };
 
 class WorkerRoster {
@@ -23,7 +27,7 @@ class WorkerRoster {
   using Clock = std::chrono::steady_clock;
   static constexpr int kMissedHeartbeats = 3;
 
-  // Takes worker.* events; others are ignored.
+  // Takes worker.* and job.* events from workers; others are ignored.
   void on_event(const Event& event, Clock::time_point now);
   // Workers that have just vanished; each is reported once (until it is heard from again).
   std::vector<VanishedWorker> take_vanished(Clock::time_point now);
@@ -34,6 +38,7 @@ class WorkerRoster {
     Clock::time_point last;
     std::chrono::milliseconds interval{1000};
     std::string job;
+    std::set<std::string> running;
   };
   std::map<std::string, Seen> workers_;
 };

@@ -400,5 +400,36 @@ TEST(NothingLost, AnIsolatedCommandPastItsTimeLimitIsKilledWithItsProcess) {
   EXPECT_TRUE(pipeline.stop());
 }
 
+TEST(NothingLost, AKilledWorkersRunningJobGoesOutAgainOnceItVanishes) {
+  TestPipelineOptions options(2);
+  options.worker_args = {"--log-level", "debug"};
+  TestPipeline pipeline(options);  // the default time limit: 5 minutes, plus 30 s of grace
+  auto client = pipeline.client();
+  const auto id = client.submit(JobSpec{"sleep", Payload::from_json({{"ms", 2000}}), 0, 1});
+  ASSERT_TRUE(id.ok());
+  std::size_t runner = 0;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (std::size_t i = 0; i < 2; ++i) {
+          if (pipeline.log_of("worker-" + std::to_string(i)).find("started " + id.value()) !=
+              std::string::npos) {
+            runner = i;
+            return true;
+          }
+        }
+        return false;
+      },
+      10s));
+  pipeline.kill_worker(runner);
+  // Three missed heartbeats, then a fresh run elsewhere: seconds, not the time limit.
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 30s)) << pipeline.log_of("ventilator");
+  const auto row = pipeline.store()->find(id.value());
+  ASSERT_TRUE(row.has_value());
+  EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
+  EXPECT_NE(pipeline.log_of("ventilator").find("1 jobs of vanished worker"), std::string::npos)
+      << pipeline.log_of("ventilator");
+  EXPECT_TRUE(pipeline.stop());
+}
+
 }  // namespace
 }  // namespace zpipe::test

@@ -42,5 +42,19 @@ TEST(WorkerRoster, AWorkerThatSaysGoodbyeHasNotVanished) {
   EXPECT_EQ(roster.alive(), 0u);
 }
 
+TEST(WorkerRoster, AVanishedWorkerComesWithTheJobsItWasRunning) {
+  WorkerRoster roster;
+  const WorkerRoster::Clock::time_point t0{};
+  roster.on_event(Event{"worker.up", "worker a:1", 1, 0, {{"interval_ms", "100"}}}, t0);
+  for (const char* job : {"j-1", "j-2", "j-3"}) {
+    roster.on_event(Event{"job.started", "worker a:1", 2, 0, {{"job", job}}}, t0);
+  }
+  roster.on_event(Event{"job.succeeded", "worker a:1", 3, 0, {{"job", "j-1"}}}, t0);
+  roster.on_event(Event{"job.released", "worker a:1", 4, 0, {{"job", "j-3"}}}, t0);
+  const auto gone = roster.take_vanished(t0 + 1s);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].jobs, std::vector<std::string>{"j-2"});
+}
+
 }  // namespace
 }  // namespace zpipe
