@@ -212,7 +212,8 @@ std::vector<std::unique_ptr<Command>> make_store_commands(CLI::App& parent) {
   commands.push_back(std::make_unique<ListCommand>(parent, "results",
                                                    "List recorded outcomes, newest first", false));
   commands.push_back(std::make_unique<ListCommand>(
-      parent, "failures", "List failed jobs with their errors, newest first", true));
+      parent, "failures",
+      "List dead jobs (failed on their last attempt) with their errors, newest first", true));
   commands.push_back(std::make_unique<ShowCommand>(parent));
   return commands;
 }

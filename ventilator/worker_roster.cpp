@@ -11,13 +11,14 @@ void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
   }
   if (event.name.starts_with("job.")) {
     const auto job = event.fields.find("job");
-    const auto worker = workers_.find(event.source);
-    if (job == event.fields.end() || worker == workers_.end()) return;
+    if (job == event.fields.end()) return;
     if (event.name == "job.started") {
+      // A worker heard from first through a job (its worker.up came before we listened).
+      auto [worker, added] = workers_.try_emplace(event.source);
+      if (added) worker->second.last = now;
       worker->second.running.insert(job->second);
-    } else if (event.name == "job.succeeded" || event.name == "job.failed" ||
-               event.name == "job.released") {
-      worker->second.running.erase(job->second);
+    } else if (const auto worker = workers_.find(event.source); worker != workers_.end()) {
+      worker->second.running.erase(job->second);  // succeeded, failed or released
     }
     return;
   }
