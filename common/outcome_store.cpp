@@ -9,11 +9,7 @@
 namespace zpipe {
 namespace {
 
-using sqlite::bind_text;
-using sqlite::bind_u64;
-using sqlite::column_text;
-using sqlite::column_u64;
-using sqlite::Statement;
+using namespace sqlite;  // the helpers both stores share (common/sqlite_statement.hpp)
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (

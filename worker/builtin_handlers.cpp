@@ -1,6 +1,5 @@
 #include "worker/builtin_handlers.hpp"
 
-#include "worker/isolation.hpp"
 #include "worker/thumbnail_handler.hpp"
 #include "worker/vips_runtime.hpp"
 
@@ -33,11 +32,11 @@ HandlerResult fail_handler(const Job& job, const JobContext&) {
   return fail(std::move(message));
 }
 
-std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits,
+                                                bool start_libraries) {
   // Started here, once, so that the first thumbnail job does not pay for it. A vips that
-  // cannot start fails thumbnail jobs with the reason, and leaves the other handlers be. A
-  // process running one isolated job starts it only if that job is a thumbnail.
-  if (!is_isolated_child()) [[maybe_unused]]
+  // cannot start fails thumbnail jobs with the reason, and leaves the other handlers be.
+  if (start_libraries) [[maybe_unused]]
     const auto& vips_failure = start_vips();
   return {
       {"echo", echo_handler},

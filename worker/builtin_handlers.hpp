@@ -17,6 +17,8 @@ HandlerResult sleep_handler(const Job& job, const JobContext& context);
 // fail: payload {"message": "..."} or "..."; fails with that message.
 HandlerResult fail_handler(const Job& job, const JobContext& context);
 
-std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits);
+// `start_libraries`: start what handlers need (libvips) now rather than at their first job.
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits,
+                                                bool start_libraries = true);
 
 }  // namespace zpipe

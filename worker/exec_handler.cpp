@@ -13,7 +13,6 @@
 #include <thread>
 #include <vector>
 
-#include "worker/isolation.hpp"
 #include "worker/signal_name.hpp"
 
 extern char** environ;
@@ -141,9 +140,7 @@ HandlerResult exec_handler(const Job& job, const JobContext& context, const Exec
   sigemptyset(&none);
   posix_spawnattr_setsigdefault(&r.attributes, &defaults);
   posix_spawnattr_setsigmask(&r.attributes, &none);
-  // Under --isolate the command stays in the job process's group instead, so that the worker's
-  // kill of that group at the time limit takes the command and its children too.
-  const bool own_group = !is_isolated_child();
+  const bool own_group = limits.own_process_group;
   posix_spawnattr_setpgroup(&r.attributes, 0);
   posix_spawnattr_setflags(&r.attributes, (own_group ? POSIX_SPAWN_SETPGROUP : 0) |
                                               POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);

@@ -11,6 +11,10 @@ namespace zpipe {
 
 struct ExecLimits {
   std::size_t output_bytes = 64 * 1024;  // kept of stdout and of stderr each; the rest is dropped
+  // true: the command gets a process group of its own, so that the time limit kills its
+  // children too. false (in an isolated job's process): it stays in that process's group,
+  // which the worker kills instead.
+  bool own_process_group = true;
 };
 
 // Result: {"exit_status": N|null, "signal": "SIGKILL"|null, "stdout": "...", "stderr": "...",

@@ -11,10 +11,23 @@
 #include "worker/slot_pool.hpp"
 
 namespace zpipe {
+namespace {
+
+// The handlers of a process running one isolated job: exec commands stay in its process group
+// (the worker kills that group at the time limit), and libvips starts only if the job is a
+// thumbnail.
+std::map<std::string, Handler> handlers_for_isolated_job(ExecLimits exec) {
+  exec.own_process_group = false;
+  return builtin_handlers(exec, /*start_libraries=*/false);
+}
+
+}  // namespace
+
 Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
-      handlers_(builtin_handlers(config_.exec)),
+      handlers_(is_isolated_child() ? handlers_for_isolated_job(config_.exec)
+                                    : builtin_handlers(config_.exec)),
       context_(1) {
   if (config_.name.empty()) config_.name = host_and_pid();
   if (config_.concurrency == 0) throw std::runtime_error("concurrency must be at least 1");

@@ -7,6 +7,7 @@
 #include <vips/vips8>
 
 #include "tests/support/free_ports.hpp"
+#include "tests/support/image_size.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -17,17 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using vips::VImage;
-
-struct Size {
-  int width = 0;
-  int height = 0;
-  friend bool operator==(const Size&, const Size&) = default;
-};
-
-Size size_of(const fs::path& path) {
-  const auto image = VImage::new_from_file(path.c_str());
-  return {image.width(), image.height()};
-}
 
 class ThumbnailCommand : public ::testing::Test {
  protected:
@@ -71,10 +61,10 @@ class ThumbnailCommand : public ::testing::Test {
 TEST_F(ThumbnailCommand, ThumbnailsEveryImageReportsTheBrokenOneAndSkipsOnTheSecondRun) {
   const auto first = thumbnail({"--recursive"});
   EXPECT_EQ(first.exit_code, 1) << first.out << first.err;  // one image failed
-  EXPECT_EQ(size_of(out_ / "wide.jpg"), (Size{64, 32}));
-  EXPECT_EQ(size_of(out_ / "tall.png"), (Size{32, 64}));
-  EXPECT_EQ(size_of(out_ / "square.webp"), (Size{64, 64}));
-  EXPECT_EQ(size_of(out_ / "sub" / "nested.jpg"), (Size{64, 32}));
+  EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{64, 32}));
+  EXPECT_EQ(image_size(out_ / "tall.png"), (ImageSize{32, 64}));
+  EXPECT_EQ(image_size(out_ / "square.webp"), (ImageSize{64, 64}));
+  EXPECT_EQ(image_size(out_ / "sub" / "nested.jpg"), (ImageSize{64, 32}));
   EXPECT_FALSE(fs::exists(out_ / "broken.jpg"));
   EXPECT_NE(first.out.find("done      4"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("failed    1"), std::string::npos) << first.out;
@@ -108,7 +98,7 @@ TEST_F(ThumbnailCommand, AChangedImageOrAnotherSizeIsDoneAgain) {
   const auto bigger = thumbnail({}, "100");
   EXPECT_EQ(bigger.exit_code, 0) << bigger.out << bigger.err;
   EXPECT_NE(bigger.out.find("done      3"), std::string::npos) << bigger.out;
-  EXPECT_EQ(size_of(out_ / "wide.jpg"), (Size{100, 50}));
+  EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{100, 50}));
 }
 
 TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnect) {
@@ -119,7 +109,7 @@ TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnect) {
        pipeline.endpoints().submit, "--data-dir", pipeline.data_dir().string()},
       60s);
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_EQ(size_of(out_ / "wide.jpg"), (Size{48, 24}));
+  EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{48, 24}));
   const auto rows = pipeline.store()->list({std::nullopt, "thumbnail", 100});
   ASSERT_EQ(rows.size(), 3u);
   for (const auto& row : rows) EXPECT_EQ(row.outcome.max_attempts, 1u) << "a bad image stays bad";

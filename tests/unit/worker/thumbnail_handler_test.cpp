@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <vips/vips8>
 
+#include "tests/support/image_size.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "worker/builtin_handlers.hpp"
 #include "worker/vips_runtime.hpp"
@@ -17,6 +18,8 @@ namespace zpipe {
 namespace {
 
 namespace fs = std::filesystem;
+using test::image_size;
+using test::ImageSize;
 using vips::VImage;
 
 std::string read_bytes(const fs::path& path) {
@@ -33,17 +36,6 @@ std::string format_of(const fs::path& path) {
     return "webp";
   }
   return "unknown";
-}
-
-struct Size {
-  int width = 0;
-  int height = 0;
-  friend bool operator==(const Size&, const Size&) = default;
-};
-
-Size size_of(const fs::path& path) {
-  const auto image = VImage::new_from_file(path.c_str());
-  return {image.width(), image.height()};
 }
 
 // A test card: a horizontal gradient with a red square in the top-left corner, so that turns
@@ -103,7 +95,7 @@ TEST_F(ThumbnailHandlerTest, JpegFitsWithinTheBoxKeepingItsShape) {
   const auto r = run(in, out);
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(format_of(out), "jpeg");
-  EXPECT_EQ(size_of(out), (Size{256, 192}));
+  EXPECT_EQ(image_size(out), (ImageSize{256, 192}));
   const auto result = r.result.to_json();
   EXPECT_EQ(result["width"], 256);
   EXPECT_EQ(result["height"], 192);
@@ -117,7 +109,7 @@ TEST_F(ThumbnailHandlerTest, PngInputToPngOutput) {
   const auto r = run(in, out, 128);
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(format_of(out), "png");
-  EXPECT_EQ(size_of(out), (Size{43, 128}));
+  EXPECT_EQ(image_size(out), (ImageSize{43, 128}));
 }
 
 TEST_F(ThumbnailHandlerTest, WebpInputToWebpOutput) {
@@ -126,7 +118,7 @@ TEST_F(ThumbnailHandlerTest, WebpInputToWebpOutput) {
   const auto r = run(in, out, 200);
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(format_of(out), "webp");
-  EXPECT_EQ(size_of(out), (Size{200, 100}));
+  EXPECT_EQ(image_size(out), (ImageSize{200, 100}));
 }
 
 TEST_F(ThumbnailHandlerTest, FormatComesFromTheOutputExtension) {
@@ -149,7 +141,7 @@ TEST_F(ThumbnailHandlerTest, ExifOrientationIsApplied) {
   const auto out = dir_.path() / "rotated-thumb.png";
   const auto r = run(in, out, 256);
   ASSERT_FALSE(r.error) << r.error->message;
-  ASSERT_EQ(size_of(out), (Size{128, 256}));
+  ASSERT_EQ(image_size(out), (ImageSize{128, 256}));
   // Turned clockwise, the red top-left corner is now top-right.
   const auto thumb = VImage::new_from_file(out.c_str());
   const auto top_right = thumb.getpoint(120, 8);
@@ -188,7 +180,7 @@ TEST_F(ThumbnailHandlerTest, TinyImageIsEnlargedToTheBox) {
   const auto out = dir_.path() / "dot.jpg";
   const auto r = run(in, out, 32);
   ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(size_of(out), (Size{32, 32}));
+  EXPECT_EQ(image_size(out), (ImageSize{32, 32}));
 }
 
 TEST_F(ThumbnailHandlerTest, LargeImage) {
@@ -196,7 +188,7 @@ TEST_F(ThumbnailHandlerTest, LargeImage) {
   const auto out = dir_.path() / "large-thumb.jpg";
   const auto r = run(in, out);
   ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(size_of(out), (Size{256, 171}));
+  EXPECT_EQ(image_size(out), (ImageSize{256, 171}));
 }
 
 TEST_F(ThumbnailHandlerTest, MissingFileFailsClearly) {
@@ -258,7 +250,7 @@ TEST_F(ThumbnailHandlerTest, ReplacesAnOlderThumbnailWhole) {
   const auto in = write_image(test_card(500, 500), "card.jpg");
   const auto out = write_text("an old thumbnail", "card-thumb.jpg");
   ASSERT_FALSE(run(in, out, 100).error);
-  EXPECT_EQ(size_of(out), (Size{100, 100}));
+  EXPECT_EQ(image_size(out), (ImageSize{100, 100}));
   EXPECT_EQ(temporaries_in(dir_.path()), 0);
 }
 
