@@ -15,7 +15,7 @@ void Client::reconnect() {
   options.linger_ms = 0;           // an unanswered request must not be delivered later
   options.max_message_bytes = -1;  // decode() checks the size; libzmq would cut us off for good
   requests_ = make_socket(context_, zmq::socket_type::dealer, options);
-  connect_endpoint(requests_, config_.ventilator, "ventilator");
+  connect_endpoint(requests_, config_.ventilator, "ventilator", config_.curve);
 }
 
 Result<Message> Client::request(const std::string& body, std::uint64_t req) {
@@ -28,10 +28,15 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
     zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
     if (left.count() <= 0 || poll_sockets(items, 1, left) == 0) {
       reconnect();  // drop the unanswered request and any late reply
-      return make_error(ErrorCode::kTimeout, "no answer from the ventilator at " +
-                                                 config_.ventilator + " within " +
-                                                 std::to_string(config_.reply_timeout.count()) +
-                                                 " ms (is it running? `zpipe up` starts one)");
+      return make_error(ErrorCode::kTimeout,
+                        "no answer from the ventilator at " + config_.ventilator + " within " +
+                            std::to_string(config_.reply_timeout.count()) +
+                            " ms (is it running? `zpipe up` starts one" +
+                            (config_.curve.enabled() ? "; with CURVE, is this key in its "
+                                                       "--curve-trust, and --curve-server-key "
+                                                       "its public key?)"
+                                                     : "; a ventilator with CURVE does not "
+                                                       "answer clients without a key)"));
     }
     zmq::message_t reply;
     (void)requests_.recv(reply);

@@ -9,6 +9,7 @@
 
 #include <zmq.hpp>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/job.hpp"
@@ -25,6 +26,15 @@ struct ClientConfig {
   // When the ventilator's backlog is full, submit() waits for room (asking again with growing
   // pauses, up to half a second) for at most this long; zero refuses at once with kBusy.
   std::chrono::milliseconds busy_wait{std::chrono::hours(24)};
+  CurveSetup curve;  // enabled: connects as a CURVE client
+
+  // The defaults, toward `ventilator`, waiting up to `reply_timeout` for each reply.
+  static ClientConfig to(std::string ventilator, std::chrono::milliseconds reply_timeout) {
+    ClientConfig config;
+    config.ventilator = std::move(ventilator);
+    config.reply_timeout = reply_timeout;
+    return config;
+  }
 };
 
 class Client {

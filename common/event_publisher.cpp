@@ -6,11 +6,12 @@
 namespace zpipe {
 
 EventPublisher::EventPublisher(zmq::context_t& context, const std::string& endpoint,
-                               std::string source, const SocketOptions& options)
+                               std::string source, const CurveSetup& curve,
+                               const SocketOptions& options)
     : events_out_(make_socket(context, zmq::socket_type::xpub, options)),
       source_(std::move(source)) {
   if (!endpoint.empty()) {
-    connect_endpoint(events_out_, endpoint, "events");
+    connect_endpoint(events_out_, endpoint, "events", curve);
     connected_ = true;
   }
 }

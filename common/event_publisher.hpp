@@ -20,8 +20,9 @@ namespace zpipe {
 class EventPublisher {
  public:
   // An empty endpoint publishes nowhere (events are counted and dropped).
+  // `curve`: how to connect (CURVE client when enabled); an in-process hub needs none.
   EventPublisher(zmq::context_t& context, const std::string& endpoint, std::string source,
-                 const SocketOptions& options = {});
+                 const CurveSetup& curve = {}, const SocketOptions& options = {});
 
   // Never blocks or throws. Before the hub has subscribed, keeps the newest kMaxWaiting events;
   // after, drops events that the hub has no room for (high-water mark), which is why

@@ -32,6 +32,9 @@ struct Outcome {
   // Measured only for jobs run in a child process (worker --isolate); 0 otherwise.
   std::uint64_t cpu_us = 0;      // user + system CPU time
   std::uint64_t max_rss_kb = 0;  // peak resident memory
+  // Set by the sink, never read from the wire: the name of the trusted CURVE key the outcome
+  // arrived with (its file name without .key); empty in the clear.
+  std::string key{};
 
   bool succeeded() const { return status == OutcomeStatus::kSucceeded; }
   friend bool operator==(const Outcome&, const Outcome&) = default;

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS attempts (
   cpu_us       INTEGER NOT NULL DEFAULT 0,
   max_rss_kb   INTEGER NOT NULL DEFAULT 0,
   recorded_ms  INTEGER NOT NULL,
+  key          TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (id, attempt)
 ) WITHOUT ROWID;
 )sql";
@@ -97,10 +98,11 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
       exec("PRAGMA journal_mode=WAL");
       exec("PRAGMA synchronous=NORMAL");
       exec(kSchema);
+      add_column_if_missing("attempts", "key", "TEXT NOT NULL DEFAULT ''");
       insert_attempt_ = prepare(
           "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
-          "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
       // A dead job that `zpipe retry` brought back ends again with a later attempt: that
       // outcome replaces the old one. Any other repeat leaves the row alone.
       upsert_job_ = prepare(
@@ -143,6 +145,16 @@ void OutcomeStore::exec(const char* sql) {
   }
 }
 
+void OutcomeStore::add_column_if_missing(const char* table, const char* column,
+                                         const char* definition) {
+  Statement s{prepare(
+      (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str())};
+  bind_text(s.stmt, 1, column);
+  if (sqlite3_step(s.stmt) == SQLITE_ROW) return;
+  // A store written by an older zpipe: its rows read as '' (no key known).
+  exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + definition).c_str());
+}
+
 sqlite3_stmt* OutcomeStore::prepare(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
@@ -179,6 +191,7 @@ Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
     bind_u64(insert_attempt_, 10, o.cpu_us);
     bind_u64(insert_attempt_, 11, o.max_rss_kb);
     bind_u64(insert_attempt_, 12, now_ms);
+    bind_text(insert_attempt_, 13, o.key);
     if (sqlite3_step(insert_attempt_) != SQLITE_DONE) {
       return failure("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
     }
@@ -272,7 +285,7 @@ std::int64_t OutcomeStore::last_row() {
 std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
   Statement s{
       prepare("SELECT attempt, status, error_code, error, worker, started_ms, finished_ms, run_us, "
-              "cpu_us, max_rss_kb "
+              "cpu_us, max_rss_kb, key "
               "FROM attempts WHERE id = ? ORDER BY attempt")};
   bind_text(s.stmt, 1, id);
   std::vector<Outcome> found;
@@ -289,6 +302,7 @@ std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
     o.run_us = column_u64(s.stmt, 7);
     o.cpu_us = column_u64(s.stmt, 8);
     o.max_rss_kb = column_u64(s.stmt, 9);
+    o.key = column_text(s.stmt, 10);
     found.push_back(std::move(o));
   }
   return found;

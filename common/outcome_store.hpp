@@ -68,6 +68,8 @@ class OutcomeStore {
  private:
   void exec(const char* sql);
   void finalize_statements();
+  // Schema upgrade of a store from an older zpipe.
+  void add_column_if_missing(const char* table, const char* column, const char* definition);
   sqlite3_stmt* prepare(const char* sql);
 
   std::filesystem::path path_;

@@ -12,16 +12,20 @@
 #include "common/message.hpp"
 #include "common/protocol.hpp"
 #include "common/result.hpp"
+#include "common/socket.hpp"
 
 namespace zpipe {
 
 // std::nullopt: nothing waiting. An Error: a message arrived and is refused (more than one
 // frame, undecodable, or another kind); `socket_name` names the socket in its text.
+// `sender_key`, when given, receives the name of the CURVE key the message came with.
 template <class T>
 std::optional<Result<T>> receive_message(zmq::socket_t& socket, const DecodeLimits& limits,
-                                         std::string_view socket_name) {
+                                         std::string_view socket_name,
+                                         std::string* sender_key = nullptr) {
   zmq::message_t frame;
   if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
+  if (sender_key != nullptr) *sender_key = sender_key_name(frame);
   if (frame.more()) {
     while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
     return Result<T>(

@@ -5,6 +5,7 @@
 
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 
 namespace zpipe {
 namespace {
@@ -24,11 +25,16 @@ class DeadJobsCommand : public Command {
     app_.add_option("--type", selection_.type, "With --dead: only jobs of this type");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
+    add_curve_options(app_, curve_flags_, CurveRole::kClient);
   }
 
   CLI::App& app() override { return app_; }
 
   int run() override {
+    if (auto code =
+            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe " + verb_, client_.curve)) {
+      return *code;
+    }
     if (selection_.all_dead == !selection_.ids.empty()) {
       std::cerr << "zpipe " << verb_ << ": give job ids, or --dead [--type TYPE]\n"
                 << "Run 'zpipe " << verb_ << " --help' for the options.\n";
@@ -64,6 +70,7 @@ class DeadJobsCommand : public Command {
   CLI::App& app_;
   DeadSelection selection_;
   ClientConfig client_;
+  CurveFlags curve_flags_;
 };
 
 }  // namespace

@@ -90,7 +90,7 @@ class DemoCommand : public Command {
     std::fflush(stdout);
     const auto start = std::chrono::steady_clock::now();
     LocalPipeline pipeline(config_);
-    Client client(ClientConfig{pipeline.endpoints().submit, std::chrono::seconds(10), {}});
+    Client client(ClientConfig::to(pipeline.endpoints().submit, std::chrono::seconds(10)));
 
     auto jobs = sample_jobs(jobs_);
     for (std::size_t first = 0; first < jobs.size(); first += 1000) {

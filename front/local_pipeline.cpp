@@ -86,7 +86,7 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     workers_.emplace_back(with_logging(std::move(worker)));
   }
 
-  Client client(ClientConfig{e.submit, std::chrono::milliseconds(500), {}});
+  Client client(ClientConfig::to(e.submit, std::chrono::milliseconds(500)));
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (true) {
     if (auto exited = find_exited()) throw std::runtime_error(*exited);

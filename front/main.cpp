@@ -13,6 +13,7 @@
 #include "common/version.hpp"
 #include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
+#include "front/keygen_command.hpp"
 #include "front/program_path.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_status_command(app));
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
+  commands.push_back(zpipe::make_keygen_command(app));
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 
   for (auto& command : commands) {

@@ -9,6 +9,7 @@
 
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 
 namespace zpipe {
 namespace {
@@ -23,6 +24,7 @@ class StatusCommand : public Command {
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
+    add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
         ->capture_default_str()
         ->check(CLI::Range(0.01, 86400.0));
@@ -30,6 +32,10 @@ class StatusCommand : public Command {
   CLI::App& app() override { return app_; }
 
   int run() override {
+    if (auto code =
+            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe status", client_.curve)) {
+      return *code;
+    }
     client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
     Client client(client_);
     auto counts = client.status();
@@ -64,6 +70,7 @@ class StatusCommand : public Command {
  private:
   CLI::App& app_;
   ClientConfig client_;
+  CurveFlags curve_flags_;
   bool json_ = false;
   double wait_s_ = 5.0;
 };

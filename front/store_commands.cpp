@@ -1,5 +1,6 @@
 #include "front/store_commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -30,11 +31,17 @@ nlohmann::json to_json(const StoredOutcome& row) {
 }
 
 nlohmann::json attempt_to_json(const Outcome& a) {
-  return {{"attempt", a.attempt},         {"status", to_string(a.status)},
-          {"error_code", a.error_code},   {"error", a.error},
-          {"worker", a.worker},           {"started_ms", a.started_ms},
-          {"finished_ms", a.finished_ms}, {"run_us", a.run_us},
-          {"cpu_us", a.cpu_us},           {"max_rss_kb", a.max_rss_kb}};
+  return {{"attempt", a.attempt},
+          {"status", to_string(a.status)},
+          {"error_code", a.error_code},
+          {"error", a.error},
+          {"worker", a.worker},
+          {"started_ms", a.started_ms},
+          {"finished_ms", a.finished_ms},
+          {"run_us", a.run_us},
+          {"cpu_us", a.cpu_us},
+          {"max_rss_kb", a.max_rss_kb},
+          {"key", a.key}};
 }
 
 std::string dump(const nlohmann::json& j, int indent = -1) {
@@ -63,15 +70,18 @@ void print_table(const std::vector<StoredOutcome>& rows) {
 }
 
 void print_attempts(const std::vector<Outcome>& attempts) {
-  std::printf("attempts\n  %3s %-9s %9s %9s %9s  %-16s %s\n", "TRY", "STATUS", "RUN MS", "CPU MS",
-              "PEAK MiB", "WORKER", "ERROR");
+  // The KEY column only when some attempt came over CURVE: in the clear it is always empty.
+  const bool keyed = std::any_of(attempts.begin(), attempts.end(),
+                                 [](const Outcome& a) { return !a.key.empty(); });
+  std::printf("attempts\n  %3s %-9s %9s %9s %9s  %-16s %s%s\n", "TRY", "STATUS", "RUN MS", "CPU MS",
+              "PEAK MiB", "WORKER", keyed ? "KEY          " : "", "ERROR");
   for (const auto& a : attempts) {
     const bool measured = a.cpu_us != 0 || a.max_rss_kb != 0;
-    std::printf("  %3u %-9s %9.1f %9s %9s  %-16s %s\n", a.attempt,
+    std::printf("  %3u %-9s %9.1f %9s %9s  %-16s %-*s%s\n", a.attempt,
                 std::string(to_string(a.status)).c_str(), static_cast<double>(a.run_us) / 1000,
                 measured ? std::to_string(a.cpu_us / 1000).c_str() : "-",
                 measured ? std::to_string(a.max_rss_kb / 1024).c_str() : "-",
-                clip(a.worker, 16).c_str(),
+                clip(a.worker, 16).c_str(), keyed ? 13 : 0, clip(a.key, 12).c_str(),
                 a.succeeded() ? "" : clip(a.error_code + ": " + a.error, 60).c_str());
   }
 }

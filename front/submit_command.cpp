@@ -5,6 +5,7 @@
 
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "front/job_spec_parser.hpp"
 
 namespace zpipe {
@@ -32,6 +33,7 @@ class SubmitCommand : public Command {
                     "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
         ->capture_default_str();
+    add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
         ->capture_default_str()
         ->check(CLI::Range(0.01, 86400.0));
@@ -44,6 +46,10 @@ class SubmitCommand : public Command {
   CLI::App& app() override { return app_; }
 
   int run() override {
+    if (auto code =
+            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe submit", client_.curve)) {
+      return *code;
+    }
     client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
     std::vector<JobSpec> specs;
     if (!jsonl_.empty()) {
@@ -113,6 +119,7 @@ class SubmitCommand : public Command {
   SubmitArguments arguments_;
   std::string jsonl_;
   ClientConfig client_;
+  CurveFlags curve_flags_;
   double wait_s_ = 10.0;
   bool quiet_ = false;
   bool no_wait_ = false;

@@ -159,7 +159,7 @@ class ThumbnailCommand : public Command {
       local.emplace(pipeline_);
       submit_endpoint = local->endpoints().submit;
     }
-    Client client(ClientConfig{submit_endpoint, std::chrono::seconds(10), {}});
+    Client client(ClientConfig::to(submit_endpoint, std::chrono::seconds(10)));
     follower_.emplace(outcome_store_path(pipeline_.data_dir));
     if (!submit(client, work)) return kExitFailure;
 

@@ -64,7 +64,7 @@ Dashboard::Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log)
   options.max_message_bytes = -1;  // decode() checks the size
   events_in_ = make_socket(context_, zmq::socket_type::sub, options);
   events_in_.set(zmq::sockopt::subscribe, "");
-  connect_endpoint(events_in_, config_.events_endpoint, "events");
+  connect_endpoint(events_in_, config_.events_endpoint, "events", config_.curve);
   state_.endpoint = config_.events_endpoint;
   state_.target_minutes = config_.target_minutes;
 }

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
@@ -22,6 +23,7 @@ struct TopConfig {
   double target_minutes = 10;  // the worker advice: finish the backlog within this
   std::chrono::milliseconds redraw{250};
   DecodeLimits limits;
+  CurveSetup curve;  // enabled: connects as a CURVE client
 };
 
 class Dashboard {

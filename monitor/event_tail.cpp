@@ -16,7 +16,7 @@ EventTail::EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlo
   // Topics filter at the hub already; the other criteria are checked here.
   if (config_.filter.topics.empty()) events_in_.set(zmq::sockopt::subscribe, "");
   for (const auto& topic : config_.filter.topics) events_in_.set(zmq::sockopt::subscribe, topic);
-  connect_endpoint(events_in_, config_.events_endpoint, "events");
+  connect_endpoint(events_in_, config_.events_endpoint, "events", config_.curve);
 }
 
 int EventTail::run(const StopFlag& stop) {

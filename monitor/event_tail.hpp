@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/rate_limiter.hpp"
@@ -27,6 +28,7 @@ struct TailConfig {
   bool json = false;   // one JSON object per line
   bool color = false;  // ANSI colours (main turns them on for a terminal)
   DecodeLimits limits;
+  CurveSetup curve;  // enabled: connects as a CURVE client
 };
 
 class EventTail {

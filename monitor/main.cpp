@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
 #include "monitor/dashboard.hpp"
 #include "monitor/event_tail.hpp"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(36);
   app.require_subcommand(1);
   zpipe::add_logging_options(app, log_options);
+  zpipe::CurveFlags curve_flags;
 
   zpipe::TailConfig tail;
   std::string color = "auto";
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   tail_cmd->add_option("--worker", tail.filter.worker,
                        "Only events from or about workers whose name contains this");
   tail_cmd->add_option("--job", tail.filter.job, "Only the events of this job id");
+  zpipe::add_curve_options(*tail_cmd, curve_flags, zpipe::CurveRole::kClient);
   tail_cmd->add_option("--color", color, "Colour event names: auto (on a terminal), always, never")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "always", "never"}));
@@ -45,7 +48,13 @@ int main(int argc, char** argv) {
                    "Advise how many workers finish the backlog within this many minutes")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 100000.0));
+  zpipe::add_curve_options(*top_cmd, curve_flags, zpipe::CurveRole::kClient);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
+                                               "zpipe-monitor", tail.curve)) {
+    return *exit_code;
+  }
+  top.curve = tail.curve;
 
   try {
     // The dashboard owns the screen: it logs only to a file.

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
 #include "sink/sink.hpp"
 
@@ -29,8 +30,14 @@ int main(int argc, char** argv) {
                  "Largest message accepted from a peer")
       ->capture_default_str()
       ->check(CLI::Range(64, 256 << 20));
+  zpipe::CurveFlags curve_flags;
+  zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kServerAndClient);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kServerAndClient,
+                                               "zpipe-sink", config.curve)) {
+    return *exit_code;
+  }
   config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);
 
   try {

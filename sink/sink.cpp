@@ -14,14 +14,21 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
       context_(1),
       outcomes_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
       acks_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)) {
-  bind_endpoint(outcomes_in_, config_.outcomes_endpoint, "outcomes");
+  if (config_.curve.enabled()) {
+    zap_ = std::make_unique<ZapHandler>(context_, config_.curve.trusted, config_.curve.trust_dir,
+                                        log_);
+  }
+  bind_endpoint(outcomes_in_, config_.outcomes_endpoint, "outcomes", config_.curve);
+  if (auto warning = exposure_warning(config_.outcomes_endpoint, "outcomes", config_.curve)) {
+    log_->warn(*warning);
+  }
   config_.outcomes_endpoint = bound_endpoint(outcomes_in_);
-  connect_endpoint(acks_out_, config_.acks_endpoint, "acks");
+  connect_endpoint(acks_out_, config_.acks_endpoint, "acks", config_.curve);
   // After the sockets: a mistyped endpoint must not leave a store behind.
   store_ = std::make_unique<OutcomeStore>(outcome_store_path(config_.data_dir),
                                           OutcomeStore::Access::kReadWrite);
-  events_ =
-      std::make_unique<EventPublisher>(context_, config_.events_endpoint, "sink " + host_and_pid());
+  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
+                                             "sink " + host_and_pid(), config_.curve);
 }
 
 Sink::~Sink() {
@@ -79,14 +86,16 @@ int Sink::run(const StopFlag& stop) {
 bool Sink::record_waiting() {
   std::vector<Outcome> batch;
   AckBatch acks;
+  std::string sender_key;
   while (batch.size() < config_.batch_max) {
-    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes");
+    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes", &sender_key);
     if (!received) break;
     if (!received->ok()) {
       refuse_input(received->error());
       continue;
     }
     auto& outcome = received->value();
+    outcome.key = sender_key;
     if (outcome.error_code == to_string(ErrorCode::kReleased)) {
       // Not an attempt: the worker gave the job back. Only the ventilator needs to hear it.
       ++released_;

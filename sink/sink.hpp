@@ -17,6 +17,7 @@
 #include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
+#include "common/zap_handler.hpp"
 #include "sink/sink_config.hpp"
 
 namespace zpipe {
@@ -43,6 +44,7 @@ class Sink {
   SinkConfig config_;
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
+  std::unique_ptr<ZapHandler> zap_;  // with CURVE: authenticates the workers' connections
   zmq::socket_t outcomes_in_;
   zmq::socket_t acks_out_;
   std::unique_ptr<OutcomeStore> store_;

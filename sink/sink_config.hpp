@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/socket.hpp"
@@ -19,6 +20,7 @@ struct SinkConfig {
   std::size_t batch_max = 1000;  // outcomes recorded per transaction at most
   DecodeLimits limits;
   SocketOptions sockets;
+  CurveSetup curve;  // enabled: outcomes take only trusted keys; acks and events go as CURVE
 };
 
 }  // namespace zpipe

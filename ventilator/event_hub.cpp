@@ -10,7 +10,8 @@ namespace zpipe {
 
 EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
                    const std::string& output, std::string source, const DecodeLimits& limits,
-                   const SocketOptions& options, std::shared_ptr<spdlog::logger> log)
+                   const SocketOptions& options, const CurveSetup& curve,
+                   std::shared_ptr<spdlog::logger> log)
     : context_(context),
       events_in_(make_socket(context, zmq::socket_type::sub, options)),
       events_out_(make_socket(context, zmq::socket_type::pub, options)),
@@ -22,9 +23,9 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
   events_out_.set(zmq::sockopt::sndhwm, EventPublisher::kEventQueue);
   // Subscribe to everything: filtering happens per monitor at events_out_.
   events_in_.set(zmq::sockopt::subscribe, "");
-  for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in");
-  bind_endpoint(events_out_, output, "events-out");
-  bind_endpoint(events_out_, kLocalOutput, "events-out (in process)");
+  for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in", curve);
+  bind_endpoint(events_out_, output, "events-out", curve);
+  bind_endpoint(events_out_, kLocalOutput, "events-out (in process)", curve);
   thread_ = std::thread([this] { forward(); });
 }
 
@@ -52,6 +53,7 @@ void EventHub::forward() {
       } while (events_in_.get(zmq::sockopt::rcvmore));
 
       std::string problem;
+      std::optional<Event> restamped;
       if (frames.size() != 2) {
         problem = "expected 2 frames (topic, event), got " + std::to_string(frames.size());
       } else {
@@ -62,10 +64,14 @@ void EventHub::forward() {
           problem = "expected an event, got " + std::string(kind_name(decoded.value()));
         } else if (std::get<Event>(decoded.value()).name != frames[0].to_string_view()) {
           problem = "topic frame does not match the event's name";
-        } else if (const auto topic = frames[0].to_string_view();
-                   topic.starts_with("worker.") || topic == "job.started" ||
-                   topic == "job.succeeded" || topic == "job.failed" || topic == "job.released") {
-          roster_.on_event(std::get<Event>(decoded.value()), std::chrono::steady_clock::now());
+        } else {
+          const auto& event = std::get<Event>(decoded.value());
+          restamped = stamp_sender_key(event, sender_key_name(frames[1]));
+          if (const auto topic = frames[0].to_string_view();
+              topic.starts_with("worker.") || topic == "job.started" || topic == "job.succeeded" ||
+              topic == "job.failed" || topic == "job.released") {
+            roster_.on_event(event, std::chrono::steady_clock::now());
+          }
         }
       }
       if (!problem.empty()) {
@@ -77,7 +83,11 @@ void EventHub::forward() {
         continue;
       }
       events_out_.send(frames[0], zmq::send_flags::sndmore);
-      events_out_.send(frames[1], zmq::send_flags::none);
+      if (restamped) {
+        events_out_.send(zmq::buffer(encode(*restamped)), zmq::send_flags::none);
+      } else {
+        events_out_.send(frames[1], zmq::send_flags::none);
+      }
       ++forwarded_;
     }
   } catch (const zmq::error_t& e) {
@@ -114,6 +124,22 @@ void EventHub::publish(const std::string& name, std::map<std::string, std::strin
   const auto body = encode(event);
   events_out_.send(zmq::buffer(event.name), zmq::send_flags::sndmore);
   events_out_.send(zmq::buffer(body), zmq::send_flags::none);
+}
+
+std::optional<Event> EventHub::stamp_sender_key(const Event& event, const std::string& key) {
+  const auto claimed = event.fields.find("key");
+  const bool has_claim = claimed != event.fields.end();
+  if (key.empty() && !has_claim) return std::nullopt;  // the common case: forward the bytes
+  if (has_claim && claimed->second == key) return std::nullopt;
+  // Only the hub may say whose key sent an event: a publisher's own "key" field is replaced
+  // (CURVE) or removed (in the clear).
+  Event stamped = event;
+  if (key.empty()) {
+    stamped.fields.erase("key");
+  } else {
+    stamped.fields["key"] = key;
+  }
+  return stamped;
 }
 
 }  // namespace zpipe

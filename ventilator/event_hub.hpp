@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <zmq.hpp>
 
 #include "common/decode_limits.hpp"
+#include "common/event.hpp"
 #include "common/socket.hpp"
 #include "ventilator/worker_roster.hpp"
 
@@ -31,7 +33,8 @@ class EventHub {
   // `source` names the hub in the input.refused events it publishes itself.
   EventHub(zmq::context_t& context, const std::vector<std::string>& inputs,
            const std::string& output, std::string source, const DecodeLimits& limits,
-           const SocketOptions& options, std::shared_ptr<spdlog::logger> log);
+           const SocketOptions& options, const CurveSetup& curve,
+           std::shared_ptr<spdlog::logger> log);
   // Shuts `context` down (the only way to end the forwarding thread's blocking receive) and
   // joins the thread: destroy the hub last, after the owner's own sockets are closed.
   ~EventHub();
@@ -43,6 +46,9 @@ class EventHub {
 
  private:
   void forward();
+  // The event to publish instead of the one received, when its "key" field must change to
+  // the name of the CURVE key `key` it arrived with; std::nullopt when it may go as it came.
+  static std::optional<Event> stamp_sender_key(const Event& event, const std::string& key);
   void publish_refusal(const std::string& problem);
   void announce_vanished_workers();
   void publish(const std::string& name, std::map<std::string, std::string> fields);

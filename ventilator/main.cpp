@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/ventilator.hpp"
@@ -67,8 +68,14 @@ int main(int argc, char** argv) {
                  "Largest message accepted from a peer")
       ->capture_default_str()
       ->check(CLI::Range(64, 256 << 20));
+  zpipe::CurveFlags curve_flags;
+  zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kServer);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kServer,
+                                               "zpipe-ventilator", config.curve)) {
+    return *exit_code;
+  }
   config.durability = *zpipe::durability_from(durability);
   config.policy.retry_base_ms = static_cast<std::uint64_t>(retry_base_s * 1000);
   config.policy.retry_max_ms = static_cast<std::uint64_t>(retry_max_s * 1000);

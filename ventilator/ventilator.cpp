@@ -46,11 +46,25 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
   // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
   // are counted and go to whichever worker has room first.
+  // Before any bind: a CURVE server socket must find the context's handler in place.
+  if (config_.curve.enabled()) {
+    zap_ = std::make_unique<ZapHandler>(context_, config_.curve.trusted, config_.curve.trust_dir,
+                                        log_);
+  }
   jobs_out_.set(zmq::sockopt::sndhwm, config_.queue_per_worker);
   jobs_out_.set(zmq::sockopt::sndbuf, config_.send_buffer_bytes);
-  bind_endpoint(submit_in_, config_.submit_endpoint, "submit");
-  bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs");
-  bind_endpoint(acks_in_, config_.acks_endpoint, "acks");
+  bind_endpoint(submit_in_, config_.submit_endpoint, "submit", config_.curve);
+  bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs", config_.curve);
+  bind_endpoint(acks_in_, config_.acks_endpoint, "acks", config_.curve);
+  const std::pair<const char*, const std::string&> endpoints[] = {
+      {"submit", config_.submit_endpoint},
+      {"jobs", config_.jobs_endpoint},
+      {"acks", config_.acks_endpoint},
+      {"events-in", config_.events_in_endpoint},
+      {"events-out", config_.events_out_endpoint}};
+  for (const auto& [role, endpoint] : endpoints) {
+    if (auto warning = exposure_warning(endpoint, role, config_.curve)) log_->warn(*warning);
+  }
   config_.submit_endpoint = bound_endpoint(submit_in_);
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
@@ -62,11 +76,12 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   const auto where = host_and_pid();
   hub_ = std::make_unique<EventHub>(
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
-      config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets, log_);
+      config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets,
+      config_.curve, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
   vanished_in_ = make_socket(context_, zmq::socket_type::sub, config_.sockets);
   vanished_in_.set(zmq::sockopt::subscribe, "worker.vanished");
-  connect_endpoint(vanished_in_, EventHub::kLocalOutput, "vanished workers");
+  connect_endpoint(vanished_in_, EventHub::kLocalOutput, "vanished workers", CurveSetup{});
 }
 
 void Ventilator::restore_from_journal() {

@@ -21,6 +21,7 @@
 #include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
+#include "common/zap_handler.hpp"
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
@@ -64,6 +65,7 @@ class Ventilator {
   VentilatorConfig config_;
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
+  std::unique_ptr<ZapHandler> zap_;  // with CURVE: authenticates every connection; outlives hub_
   std::unique_ptr<EventHub> hub_;
   zmq::socket_t submit_in_;
   zmq::socket_t jobs_out_;

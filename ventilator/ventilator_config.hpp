@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/socket.hpp"
@@ -37,6 +38,7 @@ struct VentilatorConfig {
   int send_buffer_bytes = 4096;
   DecodeLimits limits;
   SocketOptions sockets;
+  CurveSetup curve;  // enabled: every endpoint is CURVE, only trusted keys connect
   std::chrono::milliseconds snapshot_interval{1000};  // how often the state event goes out
 };
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/worker.hpp"
 
@@ -49,8 +50,14 @@ int main(int argc, char** argv) {
                  "Largest job accepted and outcome sent")
       ->capture_default_str()
       ->check(CLI::Range(64, 256 << 20));
+  zpipe::CurveFlags curve_flags;
+  zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kClient);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
+                                               "zpipe-worker", config.curve)) {
+    return *exit_code;
+  }
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
   config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);
   if (config.isolation.memory_limit_bytes > 0 && !config.isolate) {

@@ -35,9 +35,9 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   if (is_isolated_child()) return;
   outcomes_out_ = make_socket(context_, zmq::socket_type::push, config_.sockets);
   connect_to_jobs();
-  connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes");
-  events_ =
-      std::make_unique<EventPublisher>(context_, config_.events_endpoint, "worker " + config_.name);
+  connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", config_.curve);
+  events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
+                                             "worker " + config_.name, config_.curve);
 }
 
 Worker::~Worker() {
@@ -55,7 +55,7 @@ void Worker::connect_to_jobs() {
   // No ZMQ_MAXMSGSIZE toward the ventilator: libzmq would drop the connection and not come
   // back. An oversized job is refused by the size check in decode() instead.
   jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
-  connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs");
+  connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs", config_.curve);
   connected_to_jobs_ = true;
 }
 

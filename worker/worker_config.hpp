@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
 #include "common/socket.hpp"
@@ -18,7 +19,8 @@ struct WorkerConfig {
   std::string outcomes_endpoint = DefaultEndpoints::kOutcomes;  // PUSH connect: the sink
   std::string events_endpoint = DefaultEndpoints::kEventsIn;    // PUB connect: the event hub
   std::string name;                                             // empty: "host:pid"
-  std::size_t concurrency = 1;                                  // jobs run at once (slots)
+  CurveSetup curve;  // enabled: connects as a CURVE client to the ventilator and the sink
+  std::size_t concurrency = 1;  // jobs run at once (slots)
   // Jobs received ahead of a free slot. With the socket buffers below, this bounds what a
   // stalled worker sits on while others could run it.
   std::size_t prefetch = 4;

@@ -176,7 +176,7 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
                    "--max-attempts", "1", "--port-base", std::to_string(port_base), "--data-dir",
                    (dir.path() / "data").string()},
                   ChildOptions{dir.path() / "up.out", log, {}});
-  Client client(ClientConfig{"tcp://127.0.0.1:" + std::to_string(port_base), 2s, {}});
+  Client client(ClientConfig::to("tcp://127.0.0.1:" + std::to_string(port_base), 2s));
   ASSERT_TRUE(wait_until([&] { return client.status().ok(); }, 20s));
   const auto id = client.submit(JobSpec{"fail", Payload::from_json("on purpose"), 0, 0});
   ASSERT_TRUE(id.ok());

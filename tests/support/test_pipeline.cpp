@@ -67,7 +67,7 @@ void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
 }
 
 Client TestPipeline::client() const {
-  return Client(ClientConfig{endpoints_.submit, std::chrono::seconds(10), {}});
+  return Client(ClientConfig::to(endpoints_.submit, std::chrono::seconds(10)));
 }
 
 bool TestPipeline::wait_for_finished(std::uint64_t count, std::chrono::milliseconds timeout) {

@@ -1,0 +1,94 @@
+#include "common/curve_setup.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "common/command_line.hpp"
+
+namespace zpipe {
+namespace {
+
+template <class T>
+T value_or_throw(Result<T> result, const std::string& flag) {
+  if (!result.ok()) throw std::runtime_error(flag + ": " + result.error().message);
+  return std::move(result).value();
+}
+
+}  // namespace
+
+void add_curve_options(CLI::App& app, CurveFlags& flags, CurveRole role) {
+  const std::string group = "Security (CURVE; see zpipe keygen)";
+  app.add_option("--curve-secret", flags.secret_file,
+                 "This program's secret key file (NAME.key_secret): encrypt and authenticate "
+                 "every connection")
+      ->type_name("FILE")
+      ->group(group);
+  if (role != CurveRole::kClient) {
+    app.add_option("--curve-trust", flags.trust_dir,
+                   "Directory of the public keys (NAME.key) allowed to connect; all others are "
+                   "refused")
+        ->type_name("DIR")
+        ->group(group);
+  }
+  if (role != CurveRole::kServer) {
+    app.add_option("--curve-server-key", flags.server_key_file,
+                   role == CurveRole::kClient
+                       ? "Public key file (NAME.key) of the ventilator and sink to connect to"
+                       : "Public key file of the ventilator (default: this program's own, for "
+                         "a sink sharing the ventilator's key pair)")
+        ->type_name("FILE")
+        ->group(group);
+  }
+}
+
+CurveSetup CurveSetup::load(const CurveFlags& flags, CurveRole role) {
+  CurveSetup setup;
+  if (flags.secret_file.empty()) {
+    if (!flags.trust_dir.empty() || !flags.server_key_file.empty()) {
+      throw std::runtime_error(
+          "--curve-trust and --curve-server-key need --curve-secret (this program's own key)");
+    }
+    return setup;
+  }
+  setup.own = value_or_throw(read_curve_secret_key(flags.secret_file), "--curve-secret");
+  setup.own_name = std::filesystem::path(flags.secret_file).filename().string();
+  if (setup.own_name.ends_with(".key_secret")) {
+    setup.own_name.resize(setup.own_name.size() - std::string_view(".key_secret").size());
+  }
+  if (role != CurveRole::kClient) {
+    if (flags.trust_dir.empty()) {
+      throw std::runtime_error(
+          "--curve-secret needs --curve-trust DIR: the public keys allowed to connect");
+    }
+    setup.trust_dir = flags.trust_dir;
+    setup.trusted = value_or_throw(read_trusted_keys(flags.trust_dir), "--curve-trust");
+    // Whoever holds this program's own secret can impersonate it anyway; trusting its pair
+    // lets a sink that shares the ventilator's pair connect without listing it.
+    setup.trusted.emplace(setup.own->public_key, setup.own_name);
+  }
+  if (role != CurveRole::kServer) {
+    if (!flags.server_key_file.empty()) {
+      setup.server_key =
+          value_or_throw(read_curve_public_key(flags.server_key_file), "--curve-server-key");
+    } else if (role == CurveRole::kServerAndClient) {
+      setup.server_key = setup.own->public_key;
+    } else {
+      throw std::runtime_error(
+          "--curve-secret needs --curve-server-key FILE: the servers' public key (NAME.key)");
+    }
+  }
+  return setup;
+}
+
+std::optional<int> load_curve_setup(const CurveFlags& flags, CurveRole role,
+                                    std::string_view program, CurveSetup& setup) {
+  try {
+    setup = CurveSetup::load(flags, role);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return kExitUsage;
+  }
+}
+
+}  // namespace zpipe
