@@ -32,6 +32,7 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   ventilator_.emplace(start_program("ventilator", std::move(ventilator)));
   auto sink = sink_command(e, data_dir());
   sink.front() = program("zpipe-sink");
+  sink.insert(sink.end(), options_.sink_args.begin(), options_.sink_args.end());
   sink_argv_ = sink;
   sink_.emplace(start_program("sink", std::move(sink)));
   for (int i = 0; i < options_.workers; ++i) add_worker();

@@ -26,6 +26,7 @@ struct TestPipelineOptions {
   int concurrency;
   std::vector<std::string> worker_args;      // extra flags for every worker
   std::vector<std::string> ventilator_args;  // extra flags for the ventilator
+  std::vector<std::string> sink_args;        // extra flags for the sink
   std::string worker_program = "zpipe-worker";
 };
 
