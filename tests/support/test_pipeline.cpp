@@ -68,7 +68,9 @@ void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
 }
 
 Client TestPipeline::client() const {
-  return Client(ClientConfig::to(endpoints_.submit, std::chrono::seconds(10)));
+  auto config = ClientConfig::to(endpoints_.submit, std::chrono::seconds(10));
+  config.curve = options_.client_curve;
+  return Client(config);
 }
 
 bool TestPipeline::wait_for_finished(std::uint64_t count, std::chrono::milliseconds timeout) {

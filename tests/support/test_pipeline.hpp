@@ -27,6 +27,7 @@ struct TestPipelineOptions {
   std::vector<std::string> worker_args;      // extra flags for every worker
   std::vector<std::string> ventilator_args;  // extra flags for the ventilator
   std::vector<std::string> sink_args;        // extra flags for the sink
+  CurveSetup client_curve;                   // how client() connects (CURVE pipelines)
   std::string worker_program = "zpipe-worker";
 };
 
