@@ -16,6 +16,7 @@
 #include "common/curve_keys.hpp"
 #include "common/protocol.hpp"
 #include "common/socket.hpp"
+#include "tests/support/curve_key_sets.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
@@ -24,55 +25,6 @@ namespace zpipe::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// server: the ventilator's and the sink's pair. worker, producer, ops: trusted. mallory: made
-// by the same tool but not in the trust directory.
-struct KeySets {
-  KeySets() {
-    for (const char* name : {"server", "worker", "producer", "ops"}) make(name, dir.path());
-    std::filesystem::create_directory(trust());
-    for (const char* name : {"worker", "producer", "ops"}) {
-      std::filesystem::copy_file(dir.path() / (std::string(name) + ".key"),
-                                 trust() / (std::string(name) + ".key"));
-    }
-    make("mallory", dir.path() / "untrusted");
-  }
-  void make(const std::string& name, const std::filesystem::path& where) {
-    keys[name] = generate_curve_key_pair();
-    const auto written = write_curve_key_files(where, name, keys[name], false);
-    EXPECT_TRUE(written.ok());
-  }
-  std::filesystem::path trust() const { return dir.path() / "trust"; }
-  std::string secret(const std::string& name) const {
-    const auto base = name == "mallory" ? dir.path() / "untrusted" : dir.path();
-    return (base / (name + ".key_secret")).string();
-  }
-  std::string server_key() const { return (dir.path() / "server.key").string(); }
-  std::vector<std::string> server_args() const {
-    return {"--curve-secret", secret("server"), "--curve-trust", trust().string()};
-  }
-  std::vector<std::string> client_args(const std::string& name) const {
-    return {"--curve-secret", secret(name), "--curve-server-key", server_key()};
-  }
-  CurveSetup client(const std::string& name) const {
-    CurveSetup setup;
-    setup.own = keys.at(name);
-    setup.server_key = keys.at("server").public_key;
-    return setup;
-  }
-
-  TempDir dir;
-  std::map<std::string, CurveKeyPair> keys;
-};
-
-TestPipelineOptions curve_pipeline(const KeySets& keys, int workers, int slots) {
-  TestPipelineOptions options(workers, slots);
-  options.ventilator_args = keys.server_args();
-  options.sink_args = keys.server_args();
-  options.worker_args = keys.client_args("worker");
-  options.client_curve = keys.client("producer");
-  return options;
-}
 
 std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -99,7 +51,7 @@ void expect_recorded_correctly(TestPipeline& pipeline, const std::vector<std::st
 }
 
 TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
-  KeySets keys;
+  CurveKeySets keys;
   TestPipeline pipeline(curve_pipeline(keys, 1, 2));
   const auto& e = pipeline.endpoints();
 
@@ -187,7 +139,7 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
 }
 
 TEST(Security, ProgramsRefuseToStartWithMissingOrExposedKeys) {
-  KeySets keys;
+  CurveKeySets keys;
   ::chmod(keys.secret("worker").c_str(), 0644);
   const auto exposed = run_program({program("zpipe-worker"), "--curve-secret",
                                     keys.secret("worker"), "--curve-server-key", keys.server_key()},
