@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "client/client.hpp"
+#include "common/curve_setup.hpp"
 #include "common/command_line.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
@@ -107,6 +108,7 @@ class ThumbnailCommand : public Command {
                     "Use the running pipeline whose ventilator takes jobs at this endpoint "
                     "(e.g. tcp://127.0.0.1:5570) instead of starting one; its workers must see "
                     "the same paths, and --data-dir must be its sink's");
+    add_curve_options(app_, curve_flags_, CurveRole::kClient);
     add_local_pipeline_options(app_, pipeline_, 1,
                                "Data directory: the local pipeline's (outcomes.db emptied first, "
                                "logs in zpipe.log); with --connect, the running sink's");
@@ -114,6 +116,13 @@ class ThumbnailCommand : public Command {
   CLI::App& app() override { return app_; }
 
   int run() override {
+    CurveSetup curve;
+    if (auto code = load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe thumbnail", curve)) {
+      return *code;
+    }
+    if (curve.enabled() && connect_.empty()) {
+      return usage("--curve-secret is for a running pipeline: give --connect too");
+    }
     if (samples_) {
       const auto base = app_.count("--data-dir") ? pipeline_.data_dir : default_data_dir();
       if (plan_.in_dir.empty()) plan_.in_dir = base / "samples";
@@ -159,7 +168,9 @@ class ThumbnailCommand : public Command {
       local.emplace(pipeline_);
       submit_endpoint = local->endpoints().submit;
     }
-    Client client(ClientConfig::to(submit_endpoint, std::chrono::seconds(10)));
+    auto client_config = ClientConfig::to(submit_endpoint, std::chrono::seconds(10));
+    client_config.curve = curve;
+    Client client(client_config);
     follower_.emplace(outcome_store_path(pipeline_.data_dir));
     if (!submit(client, work)) return kExitFailure;
 
@@ -360,6 +371,7 @@ class ThumbnailCommand : public Command {
   bool samples_ = false;
   std::uint32_t attempts_ = 1;  // a corrupt image is corrupt on every attempt
   std::string connect_;
+  CurveFlags curve_flags_;
   bool tty_ = false;
 
   std::optional<OutcomeFollower> follower_;
