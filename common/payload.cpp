@@ -1,14 +1,92 @@
 #include "common/payload.hpp"
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace zpipe {
 namespace {
+
 constexpr char kMsgpackNil = static_cast<char>(0xc0);
+
+// The length of the well-formed UTF-8 character (RFC 3629: no overlong forms, no surrogates,
+// nothing past U+10FFFF) that `text` starts with, or 0 when it starts with none.
+std::size_t utf8_char_length(std::string_view text) {
+  const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char first = byte(0);
+  if (first < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (first >= 0xC2 && first <= 0xDF) {
+    length = 2;
+  } else if (first >= 0xE0 && first <= 0xEF) {
+    length = 3;
+    if (first == 0xE0) low = 0xA0;
+    if (first == 0xED) high = 0x9F;
+  } else if (first >= 0xF0 && first <= 0xF4) {
+    length = 4;
+    if (first == 0xF0) low = 0x90;
+    if (first == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return length;
 }
+
+// Replaces each byte that starts no UTF-8 character with U+FFFD; returns whether any did.
+bool repair_utf8(std::string& text) {
+  std::string repaired;
+  bool changed = false;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto length = utf8_char_length(std::string_view(text).substr(i));
+    if (length == 0) {
+      if (!changed) repaired.assign(text, 0, i);
+      changed = true;
+      repaired += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      if (changed) repaired.append(text, i, length);
+      i += length;
+    }
+  }
+  if (changed) text = std::move(repaired);
+  return changed;
+}
+
+// JSON is UTF-8, msgpack strings need not be. Repairing them here, rather than only when the
+// text is written, gives handlers JSON that dump() takes, and keeps an object's keys in the
+// order of what they become: the text then reads back to the same text (keys that differ only
+// in bytes that are not UTF-8 become one).
+void repair_utf8(nlohmann::json& value) {
+  if (value.is_string()) {
+    repair_utf8(value.get_ref<std::string&>());
+  } else if (value.is_array()) {
+    for (auto& element : value) repair_utf8(element);
+  } else if (value.is_object()) {
+    bool keys_changed = false;
+    for (auto& [key, element] : value.items()) {
+      repair_utf8(element);
+      std::string copy = key;
+      keys_changed = repair_utf8(copy) || keys_changed;
+    }
+    if (!keys_changed) return;
+    auto repaired = nlohmann::json::object();
+    for (auto& [key, element] : value.items()) {
+      std::string copy = key;
+      repair_utf8(copy);
+      repaired[copy] = std::move(element);
+    }
+    value = std::move(repaired);
+  }
+}
+
+}  // namespace
 
 Payload::Payload() : bytes_(1, kMsgpackNil) {}
 
@@ -32,7 +110,9 @@ bool Payload::is_nil() const { return bytes_.size() == 1 && bytes_[0] == kMsgpac
 
 nlohmann::json Payload::to_json() const {
   try {
-    return nlohmann::json::from_msgpack(bytes_);
+    auto value = nlohmann::json::from_msgpack(bytes_);
+    repair_utf8(value);
+    return value;
   } catch (const nlohmann::json::exception&) {
     return "<msgpack " + std::to_string(bytes_.size()) + " bytes>";
   }

@@ -25,7 +25,8 @@ class Payload {
   bool is_nil() const;
 
   // Never throws: a value JSON cannot express (binary, non-string map keys) becomes a
-  // description string such as "<msgpack 12 bytes>".
+  // description string such as "<msgpack 12 bytes>". Strings and keys are UTF-8: each byte
+  // that starts no UTF-8 character becomes U+FFFD.
   nlohmann::json to_json() const;
   std::string to_json_text() const;
 

@@ -1,5 +1,6 @@
 #include "common/protocol.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -97,6 +98,59 @@ std::string_view type_name(const msgpack::object& o) {
   return "unknown";
 }
 
+// Packs `o` as msgpack-c does, but for a float of exactly 2^64. msgpack-c packs a float with an
+// integral value as that integer, after checking that it is at most double(UINT64_MAX), which
+// rounds up to 2^64: for 2^64 itself the conversion to uint64_t is undefined (pack.hpp,
+// pack_float and pack_double). That one value is written here as the float it is. Recursion
+// is bounded by the depth limit decode() unpacks under.
+void pack_value(msgpack::packer<msgpack::sbuffer>& packer, msgpack::sbuffer& buffer,
+                const msgpack::object& o) {
+  constexpr double kTwoTo64 = 18446744073709551616.0;
+  switch (o.type) {
+    case msgpack::type::ARRAY:
+      packer.pack_array(o.via.array.size);
+      for (std::uint32_t i = 0; i < o.via.array.size; ++i) {
+        pack_value(packer, buffer, o.via.array.ptr[i]);
+      }
+      return;
+    case msgpack::type::MAP:
+      packer.pack_map(o.via.map.size);
+      for (std::uint32_t i = 0; i < o.via.map.size; ++i) {
+        pack_value(packer, buffer, o.via.map.ptr[i].key);
+        pack_value(packer, buffer, o.via.map.ptr[i].val);
+      }
+      return;
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64:
+      if (o.via.f64 == kTwoTo64) {
+        // Big-endian, as msgpack writes numbers: 0xca and the float's bits, or 0xcb and the
+        // double's.
+        const bool single = o.type == msgpack::type::FLOAT32;
+        const std::uint64_t bits = single
+                                       ? std::bit_cast<std::uint32_t>(static_cast<float>(kTwoTo64))
+                                       : std::bit_cast<std::uint64_t>(kTwoTo64);
+        std::string bytes(1, static_cast<char>(single ? 0xca : 0xcb));
+        for (int shift = single ? 24 : 56; shift >= 0; shift -= 8) {
+          bytes += static_cast<char>((bits >> shift) & 0xff);
+        }
+        buffer.write(bytes.data(), bytes.size());
+        return;
+      }
+      break;
+    default:
+      break;
+  }
+  packer.pack(o);
+}
+
+// A decoded value as a payload: packed again, so that every payload is in msgpack-c's form.
+Payload payload_of(const msgpack::object& o) {
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> packer(buffer);
+  pack_value(packer, buffer, o);
+  return Payload::from_msgpack(std::string(buffer.data(), buffer.size()));
+}
+
 // Read access to one msgpack map's string-keyed fields; `where` names it in errors.
 class Fields {
  public:
@@ -149,10 +203,7 @@ class Fields {
   }
   Payload payload_or_nil(std::string_view key) const {
     const auto* o = find(key);
-    if (o == nullptr) return Payload();
-    msgpack::sbuffer buffer;
-    msgpack::pack(buffer, *o);
-    return Payload::from_msgpack(std::string(buffer.data(), buffer.size()));
+    return o == nullptr ? Payload() : payload_of(*o);
   }
   const std::string& where() const { return where_; }
 
@@ -340,6 +391,34 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
   fail(ErrorCode::kUnknownKind, "unknown message kind \"" + std::string(kind) + "\"");
 }
 
+// Unpacks exactly one msgpack value from `bytes` under `limits`, into `handle`; refuses what
+// decode() refuses before it looks at fields.
+std::optional<Error> unpack_one(std::string_view bytes, const DecodeLimits& limits,
+                                msgpack::object_handle& handle) {
+  if (bytes.size() > limits.max_message_bytes) {
+    return make_error(ErrorCode::kTooLarge, "message of " + std::to_string(bytes.size()) +
+                                                " bytes exceeds the limit of " +
+                                                std::to_string(limits.max_message_bytes));
+  }
+  const msgpack::unpack_limit unpack_limits(limits.max_array, limits.max_map, limits.max_string,
+                                            limits.max_binary, /*ext=*/0, limits.max_depth);
+  std::size_t offset = 0;
+  try {
+    handle = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, unpack_limits);
+  } catch (const msgpack::size_overflow& e) {
+    return make_error(ErrorCode::kTooLarge, std::string("msgpack limit exceeded: ") + e.what());
+  } catch (const msgpack::insufficient_bytes&) {
+    return make_error(ErrorCode::kMalformed, "msgpack ends early (truncated message)");
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::kMalformed, std::string("not valid msgpack: ") + e.what());
+  }
+  if (offset != bytes.size()) {
+    return make_error(ErrorCode::kTrailingBytes,
+                      std::to_string(bytes.size() - offset) + " bytes follow the message");
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::string encode(const SubmitRequest& m) {
@@ -497,29 +576,9 @@ std::string_view kind_name(const Message& message) {
 }
 
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
-  if (bytes.size() > limits.max_message_bytes) {
-    return make_error(ErrorCode::kTooLarge, "message of " + std::to_string(bytes.size()) +
-                                                " bytes exceeds the limit of " +
-                                                std::to_string(limits.max_message_bytes));
-  }
-  const msgpack::unpack_limit unpack_limits(limits.max_array, limits.max_map, limits.max_string,
-                                            limits.max_binary, /*ext=*/0, limits.max_depth);
+  msgpack::object_handle handle;
+  if (auto refused = unpack_one(bytes, limits, handle)) return *std::move(refused);
   try {
-    std::size_t offset = 0;
-    msgpack::object_handle handle;
-    try {
-      handle = msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr, unpack_limits);
-    } catch (const msgpack::size_overflow& e) {
-      return make_error(ErrorCode::kTooLarge, std::string("msgpack limit exceeded: ") + e.what());
-    } catch (const msgpack::insufficient_bytes&) {
-      return make_error(ErrorCode::kMalformed, "msgpack ends early (truncated message)");
-    } catch (const std::exception& e) {
-      return make_error(ErrorCode::kMalformed, std::string("not valid msgpack: ") + e.what());
-    }
-    if (offset != bytes.size()) {
-      return make_error(ErrorCode::kTrailingBytes,
-                        std::to_string(bytes.size() - offset) + " bytes follow the message");
-    }
     const Fields header(handle.get(), "message");
     const auto version = header.u64("v");
     if (version != kProtocolVersion) {
@@ -533,6 +592,16 @@ Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
     return failure.error;
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kTooLarge, "message needs more memory than is available");
+  }
+}
+
+Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits) {
+  msgpack::object_handle handle;
+  if (auto refused = unpack_one(bytes, limits, handle)) return *std::move(refused);
+  try {
+    return payload_of(handle.get());
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kTooLarge, "payload needs more memory than is available");
   }
 }
 

@@ -32,6 +32,11 @@ std::string encode(const Message& message);
 // (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
 
+// Reads one msgpack value as decode() reads a payload field: under the same limits, refused
+// with the same codes, and packed again into the same form. For payloads that arrive outside a
+// message (the ventilator's journal), so that they are held to what a worker will accept.
+Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits = {});
+
 // The "req" of a request that decode() refused, so that the refusal can be matched to its
 // request: found when the bytes start with a readable msgpack map holding an unsigned "req"
 // (whatever else is wrong, trailing bytes included); else nullopt.

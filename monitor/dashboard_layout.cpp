@@ -12,7 +12,7 @@ namespace {
 // Columns of a UTF-8 string whose characters are all one column wide.
 std::size_t columns_of(const std::string& text) {
   std::size_t n = 0;
-  for (const unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  for (const char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
   return n;
 }
 

@@ -11,7 +11,8 @@ namespace {
 // event stays one line and a script can split it.
 bool needs_quotes(const std::string& value) {
   if (value.empty()) return true;
-  for (const unsigned char c : value) {
+  for (const char byte : value) {
+    const auto c = static_cast<unsigned char>(byte);
     if (c < 0x20 || c == 0x7f || c == ' ' || c == '"' || c == '=') return true;
   }
   return false;

@@ -1,20 +1,29 @@
 #include "monitor/pipeline_view.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <limits>
 
 namespace zpipe {
 namespace {
 
+// A field's value when it is a whole number in decimal, else `fallback`: a field from a newer or
+// broken peer is ignored. (std::stoull would take "-2" as 2^64-2, and "5x" as 5.)
 std::uint64_t number(const Event& event, const std::string& key, std::uint64_t fallback = 0) {
   const auto it = event.fields.find(key);
   if (it == event.fields.end()) return fallback;
-  try {
-    return std::stoull(it->second);
-  } catch (const std::exception&) {
-    return fallback;  // a field from a newer or broken peer: ignore it
-  }
+  const auto& text = it->second;
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return error == std::errc() && end == text.data() + text.size() ? value : fallback;
 }
+
+// Beyond these, a peer's numbers are taken as these: times and products computed from them
+// must fit their types (steady_clock counts nanoseconds in 64 bits).
+constexpr std::uint64_t kMaxSlots = 1'000'000;
+constexpr std::uint64_t kMaxHeartbeatMs = 24ull * 3600 * 1000;  // a day
+constexpr double kMaxEtaSeconds = 100.0 * 365 * 24 * 3600;
 
 std::string text(const Event& event, const std::string& key) {
   const auto it = event.fields.find(key);
@@ -79,7 +88,8 @@ void PipelineView::on_heartbeat(const Event& event, Clock::time_point now) {
   auto& worker = workers_[event.source];
   worker.name = name_from_source(event.source);
   worker.state = event.name == "worker.up" ? "idle" : text(event, "state");
-  worker.slots = static_cast<int>(std::max<std::uint64_t>(1, number(event, "slots", 1)));
+  worker.slots =
+      static_cast<int>(std::clamp<std::uint64_t>(number(event, "slots", 1), 1, kMaxSlots));
   worker.busy_pct = static_cast<int>(std::min<std::uint64_t>(100, number(event, "busy_pct")));
   worker.succeeded = number(event, "succeeded", worker.succeeded);
   worker.failed = number(event, "failed", worker.failed);
@@ -87,7 +97,8 @@ void PipelineView::on_heartbeat(const Event& event, Clock::time_point now) {
   worker.job_type = text(event, "job_type");
   const auto started = number(event, "job_started_ms");
   worker.job_age_ms = started != 0 && event.time_ms > started ? event.time_ms - started : 0;
-  worker.heartbeat = std::chrono::milliseconds(number(event, "interval_ms", 1000));
+  worker.heartbeat = std::chrono::milliseconds(
+      std::min<std::uint64_t>(kMaxHeartbeatMs, number(event, "interval_ms", 1000)));
   worker.last_seen = now;
   gone_since_.erase(event.source);
 }
@@ -139,7 +150,10 @@ std::optional<std::chrono::seconds> PipelineView::eta() const {
   const auto backlog = totals_.pending + totals_.in_flight + totals_.retrying;
   const auto rate = throughput();
   if (backlog == 0 || rate <= 0) return std::nullopt;
-  return std::chrono::seconds(static_cast<long>(std::ceil(static_cast<double>(backlog) / rate)));
+  const double seconds = std::ceil(static_cast<double>(backlog) / rate);
+  // Longer than a century is no estimate (and might not fit the count of seconds).
+  if (seconds > kMaxEtaSeconds) return std::nullopt;
+  return std::chrono::seconds(static_cast<long>(seconds));
 }
 
 std::optional<WorkerAdvice> PipelineView::advice(double target_minutes) const {
@@ -160,10 +174,12 @@ std::optional<WorkerAdvice> PipelineView::advice(double target_minutes) const {
   // Slots busy for the whole target time that the backlog's work needs, shared out by worker.
   const double slot_ms_needed = static_cast<double>(advice.backlog) * advice.job_ms;
   const double slots_needed = slot_ms_needed / (target_minutes * 60'000.0);
-  advice.workers_needed =
-      advice.backlog == 0
-          ? 0
-          : static_cast<std::uint64_t>(std::ceil(slots_needed / advice.slots_per_worker));
+  // A double beyond 2^64 has no uint64_t value: say "as many as can be counted".
+  const double workers = std::ceil(slots_needed / advice.slots_per_worker);
+  advice.workers_needed = advice.backlog == 0 ? 0
+                          : workers >= 18446744073709551616.0
+                              ? std::numeric_limits<std::uint64_t>::max()
+                              : static_cast<std::uint64_t>(workers);
   if (advice.backlog > 0) advice.workers_needed = std::max<std::uint64_t>(1, advice.workers_needed);
   return advice;
 }

@@ -67,7 +67,8 @@ class PipelineView {
   double throughput() const;
   // One rate per ventilator.state interval, oldest first, at most kHistorySeconds.
   const std::deque<double>& throughput_history() const { return history_; }
-  // Time to finish the backlog at the current rate; nullopt when idle or nothing is moving.
+  // Time to finish the backlog at the current rate; nullopt when idle, when nothing is moving,
+  // or when it would take over a century.
   std::optional<std::chrono::seconds> eta() const;
   std::optional<WorkerAdvice> advice(double target_minutes) const;
   std::vector<WorkerView> workers() const;                               // by name

@@ -5,7 +5,6 @@
 #include <set>
 #include <stdexcept>
 
-#include <msgpack.hpp>
 #include <sqlite3.h>
 
 #include "common/sqlite_statement.hpp"
@@ -35,16 +34,6 @@ CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
     "due_ms";
-
-bool is_one_msgpack_value(const std::string& bytes) {
-  try {
-    std::size_t offset = 0;
-    (void)msgpack::unpack(bytes.data(), bytes.size(), offset);
-    return offset == bytes.size();
-  } catch (...) {
-    return false;
-  }
-}
 
 // A write-ahead log is a 32-byte header and then frames of 24 bytes plus one page. A crash in
 // the middle of a write leaves a partial frame at the end, which SQLite ignores when it opens
@@ -79,28 +68,28 @@ std::string damaged_message(const std::filesystem::path& path, const std::string
          ".damaged .recover)";
 }
 
-TrackedJob read_job(sqlite3_stmt* stmt) {
-  TrackedJob t;
-  t.journal_row = sqlite3_column_int64(stmt, 0);
-  t.job.id = column_text(stmt, 1);
-  t.job.type = column_text(stmt, 2);
+// The row a SELECT of kColumns stands on, as stored.
+JournalRow read_row(sqlite3_stmt* stmt) {
+  JournalRow row;
+  row.row = sqlite3_column_int64(stmt, 0);
+  row.id = column_text(stmt, 1);
+  row.type = column_text(stmt, 2);
   const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, 3));
-  std::string bytes(blob == nullptr ? "" : blob,
-                    static_cast<std::size_t>(sqlite3_column_bytes(stmt, 3)));
-  t.job.payload = is_one_msgpack_value(bytes) ? Payload::from_msgpack(std::move(bytes)) : Payload();
-  t.job.attempt = static_cast<std::uint32_t>(column_u64(stmt, 4));
-  t.job.max_attempts = static_cast<std::uint32_t>(column_u64(stmt, 5));
-  t.attempts_per_round = static_cast<std::uint32_t>(column_u64(stmt, 6));
-  t.job.timeout_ms = column_u64(stmt, 7);
-  t.job.created_ms = column_u64(stmt, 8);
-  t.due_ms = column_u64(stmt, 9);
-  return t;
+  row.payload.assign(blob == nullptr ? "" : blob,
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, 3)));
+  row.attempt = sqlite3_column_int64(stmt, 4);
+  row.max_attempts = sqlite3_column_int64(stmt, 5);
+  row.attempts_per_round = sqlite3_column_int64(stmt, 6);
+  row.timeout_ms = sqlite3_column_int64(stmt, 7);
+  row.created_ms = sqlite3_column_int64(stmt, 8);
+  row.due_ms = sqlite3_column_int64(stmt, 9);
+  return row;
 }
 
 }  // namespace
 
-Journal::Journal(const std::filesystem::path& path, Durability durability)
-    : path_(path), durability_(durability) {
+Journal::Journal(const std::filesystem::path& path, Durability durability, DecodeLimits limits)
+    : path_(path), durability_(durability), limits_(limits) {
   if (path.has_parent_path()) {
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
@@ -196,20 +185,22 @@ std::vector<TrackedJob> Journal::load_live() {
       (std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 0 ORDER BY row").c_str())};
   std::vector<TrackedJob> jobs;
   std::uint64_t unreadable = 0;
+  std::string first_problem;
   int rc;
   while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-    auto job = read_job(s.stmt);
-    if (job.job.id.empty() || job.job.type.empty() || job.job.attempt == 0 ||
-        job.job.max_attempts == 0) {
-      ++unreadable;
+    auto job = restore_job(read_row(s.stmt), limits_);
+    if (!job.ok()) {
+      if (unreadable++ == 0) first_problem = job.error().message;
       continue;
     }
-    jobs.push_back(std::move(job));
+    jobs.push_back(std::move(job).value());
   }
   if (rc != SQLITE_DONE) throw std::runtime_error(damaged_message(path_, sqlite3_errmsg(db_)));
   if (unreadable > 0) {
     warnings_.push_back(std::to_string(unreadable) +
-                        " rows have no id, type or attempt count and were skipped");
+                        " rows have no id or type, or counts or times out of range, and were "
+                        "skipped (the first: " +
+                        first_problem + ")");
   }
   return jobs;
 }
@@ -257,14 +248,14 @@ void Journal::bury(std::int64_t row, std::uint32_t attempt) {
   step_done(bury_, "mark a job dead");
 }
 
-std::vector<TrackedJob> Journal::select_dead(const DeadSelection& selection) {
-  std::vector<TrackedJob> found;
+std::vector<JournalRow> Journal::select_dead(const DeadSelection& selection) {
+  std::vector<JournalRow> found;
   const auto base = std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 1";
   if (selection.all_dead) {
     Statement s{prepare(
         (base + (selection.type.empty() ? "" : " AND type = ?") + " ORDER BY row").c_str())};
     if (!selection.type.empty()) bind_text(s.stmt, 1, selection.type);
-    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_job(s.stmt));
+    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_row(s.stmt));
     return found;
   }
   Statement s{prepare((base + " AND id = ?").c_str())};
@@ -272,14 +263,18 @@ std::vector<TrackedJob> Journal::select_dead(const DeadSelection& selection) {
   const std::set<std::string> ids(selection.ids.begin(), selection.ids.end());
   for (const auto& id : ids) {
     bind_text(s.stmt, 1, id);
-    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_job(s.stmt));
+    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_row(s.stmt));
     sqlite3_reset(s.stmt);
   }
   return found;
 }
 
 std::vector<TrackedJob> Journal::revive(const DeadSelection& selection, std::uint64_t now_ms) {
-  auto jobs = select_dead(selection);
+  std::vector<TrackedJob> jobs;
+  for (const auto& row : select_dead(selection)) {
+    // A row that cannot be run stays dead, where `zpipe discard` can still remove it.
+    if (auto job = restore_job(row, limits_); job.ok()) jobs.push_back(std::move(job).value());
+  }
   begin_if_needed();
   Statement s{
       prepare("UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? "
@@ -299,11 +294,10 @@ std::vector<TrackedJob> Journal::revive(const DeadSelection& selection, std::uin
 }
 
 std::vector<std::string> Journal::discard(const DeadSelection& selection) {
-  auto jobs = select_dead(selection);
   std::vector<std::string> ids;
-  for (const auto& t : jobs) {
-    remove(t.journal_row);
-    ids.push_back(t.job.id);
+  for (const auto& row : select_dead(selection)) {
+    remove(row.row);
+    ids.push_back(row.id);
   }
   return ids;
 }

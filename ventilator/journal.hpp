@@ -11,8 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "common/decode_limits.hpp"
 #include "common/requests.hpp"
 #include "ventilator/durability.hpp"
+#include "ventilator/journal_row.hpp"
 #include "ventilator/tracked_job.hpp"
 
 struct sqlite3;
@@ -23,15 +25,17 @@ namespace zpipe {
 class Journal {
  public:
   // Opens (creating when absent) the journal at `path`. Precondition: durability is not kNone.
+  // Jobs read back are held to `limits` (the ventilator's), as workers will hold them.
   // Throws std::runtime_error naming the file when it cannot be opened or is damaged; a torn
   // tail of the write-ahead log (a crash mid-write) is not damage: SQLite rolls back to the
   // last complete commit, and warnings() says how many bytes were dropped.
-  Journal(const std::filesystem::path& path, Durability durability);
+  Journal(const std::filesystem::path& path, Durability durability, DecodeLimits limits = {});
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  // Jobs to run, in submission order, each with its journal row and retry due time.
+  // Jobs to run, in submission order, each with its journal row and retry due time. Rows that
+  // cannot be run (restore_job() in journal_row.hpp) are skipped and counted in warnings().
   std::vector<TrackedJob> load_live();
   std::uint64_t count_dead();
   // What opening found worth telling the operator (a torn tail, unreadable rows).
@@ -42,7 +46,8 @@ class Journal {
   void remove(std::int64_t row);
   void reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms);
   void bury(std::int64_t row, std::uint32_t attempt);  // the job is dead
-  // Dead jobs selected, made live again with a fresh round of attempts; returns them.
+  // Dead jobs selected, made live again with a fresh round of attempts; returns them. Rows that
+  // cannot be run stay dead.
   std::vector<TrackedJob> revive(const DeadSelection& selection, std::uint64_t now_ms);
   // Deletes the selected dead jobs; returns their ids.
   std::vector<std::string> discard(const DeadSelection& selection);
@@ -57,10 +62,11 @@ class Journal {
   sqlite3_stmt* prepare(const char* sql);
   void begin_if_needed();
   void step_done(sqlite3_stmt* stmt, const char* what);
-  std::vector<TrackedJob> select_dead(const DeadSelection& selection);
+  std::vector<JournalRow> select_dead(const DeadSelection& selection);
 
   std::filesystem::path path_;
   Durability durability_;
+  DecodeLimits limits_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;

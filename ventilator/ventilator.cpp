@@ -70,7 +70,8 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.acks_endpoint = bound_endpoint(acks_in_);
   // After the sockets: a mistyped endpoint must not leave a journal behind.
   if (config_.durability != Durability::kNone) {
-    journal_ = std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability);
+    journal_ = std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability,
+                                         config_.limits);
   }
   jobs_.emplace(make_id_prefix(), config_.policy, journal_.get(), unix_ms_now());
   const auto where = host_and_pid();

@@ -1,8 +1,14 @@
 #include "ventilator/worker_roster.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace zpipe {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxInterval = std::chrono::hours(24);
+
+}  // namespace
 
 void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
   if (event.name == "worker.down") {
@@ -33,7 +39,8 @@ void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
   long ms = 0;
   if (std::from_chars(interval.data(), interval.data() + interval.size(), ms).ec == std::errc() &&
       ms > 0) {
-    seen.interval = std::chrono::milliseconds(ms);
+    // A longer interval is taken as a day: kMissedHeartbeats of them must fit a duration.
+    seen.interval = std::min(std::chrono::milliseconds(ms), kMaxInterval);
   }
   if (event.name == "worker.heartbeat") seen.job = field("job");
 }

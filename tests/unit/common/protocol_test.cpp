@@ -298,5 +298,42 @@ TEST(Protocol, NeverThrowsOnRandomBytes) {
   }
 }
 
+// Found by fuzz/protocol_decode_fuzzer.cpp and payload_json_fuzzer.cpp: msgpack-c packs a float
+// of exactly 2^64 by converting it to uint64_t, which is undefined (UBSan reports it; on x86 the
+// payload came out as 2^63).
+TEST(Protocol, PassesAFloatOfTwoToThe64Unchanged) {
+  for (const auto& bytes : {std::string("\xcb\x43\xf0\x00\x00\x00\x00\x00\x00", 9),
+                            std::string("\xca\x5f\x80\x00\x00", 5)}) {
+    auto job = sample_job();
+    job.payload = Payload::from_msgpack(bytes);
+    EXPECT_EQ(round_trip(job).payload.msgpack(), bytes);
+    EXPECT_EQ(round_trip(job).payload.to_json(), 18446744073709551616.0);
+  }
+}
+
+TEST(Protocol, DecodesAPayloadAsDecodeReadsOne) {
+  const auto job = decode(encode(sample_job()));
+  ASSERT_TRUE(job.ok());
+  const auto payload = decode_payload(sample_job().payload.msgpack());
+  ASSERT_TRUE(payload.ok());
+  EXPECT_EQ(payload.value(), std::get<Job>(job.value()).payload);
+  // Packed again in msgpack-c's form: 5 as a uint8 (0xcc 0x05) becomes a fixint.
+  EXPECT_EQ(decode_payload(std::string("\xcc\x05", 2)).value().msgpack(), "\x05");
+}
+
+TEST(Protocol, RefusesPayloadsAsDecodeDoes) {
+  EXPECT_EQ(decode_payload(std::string("\x05\x05", 2)).error().code, ErrorCode::kTrailingBytes);
+  EXPECT_EQ(decode_payload(std::string("\x92\x01", 2)).error().code, ErrorCode::kMalformed);
+  EXPECT_EQ(decode_payload(std::string("\xd4\x01\x00", 3)).error().code, ErrorCode::kTooLarge)
+      << "ext values are not taken";
+  // An array header that claims 2^32-1 elements: refused before anything is allocated for it.
+  EXPECT_EQ(decode_payload(std::string("\xdd\xff\xff\xff\xff", 5)).error().code,
+            ErrorCode::kTooLarge);
+  DecodeLimits limits;
+  limits.max_depth = 4;
+  EXPECT_EQ(decode_payload(std::string("\x91\x91\x91\x91\x91\x01"), limits).error().code,
+            ErrorCode::kTooLarge);
+}
+
 }  // namespace
 }  // namespace zpipe

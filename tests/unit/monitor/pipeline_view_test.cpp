@@ -198,5 +198,34 @@ TEST_F(PipelineViewTest, IgnoresFieldsThatAreNotNumbers) {
   EXPECT_EQ(view_.totals().succeeded, 7u);
 }
 
+// Found by fuzz/pipeline_view_fuzzer.cpp (fuzz/regressions/pipeline_view/): numbers in events
+// come from peers. "4294967296" slots became 0 slots, and "-2" (which std::stoull takes as
+// 2^64-2) a negative count; a huge heartbeat interval overflowed the vanishing check.
+TEST_F(PipelineViewTest, NumbersFromPeersAreReadStrictlyAndKeptInRange) {
+  heartbeat(t0_, "a:1", 2, "18446744073709551615");
+  view_.apply(event("worker.heartbeat", "worker b:2", {{"slots", "4294967296"}}), t0_);
+  view_.apply(event("worker.heartbeat", "worker c:3", {{"slots", "-2"}, {"busy_pct", "5x"}}), t0_);
+  const auto workers = view_.workers();
+  ASSERT_EQ(workers.size(), 3u);
+  EXPECT_EQ(workers[1].slots, 1'000'000) << "at most a million slots";
+  EXPECT_EQ(workers[2].slots, 1) << "not a number: the default";
+  EXPECT_EQ(workers[2].busy_pct, 0);
+  view_.tick(t0_ + 48h);
+  EXPECT_EQ(view_.workers()[0].state, "busy") << "an interval is a day at most: three of them";
+  view_.tick(t0_ + 73h);
+  EXPECT_EQ(view_.workers()[0].state, "vanished");
+}
+
+TEST_F(PipelineViewTest, NoEtaAndCountedAdviceForAnEndlessBacklog) {
+  state(t0_, 0, ~0ull / 2);
+  state(t0_ + 1s, 1, ~0ull / 2);
+  view_.apply(
+      event("job.succeeded", "worker a:1", {{"job", "j-1"}, {"ms", "18446744073709551615"}}),
+      t0_ + 1s);
+  EXPECT_FALSE(view_.eta().has_value()) << "a backlog that takes over a century";
+  ASSERT_TRUE(view_.advice(1).has_value());
+  EXPECT_EQ(view_.advice(1)->workers_needed, ~0ull);
+}
+
 }  // namespace
 }  // namespace zpipe

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -140,6 +141,47 @@ TEST_F(JournalTest, DamageIsReportedAndTheJournalIsNotUsed) {
     EXPECT_NE(message.find("is damaged"), std::string::npos) << message;
     EXPECT_NE(message.find(path_.string()), std::string::npos) << message;
   }
+}
+
+// Values the ventilator never writes, as damage or an edit by hand leaves them; SQLite's own
+// checks find nothing wrong.
+void edit(const std::filesystem::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST_F(JournalTest, RowsThatCannotRunAreSkippedAndReported) {
+  {
+    Journal journal(path_, Durability::kSync);
+    for (const char* id : {"a-1", "a-2", "a-3"}) journal.add(make_job(id));
+    journal.commit();
+  }
+  edit(path_, "UPDATE jobs SET timeout_ms = -1 WHERE id = 'a-2'");
+  Journal journal(path_, Durability::kSync);
+  EXPECT_EQ(ids_of(journal.load_live()), (std::vector<std::string>{"a-1", "a-3"}));
+  ASSERT_EQ(journal.warnings().size(), 1u);
+  EXPECT_NE(journal.warnings()[0].find("1 rows"), std::string::npos) << journal.warnings()[0];
+  EXPECT_NE(journal.warnings()[0].find("timeout_ms"), std::string::npos) << journal.warnings()[0];
+}
+
+TEST_F(JournalTest, ADeadRowThatCannotRunStaysDeadButCanBeDiscarded) {
+  {
+    Journal journal(path_, Durability::kSync);
+    journal.bury(journal.add(make_job("a-1")), 3);
+    journal.bury(journal.add(make_job("a-2")), 3);
+    journal.commit();
+  }
+  edit(path_, "UPDATE jobs SET attempt = 0 WHERE id = 'a-2'");
+  Journal journal(path_, Durability::kSync);
+  EXPECT_EQ(ids_of(journal.revive(DeadSelection{{}, true, ""}, 500)),
+            std::vector<std::string>{"a-1"});
+  EXPECT_EQ(journal.count_dead(), 1u);
+  EXPECT_EQ(journal.discard(DeadSelection{{"a-2"}, false, ""}), std::vector<std::string>{"a-2"});
+  EXPECT_EQ(journal.count_dead(), 0u);
 }
 
 }  // namespace

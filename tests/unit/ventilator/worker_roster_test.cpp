@@ -56,5 +56,15 @@ TEST(WorkerRoster, AVanishedWorkerComesWithTheJobsItWasRunning) {
   EXPECT_EQ(gone[0].jobs, std::vector<std::string>{"j-2"});
 }
 
+// Found by fuzz/worker_roster_fuzzer.cpp (fuzz/regressions/worker_roster/): three times an
+// interval of 2^63-1 ms overflowed.
+TEST(WorkerRoster, AHugeHeartbeatIntervalIsTakenAsADay) {
+  WorkerRoster roster;
+  const WorkerRoster::Clock::time_point t0{};
+  roster.on_event(heartbeat("worker a:1", "9223372036854775807"), t0);
+  EXPECT_TRUE(roster.take_vanished(t0 + std::chrono::hours(72)).empty());
+  EXPECT_EQ(roster.take_vanished(t0 + std::chrono::hours(72) + 1ms).size(), 1u);
+}
+
 }  // namespace
 }  // namespace zpipe
