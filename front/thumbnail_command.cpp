@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "client/client.hpp"
-#include "common/curve_setup.hpp"
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "front/front_vips.hpp"
