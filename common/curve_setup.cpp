@@ -41,6 +41,16 @@ void add_curve_options(CLI::App& app, CurveFlags& flags, CurveRole role) {
   }
 }
 
+std::string CurveSetup::describe() const {
+  if (!enabled()) return "security: none, in the clear (see --curve-secret)";
+  std::string text = "security: CURVE as key " + own_name;
+  if (!trust_dir.empty()) {
+    text += ", trusting " + std::to_string(trusted.size()) + " keys: those in " + trust_dir +
+            " and its own";
+  }
+  return text;
+}
+
 CurveSetup CurveSetup::load(const CurveFlags& flags, CurveRole role) {
   CurveSetup setup;
   if (flags.secret_file.empty()) {

@@ -33,6 +33,8 @@ struct CurveSetup {
   std::string trust_dir;            // for messages
 
   bool enabled() const { return own.has_value(); }
+  // One line for a program's start-up log: "in the clear (...)", or who it is and whom it trusts.
+  std::string describe() const;
 
   // Reads the files `flags` names. Throws std::runtime_error with a message naming the flag
   // and the file when a file is unreadable or a needed flag is missing: a server given a

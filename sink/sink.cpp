@@ -41,6 +41,7 @@ int Sink::run(const StopFlag& stop) {
   log_->info("outcomes on {} (PULL), acks to {}, events to {}", config_.outcomes_endpoint,
              config_.acks_endpoint, config_.events_endpoint);
   log_->info("store: {}", outcome_store_path(config_.data_dir).string());
+  log_->info("{}", config_.curve.describe());
   log_->info("ready");
   events_->publish("component.up", {{"component", "sink"}});
 

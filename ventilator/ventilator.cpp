@@ -121,6 +121,7 @@ int Ventilator::run(const StopFlag& stop) {
              config_.jobs_endpoint, config_.acks_endpoint);
   log_->info("events: components publish to {}, monitors subscribe at {}",
              config_.events_in_endpoint, config_.events_out_endpoint);
+  log_->info("{}", config_.curve.describe());
   log_->info("ready");
   events_->publish("component.up", {{"component", "ventilator"}});
 

@@ -77,6 +77,7 @@ int Worker::run(const StopFlag& stop) {
              config_.concurrency, config_.jobs_endpoint, config_.outcomes_endpoint,
              config_.events_endpoint);
   log_->info("handles: {}", types);
+  log_->info("{}", config_.curve.describe());
   if (config_.isolate) {
     log_->info("each job runs in a process of its own (--isolate){}",
                config_.isolation.memory_limit_bytes > 0
