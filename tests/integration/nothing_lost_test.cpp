@@ -360,8 +360,11 @@ TEST(NothingLost, AnIsolatedJobThatCrashesIsRecordedAndTheWorkerServesOn) {
   EXPECT_TRUE(pipeline.stop());
 }
 
-#if !defined(__SANITIZE_ADDRESS__)  // ASan reserves terabytes of address space up front
 TEST(NothingLost, AnIsolatedJobOverItsMemoryLimitFailsAlone) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "a sanitizer's shadow memory takes terabytes of address space, so no sanitized "
+                  "job process can start under --memory-limit 256 (the ci build runs this)";
+#endif
   TestPipelineOptions options(0);
   options.worker_program = "zpipe-misbehaving-worker";
   TestPipeline pipeline(options);
@@ -378,7 +381,6 @@ TEST(NothingLost, AnIsolatedJobOverItsMemoryLimitFailsAlone) {
   EXPECT_TRUE(pipeline.store()->find(echo.value())->outcome.succeeded());
   EXPECT_TRUE(pipeline.stop());
 }
-#endif
 
 TEST(NothingLost, AnIsolatedCommandPastItsTimeLimitIsKilledWithItsProcess) {
   TestPipelineOptions options(0);
