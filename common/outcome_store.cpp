@@ -145,12 +145,16 @@ void OutcomeStore::exec(const char* sql) {
   }
 }
 
-void OutcomeStore::add_column_if_missing(const char* table, const char* column,
-                                         const char* definition) {
+bool OutcomeStore::has_column(const char* table, const char* column) {
   Statement s{prepare(
       (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str())};
   bind_text(s.stmt, 1, column);
-  if (sqlite3_step(s.stmt) == SQLITE_ROW) return;
+  return sqlite3_step(s.stmt) == SQLITE_ROW;
+}
+
+void OutcomeStore::add_column_if_missing(const char* table, const char* column,
+                                         const char* definition) {
+  if (has_column(table, column)) return;
   // A store written by an older zpipe: its rows read as '' (no key known).
   exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + definition).c_str());
 }
@@ -283,10 +287,13 @@ std::int64_t OutcomeStore::last_row() {
 }
 
 std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
-  Statement s{
-      prepare("SELECT attempt, status, error_code, error, worker, started_ms, finished_ms, run_us, "
-              "cpu_us, max_rss_kb, key "
-              "FROM attempts WHERE id = ? ORDER BY attempt")};
+  // A store an older sink wrote, opened read-only before a newer sink upgraded it, has no key
+  // column: its attempts all came in the clear.
+  const char* key = has_column("attempts", "key") ? "key" : "''";
+  Statement s{prepare((std::string("SELECT attempt, status, error_code, error, worker, "
+                                   "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, ") +
+                       key + " FROM attempts WHERE id = ? ORDER BY attempt")
+                          .c_str())};
   bind_text(s.stmt, 1, id);
   std::vector<Outcome> found;
   while (sqlite3_step(s.stmt) == SQLITE_ROW) {

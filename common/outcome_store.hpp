@@ -68,8 +68,9 @@ class OutcomeStore {
  private:
   void exec(const char* sql);
   void finalize_statements();
-  // Schema upgrade of a store from an older zpipe.
+  // Schema upgrade of a store from an older zpipe (read-write opens only).
   void add_column_if_missing(const char* table, const char* column, const char* definition);
+  bool has_column(const char* table, const char* column);
   sqlite3_stmt* prepare(const char* sql);
 
   std::filesystem::path path_;

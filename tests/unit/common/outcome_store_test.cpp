@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -121,6 +122,48 @@ TEST_F(OutcomeStoreTest, ReadOnlyOpenOfMissingStoreNamesThePath) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(path_.string()), std::string::npos);
   }
+}
+
+}  // namespace
+}  // namespace zpipe
+
+namespace zpipe {
+namespace {
+
+TEST_F(OutcomeStoreTest, RecordsTheKeyEachAttemptCameWith) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto o = make_outcome("j-1", OutcomeStatus::kSucceeded);
+  o.key = "worker-eu";
+  ASSERT_TRUE(store.record({o}, 1).ok());
+  const auto attempts = store.attempts("j-1");
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].key, "worker-eu");
+}
+
+TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeKeysWereRecorded) {
+  {
+    OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+    ASSERT_TRUE(store.record({make_outcome("old-1", OutcomeStatus::kSucceeded)}, 1).ok());
+  }
+  // Take the column away again, as a store from the previous version has it.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE attempts DROP COLUMN key", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  {
+    OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);  // `zpipe show` meanwhile
+    const auto attempts = reader.attempts("old-1");
+    ASSERT_EQ(attempts.size(), 1u);
+    EXPECT_EQ(attempts[0].key, "");
+  }
+  OutcomeStore sink(path_, OutcomeStore::Access::kReadWrite);  // a new sink upgrades it
+  auto o = make_outcome("new-1", OutcomeStatus::kSucceeded);
+  o.key = "worker";
+  ASSERT_TRUE(sink.record({o}, 2).ok());
+  EXPECT_EQ(sink.attempts("old-1").at(0).key, "");
+  EXPECT_EQ(sink.attempts("new-1").at(0).key, "worker");
 }
 
 }  // namespace
