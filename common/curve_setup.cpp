@@ -30,12 +30,9 @@ void add_curve_options(CLI::App& app, CurveFlags& flags, CurveRole role) {
         ->type_name("DIR")
         ->group(group);
   }
-  if (role != CurveRole::kServer) {
+  if (role == CurveRole::kClient) {
     app.add_option("--curve-server-key", flags.server_key_file,
-                   role == CurveRole::kClient
-                       ? "Public key file (NAME.key) of the ventilator and sink to connect to"
-                       : "Public key file of the ventilator (default: this program's own, for "
-                         "a sink sharing the ventilator's key pair)")
+                   "Public key file (NAME.key) of the ventilator and sink to connect to")
         ->type_name("FILE")
         ->group(group);
   }
@@ -77,11 +74,13 @@ CurveSetup CurveSetup::load(const CurveFlags& flags, CurveRole role) {
     setup.trusted.emplace(setup.own->public_key, setup.own_name);
   }
   if (role != CurveRole::kServer) {
-    if (!flags.server_key_file.empty()) {
+    if (role == CurveRole::kServerAndClient) {
+      // The sink: workers reach it and the ventilator with one server key, so it holds the
+      // ventilator's pair and expects the ventilator to hold it too.
+      setup.server_key = setup.own->public_key;
+    } else if (!flags.server_key_file.empty()) {
       setup.server_key =
           value_or_throw(read_curve_public_key(flags.server_key_file), "--curve-server-key");
-    } else if (role == CurveRole::kServerAndClient) {
-      setup.server_key = setup.own->public_key;
     } else {
       throw std::runtime_error(
           "--curve-secret needs --curve-server-key FILE: the servers' public key (NAME.key)");

@@ -19,7 +19,7 @@ enum class CurveRole { kServer, kClient, kServerAndClient };
 struct CurveFlags {
   std::string secret_file;      // --curve-secret: this program's NAME.key_secret
   std::string trust_dir;        // --curve-trust: NAME.key files of the peers servers accept
-  std::string server_key_file;  // --curve-server-key: the servers' NAME.key (clients)
+  std::string server_key_file;  // --curve-server-key: the servers' NAME.key (clients only)
 };
 
 // Adds the --curve-* flags that fit `role` to `app`.
@@ -39,8 +39,8 @@ struct CurveSetup {
   // Reads the files `flags` names. Throws std::runtime_error with a message naming the flag
   // and the file when a file is unreadable or a needed flag is missing: a server given a
   // secret key but no trust directory would let nobody in, or everybody, so it refuses.
-  // A kServerAndClient program without --curve-server-key expects the servers to hold its own
-  // key pair (a sink sharing the ventilator's pair).
+  // A kServerAndClient program (the sink) holds the ventilator's pair and expects the
+  // ventilator to hold it: workers reach both with one server key.
   static CurveSetup load(const CurveFlags& flags, CurveRole role);
 };
 

@@ -51,7 +51,8 @@ std::optional<std::string> exposure_warning(std::string_view endpoint, std::stri
 int poll_sockets(zmq::pollitem_t* items, std::size_t count, std::chrono::milliseconds timeout);
 
 // The name of the trusted CURVE key that `frame` arrived with (the ZapHandler's User-Id);
-// empty for a frame that came in the clear or over inproc://.
+// empty for a frame that came over inproc://. Call it only for a CURVE server socket: in the
+// clear there is no ZAP, and a peer may send a "User-Id" property of its own in its greeting.
 std::string sender_key_name(const zmq::message_t& frame);
 
 // The endpoint a socket actually bound last (resolves "tcp://127.0.0.1:*").

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/rate_limiter.hpp"
+#include "common/socket.hpp"
 #include "common/stop_flag.hpp"
 
 namespace zpipe {
@@ -45,7 +46,7 @@ void ZapHandler::serve() {
     while (!stopping_) {
       // Wake now and then to notice the destructor: the socket belongs to this thread.
       zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
-      if (zmq::poll(items, 1, std::chrono::milliseconds(100)) == 0) continue;
+      if (poll_sockets(items, 1, std::chrono::milliseconds(100)) == 0) continue;
       frames.clear();
       do {
         zmq::message_t frame;
@@ -93,9 +94,11 @@ void ZapHandler::serve() {
       }
     }
   } catch (const zmq::error_t& e) {
-    if (e.num() != ETERM) log_->error("authentication handler stopped: {}", e.what());
+    if (e.num() != ETERM) {
+      log_->critical("authentication handler stopped: {}; no new peer can connect", e.what());
+    }
   } catch (const std::exception& e) {
-    log_->error("authentication handler stopped: {}", e.what());
+    log_->critical("authentication handler stopped: {}; no new peer can connect", e.what());
   }
   // The socket stays bound until the destructor: a handler that stopped answering makes
   // handshakes wait and fail, where an unbound one would make libzmq skip authentication

@@ -89,7 +89,8 @@ bool Sink::record_waiting() {
   AckBatch acks;
   std::string sender_key;
   while (batch.size() < config_.batch_max) {
-    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes", &sender_key);
+    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes",
+                                             config_.curve.enabled() ? &sender_key : nullptr);
     if (!received) break;
     if (!received->ok()) {
       refuse_input(received->error());

@@ -16,6 +16,7 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
       events_in_(make_socket(context, zmq::socket_type::sub, options)),
       events_out_(make_socket(context, zmq::socket_type::pub, options)),
       source_(std::move(source)),
+      curve_(curve.enabled()),
       limits_(limits),
       log_(std::move(log)) {
   // Bursts of events must reach monitors rather than be dropped at the first full queue.
@@ -66,7 +67,7 @@ void EventHub::forward() {
           problem = "topic frame does not match the event's name";
         } else {
           const auto& event = std::get<Event>(decoded.value());
-          restamped = stamp_sender_key(event, sender_key_name(frames[1]));
+          restamped = stamp_sender_key(event, curve_ ? sender_key_name(frames[1]) : "");
           if (const auto topic = frames[0].to_string_view();
               topic.starts_with("worker.") || topic == "job.started" || topic == "job.succeeded" ||
               topic == "job.failed" || topic == "job.released") {

@@ -44,11 +44,14 @@ class EventHub {
   std::uint64_t forwarded() const { return forwarded_.load(); }
   std::uint64_t refused() const { return refused_.load(); }
 
+  // The event to publish instead of the one received, when its "key" field must change to
+  // `key`, the name of the CURVE key it arrived with ("" in the clear); std::nullopt when it
+  // may go as it came. A publisher's own "key" is never passed on.
+  static std::optional<Event> stamp_sender_key(const Event& event, const std::string& key);
+
  private:
   void forward();
-  // The event to publish instead of the one received, when its "key" field must change to
-  // the name of the CURVE key `key` it arrived with; std::nullopt when it may go as it came.
-  static std::optional<Event> stamp_sender_key(const Event& event, const std::string& key);
+
   void publish_refusal(const std::string& problem);
   void announce_vanished_workers();
   void publish(const std::string& name, std::map<std::string, std::string> fields);
@@ -57,6 +60,7 @@ class EventHub {
   zmq::socket_t events_in_;
   zmq::socket_t events_out_;
   std::string source_;
+  bool curve_;  // its sockets are CURVE servers: frames carry the ZAP handler's key names
   WorkerRoster roster_;
   std::uint64_t seq_ = 0;
   DecodeLimits limits_;

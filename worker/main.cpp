@@ -6,6 +6,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
+#include "worker/isolation.hpp"
 #include "worker/worker.hpp"
 
 int main(int argc, char** argv) {
@@ -54,9 +55,13 @@ int main(int argc, char** argv) {
   zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kClient);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
-  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
-                                               "zpipe-worker", config.curve)) {
-    return *exit_code;
+  // The process of one isolated job talks to its parent only: it needs no keys (and must
+  // not fail when the key file has changed since the worker started).
+  if (!zpipe::is_isolated_child()) {
+    if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
+                                                 "zpipe-worker", config.curve)) {
+      return *exit_code;
+    }
   }
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
   config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);

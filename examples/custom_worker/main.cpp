@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/worker.hpp"
 
@@ -48,8 +49,14 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  zpipe::CurveFlags curve_flags;  // --curve-secret, --curve-server-key: a CURVE pipeline
+  zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kClient);
   zpipe::add_logging_options(app, log_options);
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
+                                               "zpipe-example-worker", config.curve)) {
+    return *exit_code;
+  }
 
   try {
     zpipe::StopFlag stop;

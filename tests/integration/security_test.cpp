@@ -135,6 +135,7 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
   EXPECT_TRUE(pipeline.exited_programs().empty());
   EXPECT_FALSE(untrusted_worker.has_exited());
   EXPECT_FALSE(clear_worker.has_exited());
+  EXPECT_FALSE(untrusted_monitor.has_exited()) << "it must be refused, not have failed";
   EXPECT_TRUE(pipeline.stop());
 }
 
