@@ -14,7 +14,12 @@ void Client::reconnect() {
   SocketOptions options;
   options.linger_ms = 0;           // an unanswered request must not be delivered later
   options.max_message_bytes = -1;  // decode() checks the size; libzmq would cut us off for good
+  watch_.reset();                  // it watches the socket about to be replaced
   requests_ = make_socket(context_, zmq::socket_type::dealer, options);
+  if (config_.curve.enabled()) {
+    watch_ = std::make_unique<HandshakeWatch>(context_, requests_,
+                                              "the ventilator at " + config_.ventilator);
+  }
   connect_endpoint(requests_, config_.ventilator, "ventilator", config_.curve);
 }
 
@@ -27,7 +32,9 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
         deadline - std::chrono::steady_clock::now());
     zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
     if (left.count() <= 0 || poll_sockets(items, 1, left) == 0) {
+      auto refused = watch_ ? watch_->take_failure() : std::nullopt;
       reconnect();  // drop the unanswered request and any late reply
+      if (refused) return make_error(ErrorCode::kUnavailable, *refused);
       return make_error(ErrorCode::kTimeout,
                         "no answer from the ventilator at " + config_.ventilator + " within " +
                             std::to_string(config_.reply_timeout.count()) +

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
+#include "common/handshake_watch.hpp"
 #include "common/job.hpp"
 #include "common/message.hpp"
 #include "common/requests.hpp"
@@ -65,6 +67,7 @@ class Client {
   ClientConfig config_;
   zmq::context_t context_;
   zmq::socket_t requests_;
+  std::unique_ptr<HandshakeWatch> watch_;  // with CURVE: why the ventilator refuses us
   std::uint64_t next_req_ = 1;
 };
 

@@ -34,6 +34,10 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   // The process running one isolated job talks to its parent only.
   if (is_isolated_child()) return;
   outcomes_out_ = make_socket(context_, zmq::socket_type::push, config_.sockets);
+  if (config_.curve.enabled()) {
+    outcomes_watch_ = std::make_unique<HandshakeWatch>(context_, outcomes_out_,
+                                                       "the sink at " + config_.outcomes_endpoint);
+  }
   connect_to_jobs();
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", config_.curve);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
@@ -41,13 +45,20 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
 }
 
 Worker::~Worker() {
+  jobs_watch_.reset();
+  outcomes_watch_.reset();
   events_.reset();
   jobs_in_.close();
   outcomes_out_.close();
 }
 
 void Worker::connect_to_jobs() {
+  jobs_watch_.reset();  // it watches the socket about to be replaced
   jobs_in_ = make_socket(context_, zmq::socket_type::pull, config_.sockets);
+  if (config_.curve.enabled()) {
+    jobs_watch_ = std::make_unique<HandshakeWatch>(context_, jobs_in_,
+                                                   "the ventilator at " + config_.jobs_endpoint);
+  }
   // Few jobs wait toward a worker that is busy, so that idle workers get them instead: the
   // prefetch in ZeroMQ's queue, and what a small kernel buffer holds.
   jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(std::max<std::size_t>(1, config_.prefetch)));
@@ -138,6 +149,7 @@ int Worker::run(const StopFlag& stop) {
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
     if (Clock::now() >= next_heartbeat) {
+      report_handshake_failures();
       heartbeat(pool, grace_end.has_value() ? "stopping" : (paused ? "paused" : ""));
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
@@ -214,6 +226,7 @@ void Worker::release_received_jobs() {
   }
   // Closing, not zmq_disconnect(): after a disconnect the ventilator's PUSH may keep the
   // connection and queue jobs into it that nobody reads.
+  jobs_watch_.reset();
   jobs_in_.set(zmq::sockopt::linger, 0);
   jobs_in_.close();
   connected_to_jobs_ = false;
@@ -297,6 +310,13 @@ void Worker::account_busy_time(const SlotPool& pool) {
   const auto now = std::chrono::steady_clock::now();
   busy_slot_time_ += (now - last_accounted_) * static_cast<long>(pool.busy());
   last_accounted_ = now;
+}
+
+void Worker::report_handshake_failures() {
+  for (auto* watch : {jobs_watch_.get(), outcomes_watch_.get()}) {
+    if (watch == nullptr) continue;
+    if (auto failure = watch->take_failure()) log_->error("{}", *failure);
+  }
 }
 
 void Worker::heartbeat(const SlotPool& pool, std::string_view state) {

@@ -14,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "common/event_publisher.hpp"
+#include "common/handshake_watch.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/handler.hpp"
@@ -55,6 +56,7 @@ class Worker {
   // `state` overrides busy/idle: "stopping" or "paused".
   void heartbeat(const class SlotPool& pool, std::string_view state);
   void refuse_input(const Error& error);
+  void report_handshake_failures();
 
   WorkerConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -66,6 +68,9 @@ class Worker {
   PauseFlag pause_;
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;
+  // With CURVE: why the ventilator or the sink refuses us, logged at heartbeats.
+  std::unique_ptr<HandshakeWatch> jobs_watch_;
+  std::unique_ptr<HandshakeWatch> outcomes_watch_;
   std::deque<std::string> outbox_;  // encoded outcomes waiting for room toward the sink
   RateLimiter refusal_log_limit_;
   RateLimiter unknown_type_log_limit_;

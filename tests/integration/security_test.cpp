@@ -84,14 +84,21 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   ASSERT_TRUE(pipeline.wait_for_finished(200, 60s));
 
-  // Untrusted and keyless producers are not: nothing of theirs is accepted.
+  // Untrusted and keyless producers are not: nothing of theirs is accepted. The untrusted one
+  // is told why; the keyless one cannot tell a CURVE server from no server.
   for (const auto& curve : {keys.client("mallory"), CurveSetup{}}) {
     auto config = ClientConfig::to(e.submit, 2s);
     config.curve = curve;
     Client intruder(config);
     const auto refused = intruder.submit(JobSpec{"echo", Payload(), 0, 0});
     ASSERT_FALSE(refused.ok());
-    EXPECT_EQ(refused.error().code, ErrorCode::kTimeout);
+    if (curve.enabled()) {
+      EXPECT_EQ(refused.error().code, ErrorCode::kUnavailable);
+      EXPECT_NE(refused.error().message.find("refused this program's key"), std::string::npos)
+          << refused.error().message;
+    } else {
+      EXPECT_EQ(refused.error().code, ErrorCode::kTimeout);
+    }
   }
 
   // Every job ran on the trusted worker, and its outcomes carry the worker's key name.
@@ -132,6 +139,11 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
     EXPECT_NE(log.find("refused a connection from 127.0.0.1"), std::string::npos) << log;
     EXPECT_NE(log.find(mallory), std::string::npos) << log;
   }
+  // The untrusted worker says why it gets nothing.
+  const auto untrusted_log = pipeline.log_of("mallory-worker");
+  EXPECT_NE(untrusted_log.find("the ventilator at " + e.jobs + " refused this program's key"),
+            std::string::npos)
+      << untrusted_log;
   EXPECT_TRUE(pipeline.exited_programs().empty());
   EXPECT_FALSE(untrusted_worker.has_exited());
   EXPECT_FALSE(clear_worker.has_exited());
