@@ -15,9 +15,7 @@ std::string monitor_endpoint() {
 }  // namespace
 
 HandshakeWatch::HandshakeWatch(zmq::context_t& context, zmq::socket_t& socket, std::string peer)
-    : watched_(socket.handle()),
-      monitor_(context, zmq::socket_type::pair),
-      peer_(std::move(peer)) {
+    : watched_(socket.handle()), monitor_(context, zmq::socket_type::pair), peer_(std::move(peer)) {
   const auto endpoint = monitor_endpoint();
   const int events = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
