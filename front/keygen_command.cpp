@@ -18,7 +18,9 @@ class KeygenCommand : public Command {
             "(secret, mode 0600: keep it on this host)")) {
     app_.add_option("name", name_, "Name of the key's holder: worker-1, producer, server, ...")
         ->required();
-    app_.add_option("--dir", dir_, "Directory to write the two files to")->capture_default_str();
+    app_.add_option("--dir", dir_, "Directory to write the two files to")
+        ->type_name("DIR")
+        ->capture_default_str();
     app_.add_flag("--force", force_, "Replace an existing pair of that name");
   }
   CLI::App& app() override { return app_; }
