@@ -1,5 +1,7 @@
 #include "common/socket.hpp"
 
+#include <arpa/inet.h>
+
 #include <stdexcept>
 
 #include "common/zap_handler.hpp"
@@ -58,8 +60,12 @@ std::string_view tcp_host(std::string_view endpoint) {
 
 bool is_local_endpoint(std::string_view endpoint) {
   if (endpoint.starts_with("ipc://") || endpoint.starts_with("inproc://")) return true;
-  const auto host = tcp_host(endpoint);
-  return host.starts_with("127.") || host == "::1" || host == "localhost" || host == "lo";
+  const std::string host(tcp_host(endpoint));
+  in_addr address{};
+  // An address, not a name: "127.example.org" could resolve anywhere.
+  const bool loopback_v4 =
+      ::inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+  return loopback_v4 || host == "::1" || host == "localhost" || host == "lo";
 }
 
 std::optional<std::string> exposure_warning(std::string_view endpoint, std::string_view role,

@@ -413,8 +413,11 @@ def run(h, c):
         note("no input.refused event (and no log line) for the empty submit refused as 'invalid'")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def main(run_checks=None, description=None):
+    """Runs `run_checks(harness, checks)` (this file's `run` by default) against the programs in
+    --bin-dir, within the hard time limit; reports, cleans up and exits 0 only if all passed."""
+    run_checks = run_checks or run
+    ap = argparse.ArgumentParser(description=description or __doc__.split("\n")[0])
     ap.add_argument("--bin-dir", required=True)
     args = ap.parse_args()
 
@@ -426,7 +429,7 @@ def main():
     c = Checks()
     h = Harness(os.path.abspath(args.bin_dir), c)
     try:
-        run(h, c)
+        run_checks(h, c)
     except Timeout as e:
         c.check("finished within the time limit", False, str(e))
     except Exception as e:  # report, then still clean up

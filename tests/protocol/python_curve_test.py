@@ -11,19 +11,16 @@ A trusted pyzmq producer is served and its job is recorded with the worker's key
 untrusted one gets no answer, and a trusted subscriber sees events stamped with "key".
 """
 
-import argparse
 import os
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from python_client_test import Checks, Harness, Timeout, free_ports, packb  # noqa: E402
+from python_client_test import free_ports, main, packb  # noqa: E402
 
-import msgpack  # noqa: E402
 import zmq  # noqa: E402
 import zmq.auth  # noqa: E402
 
@@ -114,32 +111,5 @@ def run(h, c):
             "refused a connection from 127.0.0.1" in log, log[-600:])
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bin-dir", required=True)
-    args = ap.parse_args()
-
-    def on_alarm(signum, frame):
-        raise Timeout("hard time limit of 50 s reached")
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(50)
-    c = Checks()
-    h = Harness(os.path.abspath(args.bin_dir), c)
-    try:
-        run(h, c)
-    except Timeout as e:
-        c.check("finished within the time limit", False, str(e))
-    except Exception as e:  # report, then still clean up
-        c.check("no unexpected exception", False, f"{type(e).__name__}: {e}")
-    finally:
-        signal.alarm(0)
-        if c.failed:
-            for name in h.procs:
-                print(f"--- {name} log tail:\n{h.tail(name, 1500)}", flush=True)
-        h.stop()
-    print(f"{c.passed} passed, {c.failed} failed", flush=True)
-    sys.exit(0 if c.failed == 0 else 1)
-
-
 if __name__ == "__main__":
-    main()
+    main(run, __doc__.split("\n")[0])

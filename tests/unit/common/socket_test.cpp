@@ -11,9 +11,9 @@ TEST(Socket, LoopbackAndLocalTransportsAreLocal) {
         "tcp://lo:5570", "ipc:///tmp/zpipe.sock", "inproc://hub"}) {
     EXPECT_TRUE(is_local_endpoint(endpoint)) << endpoint;
   }
-  for (const char* endpoint :
-       {"tcp://*:5570", "tcp://0.0.0.0:5570", "tcp://10.0.0.5:5570", "tcp://eth0:5570",
-        "tcp://[::]:5570", "tcp://example.org:5570", "tcp://127.0.0.1:9;10.0.0.5:5570"}) {
+  for (const char* endpoint : {"tcp://*:5570", "tcp://0.0.0.0:5570", "tcp://10.0.0.5:5570",
+                               "tcp://eth0:5570", "tcp://[::]:5570", "tcp://example.org:5570",
+                               "tcp://127.0.0.1:9;10.0.0.5:5570", "tcp://127.example.org:5570"}) {
     EXPECT_FALSE(is_local_endpoint(endpoint)) << endpoint;
   }
 }
