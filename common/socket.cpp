@@ -26,10 +26,14 @@ constexpr int kZapEnforceDomain = 93;
 #endif
 
 void secure_as_server(zmq::socket_t& socket, const CurveSetup& curve) {
+  // A ZAP domain makes libzmq refuse peers that speak ZMTP 1.0 or 2.0, which carry no socket
+  // type: in the clear, a plain TCP connection whose first byte is not 0xff would otherwise be
+  // taken for a 1.0 peer, and a PUSH socket would hand it jobs that die with the connection.
+  // Without a handler and without enforcement, ZMTP 3 peers are let in as before.
+  socket.set(zmq::sockopt::zap_domain, kZapDomain);
   if (!curve.enabled()) return;
   socket.set(zmq::sockopt::curve_server, true);
   socket.set(zmq::sockopt::curve_secretkey, curve.own->secret_key);
-  socket.set(zmq::sockopt::zap_domain, kZapDomain);
   const int enforce = 1;
   if (zmq_setsockopt(socket.handle(), kZapEnforceDomain, &enforce, sizeof enforce) != 0) {
     throw zmq::error_t();
