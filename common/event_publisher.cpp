@@ -17,6 +17,7 @@ EventPublisher::EventPublisher(zmq::context_t& context, const std::string& endpo
 }
 
 void EventPublisher::publish(std::string name, std::map<std::string, std::string> fields) {
+  if (!sampled_.empty()) end_sampling_window_if_due(std::chrono::steady_clock::now());
   Event event{std::move(name), source_, ++seq_, unix_ms_now(), std::move(fields)};
   if (!connected_) return;
   if (!hub_has_subscribed()) {
@@ -29,6 +30,33 @@ void EventPublisher::publish(std::string name, std::map<std::string, std::string
     waiting_.pop_front();
   }
   send(event);
+}
+
+bool EventPublisher::admit_per_job_event(std::string_view name) {
+  end_sampling_window_if_due(std::chrono::steady_clock::now());
+  auto it = sampled_.find(name);
+  if (it == sampled_.end()) it = sampled_.emplace(std::string(name), SampledName{}).first;
+  if (it->second.admitted < kPerJobEventsPerSecond) {
+    ++it->second.admitted;
+    return true;
+  }
+  ++it->second.left_out;
+  return false;
+}
+
+void EventPublisher::end_sampling_window_if_due(std::chrono::steady_clock::time_point now) {
+  if (now - window_start_ < std::chrono::seconds(1)) return;
+  const auto window_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - window_start_).count();
+  window_start_ = now;
+  std::map<std::string, std::string> left_out;
+  for (auto& [name, counts] : sampled_) {
+    if (counts.left_out > 0) left_out[name] = std::to_string(counts.left_out);
+    counts = SampledName{};
+  }
+  if (left_out.empty()) return;
+  left_out["window_ms"] = std::to_string(window_ms);
+  publish("events.sampled", std::move(left_out));
 }
 
 bool EventPublisher::hub_has_subscribed() {

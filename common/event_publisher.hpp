@@ -5,10 +5,12 @@
 // Call from one thread only.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <zmq.hpp>
 
@@ -29,6 +31,14 @@ class EventPublisher {
   // components also publish their state periodically.
   void publish(std::string name, std::map<std::string, std::string> fields = {});
 
+  // For the events every job makes (job.accepted, job.started, job.succeeded): whether this
+  // one should be published. The first kPerJobEventsPerSecond of a name in each second are;
+  // the rest are only counted, and at the end of the second one "events.sampled" event says
+  // how many of each name were left out. At high rates this keeps the events from costing
+  // more than the jobs; failures are never sampled (their callers publish them always).
+  bool admit_per_job_event(std::string_view name);
+  static constexpr std::uint64_t kPerJobEventsPerSecond = 200;
+
   static constexpr std::size_t kMaxWaiting = 10'000;
   static constexpr int kEventQueue = 100'000;  // high-water mark toward the hub, in events
 
@@ -38,6 +48,14 @@ class EventPublisher {
  private:
   bool hub_has_subscribed();
   void send(const Event& event);
+  void end_sampling_window_if_due(std::chrono::steady_clock::time_point now);
+
+  struct SampledName {
+    std::uint64_t admitted = 0;
+    std::uint64_t left_out = 0;
+  };
+  std::map<std::string, SampledName, std::less<>> sampled_;
+  std::chrono::steady_clock::time_point window_start_{};
 
   zmq::socket_t events_out_;
   bool connected_ = false;

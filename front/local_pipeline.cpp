@@ -79,14 +79,18 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
   ventilator.insert(ventilator.end(), config_.ventilator_args.begin(),
                     config_.ventilator_args.end());
   ventilator_.emplace(with_logging(std::move(ventilator)));
-  sink_.emplace(with_logging(sink_command(e, config_.data_dir)));
+  auto sink = sink_command(e, config_.data_dir);
+  sink.insert(sink.end(), config_.sink_args.begin(), config_.sink_args.end());
+  sink_.emplace(with_logging(std::move(sink)));
   for (int i = 0; i < config_.workers; ++i) {
     auto worker = worker_command(e, config_.concurrency);
     worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
     workers_.emplace_back(with_logging(std::move(worker)));
   }
 
-  Client client(ClientConfig::to(e.submit, std::chrono::milliseconds(500)));
+  auto probe = ClientConfig::to(e.submit, std::chrono::milliseconds(500));
+  probe.curve = config_.client_curve;
+  Client client(probe);
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (true) {
     if (auto exited = find_exited()) throw std::runtime_error(*exited);

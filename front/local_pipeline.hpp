@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/curve_setup.hpp"
 #include "front/child_process.hpp"
 
 namespace zpipe {
@@ -35,6 +36,8 @@ struct LocalPipelineConfig {
   std::filesystem::path log_file;            // empty: the programs log to this terminal
   std::vector<std::string> ventilator_args;  // more flags for the ventilator (--durability ...)
   std::vector<std::string> worker_args;      // more flags for every worker (--isolate ...)
+  std::vector<std::string> sink_args;        // more flags for the sink (--curve-secret ...)
+  CurveSetup client_curve;                   // how to reach the ventilator, to see it is up
 };
 
 class LocalPipeline {
@@ -45,6 +48,8 @@ class LocalPipeline {
   ~LocalPipeline();  // stop()s if still running
 
   const PipelineEndpoints& endpoints() const { return endpoints_; }
+  pid_t ventilator_pid() const { return ventilator_ ? ventilator_->pid() : -1; }
+  pid_t worker_pid(std::size_t index) const { return workers_.at(index).pid(); }
   // A program that has ended on its own, described ("zpipe-sink exited with status 1").
   std::optional<std::string> find_exited();
   // Stops workers, then sink, then ventilator, each with SIGTERM. Returns false if any

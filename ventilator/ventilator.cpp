@@ -253,6 +253,7 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
     auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now());
     for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (!events_->admit_per_job_event("job.accepted")) continue;
       events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);

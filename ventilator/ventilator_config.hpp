@@ -34,7 +34,7 @@ struct VentilatorConfig {
   // What may wait toward each worker beyond its own prefetch: jobs in ZeroMQ's queue, and the
   // kernel's send buffer (SO_SNDBUF) of the connection. Small, so that a stalled worker holds
   // few jobs that others could run.
-  int queue_per_worker = 2;
+  int queue_per_worker = 16;
   int send_buffer_bytes = 4096;
   DecodeLimits limits;
   SocketOptions sockets;

@@ -42,7 +42,17 @@ void WorkerRoster::on_event(const Event& event, Clock::time_point now) {
     // A longer interval is taken as a day: kMissedHeartbeats of them must fit a duration.
     seen.interval = std::min(std::chrono::milliseconds(ms), kMaxInterval);
   }
-  if (event.name == "worker.heartbeat") seen.job = field("job");
+  if (event.name != "worker.heartbeat") return;
+  seen.job = field("job");
+  if (const auto held = event.fields.find("jobs"); held != event.fields.end()) {
+    seen.running.clear();
+    std::string_view rest = held->second;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      if (comma != 0) seen.running.emplace(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
 }
 
 std::vector<VanishedWorker> WorkerRoster::take_vanished(Clock::time_point now) {

@@ -1,8 +1,10 @@
 // WorkerRoster: which workers are alive, as their events tell (worker.up, worker.heartbeat,
-// worker.down), and which jobs each is running (job.started until job.succeeded, job.failed or
-// job.released). A worker silent for three of its own heartbeat intervals has vanished:
-// killed, stalled, or cut off. The event hub keeps one and announces each vanished worker with
-// its jobs, which the ventilator then sends out again at once.
+// worker.down), and which jobs each holds: those its last heartbeat listed ("jobs"), and since
+// then job.started until job.succeeded, job.failed or job.released (per-job events may be
+// sampled at high rates: the heartbeat's list is the one that is complete). A worker silent for
+// three of its own heartbeat intervals has vanished: killed, stalled, or cut off. The event hub
+// keeps one and announces each vanished worker with its jobs, which the ventilator then sends out
+// again at once.
 #pragma once
 
 #include <chrono>

@@ -108,32 +108,30 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job) {
 
 void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
   block_stop_signals_in_this_thread();
+  std::unique_lock lock(shared->mutex);
   while (true) {
-    Job job;
-    {
-      std::unique_lock lock(shared->mutex);
-      shared->work_ready.wait(lock, [&] { return shared->stopping || !shared->queue.empty(); });
-      if (shared->queue.empty()) break;
-      job = std::move(shared->queue.front());
-      shared->queue.pop_front();
-    }
+    shared->work_ready.wait(lock, [&] { return shared->stopping || !shared->queue.empty(); });
+    if (shared->queue.empty()) break;
+    Job job = std::move(shared->queue.front());
+    shared->queue.pop_front();
+    lock.unlock();
     auto outcome = run_one(*shared, job);
-    {
-      std::lock_guard lock(shared->mutex);
-      shared->running.erase(job.id);
-      shared->finished.push_back(std::move(outcome));
-    }
-    shared->wake();
+    lock.lock();
+    shared->running.erase(job.id);
+    // One wake-up for however many outcomes pile up before the poll loop takes them: with
+    // jobs queued ahead, a slot goes from one job to the next without a thread switch.
+    const bool first = shared->finished.empty();
+    shared->finished.push_back(std::move(outcome));
+    if (first) shared->wake();
   }
-  std::lock_guard lock(shared->mutex);
   ++shared->exited;
 }
 
 }  // namespace
 
 SlotPool::SlotPool(std::size_t slots, std::map<std::string, Handler> handlers,
-                   std::string worker_name)
-    : shared_(std::make_shared<Shared>()), slot_count_(slots) {
+                   std::string worker_name, std::size_t queue_ahead)
+    : shared_(std::make_shared<Shared>()), slot_count_(slots), queue_ahead_(queue_ahead) {
   shared_->handlers = std::move(handlers);
   shared_->worker_name = std::move(worker_name);
   shared_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -181,8 +179,18 @@ void SlotPool::start(Job job) {
     std::lock_guard lock(shared_->mutex);
     shared_->queue.push_back(std::move(job));
   }
-  ++busy_;
+  ++given_;
   shared_->work_ready.notify_one();
+}
+
+std::vector<Job> SlotPool::take_queued() {
+  std::deque<Job> queued;
+  {
+    std::lock_guard lock(shared_->mutex);
+    queued.swap(shared_->queue);
+  }
+  given_ -= queued.size();
+  return {std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end())};
 }
 
 int SlotPool::wake_fd() const { return shared_->wake_fd; }
@@ -195,7 +203,7 @@ std::vector<Outcome> SlotPool::take_finished() {
     std::lock_guard lock(shared_->mutex);
     finished.swap(shared_->finished);
   }
-  busy_ -= finished.size();
+  given_ -= finished.size();
   return finished;
 }
 
@@ -204,6 +212,18 @@ std::vector<RunningJob> SlotPool::running() const {
   std::vector<RunningJob> jobs;
   for (const auto& [id, job] : shared_->running) jobs.push_back(job);
   return jobs;
+}
+
+std::vector<std::string> SlotPool::held_ids(std::size_t limit) const {
+  std::lock_guard lock(shared_->mutex);
+  std::vector<std::string> ids;
+  for (const auto& [id, job] : shared_->running) {
+    if (ids.size() < limit) ids.push_back(id);
+  }
+  for (const auto& job : shared_->queue) {
+    if (ids.size() < limit) ids.push_back(job.id);
+  }
+  return ids;
 }
 
 void SlotPool::cancel_all() { shared_->cancelled = true; }

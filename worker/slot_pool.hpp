@@ -5,6 +5,7 @@
 // Call every method from the poll loop's thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,22 +27,32 @@ struct RunningJob {
 
 class SlotPool {
  public:
-  SlotPool(std::size_t slots, std::map<std::string, Handler> handlers, std::string worker_name);
+  // Up to `queue_ahead` jobs wait for a slot beyond the `slots` running, so that a slot going
+  // from one short job to the next needs no round trip through the poll loop.
+  SlotPool(std::size_t slots, std::map<std::string, Handler> handlers, std::string worker_name,
+           std::size_t queue_ahead = 0);
   // Cancels running jobs, joins the slots that end within a second, leaves the rest behind.
   ~SlotPool();
   SlotPool(const SlotPool&) = delete;
   SlotPool& operator=(const SlotPool&) = delete;
 
   std::size_t slots() const { return slot_count_; }
-  std::size_t busy() const { return busy_; }
-  bool has_capacity() const { return busy_ < slot_count_; }
+  // Slots running a job (every slot, while jobs wait for one).
+  std::size_t busy() const { return std::min(given_, slot_count_); }
+  // Jobs given and not yet finished: running or waiting for a slot.
+  std::size_t outstanding() const { return given_; }
+  bool has_capacity() const { return given_ < slot_count_ + queue_ahead_; }
 
   // Precondition: has_capacity().
   void start(Job job);
+  // The jobs still waiting for a slot, taken back (to be given back to the ventilator).
+  std::vector<Job> take_queued();
   int wake_fd() const;
   // Outcomes finished since the last call, in completion order.
   std::vector<Outcome> take_finished();
   std::vector<RunningJob> running() const;
+  // The ids of the jobs running and waiting for a slot, at most `limit` of them.
+  std::vector<std::string> held_ids(std::size_t limit) const;
   // Asks running handlers to return early (their jobs fail as cancelled).
   void cancel_all();
 
@@ -50,7 +61,8 @@ class SlotPool {
  private:
   std::shared_ptr<Shared> shared_;
   std::size_t slot_count_;
-  std::size_t busy_ = 0;
+  std::size_t queue_ahead_;
+  std::size_t given_ = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -13,6 +13,9 @@
 namespace zpipe {
 namespace {
 
+// A heartbeat lists at most this many of the jobs a worker holds (about 20 bytes each).
+constexpr std::size_t kMaxHeldIdsInHeartbeat = 20'000;
+
 // The handlers of a process running one isolated job: exec commands stay in its process group
 // (the worker kills that group at the time limit), and libvips starts only if the job is a
 // thumbnail.
@@ -81,7 +84,7 @@ int Worker::run(const StopFlag& stop) {
   if (config_.isolate) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }
-  SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name);
+  SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name, config_.prefetch);
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
   log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
@@ -107,7 +110,7 @@ int Worker::run(const StopFlag& stop) {
   while (true) {
     if (stop.is_stop_requested() && !grace_end) {
       grace_end = Clock::now() + config_.grace;
-      release_received_jobs();
+      release_received_jobs(pool);
       log_->info("stopping: taking no more jobs; {} given back, {} running, waiting up to {} ms",
                  released_, pool.busy(), config_.grace.count());
     }
@@ -116,7 +119,7 @@ int Worker::run(const StopFlag& stop) {
       pause_.clear_wakeup();
       if (paused) {
         const auto released_before = released_;
-        release_received_jobs();
+        release_received_jobs(pool);
         log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
                    pool.busy(), released_ - released_before);
       } else {
@@ -126,7 +129,7 @@ int Worker::run(const StopFlag& stop) {
       events_->publish(paused ? "worker.paused" : "worker.resumed", {});
       next_heartbeat = Clock::now();
     }
-    if (grace_end && pool.busy() == 0) break;
+    if (grace_end && pool.outstanding() == 0) break;
     if (grace_end && Clock::now() >= *grace_end) {
       log_->warn("grace period over: {} jobs still running are cancelled and given back",
                  pool.busy());
@@ -156,18 +159,18 @@ int Worker::run(const StopFlag& stop) {
   }
   // Jobs still running past the grace period are cancelled; handlers that heed it (sleep,
   // exec, well-behaved custom ones) return at once and their outcomes say "cancelled".
-  if (pool.busy() > 0) {
+  if (pool.outstanding() > 0) {
     cancelling_ = true;
     pool.cancel_all();
     const auto give_up = Clock::now() + std::chrono::seconds(1);
-    while (pool.busy() > 0 && Clock::now() < give_up) {
+    while (pool.outstanding() > 0 && Clock::now() < give_up) {
       zmq::pollitem_t wake[] = {{nullptr, pool.wake_fd(), ZMQ_POLLIN, 0}};
       poll_sockets(wake, 1, std::chrono::milliseconds(50));
       collect(pool);
     }
   }
   collect(pool);
-  const auto abandoned = pool.busy();
+  const auto abandoned = pool.outstanding();
   // What the sink's queue cannot take now is lost when we exit: say so.
   flush_outbox();
   const auto unsent = outbox_.size();
@@ -196,14 +199,17 @@ void Worker::take_jobs(SlotPool& pool) {
     }
     auto& job = received->value();
     log_->debug("started {} ({}, attempt {})", job.id, job.type, job.attempt);
-    events_->publish(
-        "job.started",
-        {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
+    if (events_->admit_per_job_event("job.started")) {
+      events_->publish(
+          "job.started",
+          {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
+    }
     pool.start(std::move(job));
   }
 }
 
-void Worker::release_received_jobs() {
+void Worker::release_received_jobs(SlotPool& pool) {
+  for (const auto& job : pool.take_queued()) release(job, "the worker is stopping or pausing");
   if (!connected_to_jobs_) return;
   // Jobs already in ZeroMQ's queue would be dropped by the disconnect: take them and give
   // them back. More may still be arriving from the kernel's buffer, so go round until the
@@ -264,22 +270,24 @@ void Worker::collect(SlotPool& pool) {
       events_->publish("job.released", {{"job", outcome.id}, {"type", outcome.type}});
       continue;
     }
-    std::map<std::string, std::string> fields{{"job", outcome.id},
-                                              {"type", outcome.type},
-                                              {"attempt", std::to_string(outcome.attempt)},
-                                              {"ms", std::to_string(outcome.run_us / 1000)},
-                                              {"us", std::to_string(outcome.run_us)}};
-    if (outcome.succeeded()) {
-      ++succeeded_;
-    } else {
-      ++failed_;
-      fields["code"] = outcome.error_code;
-      fields["error"] = outcome.error;
-      if (outcome.error_code == "unknown_type" && unknown_type_log_limit_.allow()) {
-        log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
-      }
+    outcome.succeeded() ? ++succeeded_ : ++failed_;
+    if (!outcome.succeeded() && outcome.error_code == "unknown_type" &&
+        unknown_type_log_limit_.allow()) {
+      log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
     }
-    events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
+    // Every failure is published; successes are sampled at high rates.
+    if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
+      std::map<std::string, std::string> fields{{"job", outcome.id},
+                                                {"type", outcome.type},
+                                                {"attempt", std::to_string(outcome.attempt)},
+                                                {"ms", std::to_string(outcome.run_us / 1000)},
+                                                {"us", std::to_string(outcome.run_us)}};
+      if (!outcome.succeeded()) {
+        fields["code"] = outcome.error_code;
+        fields["error"] = outcome.error;
+      }
+      events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
+    }
     auto body = encode(outcome);
     if (body.size() > config_.limits.max_message_bytes) {
       // The sink would drop it, and the job with it: record the failure instead.
@@ -345,6 +353,13 @@ void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
     fields["job_type"] = oldest->type;
     fields["job_started_ms"] = std::to_string(oldest->started_ms);
   }
+  // Every job this worker holds, so that the ventilator can send them out again at once if it
+  // goes silent, also when their job.started events were sampled away.
+  std::string held;
+  for (const auto& id : pool.held_ids(kMaxHeldIdsInHeartbeat)) {
+    held += (held.empty() ? "" : ",") + id;
+  }
+  fields["jobs"] = std::move(held);
   events_->publish("worker.heartbeat", std::move(fields));
 }
 

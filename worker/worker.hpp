@@ -46,9 +46,9 @@ class Worker {
  private:
   void connect_to_jobs();
   void take_jobs(class SlotPool& pool);
-  // Gives back, unrun, every job already received (they go out again at once), then
-  // disconnects from the ventilator so that no more come.
-  void release_received_jobs();
+  // Gives back, unrun, every job already received or waiting for a slot (they go out again at
+  // once), then disconnects from the ventilator so that no more come.
+  void release_received_jobs(class SlotPool& pool);
   void release(const Job& job, std::string_view why);
   void collect(class SlotPool& pool);
   void flush_outbox();

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 #include <vips/vips8>
 
-#include "tests/support/free_ports.hpp"
+#include "front/free_ports.hpp"
 #include "tests/support/image_size.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"

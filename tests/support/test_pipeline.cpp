@@ -8,7 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "tests/support/free_ports.hpp"
+#include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/wait_until.hpp"
 

@@ -56,6 +56,30 @@ TEST(WorkerRoster, AVanishedWorkerComesWithTheJobsItWasRunning) {
   EXPECT_EQ(gone[0].jobs, std::vector<std::string>{"j-2"});
 }
 
+// At high rates job.started events are sampled: the heartbeat's list of held jobs is what
+// counts, and events after it add to it.
+TEST(WorkerRoster, AHeartbeatSaysWhichJobsTheWorkerHolds) {
+  WorkerRoster roster;
+  const WorkerRoster::Clock::time_point t0{};
+  roster.on_event(Event{"job.started", "worker a:1", 1, 0, {{"job", "j-0"}}}, t0);
+  auto beat = heartbeat("worker a:1", "100");
+  beat.fields["jobs"] = "j-1,j-2,j-3";  // j-0 finished, its job.succeeded sampled away
+  roster.on_event(beat, t0);
+  roster.on_event(Event{"job.started", "worker a:1", 3, 0, {{"job", "j-4"}}}, t0);
+  roster.on_event(Event{"job.succeeded", "worker a:1", 4, 0, {{"job", "j-2"}}}, t0);
+  const auto gone = roster.take_vanished(t0 + 1s);
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0].jobs, (std::vector<std::string>{"j-1", "j-3", "j-4"}));
+
+  auto idle = heartbeat("worker b:2", "100");
+  idle.fields["jobs"] = "";
+  roster.on_event(Event{"job.started", "worker b:2", 1, 0, {{"job", "j-9"}}}, t0);
+  roster.on_event(idle, t0);
+  const auto b_gone = roster.take_vanished(t0 + 1s);
+  ASSERT_EQ(b_gone.size(), 1u);
+  EXPECT_TRUE(b_gone[0].jobs.empty());
+}
+
 // Found by fuzz/worker_roster_fuzzer.cpp (fuzz/regressions/worker_roster/): three times an
 // interval of 2^63-1 ms overflowed.
 TEST(WorkerRoster, AHugeHeartbeatIntervalIsTakenAsADay) {

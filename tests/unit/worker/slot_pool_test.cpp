@@ -2,6 +2,10 @@
 
 #include <poll.h>
 
+#include <algorithm>
+#include <set>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "worker/builtin_handlers.hpp"
@@ -38,6 +42,43 @@ TEST(SlotPool, RunsJobsConcurrentlyUpToItsSlots) {
     EXPECT_EQ(o.worker, "w");
     EXPECT_GE(o.finished_ms, o.started_ms);
   }
+}
+
+TEST(SlotPool, JobsQueuedAheadWaitForASlotAndCanBeTakenBack) {
+  SlotPool pool(1, builtin_handlers({}), "w", 2);
+  for (int i = 0; i < 3; ++i) pool.start(job_of("j" + std::to_string(i), "sleep", {{"ms", 300}}));
+  EXPECT_FALSE(pool.has_capacity()) << "one running and two queued ahead";
+  EXPECT_EQ(pool.busy(), 1u);
+  EXPECT_EQ(pool.outstanding(), 3u);
+  auto held = pool.held_ids(10);
+  std::sort(held.begin(), held.end());
+  EXPECT_EQ(held, (std::vector<std::string>{"j0", "j1", "j2"}));
+  EXPECT_EQ(pool.held_ids(1).size(), 1u);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // j0 has started
+  const auto queued = pool.take_queued();
+  ASSERT_EQ(queued.size(), 2u);
+  EXPECT_EQ(queued[0].id, "j1");
+  EXPECT_EQ(queued[1].id, "j2");
+  EXPECT_EQ(pool.outstanding(), 1u);
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].id, "j0");
+  EXPECT_EQ(pool.outstanding(), 0u);
+}
+
+TEST(SlotPool, ManyShortJobsAllComeBackThroughFewWakeUps) {
+  SlotPool pool(2, builtin_handlers({}), "w", 1000);
+  for (int i = 0; i < 1000; ++i) pool.start(job_of("j" + std::to_string(i), "echo", {{"n", i}}));
+  const auto outcomes = wait_for_outcomes(pool, 1000);
+  ASSERT_EQ(outcomes.size(), 1000u);
+  std::set<std::string> ids;
+  for (const auto& o : outcomes) {
+    EXPECT_TRUE(o.succeeded()) << o.error;
+    ids.insert(o.id);
+  }
+  EXPECT_EQ(ids.size(), 1000u);
+  EXPECT_EQ(pool.outstanding(), 0u);
 }
 
 TEST(SlotPool, UnknownTypeFailsNamingTheTypeAndWhatIsHandled) {

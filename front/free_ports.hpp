@@ -3,7 +3,7 @@
 
 #include <vector>
 
-namespace zpipe::test {
+namespace zpipe {
 
 // `count` distinct ports chosen by the OS. Another process could take one before the program
 // under test binds it; the OS hands out ports in rotation, so that is rare.
@@ -12,4 +12,4 @@ std::vector<int> free_tcp_ports(int count);
 // The first of `count` consecutive free ports, for programs that take a port base.
 int free_consecutive_ports(int count);
 
-}  // namespace zpipe::test
+}  // namespace zpipe

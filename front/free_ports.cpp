@@ -1,4 +1,4 @@
-#include "tests/support/free_ports.hpp"
+#include "front/free_ports.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <stdexcept>
 
-namespace zpipe::test {
+namespace zpipe {
 
 std::vector<int> free_tcp_ports(int count) {
   std::vector<int> sockets;
@@ -53,4 +53,4 @@ int free_consecutive_ports(int count) {
   throw std::runtime_error("cannot find consecutive free ports");
 }
 
-}  // namespace zpipe::test
+}  // namespace zpipe

@@ -1,0 +1,193 @@
+#include "bench/pipeline_run.hpp"
+
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/recorded_watch.hpp"
+#include "common/curve_keys.hpp"
+#include "front/free_ports.hpp"
+
+namespace zpipe::bench {
+namespace {
+
+constexpr std::size_t kBatch = 1000;
+
+JobSpec echo_job() {
+  // 64 bytes of payload, as in the bare chain.
+  return JobSpec{"echo", Payload::from_json(nlohmann::json(std::string(62, 'p'))), 0, 0};
+}
+
+std::filesystem::path make_temp_dir() {
+  auto pattern = (std::filesystem::temp_directory_path() / "zpipe-speed-bench.XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temp folder");
+  return pattern;
+}
+
+template <class T>
+T must(Result<T> result, const char* what) {
+  if (!result.ok()) throw std::runtime_error(std::string(what) + ": " + result.error().message);
+  return std::move(result.value());
+}
+
+// Keys for the ventilator and sink (one pair, "server"), the workers and this producer; the
+// servers trust the last two. Fills in the programs' flags and the client's setup.
+CurveSetup add_curve_keys(const std::filesystem::path& dir, LocalPipelineConfig& config) {
+  const auto keys = dir / "keys";
+  const auto trust = dir / "trusted";
+  std::filesystem::create_directories(keys);
+  std::filesystem::create_directories(trust);
+  std::map<std::string, CurveKeyPair> pairs;
+  for (const char* name : {"server", "worker", "producer"}) {
+    pairs[name] = generate_curve_key_pair();
+    must(write_curve_key_files(keys, name, pairs[name], false), "writing keys");
+    if (std::string(name) != "server") {
+      std::filesystem::copy_file(keys / (std::string(name) + ".key"),
+                                 trust / (std::string(name) + ".key"));
+    }
+  }
+  const std::vector<std::string> server_flags{"--curve-secret", (keys / "server.key_secret"),
+                                              "--curve-trust", trust.string()};
+  config.ventilator_args.insert(config.ventilator_args.end(), server_flags.begin(),
+                                server_flags.end());
+  config.sink_args = server_flags;
+  config.worker_args = {"--curve-secret", (keys / "worker.key_secret").string(),
+                        "--curve-server-key", (keys / "server.key").string()};
+  CurveSetup client;
+  client.own = pairs["producer"];
+  client.own_name = "producer";
+  client.server_key = pairs["server"].public_key;
+  return client;
+}
+
+}  // namespace
+
+std::uint64_t resident_bytes(int pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+PipelineRun::PipelineRun(const PipelineRunConfig& config) : dir_(make_temp_dir()) {
+  LocalPipelineConfig pipeline;
+  pipeline.port_base = free_consecutive_ports(6);
+  pipeline.workers = config.workers;
+  pipeline.concurrency = config.slots;
+  pipeline.data_dir = dir_ / "data";
+  pipeline.log_level = "warn";
+  pipeline.log_file = dir_ / "pipeline.log";
+  pipeline.ventilator_args = {"--durability", config.durability};
+  CurveSetup client_curve;
+  if (config.curve) client_curve = add_curve_keys(dir_, pipeline);
+  pipeline.client_curve = client_curve;
+  pipeline_ = std::make_unique<LocalPipeline>(pipeline);
+  auto client = ClientConfig::to(pipeline_->endpoints().submit, std::chrono::seconds(30));
+  client.curve = client_curve;
+  client_ = std::make_unique<Client>(client);
+}
+
+PipelineRun::~PipelineRun() {
+  client_.reset();
+  pipeline_.reset();  // stops the programs
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void PipelineRun::submit_all(std::uint64_t jobs) {
+  const std::vector<JobSpec> batch(kBatch, echo_job());
+  for (std::uint64_t sent = 0; sent < jobs; sent += kBatch) {
+    const auto size = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(kBatch, jobs - sent));
+    (void)must(client_->submit(std::vector<JobSpec>(batch.begin(), batch.begin() + size)),
+               "submit");
+  }
+  submitted_ += jobs;
+}
+
+double PipelineRun::throughput(std::uint64_t jobs) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto before = must(client_->status(), "status").succeeded;
+  submit_all(jobs);
+  while (must(client_->status(), "status").succeeded < before + jobs) {
+    if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::int64_t> PipelineRun::latency_one_in_flight(std::uint64_t jobs) {
+  RecordedWatch watch(dir_ / "data");
+  std::vector<std::int64_t> samples;
+  samples.reserve(jobs);
+  const auto job = echo_job();
+  for (std::uint64_t n = 0; n < jobs; ++n) {
+    const auto start = steady_now_ns();
+    const auto id = must(client_->submit(job), "submit");
+    bool recorded = false;
+    while (!recorded) {
+      const auto seen = watch.next(std::chrono::seconds(30));
+      if (seen.empty()) throw std::runtime_error("job " + id + " was not recorded within 30 s");
+      for (const auto& s : seen) {
+        if (s.id != id) continue;
+        samples.push_back(s.at_ns - start);
+        recorded = true;
+      }
+    }
+  }
+  return samples;
+}
+
+std::vector<std::int64_t> PipelineRun::latency_at_rate(std::uint64_t jobs, double per_second) {
+  RecordedWatch watch(dir_ / "data");
+  std::map<std::string, std::int64_t> recorded_at;
+  std::thread watcher([&] {
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(60) +
+        std::chrono::seconds(static_cast<long>(static_cast<double>(jobs) / per_second));
+    while (recorded_at.size() < jobs && std::chrono::steady_clock::now() < give_up) {
+      for (auto& seen : watch.next(std::chrono::milliseconds(100))) {
+        recorded_at.emplace(std::move(seen.id), seen.at_ns);
+      }
+    }
+  });
+  std::map<std::string, std::int64_t> submitted_at;
+  const auto job = echo_job();
+  const auto start = steady_now_ns();
+  for (std::uint64_t sent = 0; sent < jobs;) {
+    const auto due =
+        static_cast<std::uint64_t>(static_cast<double>(steady_now_ns() - start) / 1e9 * per_second);
+    if (due > sent) {
+      const auto size = std::min(due, jobs) - sent;
+      const auto at = steady_now_ns();
+      for (auto& id : must(client_->submit(std::vector<JobSpec>(size, job)), "submit")) {
+        submitted_at.emplace(std::move(id), at);
+      }
+      sent += size;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  submitted_ += jobs;
+  watcher.join();
+  std::vector<std::int64_t> samples;
+  samples.reserve(jobs);
+  for (const auto& [id, at] : submitted_at) {
+    const auto recorded = recorded_at.find(id);
+    if (recorded == recorded_at.end()) throw std::runtime_error("job " + id + " was not recorded");
+    samples.push_back(recorded->second - at);
+  }
+  return samples;
+}
+
+std::uint64_t PipelineRun::ventilator_rss_with_pending(std::uint64_t jobs) {
+  submit_all(jobs);
+  return resident_bytes(pipeline_->ventilator_pid());
+}
+
+std::uint64_t PipelineRun::worker_rss() { return resident_bytes(pipeline_->worker_pid(0)); }
+
+}  // namespace zpipe::bench

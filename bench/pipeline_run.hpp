@@ -1,0 +1,57 @@
+// PipelineRun: zpipe end to end, as a producer sees it. A real ventilator, sink and workers
+// (LocalPipeline, on free loopback ports, in a fresh data folder), fed by the C++ client
+// library; a job counts as done when the sink has recorded it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/client.hpp"
+#include "front/local_pipeline.hpp"
+
+namespace zpipe::bench {
+
+struct PipelineRunConfig {
+  std::string durability = "batched";
+  int workers = 2;
+  int slots = 2;
+  bool curve = false;  // every connection with CURVE keys made for the run
+};
+
+class PipelineRun {
+ public:
+  explicit PipelineRun(const PipelineRunConfig& config);
+  ~PipelineRun();
+
+  // Submits `jobs` echo jobs (64-byte payloads) in batches of 1000 and waits until the sink has
+  // recorded all of them (the ventilator's succeeded count, which moves on the sink's acks).
+  // Seconds from the first submit to the last recorded.
+  double throughput(std::uint64_t jobs);
+  // Submit-to-recorded latency of `jobs` jobs sent one at a time, each after the last is
+  // recorded; nanoseconds each.
+  std::vector<std::int64_t> latency_one_in_flight(std::uint64_t jobs);
+  // The same for `jobs` jobs submitted at `per_second`, in small batches every millisecond;
+  // each timed from the start of the submit call that carried it.
+  std::vector<std::int64_t> latency_at_rate(std::uint64_t jobs, double per_second);
+  // Submits `jobs` jobs (no workers should be running) and returns the ventilator's resident
+  // memory in bytes once all are accepted.
+  std::uint64_t ventilator_rss_with_pending(std::uint64_t jobs);
+  // Resident memory of the first worker, in bytes.
+  std::uint64_t worker_rss();
+
+ private:
+  void submit_all(std::uint64_t jobs);
+
+  std::filesystem::path dir_;
+  std::unique_ptr<LocalPipeline> pipeline_;
+  std::unique_ptr<Client> client_;
+  std::uint64_t submitted_ = 0;
+};
+
+// VmRSS of a process, in bytes (0 when it cannot be read).
+std::uint64_t resident_bytes(int pid);
+
+}  // namespace zpipe::bench
