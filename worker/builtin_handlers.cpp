@@ -1,7 +1,6 @@
 #include "worker/builtin_handlers.hpp"
 
-#include "worker/thumbnail_handler.hpp"
-#include "worker/vips_runtime.hpp"
+#include "worker/thumbnail_loader.hpp"
 
 namespace zpipe {
 
@@ -32,12 +31,7 @@ HandlerResult fail_handler(const Job& job, const JobContext&) {
   return fail(std::move(message));
 }
 
-std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits,
-                                                bool start_libraries) {
-  // Started here, once, so that the first thumbnail job does not pay for it. A vips that
-  // cannot start fails thumbnail jobs with the reason, and leaves the other handlers be.
-  if (start_libraries) [[maybe_unused]]
-    const auto& vips_failure = start_vips();
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
   return {
       {"echo", echo_handler},
       {"sleep", sleep_handler},
@@ -46,7 +40,7 @@ std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits,
        [exec_limits](const Job& job, const JobContext& context) {
          return exec_handler(job, context, exec_limits);
        }},
-      {"thumbnail", thumbnail_handler},
+      {"thumbnail", thumbnail_via_plugin},
   };
 }
 

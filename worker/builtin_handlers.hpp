@@ -1,5 +1,5 @@
 // The handlers every worker has: echo, sleep, fail, exec (see exec_handler.hpp) and thumbnail
-// (thumbnail_handler.hpp).
+// (thumbnail_handler.hpp, through thumbnail_loader.hpp).
 #pragma once
 
 #include <map>
@@ -17,8 +17,7 @@ HandlerResult sleep_handler(const Job& job, const JobContext& context);
 // fail: payload {"message": "..."} or "..."; fails with that message.
 HandlerResult fail_handler(const Job& job, const JobContext& context);
 
-// `start_libraries`: start what handlers need (libvips) now rather than at their first job.
-std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits,
-                                                bool start_libraries = true);
+// thumbnail runs in a plugin loaded at the first thumbnail job (thumbnail_loader.hpp).
+std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits);
 
 }  // namespace zpipe

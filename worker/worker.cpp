@@ -17,11 +17,10 @@ namespace {
 constexpr std::size_t kMaxHeldIdsInHeartbeat = 20'000;
 
 // The handlers of a process running one isolated job: exec commands stay in its process group
-// (the worker kills that group at the time limit), and libvips starts only if the job is a
-// thumbnail.
+// (the worker kills that group at the time limit).
 std::map<std::string, Handler> handlers_for_isolated_job(ExecLimits exec) {
   exec.own_process_group = false;
-  return builtin_handlers(exec, /*start_libraries=*/false);
+  return builtin_handlers(exec);
 }
 
 }  // namespace

@@ -29,6 +29,21 @@ TEST_F(HandlerTest, EchoReturnsThePayload) {
   EXPECT_EQ(r.result.to_json(), payload);
 }
 
+// The plugin is loaded once per process and its answer kept: nothing else in this executable
+// runs a thumbnail job (the thumbnail tests are in threaded_unit_tests, with the handler linked).
+TEST_F(HandlerTest, AThumbnailJobWithoutThePluginFailsSayingWhyAndOthersStillRun) {
+  ASSERT_EQ(::setenv("ZPIPE_PLUGIN_DIR", "/nonexistent/zpipe-plugins", 1), 0);
+  const auto r = run(job_of("thumbnail", {{"in", "/tmp/a.jpg"}, {"out", "/tmp/b.jpg"}}));
+  ::unsetenv("ZPIPE_PLUGIN_DIR");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, ErrorCode::kUnavailable);
+  EXPECT_NE(r.error->message.find("cannot load /nonexistent/zpipe-plugins/zpipe-thumbnail.so"),
+            std::string::npos)
+      << r.error->message;
+  EXPECT_NE(r.error->message.find("ZPIPE_PLUGIN_DIR"), std::string::npos) << r.error->message;
+  EXPECT_FALSE(run(job_of("echo", {{"n", 1}})).error);
+}
+
 TEST_F(HandlerTest, SleepWaitsTheGivenTime) {
   const auto start = std::chrono::steady_clock::now();
   const auto r = run(job_of("sleep", {{"ms", 50}}));
