@@ -1,6 +1,10 @@
 #include "bench/pipeline_run.hpp"
 
+#include <unistd.h>
+
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <map>
 #include <stdexcept>
 #include <thread>
@@ -109,7 +113,31 @@ void PipelineRun::submit_all(std::uint64_t jobs) {
   submitted_ += jobs;
 }
 
+double cpu_seconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) in parentheses: utime is the 14th
+  // field of the line, stime the 15th.
+  std::istringstream rest(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double ticks = 0;
+  for (int n = 3; n <= 15 && rest >> field; ++n) {
+    if (n >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 double PipelineRun::throughput(std::uint64_t jobs) {
+  const auto cpu_now = [&] {
+    CpuSeconds cpu;
+    cpu.ventilator = cpu_seconds(pipeline_->ventilator_pid());
+    cpu.sink = cpu_seconds(pipeline_->sink_pid());
+    for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
+      cpu.workers += cpu_seconds(pipeline_->worker_pid(i));
+    }
+    return cpu;
+  };
+  const auto cpu_before = cpu_now();
   const auto start = std::chrono::steady_clock::now();
   const auto before = must(client_->status(), "status").succeeded;
   submit_all(jobs);
@@ -117,7 +145,12 @@ double PipelineRun::throughput(std::uint64_t jobs) {
     if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto cpu_after = cpu_now();
+  last_cpu_.ventilator = cpu_after.ventilator - cpu_before.ventilator;
+  last_cpu_.sink = cpu_after.sink - cpu_before.sink;
+  last_cpu_.workers = cpu_after.workers - cpu_before.workers;
+  return seconds;
 }
 
 std::vector<std::int64_t> PipelineRun::latency_one_in_flight(std::uint64_t jobs) {

@@ -30,6 +30,13 @@ class PipelineRun {
   // recorded all of them (the ventilator's succeeded count, which moves on the sink's acks).
   // Seconds from the first submit to the last recorded.
   double throughput(std::uint64_t jobs);
+  // CPU time (user + system, all threads) each program used during the last throughput().
+  struct CpuSeconds {
+    double ventilator = 0;
+    double sink = 0;
+    double workers = 0;  // all of them
+  };
+  const CpuSeconds& last_cpu() const { return last_cpu_; }
   // Submit-to-recorded latency of `jobs` jobs sent one at a time, each after the last is
   // recorded; nanoseconds each.
   std::vector<std::int64_t> latency_one_in_flight(std::uint64_t jobs);
@@ -49,7 +56,11 @@ class PipelineRun {
   std::unique_ptr<LocalPipeline> pipeline_;
   std::unique_ptr<Client> client_;
   std::uint64_t submitted_ = 0;
+  CpuSeconds last_cpu_;
 };
+
+// User + system CPU time of a process and all its threads so far, in seconds.
+double cpu_seconds(int pid);
 
 // VmRSS of a process, in bytes (0 when it cannot be read).
 std::uint64_t resident_bytes(int pid);

@@ -75,9 +75,18 @@ int run(const Options& o) {
   std::fflush(stdout);
 
   double default_rate = 0;
+  struct CpuRow {
+    std::string label;
+    PipelineRun::CpuSeconds cpu;
+    double producer = 0;
+  };
+  std::vector<CpuRow> cpu_rows;
   auto zpipe_row = [&](const std::string& label, const PipelineRunConfig& config) {
     PipelineRun run(config);
+    const double producer_before = cpu_seconds(static_cast<int>(::getpid()));
     const double rate = static_cast<double>(o.jobs) / run.throughput(o.jobs);
+    cpu_rows.push_back(CpuRow{label, run.last_cpu(),
+                              cpu_seconds(static_cast<int>(::getpid())) - producer_before});
     std::printf("  %-34s %12s   %7.4fx\n", label.c_str(), thousands(rate).c_str(),
                 rate / bare_rate);
     std::fflush(stdout);
@@ -93,6 +102,24 @@ int run(const Options& o) {
                     PipelineRunConfig{"batched", o.workers, o.slots, true});
   }
   if (default_rate == 0) default_rate = zpipe_row("zpipe --durability batched", {});
+
+  // Where the time goes: what each program spends per job, all its threads together.
+  std::cout << "\nCPU per job (us, user + system)      ventilator     sink  workers  producer\n";
+  const double per_job_us = 1e6 / static_cast<double>(o.jobs);
+  double ventilator_us = 0;
+  for (const auto& row : cpu_rows) {
+    std::printf("  %-34s %10.1f %8.1f %8.1f %9.1f\n", row.label.c_str(),
+                row.cpu.ventilator * per_job_us, row.cpu.sink * per_job_us,
+                row.cpu.workers * per_job_us, row.producer * per_job_us);
+    if (row.label == "zpipe --durability batched") ventilator_us = row.cpu.ventilator * per_job_us;
+  }
+  if (ventilator_us > 0) {
+    std::printf(
+        "  one ventilator (batched) on a core of its own, workers and sink elsewhere, would\n"
+        "  saturate near %s jobs/s (1 s / its %.1f us per job; its event hub included)\n",
+        thousands(1e6 / ventilator_us).c_str(), ventilator_us);
+  }
+  std::fflush(stdout);
 
   std::cout << "\nlatency, submit to recorded (us)          p50      p99    p99.9      max\n";
   const auto bare_one =

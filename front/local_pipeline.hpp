@@ -49,7 +49,9 @@ class LocalPipeline {
 
   const PipelineEndpoints& endpoints() const { return endpoints_; }
   pid_t ventilator_pid() const { return ventilator_ ? ventilator_->pid() : -1; }
+  pid_t sink_pid() const { return sink_ ? sink_->pid() : -1; }
   pid_t worker_pid(std::size_t index) const { return workers_.at(index).pid(); }
+  std::size_t worker_count() const { return workers_.size(); }
   // A program that has ended on its own, described ("zpipe-sink exited with status 1").
   std::optional<std::string> find_exited();
   // Stops workers, then sink, then ventilator, each with SIGTERM. Returns false if any
