@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <stdexcept>
+#include <thread>
 
 #include "common/endpoints.hpp"
 
@@ -22,9 +23,20 @@ RecordedWatch::RecordedWatch(const std::filesystem::path& data_dir) {
   if (inotify_fd_ < 0 || ::inotify_add_watch(inotify_fd_, data_dir.c_str(), IN_MODIFY) < 0) {
     throw std::runtime_error("cannot watch " + data_dir.string() + " with inotify");
   }
-  store_ =
-      std::make_unique<OutcomeStore>(outcome_store_path(data_dir), OutcomeStore::Access::kReadOnly);
-  while (!store_->recorded_after(after_, 100'000).empty()) {
+  // The sink makes its store as it starts, perhaps a moment after the ventilator answers.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (true) {
+    try {
+      store_ = std::make_unique<OutcomeStore>(outcome_store_path(data_dir),
+                                              OutcomeStore::Access::kReadOnly);
+      while (!store_->recorded_after(after_, 100'000).empty()) {
+      }
+      break;
+    } catch (const std::exception&) {
+      store_.reset();
+      if (std::chrono::steady_clock::now() >= give_up) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   }
 }
 

@@ -8,13 +8,15 @@
 #include "common/ack.hpp"
 #include "common/event.hpp"
 #include "common/job.hpp"
+#include "common/job_credit.hpp"
 #include "common/outcome.hpp"
 #include "common/requests.hpp"
 
 namespace zpipe {
 
-using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
-                             StatusReply, Job, Outcome, AckBatch, Event, DeadJobsRequest>;
+using Message =
+    std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest, StatusReply, Job,
+                 Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

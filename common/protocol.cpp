@@ -62,6 +62,17 @@ void write_job_spec(MessageWriter& w, const JobSpec& spec) {
   w.u64("max_attempts", spec.max_attempts);
 }
 
+// The 7 fields of a job, in a "job" message or in each map of a "jobs" batch.
+void write_job_fields(MessageWriter& w, const Job& m) {
+  w.str("id", m.id);
+  w.str("type", m.type);
+  w.payload("payload", m.payload);
+  w.u64("attempt", m.attempt);
+  w.u64("max_attempts", m.max_attempts);
+  w.u64("timeout_ms", m.timeout_ms);
+  w.u64("created_ms", m.created_ms);
+}
+
 // Thrown inside this file only, caught by decode().
 struct DecodeFailure {
   Error error;
@@ -257,6 +268,21 @@ JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeL
   return spec;
 }
 
+// The fields of a job, in a "job" message or an element of a "jobs" batch.
+Job read_job(const Fields& f, const DecodeLimits& limits) {
+  Job m;
+  m.id = non_empty(f.str("id"), f, "id");
+  m.type = non_empty(f.str("type"), f, "type");
+  m.payload = f.payload_or_nil("payload");
+  m.attempt = f.u32("attempt");
+  m.max_attempts = f.u32("max_attempts");
+  m.timeout_ms = time_limit(f.u64("timeout_ms"), f, limits);
+  m.created_ms = f.u64("created_ms");
+  if (m.attempt == 0 || m.max_attempts == 0)
+    fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
+  return m;
+}
+
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
   if (kind == "submit") {
     SubmitRequest m;
@@ -319,17 +345,22 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.counts.dead = f.u64("dead");
     return m;
   }
-  if (kind == "job") {
-    Job m;
-    m.id = non_empty(f.str("id"), f, "id");
-    m.type = non_empty(f.str("type"), f, "type");
-    m.payload = f.payload_or_nil("payload");
-    m.attempt = f.u32("attempt");
-    m.max_attempts = f.u32("max_attempts");
-    m.timeout_ms = time_limit(f.u64("timeout_ms"), f, limits);
-    m.created_ms = f.u64("created_ms");
-    if (m.attempt == 0 || m.max_attempts == 0)
-      fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
+  if (kind == "job") return read_job(f, limits);
+  if (kind == "jobs") {
+    JobBatch m;
+    const auto& jobs = f.array("jobs");
+    if (jobs.size == 0) fail(ErrorCode::kInvalid, "a jobs message needs at least one job");
+    m.jobs.reserve(jobs.size);
+    for (std::uint32_t i = 0; i < jobs.size; ++i) {
+      m.jobs.push_back(read_job(Fields(jobs.ptr[i], "job " + std::to_string(i)), limits));
+    }
+    return m;
+  }
+  if (kind == "ready") {
+    Credit m;
+    m.credit = f.u64("credit");
+    m.reset = f.boolean_or("reset", false);
+    m.worker = f.str_or("worker", "");
     return m;
   }
   if (kind == "outcome") {
@@ -468,13 +499,26 @@ std::string encode(const StatusReply& m) {
 
 std::string encode(const Job& m) {
   MessageWriter w("job", 7);
-  w.str("id", m.id);
-  w.str("type", m.type);
-  w.payload("payload", m.payload);
-  w.u64("attempt", m.attempt);
-  w.u64("max_attempts", m.max_attempts);
-  w.u64("timeout_ms", m.timeout_ms);
-  w.u64("created_ms", m.created_ms);
+  write_job_fields(w, m);
+  return w.take();
+}
+
+std::string encode(const JobBatch& m) {
+  MessageWriter w("jobs", 1);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(7);
+    write_job_fields(w, job);
+  }
+  return w.take();
+}
+
+std::string encode(const Credit& m) {
+  MessageWriter w("ready", 3);
+  w.u64("credit", m.credit);
+  w.boolean("reset", m.reset);
+  w.str("worker", m.worker);
   return w.take();
 }
 
@@ -567,7 +611,7 @@ std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
 std::string_view kind_name(const Message& message) {
   static constexpr std::string_view kNames[] = {"submit", "accepted", "refused", "status_request",
                                                 "status", "job",      "outcome", "ack",
-                                                "event",  "retry"};
+                                                "event",  "retry",    "ready",   "jobs"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   if (const auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     return dead->action == DeadJobsRequest::Action::kRetry ? "retry" : "discard";

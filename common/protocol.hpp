@@ -23,6 +23,8 @@ std::string encode(const Outcome& message);
 std::string encode(const AckBatch& message);
 std::string encode(const Event& message);
 std::string encode(const DeadJobsRequest& message);
+std::string encode(const Credit& message);
+std::string encode(const JobBatch& message);
 std::string encode(const Message& message);
 
 // Decodes one message. Refuses (never throws): oversized input and msgpack over `limits`

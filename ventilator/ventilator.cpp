@@ -42,17 +42,16 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       log_(std::move(log)),
       context_(1),
       submit_in_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
-      jobs_out_(make_socket(context_, zmq::socket_type::push, config_.sockets)),
+      jobs_out_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
-  // Few jobs wait in ZeroMQ's queue toward each worker: the rest stay pending here, where they
-  // are counted and go to whichever worker has room first.
   // Before any bind: a CURVE server socket must find the context's handler in place.
   if (config_.curve.enabled()) {
     zap_ = std::make_unique<ZapHandler>(context_, config_.curve.trusted, config_.curve.trust_dir,
                                         log_);
   }
-  jobs_out_.set(zmq::sockopt::sndhwm, config_.queue_per_worker);
-  jobs_out_.set(zmq::sockopt::sndbuf, config_.send_buffer_bytes);
+  // A send to a worker that has gone fails (EHOSTUNREACH) instead of vanishing: its jobs stay
+  // here, pending, and its credit is forgotten.
+  jobs_out_.set(zmq::sockopt::router_mandatory, true);
   bind_endpoint(submit_in_, config_.submit_endpoint, "submit", config_.curve);
   bind_endpoint(jobs_out_, config_.jobs_endpoint, "jobs", config_.curve);
   bind_endpoint(acks_in_, config_.acks_endpoint, "acks", config_.curve);
@@ -117,8 +116,8 @@ Ventilator::~Ventilator() {
 }
 
 int Ventilator::run(const StopFlag& stop) {
-  log_->info("submit on {} (ROUTER), jobs on {} (PUSH), acks on {} (PULL)", config_.submit_endpoint,
-             config_.jobs_endpoint, config_.acks_endpoint);
+  log_->info("submit on {} (ROUTER), jobs on {} (ROUTER), acks on {} (PULL)",
+             config_.submit_endpoint, config_.jobs_endpoint, config_.acks_endpoint);
   log_->info("events: components publish to {}, monitors subscribe at {}",
              config_.events_in_endpoint, config_.events_out_endpoint);
   log_->info("{}", config_.curve.describe());
@@ -130,12 +129,9 @@ int Ventilator::run(const StopFlag& stop) {
   auto next_snapshot = Clock::now();
   while (!stop.is_stop_requested()) {
     const auto now = Clock::now();
-    const bool may_dispatch = now >= dispatch_from_ && jobs_->has_pending();
     zmq::pollitem_t items[] = {
-        {submit_in_.handle(), 0, ZMQ_POLLIN, 0},
-        {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
-        {jobs_out_.handle(), 0, static_cast<short>(may_dispatch ? ZMQ_POLLOUT : 0), 0},
-        {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+        {submit_in_.handle(), 0, ZMQ_POLLIN, 0},   {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {jobs_out_.handle(), 0, ZMQ_POLLIN, 0},    {nullptr, stop.fd(), ZMQ_POLLIN, 0},
         {vanished_in_.handle(), 0, ZMQ_POLLIN, 0},
     };
     auto until = next_snapshot;
@@ -146,14 +142,16 @@ int Ventilator::run(const StopFlag& stop) {
           until, now + std::chrono::milliseconds(*timer > unix_now ? *timer - unix_now + 1 : 0));
     }
     if (now < dispatch_from_ && jobs_->has_pending()) until = std::min(until, dispatch_from_);
+    if (dispatch_blocked_) until = std::min(until, now + std::chrono::milliseconds(1));
     const auto wait = std::max(std::chrono::milliseconds(0),
                                std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
     poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
+    if (items[2].revents & ZMQ_POLLIN) handle_credits();
     if (items[4].revents & ZMQ_POLLIN) reclaim_from_vanished_workers();
     run_timers();
-    if (items[2].revents & ZMQ_POLLOUT) dispatch();
+    if (Clock::now() >= dispatch_from_) dispatch();
     commit_and_reply();
     if (journal_) journal_->sync_if_due(Clock::now());
     if (Clock::now() >= next_snapshot) {
@@ -413,14 +411,98 @@ void Ventilator::run_timers() {
   }
 }
 
+void Ventilator::handle_credits() {
+  for (int i = 0; i < kBurst; ++i) {
+    // [identity, body] from a worker's DEALER; anything else is refused.
+    std::vector<zmq::message_t> frames;
+    zmq::message_t frame;
+    if (!jobs_out_.recv(frame, zmq::recv_flags::dontwait)) return;
+    frames.push_back(std::move(frame));
+    std::size_t total = 1;
+    while (jobs_out_.get(zmq::sockopt::rcvmore)) {
+      zmq::message_t more;
+      (void)jobs_out_.recv(more);
+      if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
+    }
+    if (total != 2) {
+      refuse_input("jobs", make_error(ErrorCode::kMalformed,
+                                      "a worker's message on the jobs socket is one frame; got " +
+                                          std::to_string(total - 1)));
+      continue;
+    }
+    auto decoded = decode(frames[1].to_string_view(), config_.limits);
+    if (!decoded.ok()) {
+      refuse_input("jobs", decoded.error());
+      continue;
+    }
+    const auto* credit = std::get_if<Credit>(&decoded.value());
+    if (credit == nullptr) {
+      refuse_input("jobs", make_error(ErrorCode::kUnexpectedKind,
+                                      "the jobs socket takes ready, not " +
+                                          std::string(kind_name(decoded.value()))));
+      continue;
+    }
+    const auto identity = frames[0].to_string();
+    if (credits_.apply(identity, *credit)) {
+      log_->debug("worker {} asks for {} jobs", credits_.worker_name(identity), credit->credit);
+    }
+  }
+}
+
 void Ventilator::dispatch() {
+  dispatch_blocked_ = false;
   const auto now_ms = unix_ms_now();
-  for (int i = 0; i < kBurst && jobs_->has_pending(); ++i) {
-    const auto body = encode(jobs_->next_pending());
-    // PUSH blocks only when every worker's queue is full: dontwait lets us serve others.
-    if (!jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
+  for (int sent = 0; sent < kBurst && jobs_->has_pending();) {
+    const auto identity = credits_.next();
+    if (!identity) return;
+    if (!dispatch_to(*identity, credits_.credit_of(*identity), now_ms)) {
+      dispatch_blocked_ = true;
+      return;
+    }
+    ++sent;
+  }
+}
+
+bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
+                             std::uint64_t now_ms) {
+  // As many as the worker asked for, up to a message's worth; they count as in flight now, and
+  // go back to the front of the queue if the send fails.
+  JobBatch batch;
+  std::vector<std::string> ids;
+  std::size_t bytes = 0;
+  const auto max = std::min<std::uint64_t>(limit, config_.max_jobs_per_message);
+  while (batch.jobs.size() < max && jobs_->has_pending()) {
+    const auto& job = jobs_->next_pending();
+    const auto size = job.payload.msgpack().size() + job.type.size() + 128;
+    if (!batch.jobs.empty() && bytes + size > config_.limits.max_message_bytes) break;
+    bytes += size;
+    batch.jobs.push_back(job);
+    ids.push_back(job.id);
     jobs_->mark_dispatched(now_ms);
   }
+  if (batch.jobs.empty()) return true;
+  const auto body = batch.jobs.size() == 1 ? encode(batch.jobs.front()) : encode(batch);
+  bool sent = false;
+  try {
+    sent =
+        jobs_out_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+            .has_value() &&
+        jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait).has_value();
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EHOSTUNREACH) throw;
+    // Gone since it asked: its credit goes with it.
+    log_->debug("worker {} is gone; {} jobs stay pending", credits_.worker_name(identity),
+                ids.size());
+    credits_.drop(identity);
+    (void)jobs_->reclaim(ids);
+    return true;
+  }
+  if (!sent) {
+    (void)jobs_->reclaim(ids);  // its queue is full: later
+    return false;
+  }
+  credits_.take(identity, batch.jobs.size());
+  return true;
 }
 
 void Ventilator::publish_state() {

@@ -2,7 +2,8 @@
 // follows each job until the sink reports its final outcome recorded: dispatching again what
 // no outcome came back for, retrying failures with backoff, keeping dead jobs for `zpipe
 // retry`. Also hosts the event hub.
-// Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ PUSH bind -> workers;
+// Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ ROUTER bind <-> workers
+//          (credit in, jobs out: a worker gets no more jobs than it asked for);
 //          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc);
 //          vanished_in_ SUB connect <- the hub (inproc), worker.vanished only.
 // Call run() from one thread only.
@@ -26,6 +27,7 @@
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
 #include "ventilator/ventilator_config.hpp"
+#include "ventilator/worker_credits.hpp"
 
 namespace zpipe {
 
@@ -58,7 +60,10 @@ class Ventilator {
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
   void publish_ack_effect(const Ack& ack, AckEffect effect);
+  void handle_credits();
   void dispatch();
+  // Sends up to `limit` pending jobs to one worker; false if it could take none now.
+  bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
   void publish_state();
   void refuse_input(std::string_view socket, const Error& error);
 
@@ -80,6 +85,8 @@ class Ventilator {
   };
   std::vector<Reply> replies_;                             // waiting for the journal commit
   std::chrono::steady_clock::time_point dispatch_from_{};  // the recovery hold ends
+  WorkerCredits credits_;
+  bool dispatch_blocked_ = false;  // a worker's queue was full: try again shortly
   std::uint64_t redispatched_ = 0;
   RateMeter accepted_rate_;
   RateLimiter refusal_log_limit_;

@@ -31,11 +31,8 @@ struct VentilatorConfig {
   // After a restart, dispatch waits this long so that the sink's acks for outcomes recorded
   // while the ventilator was down arrive first and those jobs are not run again.
   std::chrono::milliseconds recovery_hold{1000};
-  // What may wait toward each worker beyond its own prefetch: jobs in ZeroMQ's queue, and the
-  // kernel's send buffer (SO_SNDBUF) of the connection. Small, so that a stalled worker holds
-  // few jobs that others could run.
-  int queue_per_worker = 16;
-  int send_buffer_bytes = 4096;
+  // At most this many jobs go to a worker in one message, however much credit it has.
+  std::size_t max_jobs_per_message = 64;
   DecodeLimits limits;
   SocketOptions sockets;
   CurveSetup curve;  // enabled: every endpoint is CURVE, only trusted keys connect

@@ -1,7 +1,6 @@
 #include "worker/worker.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
@@ -15,6 +14,12 @@ namespace {
 
 // A heartbeat lists at most this many of the jobs a worker holds (about 20 bytes each).
 constexpr std::size_t kMaxHeldIdsInHeartbeat = 20'000;
+
+// Beyond --prefetch, a worker asks for about this much work per slot to wait for a slot, so
+// that short jobs do not leave slots idle while new ones come: a credit's round trip to the
+// ventilator takes a few hundred microseconds. Long jobs never reach past --prefetch.
+constexpr double kQueuedWorkPerSlotUs = 5000;
+constexpr std::size_t kMaxAhead = 1000;
 
 // The handlers of a process running one isolated job: exec commands stay in its process group
 // (the worker kills that group at the time limit).
@@ -56,20 +61,49 @@ Worker::~Worker() {
 
 void Worker::connect_to_jobs() {
   jobs_watch_.reset();  // it watches the socket about to be replaced
-  jobs_in_ = make_socket(context_, zmq::socket_type::pull, config_.sockets);
+  jobs_in_ = make_socket(context_, zmq::socket_type::dealer, config_.sockets);
   if (config_.curve.enabled()) {
     jobs_watch_ = std::make_unique<HandshakeWatch>(context_, jobs_in_,
                                                    "the ventilator at " + config_.jobs_endpoint);
   }
-  // Few jobs wait toward a worker that is busy, so that idle workers get them instead: the
-  // prefetch in ZeroMQ's queue, and what a small kernel buffer holds.
-  jobs_in_.set(zmq::sockopt::rcvhwm, static_cast<int>(std::max<std::size_t>(1, config_.prefetch)));
-  jobs_in_.set(zmq::sockopt::rcvbuf, config_.receive_buffer_bytes);
   // No ZMQ_MAXMSGSIZE toward the ventilator: libzmq would drop the connection and not come
   // back. An oversized job is refused by the size check in decode() instead.
   jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
   connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs", config_.curve);
   connected_to_jobs_ = true;
+  credit_out_ = 0;
+}
+
+void Worker::send_credit(std::uint64_t credit, bool reset) {
+  // Queued until the connection is up; on a full queue (a ventilator long gone) the next
+  // heartbeat's reset says it again.
+  const auto body = encode(Credit{credit, reset, config_.name});
+  if (!jobs_in_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
+  credit_out_ = reset ? credit : credit_out_ + credit;
+}
+
+void Worker::grant_credit(const SlotPool& pool, bool resync) {
+  if (!connected_to_jobs_) return;
+  // The window: a job for every slot, and `prefetch` more waiting for one, or more for short
+  // jobs.
+  auto ahead = config_.prefetch;
+  if (job_us_average_ > 0) {
+    const auto for_work =
+        static_cast<double>(pool.slots()) * kQueuedWorkPerSlotUs / job_us_average_;
+    ahead = std::max(ahead, static_cast<std::size_t>(std::min(for_work, double{kMaxAhead})));
+  }
+  const auto window = pool.slots() + ahead;
+  const auto held = pool.outstanding();
+  const auto free = window > held ? window - held : 0;
+  if (resync) {
+    send_credit(free, true);
+    return;
+  }
+  const auto want = free > credit_out_ ? free - credit_out_ : 0;
+  // Credit in batches of half the window, so that a message of credit is not sent per job.
+  if (want > 0 && (want >= std::max<std::size_t>(1, window / 2) || credit_out_ == 0)) {
+    send_credit(want, false);
+  }
 }
 
 void Worker::handle(const std::string& type, Handler handler) {
@@ -124,6 +158,7 @@ int Worker::run(const StopFlag& stop) {
       } else {
         log_->info("resumed (SIGCONT)");
         connect_to_jobs();
+        grant_credit(pool, true);
       }
       events_->publish(paused ? "worker.paused" : "worker.resumed", {});
       next_heartbeat = Clock::now();
@@ -134,10 +169,9 @@ int Worker::run(const StopFlag& stop) {
                  pool.busy());
       break;
     }
-    const bool take = connected_to_jobs_ && pool.has_capacity();
     zmq::pollitem_t items[] = {
         {connected_to_jobs_ ? jobs_in_.handle() : nullptr, 0,
-         static_cast<short>(take ? ZMQ_POLLIN : 0), 0},
+         static_cast<short>(connected_to_jobs_ ? ZMQ_POLLIN : 0), 0},
         {outcomes_out_.handle(), 0, static_cast<short>(outbox_.empty() ? 0 : ZMQ_POLLOUT), 0},
         {nullptr, pool.wake_fd(), ZMQ_POLLIN, 0},
         {nullptr, stop.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
@@ -150,8 +184,16 @@ int Worker::run(const StopFlag& stop) {
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
+    if (!grace_end && !paused) grant_credit(pool, false);
     if (Clock::now() >= next_heartbeat) {
       report_handshake_failures();
+      // An idle worker that got nothing since the last heartbeat says its whole credit again:
+      // a restarted ventilator knows nothing of what we gave the old one. (A busy one never
+      // does: jobs on their way would come on top of it.)
+      if (!grace_end && !paused && pool.outstanding() == 0 && !received_since_heartbeat_) {
+        grant_credit(pool, true);
+      }
+      received_since_heartbeat_ = false;
       heartbeat(pool, grace_end.has_value() ? "stopping" : (paused ? "paused" : ""));
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
@@ -188,39 +230,70 @@ int Worker::run(const StopFlag& stop) {
   return 0;
 }
 
+// The jobs of one message from the ventilator (a "jobs" batch, or one "job"), or why it is
+// refused; nullopt when nothing is waiting.
+std::optional<Result<std::vector<Job>>> receive_jobs(zmq::socket_t& socket,
+                                                     const DecodeLimits& limits) {
+  zmq::message_t frame;
+  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
+  using Jobs = Result<std::vector<Job>>;
+  if (frame.more()) {
+    while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
+    return Jobs(make_error(ErrorCode::kMalformed, "a message on the jobs socket is one frame"));
+  }
+  auto decoded = decode(frame.to_string_view(), limits);
+  if (!decoded.ok()) return Jobs(decoded.error());
+  if (auto* batch = std::get_if<JobBatch>(&decoded.value())) return Jobs(std::move(batch->jobs));
+  if (auto* job = std::get_if<Job>(&decoded.value())) {
+    std::vector<Job> one;
+    one.push_back(std::move(*job));
+    return Jobs(std::move(one));
+  }
+  return Jobs(make_error(ErrorCode::kUnexpectedKind, "the jobs socket takes jobs and job, not " +
+                                                         std::string(kind_name(decoded.value()))));
+}
+
 void Worker::take_jobs(SlotPool& pool) {
-  while (pool.has_capacity()) {
-    auto received = receive_message<Job>(jobs_in_, config_.limits, "jobs");
+  // No more than the credit we gave can come, so every job is taken: the slots run some now,
+  // the rest wait for one.
+  for (int messages = 0; messages < 1000; ++messages) {
+    auto received = receive_jobs(jobs_in_, config_.limits);
     if (!received) return;
     if (!received->ok()) {
       refuse_input(received->error());
       continue;
     }
-    auto& job = received->value();
-    log_->debug("started {} ({}, attempt {})", job.id, job.type, job.attempt);
-    if (events_->admit_per_job_event("job.started")) {
-      events_->publish(
-          "job.started",
-          {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
-    }
-    pool.start(std::move(job));
+    credit_out_ -= std::min<std::uint64_t>(credit_out_, received->value().size());
+    received_since_heartbeat_ = true;
+    for (auto& job : received->value()) start_job(pool, std::move(job));
   }
+}
+
+void Worker::start_job(SlotPool& pool, Job job) {
+  log_->debug("started {} ({}, attempt {})", job.id, job.type, job.attempt);
+  if (events_->admit_per_job_event("job.started")) {
+    events_->publish(
+        "job.started",
+        {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
+  }
+  pool.start(std::move(job));
 }
 
 void Worker::release_received_jobs(SlotPool& pool) {
   for (const auto& job : pool.take_queued()) release(job, "the worker is stopping or pausing");
   if (!connected_to_jobs_) return;
-  // Jobs already in ZeroMQ's queue would be dropped by the disconnect: take them and give
-  // them back. More may still be arriving from the kernel's buffer, so go round until the
-  // queue stays empty for a moment (bounded: the ventilator may keep sending until we go).
+  send_credit(0, true);  // no more, please
+  // Jobs the ventilator sent before it read our zero credit would be dropped with the socket:
+  // take them and give them back. Go round until the queue stays empty for a moment (bounded:
+  // the ventilator may be slow to read the credit).
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
   int quiet_rounds = 0;
   while (quiet_rounds < 2 && std::chrono::steady_clock::now() < give_up) {
     bool got_any = false;
-    while (auto received = receive_message<Job>(jobs_in_, config_.limits, "jobs")) {
+    while (auto received = receive_jobs(jobs_in_, config_.limits)) {
       got_any = true;
       if (received->ok()) {
-        release(received->value(), "the worker is stopping or pausing");
+        for (const auto& job : received->value()) release(job, "the worker is stopping or pausing");
       } else {
         refuse_input(received->error());
       }
@@ -229,15 +302,13 @@ void Worker::release_received_jobs(SlotPool& pool) {
     zmq::pollitem_t items[] = {{jobs_in_.handle(), 0, ZMQ_POLLIN, 0}};
     poll_sockets(items, 1, std::chrono::milliseconds(20));
   }
-  // Closing, not zmq_disconnect(): after a disconnect the ventilator's PUSH may keep the
-  // connection and queue jobs into it that nobody reads.
+  // Closed, so that the ventilator forgets this connection (a send to it fails) and a resume
+  // starts afresh with a new one.
   jobs_watch_.reset();
   jobs_in_.set(zmq::sockopt::linger, 0);
   jobs_in_.close();
   connected_to_jobs_ = false;
-  // The jobs given back go out again at once: give the ventilator a moment to see this
-  // connection close first, so that they are not sent down it again.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // The jobs given back go out again at once, to workers with credit: not to us.
   flush_outbox();
 }
 
@@ -270,6 +341,9 @@ void Worker::collect(SlotPool& pool) {
       continue;
     }
     outcome.succeeded() ? ++succeeded_ : ++failed_;
+    // A moving average: recent jobs count most.
+    const auto run_us = static_cast<double>(std::max<std::uint64_t>(1, outcome.run_us));
+    job_us_average_ = job_us_average_ > 0 ? 0.9 * job_us_average_ + 0.1 * run_us : run_us;
     if (!outcome.succeeded() && outcome.error_code == "unknown_type" &&
         unknown_type_log_limit_.allow()) {
       log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());

@@ -1,5 +1,6 @@
 // Worker: runs jobs handed out by the ventilator and reports every outcome to the sink.
-// Sockets: jobs_in_ PULL connect <- ventilator; outcomes_out_ PUSH connect -> sink;
+// Sockets: jobs_in_ DEALER connect <-> ventilator (credit out, jobs in); outcomes_out_ PUSH connect
+// -> sink;
 //          events_ PUB connect -> event hub. Call from one thread only.
 #pragma once
 
@@ -46,6 +47,12 @@ class Worker {
  private:
   void connect_to_jobs();
   void take_jobs(class SlotPool& pool);
+  void start_job(class SlotPool& pool, Job job);
+  // Tells the ventilator how many more jobs we can take: `credit` more, or (reset) exactly.
+  void send_credit(std::uint64_t credit, bool reset);
+  // Asks for what the window (slots + prefetch) has room for, in batches; `resync`: says the
+  // whole room as an absolute credit.
+  void grant_credit(const class SlotPool& pool, bool resync);
   // Gives back, unrun, every job already received or waiting for a slot (they go out again at
   // once), then disconnects from the ventilator so that no more come.
   void release_received_jobs(class SlotPool& pool);
@@ -64,7 +71,10 @@ class Worker {
   zmq::context_t context_;
   zmq::socket_t jobs_in_;
   bool connected_to_jobs_ = false;
-  bool cancelling_ = false;  // cancel_all() was called: cancelled jobs are given back
+  std::uint64_t credit_out_ = 0;  // credit the ventilator holds for us, as far as we know
+  bool received_since_heartbeat_ = false;
+  double job_us_average_ = 0;  // how long jobs run here; 0 until one has
+  bool cancelling_ = false;    // cancel_all() was called: cancelled jobs are given back
   PauseFlag pause_;
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;

@@ -24,7 +24,6 @@ struct WorkerConfig {
   // Jobs received ahead of a free slot. With the socket buffers below, this bounds what a
   // stalled worker sits on while others could run it.
   std::size_t prefetch = 4;
-  int receive_buffer_bytes = 4096;            // kernel buffer (SO_RCVBUF) of the job connection
   std::chrono::milliseconds grace{30'000};    // on stop, how long running jobs may finish
   std::chrono::milliseconds heartbeat{1000};  // worker.heartbeat event interval
   ExecLimits exec;

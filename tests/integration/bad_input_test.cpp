@@ -217,21 +217,33 @@ TEST(BadInput, AWorkerRefusesBadJobsAndKeepsServing) {
   zmq::context_t context;
   RefusalWatcher refusals(context, e.events_out);
   ASSERT_TRUE(wait_until([&] { return refusals.has_joined(); }, 10s));
-  // Stand in for the ventilator, so that bad jobs can be sent to a real worker.
-  zmq::socket_t jobs(context, zmq::socket_type::push);
+  // Stand in for the ventilator, so that bad jobs can be sent to a real worker: a ROUTER that
+  // learns the worker's identity from its first credit message, and then ignores its credit.
+  zmq::socket_t jobs(context, zmq::socket_type::router);
   jobs.set(zmq::sockopt::linger, 0);
+  jobs.set(zmq::sockopt::rcvtimeo, 10'000);
   jobs.bind("tcp://127.0.0.1:*");
   auto worker = pipeline.start_program(
       "rogue-fed-worker",
       {program("zpipe-worker"), "--jobs-from", jobs.get(zmq::sockopt::last_endpoint),
        "--outcomes-to", e.outcomes, "--events-to", e.events_in});
+  zmq::message_t identity;
+  zmq::message_t credit;
+  ASSERT_TRUE(jobs.recv(identity));
+  ASSERT_TRUE(jobs.recv(credit));
+  auto asked = decode(credit.to_string_view());
+  ASSERT_TRUE(asked.ok() && std::holds_alternative<Credit>(asked.value()));
+  const auto to_worker = [&](std::vector<std::vector<std::string>> messages) {
+    for (auto& frames : messages) frames.insert(frames.begin(), identity.to_string());
+    return messages;
+  };
   std::mt19937 random(7);
-  send_all(jobs, bad_messages(random));
+  send_all(jobs, to_worker(bad_messages(random)));
   ASSERT_TRUE(wait_until([&] { return refusals.poll().count("jobs") >= 10; }, 10s))
       << pipeline.log_of("rogue-fed-worker");
 
   const Job good{"handmade-1", "echo", Payload::from_json(nlohmann::json(5)), 1, 1, 5000, 1};
-  send_all(jobs, {{encode(good)}});
+  send_all(jobs, to_worker({{encode(good)}}));
   const auto recorded = [&]() -> std::optional<StoredOutcome> {
     try {
       return pipeline.store()->find("handmade-1");

@@ -77,6 +77,21 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   EXPECT_EQ(round_trip(acks), acks);
   Event event{"job.failed", "worker h:1", 42, 1700000000000, {{"job", "abc-1"}, {"error", "boom"}}};
   EXPECT_EQ(round_trip(event), event);
+  const Credit credit{12, true, "vm:4327"};
+  EXPECT_EQ(round_trip(credit), credit);
+  auto second = sample_job();
+  second.id = "mx0qmj60-2";
+  const JobBatch batch{{sample_job(), second}};
+  EXPECT_EQ(round_trip(batch), batch);
+}
+
+TEST(Protocol, AJobsBatchNeedsJobsEachOfThemValid) {
+  EXPECT_EQ(decode(encode(JobBatch{})).error().code, ErrorCode::kInvalid);
+  auto bad = sample_job();
+  bad.attempt = 0;
+  const auto refused = decode(encode(JobBatch{{sample_job(), bad}}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("attempt"), std::string::npos) << refused.error().message;
 }
 
 TEST(Protocol, EveryMessageCarriesVersionAndKind) {
