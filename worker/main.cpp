@@ -28,8 +28,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   app.add_option("--prefetch", config.prefetch,
-                 "Jobs to receive ahead of a free slot (more: less idle time between tiny jobs; "
-                 "fewer: less waiting behind a slow or stalled worker)")
+                 "Jobs to ask for ahead of a free slot, at least (more: less idle time between "
+                 "tiny jobs; fewer: less waiting behind a slow or stalled worker). For short "
+                 "jobs the worker asks for more, about 5 ms of work per slot, up to 1000")
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   app.add_flag("--isolate", config.isolate,

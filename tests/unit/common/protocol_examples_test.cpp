@@ -44,6 +44,10 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
       {"discard",
        DeadJobsRequest{4, DeadJobsRequest::Action::kDiscard, {{"mx0qmj60-1"}, false, ""}}},
       {"job", Job{"mx0qmj60-1", "echo", hi, 1, 1, 300000, 1795890149991}},
+      {"jobs", JobBatch{{Job{"mx0qmj60-1", "echo", hi, 1, 1, 300000, 1795890149991},
+                         Job{"mx0qmj60-2", "echo", Payload::from_json({{"msg", "ho"}}), 1, 1,
+                             300000, 1795890149991}}}},
+      {"ready", Credit{6, false, "vm:4327"}},
       {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,
                           "vm:4327", 1795890149991, 1795890149992, 1795890149993}},
       {"ack", AckBatch{{Ack{"mx0qmj60-1", OutcomeStatus::kSucceeded, false, 1, true}}}},
@@ -55,6 +59,7 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
   };
   const auto documented = documented_examples();
   ASSERT_EQ(documented.size(), expected.size()) << "every message kind has one example";
+  ASSERT_EQ(expected.size(), std::variant_size_v<Message> + 1) << "retry and discard share one";
   for (const auto& [name, message] : expected) {
     ASSERT_EQ(documented.count(name), 1u) << "no example for " << name;
     EXPECT_EQ(documented.at(name), encode(message)) << "the " << name << " example differs";
