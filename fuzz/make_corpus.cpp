@@ -93,6 +93,11 @@ Seeds protocol_seeds() {
       {"job", encode(Job{"0190a2b3-1", "echo", json_payload(R"({"msg":"hi"})"), 1, 3, 60000,
                          1700000000000})},
       {"job_nil_payload", encode(Job{"0190a2b3-2", "sleep", Payload(), 2, 2, 1, 0})},
+      {"jobs", encode(JobBatch{{Job{"0190a2b3-1", "echo", json_payload(R"({"msg":"hi"})"), 1, 3,
+                                    60000, 1700000000000},
+                                Job{"0190a2b3-2", "sleep", Payload(), 2, 2, 1, 0}}})},
+      {"ready", encode(Credit{6, false, "host:1"})},
+      {"ready_reset", encode(Credit{0, true, ""})},
       {"outcome_succeeded", encode(succeeded)},
       {"outcome_failed", encode(failed_outcome())},
       {"ack", encode(AckBatch{{Ack{"0190a2b3-1", OutcomeStatus::kSucceeded, false, 1, true, false},
@@ -344,7 +349,8 @@ Tokens protocol_tokens() {
         "final",       "released",   "name",         "source",     "seq",     "time_ms",
         "fields",      "all_dead",   "submit",       "accepted",   "refused", "status_request",
         "job",         "outcome",    "ack",          "event",      "retry",   "discard",
-        "succeeded",   "failed",     "code",         "message"}) {
+        "succeeded",   "failed",     "code",         "message",    "ready",   "credit",
+        "reset"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;
