@@ -4,8 +4,8 @@
 
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -145,7 +145,8 @@ double PipelineRun::throughput(std::uint64_t jobs) {
     if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto cpu_after = cpu_now();
   last_cpu_.ventilator = cpu_after.ventilator - cpu_before.ventilator;
   last_cpu_.sink = cpu_after.sink - cpu_before.sink;

@@ -86,8 +86,8 @@ int run(const Options& o) {
     PipelineRun run(config);
     const double producer_before = cpu_seconds(static_cast<int>(::getpid()));
     const double rate = static_cast<double>(o.jobs) / run.throughput(o.jobs);
-    cpu_rows.push_back(CpuRow{label, run.last_cpu(),
-                              cpu_seconds(static_cast<int>(::getpid())) - producer_before});
+    cpu_rows.push_back(
+        CpuRow{label, run.last_cpu(), cpu_seconds(static_cast<int>(::getpid())) - producer_before});
     std::printf("  %-34s %12s   %7.4fx\n", label.c_str(), thousands(rate).c_str(),
                 rate / bare_rate);
     std::fflush(stdout);

@@ -1,11 +1,11 @@
 // Credit-based dispatch, on the real programs: a worker holds no more jobs than it asked for
 // (its slots and its prefetch), so that a worker that comes later, or is faster, gets the rest.
-#include <gtest/gtest.h>
-
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
@@ -20,7 +20,8 @@ TEST(Dispatch, ABusyWorkerHoldsOnlyWhatItAskedForAndALaterWorkerGetsTheRest) {
   options.worker_args = {"--prefetch", "1"};
   TestPipeline pipeline(options);
   auto client = pipeline.client();
-  const std::vector<JobSpec> jobs(20, JobSpec{"sleep", Payload::from_json(nlohmann::json{{"ms", 300}}), 0, 0});
+  const std::vector<JobSpec> jobs(
+      20, JobSpec{"sleep", Payload::from_json(nlohmann::json{{"ms", 300}}), 0, 0});
   const auto ids = client.submit(jobs);
   ASSERT_TRUE(ids.ok()) << ids.error().message;
   const auto in_flight = [&] {
