@@ -1,6 +1,7 @@
 #include "bench/bare_chain.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,7 +193,9 @@ class Chain {
     zmq::message_t message;
     (void)report_.recv(message);
     std::vector<std::int64_t> values(message.size() / sizeof(std::int64_t));
-    std::memcpy(values.data(), message.data(), values.size() * sizeof(std::int64_t));
+    if (!values.empty()) {
+      std::memcpy(values.data(), message.data(), values.size() * sizeof(std::int64_t));
+    }
     return values;
   }
 
@@ -201,7 +204,11 @@ class Chain {
   void spawn(Body body) {
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) body();
+    if (pid == 0) {
+      // Not one to outlive the bench, however it ends: it would hold its output open.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      body();
+    }
     children_.push_back(pid);
   }
 

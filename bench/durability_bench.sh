@@ -24,17 +24,8 @@ trap cleanup EXIT
 seq 1 "$jobs" | awk '{printf "{\"type\":\"echo\",\"payload\":{\"n\":%d,\"pad\":\"0123456789abcdef0123456789abcdef0123456789\"}}\n", $1}' \
   > "$work/jobs.jsonl"
 
-# A free block of six ports: ask the kernel for one, use it and the five after it.
-free_port_base() {
-  while :; do
-    local base=$((20000 + RANDOM % 30000))
-    local busy=0
-    for offset in 0 1 2 3 4 5; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$((base + offset))") 2>/dev/null; then busy=1; fi
-    done
-    [ $busy -eq 0 ] && { echo "$base"; return; }
-  done
-}
+# shellcheck source=bench/free_port_base.sh
+source bench/free_port_base.sh
 
 run_level() {  # run_level LEVEL -> prints seconds for all jobs recorded
   local level=$1 base data

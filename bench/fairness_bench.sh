@@ -98,17 +98,8 @@ mkdir -p "$bin"
 cp "$src_bin"/{zpipe,zpipe-ventilator,zpipe-sink,zpipe-worker} "$bin/"
 [ -d "$src_bin/../lib" ] && cp -r "$src_bin/../lib" "$work/lib"
 
-# A free block of six ports: ask the kernel for one, use it and the five after it.
-free_port_base() {
-  while :; do
-    local base=$((20000 + RANDOM % 30000))
-    local busy=0
-    for offset in 0 1 2 3 4 5; do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$((base + offset))") 2>/dev/null; then busy=1; fi
-    done
-    [ $busy -eq 0 ] && { echo "$base"; return; }
-  done
-}
+# shellcheck source=bench/free_port_base.sh
+source bench/free_port_base.sh
 
 ep="tcp://127.0.0.1"
 now_ms() { date +%s%3N; }

@@ -25,6 +25,24 @@ std::string make_id_prefix() {
   return prefix;
 }
 
+// Takes one whole message waiting on a ROUTER socket, without blocking: its first
+// kMaxEnvelopeFrames frames, the rest read and dropped. `total` says how many there were;
+// nothing waiting gives no frames.
+std::vector<zmq::message_t> receive_frames(zmq::socket_t& socket, std::size_t& total) {
+  std::vector<zmq::message_t> frames;
+  total = 0;
+  zmq::message_t frame;
+  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return frames;
+  frames.push_back(std::move(frame));
+  total = 1;
+  while (socket.get(zmq::sockopt::rcvmore)) {
+    zmq::message_t more;
+    (void)socket.recv(more);
+    if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
+  }
+  return frames;
+}
+
 std::map<std::string, std::string> counts_fields(const PipelineCounts& c) {
   return {{"accepted", std::to_string(c.accepted)},
           {"pending", std::to_string(c.pending)},
@@ -185,16 +203,9 @@ void Ventilator::handle_submit_socket() {
     // ROUTER prepends the peer's identity. Then comes the body, after an empty delimiter when
     // the peer is a REQ socket: [identity, body] or [identity, "", body]. Anything else is
     // refused, with the refusal sent to the identity alone.
-    std::vector<zmq::message_t> frames;
-    zmq::message_t frame;
-    if (!submit_in_.recv(frame, zmq::recv_flags::dontwait)) return;
-    frames.push_back(std::move(frame));
-    std::size_t total = 1;
-    while (submit_in_.get(zmq::sockopt::rcvmore)) {
-      zmq::message_t more;
-      (void)submit_in_.recv(more);
-      if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
-    }
+    std::size_t total = 0;
+    auto frames = receive_frames(submit_in_, total);
+    if (frames.empty()) return;
     const bool plain = total == 2;
     const bool delimited = total == 3 && frames[1].size() == 0;
     if (!plain && !delimited) {
@@ -414,16 +425,9 @@ void Ventilator::run_timers() {
 void Ventilator::handle_credits() {
   for (int i = 0; i < kBurst; ++i) {
     // [identity, body] from a worker's DEALER; anything else is refused.
-    std::vector<zmq::message_t> frames;
-    zmq::message_t frame;
-    if (!jobs_out_.recv(frame, zmq::recv_flags::dontwait)) return;
-    frames.push_back(std::move(frame));
-    std::size_t total = 1;
-    while (jobs_out_.get(zmq::sockopt::rcvmore)) {
-      zmq::message_t more;
-      (void)jobs_out_.recv(more);
-      if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
-    }
+    std::size_t total = 0;
+    const auto frames = receive_frames(jobs_out_, total);
+    if (frames.empty()) return;
     if (total != 2) {
       refuse_input("jobs", make_error(ErrorCode::kMalformed,
                                       "a worker's message on the jobs socket is one frame; got " +
