@@ -202,8 +202,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--pending", options.pending, "jobs held pending for the ventilator's memory")
       ->capture_default_str();
-  app.add_option("--workers", options.workers, "zpipe workers")->capture_default_str();
-  app.add_option("--slots", options.slots, "slots per zpipe worker")->capture_default_str();
+  app.add_option("--workers", options.workers, "zpipe workers")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--slots", options.slots, "slots per zpipe worker")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--levels", options.levels, "durability levels to run")
       ->check(CLI::IsMember({"none", "batched", "sync"}))
       ->capture_default_str();
