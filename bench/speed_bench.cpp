@@ -14,6 +14,7 @@
 #include "bench/bare_chain.hpp"
 #include "bench/latency_stats.hpp"
 #include "bench/pipeline_run.hpp"
+#include "common/command_line.hpp"
 
 namespace zpipe::bench {
 namespace {
@@ -218,7 +219,7 @@ int main(int argc, char** argv) {
   app.add_flag("--curve", options.curve, "also run the durable default with CURVE everywhere");
   app.add_flag("--smoke", options.smoke,
                "a few thousand jobs of everything (CI runs this, to keep the bench working)");
-  CLI11_PARSE(app, argc, argv);
+  if (const auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
   if (options.smoke) {
     options.jobs = 3'000;
     options.latency_jobs = 200;
