@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -21,6 +22,8 @@ struct SlotPool::Shared {
   std::vector<Outcome> finished;
   std::map<std::string, RunningJob> running;
   std::size_t exited = 0;
+  std::size_t active = 0;  // slot threads between taking a job and handing in its outcome
+  std::size_t slots = 0;
   bool stopping = false;
   std::atomic<bool> cancelled{false};
   int wake_fd = -1;
@@ -114,10 +117,12 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
     if (shared->queue.empty()) break;
     Job job = std::move(shared->queue.front());
     shared->queue.pop_front();
+    ++shared->active;
     lock.unlock();
     auto outcome = run_one(*shared, job);
     lock.lock();
     shared->running.erase(job.id);
+    --shared->active;
     // One wake-up for however many outcomes pile up before the poll loop takes them: with
     // jobs queued ahead, a slot goes from one job to the next without a thread switch.
     const bool first = shared->finished.empty();
@@ -134,6 +139,7 @@ SlotPool::SlotPool(std::size_t slots, std::map<std::string, Handler> handlers,
     : shared_(std::make_shared<Shared>()), slot_count_(slots), queue_ahead_(queue_ahead) {
   shared_->handlers = std::move(handlers);
   shared_->worker_name = std::move(worker_name);
+  shared_->slots = slots;
   shared_->wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared_->wake_fd < 0) throw std::runtime_error("eventfd failed");
   try {
@@ -184,13 +190,20 @@ void SlotPool::start(Job job) {
 }
 
 std::vector<Job> SlotPool::take_queued() {
-  std::deque<Job> queued;
+  std::vector<Job> taken;
   {
     std::lock_guard lock(shared_->mutex);
-    queued.swap(shared_->queue);
+    // The first jobs in line have an idle slot each and are as good as started (its thread
+    // has just not woken yet): they stay. Only those waiting behind busy slots come back.
+    const auto idle = shared_->slots - std::min(shared_->slots, shared_->active);
+    while (shared_->queue.size() > idle) {
+      taken.push_back(std::move(shared_->queue.back()));
+      shared_->queue.pop_back();
+    }
   }
-  given_ -= queued.size();
-  return {std::make_move_iterator(queued.begin()), std::make_move_iterator(queued.end())};
+  std::reverse(taken.begin(), taken.end());  // in their order of arrival
+  given_ -= taken.size();
+  return taken;
 }
 
 int SlotPool::wake_fd() const { return shared_->wake_fd; }

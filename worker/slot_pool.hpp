@@ -45,7 +45,8 @@ class SlotPool {
 
   // Precondition: has_capacity().
   void start(Job job);
-  // The jobs still waiting for a slot, taken back (to be given back to the ventilator).
+  // The jobs waiting behind busy slots, taken back (to be given back to the ventilator); a job
+  // that an idle slot is about to take stays.
   std::vector<Job> take_queued();
   int wake_fd() const;
   // Outcomes finished since the last call, in completion order.
