@@ -39,24 +39,31 @@ void pack_str(msgpack::packer<msgpack::sbuffer>& out, std::string_view text) {
   out.pack_str_body(text.data(), static_cast<std::uint32_t>(text.size()));
 }
 
-// The job as the ventilator of the chain sends it: zpipe's shape, no guarantees.
-std::string encode_job(std::uint64_t n, std::int64_t t, const std::string& payload) {
-  msgpack::sbuffer buffer(160);
+// A job or an outcome as the chain sends them: zpipe's shape, no guarantees. `label` is the
+// job's type or the outcome's status, `bytes` its payload or result; `t` rides along.
+void encode_message(msgpack::sbuffer& buffer, bool is_job, std::string_view id,
+                    std::string_view label, std::string_view bytes, std::int64_t t) {
+  buffer.clear();
   msgpack::packer<msgpack::sbuffer> out(buffer);
   out.pack_map(6);
   pack_str(out, "v");
   out.pack(1);
   pack_str(out, "k");
-  pack_str(out, "job");
+  pack_str(out, is_job ? "job" : "outcome");
   pack_str(out, "id");
-  pack_str(out, "b-" + std::to_string(n));
-  pack_str(out, "type");
-  pack_str(out, "echo");
-  pack_str(out, "payload");
-  out.pack_bin(static_cast<std::uint32_t>(payload.size()));
-  out.pack_bin_body(payload.data(), static_cast<std::uint32_t>(payload.size()));
+  pack_str(out, id);
+  pack_str(out, is_job ? "type" : "status");
+  pack_str(out, label);
+  pack_str(out, is_job ? "payload" : "result");
+  out.pack_bin(static_cast<std::uint32_t>(bytes.size()));
+  out.pack_bin_body(bytes.data(), static_cast<std::uint32_t>(bytes.size()));
   pack_str(out, "t");
   out.pack(t);
+}
+
+std::string encode_job(std::uint64_t n, std::int64_t t, const std::string& payload) {
+  msgpack::sbuffer buffer(160);
+  encode_message(buffer, true, "b-" + std::to_string(n), "echo", payload, t);
   return std::string(buffer.data(), buffer.size());
 }
 
@@ -95,22 +102,7 @@ Decoded decode(const zmq::message_t& message, msgpack::object_handle& handle) {
     zmq::message_t message;
     if (!jobs.recv(message)) continue;
     const auto job = decode(message, handle);
-    buffer.clear();
-    msgpack::packer<msgpack::sbuffer> out(buffer);
-    out.pack_map(6);
-    pack_str(out, "v");
-    out.pack(1);
-    pack_str(out, "k");
-    pack_str(out, "outcome");
-    pack_str(out, "id");
-    pack_str(out, job.id);
-    pack_str(out, "status");
-    pack_str(out, "succeeded");
-    pack_str(out, "result");
-    out.pack_bin(static_cast<std::uint32_t>(job.payload.size()));
-    out.pack_bin_body(job.payload.data(), static_cast<std::uint32_t>(job.payload.size()));
-    pack_str(out, "t");
-    out.pack(job.t);
+    encode_message(buffer, false, job.id, "succeeded", job.payload, job.t);
     outcomes.send(zmq::buffer(buffer.data(), buffer.size()));
   }
 }

@@ -110,7 +110,6 @@ void PipelineRun::submit_all(std::uint64_t jobs) {
     (void)must(client_->submit(std::vector<JobSpec>(batch.begin(), batch.begin() + size)),
                "submit");
   }
-  submitted_ += jobs;
 }
 
 double cpu_seconds(int pid) {
@@ -205,7 +204,6 @@ std::vector<std::int64_t> PipelineRun::latency_at_rate(std::uint64_t jobs, doubl
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  submitted_ += jobs;
   watcher.join();
   std::vector<std::int64_t> samples;
   samples.reserve(jobs);

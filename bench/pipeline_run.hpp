@@ -55,7 +55,6 @@ class PipelineRun {
   std::filesystem::path dir_;
   std::unique_ptr<LocalPipeline> pipeline_;
   std::unique_ptr<Client> client_;
-  std::uint64_t submitted_ = 0;
   CpuSeconds last_cpu_;
 };
 

@@ -16,29 +16,39 @@
 
 namespace zpipe {
 
-// std::nullopt: nothing waiting. An Error: a message arrived and is refused (more than one
-// frame, undecodable, or another kind); `socket_name` names the socket in its text.
-// `sender_key`, when given, receives the name of the CURVE key the message came with.
-template <class T>
-std::optional<Result<T>> receive_message(zmq::socket_t& socket, const DecodeLimits& limits,
-                                         std::string_view socket_name,
-                                         std::string* sender_key = nullptr) {
+// Any one waiting single-frame message, decoded. std::nullopt: nothing waiting. An Error: a
+// message arrived and is refused (more than one frame, or undecodable); `socket_name` names
+// the socket in its text. `sender_key`, when given, receives the name of the CURVE key the
+// message came with.
+inline std::optional<Result<Message>> receive_any_message(zmq::socket_t& socket,
+                                                          const DecodeLimits& limits,
+                                                          std::string_view socket_name,
+                                                          std::string* sender_key = nullptr) {
   zmq::message_t frame;
   if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
   if (sender_key != nullptr) *sender_key = sender_key_name(frame);
   if (frame.more()) {
     while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
-    return Result<T>(
+    return Result<Message>(
         make_error(ErrorCode::kMalformed,
                    "a message on the " + std::string(socket_name) + " socket is one frame"));
   }
-  auto decoded = decode(frame.to_string_view(), limits);
-  if (!decoded.ok()) return Result<T>(decoded.error());
-  if (auto* message = std::get_if<T>(&decoded.value())) return Result<T>(std::move(*message));
+  return decode(frame.to_string_view(), limits);
+}
+
+// As receive_any_message(), but a message of another kind than T is refused too.
+template <class T>
+std::optional<Result<T>> receive_message(zmq::socket_t& socket, const DecodeLimits& limits,
+                                         std::string_view socket_name,
+                                         std::string* sender_key = nullptr) {
+  auto decoded = receive_any_message(socket, limits, socket_name, sender_key);
+  if (!decoded) return std::nullopt;
+  if (!decoded->ok()) return Result<T>(decoded->error());
+  if (auto* message = std::get_if<T>(&decoded->value())) return Result<T>(std::move(*message));
   return Result<T>(
       make_error(ErrorCode::kUnexpectedKind, "the " + std::string(socket_name) + " socket takes " +
                                                  std::string(kind_name(Message(T{}))) + ", not " +
-                                                 std::string(kind_name(decoded.value()))));
+                                                 std::string(kind_name(decoded->value()))));
 }
 
 }  // namespace zpipe

@@ -135,8 +135,8 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
 }  // namespace
 
 SlotPool::SlotPool(std::size_t slots, std::map<std::string, Handler> handlers,
-                   std::string worker_name, std::size_t queue_ahead)
-    : shared_(std::make_shared<Shared>()), slot_count_(slots), queue_ahead_(queue_ahead) {
+                   std::string worker_name)
+    : shared_(std::make_shared<Shared>()), slot_count_(slots) {
   shared_->handlers = std::move(handlers);
   shared_->worker_name = std::move(worker_name);
   shared_->slots = slots;

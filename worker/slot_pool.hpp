@@ -27,10 +27,10 @@ struct RunningJob {
 
 class SlotPool {
  public:
-  // Up to `queue_ahead` jobs wait for a slot beyond the `slots` running, so that a slot going
-  // from one short job to the next needs no round trip through the poll loop.
-  SlotPool(std::size_t slots, std::map<std::string, Handler> handlers, std::string worker_name,
-           std::size_t queue_ahead = 0);
+  // Jobs given beyond the `slots` running wait in a queue for one, so that a slot going from one
+  // short job to the next needs no round trip through the poll loop; how many the caller gives
+  // is its own affair (the worker's credit window).
+  SlotPool(std::size_t slots, std::map<std::string, Handler> handlers, std::string worker_name);
   // Cancels running jobs, joins the slots that end within a second, leaves the rest behind.
   ~SlotPool();
   SlotPool(const SlotPool&) = delete;
@@ -41,9 +41,7 @@ class SlotPool {
   std::size_t busy() const { return std::min(given_, slot_count_); }
   // Jobs given and not yet finished: running or waiting for a slot.
   std::size_t outstanding() const { return given_; }
-  bool has_capacity() const { return given_ < slot_count_ + queue_ahead_; }
 
-  // Precondition: has_capacity().
   void start(Job job);
   // The jobs waiting behind busy slots, taken back (to be given back to the ventilator); a job
   // that an idle slot is about to take stays.
@@ -62,7 +60,6 @@ class SlotPool {
  private:
   std::shared_ptr<Shared> shared_;
   std::size_t slot_count_;
-  std::size_t queue_ahead_;
   std::size_t given_ = 0;
   std::vector<std::thread> threads_;
 };

@@ -117,7 +117,7 @@ int Worker::run(const StopFlag& stop) {
   if (config_.isolate) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }
-  SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name, config_.prefetch);
+  SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name);
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
   log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
@@ -234,15 +234,11 @@ int Worker::run(const StopFlag& stop) {
 // refused; nullopt when nothing is waiting.
 std::optional<Result<std::vector<Job>>> receive_jobs(zmq::socket_t& socket,
                                                      const DecodeLimits& limits) {
-  zmq::message_t frame;
-  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
+  auto received = receive_any_message(socket, limits, "jobs");
+  if (!received) return std::nullopt;
   using Jobs = Result<std::vector<Job>>;
-  if (frame.more()) {
-    while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
-    return Jobs(make_error(ErrorCode::kMalformed, "a message on the jobs socket is one frame"));
-  }
-  auto decoded = decode(frame.to_string_view(), limits);
-  if (!decoded.ok()) return Jobs(decoded.error());
+  if (!received->ok()) return Jobs(received->error());
+  auto& decoded = *received;
   if (auto* batch = std::get_if<JobBatch>(&decoded.value())) return Jobs(std::move(batch->jobs));
   if (auto* job = std::get_if<Job>(&decoded.value())) {
     std::vector<Job> one;
