@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "common/sqlite_statement.hpp"
+#include "common/wal_checkpointer.hpp"
 
 namespace zpipe {
 namespace {
@@ -27,7 +28,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   recorded_ms  INTEGER NOT NULL,
   result       TEXT NOT NULL DEFAULT 'null'
 );
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status);
+CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (status) WHERE status = 'failed';
 CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type);
 CREATE TABLE IF NOT EXISTS attempts (
   id           TEXT NOT NULL,
@@ -98,6 +99,9 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
       exec("PRAGMA journal_mode=WAL");
       exec("PRAGMA synchronous=NORMAL");
       exec(kSchema);
+      // A store an earlier zpipe wrote indexed every status. Only failures are looked up by
+      // status, and that index cost the sink a tenth of each outcome.
+      exec("DROP INDEX IF EXISTS jobs_by_status");
       add_column_if_missing("attempts", "key", "TEXT NOT NULL DEFAULT ''");
       insert_attempt_ = prepare(
           "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
@@ -117,8 +121,10 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
           "WHERE excluded.attempt > jobs.attempt");
       select_job_status_ = prepare("SELECT status, attempt FROM jobs WHERE id = ?");
       select_attempt_status_ = prepare("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
+      checkpointer_ = std::make_unique<WalCheckpointer>(db_, path_);
     }
   } catch (...) {
+    checkpointer_.reset();
     finalize_statements();
     sqlite3_close(db_);
     throw;
@@ -126,6 +132,7 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
 }
 
 OutcomeStore::~OutcomeStore() {
+  checkpointer_.reset();
   finalize_statements();
   sqlite3_close(db_);
 }
@@ -148,7 +155,8 @@ void OutcomeStore::exec(const char* sql) {
 bool OutcomeStore::has_column(const char* table, const char* column) {
   Statement s{prepare(
       (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str())};
-  bind_text(s.stmt, 1, column);
+  const std::string name = column;
+  bind_text(s.stmt, 1, name);
   return sqlite3_step(s.stmt) == SQLITE_ROW;
 }
 
@@ -202,6 +210,7 @@ Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
     Recorded entry{sqlite3_changes(db_) == 1, o.status,
                    o.succeeded() || o.attempt >= o.max_attempts};
     if (entry.is_new && entry.final) {
+      const auto result = o.result.to_json_text();
       Statement job{upsert_job_, false};
       bind_text(upsert_job_, 1, o.id);
       bind_text(upsert_job_, 2, o.type);
@@ -215,7 +224,7 @@ Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
       bind_u64(upsert_job_, 10, o.started_ms);
       bind_u64(upsert_job_, 11, o.finished_ms);
       bind_u64(upsert_job_, 12, now_ms);
-      bind_text(upsert_job_, 13, o.result.to_json_text());
+      bind_text(upsert_job_, 13, result);
       if (sqlite3_step(upsert_job_) != SQLITE_DONE) return failure("cannot record job " + o.id);
     } else if (!entry.is_new) {
       // A repeat: the ventilator must hear what was kept, not what this one says. The job is
@@ -255,11 +264,11 @@ std::optional<StoredOutcome> OutcomeStore::find(const std::string& id) {
 
 std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE 1";
-  if (query.status) sql += " AND status = ?1";
+  // The status as a literal, not a parameter: only then can SQLite use the failures' index.
+  if (query.status) sql += " AND status = '" + std::string(to_string(*query.status)) + "'";
   if (!query.type.empty()) sql += " AND type = ?2";
   sql += " ORDER BY rowid DESC LIMIT ?3";
   Statement s{prepare(sql.c_str())};
-  if (query.status) bind_text(s.stmt, 1, std::string(to_string(*query.status)));
   if (!query.type.empty()) bind_text(s.stmt, 2, query.type);
   bind_u64(s.stmt, 3, query.limit);
   std::vector<StoredOutcome> rows;
@@ -316,15 +325,13 @@ std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
 }
 
 StoreTotals OutcomeStore::totals() {
-  Statement s{prepare("SELECT status, count(*) FROM jobs GROUP BY status")};
+  // Counted over the failures' index and the smallest index of all rows, not the table.
+  Statement s{prepare(
+      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE status = 'failed')")};
   StoreTotals totals;
-  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
-    const auto count = column_u64(s.stmt, 1);
-    if (column_text(s.stmt, 0) == "succeeded") {
-      totals.succeeded = count;
-    } else {
-      totals.failed = count;
-    }
+  if (sqlite3_step(s.stmt) == SQLITE_ROW) {
+    totals.failed = column_u64(s.stmt, 1);
+    totals.succeeded = column_u64(s.stmt, 0) - totals.failed;
   }
   return totals;
 }

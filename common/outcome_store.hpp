@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace zpipe {
+
+class WalCheckpointer;
 
 struct StoredOutcome {
   Outcome outcome;
@@ -79,6 +82,7 @@ class OutcomeStore {
   sqlite3_stmt* upsert_job_ = nullptr;
   sqlite3_stmt* select_job_status_ = nullptr;
   sqlite3_stmt* select_attempt_status_ = nullptr;
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // read-write only: copies the log back
 };
 
 }  // namespace zpipe

@@ -10,7 +10,9 @@
 // - reading it back and writing it again gives the same text (a result shows the same each
 //   time it is read from the store);
 // - to_json() describes a payload ("<msgpack N bytes>") only when JSON cannot hold it: a map
-//   key that is not a string. Anything else decode() let in is shown as it is.
+//   key that is not a string. Anything else decode() let in is shown as it is;
+// - the direct writer (common/json_text.cpp), when it takes a value, gives the very text the
+//   general path through nlohmann::json gives.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,6 +21,7 @@
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/json_text.hpp"
 #include "common/payload.hpp"
 #include "common/protocol.hpp"
 #include "fuzz/property.hpp"
@@ -56,6 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const auto json = payload.to_json();
   const auto text = payload.to_json_text();
+  if (const auto direct = direct_json_text(payload.msgpack())) {
+    fuzz::require(*direct == json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "the direct writer gives the general path's text");
+  }
   const auto stored = Payload::parse_json(text);
   fuzz::require(stored.ok(), "to_json_text() is JSON that parse_json() reads");
   fuzz::require(stored.value().to_json_text() == text, "read back and written again: same text");

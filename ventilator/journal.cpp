@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "common/sqlite_statement.hpp"
+#include "common/wal_checkpointer.hpp"
 
 namespace zpipe {
 namespace {
@@ -107,7 +108,8 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   try {
     exec("PRAGMA journal_mode=WAL");
     // FULL fsyncs the log at every commit; NORMAL writes it at commit (a process crash loses
-    // nothing) and fsyncs it at checkpoints, which sync_if_due() runs every second.
+    // nothing) and fsyncs it at checkpoints, which the checkpointer's thread runs at least
+    // every second after a commit.
     exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
     exec(kSchema);
     {
@@ -125,7 +127,9 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     delete_ = prepare("DELETE FROM jobs WHERE row = ?");
     reschedule_ = prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?");
     bury_ = prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?");
+    checkpointer_ = std::make_unique<WalCheckpointer>(db_, path_);
   } catch (const std::runtime_error& e) {
+    checkpointer_.reset();
     sqlite3_finalize(insert_);
     sqlite3_finalize(delete_);
     sqlite3_finalize(reschedule_);
@@ -140,6 +144,7 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
 Journal::~Journal() {
   // Unfinished work is dropped, not committed: nobody was told "accepted" for it.
   if (in_transaction_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  checkpointer_.reset();
   sqlite3_finalize(insert_);
   sqlite3_finalize(delete_);
   sqlite3_finalize(reschedule_);
@@ -310,16 +315,6 @@ void Journal::commit() {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw std::runtime_error("journal " + path_.string() + ": cannot commit: " + reason);
   }
-  unsynced_ = durability_ == Durability::kBatched;
-}
-
-void Journal::sync_if_due(std::chrono::steady_clock::time_point now) {
-  if (!unsynced_ || in_transaction_ || now - last_sync_ < std::chrono::seconds(1)) return;
-  // A passive checkpoint fsyncs the log before copying pages back into the database; it never
-  // waits for readers (there are none but us).
-  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  unsynced_ = false;
-  last_sync_ = now;
 }
 
 }  // namespace zpipe

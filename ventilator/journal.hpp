@@ -5,9 +5,9 @@
 // One instance per thread.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +21,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace zpipe {
+
+class WalCheckpointer;
 
 class Journal {
  public:
@@ -53,9 +55,8 @@ class Journal {
   std::vector<std::string> discard(const DeadSelection& selection);
 
   // Makes every write so far durable (see Durability). Throws std::runtime_error on failure.
+  // Batched durability: the checkpointer's thread fsyncs the log within a second.
   void commit();
-  // Batched durability: fsyncs the write-ahead log when a second has passed since the last.
-  void sync_if_due(std::chrono::steady_clock::time_point now);
 
  private:
   void exec(const char* sql);
@@ -73,8 +74,7 @@ class Journal {
   sqlite3_stmt* reschedule_ = nullptr;
   sqlite3_stmt* bury_ = nullptr;
   bool in_transaction_ = false;
-  bool unsynced_ = false;
-  std::chrono::steady_clock::time_point last_sync_ = std::chrono::steady_clock::now();
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
   std::vector<std::string> warnings_;
 };
 

@@ -171,7 +171,6 @@ int Ventilator::run(const StopFlag& stop) {
     run_timers();
     if (Clock::now() >= dispatch_from_) dispatch();
     commit_and_reply();
-    if (journal_) journal_->sync_if_due(Clock::now());
     if (Clock::now() >= next_snapshot) {
       publish_state();
       next_snapshot = Clock::now() + config_.snapshot_interval;
