@@ -16,7 +16,7 @@ namespace zpipe {
 
 using Message =
     std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest, StatusReply, Job,
-                 Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch>;
+                 Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch, OutcomeBatch>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/payload.hpp"
 
@@ -38,6 +39,14 @@ struct Outcome {
 
   bool succeeded() const { return status == OutcomeStatus::kSucceeded; }
   friend bool operator==(const Outcome&, const Outcome&) = default;
+};
+
+// Outcomes sent together ("outcomes"): a worker sends what finished since its last send in one
+// message, as the ventilator sends jobs.
+struct OutcomeBatch {
+  std::vector<Outcome> outcomes;
+
+  friend bool operator==(const OutcomeBatch&, const OutcomeBatch&) = default;
 };
 
 }  // namespace zpipe

@@ -20,6 +20,8 @@ class MessageWriter {
     u64("v", kProtocolVersion);
     str("k", kind);
   }
+  // No header: for a part of a message, encoded ahead (encode_outcome_entry).
+  MessageWriter() : packer_(buffer_) {}
   void key(std::string_view name) {
     packer_.pack_str(static_cast<std::uint32_t>(name.size()));
     packer_.pack_str_body(name.data(), static_cast<std::uint32_t>(name.size()));
@@ -43,8 +45,10 @@ class MessageWriter {
   // The payload is already one encoded msgpack value: copy it in place.
   void payload(std::string_view name, const Payload& value) {
     key(name);
-    buffer_.write(value.msgpack().data(), value.msgpack().size());
+    raw(value.msgpack());
   }
+  // Bytes that are already msgpack, copied in as they are.
+  void raw(std::string_view bytes) { buffer_.write(bytes.data(), bytes.size()); }
   msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
   std::string take() { return std::string(buffer_.data(), buffer_.size()); }
 
@@ -71,6 +75,32 @@ void write_job_fields(MessageWriter& w, const Job& m) {
   w.u64("max_attempts", m.max_attempts);
   w.u64("timeout_ms", m.timeout_ms);
   w.u64("created_ms", m.created_ms);
+}
+
+// The fields of an outcome, in an "outcome" message or in each map of an "outcomes" batch.
+std::uint32_t outcome_field_count(const Outcome& m) {
+  const bool measured = m.cpu_us != 0 || m.max_rss_kb != 0;
+  return measured ? 15 : 13;
+}
+
+void write_outcome_fields(MessageWriter& w, const Outcome& m) {
+  w.str("id", m.id);
+  w.str("type", m.type);
+  w.u64("attempt", m.attempt);
+  w.u64("max_attempts", m.max_attempts);
+  w.str("status", to_string(m.status));
+  w.str("error_code", m.error_code);
+  w.str("error", m.error);
+  w.payload("result", m.result);
+  w.str("worker", m.worker);
+  w.u64("created_ms", m.created_ms);
+  w.u64("started_ms", m.started_ms);
+  w.u64("finished_ms", m.finished_ms);
+  w.u64("run_us", m.run_us);
+  if (outcome_field_count(m) == 15) {
+    w.u64("cpu_us", m.cpu_us);
+    w.u64("max_rss_kb", m.max_rss_kb);
+  }
 }
 
 // Thrown inside this file only, caught by decode().
@@ -283,6 +313,29 @@ Job read_job(const Fields& f, const DecodeLimits& limits) {
   return m;
 }
 
+// The fields of an outcome, in an "outcome" message or an element of an "outcomes" batch.
+Outcome read_outcome(const Fields& f) {
+  Outcome m;
+  m.id = non_empty(f.str("id"), f, "id");
+  m.type = f.str("type");
+  m.attempt = f.u32("attempt");
+  m.max_attempts = f.u32_or("max_attempts", m.attempt);
+  const auto status = outcome_status_from(f.str("status"));
+  if (!status) fail(ErrorCode::kInvalid, "outcome status must be \"succeeded\" or \"failed\"");
+  m.status = *status;
+  m.error_code = f.str_or("error_code", "");
+  m.error = f.str_or("error", "");
+  m.result = f.payload_or_nil("result");
+  m.worker = f.str_or("worker", "");
+  m.created_ms = f.u64_or("created_ms", 0);
+  m.started_ms = f.u64_or("started_ms", 0);
+  m.finished_ms = f.u64_or("finished_ms", 0);
+  m.run_us = f.u64_or("run_us", 0);
+  m.cpu_us = f.u64_or("cpu_us", 0);
+  m.max_rss_kb = f.u64_or("max_rss_kb", 0);
+  return m;
+}
+
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
   if (kind == "submit") {
     SubmitRequest m;
@@ -363,25 +416,15 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.worker = f.str_or("worker", "");
     return m;
   }
-  if (kind == "outcome") {
-    Outcome m;
-    m.id = non_empty(f.str("id"), f, "id");
-    m.type = f.str("type");
-    m.attempt = f.u32("attempt");
-    m.max_attempts = f.u32_or("max_attempts", m.attempt);
-    const auto status = outcome_status_from(f.str("status"));
-    if (!status) fail(ErrorCode::kInvalid, "outcome status must be \"succeeded\" or \"failed\"");
-    m.status = *status;
-    m.error_code = f.str_or("error_code", "");
-    m.error = f.str_or("error", "");
-    m.result = f.payload_or_nil("result");
-    m.worker = f.str_or("worker", "");
-    m.created_ms = f.u64_or("created_ms", 0);
-    m.started_ms = f.u64_or("started_ms", 0);
-    m.finished_ms = f.u64_or("finished_ms", 0);
-    m.run_us = f.u64_or("run_us", 0);
-    m.cpu_us = f.u64_or("cpu_us", 0);
-    m.max_rss_kb = f.u64_or("max_rss_kb", 0);
+  if (kind == "outcome") return read_outcome(f);
+  if (kind == "outcomes") {
+    OutcomeBatch m;
+    const auto& outcomes = f.array("outcomes");
+    if (outcomes.size == 0) fail(ErrorCode::kInvalid, "an outcomes message needs at least one");
+    m.outcomes.reserve(outcomes.size);
+    for (std::uint32_t i = 0; i < outcomes.size; ++i) {
+      m.outcomes.push_back(read_outcome(Fields(outcomes.ptr[i], "outcome " + std::to_string(i))));
+    }
     return m;
   }
   if (kind == "ack") {
@@ -523,26 +566,31 @@ std::string encode(const Credit& m) {
 }
 
 std::string encode(const Outcome& m) {
-  const bool measured = m.cpu_us != 0 || m.max_rss_kb != 0;
-  MessageWriter w("outcome", measured ? 15 : 13);
-  w.str("id", m.id);
-  w.str("type", m.type);
-  w.u64("attempt", m.attempt);
-  w.u64("max_attempts", m.max_attempts);
-  w.str("status", to_string(m.status));
-  w.str("error_code", m.error_code);
-  w.str("error", m.error);
-  w.payload("result", m.result);
-  w.str("worker", m.worker);
-  w.u64("created_ms", m.created_ms);
-  w.u64("started_ms", m.started_ms);
-  w.u64("finished_ms", m.finished_ms);
-  w.u64("run_us", m.run_us);
-  if (measured) {
-    w.u64("cpu_us", m.cpu_us);
-    w.u64("max_rss_kb", m.max_rss_kb);
-  }
+  MessageWriter w("outcome", outcome_field_count(m));
+  write_outcome_fields(w, m);
   return w.take();
+}
+
+std::string encode_outcome_entry(const Outcome& m) {
+  MessageWriter w;
+  w.packer().pack_map(outcome_field_count(m));
+  write_outcome_fields(w, m);
+  return w.take();
+}
+
+std::string encode_outcomes(const std::vector<std::string_view>& entries) {
+  MessageWriter w("outcomes", 1);
+  w.key("outcomes");
+  w.packer().pack_array(static_cast<std::uint32_t>(entries.size()));
+  for (const auto& entry : entries) w.raw(entry);
+  return w.take();
+}
+
+std::string encode(const OutcomeBatch& m) {
+  std::vector<std::string> entries;
+  entries.reserve(m.outcomes.size());
+  for (const auto& outcome : m.outcomes) entries.push_back(encode_outcome_entry(outcome));
+  return encode_outcomes(std::vector<std::string_view>(entries.begin(), entries.end()));
 }
 
 std::string encode(const AckBatch& m) {
@@ -609,9 +657,9 @@ std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
 }
 
 std::string_view kind_name(const Message& message) {
-  static constexpr std::string_view kNames[] = {"submit", "accepted", "refused", "status_request",
-                                                "status", "job",      "outcome", "ack",
-                                                "event",  "retry",    "ready",   "jobs"};
+  static constexpr std::string_view kNames[] = {
+      "submit", "accepted", "refused", "status_request", "status", "job",     "outcome",
+      "ack",    "event",    "retry",   "ready",          "jobs",   "outcomes"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   if (const auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     return dead->action == DeadJobsRequest::Action::kRetry ? "retry" : "discard";

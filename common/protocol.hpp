@@ -2,10 +2,12 @@
 // (kind), described field by field in docs/PROTOCOL.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/decode_limits.hpp"
 #include "common/message.hpp"
@@ -25,7 +27,16 @@ std::string encode(const Event& message);
 std::string encode(const DeadJobsRequest& message);
 std::string encode(const Credit& message);
 std::string encode(const JobBatch& message);
+std::string encode(const OutcomeBatch& message);
 std::string encode(const Message& message);
+
+// An "outcomes" batch in two steps, so that a sender encodes each outcome once, when it is
+// ready, and learns its size: encode_outcome_entry() gives one outcome's map, and
+// encode_outcomes() puts entries so encoded into one message.
+std::string encode_outcome_entry(const Outcome& outcome);
+std::string encode_outcomes(const std::vector<std::string_view>& entries);
+// The bytes an "outcomes" message adds around its entries, at most.
+inline constexpr std::size_t kOutcomesEnvelopeBytes = 32;
 
 // Decodes one message. Refuses (never throws): oversized input and msgpack over `limits`
 // (kTooLarge), undecodable bytes (kMalformed), bytes after the message (kTrailingBytes), a

@@ -100,6 +100,7 @@ Seeds protocol_seeds() {
       {"ready_reset", encode(Credit{0, true, ""})},
       {"outcome_succeeded", encode(succeeded)},
       {"outcome_failed", encode(failed_outcome())},
+      {"outcomes", encode(OutcomeBatch{{succeeded, failed_outcome()}})},
       {"ack", encode(AckBatch{{Ack{"0190a2b3-1", OutcomeStatus::kSucceeded, false, 1, true, false},
                                Ack{"0190a2b3-7", OutcomeStatus::kFailed, true, 2, false, false},
                                Ack{"0190a2b3-8", OutcomeStatus::kFailed, false, 1, false, true}}})},
@@ -350,7 +351,7 @@ Tokens protocol_tokens() {
         "fields",      "all_dead",   "submit",       "accepted",   "refused", "status_request",
         "job",         "outcome",    "ack",          "event",      "retry",   "discard",
         "succeeded",   "failed",     "code",         "message",    "ready",   "credit",
-        "reset"}) {
+        "reset",       "outcomes"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;

@@ -84,28 +84,56 @@ int Sink::run(const StopFlag& stop) {
   return exit_code;
 }
 
+namespace {
+
+// The outcomes of one message on the outcomes socket ("outcomes", or one "outcome"), or why
+// it is refused; nullopt when nothing is waiting.
+std::optional<Result<std::vector<Outcome>>> receive_outcomes(zmq::socket_t& socket,
+                                                             const DecodeLimits& limits,
+                                                             std::string* sender_key) {
+  auto received = receive_any_message(socket, limits, "outcomes", sender_key);
+  if (!received) return std::nullopt;
+  using Outcomes = Result<std::vector<Outcome>>;
+  if (!received->ok()) return Outcomes(received->error());
+  if (auto* batch = std::get_if<OutcomeBatch>(&received->value())) {
+    return Outcomes(std::move(batch->outcomes));
+  }
+  if (auto* one = std::get_if<Outcome>(&received->value())) {
+    std::vector<Outcome> outcomes;
+    outcomes.push_back(std::move(*one));
+    return Outcomes(std::move(outcomes));
+  }
+  return Outcomes(make_error(ErrorCode::kUnexpectedKind,
+                             "the outcomes socket takes outcomes and outcome, not " +
+                                 std::string(kind_name(received->value()))));
+}
+
+}  // namespace
+
 bool Sink::record_waiting() {
   std::vector<Outcome> batch;
+  batch.reserve(config_.batch_max);
   AckBatch acks;
   std::string sender_key;
   while (batch.size() < config_.batch_max) {
-    auto received = receive_message<Outcome>(outcomes_in_, config_.limits, "outcomes",
-                                             config_.curve.enabled() ? &sender_key : nullptr);
+    auto received = receive_outcomes(outcomes_in_, config_.limits,
+                                     config_.curve.enabled() ? &sender_key : nullptr);
     if (!received) break;
     if (!received->ok()) {
       refuse_input(received->error());
       continue;
     }
-    auto& outcome = received->value();
-    outcome.key = sender_key;
-    if (outcome.error_code == to_string(ErrorCode::kReleased)) {
-      // Not an attempt: the worker gave the job back. Only the ventilator needs to hear it.
-      ++released_;
-      acks.acks.push_back(
-          Ack{outcome.id, OutcomeStatus::kFailed, false, outcome.attempt, false, true});
-      continue;
+    for (auto& outcome : received->value()) {
+      outcome.key = sender_key;
+      if (outcome.error_code == to_string(ErrorCode::kReleased)) {
+        // Not an attempt: the worker gave the job back. Only the ventilator needs to hear it.
+        ++released_;
+        acks.acks.push_back(
+            Ack{outcome.id, OutcomeStatus::kFailed, false, outcome.attempt, false, true});
+        continue;
+      }
+      batch.push_back(std::move(outcome));
     }
-    batch.push_back(std::move(outcome));
   }
   if (batch.empty()) {
     if (!acks.acks.empty()) {

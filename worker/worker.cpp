@@ -21,6 +21,10 @@ constexpr std::size_t kMaxHeldIdsInHeartbeat = 20'000;
 constexpr double kQueuedWorkPerSlotUs = 5000;
 constexpr std::size_t kMaxAhead = 1000;
 
+// Outcomes sent in one message at most: about a millisecond of short jobs on one worker, and
+// a quarter of what the sink records in one transaction.
+constexpr std::size_t kMaxOutcomesPerMessage = 256;
+
 // The handlers of a process running one isolated job: exec commands stay in its process group
 // (the worker kills that group at the time limit).
 std::map<std::string, Handler> handlers_for_isolated_job(ExecLimits exec) {
@@ -320,7 +324,7 @@ void Worker::release(const Job& job, std::string_view why) {
   outcome.error = std::string(why);
   outcome.worker = config_.name;
   outcome.created_ms = job.created_ms;
-  outbox_.push_back(encode(outcome));
+  outbox_.push_back(encode_outcome_entry(outcome));
   events_->publish("job.released", {{"job", job.id}, {"type", job.type}});
 }
 
@@ -332,7 +336,7 @@ void Worker::collect(SlotPool& pool) {
       outcome.error_code = std::string(to_string(ErrorCode::kReleased));
       outcome.error = "the worker stopped before the job finished (" + outcome.error + ")";
       outcome.result = Payload();
-      outbox_.push_back(encode(outcome));
+      outbox_.push_back(encode_outcome_entry(outcome));
       events_->publish("job.released", {{"job", outcome.id}, {"type", outcome.type}});
       continue;
     }
@@ -357,8 +361,8 @@ void Worker::collect(SlotPool& pool) {
       }
       events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
     }
-    auto body = encode(outcome);
-    if (body.size() > config_.limits.max_message_bytes) {
+    auto body = encode_outcome_entry(outcome);
+    if (body.size() + kOutcomesEnvelopeBytes > config_.limits.max_message_bytes) {
       // The sink would drop it, and the job with it: record the failure instead.
       log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
                  outcome.id, body.size(), config_.limits.max_message_bytes);
@@ -367,7 +371,7 @@ void Worker::collect(SlotPool& pool) {
       outcome.error = "the result is " + std::to_string(body.size()) + " bytes, over the " +
                       std::to_string(config_.limits.max_message_bytes) + "-byte message limit";
       outcome.result = Payload();
-      body = encode(outcome);
+      body = encode_outcome_entry(outcome);
     }
     outbox_.push_back(std::move(body));
   }
@@ -375,10 +379,25 @@ void Worker::collect(SlotPool& pool) {
 }
 
 void Worker::flush_outbox() {
-  // PUSH queues toward an absent sink until its high-water mark, then refuses: keep the rest.
+  // What finished goes together, as jobs come: one "outcomes" message of up to
+  // kMaxOutcomesPerMessage, within 1 MiB and the message limit. PUSH queues toward an absent
+  // sink until its high-water mark, then refuses: keep the rest.
+  const std::size_t room =
+      std::min<std::size_t>(1 << 20, config_.limits.max_message_bytes) - kOutcomesEnvelopeBytes;
+  std::vector<std::string_view> batch;
   while (!outbox_.empty()) {
-    if (!outcomes_out_.send(zmq::buffer(outbox_.front()), zmq::send_flags::dontwait)) return;
-    outbox_.pop_front();
+    batch.clear();
+    std::size_t bytes = 0;
+    for (const auto& entry : outbox_) {
+      if (batch.size() == kMaxOutcomesPerMessage) break;
+      if (!batch.empty() && bytes + entry.size() > room) break;
+      batch.push_back(entry);
+      bytes += entry.size();
+    }
+    if (!outcomes_out_.send(zmq::buffer(encode_outcomes(batch)), zmq::send_flags::dontwait)) {
+      return;
+    }
+    outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
   }
 }
 

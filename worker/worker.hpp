@@ -81,7 +81,8 @@ class Worker {
   // With CURVE: why the ventilator or the sink refuses us, logged at heartbeats.
   std::unique_ptr<HandshakeWatch> jobs_watch_;
   std::unique_ptr<HandshakeWatch> outcomes_watch_;
-  std::deque<std::string> outbox_;  // encoded outcomes waiting for room toward the sink
+  // Outcomes waiting for room toward the sink, each encoded as an entry of an "outcomes" batch.
+  std::deque<std::string> outbox_;
   RateLimiter refusal_log_limit_;
   RateLimiter unknown_type_log_limit_;
   // Slot-time spent on jobs since the last heartbeat, for its busy_pct.

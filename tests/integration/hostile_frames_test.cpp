@@ -39,6 +39,8 @@ std::vector<std::string> message_templates() {
       encode(DeadJobsRequest{3, DeadJobsRequest::Action::kRetry, {{"hostile-1"}, false, ""}}),
       encode(Outcome{"hostile-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", payload,
                      "hostile", 1, 2, 3}),
+      encode(OutcomeBatch{{Outcome{"hostile-2", "echo", 1, 1, OutcomeStatus::kFailed, "io",
+                                   "disk full", payload, "hostile", 1, 2, 3}}}),
       encode(AckBatch{{Ack{"hostile-1", OutcomeStatus::kSucceeded, false, 1, true}}}),
       encode(Event{"job.started", "worker hostile", 1, 1, {{"job", "hostile-1"}}}),
       encode(Event{"worker.heartbeat", "worker hostile", 2, 1, {{"state", "idle"}}}),

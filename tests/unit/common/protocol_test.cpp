@@ -83,6 +83,45 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   second.id = "mx0qmj60-2";
   const JobBatch batch{{sample_job(), second}};
   EXPECT_EQ(round_trip(batch), batch);
+  auto measured = outcome;
+  measured.id = "abc-2";
+  measured.cpu_us = 1500;
+  measured.max_rss_kb = 2048;
+  const OutcomeBatch outcomes{{outcome, measured}};
+  EXPECT_EQ(round_trip(outcomes), outcomes);
+}
+
+Outcome outcome_of(std::string id, OutcomeStatus status) {
+  Outcome o;
+  o.id = std::move(id);
+  o.type = "exec";
+  o.status = status;
+  if (status == OutcomeStatus::kFailed) {
+    o.error_code = "exec_failed";
+    o.error = "exited with status 1";
+  }
+  return o;
+}
+
+TEST(Protocol, AnOutcomesBatchIsItsEntriesPutTogether) {
+  const auto first = outcome_of("abc-1", OutcomeStatus::kSucceeded);
+  const auto second = outcome_of("abc-2", OutcomeStatus::kFailed);
+  const auto a = encode_outcome_entry(first);
+  const auto b = encode_outcome_entry(second);
+  const auto message = encode_outcomes({a, b});
+  EXPECT_EQ(message, encode(OutcomeBatch{{first, second}}));
+  EXPECT_LE(message.size(), a.size() + b.size() + kOutcomesEnvelopeBytes);
+}
+
+TEST(Protocol, AnOutcomesBatchNeedsOutcomesEachOfThemValid) {
+  EXPECT_EQ(decode(encode(OutcomeBatch{})).error().code, ErrorCode::kInvalid);
+  const auto good = outcome_of("abc-1", OutcomeStatus::kSucceeded);
+  auto bad = good;
+  bad.id = "";
+  const auto refused = decode(encode(OutcomeBatch{{good, bad}}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("outcome 1"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST(Protocol, AJobsBatchNeedsJobsEachOfThemValid) {
