@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -49,6 +50,31 @@ std::optional<Result<T>> receive_message(zmq::socket_t& socket, const DecodeLimi
       make_error(ErrorCode::kUnexpectedKind, "the " + std::string(socket_name) + " socket takes " +
                                                  std::string(kind_name(Message(T{}))) + ", not " +
                                                  std::string(kind_name(decoded->value()))));
+}
+
+// For a socket that takes a kind both alone and in batches ("job" and "jobs", "outcome" and
+// "outcomes"): the items of one waiting message, whichever of the two it is. Any other kind is
+// refused as kUnexpectedKind.
+template <class One, class Batch, std::vector<One> Batch::*kItems>
+std::optional<Result<std::vector<One>>> receive_batch(zmq::socket_t& socket,
+                                                      const DecodeLimits& limits,
+                                                      std::string_view socket_name,
+                                                      std::string* sender_key = nullptr) {
+  using Items = Result<std::vector<One>>;
+  auto decoded = receive_any_message(socket, limits, socket_name, sender_key);
+  if (!decoded) return std::nullopt;
+  if (!decoded->ok()) return Items(decoded->error());
+  if (auto* batch = std::get_if<Batch>(&decoded->value())) return Items(std::move(batch->*kItems));
+  if (auto* one = std::get_if<One>(&decoded->value())) {
+    std::vector<One> items;
+    items.push_back(std::move(*one));
+    return Items(std::move(items));
+  }
+  return Items(make_error(ErrorCode::kUnexpectedKind,
+                          "the " + std::string(socket_name) + " socket takes " +
+                              std::string(kind_name(Message(Batch{}))) + " and " +
+                              std::string(kind_name(Message(One{}))) + ", not " +
+                              std::string(kind_name(decoded->value()))));
 }
 
 }  // namespace zpipe

@@ -84,40 +84,14 @@ int Sink::run(const StopFlag& stop) {
   return exit_code;
 }
 
-namespace {
-
-// The outcomes of one message on the outcomes socket ("outcomes", or one "outcome"), or why
-// it is refused; nullopt when nothing is waiting.
-std::optional<Result<std::vector<Outcome>>> receive_outcomes(zmq::socket_t& socket,
-                                                             const DecodeLimits& limits,
-                                                             std::string* sender_key) {
-  auto received = receive_any_message(socket, limits, "outcomes", sender_key);
-  if (!received) return std::nullopt;
-  using Outcomes = Result<std::vector<Outcome>>;
-  if (!received->ok()) return Outcomes(received->error());
-  if (auto* batch = std::get_if<OutcomeBatch>(&received->value())) {
-    return Outcomes(std::move(batch->outcomes));
-  }
-  if (auto* one = std::get_if<Outcome>(&received->value())) {
-    std::vector<Outcome> outcomes;
-    outcomes.push_back(std::move(*one));
-    return Outcomes(std::move(outcomes));
-  }
-  return Outcomes(make_error(ErrorCode::kUnexpectedKind,
-                             "the outcomes socket takes outcomes and outcome, not " +
-                                 std::string(kind_name(received->value()))));
-}
-
-}  // namespace
-
 bool Sink::record_waiting() {
-  std::vector<Outcome> batch;
-  batch.reserve(config_.batch_max);
+  // Kept between calls: its room for a full transaction is allocated once, not per message.
+  batch_.clear();
   AckBatch acks;
   std::string sender_key;
-  while (batch.size() < config_.batch_max) {
-    auto received = receive_outcomes(outcomes_in_, config_.limits,
-                                     config_.curve.enabled() ? &sender_key : nullptr);
+  while (batch_.size() < config_.batch_max) {
+    auto received = receive_batch<Outcome, OutcomeBatch, &OutcomeBatch::outcomes>(
+        outcomes_in_, config_.limits, "outcomes", config_.curve.enabled() ? &sender_key : nullptr);
     if (!received) break;
     if (!received->ok()) {
       refuse_input(received->error());
@@ -132,10 +106,10 @@ bool Sink::record_waiting() {
             Ack{outcome.id, OutcomeStatus::kFailed, false, outcome.attempt, false, true});
         continue;
       }
-      batch.push_back(std::move(outcome));
+      batch_.push_back(std::move(outcome));
     }
   }
-  if (batch.empty()) {
+  if (batch_.empty()) {
     if (!acks.acks.empty()) {
       acks_outbox_.push_back(encode(acks));
       flush_acks();
@@ -143,15 +117,15 @@ bool Sink::record_waiting() {
     return true;
   }
 
-  auto recorded = store_->record(batch, unix_ms_now());
+  auto recorded = store_->record(batch_, unix_ms_now());
   if (!recorded.ok()) {
     // Not acknowledged, so the ventilator still owns these jobs; stopping is the safe move.
     log_->critical("cannot record outcomes: {}", recorded.error().message);
     return false;
   }
-  acks.acks.reserve(acks.acks.size() + batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const auto& o = batch[i];
+  acks.acks.reserve(acks.acks.size() + batch_.size());
+  for (std::size_t i = 0; i < batch_.size(); ++i) {
+    const auto& o = batch_[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];
     acks.acks.push_back(Ack{o.id, stored_status, !is_new, o.attempt, final});
     if (!is_new) {

@@ -50,6 +50,7 @@ class Sink {
   std::unique_ptr<OutcomeStore> store_;
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
+  std::vector<Outcome> batch_;           // the outcomes of record_waiting()'s transaction
   RateLimiter refusal_log_limit_;
   RateMeter recorded_rate_;
   std::uint64_t recorded_ = 0;

@@ -90,7 +90,7 @@ JournalRow read_row(sqlite3_stmt* stmt) {
 }  // namespace
 
 Journal::Journal(const std::filesystem::path& path, Durability durability, DecodeLimits limits)
-    : path_(path), durability_(durability), limits_(limits) {
+    : path_(path), limits_(limits) {
   if (path.has_parent_path()) {
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);

@@ -66,7 +66,6 @@ class Journal {
   std::vector<JournalRow> select_dead(const DeadSelection& selection);
 
   std::filesystem::path path_;
-  Durability durability_;
   DecodeLimits limits_;
   sqlite3* db_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;

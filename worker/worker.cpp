@@ -234,23 +234,9 @@ int Worker::run(const StopFlag& stop) {
   return 0;
 }
 
-// The jobs of one message from the ventilator (a "jobs" batch, or one "job"), or why it is
-// refused; nullopt when nothing is waiting.
-std::optional<Result<std::vector<Job>>> receive_jobs(zmq::socket_t& socket,
-                                                     const DecodeLimits& limits) {
-  auto received = receive_any_message(socket, limits, "jobs");
-  if (!received) return std::nullopt;
-  using Jobs = Result<std::vector<Job>>;
-  if (!received->ok()) return Jobs(received->error());
-  auto& decoded = *received;
-  if (auto* batch = std::get_if<JobBatch>(&decoded.value())) return Jobs(std::move(batch->jobs));
-  if (auto* job = std::get_if<Job>(&decoded.value())) {
-    std::vector<Job> one;
-    one.push_back(std::move(*job));
-    return Jobs(std::move(one));
-  }
-  return Jobs(make_error(ErrorCode::kUnexpectedKind, "the jobs socket takes jobs and job, not " +
-                                                         std::string(kind_name(decoded.value()))));
+// The jobs of one message from the ventilator ("jobs", or one "job"), or why it is refused.
+auto receive_jobs(zmq::socket_t& socket, const DecodeLimits& limits) {
+  return receive_batch<Job, JobBatch, &JobBatch::jobs>(socket, limits, "jobs");
 }
 
 void Worker::take_jobs(SlotPool& pool) {
