@@ -20,6 +20,7 @@
 #include "common/socket.hpp"
 #include "tests/support/curve_key_sets.hpp"
 #include "tests/support/test_pipeline.hpp"
+#include "tests/support/unchecked_for_leaks.hpp"
 #include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
@@ -166,6 +167,10 @@ TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
 
   std::uint64_t sent = 0;
   std::thread flooder([&] {
+    // The hostile peers are libzmq's sockets, not zpipe's: libzmq leaks the frames of messages
+    // they abandon half-sent when a pipe goes under them (the flake of issue 13, shown without
+    // zpipe in tests/libzmq/). The programs under test stay fully checked.
+    const UncheckedForLeaks hostile_peers_are_not_under_test;
     std::mt19937 random(11);
     for (const auto& endpoint : {e.submit, e.jobs, e.acks, e.events_in, e.events_out, e.outcomes}) {
       send_raw_garbage(endpoint, random);
