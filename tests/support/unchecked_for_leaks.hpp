@@ -22,12 +22,16 @@ namespace zpipe::test {
 
 class UncheckedForLeaks {
  public:
+  UncheckedForLeaks() {
 #ifdef ZPIPE_HAS_LSAN
-  UncheckedForLeaks() { __lsan_disable(); }
-  ~UncheckedForLeaks() { __lsan_enable(); }
-#else
-  UncheckedForLeaks() = default;
+    __lsan_disable();
 #endif
+  }
+  ~UncheckedForLeaks() {
+#ifdef ZPIPE_HAS_LSAN
+    __lsan_enable();
+#endif
+  }
   UncheckedForLeaks(const UncheckedForLeaks&) = delete;
   UncheckedForLeaks& operator=(const UncheckedForLeaks&) = delete;
 };
