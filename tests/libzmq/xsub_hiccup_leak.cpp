@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
 #include <zmq.h>
 
 int main(int argc, char**) {
