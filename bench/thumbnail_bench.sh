@@ -91,8 +91,8 @@ run_zpipe_cold() {
   rm -rf "$out" "$data"
   local t0 t1
   t0=$(now)
-  "$bin/zpipe" thumbnail "$in" "$out" --size 256 --workers 2 --port-base "$port_base" \
-    --data-dir "$data" >"$work/zpipe.out"
+  "$bin/zpipe" thumbnail "$in" "$out" --size 256 --workers 2 --data-dir "$data" \
+    >"$work/zpipe.out"
   t1=$(now)
   [ "$(ls "$out" | wc -l)" -eq "$images" ] || { cat "$work/zpipe.out" >&2; exit 1; }
   rate "$images" "$t0" "$t1"

@@ -31,6 +31,25 @@ std::vector<int> free_tcp_ports(int count) {
   return ports;
 }
 
+std::vector<int> loopback_ports_in_use(int first, int count) {
+  std::vector<int> in_use;
+  for (int port = first; port < first + count; ++port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) continue;
+    const int on = 1;
+    (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+      in_use.push_back(port);
+    }
+    ::close(fd);
+  }
+  return in_use;
+}
+
 int free_consecutive_ports(int count) {
   // Start from OS-chosen ports (spread across the ephemeral range) and check their neighbours.
   for (int attempt = 0; attempt < 50; ++attempt) {

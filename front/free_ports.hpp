@@ -12,4 +12,8 @@ std::vector<int> free_tcp_ports(int count);
 // The first of `count` consecutive free ports, for programs that take a port base.
 int free_consecutive_ports(int count);
 
+// Which of the loopback ports first .. first+count-1 a listening socket holds now (the check
+// libzmq's bind would fail: SO_REUSEADDR set, so connections in TIME_WAIT do not count).
+std::vector<int> loopback_ports_in_use(int first, int count);
+
 }  // namespace zpipe

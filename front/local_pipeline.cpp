@@ -68,7 +68,9 @@ std::vector<std::string> LocalPipeline::common_args() const {
 }
 
 LocalPipeline::LocalPipeline(LocalPipelineConfig config)
-    : config_(std::move(config)), endpoints_(PipelineEndpoints::on_loopback(config_.port_base)) {
+    : config_(std::move(config)),
+      endpoints_(config_.endpoints ? *config_.endpoints
+                                   : PipelineEndpoints::on_loopback(config_.port_base)) {
   const auto& e = endpoints_;
   const auto logging = common_args();
   auto with_logging = [&](std::vector<std::string> argv) {

@@ -29,6 +29,8 @@ std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int 
 
 struct LocalPipelineConfig {
   int port_base = 5570;  // the defaults of every program
+  // Where the programs meet instead of the six ports from port_base (PrivateSocketDir).
+  std::optional<PipelineEndpoints> endpoints;
   int workers = 2;
   int concurrency = 1;  // slots per worker
   std::filesystem::path data_dir;

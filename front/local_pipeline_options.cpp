@@ -3,7 +3,7 @@
 namespace zpipe {
 
 void add_local_pipeline_options(CLI::App& app, LocalPipelineConfig& config, int min_workers,
-                                const std::string& data_dir_help) {
+                                const std::string& data_dir_help, bool private_sockets) {
   app.add_option("--workers,-w", config.workers, "Worker processes")
       ->capture_default_str()
       ->check(CLI::Range(min_workers, 256));
@@ -11,9 +11,11 @@ void add_local_pipeline_options(CLI::App& app, LocalPipelineConfig& config, int 
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   app.add_option("--data-dir", config.data_dir, data_dir_help)->capture_default_str();
-  app.add_option("--port-base", config.port_base, "First of the six loopback ports used")
-      ->capture_default_str()
-      ->check(CLI::Range(1024, 65530));
+  if (!private_sockets) {
+    app.add_option("--port-base", config.port_base, "First of the six loopback ports used")
+        ->capture_default_str()
+        ->check(CLI::Range(1024, 65530));
+  }
   app.add_option("--log-level", config.log_level, "Log level of the programs")
       ->capture_default_str();
   app.add_option("--log-file", config.log_file,

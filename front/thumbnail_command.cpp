@@ -16,14 +16,17 @@
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "front/front_vips.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/outcome_follower.hpp"
+#include "front/private_socket_dir.hpp"
 #include "front/progress_bar.hpp"
 #include "front/sample_images.hpp"
+#include "front/thumbnail_manifest.hpp"
 #include "front/thumbnail_plan.hpp"
 
 namespace zpipe {
@@ -75,8 +78,9 @@ class ThumbnailCommand : public Command {
       : app_(*parent.add_subcommand(
             "thumbnail",
             "Thumbnail every image of IN_DIR into OUT_DIR through a pipeline; skips thumbnails "
-            "already up to date. Exit code: 0 when every image is done or skipped, 1 when any "
-            "failed, 2 on a usage error")) {
+            "already up to date and never replaces a file it did not make. Exit code: 0 when every "
+            "image is done or skipped, 1 when any failed or was left alone, 2 on a usage "
+            "error")) {
     pipeline_.data_dir = default_data_dir() / "thumbnail";
     pipeline_.log_level = "warn";
     pipeline_.workers = 2;
@@ -111,7 +115,9 @@ class ThumbnailCommand : public Command {
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     add_local_pipeline_options(app_, pipeline_, 1,
                                "Data directory: the local pipeline's (outcomes.db emptied first, "
-                               "logs in zpipe.log); with --connect, the running sink's");
+                               "logs in zpipe.log; one run at a time); with --connect, the "
+                               "running sink's",
+                               /*private_sockets=*/true);
   }
   CLI::App& app() override { return app_; }
 
@@ -144,21 +150,36 @@ class ThumbnailCommand : public Command {
     if (!fs::is_directory(plan_.in_dir, error)) {
       return usage("'" + plan_.in_dir.string() + "' is not a folder");
     }
+    if (auto conflict = folder_conflict(plan_.in_dir, plan_.out_dir)) return usage(*conflict);
     if (!connect_.empty() && !app_.count("--data-dir")) pipeline_.data_dir = default_data_dir();
+    manifest_.emplace(plan_.out_dir);
     tty_ = ::isatty(STDOUT_FILENO) != 0;
 
     StopFlag stop;
     install_stop_signals(stop);
     std::vector<ThumbnailTarget> work;
     scan(work, /*require_stable=*/false);
-    std::printf("zpipe thumbnail: %zu images in %s -> %s (%d px)\n", work.size() + skipped_,
-                plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
+    std::printf("zpipe thumbnail: %zu images in %s -> %s (%d px)\n",
+                work.size() + skipped_ + left_alone_.size(), plan_.in_dir.c_str(),
+                plan_.out_dir.c_str(), plan_.size);
     std::fflush(stdout);
     if (work.empty() && !watch_) return summarise(false);
 
+    std::optional<DataDirLock> data_dir_lock;
+    std::optional<PrivateSocketDir> sockets;
     std::optional<LocalPipeline> local;
     std::string submit_endpoint = connect_;
     if (connect_.empty()) {
+      // The store is emptied below: never under another run's pipeline.
+      auto lock = DataDirLock::acquire(pipeline_.data_dir, "thumbnail");
+      if (!lock.ok()) {
+        std::cerr << "zpipe thumbnail: " << lock.error().message << "\n";
+        return kExitFailure;
+      }
+      data_dir_lock.emplace(std::move(lock).value());
+      // Its programs meet on sockets of their own, never on ports another pipeline could hold.
+      sockets.emplace();
+      pipeline_.endpoints = sockets->endpoints();
       std::error_code ignored;
       for (const char* suffix : {"", "-wal", "-shm"}) {
         fs::remove(outcome_store_path(pipeline_.data_dir).string() + suffix, ignored);
@@ -202,8 +223,21 @@ class ThumbnailCommand : public Command {
         ++skipped_;
         continue;
       }
+      if (is_in_the_way(target.thumbnail)) {
+        left_alone_.push_back(target.thumbnail.lexically_relative(plan_.out_dir).string());
+        continue;
+      }
       work.push_back(std::move(target));
     }
+  }
+
+  // True when something that zpipe did not make is where `thumbnail` would go: a user's file,
+  // folder or link, which a thumbnail must not replace.
+  bool is_in_the_way(const fs::path& thumbnail) const {
+    std::error_code error;
+    const auto status = fs::symlink_status(thumbnail, error);
+    if (error || status.type() == fs::file_type::not_found) return false;
+    return status.type() != fs::file_type::regular || !manifest_->made(thumbnail);
   }
 
   bool submit(Client& client, const std::vector<ThumbnailTarget>& work) {
@@ -304,6 +338,7 @@ class ThumbnailCommand : public Command {
     last_outcome_ = Clock::now();
     if (outcome.succeeded()) {
       ++done_;
+      manifest_->add(it->second.thumbnail);
     } else {
       failed_[reason_of(outcome, it->second)].push_back(
           it->second.image.lexically_relative(plan_.in_dir).string());
@@ -336,16 +371,17 @@ class ThumbnailCommand : public Command {
     if (done_ > 0 && seconds > 0) {
       std::printf(" in %.2f s, %.1f images/s", seconds, static_cast<double>(done_) / seconds);
     }
-    std::printf("\n  skipped   %zu (thumbnail up to date)\n  failed    %zu\n", skipped_,
-                failed_count_);
+    std::printf("\n  skipped   %zu (thumbnail up to date)\n", skipped_);
+    if (!left_alone_.empty()) {
+      std::printf("  left alone %zu (a file zpipe did not make is where the thumbnail goes)\n",
+                  left_alone_.size());
+      list_files(left_alone_);
+      std::printf("        (move them, or give another OUT_DIR, to have them thumbnailed)\n");
+    }
+    std::printf("  failed    %zu\n", failed_count_);
     for (const auto& [reason, files] : failed_) {
       std::printf("    %zu x %s\n", files.size(), reason.c_str());
-      for (std::size_t i = 0; i < files.size() && i < kFilesListedPerReason; ++i) {
-        std::printf("        %s\n", files[i].c_str());
-      }
-      if (files.size() > kFilesListedPerReason) {
-        std::printf("        ... and %zu more\n", files.size() - kFilesListedPerReason);
-      }
+      list_files(files);
     }
     if (!jobs_.empty()) std::printf("  unfinished %zu\n", jobs_.size());
     std::printf("Thumbnails are in %s\n", plan_.out_dir.c_str());
@@ -353,7 +389,17 @@ class ThumbnailCommand : public Command {
       std::printf("Failures are recorded in %s\n", outcome_store_path(pipeline_.data_dir).c_str());
     }
     std::fflush(stdout);
-    return failed_count_ > 0 || interrupted || !jobs_.empty() ? kExitFailure : kExitOk;
+    const bool all_done = failed_count_ == 0 && left_alone_.empty() && jobs_.empty();
+    return all_done && !interrupted ? kExitOk : kExitFailure;
+  }
+
+  static void list_files(const std::vector<std::string>& files) {
+    for (std::size_t i = 0; i < files.size() && i < kFilesListedPerReason; ++i) {
+      std::printf("        %s\n", files[i].c_str());
+    }
+    if (files.size() > kFilesListedPerReason) {
+      std::printf("        ... and %zu more\n", files.size() - kFilesListedPerReason);
+    }
   }
 
   int usage(const std::string& message) {
@@ -375,6 +421,8 @@ class ThumbnailCommand : public Command {
   bool tty_ = false;
 
   std::optional<OutcomeFollower> follower_;
+  std::optional<ThumbnailManifest> manifest_;    // the thumbnails zpipe made in plan_.out_dir
+  std::vector<std::string> left_alone_;          // under out_dir: not ours, so not replaced
   std::map<std::string, FileStamp> handled_;     // images submitted or skipped, as they were
   std::map<std::string, FileStamp> last_seen_;   // --watch: as at the previous scan
   std::map<std::string, ThumbnailTarget> jobs_;  // submitted, outcome not yet seen, by id

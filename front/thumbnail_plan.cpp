@@ -50,6 +50,35 @@ fs::path thumbnail_path(const ThumbnailPlanOptions& options, const fs::path& ima
   return out;
 }
 
+std::optional<std::string> folder_conflict(const fs::path& in_dir, const fs::path& out_dir) {
+  // Absolute and normal, without a trailing separator; `resolved` also follows symbolic links.
+  const auto plain = [](const fs::path& path, bool resolved) {
+    auto result = fs::absolute(path).lexically_normal();
+    if (resolved) {
+      std::error_code error;
+      auto real = fs::weakly_canonical(result, error);
+      if (!error) result = real;
+    }
+    return result.has_filename() ? result : result.parent_path();
+  };
+  const auto in = plain(in_dir, true);
+  const auto out = plain(out_dir, true);
+  const auto seen_as = [&](const fs::path& given, const fs::path& real) {
+    return plain(given, false) == real ? std::string() : " (" + real.string() + ")";
+  };
+  if (in == out) {
+    return "the output folder " + out_dir.string() + seen_as(out_dir, out) +
+           " is the input folder: its thumbnails would replace the images. Give another "
+           "OUT_DIR";
+  }
+  if (is_within(in, out)) {
+    return "the input folder " + in_dir.string() + seen_as(in_dir, in) +
+           " is inside the output folder " + out_dir.string() + seen_as(out_dir, out) +
+           ": thumbnails could be written over images. Give an OUT_DIR outside it";
+  }
+  return std::nullopt;
+}
+
 std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
   std::vector<ThumbnailTarget> targets;
   const auto in_dir = fs::absolute(options.in_dir).lexically_normal();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,13 @@ bool is_image_name(const std::filesystem::path& name);
 // unless the name has it already (a.png -> a.png.webp), so two images never share a thumbnail.
 std::filesystem::path thumbnail_path(const ThumbnailPlanOptions& options,
                                      const std::filesystem::path& image);
+
+// Why out_dir cannot take in_dir's thumbnails, or std::nullopt when it can. Refused: the same
+// folder (each thumbnail would replace its image), and in_dir inside out_dir (a thumbnail's
+// path could be an image's: in=out/x, out/x/x/a.jpg -> out/x/a.jpg). Symbolic links and ".."
+// are resolved first. out_dir inside in_dir is fine: scans skip it.
+std::optional<std::string> folder_conflict(const std::filesystem::path& in_dir,
+                                           const std::filesystem::path& out_dir);
 
 // The images under in_dir (its subfolders too when recursive, except out_dir), sorted by path.
 // Unreadable subfolders are skipped. Throws std::filesystem::filesystem_error when in_dir

@@ -10,12 +10,15 @@
 #include "common/command_line.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
+#include "front/free_ports.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/program_path.hpp"
 
 namespace zpipe {
 namespace {
+
+constexpr int kPortCount = 6;  // PipelineEndpoints::on_loopback: port_base .. port_base + 5
 
 class UpCommand : public Command {
  public:
@@ -54,6 +57,15 @@ class UpCommand : public Command {
     if (top_ && config_.log_file.empty()) {
       std::filesystem::create_directories(config_.data_dir);
       config_.log_file = config_.data_dir / "zpipe.log";
+    }
+    // Before anything starts or is announced: a pipeline already on these ports would answer
+    // in this one's place.
+    if (const auto busy = loopback_ports_in_use(config_.port_base, kPortCount); !busy.empty()) {
+      std::cerr << "zpipe up: port " << busy.front() << " of " << config_.port_base << "-"
+                << config_.port_base + kPortCount - 1
+                << " is in use (another zpipe up?); give another --port-base, e.g. --port-base "
+                << free_consecutive_ports(kPortCount) << "\n";
+      return kExitFailure;
     }
     LocalPipeline pipeline(config_);
     if (top_) return run_with_dashboard(pipeline, stop);

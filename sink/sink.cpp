@@ -24,7 +24,9 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
   }
   config_.outcomes_endpoint = bound_endpoint(outcomes_in_);
   connect_endpoint(acks_out_, config_.acks_endpoint, "acks", config_.curve);
-  // After the sockets: a mistyped endpoint must not leave a store behind.
+  // After the sockets: a mistyped endpoint must not leave a store behind. Another sink on the
+  // same store would record and acknowledge outcomes beside this one: refuse to start.
+  data_dir_lock_.emplace(lock_data_dir(config_.data_dir, "sink"));
   store_ = std::make_unique<OutcomeStore>(outcome_store_path(config_.data_dir),
                                           OutcomeStore::Access::kReadWrite);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,

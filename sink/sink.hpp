@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "common/data_dir_lock.hpp"
 #include "common/event_publisher.hpp"
 #include "common/outcome_store.hpp"
 #include "common/rate_limiter.hpp"
@@ -47,6 +49,7 @@ class Sink {
   std::unique_ptr<ZapHandler> zap_;  // with CURVE: authenticates the workers' connections
   zmq::socket_t outcomes_in_;
   zmq::socket_t acks_out_;
+  std::optional<DataDirLock> data_dir_lock_;  // held while store_ is open
   std::unique_ptr<OutcomeStore> store_;
   std::unique_ptr<EventPublisher> events_;
   std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator

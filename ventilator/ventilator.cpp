@@ -87,6 +87,8 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.acks_endpoint = bound_endpoint(acks_in_);
   // After the sockets: a mistyped endpoint must not leave a journal behind.
   if (config_.durability != Durability::kNone) {
+    // Two ventilators on one journal would each run the other's jobs: refuse to start.
+    data_dir_lock_.emplace(lock_data_dir(config_.data_dir, "ventilator"));
     journal_ = std::make_unique<Journal>(journal_path(config_.data_dir), config_.durability,
                                          config_.limits);
   }

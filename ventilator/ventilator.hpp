@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
 
+#include "common/data_dir_lock.hpp"
 #include "common/event_publisher.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
@@ -76,9 +77,10 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
-  zmq::socket_t vanished_in_;         // SUB connect <- the hub (in process): worker.vanished
-  std::unique_ptr<Journal> journal_;  // null with durability none
-  std::optional<JobTable> jobs_;      // made once the journal is open
+  zmq::socket_t vanished_in_;  // SUB connect <- the hub (in process): worker.vanished
+  std::optional<DataDirLock> data_dir_lock_;  // held while journal_ is open
+  std::unique_ptr<Journal> journal_;          // null with durability none
+  std::optional<JobTable> jobs_;              // made once the journal is open
   struct Reply {
     std::vector<zmq::message_t> envelope;
     std::string body;

@@ -1,12 +1,17 @@
-// `zpipe thumbnail` as a user runs it: the real front starting a real pipeline on free ports
-// (or joining one with --connect), on a small folder of generated images.
+// `zpipe thumbnail` as a user runs it: the real front starting a real pipeline of its own (or
+// joining one with --connect), on a small folder of generated images.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <vips/vips8>
 
-#include "front/free_ports.hpp"
 #include "tests/support/image_size.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -47,7 +52,6 @@ class ThumbnailCommand : public ::testing::Test {
                                   in_.string(),     out_.string(),
                                   "--size",         size,
                                   "--workers",      "2",
-                                  "--port-base",    std::to_string(free_consecutive_ports(6)),
                                   "--data-dir",     (dir_.path() / "data").string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run_program(argv, 120s);
@@ -124,6 +128,95 @@ TEST_F(ThumbnailCommand, MissingFoldersAreUsageErrors) {
       {program("zpipe"), "thumbnail", (dir_.path() / "nowhere").string(), out_.string()}, 10s);
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("is not a folder"), std::string::npos) << missing.err;
+}
+
+// Every file of `dir`, with its contents: what must not change.
+std::map<std::string, std::string> contents_of(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[entry.path().lexically_relative(dir).string()] =
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return files;
+}
+
+TEST_F(ThumbnailCommand, RefusesToWriteThumbnailsOverTheImagesThemselves) {
+  const auto before = contents_of(in_);
+  fs::create_directory_symlink(in_, dir_.path() / "link");
+  for (const auto& out : {in_.string(), in_.string() + "/", (in_ / "sub" / "..").string(),
+                          (dir_.path() / "link").string()}) {
+    const auto run = run_program({program("zpipe"), "thumbnail", in_.string(), out, "--data-dir",
+                                  (dir_.path() / "data").string()},
+                                 30s);
+    EXPECT_EQ(run.exit_code, 2) << out << "\n" << run.out << run.err;
+    EXPECT_NE(run.err.find("is the input folder"), std::string::npos) << run.err;
+  }
+  const auto inside = run_program({program("zpipe"), "thumbnail", (in_ / "sub").string(),
+                                   in_.string(), "--data-dir", (dir_.path() / "data").string()},
+                                  30s);
+  EXPECT_EQ(inside.exit_code, 2) << inside.out << inside.err;
+  EXPECT_NE(inside.err.find("is inside the output folder"), std::string::npos) << inside.err;
+  EXPECT_EQ(contents_of(in_), before) << "not one image was touched";
+}
+
+TEST_F(ThumbnailCommand, LeavesAloneAFileItDidNotMakeAndSaysSo) {
+  fs::remove(in_ / "broken.jpg");
+  fs::create_directories(out_);
+  // The user's own picture, where wide.jpg's thumbnail would go, older than wide.jpg.
+  draw("../out/wide.jpg", 640, 320);
+  fs::last_write_time(out_ / "wide.jpg", fs::last_write_time(in_ / "wide.jpg") - 60s);
+  const auto users_picture = contents_of(out_).at("wide.jpg");
+
+  const auto run = thumbnail();
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // one image has no thumbnail
+  EXPECT_NE(run.out.find("done      2"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("left alone 1 (a file zpipe did not make is where the thumbnail goes)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("        wide.jpg"), std::string::npos) << run.out;
+  EXPECT_EQ(contents_of(out_).at("wide.jpg"), users_picture);
+  EXPECT_EQ(image_size(out_ / "tall.png"), (ImageSize{32, 64}));
+
+  // Thumbnails it made itself are redone when their image changes.
+  fs::last_write_time(in_ / "tall.png", fs::last_write_time(out_ / "tall.png") + 5s);
+  const auto again = thumbnail();
+  EXPECT_NE(again.out.find("done      1"), std::string::npos) << again.out;
+  EXPECT_EQ(contents_of(out_).at("wide.jpg"), users_picture);
+
+  fs::remove(out_ / "wide.jpg");
+  const auto moved = thumbnail();
+  EXPECT_EQ(moved.exit_code, 0) << moved.out << moved.err;
+  EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{64, 32}));
+}
+
+// A listening TCP socket on 127.0.0.1:port, or -1 when the port is taken already.
+int listen_on(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd, 8) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST_F(ThumbnailCommand, ItsOwnPipelineNeverMeetsAnotherOnTheDefaultPorts) {
+  fs::remove(in_ / "broken.jpg");
+  // Something (here a bare listener, as a `zpipe up` would be) holds zpipe's default ports.
+  std::vector<int> listeners;
+  for (int port = 5570; port < 5576; ++port) listeners.push_back(listen_on(port));
+  const auto run = thumbnail();
+  for (int fd : listeners) {
+    if (fd >= 0) ::close(fd);
+  }
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("done      3"), std::string::npos) << run.out;
 }
 
 }  // namespace

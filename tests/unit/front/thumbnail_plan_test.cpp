@@ -85,5 +85,38 @@ TEST_F(ThumbnailPlanFiles, AnUnreadableThumbnailIsNotUpToDate) {
   EXPECT_FALSE(is_up_to_date(target, 256));
 }
 
+TEST(ThumbnailPlanFolders, RefusesTheInputFolderAsOutputHoweverItIsWritten) {
+  test::TempDir dir;
+  const auto photos = dir.path() / "photos";
+  fs::create_directories(photos / "sub");
+  fs::create_directory_symlink(photos, dir.path() / "link");
+  for (const auto& out :
+       {photos, fs::path(photos.string() + "/"), photos / "sub" / "..", dir.path() / "link"}) {
+    const auto conflict = folder_conflict(photos, out);
+    ASSERT_TRUE(conflict.has_value()) << out;
+    EXPECT_NE(conflict->find("is the input folder"), std::string::npos) << *conflict;
+  }
+  // Through a link, the message says where it leads.
+  EXPECT_NE(folder_conflict(photos, dir.path() / "link")->find("(" + photos.string() + ")"),
+            std::string::npos);
+}
+
+TEST(ThumbnailPlanFolders, RefusesAnInputFolderInsideTheOutputFolder) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "out" / "photos");
+  const auto conflict = folder_conflict(dir.path() / "out" / "photos", dir.path() / "out");
+  ASSERT_TRUE(conflict.has_value());
+  EXPECT_NE(conflict->find("is inside the output folder"), std::string::npos) << *conflict;
+}
+
+TEST(ThumbnailPlanFolders, TakesSeparateFoldersAndAnOutputFolderInsideTheInput) {
+  test::TempDir dir;
+  fs::create_directories(dir.path() / "photos");
+  EXPECT_FALSE(folder_conflict(dir.path() / "photos", dir.path() / "thumbs").has_value());
+  EXPECT_FALSE(folder_conflict(dir.path() / "photos", dir.path() / "photos" / "thumbs"));
+  EXPECT_FALSE(folder_conflict(dir.path() / "photos", dir.path() / "photos-thumbs"))
+      << "a folder whose name starts like the input's is not inside it";
+}
+
 }  // namespace
 }  // namespace zpipe

@@ -1,0 +1,85 @@
+// No pipeline mixed up with another: a second ventilator or sink on a data directory in use
+// refuses to start and says who holds it; `zpipe up` on ports in use says so before it
+// announces anything.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "front/free_ports.hpp"
+#include "tests/support/program_run.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/test_pipeline.hpp"
+
+namespace zpipe::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string loopback(int port) { return "tcp://127.0.0.1:" + std::to_string(port); }
+
+TEST(PipelineIsolation, ASecondVentilatorOrSinkOnADataDirInUseRefusesToStart) {
+  TestPipeline pipeline(TestPipelineOptions(1, 1));
+  const auto ports = free_tcp_ports(6);
+  const auto data_dir = pipeline.data_dir().string();
+
+  const auto ventilator =
+      run_program({program("zpipe-ventilator"), "--data-dir", data_dir, "--submit",
+                   loopback(ports[0]), "--jobs", loopback(ports[1]), "--acks", loopback(ports[2]),
+                   "--events-in", loopback(ports[3]), "--events-out", loopback(ports[4])},
+                  30s);
+  EXPECT_EQ(ventilator.exit_code, 1) << ventilator.err;
+  EXPECT_NE(ventilator.err.find("in use by another ventilator (pid " +
+                                std::to_string(pipeline.ventilator().pid())),
+            std::string::npos)
+      << ventilator.err;
+
+  const auto sink = run_program(
+      {program("zpipe-sink"), "--data-dir", data_dir, "--outcomes", loopback(ports[5]), "--acks-to",
+       pipeline.endpoints().acks, "--events-to", pipeline.endpoints().events_in},
+      30s);
+  EXPECT_EQ(sink.exit_code, 1) << sink.err;
+  EXPECT_NE(sink.err.find("in use by another sink (pid " + std::to_string(pipeline.sink().pid())),
+            std::string::npos)
+      << sink.err;
+
+  // The pipeline that holds the directory goes on as before.
+  auto client = pipeline.client();
+  const auto id = client.submit(JobSpec{"echo", Payload::from_json({{"n", 1}}), 0, 0});
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(pipeline.wait_for_finished(1, 30s));
+  EXPECT_TRUE(pipeline.store()->find(id.value()).has_value());
+  EXPECT_TRUE(pipeline.exited_programs().empty());
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(PipelineIsolation, UpOnPortsInUseSaysSoBeforeAnnouncingAnything) {
+  TempDir dir;
+  const int base = free_consecutive_ports(6);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(base + 3));
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(fd, 8), 0);
+
+  const auto up = run_program({program("zpipe"), "up", "--port-base", std::to_string(base),
+                               "--data-dir", (dir.path() / "data").string()},
+                              30s);
+  ::close(fd);
+  EXPECT_EQ(up.exit_code, 1) << up.out << up.err;
+  EXPECT_EQ(up.out.find("zpipe is up"), std::string::npos) << up.out;
+  EXPECT_NE(up.err.find("port " + std::to_string(base + 3) + " of " + std::to_string(base) + "-" +
+                        std::to_string(base + 5) + " is in use"),
+            std::string::npos)
+      << up.err;
+  EXPECT_NE(up.err.find("give another --port-base, e.g. --port-base "), std::string::npos)
+      << up.err;
+}
+
+}  // namespace
+}  // namespace zpipe::test
