@@ -12,10 +12,12 @@
 
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
+#include "front/private_socket_dir.hpp"
 #include "front/program_path.hpp"
 
 namespace zpipe {
@@ -71,11 +73,22 @@ class DemoCommand : public Command {
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
     add_local_pipeline_options(app_, config_, 1,
-                               "Where outcomes.db and journal.db go (emptied first)");
+                               "Where outcomes.db and journal.db go (emptied first; one run at a "
+                               "time)",
+                               /*private_sockets=*/true);
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
+    // The files are emptied below: never under another run's pipeline.
+    auto lock = DataDirLock::acquire(config_.data_dir, "demo");
+    if (!lock.ok()) {
+      std::cerr << "zpipe demo: " << lock.error().message << "\n";
+      return kExitFailure;
+    }
+    // Its programs meet on sockets of their own, never on ports another pipeline could hold.
+    const PrivateSocketDir sockets;
+    config_.endpoints = sockets.endpoints();
     std::error_code ignored;
     for (const auto& file :
          {outcome_store_path(config_.data_dir), journal_path(config_.data_dir)}) {

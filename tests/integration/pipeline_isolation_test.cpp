@@ -81,5 +81,26 @@ TEST(PipelineIsolation, UpOnPortsInUseSaysSoBeforeAnnouncingAnything) {
       << up.err;
 }
 
+TEST(PipelineIsolation, TheDemoRunsOnSocketsOfItsOwnBesideAPipelineOnTheDefaultPorts) {
+  TempDir dir;
+  // Whatever holds zpipe's default ports (here bare listeners, as a `zpipe up` would).
+  std::vector<int> listeners;
+  for (int port = 5570; port < 5576; ++port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) ::listen(fd, 8);
+    listeners.push_back(fd);
+  }
+  const auto demo = run_program(
+      {program("zpipe"), "demo", "--jobs", "20", "--data-dir", (dir.path() / "data").string()},
+      120s);
+  for (int fd : listeners) ::close(fd);
+  EXPECT_EQ(demo.exit_code, 0) << demo.out << demo.err;
+  EXPECT_NE(demo.out.find("20 sample jobs"), std::string::npos) << demo.out;
+}
+
 }  // namespace
 }  // namespace zpipe::test
