@@ -6,6 +6,7 @@
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 
 namespace zpipe {
 namespace {
@@ -24,6 +25,7 @@ class DeadJobsCommand : public Command {
     app_.add_flag("--dead", selection_.all_dead, "Every dead job (or every one of --type)");
     app_.add_option("--type", selection_.type, "With --dead: only jobs of this type");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
+        ->envname(EndpointVariables::kSubmit)
         ->capture_default_str();
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
   }

@@ -10,6 +10,7 @@
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 
 namespace zpipe {
 namespace {
@@ -23,6 +24,7 @@ class StatusCommand : public Command {
             "attempts failed")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
+        ->envname(EndpointVariables::kSubmit)
         ->capture_default_str();
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")

@@ -6,6 +6,7 @@
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 #include "front/job_spec_parser.hpp"
 
 namespace zpipe {
@@ -32,6 +33,7 @@ class SubmitCommand : public Command {
                     "Submit one job per line of this file ('-': stdin): {\"type\":..., "
                     "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
     app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
+        ->envname(EndpointVariables::kSubmit)
         ->capture_default_str();
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")

@@ -20,6 +20,17 @@ namespace {
 
 constexpr int kPortCount = 6;  // PipelineEndpoints::on_loopback: port_base .. port_base + 5
 
+// `text` as one word of a POSIX shell command line.
+std::string shell_quoted(const std::string& text) {
+  const bool plain = !text.empty() && text.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_/:.@%+=,-") == std::string::npos;
+  if (plain) return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 class UpCommand : public Command {
  public:
   explicit UpCommand(CLI::App& parent)
@@ -69,18 +80,7 @@ class UpCommand : public Command {
     }
     LocalPipeline pipeline(config_);
     if (top_) return run_with_dashboard(pipeline, stop);
-    const auto& e = pipeline.endpoints();
-    std::printf(
-        "zpipe is up: %d workers x %d slot(s), outcomes in %s\n"
-        "  submit    %s   zpipe submit echo --arg msg=hi\n"
-        "  jobs      %s   more workers: zpipe worker --jobs-from %s --outcomes-to %s\n"
-        "  outcomes  %s\n"
-        "  events    %s   zpipe monitor tail --events-from %s\n"
-        "Ctrl-C stops it (running jobs finish first).\n",
-        config_.workers, config_.concurrency, outcome_store_path(config_.data_dir).c_str(),
-        e.submit.c_str(), e.jobs.c_str(), e.jobs.c_str(), e.outcomes.c_str(), e.outcomes.c_str(),
-        e.events_out.c_str(), e.events_out.c_str());
-    std::fflush(stdout);
+    announce(pipeline.endpoints());
 
     while (!stop.is_stop_requested()) {
       pollfd fd{stop.fd(), POLLIN, 0};
@@ -99,6 +99,43 @@ class UpCommand : public Command {
   }
 
  private:
+  // What runs where, and commands that work as printed: with ports other than the defaults
+  // they name every endpoint, and the export lines point another shell's commands here.
+  void announce(const PipelineEndpoints& e) const {
+    const bool on_defaults = e.submit == DefaultEndpoints::kSubmit;
+    const auto ventilator = on_defaults ? std::string() : " --ventilator " + e.submit;
+    const auto events_from = on_defaults ? std::string() : " --events-from " + e.events_out;
+    const auto worker = on_defaults ? std::string()
+                                    : " --jobs-from " + e.jobs + " --outcomes-to " + e.outcomes +
+                                          " --events-to " + e.events_in;
+    std::printf(
+        "zpipe is up: %d workers x %d slot(s), outcomes in %s\n"
+        "  submit    %s   zpipe submit echo --arg msg=hi%s\n"
+        "  jobs      %s   more workers: zpipe worker%s\n"
+        "  outcomes  %s\n"
+        "  events    %s   zpipe monitor tail%s\n",
+        config_.workers, config_.concurrency, outcome_store_path(config_.data_dir).c_str(),
+        e.submit.c_str(), ventilator.c_str(), e.jobs.c_str(), worker.c_str(), e.outcomes.c_str(),
+        e.events_out.c_str(), events_from.c_str());
+    if (!on_defaults || app_.count("--data-dir") != 0) {
+      std::printf("For every zpipe command of another shell to use this pipeline:\n  export");
+      const std::pair<const char*, std::string> variables[] = {
+          {EndpointVariables::kSubmit, e.submit},
+          {EndpointVariables::kJobs, e.jobs},
+          {EndpointVariables::kOutcomes, e.outcomes},
+          {EndpointVariables::kAcks, e.acks},
+          {EndpointVariables::kEventsIn, e.events_in},
+          {EndpointVariables::kEventsOut, e.events_out},
+          {"ZPIPE_DATA_DIR", config_.data_dir.string()}};
+      for (const auto& [name, value] : variables) {
+        std::printf(" %s=%s", name, shell_quoted(value).c_str());
+      }
+      std::printf("\n");
+    }
+    std::printf("Ctrl-C stops it (running jobs finish first).\n");
+    std::fflush(stdout);
+  }
+
   // The dashboard runs in the foreground; quitting it (q) or Ctrl-C stops the pipeline.
   int run_with_dashboard(LocalPipeline& pipeline, const StopFlag& stop) {
     ChildOptions foreground;

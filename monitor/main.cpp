@@ -7,6 +7,7 @@
 
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "monitor/dashboard.hpp"
 #include "monitor/event_tail.hpp"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   std::string color = "auto";
   auto* tail_cmd = app.add_subcommand("tail", "Print one line per event as it happens");
   tail_cmd->add_option("--events-from", tail.events_endpoint, "Event hub endpoint to subscribe to")
+      ->envname(zpipe::EndpointVariables::kEventsOut)
       ->capture_default_str();
   tail_cmd->add_flag("--json", tail.json, "One JSON object per line");
   tail_cmd->add_option("--topic", tail.filter.topics,
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   auto* top_cmd =
       app.add_subcommand("top", "A live full-screen dashboard (q quits, p pauses, f failures)");
   top_cmd->add_option("--events-from", top.events_endpoint, "Event hub endpoint to subscribe to")
+      ->envname(zpipe::EndpointVariables::kEventsOut)
       ->capture_default_str();
   top_cmd
       ->add_option("--target-minutes", top.target_minutes,

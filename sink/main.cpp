@@ -4,6 +4,7 @@
 
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "sink/sink.hpp"
 
@@ -20,8 +21,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--acks-to", config.acks_endpoint,
                  "Ventilator endpoint to acknowledge recorded outcomes to")
+      ->envname(zpipe::EndpointVariables::kAcks)
       ->capture_default_str();
   app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+      ->envname(zpipe::EndpointVariables::kEventsIn)
       ->capture_default_str();
   app.add_option("--data-dir", config.data_dir,
                  "Directory of the outcome store (env ZPIPE_DATA_DIR)")

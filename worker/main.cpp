@@ -5,6 +5,7 @@
 
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/isolation.hpp"
 #include "worker/worker.hpp"
@@ -19,10 +20,13 @@ int main(int argc, char** argv) {
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
   app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")
+      ->envname(zpipe::EndpointVariables::kJobs)
       ->capture_default_str();
   app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint to send outcomes to")
+      ->envname(zpipe::EndpointVariables::kOutcomes)
       ->capture_default_str();
   app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+      ->envname(zpipe::EndpointVariables::kEventsIn)
       ->capture_default_str();
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
       ->capture_default_str()

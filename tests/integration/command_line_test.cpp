@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -195,6 +196,72 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("durability none"), std::string::npos) << text;
   EXPECT_NE(text.find("each job runs in a process of its own"), std::string::npos) << text;
+}
+
+std::string text_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
+  TempDir dir;
+  const int port_base = free_consecutive_ports(6);
+  const auto out = dir.path() / "up.out";
+  const auto data_dir = dir.path() / "data dir";  // a space: the export line quotes it
+  ChildProcess up({program("zpipe"), "up", "--workers", "1", "--port-base",
+                   std::to_string(port_base), "--data-dir", data_dir.string()},
+                  ChildOptions{out, dir.path() / "up.log", {}});
+  ASSERT_TRUE(
+      wait_until([&] { return text_of(out).find("Ctrl-C stops it") != std::string::npos; }, 20s))
+      << text_of(out) << text_of(dir.path() / "up.log");
+  const auto announced = text_of(out);
+  const auto at = [&](int offset) {
+    return "tcp://127.0.0.1:" + std::to_string(port_base + offset);
+  };
+  EXPECT_NE(announced.find("zpipe submit echo --arg msg=hi --ventilator " + at(0)),
+            std::string::npos)
+      << announced;
+  EXPECT_NE(announced.find("zpipe worker --jobs-from " + at(1) + " --outcomes-to " + at(2) +
+                           " --events-to " + at(4)),
+            std::string::npos)
+      << announced;
+  EXPECT_NE(announced.find("zpipe monitor tail --events-from " + at(5)), std::string::npos)
+      << announced;
+
+  // The export line, as a shell would take it, points plain commands at this pipeline.
+  const auto line_start = announced.find("  export ");
+  ASSERT_NE(line_start, std::string::npos) << announced;
+  const auto line =
+      announced.substr(line_start + 9, announced.find('\n', line_start) - line_start - 9);
+  const std::map<std::string, std::string> expected{
+      {"ZPIPE_VENTILATOR", at(0)},
+      {"ZPIPE_JOBS", at(1)},
+      {"ZPIPE_OUTCOMES", at(2)},
+      {"ZPIPE_ACKS", at(3)},
+      {"ZPIPE_EVENTS_IN", at(4)},
+      {"ZPIPE_EVENTS", at(5)},
+      {"ZPIPE_DATA_DIR", "'" + data_dir.string() + "'"}};
+  for (const auto& [name, value] : expected) {
+    EXPECT_NE(line.find(name + "=" + value), std::string::npos) << name << " in " << line;
+  }
+  ::setenv("ZPIPE_VENTILATOR", at(0).c_str(), 1);
+  ::setenv("ZPIPE_DATA_DIR", data_dir.c_str(), 1);
+  const auto submitted = run_program({program("zpipe"), "submit", "echo", "--arg", "msg=hi"}, 20s);
+  EXPECT_EQ(submitted.exit_code, 0) << submitted.err;
+  const auto id = submitted.out.substr(0, submitted.out.find('\n'));
+  const bool shown = wait_until(
+      [&] {
+        return run_program({program("zpipe"), "show", id}, 10s).out.find("succeeded") !=
+               std::string::npos;
+      },
+      20s);
+  ::unsetenv("ZPIPE_VENTILATOR");
+  ::unsetenv("ZPIPE_DATA_DIR");
+  EXPECT_TRUE(shown) << "job " << id << " not found through ZPIPE_DATA_DIR";
+  up.request_stop();
+  const auto status = up.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }
 
 }  // namespace
