@@ -20,12 +20,12 @@ struct DefaultEndpoints {
 // not given, so that every command of a shell reaches the same pipeline (`zpipe up` prints
 // them as export lines). The flag, when given, wins.
 struct EndpointVariables {
-  static constexpr const char* kSubmit = "ZPIPE_VENTILATOR";    // --ventilator (clients)
-  static constexpr const char* kJobs = "ZPIPE_JOBS";            // worker --jobs-from
-  static constexpr const char* kOutcomes = "ZPIPE_OUTCOMES";    // worker --outcomes-to
-  static constexpr const char* kAcks = "ZPIPE_ACKS";            // sink --acks-to
-  static constexpr const char* kEventsIn = "ZPIPE_EVENTS_IN";   // worker, sink --events-to
-  static constexpr const char* kEventsOut = "ZPIPE_EVENTS";     // monitor --events-from
+  static constexpr const char* kSubmit = "ZPIPE_VENTILATOR";   // --ventilator (clients)
+  static constexpr const char* kJobs = "ZPIPE_JOBS";           // worker --jobs-from
+  static constexpr const char* kOutcomes = "ZPIPE_OUTCOMES";   // worker --outcomes-to
+  static constexpr const char* kAcks = "ZPIPE_ACKS";           // sink --acks-to
+  static constexpr const char* kEventsIn = "ZPIPE_EVENTS_IN";  // worker, sink --events-to
+  static constexpr const char* kEventsOut = "ZPIPE_EVENTS";    // monitor --events-from
 };
 
 // $ZPIPE_DATA_DIR, else $XDG_DATA_HOME/zpipe, else ~/.local/share/zpipe, else ./zpipe-data.
