@@ -1,11 +1,47 @@
 #include "front/job_spec_parser.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace zpipe {
 namespace {
+
+constexpr std::array<std::string_view, 5> kJsonLineKeys{"type", "payload", "timeout", "timeout_ms",
+                                                        "max_attempts"};
+
+// Levenshtein distance, for "did you mean" on a misspelled key.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const auto above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Why `key` is not a key of a job line, suggesting the nearest one when it is close.
+std::string unknown_key_message(const std::string& key) {
+  std::string message = "unknown key \"" + key + "\"";
+  const auto nearest = std::min_element(kJsonLineKeys.begin(), kJsonLineKeys.end(),
+                                        [&](std::string_view x, std::string_view y) {
+                                          return edit_distance(key, x) < edit_distance(key, y);
+                                        });
+  if (edit_distance(key, *nearest) <= 2) {
+    message += " (did you mean \"" + std::string(*nearest) + "\"?)";
+  }
+  message += "; a job line takes type, payload, timeout (seconds) or timeout_ms, max_attempts";
+  return message;
+}
 
 Result<std::uint64_t> timeout_ms_from_seconds(double seconds) {
   if (!(seconds > 0) || seconds > 1e9) {
@@ -73,6 +109,16 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
     if (j.is_discarded()) return bad("not valid JSON");
     if (!j.is_object())
       return bad("expected a JSON object like {\"type\": \"echo\", \"payload\": {}}");
+    // A misspelt key ("timout") silently ignored would give the job a default it was not meant
+    // to have.
+    for (const auto& [key, value] : j.items()) {
+      if (std::find(kJsonLineKeys.begin(), kJsonLineKeys.end(), key) == kJsonLineKeys.end()) {
+        return bad(unknown_key_message(key));
+      }
+    }
+    if (j.contains("timeout") && j.contains("timeout_ms")) {
+      return bad("give \"timeout\" (seconds) or \"timeout_ms\", not both");
+    }
     if (!j.contains("type") || !j["type"].is_string() || j["type"].get<std::string>().empty()) {
       return bad("\"type\" must be a non-empty string");
     }

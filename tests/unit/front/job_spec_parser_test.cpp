@@ -62,6 +62,28 @@ TEST(JobSpecParser, ReadsJsonLines) {
   EXPECT_EQ(specs.value()[2].timeout_ms, 700u);
 }
 
+TEST(JobSpecParser, AnUnknownKeyIsAnErrorWithTheLineAndTheNearestKey) {
+  std::istringstream misspelt("{\"type\":\"echo\"}\n{\"type\":\"sleep\",\"timout\":1}\n");
+  auto specs = job_specs_from_json_lines(misspelt);
+  ASSERT_FALSE(specs.ok());
+  EXPECT_EQ(specs.error().message.rfind("line 2: unknown key \"timout\" (did you mean "
+                                        "\"timeout\"?)",
+                                        0),
+            0u)
+      << specs.error().message;
+
+  std::istringstream unrelated("{\"type\":\"echo\",\"queue\":\"low\"}\n");
+  specs = job_specs_from_json_lines(unrelated);
+  ASSERT_FALSE(specs.ok());
+  EXPECT_EQ(specs.error().message.find("did you mean"), std::string::npos) << specs.error().message;
+  EXPECT_NE(specs.error().message.find("unknown key \"queue\""), std::string::npos);
+
+  std::istringstream both("{\"type\":\"echo\",\"timeout\":1,\"timeout_ms\":5}\n");
+  specs = job_specs_from_json_lines(both);
+  ASSERT_FALSE(specs.ok());
+  EXPECT_NE(specs.error().message.find("not both"), std::string::npos) << specs.error().message;
+}
+
 TEST(JobSpecParser, NamesTheFirstBadLine) {
   std::istringstream in("{\"type\":\"echo\"}\n{\"payload\":1}\n");
   auto specs = job_specs_from_json_lines(in);
