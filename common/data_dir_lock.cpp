@@ -52,21 +52,20 @@ Result<DataDirLock> DataDirLock::acquire(const std::filesystem::path& dir, std::
     return make_error(ErrorCode::kIo,
                       "cannot lock " + path.string() + ": " + std::strerror(reason));
   }
+  // The pid is for a second claimant's message only: the lock holds without it.
   const auto pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without the pid; only a second claimant's message is poorer.
-  }
-  return DataDirLock(fd, std::move(path));
+  const bool wrote_pid = ::ftruncate(fd, 0) == 0 && ::pwrite(fd, pid.data(), pid.size(), 0) ==
+                                                        static_cast<ssize_t>(pid.size());
+  static_cast<void>(wrote_pid);
+  return DataDirLock(fd);
 }
 
-DataDirLock::DataDirLock(DataDirLock&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+DataDirLock::DataDirLock(DataDirLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
 
 DataDirLock& DataDirLock::operator=(DataDirLock&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = std::exchange(other.fd_, -1);
-    path_ = std::move(other.path_);
   }
   return *this;
 }

@@ -26,13 +26,10 @@ class DataDirLock {
   DataDirLock& operator=(const DataDirLock&) = delete;
   ~DataDirLock();  // releases the lock; the file stays (removing it would race a new owner)
 
-  const std::filesystem::path& path() const { return path_; }
-
  private:
-  DataDirLock(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  explicit DataDirLock(int fd) : fd_(fd) {}
 
-  int fd_ = -1;
-  std::filesystem::path path_;
+  int fd_ = -1;  // open, and flock()ed, for the whole life of the lock
 };
 
 // acquire(), or throws std::runtime_error with its message: for programs that cannot go on.

@@ -17,7 +17,6 @@
 #include "common/outcome_store.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
-#include "front/private_socket_dir.hpp"
 #include "front/program_path.hpp"
 
 namespace zpipe {
@@ -69,13 +68,13 @@ class DemoCommand : public Command {
                                     "Run sample jobs through a local pipeline and summarise")) {
     config_.data_dir = default_data_dir() / "demo";
     config_.log_level = "warn";
+    config_.private_sockets = true;  // never on ports another pipeline could hold
     app_.add_option("--jobs,-n", jobs_, "Sample jobs to run")
         ->capture_default_str()
         ->check(CLI::Range(1, 1'000'000));
     add_local_pipeline_options(app_, config_, 1,
                                "Where outcomes.db and journal.db go (emptied first; one run at a "
-                               "time)",
-                               /*private_sockets=*/true);
+                               "time)");
   }
   CLI::App& app() override { return app_; }
 
@@ -86,9 +85,6 @@ class DemoCommand : public Command {
       std::cerr << "zpipe demo: " << lock.error().message << "\n";
       return kExitFailure;
     }
-    // Its programs meet on sockets of their own, never on ports another pipeline could hold.
-    const PrivateSocketDir sockets;
-    config_.endpoints = sockets.endpoints();
     std::error_code ignored;
     for (const auto& file :
          {outcome_store_path(config_.data_dir), journal_path(config_.data_dir)}) {

@@ -16,6 +16,11 @@ PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
   return {at(0), at(1), at(2), at(3), at(4), at(5)};
 }
 
+PipelineEndpoints PipelineEndpoints::in_folder(const std::filesystem::path& dir) {
+  auto at = [&dir](const char* name) { return "ipc://" + (dir / name).string(); };
+  return {at("submit"), at("jobs"), at("outcomes"), at("acks"), at("events-in"), at("events-out")};
+}
+
 std::vector<std::string> ventilator_command(const PipelineEndpoints& e,
                                             const std::filesystem::path& data_dir) {
   return {program_path("zpipe-ventilator"),
@@ -69,8 +74,9 @@ std::vector<std::string> LocalPipeline::common_args() const {
 
 LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     : config_(std::move(config)),
-      endpoints_(config_.endpoints ? *config_.endpoints
-                                   : PipelineEndpoints::on_loopback(config_.port_base)) {
+      socket_dir_(config_.private_sockets ? std::make_optional<PrivateSocketDir>() : std::nullopt),
+      endpoints_(socket_dir_ ? PipelineEndpoints::in_folder(socket_dir_->path())
+                             : PipelineEndpoints::on_loopback(config_.port_base)) {
   const auto& e = endpoints_;
   const auto logging = common_args();
   auto with_logging = [&](std::vector<std::string> argv) {

@@ -11,6 +11,7 @@
 
 #include "common/curve_setup.hpp"
 #include "front/child_process.hpp"
+#include "front/private_socket_dir.hpp"
 
 namespace zpipe {
 
@@ -18,6 +19,8 @@ struct PipelineEndpoints {
   std::string submit, jobs, outcomes, acks, events_in, events_out;
   // tcp://127.0.0.1:<base> ... <base+5>, in the order above.
   static PipelineEndpoints on_loopback(int port_base);
+  // ipc://DIR/submit, ipc://DIR/jobs, ... in the order above.
+  static PipelineEndpoints in_folder(const std::filesystem::path& dir);
 };
 
 // Command lines that start each program on `endpoints` (the program found by program_path()).
@@ -29,8 +32,9 @@ std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int 
 
 struct LocalPipelineConfig {
   int port_base = 5570;  // the defaults of every program
-  // Where the programs meet instead of the six ports from port_base (PrivateSocketDir).
-  std::optional<PipelineEndpoints> endpoints;
+  // The programs meet on ipc:// sockets in a PrivateSocketDir instead of the six ports from
+  // port_base: for a pipeline a command starts for itself (thumbnail, demo).
+  bool private_sockets = false;
   int workers = 2;
   int concurrency = 1;  // slots per worker
   std::filesystem::path data_dir;
@@ -64,6 +68,7 @@ class LocalPipeline {
   std::vector<std::string> common_args() const;
 
   LocalPipelineConfig config_;
+  std::optional<PrivateSocketDir> socket_dir_;  // with private_sockets; outlives the programs
   PipelineEndpoints endpoints_;
   std::vector<ChildProcess> workers_;
   std::optional<ChildProcess> sink_;

@@ -3,7 +3,7 @@
 namespace zpipe {
 
 void add_local_pipeline_options(CLI::App& app, LocalPipelineConfig& config, int min_workers,
-                                const std::string& data_dir_help, bool private_sockets) {
+                                const std::string& data_dir_help) {
   app.add_option("--workers,-w", config.workers, "Worker processes")
       ->capture_default_str()
       ->check(CLI::Range(min_workers, 256));
@@ -11,7 +11,7 @@ void add_local_pipeline_options(CLI::App& app, LocalPipelineConfig& config, int 
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   app.add_option("--data-dir", config.data_dir, data_dir_help)->capture_default_str();
-  if (!private_sockets) {
+  if (!config.private_sockets) {
     app.add_option("--port-base", config.port_base, "First of the six loopback ports used")
         ->capture_default_str()
         ->check(CLI::Range(1024, 65530));

@@ -26,9 +26,4 @@ PrivateSocketDir::~PrivateSocketDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-PipelineEndpoints PrivateSocketDir::endpoints() const {
-  const auto at = [this](const char* name) { return "ipc://" + (path_ / name).string(); };
-  return {at("submit"), at("jobs"), at("outcomes"), at("acks"), at("events-in"), at("events-out")};
-}
-
 }  // namespace zpipe

@@ -7,8 +7,6 @@
 
 #include <filesystem>
 
-#include "front/local_pipeline.hpp"
-
 namespace zpipe {
 
 class PrivateSocketDir {
@@ -19,8 +17,6 @@ class PrivateSocketDir {
   PrivateSocketDir& operator=(const PrivateSocketDir&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  // ipc://DIR/submit, ipc://DIR/jobs, ... for every endpoint of a pipeline.
-  PipelineEndpoints endpoints() const;
 
  private:
   std::filesystem::path path_;

@@ -23,7 +23,6 @@
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/outcome_follower.hpp"
-#include "front/private_socket_dir.hpp"
 #include "front/progress_bar.hpp"
 #include "front/sample_images.hpp"
 #include "front/thumbnail_manifest.hpp"
@@ -84,6 +83,7 @@ class ThumbnailCommand : public Command {
     pipeline_.data_dir = default_data_dir() / "thumbnail";
     pipeline_.log_level = "warn";
     pipeline_.workers = 2;
+    pipeline_.private_sockets = true;  // never on ports another pipeline could hold
     app_.add_option("in_dir", plan_.in_dir, "Folder of images (.jpg .jpeg .png .webp .tif .gif)");
     app_.add_option("out_dir", plan_.out_dir,
                     "Folder for the thumbnails, same relative paths (created if missing)");
@@ -116,8 +116,7 @@ class ThumbnailCommand : public Command {
     add_local_pipeline_options(app_, pipeline_, 1,
                                "Data directory: the local pipeline's (outcomes.db emptied first, "
                                "logs in zpipe.log; one run at a time); with --connect, the "
-                               "running sink's",
-                               /*private_sockets=*/true);
+                               "running sink's");
   }
   CLI::App& app() override { return app_; }
 
@@ -166,7 +165,6 @@ class ThumbnailCommand : public Command {
     if (work.empty() && !watch_) return summarise(false);
 
     std::optional<DataDirLock> data_dir_lock;
-    std::optional<PrivateSocketDir> sockets;
     std::optional<LocalPipeline> local;
     std::string submit_endpoint = connect_;
     if (connect_.empty()) {
@@ -177,9 +175,6 @@ class ThumbnailCommand : public Command {
         return kExitFailure;
       }
       data_dir_lock.emplace(std::move(lock).value());
-      // Its programs meet on sockets of their own, never on ports another pipeline could hold.
-      sockets.emplace();
-      pipeline_.endpoints = sockets->endpoints();
       std::error_code ignored;
       for (const char* suffix : {"", "-wal", "-shm"}) {
         fs::remove(outcome_store_path(pipeline_.data_dir).string() + suffix, ignored);

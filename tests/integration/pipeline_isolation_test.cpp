@@ -1,15 +1,14 @@
 // No pipeline mixed up with another: a second ventilator or sink on a data directory in use
 // refuses to start and says who holds it; `zpipe up` on ports in use says so before it
 // announces anything.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <memory>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "front/free_ports.hpp"
+#include "tests/support/loopback_listener.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -59,18 +58,12 @@ TEST(PipelineIsolation, ASecondVentilatorOrSinkOnADataDirInUseRefusesToStart) {
 TEST(PipelineIsolation, UpOnPortsInUseSaysSoBeforeAnnouncingAnything) {
   TempDir dir;
   const int base = free_consecutive_ports(6);
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<std::uint16_t>(base + 3));
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(fd, 8), 0);
+  const LoopbackListener taken(base + 3);
+  ASSERT_TRUE(taken.is_listening());
 
   const auto up = run_program({program("zpipe"), "up", "--port-base", std::to_string(base),
                                "--data-dir", (dir.path() / "data").string()},
                               30s);
-  ::close(fd);
   EXPECT_EQ(up.exit_code, 1) << up.out << up.err;
   EXPECT_EQ(up.out.find("zpipe is up"), std::string::npos) << up.out;
   EXPECT_NE(up.err.find("port " + std::to_string(base + 3) + " of " + std::to_string(base) + "-" +
@@ -84,20 +77,14 @@ TEST(PipelineIsolation, UpOnPortsInUseSaysSoBeforeAnnouncingAnything) {
 TEST(PipelineIsolation, TheDemoRunsOnSocketsOfItsOwnBesideAPipelineOnTheDefaultPorts) {
   TempDir dir;
   // Whatever holds zpipe's default ports (here bare listeners, as a `zpipe up` would).
-  std::vector<int> listeners;
+  std::vector<std::unique_ptr<LoopbackListener>> listeners;
   for (int port = 5570; port < 5576; ++port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) ::listen(fd, 8);
-    listeners.push_back(fd);
+    listeners.push_back(std::make_unique<LoopbackListener>(port));
   }
   const auto demo = run_program(
       {program("zpipe"), "demo", "--jobs", "20", "--data-dir", (dir.path() / "data").string()},
       120s);
-  for (int fd : listeners) ::close(fd);
+  listeners.clear();
   EXPECT_EQ(demo.exit_code, 0) << demo.out << demo.err;
   EXPECT_NE(demo.out.find("20 sample jobs"), std::string::npos) << demo.out;
 }

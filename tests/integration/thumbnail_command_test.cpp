@@ -1,18 +1,15 @@
 // `zpipe thumbnail` as a user runs it: the real front starting a real pipeline of its own (or
 // joining one with --connect), on a small folder of generated images.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include <gtest/gtest.h>
 #include <vips/vips8>
 
 #include "tests/support/image_size.hpp"
+#include "tests/support/loopback_listener.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -191,30 +188,15 @@ TEST_F(ThumbnailCommand, LeavesAloneAFileItDidNotMakeAndSaysSo) {
   EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{64, 32}));
 }
 
-// A listening TCP socket on 127.0.0.1:port, or -1 when the port is taken already.
-int listen_on(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(fd, 8) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 TEST_F(ThumbnailCommand, ItsOwnPipelineNeverMeetsAnotherOnTheDefaultPorts) {
   fs::remove(in_ / "broken.jpg");
   // Something (here a bare listener, as a `zpipe up` would be) holds zpipe's default ports.
-  std::vector<int> listeners;
-  for (int port = 5570; port < 5576; ++port) listeners.push_back(listen_on(port));
-  const auto run = thumbnail();
-  for (int fd : listeners) {
-    if (fd >= 0) ::close(fd);
+  std::vector<std::unique_ptr<LoopbackListener>> listeners;
+  for (int port = 5570; port < 5576; ++port) {
+    listeners.push_back(std::make_unique<LoopbackListener>(port));
   }
+  const auto run = thumbnail();
+  listeners.clear();
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("done      3"), std::string::npos) << run.out;
 }
