@@ -15,7 +15,6 @@ struct Ack {
   bool duplicate = false;     // this outcome was a repeat of one already recorded
   std::uint32_t attempt = 1;  // the attempt the outcome came from
   bool final = true;          // the job is over: it succeeded, or failed on its last attempt
-  bool released = false;      // the worker gave it back unrun: dispatch it again, same attempt
   friend bool operator==(const Ack&, const Ack&) = default;
 };
 

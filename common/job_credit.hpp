@@ -1,7 +1,9 @@
-// Credit-based dispatch on the jobs socket: a worker says how many more jobs it can take
-// (Credit, "ready"), and the ventilator sends a worker no more jobs than its credit, in
-// batches (JobBatch, "jobs"). What a worker holds is then bounded by what it asked for,
-// whatever the size of the jobs or of the buffers on the way.
+// The messages of the jobs socket besides the jobs themselves. Credit-based dispatch: a worker
+// says how many more jobs it can take (Credit, "ready"), and the ventilator sends a worker no
+// more jobs than its credit, in batches (JobBatch, "jobs"). What a worker holds is then bounded
+// by what it asked for, whatever the size of the jobs or of the buffers on the way. Heartbeats
+// on the same connection tell the ventilator which workers are alive, so that it takes back
+// exactly the jobs of one that is not, and a worker gives jobs back on it (Release).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +26,36 @@ struct JobBatch {
   std::vector<Job> jobs;
 
   friend bool operator==(const JobBatch&, const JobBatch&) = default;
+};
+
+// Either way on the jobs socket ("heartbeat"). A worker sends one every `interval_ms`; the
+// ventilator takes one that stays silent for three of its intervals for lost. The ventilator
+// sends one to probe a worker's connection, and with `resync` to a worker it holds no credit
+// and no jobs for (it restarted, or it took the worker for lost): the worker then says its
+// whole room again (ready with reset).
+struct Heartbeat {
+  std::uint64_t interval_ms = 0;  // worker: the promised interval; 0: no promise (never lost
+                                  // for silence, only when its connection closes)
+  bool resync = false;            // ventilator: "say your whole credit again"
+  std::string worker;             // the worker's name, for logs
+
+  friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
+};
+
+struct ReleasedJob {
+  std::string id;
+  std::uint32_t attempt = 1;
+
+  friend bool operator==(const ReleasedJob&, const ReleasedJob&) = default;
+};
+
+// Worker to ventilator ("release"): jobs it gives back unrun, or cut short by its own stop.
+// They go out again at once with the same attempt; nothing is recorded for them.
+struct Release {
+  std::vector<ReleasedJob> jobs;
+  std::string reason;  // for logs: "the worker is stopping"
+
+  friend bool operator==(const Release&, const Release&) = default;
 };
 
 }  // namespace zpipe

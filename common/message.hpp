@@ -14,9 +14,9 @@
 
 namespace zpipe {
 
-using Message =
-    std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest, StatusReply, Job,
-                 Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch, OutcomeBatch>;
+using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
+                             StatusReply, Job, Outcome, AckBatch, Event, DeadJobsRequest, Credit,
+                             JobBatch, OutcomeBatch, Heartbeat, Release>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

@@ -416,6 +416,26 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
     m.worker = f.str_or("worker", "");
     return m;
   }
+  if (kind == "heartbeat") {
+    Heartbeat m;
+    m.interval_ms = f.u64_or("interval_ms", 0);
+    m.resync = f.boolean_or("resync", false);
+    m.worker = f.str_or("worker", "");
+    return m;
+  }
+  if (kind == "release") {
+    Release m;
+    const auto& jobs = f.array("jobs");
+    m.jobs.reserve(jobs.size);
+    for (std::uint32_t i = 0; i < jobs.size; ++i) {
+      Fields j(jobs.ptr[i], "released job " + std::to_string(i));
+      ReleasedJob job{non_empty(j.str("id"), j, "id"), j.u32("attempt")};
+      if (job.attempt == 0) fail(ErrorCode::kInvalid, "a released job's attempt starts at 1");
+      m.jobs.push_back(std::move(job));
+    }
+    m.reason = f.str_or("reason", "");
+    return m;
+  }
   if (kind == "outcome") return read_outcome(f);
   if (kind == "outcomes") {
     OutcomeBatch m;
@@ -435,9 +455,11 @@ Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& li
       Fields a(acks.ptr[i], "ack " + std::to_string(i));
       const auto status = outcome_status_from(a.str("status"));
       if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
-      Ack ack{non_empty(a.str("id"), a, "id"),  *status,
-              a.boolean_or("duplicate", false), a.u32_or("attempt", 1),
-              a.boolean_or("final", true),      a.boolean_or("released", false)};
+      Ack ack{.id = non_empty(a.str("id"), a, "id"),
+              .status = *status,
+              .duplicate = a.boolean_or("duplicate", false),
+              .attempt = a.u32_or("attempt", 1),
+              .final = a.boolean_or("final", true)};
       if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
       m.acks.push_back(std::move(ack));
     }
@@ -565,6 +587,27 @@ std::string encode(const Credit& m) {
   return w.take();
 }
 
+std::string encode(const Heartbeat& m) {
+  MessageWriter w("heartbeat", 3);
+  w.u64("interval_ms", m.interval_ms);
+  w.boolean("resync", m.resync);
+  w.str("worker", m.worker);
+  return w.take();
+}
+
+std::string encode(const Release& m) {
+  MessageWriter w("release", 2);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(2);
+    w.str("id", job.id);
+    w.u64("attempt", job.attempt);
+  }
+  w.str("reason", m.reason);
+  return w.take();
+}
+
 std::string encode(const Outcome& m) {
   MessageWriter w("outcome", outcome_field_count(m));
   write_outcome_fields(w, m);
@@ -598,13 +641,12 @@ std::string encode(const AckBatch& m) {
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
-    w.packer().pack_map(ack.released ? 6 : 5);
+    w.packer().pack_map(5);
     w.str("id", ack.id);
     w.str("status", to_string(ack.status));
     w.boolean("duplicate", ack.duplicate);
     w.u64("attempt", ack.attempt);
     w.boolean("final", ack.final);
-    if (ack.released) w.boolean("released", true);
   }
   return w.take();
 }
@@ -658,8 +700,8 @@ std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
 
 std::string_view kind_name(const Message& message) {
   static constexpr std::string_view kNames[] = {
-      "submit", "accepted", "refused", "status_request", "status", "job",     "outcome",
-      "ack",    "event",    "retry",   "ready",          "jobs",   "outcomes"};
+      "submit", "accepted", "refused", "status_request", "status",   "job",       "outcome", "ack",
+      "event",  "retry",    "ready",   "jobs",           "outcomes", "heartbeat", "release"};
   static_assert(std::size(kNames) == std::variant_size_v<Message>);
   if (const auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     return dead->action == DeadJobsRequest::Action::kRetry ? "retry" : "discard";

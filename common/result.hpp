@@ -30,8 +30,6 @@ enum class ErrorCode {
   kIo,            // local storage or system call failure
   kBusy,          // the ventilator's backlog is full: try again later
   kCrashed,       // an isolated job's process died of a signal (segfault, abort, killed)
-  kReleased,      // the worker gave the job back unstarted or unfinished (stopping, pausing):
-                  // it runs again, and the attempt does not count
 };
 
 std::string_view to_string(ErrorCode code);

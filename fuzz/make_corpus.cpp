@@ -98,12 +98,16 @@ Seeds protocol_seeds() {
                                 Job{"0190a2b3-2", "sleep", Payload(), 2, 2, 1, 0}}})},
       {"ready", encode(Credit{6, false, "host:1"})},
       {"ready_reset", encode(Credit{0, true, ""})},
+      {"heartbeat", encode(Heartbeat{1000, false, "host:1"})},
+      {"heartbeat_resync", encode(Heartbeat{0, true, ""})},
+      {"release",
+       encode(Release{{{"0190a2b3-1", 1}, {"0190a2b3-2", 2}}, "the worker is stopping"})},
       {"outcome_succeeded", encode(succeeded)},
       {"outcome_failed", encode(failed_outcome())},
       {"outcomes", encode(OutcomeBatch{{succeeded, failed_outcome()}})},
-      {"ack", encode(AckBatch{{Ack{"0190a2b3-1", OutcomeStatus::kSucceeded, false, 1, true, false},
-                               Ack{"0190a2b3-7", OutcomeStatus::kFailed, true, 2, false, false},
-                               Ack{"0190a2b3-8", OutcomeStatus::kFailed, false, 1, false, true}}})},
+      {"ack", encode(AckBatch{{Ack{"0190a2b3-1", OutcomeStatus::kSucceeded, false, 1, true},
+                               Ack{"0190a2b3-7", OutcomeStatus::kFailed, true, 2, false},
+                               Ack{"0190a2b3-8", OutcomeStatus::kFailed, false, 1, false}}})},
       {"event", encode(event("job.failed", "worker host:1", 7,
                              {{"job", "0190a2b3-7"}, {"type", "exec"}, {"error", "boom"}}))},
       {"event_no_fields", encode(event("worker.down", "worker host:1", 8, {}))},
@@ -343,15 +347,15 @@ Tokens msgpack_edges() {
 Tokens protocol_tokens() {
   Tokens tokens = msgpack_edges();
   for (const char* word :
-       {"v",           "k",          "req",          "jobs",       "ids",     "type",
-        "payload",     "timeout_ms", "max_attempts", "id",         "attempt", "created_ms",
-        "status",      "error_code", "error",        "result",     "worker",  "started_ms",
-        "finished_ms", "run_us",     "cpu_us",       "max_rss_kb", "acks",    "duplicate",
-        "final",       "released",   "name",         "source",     "seq",     "time_ms",
-        "fields",      "all_dead",   "submit",       "accepted",   "refused", "status_request",
-        "job",         "outcome",    "ack",          "event",      "retry",   "discard",
-        "succeeded",   "failed",     "code",         "message",    "ready",   "credit",
-        "reset",       "outcomes"}) {
+       {"v",           "k",          "req",          "jobs",        "ids",     "type",
+        "payload",     "timeout_ms", "max_attempts", "id",          "attempt", "created_ms",
+        "status",      "error_code", "error",        "result",      "worker",  "started_ms",
+        "finished_ms", "run_us",     "cpu_us",       "max_rss_kb",  "acks",    "duplicate",
+        "final",       "heartbeat",  "name",         "source",      "seq",     "time_ms",
+        "fields",      "all_dead",   "submit",       "accepted",    "refused", "status_request",
+        "job",         "outcome",    "ack",          "event",       "retry",   "discard",
+        "succeeded",   "failed",     "code",         "message",     "ready",   "credit",
+        "reset",       "outcomes",   "release",      "interval_ms", "resync",  "reason"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;
@@ -458,12 +462,10 @@ int main(int argc, char** argv) {
     write(corpus / "store_json", store_json_seeds());
     write(corpus / "journal_row", journal_seeds());
     write(corpus / "pipeline_view", event_seeds());
-    write(corpus / "worker_roster", event_seeds());
     write_dictionary(dictionaries / "protocol_decode.dict", protocol_tokens());
     write_dictionary(dictionaries / "payload_json.dict", msgpack_edges());
     write_dictionary(dictionaries / "journal_row.dict", journal_tokens());
     write_dictionary(dictionaries / "pipeline_view.dict", event_tokens());
-    write_dictionary(dictionaries / "worker_roster.dict", event_tokens());
   } catch (const std::exception& e) {
     std::cerr << "zpipe-fuzz-make-corpus: " << e.what() << "\n";
     return 1;

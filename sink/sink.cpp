@@ -101,23 +101,10 @@ bool Sink::record_waiting() {
     }
     for (auto& outcome : received->value()) {
       outcome.key = sender_key;
-      if (outcome.error_code == to_string(ErrorCode::kReleased)) {
-        // Not an attempt: the worker gave the job back. Only the ventilator needs to hear it.
-        ++released_;
-        acks.acks.push_back(
-            Ack{outcome.id, OutcomeStatus::kFailed, false, outcome.attempt, false, true});
-        continue;
-      }
       batch_.push_back(std::move(outcome));
     }
   }
-  if (batch_.empty()) {
-    if (!acks.acks.empty()) {
-      acks_outbox_.push_back(encode(acks));
-      flush_acks();
-    }
-    return true;
-  }
+  if (batch_.empty()) return true;
 
   auto recorded = store_->record(batch_, unix_ms_now());
   if (!recorded.ok()) {
@@ -129,7 +116,11 @@ bool Sink::record_waiting() {
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];
-    acks.acks.push_back(Ack{o.id, stored_status, !is_new, o.attempt, final});
+    acks.acks.push_back(Ack{.id = o.id,
+                            .status = stored_status,
+                            .duplicate = !is_new,
+                            .attempt = o.attempt,
+                            .final = final});
     if (!is_new) {
       ++duplicates_;
       events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});

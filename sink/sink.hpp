@@ -59,7 +59,6 @@ class Sink {
   std::uint64_t recorded_ = 0;
   std::uint64_t failures_ = 0;
   std::uint64_t duplicates_ = 0;
-  std::uint64_t released_ = 0;  // jobs a stopping or pausing worker gave back unrun
   std::uint64_t refused_inputs_ = 0;
 };
 

@@ -41,11 +41,6 @@ void EventHub::forward() {
   std::vector<zmq::message_t> frames;
   try {
     while (true) {
-      // Wake at least twice a second to notice workers that went silent.
-      zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0}};
-      poll_sockets(items, 1, std::chrono::milliseconds(500));
-      announce_vanished_workers();
-      if (!(items[0].revents & ZMQ_POLLIN)) continue;
       frames.clear();
       zmq::message_t frame;
       do {
@@ -68,15 +63,9 @@ void EventHub::forward() {
         } else {
           const auto& event = std::get<Event>(decoded.value());
           restamped = stamp_sender_key(event, curve_ ? sender_key_name(frames[1]) : "");
-          if (const auto topic = frames[0].to_string_view();
-              topic.starts_with("worker.") || topic == "job.started" || topic == "job.succeeded" ||
-              topic == "job.failed" || topic == "job.released") {
-            roster_.on_event(event, std::chrono::steady_clock::now());
-          }
         }
       }
       if (!problem.empty()) {
-        ++refused_;
         if (log_limit.allow()) {
           log_->warn("event hub refused a message: {}{}", problem, log_limit.suppressed_note());
         }
@@ -89,7 +78,6 @@ void EventHub::forward() {
       } else {
         events_out_.send(frames[1], zmq::send_flags::none);
       }
-      ++forwarded_;
     }
   } catch (const zmq::error_t& e) {
     if (e.num() != ETERM) log_->error("event hub stopped: {}", e.what());
@@ -98,22 +86,6 @@ void EventHub::forward() {
   }
   events_in_.close();
   events_out_.close();
-}
-
-void EventHub::announce_vanished_workers() {
-  for (const auto& gone : roster_.take_vanished(std::chrono::steady_clock::now())) {
-    const auto name = gone.source.substr(gone.source.find(' ') + 1);
-    log_->warn(
-        "worker {} vanished: no heartbeat for {} ms; the {} jobs it was running go out "
-        "again now, any it held unstarted after their time limit",
-        name, gone.silent.count(), gone.jobs.size());
-    std::string jobs;
-    for (const auto& id : gone.jobs) jobs += (jobs.empty() ? "" : ",") + id;
-    std::map<std::string, std::string> fields{
-        {"worker", name}, {"silent_ms", std::to_string(gone.silent.count())}, {"jobs", jobs}};
-    if (!gone.last_job.empty()) fields["job"] = gone.last_job;
-    publish("worker.vanished", std::move(fields));
-  }
 }
 
 void EventHub::publish_refusal(const std::string& problem) {

@@ -1,10 +1,9 @@
 // EventHub: the one address monitors need. Components publish to its events-in; it checks each
-// event and republishes it on events-out, where any number of monitors subscribe. It also
-// follows worker heartbeats, and logs and publishes worker.vanished for a worker gone silent.
+// event and republishes it on events-out, where any number of monitors subscribe. Events are
+// for telling people: no job's fate depends on one arriving.
 // Sockets (owned by its thread): events_in_ SUB bind (all topics); events_out_ PUB bind.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,7 +18,6 @@
 #include "common/decode_limits.hpp"
 #include "common/event.hpp"
 #include "common/socket.hpp"
-#include "ventilator/worker_roster.hpp"
 
 namespace zpipe {
 
@@ -41,9 +39,6 @@ class EventHub {
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
-  std::uint64_t forwarded() const { return forwarded_.load(); }
-  std::uint64_t refused() const { return refused_.load(); }
-
   // The event to publish instead of the one received, when its "key" field must change to
   // `key`, the name of the CURVE key it arrived with ("" in the clear); std::nullopt when it
   // may go as it came. A publisher's own "key" is never passed on.
@@ -53,7 +48,6 @@ class EventHub {
   void forward();
 
   void publish_refusal(const std::string& problem);
-  void announce_vanished_workers();
   void publish(const std::string& name, std::map<std::string, std::string> fields);
 
   zmq::context_t& context_;
@@ -61,12 +55,9 @@ class EventHub {
   zmq::socket_t events_out_;
   std::string source_;
   bool curve_;  // its sockets are CURVE servers: frames carry the ZAP handler's key names
-  WorkerRoster roster_;
   std::uint64_t seq_ = 0;
   DecodeLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
-  std::atomic<std::uint64_t> forwarded_{0};
-  std::atomic<std::uint64_t> refused_{0};
   std::thread thread_;
 };
 

@@ -55,14 +55,14 @@ bool JobTable::has_pending() {
   return !pending_.empty();
 }
 
-void JobTable::mark_dispatched(std::uint64_t now_ms) {
+void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
   if (!restored_.empty()) restored_.erase(t.job.id);
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
-  in_flight_.insert_or_assign(std::move(id), InFlight{std::move(t), deadline});
+  in_flight_.insert_or_assign(std::move(id), InFlight{std::move(t), deadline, owner});
 }
 
 void JobTable::promote_due_retries(std::uint64_t now_ms) {
@@ -95,16 +95,45 @@ std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
   return overdue;
 }
 
-std::vector<std::string> JobTable::reclaim(const std::vector<std::string>& ids) {
-  std::vector<std::string> moved;
-  for (const auto& id : ids) {
-    const auto found = in_flight_.find(id);
+std::vector<std::string> JobTable::take_back_from(const std::string& owner) {
+  std::vector<std::string> taken;
+  for (auto it = in_flight_.begin(); it != in_flight_.end();) {
+    if (it->second.owner != owner) {
+      ++it;
+      continue;
+    }
+    taken.push_back(it->first);
+    pending_.push_front(std::move(it->second.job));
+    it = in_flight_.erase(it);
+  }
+  return taken;
+}
+
+bool JobTable::give_back(const std::string& owner, const ReleasedJob& job) {
+  const auto found = in_flight_.find(job.id);
+  if (found == in_flight_.end() || found->second.owner != owner ||
+      found->second.job.job.attempt != job.attempt) {
+    return false;
+  }
+  pending_.push_front(std::move(found->second.job));
+  in_flight_.erase(found);
+  return true;
+}
+
+void JobTable::undo_dispatch(const std::vector<std::string>& ids) {
+  // In reverse, so that they stand in front in the order they were taken.
+  for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
+    const auto found = in_flight_.find(*id);
     if (found == in_flight_.end()) continue;
-    moved.push_back(id);
     pending_.push_front(std::move(found->second.job));
     in_flight_.erase(found);
   }
-  return moved;
+}
+
+std::size_t JobTable::held_by(const std::string& owner) const {
+  std::size_t held = 0;
+  for (const auto& [id, in_flight] : in_flight_) held += in_flight.owner == owner ? 1 : 0;
+  return held;
 }
 
 std::optional<std::uint64_t> JobTable::next_timer_ms() const {
@@ -118,14 +147,6 @@ std::optional<std::uint64_t> JobTable::next_timer_ms() const {
 
 AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   const auto in_flight = in_flight_.find(ack.id);
-  if (ack.released) {
-    if (in_flight == in_flight_.end() || in_flight->second.job.job.attempt != ack.attempt) {
-      return AckEffect::kStale;
-    }
-    pending_.push_front(std::move(in_flight->second.job));
-    in_flight_.erase(in_flight);
-    return AckEffect::kReleased;
-  }
   if (ack.status == OutcomeStatus::kFailed && !ack.duplicate) ++finished_.failed;
   // A failure of an earlier attempt cannot end the job: a later one is under way.
   const auto stale_failure = [&](const TrackedJob& t) {

@@ -1,7 +1,7 @@
 // JobTable: the ventilator's view of every job it owns, from acceptance to a final outcome:
-// pending jobs in arrival order, dispatched jobs with the time by which their outcome must be
-// recorded, failed jobs waiting to be retried, and running counts. Every change of a job's
-// life goes through the journal when there is one; the caller commits it.
+// pending jobs in arrival order, dispatched jobs with the worker they were sent to and the time
+// by which their outcome must be recorded, failed jobs waiting to be retried, and running counts.
+// Every change of a job's life goes through the journal when there is one; the caller commits it.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,7 @@
 
 #include "common/ack.hpp"
 #include "common/job.hpp"
+#include "common/job_credit.hpp"
 #include "common/requests.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
@@ -30,7 +31,6 @@ enum class AckEffect {
   kSucceeded,       // final: recorded as succeeded
   kDead,            // final: failed on its last allowed attempt
   kRetryScheduled,  // failed, attempts remain: waits for its backoff delay
-  kReleased,        // its worker gave it back unrun: first in line again, same attempt
 };
 
 class JobTable {
@@ -51,18 +51,26 @@ class JobTable {
   bool has_pending();
   // The job dispatch would send next. Precondition: has_pending().
   const Job& next_pending() const { return pending_.front().job; }
-  // The job from next_pending() was sent: it is in flight until its outcome is recorded or
-  // its time limit plus the redispatch grace passes.
-  void mark_dispatched(std::uint64_t now_ms);
+  // The job from next_pending() was sent to the worker whose jobs-socket identity is `owner`:
+  // it is in flight there until its outcome is recorded, the worker gives it back or is lost,
+  // or its time limit plus the redispatch grace passes.
+  void mark_dispatched(std::uint64_t now_ms, const std::string& owner);
 
   // Moves retries whose delay is over to the back of the pending queue.
   void promote_due_retries(std::uint64_t now_ms);
   // Jobs in flight past their deadline go back to the front of the queue, same attempt.
   // Returns their ids.
   std::vector<std::string> redispatch_overdue(std::uint64_t now_ms);
-  // Jobs still in flight among `ids` (a vanished worker was running them) go back to the
-  // front of the queue, same attempt. Returns those it moved.
-  std::vector<std::string> reclaim(const std::vector<std::string>& ids);
+  // Every job in flight at `owner` goes back to the front of the queue, same attempt: the
+  // worker is lost or its connection closed. Returns their ids.
+  std::vector<std::string> take_back_from(const std::string& owner);
+  // The worker `owner` gives back this attempt of a job unrun: true when it was in flight
+  // there, and is now first in line again. A job since taken back and sent elsewhere stays.
+  bool give_back(const std::string& owner, const ReleasedJob& job);
+  // Jobs just marked dispatched go back to the front: their message could not be sent.
+  void undo_dispatch(const std::vector<std::string>& ids);
+  // Jobs in flight at `owner`.
+  std::size_t held_by(const std::string& owner) const;
   // The earliest time promote_due_retries() or redispatch_overdue() will have work, if any.
   std::optional<std::uint64_t> next_timer_ms() const;
 
@@ -86,6 +94,7 @@ class JobTable {
   struct InFlight {
     TrackedJob job;
     std::uint64_t deadline_ms = 0;
+    std::string owner;  // the jobs-socket identity of the worker it was sent to
   };
   std::unordered_map<std::string, InFlight> in_flight_;
   std::unordered_map<std::string, TrackedJob> retrying_;

@@ -13,6 +13,12 @@ namespace {
 constexpr const char* kHubInproc = "inproc://zpipe-event-hub";
 constexpr int kMaxEnvelopeFrames = 4;  // identity, optional empty delimiter, body; then refuse
 constexpr int kBurst = 1000;           // messages handled per socket per loop turn, for fairness
+// How often silent workers are looked for; a lost worker is found within this of its last
+// missed heartbeat.
+constexpr std::chrono::milliseconds kLinkCheckInterval{100};
+// A probe right after a connection closes can reach libzmq before the pipe is torn down: a
+// second one follows after this.
+constexpr std::chrono::milliseconds kSecondProbe{100};
 
 // Short, readable and unique across runs: base36 of the start time in ms.
 std::string make_id_prefix() {
@@ -99,9 +105,7 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets,
       config_.curve, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
-  vanished_in_ = make_socket(context_, zmq::socket_type::sub, config_.sockets);
-  vanished_in_.set(zmq::sockopt::subscribe, "worker.vanished");
-  connect_endpoint(vanished_in_, EventHub::kLocalOutput, "vanished workers", CurveSetup{});
+  jobs_disconnects_ = std::make_unique<DisconnectWatch>(context_, jobs_out_);
 }
 
 void Ventilator::restore_from_journal() {
@@ -128,7 +132,7 @@ void Ventilator::restore_from_journal() {
 
 Ventilator::~Ventilator() {
   events_.reset();
-  vanished_in_.close();
+  jobs_disconnects_.reset();
   submit_in_.close();
   jobs_out_.close();
   acks_in_.close();
@@ -150,11 +154,12 @@ int Ventilator::run(const StopFlag& stop) {
   while (!stop.is_stop_requested()) {
     const auto now = Clock::now();
     zmq::pollitem_t items[] = {
-        {submit_in_.handle(), 0, ZMQ_POLLIN, 0},   {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
-        {jobs_out_.handle(), 0, ZMQ_POLLIN, 0},    {nullptr, stop.fd(), ZMQ_POLLIN, 0},
-        {vanished_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {submit_in_.handle(), 0, ZMQ_POLLIN, 0},         {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {jobs_out_.handle(), 0, ZMQ_POLLIN, 0},          {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+        {jobs_disconnects_->handle(), 0, ZMQ_POLLIN, 0},
     };
-    auto until = next_snapshot;
+    auto until = std::min(next_snapshot, next_link_check_);
+    if (probe_again_at_) until = std::min(until, *probe_again_at_);
     if (const auto timer = jobs_->next_timer_ms()) {
       // Timers are in Unix ms; translate the distance onto the steady clock.
       const auto unix_now = unix_ms_now();
@@ -168,8 +173,19 @@ int Ventilator::run(const StopFlag& stop) {
     poll_sockets(items, std::size(items), wait);
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
-    if (items[2].revents & ZMQ_POLLIN) handle_credits();
-    if (items[4].revents & ZMQ_POLLIN) reclaim_from_vanished_workers();
+    if (items[2].revents & ZMQ_POLLIN) handle_worker_messages();
+    if ((items[4].revents & ZMQ_POLLIN) && jobs_disconnects_->take_disconnects()) {
+      probe_workers();
+      probe_again_at_ = Clock::now() + kSecondProbe;
+    }
+    if (probe_again_at_ && Clock::now() >= *probe_again_at_) {
+      probe_again_at_.reset();
+      probe_workers();
+    }
+    if (Clock::now() >= next_link_check_) {
+      check_worker_links();
+      next_link_check_ = Clock::now() + kLinkCheckInterval;
+    }
     run_timers();
     if (Clock::now() >= dispatch_from_) dispatch();
     commit_and_reply();
@@ -184,10 +200,10 @@ int Ventilator::run(const StopFlag& stop) {
   events_->publish("component.down", {{"component", "ventilator"}});
   log_->info(
       "stopping: accepted {}, succeeded {}, failed attempts {}, dead {}, pending {}, in flight "
-      "{}, retrying {}; {} dispatched again after their time limit; {} bad inputs refused, {} "
-      "acks for unknown jobs",
-      c.accepted, c.succeeded, c.failed, c.dead, c.pending, c.in_flight, c.retrying, redispatched_,
-      refused_inputs_, unknown_acks_);
+      "{}, retrying {}; {} taken back from lost workers, {} dispatched again after their time "
+      "limit; {} bad inputs refused, {} acks for unknown jobs",
+      c.accepted, c.succeeded, c.failed, c.dead, c.pending, c.in_flight, c.retrying, taken_back_,
+      overdue_, refused_inputs_, unknown_acks_);
   const auto unfinished = c.pending + c.in_flight + c.retrying;
   if (unfinished > 0) {
     if (journal_) {
@@ -360,7 +376,6 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
       return;
     case AckEffect::kStale:
     case AckEffect::kSucceeded:
-    case AckEffect::kReleased:
       return;
     case AckEffect::kDead:
       events_->publish("job.dead", {{"job", ack.id}, {"attempt", std::to_string(ack.attempt)}});
@@ -372,38 +387,39 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
   }
 }
 
-void Ventilator::reclaim_from_vanished_workers() {
-  while (true) {
-    std::vector<zmq::message_t> frames;
-    zmq::message_t frame;
-    if (!vanished_in_.recv(frame, zmq::recv_flags::dontwait)) return;
-    frames.push_back(std::move(frame));
-    while (vanished_in_.get(zmq::sockopt::rcvmore)) {
-      (void)vanished_in_.recv(frame);
-      frames.push_back(std::move(frame));
+void Ventilator::check_worker_links() {
+  for (const auto& silent : links_.take_silent(std::chrono::steady_clock::now())) {
+    take_back_from(silent.identity, silent.name,
+                   "no heartbeat for " + std::to_string(silent.silent.count()) + " ms", true);
+  }
+}
+
+void Ventilator::probe_workers() {
+  const auto probe = encode(Heartbeat{});
+  for (const auto& identity : links_.identities()) {
+    bool queue_full = false;
+    if (!send_to_worker(identity, probe, queue_full)) {
+      take_back_from(identity, links_.name_of(identity), "its connection closed", false);
     }
-    if (frames.size() != 2) continue;
-    auto decoded = decode(frames[1].to_string_view(), config_.limits);
-    const auto* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
-    if (event == nullptr) continue;
-    const auto jobs = event->fields.find("jobs");
-    if (jobs == event->fields.end() || jobs->second.empty()) continue;
-    std::vector<std::string> ids;
-    std::string_view rest = jobs->second;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      ids.emplace_back(rest.substr(0, comma));
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    }
-    // Not waiting out their time limits: the worker that ran them is gone.
-    const auto moved = jobs_->reclaim(ids);
-    redispatched_ += moved.size();
-    if (moved.empty()) continue;
-    log_->warn("{} jobs of vanished worker {} go out again now", moved.size(),
-               event->fields.count("worker") != 0 ? event->fields.at("worker") : "?");
-    for (const auto& id : moved) {
-      events_->publish("job.redispatched", {{"job", id}, {"reason", "its worker vanished"}});
-    }
+  }
+}
+
+void Ventilator::take_back_from(const std::string& identity, const std::string& name,
+                                const std::string& why, bool silent) {
+  links_.drop(identity);
+  const auto taken = jobs_->take_back_from(identity);
+  taken_back_ += taken.size();
+  if (taken.empty() && !silent) {
+    log_->info("worker {} left", name);  // it said goodbye (worker.down) and held nothing
+    return;
+  }
+  events_->publish(
+      "worker.vanished",
+      {{"worker", name}, {"reason", why}, {"taken_back", std::to_string(taken.size())}});
+  log_->warn("worker {} vanished ({}): the {} jobs it held go out again now", name, why,
+             taken.size());
+  for (const auto& id : taken) {
+    events_->publish("job.redispatched", {{"job", id}, {"reason", "its worker vanished"}});
   }
 }
 
@@ -412,7 +428,7 @@ void Ventilator::run_timers() {
   jobs_->promote_due_retries(now_ms);
   const auto overdue = jobs_->redispatch_overdue(now_ms);
   if (overdue.empty()) return;
-  redispatched_ += overdue.size();
+  overdue_ += overdue.size();
   // Many at once means a worker died or stalled with them; one line says so.
   log_->warn(
       "{} jobs had no outcome within their time limit plus {} ms and go out again (first: "
@@ -423,7 +439,7 @@ void Ventilator::run_timers() {
   }
 }
 
-void Ventilator::handle_credits() {
+void Ventilator::handle_worker_messages() {
   for (int i = 0; i < kBurst; ++i) {
     // [identity, body] from a worker's DEALER; anything else is refused.
     std::size_t total = 0;
@@ -440,17 +456,60 @@ void Ventilator::handle_credits() {
       refuse_input("jobs", decoded.error());
       continue;
     }
-    const auto* credit = std::get_if<Credit>(&decoded.value());
-    if (credit == nullptr) {
+    auto& message = decoded.value();
+    if (!std::holds_alternative<Credit>(message) && !std::holds_alternative<Heartbeat>(message) &&
+        !std::holds_alternative<Release>(message)) {
       refuse_input("jobs", make_error(ErrorCode::kUnexpectedKind,
-                                      "the jobs socket takes ready, not " +
-                                          std::string(kind_name(decoded.value()))));
+                                      "the jobs socket takes ready, heartbeat and release, not " +
+                                          std::string(kind_name(message))));
       continue;
     }
     const auto identity = frames[0].to_string();
-    if (credits_.apply(identity, *credit)) {
-      log_->debug("worker {} asks for {} jobs", credits_.worker_name(identity), credit->credit);
+    // A worker we do not know (new, or forgotten as lost) holds no credit here. Unless it says
+    // its whole room now, ask it to.
+    const bool unknown = links_.heard(identity, std::chrono::steady_clock::now());
+    bool says_room = false;
+    if (const auto* credit = std::get_if<Credit>(&message)) {
+      says_room = credit->reset;
+      links_.apply(identity, unknown && !credit->reset ? Credit{0, true, credit->worker} : *credit);
+      log_->debug("worker {} asks for {} jobs", links_.name_of(identity), credit->credit);
+    } else if (const auto* heartbeat = std::get_if<Heartbeat>(&message)) {
+      links_.on_heartbeat(identity, *heartbeat);
+    } else {
+      handle_release(identity, std::get<Release>(message));
     }
+    if (unknown) {
+      log_->info("worker {} connected", links_.name_of(identity));
+      if (!says_room) send_resync(identity);
+    }
+  }
+}
+
+void Ventilator::handle_release(const std::string& identity, const Release& release) {
+  std::size_t back = 0;
+  for (const auto& job : release.jobs) back += jobs_->give_back(identity, job) ? 1 : 0;
+  log_->debug("worker {} gave back {} jobs ({} still its own): {}", links_.name_of(identity),
+              release.jobs.size(), back, release.reason);
+}
+
+void Ventilator::send_resync(const std::string& identity) {
+  bool queue_full = false;
+  if (!send_to_worker(identity, encode(Heartbeat{0, true, ""}), queue_full)) {
+    take_back_from(identity, links_.name_of(identity), "its connection closed", false);
+  }
+}
+
+bool Ventilator::send_to_worker(const std::string& identity, std::string_view body,
+                                bool& queue_full) {
+  try {
+    queue_full =
+        !jobs_out_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+             .has_value() ||
+        !jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait).has_value();
+    return true;
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EHOSTUNREACH) throw;
+    return false;
   }
 }
 
@@ -458,9 +517,9 @@ void Ventilator::dispatch() {
   dispatch_blocked_ = false;
   const auto now_ms = unix_ms_now();
   for (int sent = 0; sent < kBurst && jobs_->has_pending();) {
-    const auto identity = credits_.next();
+    const auto identity = links_.next();
     if (!identity) return;
-    if (!dispatch_to(*identity, credits_.credit_of(*identity), now_ms)) {
+    if (!dispatch_to(*identity, links_.credit_of(*identity), now_ms)) {
       dispatch_blocked_ = true;
       return;
     }
@@ -483,30 +542,22 @@ bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
     bytes += size;
     batch.jobs.push_back(job);
     ids.push_back(job.id);
-    jobs_->mark_dispatched(now_ms);
+    jobs_->mark_dispatched(now_ms, identity);
   }
   if (batch.jobs.empty()) return true;
   const auto body = batch.jobs.size() == 1 ? encode(batch.jobs.front()) : encode(batch);
-  bool sent = false;
-  try {
-    sent =
-        jobs_out_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)
-            .has_value() &&
-        jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait).has_value();
-  } catch (const zmq::error_t& e) {
-    if (e.num() != EHOSTUNREACH) throw;
-    // Gone since it asked: its credit goes with it.
-    log_->debug("worker {} is gone; {} jobs stay pending", credits_.worker_name(identity),
-                ids.size());
-    credits_.drop(identity);
-    (void)jobs_->reclaim(ids);
+  bool queue_full = false;
+  if (!send_to_worker(identity, body, queue_full)) {
+    // Gone since it asked: its credit goes with it, and what it held comes back.
+    jobs_->undo_dispatch(ids);
+    take_back_from(identity, links_.name_of(identity), "its connection closed", false);
     return true;
   }
-  if (!sent) {
-    (void)jobs_->reclaim(ids);  // its queue is full: later
+  if (queue_full) {
+    jobs_->undo_dispatch(ids);  // its queue is full: later
     return false;
   }
-  credits_.take(identity, batch.jobs.size());
+  links_.take(identity, batch.jobs.size());
   return true;
 }
 

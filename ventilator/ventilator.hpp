@@ -2,11 +2,13 @@
 // follows each job until the sink reports its final outcome recorded: dispatching again what
 // no outcome came back for, retrying failures with backoff, keeping dead jobs for `zpipe
 // retry`. Also hosts the event hub.
-// Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ ROUTER bind <-> workers
-//          (credit in, jobs out: a worker gets no more jobs than it asked for);
-//          acks_in_ PULL bind <- sink; events_ PUB connect -> the hub (inproc);
-//          vanished_in_ SUB connect <- the hub (inproc), worker.vanished only.
-// Call run() from one thread only.
+// It knows which worker holds each job in flight: the one whose jobs-socket connection it was
+// sent on. A worker that gives jobs back, goes silent or whose connection closes has exactly
+// its jobs taken back and sent out again at once.
+// Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ ROUTER bind <->
+//          workers (ready, heartbeat and release in; jobs, job and heartbeat out: a worker gets
+//          no more jobs than it asked for); acks_in_ PULL bind <- sink; events_ PUB connect ->
+//          the hub (inproc). Call run() from one thread only.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +26,12 @@
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"
+#include "ventilator/disconnect_watch.hpp"
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
 #include "ventilator/ventilator_config.hpp"
-#include "ventilator/worker_credits.hpp"
+#include "ventilator/worker_links.hpp"
 
 namespace zpipe {
 
@@ -53,15 +56,26 @@ class Ventilator {
   void commit_and_reply();
   void restore_from_journal();
   void run_timers();
-  // Sends out again, at once, the jobs the event hub says a vanished worker was running.
-  void reclaim_from_vanished_workers();
   // Why a submit cannot be taken (a job too large to send, the backlog full), if it cannot.
   std::optional<Error> check_capacity(const SubmitRequest& submit) const;
   // Counts, logs and publishes the refusal, and tells the producer why.
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
   void publish_ack_effect(const Ack& ack, AckEffect effect);
-  void handle_credits();
+  void handle_worker_messages();
+  void handle_release(const std::string& identity, const Release& release);
+  // Tells a worker we hold no credit and no jobs for it, so that it says its room afresh.
+  void send_resync(const std::string& identity);
+  // Sends a heartbeat to every worker: those whose connection has closed are found gone.
+  void probe_workers();
+  // Takes back the jobs of workers silent past their heartbeats.
+  void check_worker_links();
+  // Forgets a worker and sends out again every job it held; `why` is for the log. `silent`:
+  // it stopped answering (else its connection closed, which a clean stop does too).
+  void take_back_from(const std::string& identity, const std::string& name, const std::string& why,
+                      bool silent);
+  // False when the worker's connection is gone (the caller forgets it); throws on other errors.
+  bool send_to_worker(const std::string& identity, std::string_view body, bool& queue_full);
   void dispatch();
   // Sends up to `limit` pending jobs to one worker; false if it could take none now.
   bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
@@ -77,7 +91,7 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
-  zmq::socket_t vanished_in_;  // SUB connect <- the hub (in process): worker.vanished
+  std::unique_ptr<DisconnectWatch> jobs_disconnects_;
   std::optional<DataDirLock> data_dir_lock_;  // held while journal_ is open
   std::unique_ptr<Journal> journal_;          // null with durability none
   std::optional<JobTable> jobs_;              // made once the journal is open
@@ -87,9 +101,12 @@ class Ventilator {
   };
   std::vector<Reply> replies_;                             // waiting for the journal commit
   std::chrono::steady_clock::time_point dispatch_from_{};  // the recovery hold ends
-  WorkerCredits credits_;
+  WorkerLinks links_;
+  std::optional<std::chrono::steady_clock::time_point> probe_again_at_;
+  std::chrono::steady_clock::time_point next_link_check_{};
   bool dispatch_blocked_ = false;  // a worker's queue was full: try again shortly
-  std::uint64_t redispatched_ = 0;
+  std::uint64_t taken_back_ = 0;   // from workers lost or gone
+  std::uint64_t overdue_ = 0;      // sent again after their time limit plus the grace
   RateMeter accepted_rate_;
   RateLimiter refusal_log_limit_;
   std::uint64_t refused_inputs_ = 0;

@@ -19,7 +19,7 @@ struct SlotPool::Shared {
   std::mutex mutex;
   std::condition_variable work_ready;
   std::deque<Job> queue;
-  std::vector<Outcome> finished;
+  SlotReport report;  // for the poll loop; it is woken when this stops being empty
   std::map<std::string, RunningJob> running;
   std::size_t exited = 0;
   std::size_t active = 0;  // slot threads between taking a job and handing in its outcome
@@ -29,7 +29,11 @@ struct SlotPool::Shared {
   int wake_fd = -1;
 
   ~Shared() { ::close(wake_fd); }
-  void wake() {
+  // Call with `mutex` held, before adding to `report`: one wake-up for however much piles up
+  // before the poll loop takes it, so that with jobs queued ahead a slot goes from one job to
+  // the next without a thread switch.
+  void wake_if_first() {
+    if (!report.started.empty() || !report.finished.empty()) return;
     const std::uint64_t one = 1;
     [[maybe_unused]] auto n = ::write(wake_fd, &one, sizeof one);
   }
@@ -75,7 +79,10 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job) {
   try {
     {
       std::lock_guard lock(shared.mutex);
-      shared.running[job.id] = RunningJob{job.id, job.type, outcome.started_ms};
+      RunningJob running{job.id, job.type, job.attempt, outcome.started_ms};
+      shared.wake_if_first();
+      shared.report.started.push_back(running);
+      shared.running[job.id] = std::move(running);
     }
     // The protocol caps timeout_ms (7 days by default), so this cannot overflow.
     const auto deadline = JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms);
@@ -123,11 +130,8 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
     lock.lock();
     shared->running.erase(job.id);
     --shared->active;
-    // One wake-up for however many outcomes pile up before the poll loop takes them: with
-    // jobs queued ahead, a slot goes from one job to the next without a thread switch.
-    const bool first = shared->finished.empty();
-    shared->finished.push_back(std::move(outcome));
-    if (first) shared->wake();
+    shared->wake_if_first();
+    shared->report.finished.push_back(std::move(outcome));
   }
   ++shared->exited;
 }
@@ -208,16 +212,16 @@ std::vector<Job> SlotPool::take_queued() {
 
 int SlotPool::wake_fd() const { return shared_->wake_fd; }
 
-std::vector<Outcome> SlotPool::take_finished() {
+SlotReport SlotPool::take_reports() {
   std::uint64_t ignored = 0;
   [[maybe_unused]] auto n = ::read(shared_->wake_fd, &ignored, sizeof ignored);
-  std::vector<Outcome> finished;
+  SlotReport report;
   {
     std::lock_guard lock(shared_->mutex);
-    finished.swap(shared_->finished);
+    std::swap(report, shared_->report);
   }
-  given_ -= finished.size();
-  return finished;
+  given_ -= report.finished.size();
+  return report;
 }
 
 std::vector<RunningJob> SlotPool::running() const {
@@ -225,18 +229,6 @@ std::vector<RunningJob> SlotPool::running() const {
   std::vector<RunningJob> jobs;
   for (const auto& [id, job] : shared_->running) jobs.push_back(job);
   return jobs;
-}
-
-std::vector<std::string> SlotPool::held_ids(std::size_t limit) const {
-  std::lock_guard lock(shared_->mutex);
-  std::vector<std::string> ids;
-  for (const auto& [id, job] : shared_->running) {
-    if (ids.size() < limit) ids.push_back(id);
-  }
-  for (const auto& job : shared_->queue) {
-    if (ids.size() < limit) ids.push_back(job.id);
-  }
-  return ids;
 }
 
 void SlotPool::cancel_all() { shared_->cancelled = true; }

@@ -1,6 +1,6 @@
 // SlotPool: the worker's N job slots, each a thread that runs one handler at a time.
-// The poll loop hands jobs in with start() and collects outcomes with take_finished() when
-// wake_fd() is readable. Threads share no ZeroMQ socket: a handler that never returns must not
+// The poll loop hands jobs in with start() and collects starts and outcomes with take_reports()
+// when wake_fd() is readable. Threads share no ZeroMQ socket: a handler that never returns must not
 // hold up context shutdown, so slots report through a queue and an eventfd instead.
 // Call every method from the poll loop's thread.
 #pragma once
@@ -22,7 +22,14 @@ namespace zpipe {
 struct RunningJob {
   std::string id;
   std::string type;
+  std::uint32_t attempt = 1;
   std::uint64_t started_ms = 0;
+};
+
+// What the slots did since the poll loop last asked.
+struct SlotReport {
+  std::vector<RunningJob> started;  // jobs a slot began, in order (they may have finished too)
+  std::vector<Outcome> finished;    // in completion order
 };
 
 class SlotPool {
@@ -47,11 +54,9 @@ class SlotPool {
   // that an idle slot is about to take stays.
   std::vector<Job> take_queued();
   int wake_fd() const;
-  // Outcomes finished since the last call, in completion order.
-  std::vector<Outcome> take_finished();
+  // The jobs started and finished since the last call.
+  SlotReport take_reports();
   std::vector<RunningJob> running() const;
-  // The ids of the jobs running and waiting for a slot, at most `limit` of them.
-  std::vector<std::string> held_ids(std::size_t limit) const;
   // Asks running handlers to return early (their jobs fail as cancelled).
   void cancel_all();
 

@@ -12,9 +12,6 @@
 namespace zpipe {
 namespace {
 
-// A heartbeat lists at most this many of the jobs a worker holds (about 20 bytes each).
-constexpr std::size_t kMaxHeldIdsInHeartbeat = 20'000;
-
 // Beyond --prefetch, a worker asks for about this much work per slot to wait for a slot, so
 // that short jobs do not leave slots idle while new ones come: a credit's round trip to the
 // ventilator takes a few hundred microseconds. Long jobs never reach past --prefetch.
@@ -64,7 +61,6 @@ Worker::~Worker() {
 }
 
 void Worker::connect_to_jobs() {
-  jobs_watch_.reset();  // it watches the socket about to be replaced
   jobs_in_ = make_socket(context_, zmq::socket_type::dealer, config_.sockets);
   if (config_.curve.enabled()) {
     jobs_watch_ = std::make_unique<HandshakeWatch>(context_, jobs_in_,
@@ -74,20 +70,18 @@ void Worker::connect_to_jobs() {
   // back. An oversized job is refused by the size check in decode() instead.
   jobs_in_.set(zmq::sockopt::maxmsgsize, std::int64_t{-1});
   connect_endpoint(jobs_in_, config_.jobs_endpoint, "jobs", config_.curve);
-  connected_to_jobs_ = true;
-  credit_out_ = 0;
 }
 
 void Worker::send_credit(std::uint64_t credit, bool reset) {
-  // Queued until the connection is up; on a full queue (a ventilator long gone) the next
-  // heartbeat's reset says it again.
+  // Queued until the connection is up; on a full queue (a ventilator long gone) the resync a
+  // ventilator sends to a worker it does not know brings the whole credit again.
   const auto body = encode(Credit{credit, reset, config_.name});
   if (!jobs_in_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
   credit_out_ = reset ? credit : credit_out_ + credit;
 }
 
 void Worker::grant_credit(const SlotPool& pool, bool resync) {
-  if (!connected_to_jobs_) return;
+  if (!taking_jobs_) return;
   // The window: a job for every slot, and `prefetch` more waiting for one, or more for short
   // jobs.
   auto ahead = config_.prefetch;
@@ -142,12 +136,13 @@ int Worker::run(const StopFlag& stop) {
 
   using Clock = std::chrono::steady_clock;
   auto next_heartbeat = Clock::now();
+  grant_credit(pool, true);  // the whole room, whatever a ventilator held for us before
   std::optional<Clock::time_point> grace_end;
   bool paused = false;
   while (true) {
     if (stop.is_stop_requested() && !grace_end) {
       grace_end = Clock::now() + config_.grace;
-      release_received_jobs(pool);
+      stop_taking_jobs(pool, "the worker is stopping");
       log_->info("stopping: taking no more jobs; {} given back, {} running, waiting up to {} ms",
                  released_, pool.busy(), config_.grace.count());
     }
@@ -156,12 +151,12 @@ int Worker::run(const StopFlag& stop) {
       pause_.clear_wakeup();
       if (paused) {
         const auto released_before = released_;
-        release_received_jobs(pool);
+        stop_taking_jobs(pool, "the worker is pausing");
         log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
                    pool.busy(), released_ - released_before);
       } else {
         log_->info("resumed (SIGCONT)");
-        connect_to_jobs();
+        taking_jobs_ = true;
         grant_credit(pool, true);
       }
       events_->publish(paused ? "worker.paused" : "worker.resumed", {});
@@ -174,8 +169,7 @@ int Worker::run(const StopFlag& stop) {
       break;
     }
     zmq::pollitem_t items[] = {
-        {connected_to_jobs_ ? jobs_in_.handle() : nullptr, 0,
-         static_cast<short>(connected_to_jobs_ ? ZMQ_POLLIN : 0), 0},
+        {jobs_in_.handle(), 0, ZMQ_POLLIN, 0},
         {outcomes_out_.handle(), 0, static_cast<short>(outbox_.empty() ? 0 : ZMQ_POLLOUT), 0},
         {nullptr, pool.wake_fd(), ZMQ_POLLIN, 0},
         {nullptr, stop.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
@@ -187,17 +181,10 @@ int Worker::run(const StopFlag& stop) {
     account_busy_time(pool);  // before collect() and take_jobs() change what is busy
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
-    if (items[0].revents & ZMQ_POLLIN) take_jobs(pool);
-    if (!grace_end && !paused) grant_credit(pool, false);
+    if (items[0].revents & ZMQ_POLLIN) handle_ventilator_messages(pool);
+    grant_credit(pool, false);
     if (Clock::now() >= next_heartbeat) {
       report_handshake_failures();
-      // An idle worker that got nothing since the last heartbeat says its whole credit again:
-      // a restarted ventilator knows nothing of what we gave the old one. (A busy one never
-      // does: jobs on their way would come on top of it.)
-      if (!grace_end && !paused && pool.outstanding() == 0 && !received_since_heartbeat_) {
-        grant_credit(pool, true);
-      }
-      received_since_heartbeat_ = false;
       heartbeat(pool, grace_end.has_value() ? "stopping" : (paused ? "paused" : ""));
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
@@ -234,96 +221,99 @@ int Worker::run(const StopFlag& stop) {
   return 0;
 }
 
-// The jobs of one message from the ventilator ("jobs", or one "job"), or why it is refused.
-auto receive_jobs(zmq::socket_t& socket, const DecodeLimits& limits) {
-  return receive_batch<Job, JobBatch, &JobBatch::jobs>(socket, limits, "jobs");
-}
-
-void Worker::take_jobs(SlotPool& pool) {
-  // No more than the credit we gave can come, so every job is taken: the slots run some now,
-  // the rest wait for one.
+void Worker::handle_ventilator_messages(SlotPool& pool) {
+  // No more jobs than the credit we gave can come, so every job is taken: the slots run some
+  // now, the rest wait for one. Jobs that come after we stopped taking any are given back.
   for (int messages = 0; messages < 1000; ++messages) {
-    auto received = receive_jobs(jobs_in_, config_.limits);
+    auto received = receive_any_message(jobs_in_, config_.limits, "jobs");
     if (!received) return;
     if (!received->ok()) {
       refuse_input(received->error());
       continue;
     }
-    credit_out_ -= std::min<std::uint64_t>(credit_out_, received->value().size());
-    received_since_heartbeat_ = true;
-    for (auto& job : received->value()) start_job(pool, std::move(job));
+    auto& message = received->value();
+    std::vector<Job> jobs;
+    if (auto* batch = std::get_if<JobBatch>(&message)) {
+      jobs = std::move(batch->jobs);
+    } else if (auto* job = std::get_if<Job>(&message)) {
+      jobs.push_back(std::move(*job));
+    } else if (const auto* heartbeat = std::get_if<Heartbeat>(&message)) {
+      if (heartbeat->resync) {
+        // The ventilator holds no credit and no jobs for us (it restarted, or took us for
+        // lost): say the whole room again.
+        log_->info("the ventilator asks for our credit afresh");
+        credit_out_ = 0;
+        grant_credit(pool, true);
+      }
+      continue;
+    } else {
+      refuse_input(make_error(ErrorCode::kUnexpectedKind,
+                              "the jobs socket brings jobs, job and heartbeat, not " +
+                                  std::string(kind_name(message))));
+      continue;
+    }
+    credit_out_ -= std::min<std::uint64_t>(credit_out_, jobs.size());
+    if (!taking_jobs_) {
+      give_back(jobs, "the worker is stopping or pausing");
+      continue;
+    }
+    for (auto& job : jobs) start_job(pool, std::move(job));
   }
 }
 
 void Worker::start_job(SlotPool& pool, Job job) {
-  log_->debug("started {} ({}, attempt {})", job.id, job.type, job.attempt);
-  if (events_->admit_per_job_event("job.started")) {
-    events_->publish(
-        "job.started",
-        {{"job", job.id}, {"type", job.type}, {"attempt", std::to_string(job.attempt)}});
-  }
+  log_->debug("received {} ({}, attempt {})", job.id, job.type, job.attempt);
   pool.start(std::move(job));
 }
 
-void Worker::release_received_jobs(SlotPool& pool) {
-  for (const auto& job : pool.take_queued()) release(job, "the worker is stopping or pausing");
-  if (!connected_to_jobs_) return;
+void Worker::stop_taking_jobs(SlotPool& pool, std::string_view why) {
+  taking_jobs_ = false;
   send_credit(0, true);  // no more, please
-  // Jobs the ventilator sent before it read our zero credit would be dropped with the socket:
-  // take them and give them back. Go round until the queue stays empty for a moment (bounded:
-  // the ventilator may be slow to read the credit).
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-  int quiet_rounds = 0;
-  while (quiet_rounds < 2 && std::chrono::steady_clock::now() < give_up) {
-    bool got_any = false;
-    while (auto received = receive_jobs(jobs_in_, config_.limits)) {
-      got_any = true;
-      if (received->ok()) {
-        for (const auto& job : received->value()) release(job, "the worker is stopping or pausing");
-      } else {
-        refuse_input(received->error());
-      }
-    }
-    quiet_rounds = got_any ? 0 : quiet_rounds + 1;
-    zmq::pollitem_t items[] = {{jobs_in_.handle(), 0, ZMQ_POLLIN, 0}};
-    poll_sockets(items, 1, std::chrono::milliseconds(20));
-  }
-  // Closed, so that the ventilator forgets this connection (a send to it fails) and a resume
-  // starts afresh with a new one.
-  jobs_watch_.reset();
-  jobs_in_.set(zmq::sockopt::linger, 0);
-  jobs_in_.close();
-  connected_to_jobs_ = false;
-  // The jobs given back go out again at once, to workers with credit: not to us.
+  // Jobs the ventilator sends before it reads that are given back as they come; those
+  // waiting for a slot go back now. The connection stays: heartbeats go on while running jobs
+  // finish, so that the ventilator does not take them for lost.
+  give_back(pool.take_queued(), why);
   flush_outbox();
 }
 
-void Worker::release(const Job& job, std::string_view why) {
-  ++released_;
-  Outcome outcome;
-  outcome.id = job.id;
-  outcome.type = job.type;
-  outcome.attempt = job.attempt;
-  outcome.max_attempts = job.max_attempts;
-  outcome.status = OutcomeStatus::kFailed;
-  outcome.error_code = std::string(to_string(ErrorCode::kReleased));
-  outcome.error = std::string(why);
-  outcome.worker = config_.name;
-  outcome.created_ms = job.created_ms;
-  outbox_.push_back(encode_outcome_entry(outcome));
-  events_->publish("job.released", {{"job", job.id}, {"type", job.type}});
+void Worker::give_back(const std::vector<Job>& jobs, std::string_view why) {
+  if (jobs.empty()) return;
+  Release release;
+  release.reason = std::string(why);
+  for (const auto& job : jobs) {
+    release.jobs.push_back(ReleasedJob{job.id, job.attempt});
+    events_->publish("job.released", {{"job", job.id}, {"type", job.type}});
+  }
+  released_ += jobs.size();
+  // Lost only if the ventilator is unreachable, and then it holds them in its journal and
+  // sends them out again when the connection closes or it restarts.
+  if (!jobs_in_.send(zmq::buffer(encode(release)), zmq::send_flags::dontwait)) {
+    log_->warn(
+        "cannot give back {} jobs now (the ventilator's queue is full); they go out again "
+        "when it sees us gone",
+        jobs.size());
+  }
 }
 
 void Worker::collect(SlotPool& pool) {
-  for (auto& outcome : pool.take_finished()) {
+  auto report = pool.take_reports();
+  for (const auto& started : report.started) {
+    log_->debug("started {} ({}, attempt {})", started.id, started.type, started.attempt);
+    if (events_->admit_per_job_event("job.started")) {
+      events_->publish("job.started", {{"job", started.id},
+                                       {"type", started.type},
+                                       {"attempt", std::to_string(started.attempt)}});
+    }
+  }
+  std::vector<Job> cut_short;
+  for (auto& outcome : report.finished) {
     if (cancelling_ && !outcome.succeeded()) {
       // Cut short by our own stop, not by the job: it runs again elsewhere, attempt intact.
-      ++released_;
-      outcome.error_code = std::string(to_string(ErrorCode::kReleased));
-      outcome.error = "the worker stopped before the job finished (" + outcome.error + ")";
-      outcome.result = Payload();
-      outbox_.push_back(encode_outcome_entry(outcome));
-      events_->publish("job.released", {{"job", outcome.id}, {"type", outcome.type}});
+      Job job;
+      job.id = std::move(outcome.id);
+      job.type = std::move(outcome.type);
+      job.attempt = outcome.attempt;
+      cut_short.push_back(std::move(job));
       continue;
     }
     outcome.succeeded() ? ++succeeded_ : ++failed_;
@@ -361,6 +351,7 @@ void Worker::collect(SlotPool& pool) {
     }
     outbox_.push_back(std::move(body));
   }
+  give_back(cut_short, "the worker stopped before the job finished");
   flush_outbox();
 }
 
@@ -402,6 +393,13 @@ void Worker::report_handshake_failures() {
 }
 
 void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
+  // On the jobs channel, for the ventilator: we are alive, and so are the jobs we hold. A full
+  // queue means the ventilator is not reading: it will hear the next one.
+  (void)jobs_in_.send(
+      zmq::buffer(encode(
+          Heartbeat{static_cast<std::uint64_t>(config_.heartbeat.count()), false, config_.name})),
+      zmq::send_flags::dontwait);
+  // On the event bus, for people.
   account_busy_time(pool);
   const auto now = std::chrono::steady_clock::now();
   const auto elapsed = now - last_heartbeat_;
@@ -427,13 +425,6 @@ void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
     fields["job_type"] = oldest->type;
     fields["job_started_ms"] = std::to_string(oldest->started_ms);
   }
-  // Every job this worker holds, so that the ventilator can send them out again at once if it
-  // goes silent, also when their job.started events were sampled away.
-  std::string held;
-  for (const auto& id : pool.held_ids(kMaxHeldIdsInHeartbeat)) {
-    held += (held.empty() ? "" : ",") + id;
-  }
-  fields["jobs"] = std::move(held);
   events_->publish("worker.heartbeat", std::move(fields));
 }
 

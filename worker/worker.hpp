@@ -1,7 +1,10 @@
 // Worker: runs jobs handed out by the ventilator and reports every outcome to the sink.
-// Sockets: jobs_in_ DEALER connect <-> ventilator (credit out, jobs in); outcomes_out_ PUSH connect
-// -> sink;
-//          events_ PUB connect -> event hub. Call from one thread only.
+// Sockets:
+//   jobs_in_      DEALER connect <-> ventilator: ready (credit), heartbeat and release out;
+//                 jobs, job and heartbeat in
+//   outcomes_out_ PUSH connect -> sink: outcomes
+//   events_       PUB connect -> event hub: events, for monitors
+// Call from one thread only.
 #pragma once
 
 #include <chrono>
@@ -46,21 +49,24 @@ class Worker {
 
  private:
   void connect_to_jobs();
-  void take_jobs(class SlotPool& pool);
+  // Jobs (started, or given back when we take none) and the ventilator's heartbeats.
+  void handle_ventilator_messages(class SlotPool& pool);
   void start_job(class SlotPool& pool, Job job);
   // Tells the ventilator how many more jobs we can take: `credit` more, or (reset) exactly.
   void send_credit(std::uint64_t credit, bool reset);
   // Asks for what the window (slots + prefetch) has room for, in batches; `resync`: says the
   // whole room as an absolute credit.
   void grant_credit(const class SlotPool& pool, bool resync);
-  // Gives back, unrun, every job already received or waiting for a slot (they go out again at
-  // once), then disconnects from the ventilator so that no more come.
-  void release_received_jobs(class SlotPool& pool);
-  void release(const Job& job, std::string_view why);
+  // Asks for no more jobs and gives back, unrun, those waiting for a slot (they go out again at
+  // once); running jobs go on. Jobs that still come are given back as they come.
+  void stop_taking_jobs(class SlotPool& pool, std::string_view why);
+  // Tells the ventilator on the jobs channel that these jobs are back in its hands.
+  void give_back(const std::vector<Job>& jobs, std::string_view why);
   void collect(class SlotPool& pool);
   void flush_outbox();
   void account_busy_time(const class SlotPool& pool);
-  // `state` overrides busy/idle: "stopping" or "paused".
+  // A heartbeat to the ventilator (jobs channel) and one to monitors (events). `state`
+  // overrides busy/idle: "stopping" or "paused".
   void heartbeat(const class SlotPool& pool, std::string_view state);
   void refuse_input(const Error& error);
   void report_handshake_failures();
@@ -70,11 +76,10 @@ class Worker {
   std::map<std::string, Handler> handlers_;
   zmq::context_t context_;
   zmq::socket_t jobs_in_;
-  bool connected_to_jobs_ = false;
+  bool taking_jobs_ = true;       // false while paused or stopping
   std::uint64_t credit_out_ = 0;  // credit the ventilator holds for us, as far as we know
-  bool received_since_heartbeat_ = false;
-  double job_us_average_ = 0;  // how long jobs run here; 0 until one has
-  bool cancelling_ = false;    // cancel_all() was called: cancelled jobs are given back
+  double job_us_average_ = 0;     // how long jobs run here; 0 until one has
+  bool cancelling_ = false;       // cancel_all() was called: cancelled jobs are given back
   PauseFlag pause_;
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;

@@ -58,7 +58,8 @@ ChildProcess TestPipeline::start_program(const std::string& name, std::vector<st
 }
 
 void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
-  const auto& e = endpoints_;
+  auto e = endpoints_;
+  if (!options_.worker_events_to.empty()) e.events_in = options_.worker_events_to;
   auto argv = worker_command(e, options_.concurrency);
   argv.front() = program(options_.worker_program);
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());

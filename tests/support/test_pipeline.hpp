@@ -29,6 +29,9 @@ struct TestPipelineOptions {
   std::vector<std::string> sink_args;        // extra flags for the sink
   CurveSetup client_curve;                   // how client() connects (CURVE pipelines)
   std::string worker_program = "zpipe-worker";
+  // Where workers send events, when not to the pipeline's hub (an endpoint nobody listens on
+  // shows that no job depends on an event arriving).
+  std::string worker_events_to;
 };
 
 class TestPipeline {

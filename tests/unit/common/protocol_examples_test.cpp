@@ -48,6 +48,8 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
                          Job{"mx0qmj60-2", "echo", Payload::from_json({{"msg", "ho"}}), 1, 1,
                              300000, 1795890149991}}}},
       {"ready", Credit{6, false, "vm:4327"}},
+      {"heartbeat", Heartbeat{1000, false, "vm:4327"}},
+      {"release", Release{{{"mx0qmj60-2", 1}}, "the worker is stopping"}},
       {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,
                           "vm:4327", 1795890149991, 1795890149992, 1795890149993}},
       {"outcomes",

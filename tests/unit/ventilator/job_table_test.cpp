@@ -1,5 +1,6 @@
 #include "ventilator/job_table.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -22,14 +23,21 @@ JobPolicy quick_policy() {
   return policy;
 }
 
-// Dispatches everything pending at `now` and returns the jobs as sent.
-std::vector<Job> dispatch_all(JobTable& table, std::uint64_t now) {
+// Dispatches everything pending at `now` to `worker` and returns the jobs as sent.
+std::vector<Job> dispatch_all(JobTable& table, std::uint64_t now,
+                              const std::string& worker = "worker-a") {
   std::vector<Job> sent;
   while (table.has_pending()) {
     sent.push_back(table.next_pending());
-    table.mark_dispatched(now);
+    table.mark_dispatched(now, worker);
   }
   return sent;
+}
+
+std::vector<std::string> ids_of(const std::vector<Job>& jobs) {
+  std::vector<std::string> ids;
+  for (const auto& job : jobs) ids.push_back(job.id);
+  return ids;
 }
 
 Ack ack(const Job& job, OutcomeStatus status, bool final, bool duplicate = false) {
@@ -70,9 +78,9 @@ TEST(JobTable, DispatchesInArrivalOrderAndCounts) {
   EXPECT_EQ(table.counts().pending, 3u);
   ASSERT_TRUE(table.has_pending());
   EXPECT_EQ(table.next_pending().id, ids[0]);
-  table.mark_dispatched(0);
+  table.mark_dispatched(0, "worker-a");
   EXPECT_EQ(table.next_pending().id, ids[1]);
-  table.mark_dispatched(0);
+  table.mark_dispatched(0, "worker-a");
   const auto c = table.counts();
   EXPECT_EQ(c.accepted, 3u);
   EXPECT_EQ(c.pending, 1u);
@@ -141,17 +149,100 @@ TEST(JobTable, JobsWithoutAnOutcomeByTheirDeadlineGoOutAgainFirst) {
   JobTable table("p", quick_policy(), nullptr);  // limit 1000 ms + grace 500 ms
   const auto ids = table.accept(specs(2), 1);
   table.next_pending();
-  table.mark_dispatched(0);
+  table.mark_dispatched(0, "worker-a");
   EXPECT_TRUE(table.redispatch_overdue(1499).empty());
   EXPECT_EQ(table.redispatch_overdue(1500), std::vector<std::string>{ids[0]});
   ASSERT_TRUE(table.has_pending());
   EXPECT_EQ(table.next_pending().id, ids[0]);
   EXPECT_EQ(table.next_pending().attempt, 1u);  // a lost delivery is not a failed attempt
-  table.mark_dispatched(2000);
+  table.mark_dispatched(2000, "worker-a");
   // The late outcome of the first delivery still finishes the job.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 1, true}, 2001),
             AckEffect::kSucceeded);
   EXPECT_TRUE(table.redispatch_overdue(100'000).empty());
+}
+
+TEST(JobTable, ALostWorkersJobsAndOnlyItsGoOutAgainAtOnceFirstInLine) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(3), 1);
+  const auto to_a = dispatch_all(table, 10, "worker-a");
+  table.accept(specs(2), 20);
+  const auto to_b = dispatch_all(table, 30, "worker-b");
+  table.accept(specs(1), 40);  // waits, pending
+  EXPECT_EQ(table.held_by("worker-a"), 3u);
+
+  auto taken = table.take_back_from("worker-a");
+  std::sort(taken.begin(), taken.end());
+  auto expected = ids_of(to_a);
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(taken, expected);
+  EXPECT_EQ(table.held_by("worker-a"), 0u);
+  EXPECT_EQ(table.held_by("worker-b"), 2u) << "another worker's jobs stay where they are";
+  const auto counts = table.counts();
+  EXPECT_EQ(counts.in_flight, 2u);
+  EXPECT_EQ(counts.pending, 4u);
+  // Before the job that was waiting, with their attempt: a lost delivery is not a failure.
+  const auto again = dispatch_all(table, 50, "worker-c");
+  ASSERT_EQ(again.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_NE(std::find(expected.begin(), expected.end(), again[i].id), expected.end());
+    EXPECT_EQ(again[i].attempt, 1u);
+  }
+  EXPECT_TRUE(table.take_back_from("worker-a").empty()) << "taken back once";
+  EXPECT_TRUE(table.redispatch_overdue(1500).size() == 0u) << "new deadlines from the new send";
+}
+
+TEST(JobTable, AGivenBackJobGoesOutAgainOnlyIfItsGiverStillHoldsThatAttempt) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(2), 1);
+  const auto sent = dispatch_all(table, 10, "worker-a");
+  EXPECT_FALSE(table.give_back("worker-b", ReleasedJob{sent[0].id, 1})) << "not b's to give";
+  EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{sent[0].id, 2})) << "not that attempt";
+  EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{"p-999", 1})) << "not a job in flight";
+  EXPECT_EQ(table.counts().in_flight, 2u);
+
+  EXPECT_TRUE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1}));
+  EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1})) << "given back once";
+  ASSERT_TRUE(table.has_pending());
+  EXPECT_EQ(table.next_pending().id, sent[1].id);
+  EXPECT_EQ(table.next_pending().attempt, 1u);
+  table.mark_dispatched(20, "worker-b");
+  EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1}))
+      << "now b runs it: a's late word changes nothing";
+  const auto counts = table.counts();
+  EXPECT_EQ(counts.failed, 0u) << "giving back is not a failed attempt";
+  EXPECT_EQ(counts.in_flight, 2u);
+}
+
+TEST(JobTable, TheLateOutcomeOfAWorkerTakenForLostFinishesTheJobOnce) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(1), 1);
+  const auto first = dispatch_all(table, 10, "worker-a")[0];
+  EXPECT_EQ(table.take_back_from("worker-a"), std::vector<std::string>{first.id});
+  const auto second = dispatch_all(table, 20, "worker-b")[0];
+  EXPECT_EQ(second.id, first.id);
+  // a was only slow: its outcome is recorded (the sink keeps the first) and ends the job.
+  EXPECT_EQ(table.on_recorded(ack(first, OutcomeStatus::kSucceeded, true), 30),
+            AckEffect::kSucceeded);
+  EXPECT_EQ(table.held_by("worker-b"), 0u);
+  // b's run of the same attempt is a duplicate at the sink, and changes nothing here.
+  EXPECT_EQ(table.on_recorded(ack(second, OutcomeStatus::kSucceeded, true, true), 40),
+            AckEffect::kUnknown);
+  const auto counts = table.counts();
+  EXPECT_EQ(counts.succeeded, 1u);
+  EXPECT_EQ(counts.in_flight + counts.pending, 0u);
+}
+
+TEST(JobTable, AJobWhoseSendFailedIsFirstInLineAgainInItsOrder) {
+  JobTable table("p", quick_policy(), nullptr);
+  const auto ids = table.accept(specs(3), 1);
+  std::vector<std::string> batch;
+  for (int i = 0; i < 2; ++i) {
+    batch.push_back(table.next_pending().id);
+    table.mark_dispatched(10, "worker-a");
+  }
+  table.undo_dispatch(batch);
+  EXPECT_EQ(ids_of(dispatch_all(table, 20)), ids);
 }
 
 class JournaledJobTable : public ::testing::Test {

@@ -19,7 +19,7 @@ std::vector<Outcome> wait_for_outcomes(SlotPool& pool, std::size_t count) {
   while (all.size() < count && std::chrono::steady_clock::now() < give_up) {
     pollfd fd{pool.wake_fd(), POLLIN, 0};
     ::poll(&fd, 1, 100);
-    for (auto& o : pool.take_finished()) all.push_back(std::move(o));
+    for (auto& o : pool.take_reports().finished) all.push_back(std::move(o));
   }
   return all;
 }
@@ -49,12 +49,13 @@ TEST(SlotPool, JobsQueuedAheadWaitForASlotAndCanBeTakenBack) {
   for (int i = 0; i < 3; ++i) pool.start(job_of("j" + std::to_string(i), "sleep", {{"ms", 300}}));
   EXPECT_EQ(pool.busy(), 1u) << "one running and two queued ahead";
   EXPECT_EQ(pool.outstanding(), 3u);
-  auto held = pool.held_ids(10);
-  std::sort(held.begin(), held.end());
-  EXPECT_EQ(held, (std::vector<std::string>{"j0", "j1", "j2"}));
-  EXPECT_EQ(pool.held_ids(1).size(), 1u);
+  pollfd wake{pool.wake_fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&wake, 1, 5000), 1) << "a slot says when it starts a job";
+  const auto report = pool.take_reports();
+  ASSERT_EQ(report.started.size(), 1u) << "the two waiting for a slot have not started";
+  EXPECT_EQ(report.started[0].id, "j0");
+  EXPECT_TRUE(report.finished.empty());
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // j0 has started
   const auto queued = pool.take_queued();
   ASSERT_EQ(queued.size(), 2u);
   EXPECT_EQ(queued[0].id, "j1");

@@ -1,0 +1,97 @@
+#include "ventilator/worker_links.hpp"
+
+#include <algorithm>
+
+namespace zpipe {
+
+bool WorkerLinks::heard(const std::string& identity, Clock::time_point now) {
+  auto [it, added] = workers_.try_emplace(identity);
+  it->second.last_heard = now;
+  return added;
+}
+
+void WorkerLinks::apply(const std::string& identity, const Credit& credit) {
+  const auto it = workers_.find(identity);
+  if (it == workers_.end()) return;
+  auto& link = it->second;
+  if (!credit.worker.empty()) link.name = credit.worker;
+  total_ -= link.credit;
+  const auto base = credit.reset ? 0 : link.credit;
+  link.credit = std::min(kMaxCredit, base + std::min(kMaxCredit, credit.credit));
+  total_ += link.credit;
+}
+
+void WorkerLinks::on_heartbeat(const std::string& identity, const Heartbeat& heartbeat) {
+  const auto it = workers_.find(identity);
+  if (it == workers_.end()) return;
+  if (!heartbeat.worker.empty()) it->second.name = heartbeat.worker;
+  const auto ms = std::min<std::uint64_t>(heartbeat.interval_ms, kMaxInterval.count());
+  it->second.interval = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+std::optional<std::string> WorkerLinks::next() {
+  if (total_ == 0) return std::nullopt;
+  // The first with credit after the last one served, going round.
+  auto it = workers_.upper_bound(last_served_);
+  for (std::size_t looked = 0; looked < workers_.size(); ++looked, ++it) {
+    if (it == workers_.end()) it = workers_.begin();
+    if (it->second.credit > 0) {
+      last_served_ = it->first;
+      return it->first;
+    }
+  }
+  return std::nullopt;
+}
+
+std::uint64_t WorkerLinks::credit_of(const std::string& identity) const {
+  const auto it = workers_.find(identity);
+  return it == workers_.end() ? 0 : it->second.credit;
+}
+
+void WorkerLinks::take(const std::string& identity, std::uint64_t jobs) {
+  const auto it = workers_.find(identity);
+  if (it == workers_.end()) return;
+  const auto taken = std::min(jobs, it->second.credit);
+  it->second.credit -= taken;
+  total_ -= taken;
+}
+
+void WorkerLinks::drop(const std::string& identity) {
+  const auto it = workers_.find(identity);
+  if (it == workers_.end()) return;
+  total_ -= it->second.credit;
+  workers_.erase(it);
+}
+
+std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now) {
+  std::vector<SilentWorker> silent;
+  const bool stalled_here = last_check_ && now - *last_check_ > kOwnStall;
+  last_check_ = now;
+  for (auto it = workers_.begin(); it != workers_.end();) {
+    auto& link = it->second;
+    if (stalled_here) link.last_heard = std::max(link.last_heard, now);
+    const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - link.last_heard);
+    if (link.interval.count() == 0 || quiet <= kMissedHeartbeats * link.interval) {
+      ++it;
+      continue;
+    }
+    silent.push_back(SilentWorker{it->first, link.name, quiet});
+    total_ -= link.credit;
+    it = workers_.erase(it);
+  }
+  return silent;
+}
+
+std::vector<std::string> WorkerLinks::identities() const {
+  std::vector<std::string> all;
+  all.reserve(workers_.size());
+  for (const auto& [identity, link] : workers_) all.push_back(identity);
+  return all;
+}
+
+std::string WorkerLinks::name_of(const std::string& identity) const {
+  const auto it = workers_.find(identity);
+  return it == workers_.end() || it->second.name.empty() ? "?" : it->second.name;
+}
+
+}  // namespace zpipe
