@@ -2,6 +2,7 @@
 // (Job, the spec plus identity and bookkeeping).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,11 @@ struct JobSpec {
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };
+
+// What a job message and its outcome add around the payload and the type, at most: id, times,
+// attempt counts, the worker's name, error text. A job whose payload and type fit the message
+// limit with this much to spare fits on every socket it travels.
+inline constexpr std::size_t kJobEnvelopeBytes = 1024;
 
 struct Job {
   std::string id;    // unique, given by the ventilator

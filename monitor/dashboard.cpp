@@ -131,7 +131,10 @@ bool Dashboard::handle_key(int key) {
       return false;
     case 'p':
     case 'P':
+      // Paused, the screen shows what it showed then, also while scrolling; events go on
+      // being counted underneath.
       state_.paused = !state_.paused;
+      state_.paused ? frozen_.emplace(view_) : frozen_.reset();
       break;
     case 'f':
     case 'F':
@@ -139,16 +142,16 @@ bool Dashboard::handle_key(int key) {
       state_.scroll = 0;
       break;
     case KEY_UP:
-      state_.scroll = std::max(0, state_.scroll - 1);
+      scroll_by(-1);
       break;
     case KEY_DOWN:
-      ++state_.scroll;
+      scroll_by(1);
       break;
     case KEY_PPAGE:
-      state_.scroll = std::max(0, state_.scroll - 10);
+      scroll_by(-10);
       break;
     case KEY_NPAGE:
-      state_.scroll += 10;
+      scroll_by(10);
       break;
     case KEY_HOME:
       state_.scroll = 0;

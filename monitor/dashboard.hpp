@@ -36,6 +36,7 @@ class Dashboard {
  private:
   void take_events(PipelineView::Clock::time_point now);
   bool handle_key(int key);  // false: quit
+  // Moves the list on screen (workers, or failures with 'f') by `rows`, within the list.
   void scroll_by(int rows);
   void draw(PipelineView::Clock::time_point now);
 

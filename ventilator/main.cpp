@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.get_formatter()->column_width(36);
   app.add_option("--submit", config.submit_endpoint, "Endpoint producers submit to (ROUTER, bind)")
       ->capture_default_str();
-  app.add_option("--jobs", config.jobs_endpoint, "Endpoint workers take jobs from (PUSH, bind)")
+  app.add_option("--jobs", config.jobs_endpoint, "Endpoint workers take jobs from (ROUTER, bind)")
       ->capture_default_str();
   app.add_option("--acks", config.acks_endpoint,
                  "Endpoint the sink acknowledges recorded outcomes to (PULL, bind)")

@@ -317,18 +317,15 @@ void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
 }
 
 std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) const {
-  // Room for what a job message and its outcome add around the payload (id, type, worker,
-  // error text): a job that fits here fits on every socket after.
-  constexpr std::size_t kEnvelopeBytes = 1024;
   const auto limit = config_.limits.max_message_bytes;
   for (std::size_t i = 0; i < submit.jobs.size(); ++i) {
     const auto& spec = submit.jobs[i];
-    if (spec.payload.msgpack().size() + spec.type.size() + kEnvelopeBytes > limit) {
+    if (spec.payload.msgpack().size() + spec.type.size() + kJobEnvelopeBytes > limit) {
       return make_error(
           ErrorCode::kTooLarge,
           "job " + std::to_string(i) + " has a payload of " +
               std::to_string(spec.payload.msgpack().size()) + " bytes; at most " +
-              std::to_string(limit - std::min(limit, kEnvelopeBytes + spec.type.size())) +
+              std::to_string(limit - std::min(limit, kJobEnvelopeBytes + spec.type.size())) +
               " fit in the " + std::to_string(limit) + "-byte message limit");
     }
   }
@@ -537,7 +534,7 @@ bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
   const auto max = std::min<std::uint64_t>(limit, config_.max_jobs_per_message);
   while (batch.jobs.size() < max && jobs_->has_pending()) {
     const auto& job = jobs_->next_pending();
-    const auto size = job.payload.msgpack().size() + job.type.size() + 128;
+    const auto size = job.payload.msgpack().size() + job.type.size() + kJobEnvelopeBytes;
     if (!batch.jobs.empty() && bytes + size > config_.limits.max_message_bytes) break;
     bytes += size;
     batch.jobs.push_back(job);

@@ -18,7 +18,7 @@ namespace zpipe {
 
 struct VentilatorConfig {
   std::string submit_endpoint = DefaultEndpoints::kSubmit;         // ROUTER bind: producers
-  std::string jobs_endpoint = DefaultEndpoints::kJobs;             // PUSH bind: workers
+  std::string jobs_endpoint = DefaultEndpoints::kJobs;             // ROUTER bind: workers
   std::string acks_endpoint = DefaultEndpoints::kAcks;             // PULL bind: the sink
   std::string events_in_endpoint = DefaultEndpoints::kEventsIn;    // hub SUB bind: components
   std::string events_out_endpoint = DefaultEndpoints::kEventsOut;  // hub PUB bind: monitors

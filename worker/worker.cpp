@@ -320,7 +320,7 @@ void Worker::collect(SlotPool& pool) {
     // A moving average: recent jobs count most.
     const auto run_us = static_cast<double>(std::max<std::uint64_t>(1, outcome.run_us));
     job_us_average_ = job_us_average_ > 0 ? 0.9 * job_us_average_ + 0.1 * run_us : run_us;
-    if (!outcome.succeeded() && outcome.error_code == "unknown_type" &&
+    if (!outcome.succeeded() && outcome.error_code == to_string(ErrorCode::kUnknownType) &&
         unknown_type_log_limit_.allow()) {
       log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
     }

@@ -15,7 +15,7 @@
 namespace zpipe {
 
 struct WorkerConfig {
-  std::string jobs_endpoint = DefaultEndpoints::kJobs;          // PULL connect: the ventilator
+  std::string jobs_endpoint = DefaultEndpoints::kJobs;          // DEALER connect: the ventilator
   std::string outcomes_endpoint = DefaultEndpoints::kOutcomes;  // PUSH connect: the sink
   std::string events_endpoint = DefaultEndpoints::kEventsIn;    // PUB connect: the event hub
   std::string name;                                             // empty: "host:pid"
