@@ -134,7 +134,11 @@ bool Dashboard::handle_key(int key) {
       // Paused, the screen shows what it showed then, also while scrolling; events go on
       // being counted underneath.
       state_.paused = !state_.paused;
-      state_.paused ? frozen_.emplace(view_) : frozen_.reset();
+      if (state_.paused) {
+        frozen_.emplace(view_);
+      } else {
+        frozen_.reset();
+      }
       break;
     case 'f':
     case 'F':
