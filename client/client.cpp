@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/protocol.hpp"
+#include "common/receive_frames.hpp"
 #include "common/socket.hpp"
 
 namespace zpipe {
@@ -45,9 +46,10 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
                                                      : "; a ventilator with CURVE does not "
                                                        "answer clients without a key)"));
     }
-    zmq::message_t reply;
-    (void)requests_.recv(reply);
-    while (requests_.get(zmq::sockopt::rcvmore)) (void)requests_.recv(reply);
+    // [body], or ["", body] after a delimiter: the body is the last frame kept.
+    const auto received = receive_frames(requests_, 2);
+    if (received.total == 0) continue;
+    const auto& reply = received.frames.back();
     auto decoded = decode(reply.to_string_view(), config_.limits);
     if (!decoded.ok()) {
       return make_error(decoded.error().code,

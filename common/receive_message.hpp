@@ -12,6 +12,7 @@
 #include "common/decode_limits.hpp"
 #include "common/message.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_frames.hpp"
 #include "common/result.hpp"
 #include "common/socket.hpp"
 
@@ -25,11 +26,11 @@ inline std::optional<Result<Message>> receive_any_message(zmq::socket_t& socket,
                                                           const DecodeLimits& limits,
                                                           std::string_view socket_name,
                                                           std::string* sender_key = nullptr) {
-  zmq::message_t frame;
-  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return std::nullopt;
+  const auto received = receive_frames(socket, 1);
+  if (received.total == 0) return std::nullopt;
+  const auto& frame = received.frames.front();
   if (sender_key != nullptr) *sender_key = sender_key_name(frame);
-  if (frame.more()) {
-    while (socket.get(zmq::sockopt::rcvmore)) (void)socket.recv(frame);
+  if (received.total > 1) {
     return Result<Message>(
         make_error(ErrorCode::kMalformed,
                    "a message on the " + std::string(socket_name) + " socket is one frame"));

@@ -11,6 +11,7 @@
 
 #include "common/clock.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_frames.hpp"
 #include "common/socket.hpp"
 
 namespace zpipe {
@@ -106,15 +107,12 @@ int Dashboard::run(const StopFlag& stop) {
 void Dashboard::take_events(PipelineView::Clock::time_point now) {
   // Bounded per turn so that keys and redraws are never starved by a flood.
   for (int i = 0; i < 10'000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) {
-    zmq::message_t topic, body;
-    (void)events_in_.recv(topic);
-    if (!topic.more()) {
+    const auto [frames, total] = receive_frames(events_in_, 2);
+    if (total != 2) {  // topic, event
       ++state_.malformed_events;
       continue;
     }
-    (void)events_in_.recv(body);
-    while (events_in_.get(zmq::sockopt::rcvmore)) (void)events_in_.recv(body);
-    auto decoded = decode(body.to_string_view(), config_.limits);
+    auto decoded = decode(frames[1].to_string_view(), config_.limits);
     const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
     if (event == nullptr) {
       ++state_.malformed_events;

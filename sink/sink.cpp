@@ -31,6 +31,7 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
                                           OutcomeStore::Access::kReadWrite);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
                                              "sink " + host_and_pid(), config_.curve);
+  refusals_.emplace(log_, events_.get());
 }
 
 Sink::~Sink() {
@@ -82,7 +83,7 @@ int Sink::run(const StopFlag& stop) {
   log_->info(
       "stopped: {} outcomes recorded ({} failures), {} duplicates dropped, {} bad inputs "
       "refused",
-      recorded_, failures_, duplicates_, refused_inputs_);
+      recorded_, failures_, duplicates_, refusals_->count());
   return exit_code;
 }
 
@@ -96,7 +97,7 @@ bool Sink::record_waiting() {
         outcomes_in_, config_.limits, "outcomes", config_.curve.enabled() ? &sender_key : nullptr);
     if (!received) break;
     if (!received->ok()) {
-      refuse_input(received->error());
+      refusals_->refuse("outcomes", received->error());
       continue;
     }
     for (auto& outcome : received->value()) {
@@ -149,16 +150,6 @@ void Sink::publish_state() {
                     {"recorded_per_s", std::to_string(recorded_rate_.per_second(recorded_))},
                     {"failures", std::to_string(failures_)},
                     {"duplicates", std::to_string(duplicates_)}});
-}
-
-void Sink::refuse_input(const Error& error) {
-  ++refused_inputs_;
-  const auto code = std::string(to_string(error.code));
-  if (refusal_log_limit_.allow())
-    log_->warn("refused an outcome message: {}: {}{}", code, error.message,
-               refusal_log_limit_.suppressed_note());
-  events_->publish("input.refused",
-                   {{"socket", "outcomes"}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

@@ -15,6 +15,7 @@
 
 #include "common/data_dir_lock.hpp"
 #include "common/event_publisher.hpp"
+#include "common/input_refusals.hpp"
 #include "common/outcome_store.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
@@ -41,7 +42,6 @@ class Sink {
   bool record_waiting();
   void flush_acks();
   void publish_state();
-  void refuse_input(const Error& error);
 
   SinkConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -52,14 +52,13 @@ class Sink {
   std::optional<DataDirLock> data_dir_lock_;  // held while store_ is open
   std::unique_ptr<OutcomeStore> store_;
   std::unique_ptr<EventPublisher> events_;
-  std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
-  std::vector<Outcome> batch_;           // the outcomes of record_waiting()'s transaction
-  RateLimiter refusal_log_limit_;
+  std::optional<InputRefusals> refusals_;  // made with events_
+  std::deque<std::string> acks_outbox_;    // encoded acks waiting for room toward the ventilator
+  std::vector<Outcome> batch_;             // the outcomes of record_waiting()'s transaction
   RateMeter recorded_rate_;
   std::uint64_t recorded_ = 0;
   std::uint64_t failures_ = 0;
   std::uint64_t duplicates_ = 0;
-  std::uint64_t refused_inputs_ = 0;
 };
 
 }  // namespace zpipe

@@ -4,6 +4,7 @@
 #include "common/event_publisher.hpp"
 #include "common/protocol.hpp"
 #include "common/rate_limiter.hpp"
+#include "common/receive_frames.hpp"
 #include "common/stop_flag.hpp"
 
 namespace zpipe {
@@ -38,20 +39,14 @@ EventHub::~EventHub() {
 void EventHub::forward() {
   block_stop_signals_in_this_thread();
   RateLimiter log_limit;
-  std::vector<zmq::message_t> frames;
   try {
     while (true) {
-      frames.clear();
-      zmq::message_t frame;
-      do {
-        if (!events_in_.recv(frame)) continue;
-        if (frames.size() < 3) frames.push_back(std::move(frame));  // bound what we keep
-      } while (events_in_.get(zmq::sockopt::rcvmore));
+      auto [frames, total] = receive_frames(events_in_, 2, Wait::kYes);
 
       std::string problem;
       std::optional<Event> restamped;
-      if (frames.size() != 2) {
-        problem = "expected 2 frames (topic, event), got " + std::to_string(frames.size());
+      if (total != 2) {
+        problem = "expected 2 frames (topic, event), got " + std::to_string(total);
       } else {
         auto decoded = decode(frames[1].to_string_view(), limits_);
         if (!decoded.ok()) {

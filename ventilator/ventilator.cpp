@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
+#include "common/receive_frames.hpp"
 #include "common/receive_message.hpp"
 
 namespace zpipe {
@@ -29,24 +30,6 @@ std::string make_id_prefix() {
     ms /= 36;
   } while (ms != 0);
   return prefix;
-}
-
-// Takes one whole message waiting on a ROUTER socket, without blocking: its first
-// kMaxEnvelopeFrames frames, the rest read and dropped. `total` says how many there were;
-// nothing waiting gives no frames.
-std::vector<zmq::message_t> receive_frames(zmq::socket_t& socket, std::size_t& total) {
-  std::vector<zmq::message_t> frames;
-  total = 0;
-  zmq::message_t frame;
-  if (!socket.recv(frame, zmq::recv_flags::dontwait)) return frames;
-  frames.push_back(std::move(frame));
-  total = 1;
-  while (socket.get(zmq::sockopt::rcvmore)) {
-    zmq::message_t more;
-    (void)socket.recv(more);
-    if (++total <= kMaxEnvelopeFrames) frames.push_back(std::move(more));
-  }
-  return frames;
 }
 
 std::map<std::string, std::string> counts_fields(const PipelineCounts& c) {
@@ -105,6 +88,7 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets,
       config_.curve, log_);
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
+  refusals_.emplace(log_, events_.get());
   jobs_disconnects_ = std::make_unique<DisconnectWatch>(context_, jobs_out_);
 }
 
@@ -203,7 +187,7 @@ int Ventilator::run(const StopFlag& stop) {
       "{}, retrying {}; {} taken back from lost workers, {} dispatched again after their time "
       "limit; {} bad inputs refused, {} acks for unknown jobs",
       c.accepted, c.succeeded, c.failed, c.dead, c.pending, c.in_flight, c.retrying, taken_back_,
-      overdue_, refused_inputs_, unknown_acks_);
+      overdue_, refusals_->count(), unknown_acks_);
   const auto unfinished = c.pending + c.in_flight + c.retrying;
   if (unfinished > 0) {
     if (journal_) {
@@ -220,9 +204,8 @@ void Ventilator::handle_submit_socket() {
     // ROUTER prepends the peer's identity. Then comes the body, after an empty delimiter when
     // the peer is a REQ socket: [identity, body] or [identity, "", body]. Anything else is
     // refused, with the refusal sent to the identity alone.
-    std::size_t total = 0;
-    auto frames = receive_frames(submit_in_, total);
-    if (frames.empty()) return;
+    auto [frames, total] = receive_frames(submit_in_, kMaxEnvelopeFrames);
+    if (total == 0) return;
     const bool plain = total == 2;
     const bool delimited = total == 3 && frames[1].size() == 0;
     if (!plain && !delimited) {
@@ -343,7 +326,7 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
 
 void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,
                                 const Error& error) {
-  refuse_input("submit", error);
+  refusals_->refuse("submit", error);
   reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}));
 }
 
@@ -356,7 +339,7 @@ void Ventilator::handle_acks() {
     auto received = receive_message<AckBatch>(acks_in_, config_.limits, "acks");
     if (!received) return;
     if (!received->ok()) {
-      refuse_input("acks", received->error());
+      refusals_->refuse("acks", received->error());
       continue;
     }
     const auto now_ms = unix_ms_now();
@@ -439,26 +422,27 @@ void Ventilator::run_timers() {
 void Ventilator::handle_worker_messages() {
   for (int i = 0; i < kBurst; ++i) {
     // [identity, body] from a worker's DEALER; anything else is refused.
-    std::size_t total = 0;
-    const auto frames = receive_frames(jobs_out_, total);
-    if (frames.empty()) return;
+    const auto [frames, total] = receive_frames(jobs_out_, 2);
+    if (total == 0) return;
     if (total != 2) {
-      refuse_input("jobs", make_error(ErrorCode::kMalformed,
-                                      "a worker's message on the jobs socket is one frame; got " +
-                                          std::to_string(total - 1)));
+      refusals_->refuse("jobs",
+                        make_error(ErrorCode::kMalformed,
+                                   "a worker's message on the jobs socket is one frame; got " +
+                                       std::to_string(total - 1)));
       continue;
     }
     auto decoded = decode(frames[1].to_string_view(), config_.limits);
     if (!decoded.ok()) {
-      refuse_input("jobs", decoded.error());
+      refusals_->refuse("jobs", decoded.error());
       continue;
     }
     auto& message = decoded.value();
     if (!std::holds_alternative<Credit>(message) && !std::holds_alternative<Heartbeat>(message) &&
         !std::holds_alternative<Release>(message)) {
-      refuse_input("jobs", make_error(ErrorCode::kUnexpectedKind,
-                                      "the jobs socket takes ready, heartbeat and release, not " +
-                                          std::string(kind_name(message))));
+      refusals_->refuse("jobs",
+                        make_error(ErrorCode::kUnexpectedKind,
+                                   "the jobs socket takes ready, heartbeat and release, not " +
+                                       std::string(kind_name(message))));
       continue;
     }
     const auto identity = frames[0].to_string();
@@ -563,17 +547,6 @@ void Ventilator::publish_state() {
   auto fields = counts_fields(counts);
   fields["accepted_per_s"] = std::to_string(accepted_rate_.per_second(counts.accepted));
   events_->publish("ventilator.state", std::move(fields));
-}
-
-void Ventilator::refuse_input(std::string_view socket, const Error& error) {
-  ++refused_inputs_;
-  const auto code = std::string(to_string(error.code));
-  if (refusal_log_limit_.allow()) {
-    log_->warn("refused input on {} socket: {}: {}{}", socket, code, error.message,
-               refusal_log_limit_.suppressed_note());
-  }
-  events_->publish("input.refused",
-                   {{"socket", std::string(socket)}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

@@ -22,6 +22,7 @@
 
 #include "common/data_dir_lock.hpp"
 #include "common/event_publisher.hpp"
+#include "common/input_refusals.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
@@ -80,7 +81,6 @@ class Ventilator {
   // Sends up to `limit` pending jobs to one worker; false if it could take none now.
   bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
   void publish_state();
-  void refuse_input(std::string_view socket, const Error& error);
 
   VentilatorConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -91,6 +91,7 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
+  std::optional<InputRefusals> refusals_;  // made with events_
   std::unique_ptr<DisconnectWatch> jobs_disconnects_;
   std::optional<DataDirLock> data_dir_lock_;  // held while journal_ is open
   std::unique_ptr<Journal> journal_;          // null with durability none
@@ -108,8 +109,6 @@ class Ventilator {
   std::uint64_t taken_back_ = 0;   // from workers lost or gone
   std::uint64_t overdue_ = 0;      // sent again after their time limit plus the grace
   RateMeter accepted_rate_;
-  RateLimiter refusal_log_limit_;
-  std::uint64_t refused_inputs_ = 0;
   std::uint64_t unknown_acks_ = 0;
 };
 

@@ -50,6 +50,7 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", config_.curve);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
                                              "worker " + config_.name, config_.curve);
+  refusals_.emplace(log_, events_.get());
 }
 
 Worker::~Worker() {
@@ -212,7 +213,7 @@ int Worker::run(const StopFlag& stop) {
                                    {"abandoned", std::to_string(abandoned)},
                                    {"unsent", std::to_string(unsent)}});
   log_->info("stopped: {} succeeded, {} failed, {} given back unfinished, {} bad inputs refused",
-             succeeded_, failed_, released_, refused_inputs_);
+             succeeded_, failed_, released_, refusals_->count());
   if (abandoned + unsent > 0) {
     log_->error("{} jobs did not stop when cancelled and {} outcomes could not be sent to the sink",
                 abandoned, unsent);
@@ -228,7 +229,7 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
     auto received = receive_any_message(jobs_in_, config_.limits, "jobs");
     if (!received) return;
     if (!received->ok()) {
-      refuse_input(received->error());
+      refusals_->refuse("jobs", received->error());
       continue;
     }
     auto& message = received->value();
@@ -247,9 +248,9 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
       }
       continue;
     } else {
-      refuse_input(make_error(ErrorCode::kUnexpectedKind,
-                              "the jobs socket brings jobs, job and heartbeat, not " +
-                                  std::string(kind_name(message))));
+      refusals_->refuse("jobs", make_error(ErrorCode::kUnexpectedKind,
+                                           "the jobs socket brings jobs, job and heartbeat, not " +
+                                               std::string(kind_name(message))));
       continue;
     }
     credit_out_ -= std::min<std::uint64_t>(credit_out_, jobs.size());
@@ -426,16 +427,6 @@ void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
     fields["job_started_ms"] = std::to_string(oldest->started_ms);
   }
   events_->publish("worker.heartbeat", std::move(fields));
-}
-
-void Worker::refuse_input(const Error& error) {
-  ++refused_inputs_;
-  const auto code = std::string(to_string(error.code));
-  if (refusal_log_limit_.allow()) {
-    log_->warn("refused a job message: {}: {}{}", code, error.message,
-               refusal_log_limit_.suppressed_note());
-  }
-  events_->publish("input.refused", {{"socket", "jobs"}, {"code", code}, {"error", error.message}});
 }
 
 }  // namespace zpipe

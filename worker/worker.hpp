@@ -19,6 +19,7 @@
 
 #include "common/event_publisher.hpp"
 #include "common/handshake_watch.hpp"
+#include "common/input_refusals.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/handler.hpp"
@@ -68,7 +69,6 @@ class Worker {
   // A heartbeat to the ventilator (jobs channel) and one to monitors (events). `state`
   // overrides busy/idle: "stopping" or "paused".
   void heartbeat(const class SlotPool& pool, std::string_view state);
-  void refuse_input(const Error& error);
   void report_handshake_failures();
 
   WorkerConfig config_;
@@ -83,12 +83,12 @@ class Worker {
   PauseFlag pause_;
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;
+  std::optional<InputRefusals> refusals_;  // made with events_
   // With CURVE: why the ventilator or the sink refuses us, logged at heartbeats.
   std::unique_ptr<HandshakeWatch> jobs_watch_;
   std::unique_ptr<HandshakeWatch> outcomes_watch_;
   // Outcomes waiting for room toward the sink, each encoded as an entry of an "outcomes" batch.
   std::deque<std::string> outbox_;
-  RateLimiter refusal_log_limit_;
   RateLimiter unknown_type_log_limit_;
   // Slot-time spent on jobs since the last heartbeat, for its busy_pct.
   std::chrono::steady_clock::duration busy_slot_time_{};
@@ -96,7 +96,6 @@ class Worker {
   std::chrono::steady_clock::time_point last_heartbeat_ = std::chrono::steady_clock::now();
   std::uint64_t succeeded_ = 0;
   std::uint64_t failed_ = 0;
-  std::uint64_t refused_inputs_ = 0;
   std::uint64_t released_ = 0;
 };
 
