@@ -29,7 +29,11 @@ RecordedWatch::RecordedWatch(const std::filesystem::path& data_dir) {
     try {
       store_ = std::make_unique<OutcomeStore>(outcome_store_path(data_dir),
                                               OutcomeStore::Access::kReadOnly);
-      while (!store_->recorded_after(after_, 100'000).empty()) {
+      // Past what is there already; a store being made throws or fails: try again.
+      while (true) {
+        auto rows = store_->recorded_after(after_, 100'000);
+        if (!rows.ok()) throw std::runtime_error(rows.error().message);
+        if (rows.value().empty()) break;
       }
       break;
     } catch (const std::exception&) {
@@ -48,7 +52,9 @@ std::vector<RecordedWatch::Seen> RecordedWatch::next(std::chrono::milliseconds t
   const auto give_up = std::chrono::steady_clock::now() + timeout;
   int quick_retries = 0;
   while (true) {
-    auto rows = store_->recorded_after(after_, 100'000);
+    auto read = store_->recorded_after(after_, 100'000);
+    if (!read.ok()) throw std::runtime_error(read.error().message);
+    auto& rows = read.value();
     if (!rows.empty()) {
       const auto at = steady_now_ns();
       std::vector<Seen> seen;

@@ -2,15 +2,10 @@
 
 #include <stdexcept>
 
-#include <sqlite3.h>
-
-#include "common/sqlite_statement.hpp"
-#include "common/wal_checkpointer.hpp"
+#include "common/sqlite/wal_checkpointer.hpp"
 
 namespace zpipe {
 namespace {
-
-using namespace sqlite;  // the helpers both stores share (common/sqlite_statement.hpp)
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -52,24 +47,36 @@ constexpr const char* kColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
     "finished_ms, recorded_ms, result";
 
-StoredOutcome read_row(sqlite3_stmt* stmt) {
+StoredOutcome read_row(const sqlite::Statement& s) {
   StoredOutcome row;
   auto& o = row.outcome;
-  o.id = column_text(stmt, 0);
-  o.type = column_text(stmt, 1);
-  o.status = outcome_status_from(column_text(stmt, 2)).value_or(OutcomeStatus::kFailed);
-  o.error_code = column_text(stmt, 3);
-  o.error = column_text(stmt, 4);
-  o.attempt = static_cast<std::uint32_t>(column_u64(stmt, 5));
-  o.max_attempts = static_cast<std::uint32_t>(column_u64(stmt, 6));
-  o.worker = column_text(stmt, 7);
-  o.created_ms = column_u64(stmt, 8);
-  o.started_ms = column_u64(stmt, 9);
-  o.finished_ms = column_u64(stmt, 10);
-  row.recorded_ms = column_u64(stmt, 11);
-  auto result = Payload::parse_json(column_text(stmt, 12));
+  o.id = s.column_text(0);
+  o.type = s.column_text(1);
+  o.status = outcome_status_from(s.column_text(2)).value_or(OutcomeStatus::kFailed);
+  o.error_code = s.column_text(3);
+  o.error = s.column_text(4);
+  o.attempt = static_cast<std::uint32_t>(s.column_u64(5));
+  o.max_attempts = static_cast<std::uint32_t>(s.column_u64(6));
+  o.worker = s.column_text(7);
+  o.created_ms = s.column_u64(8);
+  o.started_ms = s.column_u64(9);
+  o.finished_ms = s.column_u64(10);
+  row.recorded_ms = s.column_u64(11);
+  auto result = Payload::parse_json(s.column_text(12));
   o.result = result.ok() ? std::move(result).value() : Payload();
   return row;
+}
+
+// Steps `s` to its end, adding each row `read` makes of it to `rows`.
+template <class Row, class Read>
+Result<std::vector<Row>> read_all(sqlite::Statement& s, Read read) {
+  std::vector<Row> rows;
+  while (true) {
+    auto row = s.step();
+    if (!row.ok()) return row.error();
+    if (!row.value()) return rows;
+    rows.push_back(read(s));
+  }
 }
 
 }  // namespace
@@ -83,255 +90,234 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
-  const int flags = access == Access::kReadOnly ? SQLITE_OPEN_READONLY
-                                                : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-    const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw std::runtime_error("cannot open outcome store " + path.string() + ": " + reason);
+  auto opened =
+      sqlite::Database::open(path,
+                             access == Access::kReadOnly ? sqlite::Database::Mode::kReadOnly
+                                                         : sqlite::Database::Mode::kCreate,
+                             "the outcome store " + path.string());
+  if (!opened.ok()) throw std::runtime_error(opened.error().message);
+  db_.emplace(std::move(opened).value());
+  if (access == Access::kReadOnly) return;
+  // WAL: readers never block the sink. synchronous=NORMAL: a commit survives a crash of the
+  // process; a power failure may lose the last commits.
+  db_->exec_or_throw("PRAGMA journal_mode=WAL");
+  db_->exec_or_throw("PRAGMA synchronous=NORMAL");
+  db_->exec_or_throw(kSchema);
+  // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
+  // and that index cost the sink a tenth of each outcome.
+  db_->exec_or_throw("DROP INDEX IF EXISTS jobs_by_status");
+  if (!has_column("attempts", "key")) {
+    // A store written by an older zpipe: its rows read as '' (no key known).
+    db_->exec_or_throw("ALTER TABLE attempts ADD COLUMN key TEXT NOT NULL DEFAULT ''");
   }
-  sqlite3_busy_timeout(db_, 5000);
-  try {
-    if (access == Access::kReadWrite) {
-      // WAL: readers never block the sink. synchronous=NORMAL: a commit survives a crash of
-      // the process; a power failure may lose the last commits.
-      exec("PRAGMA journal_mode=WAL");
-      exec("PRAGMA synchronous=NORMAL");
-      exec(kSchema);
-      // A store an earlier zpipe wrote indexed every status. Only failures are looked up by
-      // status, and that index cost the sink a tenth of each outcome.
-      exec("DROP INDEX IF EXISTS jobs_by_status");
-      add_column_if_missing("attempts", "key", "TEXT NOT NULL DEFAULT ''");
-      insert_attempt_ = prepare(
-          "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
-          "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      // A dead job that `zpipe retry` brought back ends again with a later attempt: that
-      // outcome replaces the old one. Any other repeat leaves the row alone.
-      upsert_job_ = prepare(
-          "INSERT INTO jobs (id, type, status, error_code, error, attempt, max_attempts, worker, "
-          "created_ms, started_ms, finished_ms, recorded_ms, result) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (id) DO UPDATE SET type = excluded.type, status = excluded.status, "
-          "error_code = excluded.error_code, error = excluded.error, attempt = excluded.attempt, "
-          "max_attempts = excluded.max_attempts, worker = excluded.worker, "
-          "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
-          "recorded_ms = excluded.recorded_ms, result = excluded.result "
-          "WHERE excluded.attempt > jobs.attempt");
-      select_job_status_ = prepare("SELECT status, attempt FROM jobs WHERE id = ?");
-      select_attempt_status_ = prepare("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
-      checkpointer_ = std::make_unique<WalCheckpointer>(db_, path_);
-    }
-  } catch (...) {
-    checkpointer_.reset();
-    finalize_statements();
-    sqlite3_close(db_);
-    throw;
-  }
+  insert_attempt_ = db_->prepare_or_throw(
+      "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
+      "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  // A dead job that `zpipe retry` brought back ends again with a later attempt: that outcome
+  // replaces the old one. Any other repeat leaves the row alone.
+  upsert_job_ = db_->prepare_or_throw(
+      "INSERT INTO jobs (id, type, status, error_code, error, attempt, max_attempts, worker, "
+      "created_ms, started_ms, finished_ms, recorded_ms, result) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET type = excluded.type, status = excluded.status, "
+      "error_code = excluded.error_code, error = excluded.error, attempt = excluded.attempt, "
+      "max_attempts = excluded.max_attempts, worker = excluded.worker, "
+      "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
+      "recorded_ms = excluded.recorded_ms, result = excluded.result "
+      "WHERE excluded.attempt > jobs.attempt");
+  select_job_status_ = db_->prepare_or_throw("SELECT status, attempt FROM jobs WHERE id = ?");
+  select_attempt_status_ =
+      db_->prepare_or_throw("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
+  checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
+  writable_ = true;
 }
 
-OutcomeStore::~OutcomeStore() {
-  checkpointer_.reset();
-  finalize_statements();
-  sqlite3_close(db_);
-}
-
-void OutcomeStore::finalize_statements() {
-  for (auto* stmt : {insert_attempt_, upsert_job_, select_job_status_, select_attempt_status_}) {
-    sqlite3_finalize(stmt);
-  }
-}
-
-void OutcomeStore::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string reason = message != nullptr ? message : "unknown error";
-    sqlite3_free(message);
-    throw std::runtime_error("outcome store " + path_.string() + ": " + reason);
-  }
-}
+OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
 
 bool OutcomeStore::has_column(const char* table, const char* column) {
-  Statement s{prepare(
-      (std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?").c_str())};
+  auto s =
+      db_->prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
+  if (!s.ok()) throw std::runtime_error(s.error().message);
   const std::string name = column;
-  bind_text(s.stmt, 1, name);
-  return sqlite3_step(s.stmt) == SQLITE_ROW;
-}
-
-void OutcomeStore::add_column_if_missing(const char* table, const char* column,
-                                         const char* definition) {
-  if (has_column(table, column)) return;
-  // A store written by an older zpipe: its rows read as '' (no key known).
-  exec((std::string("ALTER TABLE ") + table + " ADD COLUMN " + column + " " + definition).c_str());
-}
-
-sqlite3_stmt* OutcomeStore::prepare(const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error("outcome store " + path_.string() + ": " + sqlite3_errmsg(db_));
-  }
-  return stmt;
+  s.value().bind_text(1, name);
+  auto found = s.value().step();
+  if (!found.ok()) throw std::runtime_error(found.error().message);
+  return found.value();
 }
 
 Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
     const std::vector<Outcome>& outcomes, std::uint64_t now_ms) {
-  if (insert_attempt_ == nullptr) return make_error(ErrorCode::kIo, "outcome store is read-only");
+  if (!writable_) return make_error(ErrorCode::kIo, "the outcome store is open read-only");
+  if (auto begun = db_->exec("BEGIN"); !begun.ok()) return begun.error();
   std::vector<Recorded> recorded;
   recorded.reserve(outcomes.size());
-  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return make_error(ErrorCode::kIo, std::string("cannot begin: ") + sqlite3_errmsg(db_));
-  }
-  auto failure = [this](const std::string& what) -> Error {
-    std::string reason = sqlite3_errmsg(db_);
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    return make_error(ErrorCode::kIo, what + ": " + reason);
-  };
   for (const auto& o : outcomes) {
-    const auto status = std::string(to_string(o.status));
-    Statement attempt{insert_attempt_, false};
-    bind_text(insert_attempt_, 1, o.id);
-    bind_u64(insert_attempt_, 2, o.attempt);
-    bind_text(insert_attempt_, 3, status);
-    bind_text(insert_attempt_, 4, o.error_code);
-    bind_text(insert_attempt_, 5, o.error);
-    bind_text(insert_attempt_, 6, o.worker);
-    bind_u64(insert_attempt_, 7, o.started_ms);
-    bind_u64(insert_attempt_, 8, o.finished_ms);
-    bind_u64(insert_attempt_, 9, o.run_us);
-    bind_u64(insert_attempt_, 10, o.cpu_us);
-    bind_u64(insert_attempt_, 11, o.max_rss_kb);
-    bind_u64(insert_attempt_, 12, now_ms);
-    bind_text(insert_attempt_, 13, o.key);
-    if (sqlite3_step(insert_attempt_) != SQLITE_DONE) {
-      return failure("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
+    auto entry = record_one(o, now_ms);
+    if (!entry.ok()) {
+      (void)db_->exec("ROLLBACK");
+      return entry.error();
     }
-    Recorded entry{sqlite3_changes(db_) == 1, o.status,
-                   o.succeeded() || o.attempt >= o.max_attempts};
-    if (entry.is_new && entry.final) {
-      const auto result = o.result.to_json_text();
-      Statement job{upsert_job_, false};
-      bind_text(upsert_job_, 1, o.id);
-      bind_text(upsert_job_, 2, o.type);
-      bind_text(upsert_job_, 3, status);
-      bind_text(upsert_job_, 4, o.error_code);
-      bind_text(upsert_job_, 5, o.error);
-      bind_u64(upsert_job_, 6, o.attempt);
-      bind_u64(upsert_job_, 7, o.max_attempts);
-      bind_text(upsert_job_, 8, o.worker);
-      bind_u64(upsert_job_, 9, o.created_ms);
-      bind_u64(upsert_job_, 10, o.started_ms);
-      bind_u64(upsert_job_, 11, o.finished_ms);
-      bind_u64(upsert_job_, 12, now_ms);
-      bind_text(upsert_job_, 13, result);
-      if (sqlite3_step(upsert_job_) != SQLITE_DONE) return failure("cannot record job " + o.id);
-    } else if (!entry.is_new) {
-      // A repeat: the ventilator must hear what was kept, not what this one says. The job is
-      // over if its row is from this attempt or a later one (a row from before `zpipe retry`
-      // revived it is not); else the attempt's own status stands.
-      Statement job{select_job_status_, false};
-      bind_text(select_job_status_, 1, o.id);
-      if (sqlite3_step(select_job_status_) == SQLITE_ROW &&
-          column_u64(select_job_status_, 1) >= o.attempt) {
-        entry.final = true;
-        entry.status = outcome_status_from(column_text(select_job_status_, 0)).value_or(o.status);
-      } else {
-        entry.final = false;
-        Statement kept{select_attempt_status_, false};
-        bind_text(select_attempt_status_, 1, o.id);
-        bind_u64(select_attempt_status_, 2, o.attempt);
-        if (sqlite3_step(select_attempt_status_) == SQLITE_ROW) {
-          entry.status =
-              outcome_status_from(column_text(select_attempt_status_, 0)).value_or(o.status);
-        }
-      }
-    }
-    recorded.push_back(entry);
+    recorded.push_back(entry.value());
   }
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return failure("cannot commit outcomes");
+  if (auto committed = db_->exec("COMMIT"); !committed.ok()) {
+    const auto failure = db_->error("cannot commit outcomes");
+    (void)db_->exec("ROLLBACK");
+    return failure;
   }
   return recorded;
 }
 
-std::optional<StoredOutcome> OutcomeStore::find(const std::string& id) {
-  Statement s{prepare((std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?").c_str())};
-  bind_text(s.stmt, 1, id);
-  if (sqlite3_step(s.stmt) != SQLITE_ROW) return std::nullopt;
-  return read_row(s.stmt);
+Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::uint64_t now_ms) {
+  const auto status = std::string(to_string(o.status));
+  auto& attempt = insert_attempt_;
+  attempt.bind_text(1, o.id);
+  attempt.bind_u64(2, o.attempt);
+  attempt.bind_text(3, status);
+  attempt.bind_text(4, o.error_code);
+  attempt.bind_text(5, o.error);
+  attempt.bind_text(6, o.worker);
+  attempt.bind_u64(7, o.started_ms);
+  attempt.bind_u64(8, o.finished_ms);
+  attempt.bind_u64(9, o.run_us);
+  attempt.bind_u64(10, o.cpu_us);
+  attempt.bind_u64(11, o.max_rss_kb);
+  attempt.bind_u64(12, now_ms);
+  attempt.bind_text(13, o.key);
+  if (auto done = attempt.run("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
+      !done.ok()) {
+    return done.error();
+  }
+  Recorded entry{db_->changes() == 1, o.status, o.succeeded() || o.attempt >= o.max_attempts};
+  if (entry.is_new && entry.final) {
+    const auto result = o.result.to_json_text();
+    auto& job = upsert_job_;
+    job.bind_text(1, o.id);
+    job.bind_text(2, o.type);
+    job.bind_text(3, status);
+    job.bind_text(4, o.error_code);
+    job.bind_text(5, o.error);
+    job.bind_u64(6, o.attempt);
+    job.bind_u64(7, o.max_attempts);
+    job.bind_text(8, o.worker);
+    job.bind_u64(9, o.created_ms);
+    job.bind_u64(10, o.started_ms);
+    job.bind_u64(11, o.finished_ms);
+    job.bind_u64(12, now_ms);
+    job.bind_text(13, result);
+    if (auto done = job.run("cannot record job " + o.id); !done.ok()) return done.error();
+    return entry;
+  }
+  if (entry.is_new) return entry;
+  // A repeat: the ventilator must hear what was kept, not what this one says. The job is over
+  // if its row is from this attempt or a later one (a row from before `zpipe retry` revived it
+  // is not); else the attempt's own status stands.
+  auto& job = select_job_status_;
+  job.bind_text(1, o.id);
+  auto found = job.step();
+  if (!found.ok()) return found.error();
+  const bool job_over = found.value() && job.column_u64(1) >= o.attempt;
+  if (job_over) entry.status = outcome_status_from(job.column_text(0)).value_or(o.status);
+  job.reset();
+  entry.final = job_over;
+  if (job_over) return entry;
+  auto& kept = select_attempt_status_;
+  kept.bind_text(1, o.id);
+  kept.bind_u64(2, o.attempt);
+  auto kept_found = kept.step();
+  if (!kept_found.ok()) return kept_found.error();
+  if (kept_found.value()) {
+    entry.status = outcome_status_from(kept.column_text(0)).value_or(o.status);
+  }
+  kept.reset();
+  return entry;
 }
 
-std::vector<StoredOutcome> OutcomeStore::list(const OutcomeQuery& query) {
+Result<std::optional<StoredOutcome>> OutcomeStore::find(const std::string& id) {
+  auto s = db_->prepare(std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?");
+  if (!s.ok()) return s.error();
+  s.value().bind_text(1, id);
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
+  if (!found.value()) return std::optional<StoredOutcome>();
+  return std::optional<StoredOutcome>(read_row(s.value()));
+}
+
+Result<std::vector<StoredOutcome>> OutcomeStore::list(const OutcomeQuery& query) {
   std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE 1";
   // The status as a literal, not a parameter: only then can SQLite use the failures' index.
   if (query.status) sql += " AND status = '" + std::string(to_string(*query.status)) + "'";
   if (!query.type.empty()) sql += " AND type = ?2";
   sql += " ORDER BY rowid DESC LIMIT ?3";
-  Statement s{prepare(sql.c_str())};
-  if (!query.type.empty()) bind_text(s.stmt, 2, query.type);
-  bind_u64(s.stmt, 3, query.limit);
-  std::vector<StoredOutcome> rows;
-  while (sqlite3_step(s.stmt) == SQLITE_ROW) rows.push_back(read_row(s.stmt));
+  auto s = db_->prepare(sql);
+  if (!s.ok()) return s.error();
+  if (!query.type.empty()) s.value().bind_text(2, query.type);
+  s.value().bind_u64(3, query.limit);
+  return read_all<StoredOutcome>(s.value(), read_row);
+}
+
+Result<std::vector<StoredOutcome>> OutcomeStore::recorded_after(std::int64_t& after,
+                                                                std::size_t limit) {
+  auto s = db_->prepare(std::string("SELECT ") + kColumns +
+                        ", rowid FROM jobs WHERE rowid > ? ORDER BY rowid LIMIT ?");
+  if (!s.ok()) return s.error();
+  s.value().bind_i64(1, after);
+  s.value().bind_u64(2, limit);
+  auto last = after;
+  auto rows = read_all<StoredOutcome>(s.value(), [&last](const sqlite::Statement& row) {
+    last = row.column_i64(13);
+    return read_row(row);
+  });
+  if (rows.ok()) after = last;
   return rows;
 }
 
-std::vector<StoredOutcome> OutcomeStore::recorded_after(std::int64_t& after, std::size_t limit) {
-  Statement s{prepare((std::string("SELECT ") + kColumns +
-                       ", rowid FROM jobs WHERE rowid > ? ORDER BY rowid LIMIT ?")
-                          .c_str())};
-  sqlite3_bind_int64(s.stmt, 1, after);
-  bind_u64(s.stmt, 2, limit);
-  std::vector<StoredOutcome> rows;
-  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
-    rows.push_back(read_row(s.stmt));
-    after = sqlite3_column_int64(s.stmt, 13);
-  }
-  return rows;
+Result<std::int64_t> OutcomeStore::last_row() {
+  auto s = db_->prepare("SELECT coalesce(max(rowid), 0) FROM jobs");
+  if (!s.ok()) return s.error();
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
+  return found.value() ? s.value().column_i64(0) : std::int64_t{0};
 }
 
-std::int64_t OutcomeStore::last_row() {
-  Statement s{prepare("SELECT coalesce(max(rowid), 0) FROM jobs")};
-  return sqlite3_step(s.stmt) == SQLITE_ROW ? sqlite3_column_int64(s.stmt, 0) : 0;
-}
-
-std::vector<Outcome> OutcomeStore::attempts(const std::string& id) {
+Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
   // A store an older sink wrote, opened read-only before a newer sink upgraded it, has no key
   // column: its attempts all came in the clear.
   const char* key = has_column("attempts", "key") ? "key" : "''";
-  Statement s{prepare((std::string("SELECT attempt, status, error_code, error, worker, "
-                                   "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, ") +
-                       key + " FROM attempts WHERE id = ? ORDER BY attempt")
-                          .c_str())};
-  bind_text(s.stmt, 1, id);
-  std::vector<Outcome> found;
-  while (sqlite3_step(s.stmt) == SQLITE_ROW) {
+  auto s = db_->prepare(std::string("SELECT attempt, status, error_code, error, worker, "
+                                    "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, ") +
+                        key + " FROM attempts WHERE id = ? ORDER BY attempt");
+  if (!s.ok()) return s.error();
+  s.value().bind_text(1, id);
+  return read_all<Outcome>(s.value(), [&id](const sqlite::Statement& row) {
     Outcome o;
     o.id = id;
-    o.attempt = static_cast<std::uint32_t>(column_u64(s.stmt, 0));
-    o.status = outcome_status_from(column_text(s.stmt, 1)).value_or(OutcomeStatus::kFailed);
-    o.error_code = column_text(s.stmt, 2);
-    o.error = column_text(s.stmt, 3);
-    o.worker = column_text(s.stmt, 4);
-    o.started_ms = column_u64(s.stmt, 5);
-    o.finished_ms = column_u64(s.stmt, 6);
-    o.run_us = column_u64(s.stmt, 7);
-    o.cpu_us = column_u64(s.stmt, 8);
-    o.max_rss_kb = column_u64(s.stmt, 9);
-    o.key = column_text(s.stmt, 10);
-    found.push_back(std::move(o));
-  }
-  return found;
+    o.attempt = static_cast<std::uint32_t>(row.column_u64(0));
+    o.status = outcome_status_from(row.column_text(1)).value_or(OutcomeStatus::kFailed);
+    o.error_code = row.column_text(2);
+    o.error = row.column_text(3);
+    o.worker = row.column_text(4);
+    o.started_ms = row.column_u64(5);
+    o.finished_ms = row.column_u64(6);
+    o.run_us = row.column_u64(7);
+    o.cpu_us = row.column_u64(8);
+    o.max_rss_kb = row.column_u64(9);
+    o.key = row.column_text(10);
+    return o;
+  });
 }
 
-StoreTotals OutcomeStore::totals() {
+Result<StoreTotals> OutcomeStore::totals() {
   // Counted over the failures' index and the smallest index of all rows, not the table.
-  Statement s{prepare(
-      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE status = 'failed')")};
+  auto s = db_->prepare(
+      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE status = 'failed')");
+  if (!s.ok()) return s.error();
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
   StoreTotals totals;
-  if (sqlite3_step(s.stmt) == SQLITE_ROW) {
-    totals.failed = column_u64(s.stmt, 1);
-    totals.succeeded = column_u64(s.stmt, 0) - totals.failed;
+  if (found.value()) {
+    totals.failed = s.value().column_u64(1);
+    totals.succeeded = s.value().column_u64(0) - totals.failed;
   }
   return totals;
 }

@@ -12,9 +12,7 @@
 
 #include "common/outcome.hpp"
 #include "common/result.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
+#include "common/sqlite/database.hpp"
 
 namespace zpipe {
 
@@ -57,31 +55,31 @@ class OutcomeStore {
   // nothing of the batch is recorded.
   Result<std::vector<Recorded>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
 
+  // The reads below say why when the store cannot be read (a damaged file, a lock held too
+  // long), rather than answer "nothing".
   // The job's final outcome, if recorded.
-  std::optional<StoredOutcome> find(const std::string& id);
+  Result<std::optional<StoredOutcome>> find(const std::string& id);
   // Jobs first recorded after row `after` (0: from the start), oldest first, at most `limit`;
   // `after` moves to the last one returned. For following a store as it grows.
-  std::vector<StoredOutcome> recorded_after(std::int64_t& after, std::size_t limit);
-  std::int64_t last_row();
+  Result<std::vector<StoredOutcome>> recorded_after(std::int64_t& after, std::size_t limit);
+  Result<std::int64_t> last_row();
   // Every recorded attempt of a job, first attempt first (the result is not kept per attempt).
-  std::vector<Outcome> attempts(const std::string& id);
-  std::vector<StoredOutcome> list(const OutcomeQuery& query);
-  StoreTotals totals();
+  Result<std::vector<Outcome>> attempts(const std::string& id);
+  Result<std::vector<StoredOutcome>> list(const OutcomeQuery& query);
+  Result<StoreTotals> totals();
 
  private:
-  void exec(const char* sql);
-  void finalize_statements();
-  // Schema upgrade of a store from an older zpipe (read-write opens only).
-  void add_column_if_missing(const char* table, const char* column, const char* definition);
+  Result<Recorded> record_one(const Outcome& outcome, std::uint64_t now_ms);
+  // Throws when the schema cannot be read.
   bool has_column(const char* table, const char* column);
-  sqlite3_stmt* prepare(const char* sql);
 
   std::filesystem::path path_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_attempt_ = nullptr;
-  sqlite3_stmt* upsert_job_ = nullptr;
-  sqlite3_stmt* select_job_status_ = nullptr;
-  sqlite3_stmt* select_attempt_status_ = nullptr;
+  std::optional<sqlite::Database> db_;
+  bool writable_ = false;
+  sqlite::Statement insert_attempt_;
+  sqlite::Statement upsert_job_;
+  sqlite::Statement select_job_status_;
+  sqlite::Statement select_attempt_status_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // read-write only: copies the log back
 };
 

@@ -58,7 +58,9 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(state_);
   }
-  T&& value() && {
+  // By value, so that `for (auto& x : f().value())` does not keep a reference into a
+  // temporary that is gone.
+  T value() && {
     assert(ok());
     return std::get<0>(std::move(state_));
   }

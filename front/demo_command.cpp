@@ -152,9 +152,16 @@ class DemoCommand : public Command {
 
   int summarise(double seconds) {
     OutcomeStore store(outcome_store_path(config_.data_dir), OutcomeStore::Access::kReadOnly);
-    const auto totals = store.totals();
+    const auto counted = store.totals();
+    const auto failures = store.list({OutcomeStatus::kFailed, "", 1'000'000});
+    if (!counted.ok() || !failures.ok()) {
+      std::fprintf(stderr, "zpipe demo: %s\n",
+                   (counted.ok() ? failures.error() : counted.error()).message.c_str());
+      return kExitFailure;
+    }
+    const auto& totals = counted.value();
     std::map<std::string, std::pair<int, std::string>> reasons;  // code -> count, an example
-    for (const auto& row : store.list({OutcomeStatus::kFailed, "", 1'000'000})) {
+    for (const auto& row : failures.value()) {
       auto& [count, example] = reasons[row.outcome.error_code];
       ++count;
       example = row.outcome.error;

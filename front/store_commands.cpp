@@ -125,7 +125,12 @@ class ListCommand : public Command {
     } else if (!status_.empty()) {
       query_.status = outcome_status_from(status_);
     }
-    const auto rows = store->list(query_);
+    const auto listed = store->list(query_);
+    if (!listed.ok()) {
+      std::cerr << "zpipe " << name_ << ": " << listed.error().message << "\n";
+      return kExitFailure;
+    }
+    const auto& rows = listed.value();
     if (json_) {
       auto array = nlohmann::json::array();
       for (const auto& row : rows) array.push_back(to_json(row));
@@ -162,8 +167,16 @@ class ShowCommand : public Command {
   int run() override {
     auto store = open_store(data_dir_, "show");
     if (!store) return kExitFailure;
-    const auto row = store->find(id_);
-    const auto attempts = store->attempts(id_);
+    const auto found = store->find(id_);
+    const auto attempts_found = store->attempts(id_);
+    for (const Error* error : {found.ok() ? nullptr : &found.error(),
+                               attempts_found.ok() ? nullptr : &attempts_found.error()}) {
+      if (error == nullptr) continue;
+      std::cerr << "zpipe show: " << error->message << "\n";
+      return kExitFailure;
+    }
+    const auto& row = found.value();
+    const auto& attempts = attempts_found.value();
     if (!row && attempts.empty()) {
       std::cerr << "zpipe show: no outcome recorded for job " << id_
                 << " (still pending or running? `zpipe status` counts them)\n";

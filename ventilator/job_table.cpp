@@ -200,10 +200,13 @@ void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
   }
 }
 
-std::vector<std::string> JobTable::revive(const DeadSelection& selection, std::uint64_t now_ms) {
+Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection,
+                                                  std::uint64_t now_ms) {
   std::vector<std::string> ids;
   if (journal_ == nullptr) return ids;
-  for (auto& t : journal_->revive(selection, now_ms)) {
+  auto revived = journal_->revive(selection, now_ms);
+  if (!revived.ok()) return revived.error();
+  for (auto& t : revived.value()) {
     ids.push_back(t.job.id);
     t.due_ms = 0;
     pending_.push_back(std::move(t));
@@ -212,10 +215,10 @@ std::vector<std::string> JobTable::revive(const DeadSelection& selection, std::u
   return ids;
 }
 
-std::vector<std::string> JobTable::discard(const DeadSelection& selection) {
-  if (journal_ == nullptr) return {};
+Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selection) {
+  if (journal_ == nullptr) return std::vector<std::string>{};
   auto ids = journal_->discard(selection);
-  finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
+  if (ids.ok()) finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.value().size());
   return ids;
 }
 

@@ -18,6 +18,7 @@
 #include "common/job.hpp"
 #include "common/job_credit.hpp"
 #include "common/requests.hpp"
+#include "common/result.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
 #include "ventilator/tracked_job.hpp"
@@ -77,8 +78,9 @@ class JobTable {
   AckEffect on_recorded(const Ack& ack, std::uint64_t now_ms);
 
   // Requeues the selected dead jobs (journal only). Returns their ids.
-  std::vector<std::string> revive(const DeadSelection& selection, std::uint64_t now_ms);
-  std::vector<std::string> discard(const DeadSelection& selection);
+  // An Error when the journal cannot read its dead jobs.
+  Result<std::vector<std::string>> revive(const DeadSelection& selection, std::uint64_t now_ms);
+  Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
   PipelineCounts counts() const;
 

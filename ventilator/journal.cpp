@@ -5,15 +5,10 @@
 #include <set>
 #include <stdexcept>
 
-#include <sqlite3.h>
-
-#include "common/sqlite_statement.hpp"
-#include "common/wal_checkpointer.hpp"
+#include "common/sqlite/wal_checkpointer.hpp"
 
 namespace zpipe {
 namespace {
-
-using namespace sqlite;  // the helpers both stores share (common/sqlite_statement.hpp)
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS jobs (
@@ -70,21 +65,26 @@ std::string damaged_message(const std::filesystem::path& path, const std::string
 }
 
 // The row a SELECT of kColumns stands on, as stored.
-JournalRow read_row(sqlite3_stmt* stmt) {
+JournalRow read_row(const sqlite::Statement& s) {
   JournalRow row;
-  row.row = sqlite3_column_int64(stmt, 0);
-  row.id = column_text(stmt, 1);
-  row.type = column_text(stmt, 2);
-  const auto* blob = static_cast<const char*>(sqlite3_column_blob(stmt, 3));
-  row.payload.assign(blob == nullptr ? "" : blob,
-                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, 3)));
-  row.attempt = sqlite3_column_int64(stmt, 4);
-  row.max_attempts = sqlite3_column_int64(stmt, 5);
-  row.attempts_per_round = sqlite3_column_int64(stmt, 6);
-  row.timeout_ms = sqlite3_column_int64(stmt, 7);
-  row.created_ms = sqlite3_column_int64(stmt, 8);
-  row.due_ms = sqlite3_column_int64(stmt, 9);
+  row.row = s.column_i64(0);
+  row.id = s.column_text(1);
+  row.type = s.column_text(2);
+  row.payload = s.column_blob(3);
+  row.attempt = s.column_i64(4);
+  row.max_attempts = s.column_i64(5);
+  row.attempts_per_round = s.column_i64(6);
+  row.timeout_ms = s.column_i64(7);
+  row.created_ms = s.column_i64(8);
+  row.due_ms = s.column_i64(9);
   return row;
+}
+
+// Opening found the file unusable: what to do about it.
+template <class T>
+T usable(Result<T> result, const std::filesystem::path& path) {
+  if (!result.ok()) throw std::runtime_error(damaged_message(path, result.error().message));
+  return std::move(result).value();
 }
 
 }  // namespace
@@ -98,109 +98,67 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   if (auto torn = torn_tail_of(std::filesystem::path(path.string() + "-wal"))) {
     warnings_.push_back(*torn);
   }
-  if (sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                      nullptr) != SQLITE_OK) {
-    const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw std::runtime_error("cannot open the journal " + path.string() + ": " + reason);
+  auto opened =
+      sqlite::Database::open(path, sqlite::Database::Mode::kCreate, "the journal " + path.string());
+  if (!opened.ok()) throw std::runtime_error(opened.error().message);
+  db_.emplace(std::move(opened).value());
+  usable(db_->exec("PRAGMA journal_mode=WAL"), path);
+  // FULL fsyncs the log at every commit; NORMAL writes it at commit (a process crash loses
+  // nothing) and fsyncs it at checkpoints, which the checkpointer's thread runs at least every
+  // second after a commit.
+  usable(db_->exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL"
+                                                   : "PRAGMA synchronous=NORMAL"),
+         path);
+  usable(db_->exec(kSchema), path);
+  auto check = usable(db_->prepare("PRAGMA quick_check"), path);
+  std::string problems;
+  while (usable(check.step(), path)) {
+    const auto line = check.column_text(0);
+    if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
   }
-  try {
-    exec("PRAGMA journal_mode=WAL");
-    // FULL fsyncs the log at every commit; NORMAL writes it at commit (a process crash loses
-    // nothing) and fsyncs it at checkpoints, which the checkpointer's thread runs at least
-    // every second after a commit.
-    exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    exec(kSchema);
-    {
-      Statement check{prepare("PRAGMA quick_check")};
-      std::string problems;
-      while (sqlite3_step(check.stmt) == SQLITE_ROW) {
-        const auto line = column_text(check.stmt, 0);
-        if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
-      }
-      if (!problems.empty()) throw std::runtime_error(damaged_message(path, problems));
-    }
-    insert_ = prepare(
-        "INSERT INTO jobs (id, type, payload, attempt, max_attempts, attempts_per_round, "
-        "timeout_ms, created_ms, due_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    delete_ = prepare("DELETE FROM jobs WHERE row = ?");
-    reschedule_ = prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?");
-    bury_ = prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?");
-    checkpointer_ = std::make_unique<WalCheckpointer>(db_, path_);
-  } catch (const std::runtime_error& e) {
-    checkpointer_.reset();
-    sqlite3_finalize(insert_);
-    sqlite3_finalize(delete_);
-    sqlite3_finalize(reschedule_);
-    sqlite3_finalize(bury_);
-    sqlite3_close(db_);
-    const std::string what = e.what();
-    if (what.find("is damaged") != std::string::npos) throw;
-    throw std::runtime_error(damaged_message(path, what));
-  }
+  if (!problems.empty()) throw std::runtime_error(damaged_message(path, problems));
+  insert_ = usable(db_->prepare("INSERT INTO jobs (id, type, payload, attempt, max_attempts, "
+                                "attempts_per_round, timeout_ms, created_ms, due_ms) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                   path);
+  delete_ = usable(db_->prepare("DELETE FROM jobs WHERE row = ?"), path);
+  reschedule_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?"), path);
+  bury_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?"), path);
+  checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
 }
 
 Journal::~Journal() {
   // Unfinished work is dropped, not committed: nobody was told "accepted" for it.
-  if (in_transaction_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (in_transaction_) (void)db_->exec("ROLLBACK");
   checkpointer_.reset();
-  sqlite3_finalize(insert_);
-  sqlite3_finalize(delete_);
-  sqlite3_finalize(reschedule_);
-  sqlite3_finalize(bury_);
-  sqlite3_close(db_);
 }
 
-void Journal::exec(const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string reason = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    throw std::runtime_error("journal " + path_.string() + ": " + reason);
-  }
-}
-
-sqlite3_stmt* Journal::prepare(const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-    throw std::runtime_error("journal " + path_.string() + ": " + sqlite3_errmsg(db_));
-  }
-  return stmt;
+// A write that fails leaves the journal behind what the ventilator holds: it must stop.
+void Journal::must(Result<Ok> done) {
+  if (!done.ok()) throw std::runtime_error(done.error().message);
 }
 
 void Journal::begin_if_needed() {
   if (in_transaction_) return;
-  exec("BEGIN");
+  must(db_->exec("BEGIN"));
   in_transaction_ = true;
 }
 
-void Journal::step_done(sqlite3_stmt* stmt, const char* what) {
-  const int rc = sqlite3_step(stmt);
-  sqlite3_reset(stmt);
-  sqlite3_clear_bindings(stmt);
-  if (rc != SQLITE_DONE) {
-    throw std::runtime_error("journal " + path_.string() + ": cannot " + what + ": " +
-                             sqlite3_errmsg(db_));
-  }
-}
-
 std::vector<TrackedJob> Journal::load_live() {
-  Statement s{prepare(
-      (std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 0 ORDER BY row").c_str())};
+  auto s = usable(
+      db_->prepare(std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 0 ORDER BY row"),
+      path_);
   std::vector<TrackedJob> jobs;
   std::uint64_t unreadable = 0;
   std::string first_problem;
-  int rc;
-  while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-    auto job = restore_job(read_row(s.stmt), limits_);
+  while (usable(s.step(), path_)) {
+    auto job = restore_job(read_row(s), limits_);
     if (!job.ok()) {
       if (unreadable++ == 0) first_problem = job.error().message;
       continue;
     }
     jobs.push_back(std::move(job).value());
   }
-  if (rc != SQLITE_DONE) throw std::runtime_error(damaged_message(path_, sqlite3_errmsg(db_)));
   if (unreadable > 0) {
     warnings_.push_back(std::to_string(unreadable) +
                         " rows have no id or type, or counts or times out of range, and were "
@@ -211,96 +169,109 @@ std::vector<TrackedJob> Journal::load_live() {
 }
 
 std::uint64_t Journal::count_dead() {
-  Statement s{prepare("SELECT count(*) FROM jobs WHERE dead = 1")};
-  return sqlite3_step(s.stmt) == SQLITE_ROW ? column_u64(s.stmt, 0) : 0;
+  auto s = usable(db_->prepare("SELECT count(*) FROM jobs WHERE dead = 1"), path_);
+  return usable(s.step(), path_) ? s.column_u64(0) : 0;
 }
 
 std::int64_t Journal::add(const TrackedJob& t) {
   begin_if_needed();
   const auto& j = t.job;
-  bind_text(insert_, 1, j.id);
-  bind_text(insert_, 2, j.type);
-  const auto& bytes = j.payload.msgpack();
-  sqlite3_bind_blob(insert_, 3, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
-  bind_u64(insert_, 4, j.attempt);
-  bind_u64(insert_, 5, j.max_attempts);
-  bind_u64(insert_, 6, t.attempts_per_round);
-  bind_u64(insert_, 7, j.timeout_ms);
-  bind_u64(insert_, 8, j.created_ms);
-  bind_u64(insert_, 9, t.due_ms);
-  step_done(insert_, "add a job");
-  return sqlite3_last_insert_rowid(db_);
+  insert_.bind_text(1, j.id);
+  insert_.bind_text(2, j.type);
+  insert_.bind_blob(3, j.payload.msgpack());
+  insert_.bind_u64(4, j.attempt);
+  insert_.bind_u64(5, j.max_attempts);
+  insert_.bind_u64(6, t.attempts_per_round);
+  insert_.bind_u64(7, j.timeout_ms);
+  insert_.bind_u64(8, j.created_ms);
+  insert_.bind_u64(9, t.due_ms);
+  must(insert_.run("cannot add a job"));
+  return db_->last_insert_rowid();
 }
 
 void Journal::remove(std::int64_t row) {
   begin_if_needed();
-  sqlite3_bind_int64(delete_, 1, row);
-  step_done(delete_, "remove a finished job");
+  delete_.bind_i64(1, row);
+  must(delete_.run("cannot remove a finished job"));
 }
 
 void Journal::reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms) {
   begin_if_needed();
-  bind_u64(reschedule_, 1, attempt);
-  bind_u64(reschedule_, 2, due_ms);
-  sqlite3_bind_int64(reschedule_, 3, row);
-  step_done(reschedule_, "schedule a retry");
+  reschedule_.bind_u64(1, attempt);
+  reschedule_.bind_u64(2, due_ms);
+  reschedule_.bind_i64(3, row);
+  must(reschedule_.run("cannot schedule a retry"));
 }
 
 void Journal::bury(std::int64_t row, std::uint32_t attempt) {
   begin_if_needed();
-  bind_u64(bury_, 1, attempt);
-  sqlite3_bind_int64(bury_, 2, row);
-  step_done(bury_, "mark a job dead");
+  bury_.bind_u64(1, attempt);
+  bury_.bind_i64(2, row);
+  must(bury_.run("cannot mark a job dead"));
 }
 
-std::vector<JournalRow> Journal::select_dead(const DeadSelection& selection) {
+Result<std::vector<JournalRow>> Journal::select_dead(const DeadSelection& selection) {
   std::vector<JournalRow> found;
   const auto base = std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 1";
+  const auto read_all = [&found](sqlite::Statement& s) -> Result<Ok> {
+    while (true) {
+      auto row = s.step();
+      if (!row.ok()) return row.error();
+      if (!row.value()) return Ok{};
+      found.push_back(read_row(s));
+    }
+  };
   if (selection.all_dead) {
-    Statement s{prepare(
-        (base + (selection.type.empty() ? "" : " AND type = ?") + " ORDER BY row").c_str())};
-    if (!selection.type.empty()) bind_text(s.stmt, 1, selection.type);
-    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_row(s.stmt));
+    auto s = db_->prepare(base + (selection.type.empty() ? "" : " AND type = ?") + " ORDER BY row");
+    if (!s.ok()) return s.error();
+    if (!selection.type.empty()) s.value().bind_text(1, selection.type);
+    if (auto read = read_all(s.value()); !read.ok()) return read.error();
     return found;
   }
-  Statement s{prepare((base + " AND id = ?").c_str())};
+  auto s = db_->prepare(base + " AND id = ?");
+  if (!s.ok()) return s.error();
   // Each job once, however often it is named.
   const std::set<std::string> ids(selection.ids.begin(), selection.ids.end());
   for (const auto& id : ids) {
-    bind_text(s.stmt, 1, id);
-    while (sqlite3_step(s.stmt) == SQLITE_ROW) found.push_back(read_row(s.stmt));
-    sqlite3_reset(s.stmt);
+    s.value().bind_text(1, id);
+    if (auto read = read_all(s.value()); !read.ok()) return read.error();
+    s.value().reset();
   }
   return found;
 }
 
-std::vector<TrackedJob> Journal::revive(const DeadSelection& selection, std::uint64_t now_ms) {
+Result<std::vector<TrackedJob>> Journal::revive(const DeadSelection& selection,
+                                                std::uint64_t now_ms) {
+  auto rows = select_dead(selection);
+  if (!rows.ok()) return rows.error();
   std::vector<TrackedJob> jobs;
-  for (const auto& row : select_dead(selection)) {
+  for (const auto& row : rows.value()) {
     // A row that cannot be run stays dead, where `zpipe discard` can still remove it.
     if (auto job = restore_job(row, limits_); job.ok()) jobs.push_back(std::move(job).value());
   }
   begin_if_needed();
-  Statement s{
-      prepare("UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? "
-              "WHERE row = ?")};
+  auto s = db_->prepare(
+      "UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? WHERE row = ?");
+  if (!s.ok()) return s.error();
   for (auto& t : jobs) {
     // The next attempt, and as many more as the job was first given.
     t.job.attempt += 1;
     t.job.max_attempts = t.job.attempt + t.attempts_per_round - 1;
     t.due_ms = now_ms;
-    bind_u64(s.stmt, 1, t.job.attempt);
-    bind_u64(s.stmt, 2, t.job.max_attempts);
-    bind_u64(s.stmt, 3, t.due_ms);
-    sqlite3_bind_int64(s.stmt, 4, t.journal_row);
-    step_done(s.stmt, "revive a dead job");
+    s.value().bind_u64(1, t.job.attempt);
+    s.value().bind_u64(2, t.job.max_attempts);
+    s.value().bind_u64(3, t.due_ms);
+    s.value().bind_i64(4, t.journal_row);
+    must(s.value().run("cannot revive a dead job"));
   }
   return jobs;
 }
 
-std::vector<std::string> Journal::discard(const DeadSelection& selection) {
+Result<std::vector<std::string>> Journal::discard(const DeadSelection& selection) {
+  auto rows = select_dead(selection);
+  if (!rows.ok()) return rows.error();
   std::vector<std::string> ids;
-  for (const auto& row : select_dead(selection)) {
+  for (const auto& row : rows.value()) {
     remove(row.row);
     ids.push_back(row.id);
   }
@@ -310,10 +281,9 @@ std::vector<std::string> Journal::discard(const DeadSelection& selection) {
 void Journal::commit() {
   if (!in_transaction_) return;
   in_transaction_ = false;
-  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    const std::string reason = sqlite3_errmsg(db_);
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw std::runtime_error("journal " + path_.string() + ": cannot commit: " + reason);
+  if (auto done = db_->exec("COMMIT"); !done.ok()) {
+    (void)db_->exec("ROLLBACK");
+    throw std::runtime_error(db_->error("cannot commit").message);
   }
 }
 

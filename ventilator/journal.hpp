@@ -8,17 +8,17 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/decode_limits.hpp"
 #include "common/requests.hpp"
+#include "common/result.hpp"
+#include "common/sqlite/database.hpp"
 #include "ventilator/durability.hpp"
 #include "ventilator/journal_row.hpp"
 #include "ventilator/tracked_job.hpp"
-
-struct sqlite3;
-struct sqlite3_stmt;
 
 namespace zpipe {
 
@@ -38,40 +38,40 @@ class Journal {
 
   // Jobs to run, in submission order, each with its journal row and retry due time. Rows that
   // cannot be run (restore_job() in journal_row.hpp) are skipped and counted in warnings().
+  // Both throw std::runtime_error saying the journal is damaged when it cannot be read.
   std::vector<TrackedJob> load_live();
   std::uint64_t count_dead();
   // What opening found worth telling the operator (a torn tail, unreadable rows).
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // The writes below go into the open transaction (opened on first use).
+  // The writes below go into the open transaction (opened on first use). A write that fails
+  // throws std::runtime_error: the journal would fall behind what the ventilator holds.
   std::int64_t add(const TrackedJob& job);  // returns its row
   void remove(std::int64_t row);
   void reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms);
   void bury(std::int64_t row, std::uint32_t attempt);  // the job is dead
   // Dead jobs selected, made live again with a fresh round of attempts; returns them. Rows that
-  // cannot be run stay dead.
-  std::vector<TrackedJob> revive(const DeadSelection& selection, std::uint64_t now_ms);
+  // cannot be run stay dead. An Error when the dead jobs cannot be read.
+  Result<std::vector<TrackedJob>> revive(const DeadSelection& selection, std::uint64_t now_ms);
   // Deletes the selected dead jobs; returns their ids.
-  std::vector<std::string> discard(const DeadSelection& selection);
+  Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
   // Makes every write so far durable (see Durability). Throws std::runtime_error on failure.
   // Batched durability: the checkpointer's thread fsyncs the log within a second.
   void commit();
 
  private:
-  void exec(const char* sql);
-  sqlite3_stmt* prepare(const char* sql);
+  static void must(Result<Ok> done);
   void begin_if_needed();
-  void step_done(sqlite3_stmt* stmt, const char* what);
-  std::vector<JournalRow> select_dead(const DeadSelection& selection);
+  Result<std::vector<JournalRow>> select_dead(const DeadSelection& selection);
 
   std::filesystem::path path_;
   DecodeLimits limits_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* insert_ = nullptr;
-  sqlite3_stmt* delete_ = nullptr;
-  sqlite3_stmt* reschedule_ = nullptr;
-  sqlite3_stmt* bury_ = nullptr;
+  std::optional<sqlite::Database> db_;
+  sqlite::Statement insert_;
+  sqlite::Statement delete_;
+  sqlite::Statement reschedule_;
+  sqlite::Statement bury_;
   bool in_transaction_ = false;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
   std::vector<std::string> warnings_;

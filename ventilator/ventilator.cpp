@@ -290,8 +290,14 @@ void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
     return;
   }
   const bool retry = request.action == DeadJobsRequest::Action::kRetry;
-  auto ids =
+  auto acted_on =
       retry ? jobs_->revive(request.selection, unix_ms_now()) : jobs_->discard(request.selection);
+  if (!acted_on.ok()) {
+    log_->error("{}", acted_on.error().message);
+    refuse_request(envelope, request.req, acted_on.error());
+    return;
+  }
+  auto& ids = acted_on.value();
   for (const auto& id : ids)
     events_->publish(retry ? "job.revived" : "job.discarded", {{"job", id}});
   log_->info("{} {} dead jobs (request {})", retry ? "requeued" : "discarded", ids.size(),

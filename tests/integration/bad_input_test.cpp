@@ -198,11 +198,11 @@ TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
   ASSERT_TRUE(pipeline.wait_for_finished(300, 60s));
   const auto store = pipeline.store();
   for (std::size_t n = 0; n < ids.value().size(); ++n) {
-    const auto row = store->find(ids.value()[n]);
+    const auto row = store->find(ids.value()[n]).value();
     ASSERT_TRUE(row.has_value());
     EXPECT_EQ(row->outcome.result.to_json(), static_cast<int>(n));
   }
-  EXPECT_EQ(store->totals().succeeded, 300u) << "no garbage outcome may be recorded";
+  EXPECT_EQ(store->totals().value().succeeded, 300u) << "no garbage outcome may be recorded";
   EXPECT_TRUE(pipeline.exited_programs().empty());
   EXPECT_TRUE(pipeline.stop());
   std::smatch refused;
@@ -246,7 +246,7 @@ TEST(BadInput, AWorkerRefusesBadJobsAndKeepsServing) {
   send_all(jobs, to_worker({{encode(good)}}));
   const auto recorded = [&]() -> std::optional<StoredOutcome> {
     try {
-      return pipeline.store()->find("handmade-1");
+      return pipeline.store()->find("handmade-1").value();
     } catch (const std::exception&) {
       return std::nullopt;  // the store appears with the first outcome
     }
@@ -270,7 +270,7 @@ TEST(BadInput, AJobTooLargeForAMessageIsRefusedAtSubmit) {
       client.submit(JobSpec{"echo", Payload::from_json(std::string(1'000'000, 'y')), 0, 0});
   ASSERT_TRUE(fits.ok()) << fits.error().message;
   ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
-  const auto row = pipeline.store()->find(fits.value());
+  const auto row = pipeline.store()->find(fits.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
   EXPECT_EQ(row->outcome.result.to_json().get<std::string>().size(), 1'000'000u);
@@ -286,7 +286,7 @@ TEST(BadInput, AnOutcomeTooLargeToSendIsRecordedAsAFailure) {
       JobSpec{"exec", Payload::from_json({{"argv", {"sh", "-c", "printf '%020000d' 0"}}}), 0, 0});
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
-  const auto row = pipeline.store()->find(id.value());
+  const auto row = pipeline.store()->find(id.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->outcome.error_code, "too_large");
   EXPECT_NE(row->outcome.error.find("4096-byte message limit"), std::string::npos)

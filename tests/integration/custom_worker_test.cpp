@@ -19,14 +19,14 @@ TEST(CustomWorker, RunsItsOwnHandlerBesideTheBuiltIns) {
   ASSERT_TRUE(ids.ok());
   ASSERT_TRUE(pipeline.wait_for_finished(3, std::chrono::seconds(20)));
   const auto store = pipeline.store();
-  const auto counted = store->find(ids.value()[0])->outcome;
+  const auto counted = store->find(ids.value()[0]).value()->outcome;
   ASSERT_TRUE(counted.succeeded()) << counted.error;
   EXPECT_EQ(counted.result.to_json()["words"], 5);
   EXPECT_EQ(counted.result.to_json()["distinct"], 4);
   EXPECT_EQ(counted.result.to_json()["top"][0], (nlohmann::json{"the", 2}));
-  const auto refused = store->find(ids.value()[1])->outcome;
+  const auto refused = store->find(ids.value()[1]).value()->outcome;
   EXPECT_EQ(refused.error, "word_count needs a payload {\"text\": \"...\"}");
-  EXPECT_EQ(store->find(ids.value()[2])->outcome.result.to_json(), "still here");
+  EXPECT_EQ(store->find(ids.value()[2]).value()->outcome.result.to_json(), "still here");
   EXPECT_TRUE(pipeline.stop());
 }
 

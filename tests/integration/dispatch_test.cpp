@@ -42,7 +42,7 @@ TEST(Dispatch, ABusyWorkerHoldsOnlyWhatItAskedForAndALaterWorkerGetsTheRest) {
   const auto store = pipeline.store();
   std::map<std::string, int> ran_by;
   for (const auto& id : ids.value()) {
-    const auto attempts = store->attempts(id);
+    const auto attempts = store->attempts(id).value();
     ASSERT_EQ(attempts.size(), 1u) << id;
     ++ran_by[attempts.front().worker];
   }

@@ -204,7 +204,7 @@ TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
     try {
       const auto store = pipeline.store();
       for (const auto& id : ids) {
-        if (!store->find(id)) return false;
+        if (!store->find(id).value()) return false;
       }
       return true;
     } catch (const std::exception&) {
@@ -215,7 +215,7 @@ TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
     const auto store = pipeline.store();
     std::string missing;
     for (const auto& id : ids) {
-      if (!store->find(id)) missing += id + " ";
+      if (!store->find(id).value()) missing += id + " ";
     }
     const auto counts = client.status();
     FAIL() << "not recorded: " << missing << "\ncounts: "
@@ -228,11 +228,11 @@ TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
   }
   const auto store = pipeline.store();
   for (std::size_t n = 0; n < ids.size(); ++n) {
-    const auto row = store->find(ids[n]);
+    const auto row = store->find(ids[n]).value();
     ASSERT_TRUE(row.has_value());
     EXPECT_TRUE(row->outcome.succeeded()) << ids[n] << ": " << row->outcome.error;
     EXPECT_EQ(row->outcome.result.to_json(), (nlohmann::json{{"n", n}})) << ids[n];
-    EXPECT_EQ(store->attempts(ids[n]).size(), 1u) << ids[n] << " ran more than once";
+    EXPECT_EQ(store->attempts(ids[n]).value().size(), 1u) << ids[n] << " ran more than once";
   }
   EXPECT_TRUE(pipeline.exited_programs().empty())
       << pipeline.log_of("ventilator") << pipeline.log_of("sink");
@@ -250,9 +250,9 @@ TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
     std::set<std::string> legitimate(ids.begin(), ids.end());
     OutcomeQuery everything;
     everything.limit = 1'000'000;
-    for (const auto& row : store->list(everything)) {
+    for (const auto& row : store->list(everything).value()) {
       if (legitimate.count(row.outcome.id) != 0) continue;
-      for (const auto& attempt : store->attempts(row.outcome.id)) {
+      for (const auto& attempt : store->attempts(row.outcome.id).value()) {
         EXPECT_TRUE(attempt.key == "ops" || attempt.key == "worker")
             << row.outcome.id << " came with key " << attempt.key;
       }

@@ -82,7 +82,7 @@ TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
   EXPECT_TRUE(moving) << "the counts did not move; last screen:\n" << top.screen();
   ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
 
-  const auto store_totals = pipeline.store()->totals();
+  const auto store_totals = pipeline.store()->totals().value();
   ASSERT_EQ(store_totals.succeeded + store_totals.failed, static_cast<std::uint64_t>(kJobs));
   auto shows_the_sinks_totals = [&](const TmuxSession& session) {
     const auto t = totals_on(session.screen());

@@ -38,7 +38,7 @@ std::vector<std::string> submit_all(Client& client, int count, const JobSpec& sp
 
 // Every id recorded once as succeeded, and nothing else recorded.
 void expect_recorded_exactly_once(TestPipeline& pipeline, const std::vector<std::string>& ids) {
-  const auto rows = pipeline.store()->list({std::nullopt, "", 10'000'000});
+  const auto rows = pipeline.store()->list({std::nullopt, "", 10'000'000}).value();
   std::set<std::string> recorded;
   for (const auto& row : rows) {
     EXPECT_TRUE(recorded.insert(row.outcome.id).second) << "recorded twice: " << row.outcome.id;
@@ -135,7 +135,8 @@ TEST(NothingLost, TheSinkKilledAndRestartedRecordsEveryJobOnce) {
   TestPipeline pipeline(quick_redispatch(2, 2));
   auto client = pipeline.client();
   const auto ids = submit_all(client, kJobs, kShortSleep);
-  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs / 4; }, 60s));
+  ASSERT_TRUE(
+      wait_until([&] { return pipeline.store()->totals().value().succeeded >= kJobs / 4; }, 60s));
   pipeline.crash_and_restart_sink();
   ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
   expect_recorded_exactly_once(pipeline, ids);
@@ -151,7 +152,8 @@ TEST(NothingLost, TheVentilatorKilledAndRestartedLosesNoAcknowledgedJob) {
     auto client = pipeline.client();
     ids = submit_all(client, kJobs, kShortSleep);
   }
-  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs / 4; }, 60s));
+  ASSERT_TRUE(
+      wait_until([&] { return pipeline.store()->totals().value().succeeded >= kJobs / 4; }, 60s));
   pipeline.crash_and_restart_ventilator();
   EXPECT_NE(pipeline.log_of("ventilator").find("unfinished jobs"), std::string::npos);
   // The restarted ventilator counts what it restored and what finished since.
@@ -161,7 +163,8 @@ TEST(NothingLost, TheVentilatorKilledAndRestartedLosesNoAcknowledgedJob) {
         return status.ok() && status.value().pending + status.value().in_flight == 0;
       },
       120s));
-  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= kJobs; }, 30s));
+  ASSERT_TRUE(
+      wait_until([&] { return pipeline.store()->totals().value().succeeded >= kJobs; }, 30s));
   expect_recorded_exactly_once(pipeline, ids);
   EXPECT_TRUE(pipeline.stop());
 }
@@ -176,7 +179,7 @@ TEST(NothingLost, AStoppedWorkerIsLostGetsNothingMoreAndIsTrustedAgainWhenItSpea
   pipeline.add_worker({"--prefetch", "1", "--name", "steady"});
   auto client = pipeline.client();
   auto ids = submit_all(client, kJobs, ten_ms);
-  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().succeeded >= 20; }, 30s));
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->totals().value().succeeded >= 20; }, 30s));
   pipeline.worker(0).send_signal(SIGSTOP);
   // Three heartbeats missed: lost, and exactly what it held goes out again.
   ASSERT_TRUE(wait_until(
@@ -209,7 +212,7 @@ TEST(NothingLost, AStoppedWorkerIsLostGetsNothingMoreAndIsTrustedAgainWhenItSpea
   ASSERT_TRUE(pipeline.wait_for_finished(ids.size(), 60s));
   std::size_t by_stalling = 0;
   for (const auto& id : after) {
-    const auto row = pipeline.store()->find(id);
+    const auto row = pipeline.store()->find(id).value();
     by_stalling += row && row->outcome.worker == "stalling" ? 1 : 0;
   }
   EXPECT_GE(by_stalling, 1u) << "trusted again once it spoke";
@@ -235,14 +238,14 @@ TEST(NothingLost, AFailingJobIsDeadAfterExactlyItsAttemptsAndRetryBringsItBack) 
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status.value().dead, 1u);
   EXPECT_EQ(status.value().failed, 3u);
-  auto attempts = pipeline.store()->attempts(id.value());
+  auto attempts = pipeline.store()->attempts(id.value()).value();
   ASSERT_EQ(attempts.size(), 3u);
   for (std::uint32_t i = 0; i < 3; ++i) {
     EXPECT_EQ(attempts[i].attempt, i + 1);
     EXPECT_EQ(attempts[i].error, "card declined");
     EXPECT_EQ(attempts[i].error_code, "handler_error");
   }
-  const auto row = pipeline.store()->find(id.value());
+  const auto row = pipeline.store()->find(id.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->outcome.attempt, 3u);
   EXPECT_FALSE(row->outcome.succeeded());
@@ -253,14 +256,15 @@ TEST(NothingLost, AFailingJobIsDeadAfterExactlyItsAttemptsAndRetryBringsItBack) 
                                  10s);
   EXPECT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_NE(retry.out.find(id.value()), std::string::npos) << retry.out;
-  ASSERT_TRUE(wait_until([&] { return pipeline.store()->attempts(id.value()).size() == 6; }, 30s));
+  ASSERT_TRUE(
+      wait_until([&] { return pipeline.store()->attempts(id.value()).value().size() == 6; }, 30s));
   ASSERT_TRUE(wait_until(
       [&] {
         auto s = client.status();
         return s.ok() && s.value().dead == 1 && s.value().retrying == 0;
       },
       30s));
-  EXPECT_EQ(pipeline.store()->find(id.value())->outcome.attempt, 6u);
+  EXPECT_EQ(pipeline.store()->find(id.value()).value()->outcome.attempt, 6u);
 
   // `zpipe discard` removes it from the dead jobs.
   const auto discard = run_program(
@@ -291,7 +295,7 @@ TEST(NothingLost, SigtermLetsRunningJobsFinishAndExitsZero) {
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
   ASSERT_TRUE(pipeline.wait_for_finished(2, 10s));
   for (const auto& id : ids) {
-    const auto row = pipeline.store()->find(id);
+    const auto row = pipeline.store()->find(id).value();
     ASSERT_TRUE(row.has_value());
     EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
   }
@@ -313,11 +317,12 @@ TEST(NothingLost, JobsStillRunningWhenTheGraceEndsAreGivenBackAndRunElsewhere) {
   const auto status = pipeline.worker(0).wait_for(10s);
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
-  EXPECT_FALSE(pipeline.store()->find(id.value()).has_value()) << "given back, not recorded";
+  EXPECT_FALSE(pipeline.store()->find(id.value()).value().has_value())
+      << "given back, not recorded";
   pipeline.add_worker();
   ASSERT_TRUE(pipeline.wait_for_finished(1, 20s))
       << pipeline.log_of("ventilator") << pipeline.log_of("sink") << pipeline.log_of("worker-0");
-  const auto row = pipeline.store()->find(id.value());
+  const auto row = pipeline.store()->find(id.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
   EXPECT_EQ(row->outcome.attempt, 1u) << "a job given back keeps its attempt";
@@ -378,7 +383,7 @@ TEST(NothingLost, AnIsolatedJobThatCrashesIsRecordedAndTheWorkerServesOn) {
   ASSERT_TRUE(segfault.ok() && aborts.ok() && echo.ok());
   ASSERT_TRUE(pipeline.wait_for_finished(3, 30s));
   const auto store = pipeline.store();
-  const auto crashed = store->find(segfault.value());
+  const auto crashed = store->find(segfault.value()).value();
   ASSERT_TRUE(crashed.has_value());
   EXPECT_EQ(crashed->outcome.error_code, "crashed");
 #if defined(__SANITIZE_ADDRESS__)
@@ -387,12 +392,12 @@ TEST(NothingLost, AnIsolatedJobThatCrashesIsRecordedAndTheWorkerServesOn) {
 #else
   EXPECT_EQ(crashed->outcome.error, "crashed: SIGSEGV");
 #endif
-  EXPECT_EQ(store->find(aborts.value())->outcome.error, "crashed: SIGABRT");
-  const auto served = store->find(echo.value());
+  EXPECT_EQ(store->find(aborts.value()).value()->outcome.error, "crashed: SIGABRT");
+  const auto served = store->find(echo.value()).value();
   ASSERT_TRUE(served.has_value());
   EXPECT_TRUE(served->outcome.succeeded()) << served->outcome.error;
   // Each attempt of an isolated job records its process's CPU time and peak memory.
-  const auto attempts = store->attempts(echo.value());
+  const auto attempts = store->attempts(echo.value()).value();
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_GT(attempts[0].max_rss_kb, 0u);
   EXPECT_TRUE(pipeline.exited_programs().empty()) << "the worker must still be running";
@@ -413,11 +418,11 @@ TEST(NothingLost, AnIsolatedJobOverItsMemoryLimitFailsAlone) {
   const auto echo = client.submit(JobSpec{"echo", {}, 0, 1});
   ASSERT_TRUE(hog.ok() && echo.ok());
   ASSERT_TRUE(pipeline.wait_for_finished(2, 30s));
-  const auto row = pipeline.store()->find(hog.value());
+  const auto row = pipeline.store()->find(hog.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->outcome.error_code, "crashed");
   EXPECT_NE(row->outcome.error.find("out of memory"), std::string::npos) << row->outcome.error;
-  EXPECT_TRUE(pipeline.store()->find(echo.value())->outcome.succeeded());
+  EXPECT_TRUE(pipeline.store()->find(echo.value()).value()->outcome.succeeded());
   EXPECT_TRUE(pipeline.stop());
 }
 
@@ -434,7 +439,7 @@ TEST(NothingLost, AnIsolatedCommandPastItsTimeLimitIsKilledWithItsProcess) {
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(pipeline.wait_for_finished(1, 20s));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 10s) << "the worker waited for sleep";
-  const auto row = pipeline.store()->find(id.value());
+  const auto row = pipeline.store()->find(id.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->outcome.error_code, "timeout") << row->outcome.error;
   const auto leftovers = run_program({"pgrep", "-f", "sleep " + marker}, 10s);
@@ -491,7 +496,7 @@ TEST(NothingLost, AKilledWorkersRunningJobGoesOutAgainOnceItVanishes) {
                    .count()
             << " ms (as the test saw it)\n";
   ASSERT_TRUE(pipeline.wait_for_finished(1, 30s)) << pipeline.log_of("ventilator");
-  const auto row = pipeline.store()->find(id.value());
+  const auto row = pipeline.store()->find(id.value()).value();
   ASSERT_TRUE(row.has_value());
   EXPECT_TRUE(row->outcome.succeeded()) << row->outcome.error;
   EXPECT_TRUE(pipeline.stop());

@@ -50,7 +50,7 @@ TEST(PipelineIsolation, ASecondVentilatorOrSinkOnADataDirInUseRefusesToStart) {
   const auto id = client.submit(JobSpec{"echo", Payload::from_json({{"n", 1}}), 0, 0});
   ASSERT_TRUE(id.ok()) << id.error().message;
   ASSERT_TRUE(pipeline.wait_for_finished(1, 30s));
-  EXPECT_TRUE(pipeline.store()->find(id.value()).has_value());
+  EXPECT_TRUE(pipeline.store()->find(id.value()).value().has_value());
   EXPECT_TRUE(pipeline.exited_programs().empty());
   EXPECT_TRUE(pipeline.stop());
 }

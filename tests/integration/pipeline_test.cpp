@@ -34,7 +34,7 @@ TEST(Pipeline, TenThousandEchoJobsAreEachRecordedOnceWithTheirResult) {
   ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 120s));
 
   const auto store = pipeline.store();
-  const auto rows = store->list({std::nullopt, "", 1'000'000});
+  const auto rows = store->list({std::nullopt, "", 1'000'000}).value();
   ASSERT_EQ(rows.size(), static_cast<std::size_t>(kJobs));
   std::set<std::string> seen;
   std::set<std::string> workers;
@@ -75,24 +75,24 @@ TEST(Pipeline, FailuresAndCommandsAreRecordedWithTheirErrors) {
   ASSERT_TRUE(pipeline.wait_for_finished(5, 30s));
 
   const auto store = pipeline.store();
-  const auto failed = store->find(fail_id.value());
+  const auto failed = store->find(fail_id.value()).value();
   EXPECT_EQ(failed->outcome.status, OutcomeStatus::kFailed);
   EXPECT_EQ(failed->outcome.error, "card declined");
 
-  const auto ok = store->find(exec_ok.value());
+  const auto ok = store->find(exec_ok.value()).value();
   EXPECT_TRUE(ok->outcome.succeeded());
   EXPECT_EQ(ok->outcome.result.to_json()["stdout"], "hi\n");
 
-  const auto bad = store->find(exec_bad.value());
+  const auto bad = store->find(exec_bad.value()).value();
   EXPECT_EQ(bad->outcome.error_code, "exec_failed");
   EXPECT_EQ(bad->outcome.result.to_json()["exit_status"], 4);
   EXPECT_EQ(bad->outcome.result.to_json()["stderr"], "oops\n");
 
-  const auto slow = store->find(exec_slow.value());
+  const auto slow = store->find(exec_slow.value()).value();
   EXPECT_EQ(slow->outcome.error_code, "timeout");
   EXPECT_LT(slow->outcome.finished_ms - slow->outcome.started_ms, 5000u) << "killed at its limit";
 
-  const auto unhandled = store->find(unknown.value());
+  const auto unhandled = store->find(unknown.value()).value();
   EXPECT_EQ(unhandled->outcome.error_code, "unknown_type");
   EXPECT_NE(unhandled->outcome.error.find("resize"), std::string::npos);
 
@@ -121,7 +121,7 @@ TEST(Pipeline, SigtermLetsRunningJobsFinishAndRecordsThem) {
   EXPECT_NE(pipeline.log_of("worker-0").find("stopped: 2 succeeded"), std::string::npos);
   const auto store = pipeline.store();
   for (const auto& id : ids.value()) {
-    const auto row = store->find(id);
+    const auto row = store->find(id).value();
     ASSERT_TRUE(row.has_value()) << id << " was not recorded";
     EXPECT_TRUE(row->outcome.succeeded());
   }

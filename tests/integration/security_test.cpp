@@ -43,7 +43,7 @@ std::vector<JobSpec> echo_jobs(int count) {
 void expect_recorded_correctly(TestPipeline& pipeline, const std::vector<std::string>& ids) {
   const auto store = pipeline.store();
   for (std::size_t n = 0; n < ids.size(); ++n) {
-    const auto row = store->find(ids[n]);
+    const auto row = store->find(ids[n]).value();
     ASSERT_TRUE(row.has_value()) << ids[n];
     EXPECT_TRUE(row->outcome.succeeded()) << ids[n] << ": " << row->outcome.error;
     EXPECT_EQ(row->outcome.result.to_json(), (nlohmann::json{{"n", n}})) << ids[n];
@@ -105,7 +105,7 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
   expect_recorded_correctly(pipeline, ids.value());
   const auto store = pipeline.store();
   for (const auto& id : ids.value()) {
-    const auto attempts = store->attempts(id);
+    const auto attempts = store->attempts(id).value();
     ASSERT_EQ(attempts.size(), 1u) << id;
     EXPECT_EQ(attempts[0].key, "worker") << id;
     EXPECT_NE(attempts[0].worker, "mallory-worker");

@@ -111,7 +111,7 @@ TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnect) {
       60s);
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{48, 24}));
-  const auto rows = pipeline.store()->list({std::nullopt, "thumbnail", 100});
+  const auto rows = pipeline.store()->list({std::nullopt, "thumbnail", 100}).value();
   ASSERT_EQ(rows.size(), 3u);
   for (const auto& row : rows) EXPECT_EQ(row.outcome.max_attempts, 1u) << "a bad image stays bad";
   EXPECT_TRUE(pipeline.stop());

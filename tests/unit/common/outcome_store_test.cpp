@@ -45,11 +45,11 @@ TEST_F(OutcomeStoreTest, RecordsAndFindsAnOutcome) {
   auto recorded = store.record({o}, 200);
   ASSERT_TRUE(recorded.ok());
   EXPECT_EQ(which_are_new(recorded.value()), std::vector<bool>{true});
-  const auto found = store.find("j-1");
+  const auto found = store.find("j-1").value();
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->outcome, o);
   EXPECT_EQ(found->recorded_ms, 200u);
-  EXPECT_FALSE(store.find("j-2").has_value());
+  EXPECT_FALSE(store.find("j-2").value().has_value());
 }
 
 TEST_F(OutcomeStoreTest, KeepsTheFirstOutcomeOfAJob) {
@@ -61,9 +61,9 @@ TEST_F(OutcomeStoreTest, KeepsTheFirstOutcomeOfAJob) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(which_are_new(again.value()), (std::vector<bool>{false, true}));
   EXPECT_EQ(again.value()[0].status, OutcomeStatus::kSucceeded) << "the status that was kept";
-  EXPECT_EQ(store.find("j-1")->outcome.status, OutcomeStatus::kSucceeded);
-  EXPECT_EQ(store.totals().succeeded, 2u);
-  EXPECT_EQ(store.totals().failed, 0u);
+  EXPECT_EQ(store.find("j-1").value()->outcome.status, OutcomeStatus::kSucceeded);
+  EXPECT_EQ(store.totals().value().succeeded, 2u);
+  EXPECT_EQ(store.totals().value().failed, 0u);
 }
 
 TEST_F(OutcomeStoreTest, DuplicateWithinOneBatchIsRecordedOnce) {
@@ -89,12 +89,14 @@ TEST_F(OutcomeStoreTest, ListsNewestFirstWithFilters) {
     for (const auto& r : rows) out.push_back(r.outcome.id);
     return out;
   };
-  EXPECT_EQ(ids(store.list({})), (std::vector<std::string>{"d", "c", "b", "a"}));
-  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "", 20})),
+  EXPECT_EQ(ids(store.list({}).value()), (std::vector<std::string>{"d", "c", "b", "a"}));
+  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "", 20}).value()),
             (std::vector<std::string>{"c", "b"}));
-  EXPECT_EQ(ids(store.list({std::nullopt, "exec", 20})), (std::vector<std::string>{"d", "c"}));
-  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "exec", 20})), (std::vector<std::string>{"c"}));
-  EXPECT_EQ(ids(store.list({std::nullopt, "", 2})), (std::vector<std::string>{"d", "c"}));
+  EXPECT_EQ(ids(store.list({std::nullopt, "exec", 20}).value()),
+            (std::vector<std::string>{"d", "c"}));
+  EXPECT_EQ(ids(store.list({OutcomeStatus::kFailed, "exec", 20}).value()),
+            (std::vector<std::string>{"c"}));
+  EXPECT_EQ(ids(store.list({std::nullopt, "", 2}).value()), (std::vector<std::string>{"d", "c"}));
 }
 
 TEST_F(OutcomeStoreTest, SurvivesReopening) {
@@ -103,8 +105,8 @@ TEST_F(OutcomeStoreTest, SurvivesReopening) {
     ASSERT_TRUE(store.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1).ok());
   }
   OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);
-  EXPECT_EQ(reader.totals().succeeded, 1u);
-  EXPECT_EQ(reader.find("j-1")->outcome.result.to_json()["id"], "j-1");
+  EXPECT_EQ(reader.totals().value().succeeded, 1u);
+  EXPECT_EQ(reader.find("j-1").value()->outcome.result.to_json()["id"], "j-1");
 }
 
 TEST_F(OutcomeStoreTest, ReadOnlyRefusesToRecord) {
@@ -135,7 +137,7 @@ TEST_F(OutcomeStoreTest, RecordsTheKeyEachAttemptCameWith) {
   auto o = make_outcome("j-1", OutcomeStatus::kSucceeded);
   o.key = "worker-eu";
   ASSERT_TRUE(store.record({o}, 1).ok());
-  const auto attempts = store.attempts("j-1");
+  const auto attempts = store.attempts("j-1").value();
   ASSERT_EQ(attempts.size(), 1u);
   EXPECT_EQ(attempts[0].key, "worker-eu");
 }
@@ -154,7 +156,7 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeKeysWereRecorded) {
 
   {
     OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);  // `zpipe show` meanwhile
-    const auto attempts = reader.attempts("old-1");
+    const auto attempts = reader.attempts("old-1").value();
     ASSERT_EQ(attempts.size(), 1u);
     EXPECT_EQ(attempts[0].key, "");
   }
@@ -162,8 +164,8 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeKeysWereRecorded) {
   auto o = make_outcome("new-1", OutcomeStatus::kSucceeded);
   o.key = "worker";
   ASSERT_TRUE(sink.record({o}, 2).ok());
-  EXPECT_EQ(sink.attempts("old-1").at(0).key, "");
-  EXPECT_EQ(sink.attempts("new-1").at(0).key, "worker");
+  EXPECT_EQ(sink.attempts("old-1").value().at(0).key, "");
+  EXPECT_EQ(sink.attempts("new-1").value().at(0).key, "worker");
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "common/wal_checkpointer.hpp"
+#include "common/sqlite/wal_checkpointer.hpp"
 
 #include <algorithm>
 #include <chrono>

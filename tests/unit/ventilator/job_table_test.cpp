@@ -298,11 +298,12 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   table.restore(journal.load_live(), journal.count_dead());
   EXPECT_EQ(table.counts().dead, 3u);
   EXPECT_EQ(table.counts().pending, 0u);
-  EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50), std::vector<std::string>{ids[1]});
+  EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50).value(),
+            std::vector<std::string>{ids[1]});
   ASSERT_TRUE(table.has_pending());
   EXPECT_EQ(table.next_pending().attempt, 2u);       // attempt numbers go on
   EXPECT_EQ(table.next_pending().max_attempts, 2u);  // with one more round of 1 attempt
-  EXPECT_EQ(table.discard(DeadSelection{{}, true, "fail"}).size(), 2u);
+  EXPECT_EQ(table.discard(DeadSelection{{}, true, "fail"}).value().size(), 2u);
   EXPECT_EQ(table.counts().dead, 0u);
   journal.commit();
   EXPECT_EQ(journal.count_dead(), 0u);
@@ -315,7 +316,7 @@ TEST_F(JournaledJobTable, ARepeatedFailureOfAnEarlierAttemptDoesNotBuryARevivedJ
   const auto first = dispatch_all(table, 10)[0];
   ASSERT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
   journal.commit();
-  ASSERT_EQ(table.revive(DeadSelection{{ids[0], ids[0]}, false, ""}, 30).size(), 1u)
+  ASSERT_EQ(table.revive(DeadSelection{{ids[0], ids[0]}, false, ""}, 30).value().size(), 1u)
       << "named twice, revived once";
   const auto second = dispatch_all(table, 40);
   ASSERT_EQ(second.size(), 1u);

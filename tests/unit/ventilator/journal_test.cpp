@@ -87,8 +87,8 @@ TEST_F(JournalTest, FinishedAndDeadJobsAreNotLive) {
   journal.commit();
   EXPECT_EQ(ids_of(journal.load_live()), std::vector<std::string>{"a-3"});
   EXPECT_EQ(journal.count_dead(), 1u);
-  EXPECT_EQ(journal.discard(DeadSelection{{"a-9", "a-9"}, false, ""}).size(), 0u);
-  const auto revived = journal.revive(DeadSelection{{}, true, ""}, 500);
+  EXPECT_EQ(journal.discard(DeadSelection{{"a-9", "a-9"}, false, ""}).value().size(), 0u);
+  const auto revived = journal.revive(DeadSelection{{}, true, ""}, 500).value();
   ASSERT_EQ(ids_of(revived), std::vector<std::string>{"a-2"});
   EXPECT_EQ(revived[0].job.attempt, 4u);
   EXPECT_EQ(revived[0].job.max_attempts, 6u);
@@ -177,10 +177,11 @@ TEST_F(JournalTest, ADeadRowThatCannotRunStaysDeadButCanBeDiscarded) {
   }
   edit(path_, "UPDATE jobs SET attempt = 0 WHERE id = 'a-2'");
   Journal journal(path_, Durability::kSync);
-  EXPECT_EQ(ids_of(journal.revive(DeadSelection{{}, true, ""}, 500)),
+  EXPECT_EQ(ids_of(journal.revive(DeadSelection{{}, true, ""}, 500).value()),
             std::vector<std::string>{"a-1"});
   EXPECT_EQ(journal.count_dead(), 1u);
-  EXPECT_EQ(journal.discard(DeadSelection{{"a-2"}, false, ""}), std::vector<std::string>{"a-2"});
+  EXPECT_EQ(journal.discard(DeadSelection{{"a-2"}, false, ""}).value(),
+            std::vector<std::string>{"a-2"});
   EXPECT_EQ(journal.count_dead(), 0u);
 }
 

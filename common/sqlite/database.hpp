@@ -1,0 +1,100 @@
+// The one place zpipe talks to SQLite's C API: a Database (one connection: open, exec, prepare,
+// the last error in words) and a move-only Statement that finalizes itself. The stores (the
+// sink's outcomes, the ventilator's journal) build on these and never hold a raw handle.
+// Failures are Results with ErrorCode::kIo and SQLite's own words; nothing here throws.
+// A Database and its Statements belong to one thread.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "common/result.hpp"
+
+namespace zpipe::sqlite {
+
+class Statement;
+
+class Database {
+ public:
+  enum class Mode { kReadWrite, kCreate, kReadOnly };
+
+  // `what` names the database in error texts ("the journal /var/lib/zpipe/journal.db").
+  static Result<Database> open(const std::filesystem::path& path, Mode mode, std::string what);
+  Database(Database&& other) noexcept;
+  Database& operator=(Database&& other) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  // Runs one or more statements that return no rows.
+  Result<Ok> exec(std::string_view sql);
+  Result<Statement> prepare(std::string_view sql);
+  // exec(), but throws std::runtime_error with the error's text: for opening a store, where
+  // every failure means the store cannot be used.
+  void exec_or_throw(std::string_view sql);
+  Statement prepare_or_throw(std::string_view sql);
+
+  // "<what>: <SQLite's message for the last failure>", prefixed with `doing` ("cannot commit").
+  Error error(std::string_view doing) const;
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  const std::string& what() const { return what_; }
+  sqlite3* handle() const { return db_; }
+
+ private:
+  Database(sqlite3* db, std::string what) : db_(db), what_(std::move(what)) {}
+  sqlite3* db_ = nullptr;
+  std::string what_;
+};
+
+class Statement {
+ public:
+  Statement() = default;  // none yet: assign a prepared one before use
+  Statement(Statement&& other) noexcept;
+  Statement& operator=(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Moves to the next row: true when there is one, false when done, an Error when SQLite
+  // fails (a damaged file, a full disk, a lock).
+  Result<bool> step();
+  // Steps a statement that returns no rows, then resets it for its next use.
+  Result<Ok> run(std::string_view doing);
+  // Ready for another run: clears its bindings too.
+  void reset();
+
+  // Bound, not copied (SQLITE_STATIC: a copy was a tenth of the sink's insert): the bytes must
+  // outlive the statement's step. A temporary cannot be bound.
+  void bind_text(int index, const std::string& text) {
+    sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  }
+  void bind_text(int index, std::string&& text) = delete;
+  void bind_blob(int index, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+  }
+  void bind_u64(int index, std::uint64_t value) {
+    sqlite3_bind_int64(stmt_, index, static_cast<sqlite3_int64>(value));
+  }
+  void bind_i64(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+
+  std::string column_text(int column) const;
+  std::string column_blob(int column) const;
+  std::uint64_t column_u64(int column) const {
+    return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
+  }
+  std::int64_t column_i64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+ private:
+  friend class Database;
+  Statement(sqlite3_stmt* stmt, std::string what) : stmt_(stmt), what_(std::move(what)) {}
+  Error error(std::string_view doing) const;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string what_;  // the database's name, for error texts
+};
+
+}  // namespace zpipe::sqlite
