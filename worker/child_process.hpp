@@ -1,0 +1,60 @@
+// ChildProcess: the one owner of a started child process, from its start until it is reaped. It
+// is reaped exactly once: by reap(), wait_or_kill() or kill_and_reap(), or else when the owner
+// goes (killed first), so that no path leaves a zombie or a job's process running unowned.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <optional>
+
+#include "worker/handler.hpp"
+
+namespace zpipe {
+
+// How a reaped child ended.
+struct ChildExit {
+  int status = 0;  // wait status: WIFEXITED/WEXITSTATUS, WIFSIGNALED/WTERMSIG
+  rusage usage{};  // its CPU time and peak resident memory
+};
+
+class ChildProcess {
+ public:
+  // Takes `pid`, a child of this process not yet reaped. `own_process_group`: it leads a process
+  // group of its own, which kill() kills whole (whatever it started too).
+  ChildProcess(pid_t pid, bool own_process_group) noexcept
+      : pid_(pid), own_process_group_(own_process_group) {}
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess();  // kill_and_reap() when not reaped yet; blocks until it has ended
+
+  // Its process id; -1 once reaped.
+  pid_t pid() const noexcept { return pid_; }
+
+  // True once it has ended. Leaves it unreaped, so that its process id, and the id of its
+  // group, cannot be given to another process before a kill() that follows.
+  bool has_exited() const;
+
+  // Sends SIGKILL to it, or to its whole group when it has one of its own. Returns at once; it may
+  // still be running until reaped. Precondition: not reaped.
+  void kill() const;
+
+  // Waits as long as it takes for it to end, and reaps it. Precondition: not reaped.
+  ChildExit reap();
+
+  // Waits for it to end by itself until the context's deadline or cancellation, looking every
+  // few milliseconds. Returns how it ended; or std::nullopt when time ran out first: it has then
+  // been killed (with its group) and reaped. Precondition: not reaped.
+  std::optional<ChildExit> wait_or_kill(const JobContext& context);
+
+  // kill(), then reap(): for a child that must not run on. Precondition: not reaped.
+  ChildExit kill_and_reap();
+
+ private:
+  pid_t pid_ = -1;  // -1: reaped, or moved from
+  bool own_process_group_ = false;
+};
+
+}  // namespace zpipe
