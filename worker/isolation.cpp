@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -11,16 +10,17 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <new>
+#include <optional>
+#include <string_view>
 
 #include "common/clock.hpp"
 #include "common/protocol.hpp"
 #include "worker/signal_name.hpp"
-
-extern char** environ;
+#include "worker/spawn.hpp"
+#include "worker/unique_fd.hpp"
 
 namespace zpipe {
 namespace {
@@ -47,26 +47,6 @@ const std::vector<std::string>& own_command_line() {
   }();
   return argv;
 }
-
-// A pipe whose ends sit above the child's fds 3 and 4, close on exec.
-bool make_pipe(int ends[2]) {
-  int raw[2];
-  if (::pipe2(raw, O_CLOEXEC) != 0) return false;
-  for (int i = 0; i < 2; ++i) {
-    ends[i] = ::fcntl(raw[i], F_DUPFD_CLOEXEC, 10);
-    ::close(raw[i]);
-  }
-  return ends[0] >= 0 && ends[1] >= 0;
-}
-
-struct Fd {
-  int fd = -1;
-  ~Fd() { close(); }
-  void close() {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-};
 
 bool write_all(int fd, std::string_view bytes) {
   while (!bytes.empty()) {
@@ -108,139 +88,140 @@ HandlerResult from_outcome(const Outcome& outcome) {
   return handled;
 }
 
+// The job's side of the pipes to a running child: the job goes out as the pipe takes it, the
+// outcome's bytes are kept as they come. Neither side ever blocks.
+class JobExchange {
+ public:
+  JobExchange(UniqueFd job_out, std::string job_bytes, UniqueFd outcome_in)
+      : job_out_(std::move(job_out)),
+        job_bytes_(std::move(job_bytes)),
+        to_send_(job_bytes_),
+        outcome_in_(std::move(outcome_in)) {
+    ::fcntl(job_out_.get(), F_SETFL, O_NONBLOCK);
+  }
+  JobExchange(const JobExchange&) = delete;  // to_send_ points into job_bytes_
+  JobExchange& operator=(const JobExchange&) = delete;
+
+  // Waits up to `timeout` for either pipe to be ready, then sends and receives what it can.
+  void pump(std::chrono::milliseconds timeout) {
+    pollfd fds[2];
+    // A negative fd is skipped by poll(): the closed pipe must not wake us in a spin.
+    fds[0] = pollfd{outcome_closed_ ? -1 : outcome_in_.get(), POLLIN, 0};
+    fds[1] = pollfd{job_out_.get(), POLLOUT, 0};
+    ::poll(fds, 2, static_cast<int>(timeout.count()));
+    if (fds[0].revents != 0) {
+      const auto got = ::read(outcome_in_.get(), buffer_, sizeof buffer_);
+      if (got == 0) outcome_closed_ = true;
+      if (got > 0 && outcome_.size() < kMaxOutcomeBytes) {
+        outcome_.append(buffer_, static_cast<std::size_t>(got));
+      }
+    }
+    if (job_out_.is_open() && fds[1].revents != 0) {
+      const auto sent = ::write(job_out_.get(), to_send_.data(), to_send_.size());
+      if (sent > 0) to_send_.remove_prefix(static_cast<std::size_t>(sent));
+      // Done, or the child is gone (EPIPE; SIGPIPE is ignored): its exit will say why.
+      if (to_send_.empty() || (sent < 0 && errno != EAGAIN && errno != EINTR)) job_out_.reset();
+    }
+  }
+
+  // Once the child has exited, what it wrote is all in the pipe (or held by a process it left,
+  // which must have been killed): reads what is there without waiting.
+  void read_rest() {
+    ::fcntl(outcome_in_.get(), F_SETFL, O_NONBLOCK);
+    while (outcome_.size() < kMaxOutcomeBytes) {
+      const auto got = ::read(outcome_in_.get(), buffer_, sizeof buffer_);
+      if (got <= 0) break;
+      outcome_.append(buffer_, static_cast<std::size_t>(got));
+    }
+  }
+
+  const std::string& outcome_bytes() const { return outcome_; }
+
+ private:
+  UniqueFd job_out_;
+  std::string job_bytes_;
+  std::string_view to_send_;  // the part of job_bytes_ not sent yet
+  UniqueFd outcome_in_;
+  bool outcome_closed_ = false;
+  std::string outcome_;
+  char buffer_[65536];
+};
+
+// How to start this program again as the isolated child of this process.
+SpawnRequest child_request(const IsolationConfig& config) {
+  SpawnRequest request;
+  request.program = "/proc/self/exe";
+  request.argv = own_command_line();
+  request.add_env = {std::string(kChildVariable) + "=" + std::to_string(::getpid())};
+  if (config.memory_limit_bytes > 0) {
+    request.add_env.push_back(std::string(kMemoryLimitVariable) + "=" +
+                              std::to_string(config.memory_limit_bytes));
+  }
+  request.pipes = {{kJobFd, ChildPipe::Direction::kToChild},
+                   {kOutcomeFd, ChildPipe::Direction::kFromChild}};
+  // Its own process group, so that a kill at the time limit takes whatever it started too.
+  request.own_process_group = true;
+  return request;
+}
+
+// The job's outcome from how its process ended: killed by us (`killed_for`), crashed, or
+// exited, having written its outcome (`outcome_bytes`) or not.
+HandlerResult judge(const Job& job, std::optional<ErrorCode> killed_for, int status,
+                    const std::string& outcome_bytes) {
+  if (killed_for == ErrorCode::kTimeout) {
+    return failure(ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +
+                                            " ms; its process was killed");
+  }
+  if (killed_for == ErrorCode::kCancelled) {
+    return failure(ErrorCode::kCancelled, "worker stopped; the job's process was killed");
+  }
+  if (WIFSIGNALED(status)) {
+    const auto sig = WTERMSIG(status);
+    std::string message = "crashed: " + signal_name(sig);
+    if (sig == SIGKILL) message += " (killed from outside; out of memory?)";
+    return failure(ErrorCode::kCrashed, std::move(message));
+  }
+  auto decoded = decode(outcome_bytes, DecodeLimits{kMaxOutcomeBytes});
+  const auto* outcome = decoded.ok() ? std::get_if<Outcome>(&decoded.value()) : nullptr;
+  if (outcome == nullptr) {
+    return failure(ErrorCode::kCrashed,
+                   "crashed: the job's process exited with status " +
+                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                       " without an outcome");
+  }
+  return from_outcome(*outcome);
+}
+
 HandlerResult run_in_child(const Job& job, const JobContext& context,
                            const IsolationConfig& config) {
-  Fd job_read, job_write, outcome_read, outcome_write;
-  {
-    int job_pipe[2], outcome_pipe[2];
-    if (!make_pipe(job_pipe) || !make_pipe(outcome_pipe)) {
-      return failure(ErrorCode::kIo, std::string("cannot make a pipe: ") + std::strerror(errno));
-    }
-    job_read.fd = job_pipe[0];
-    job_write.fd = job_pipe[1];
-    outcome_read.fd = outcome_pipe[0];
-    outcome_write.fd = outcome_pipe[1];
+  auto spawned = spawn(child_request(config));
+  if (!spawned) {
+    return failure(ErrorCode::kIo, "cannot start the job's process: " + spawned.error().message);
   }
-  const auto& argv = own_command_line();
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings{std::string(kChildVariable) + "=" +
-                                       std::to_string(::getpid())};
-  if (config.memory_limit_bytes > 0) {
-    env_strings.push_back(std::string(kMemoryLimitVariable) + "=" +
-                          std::to_string(config.memory_limit_bytes));
-  }
-  std::vector<char*> env;
-  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
-  for (auto& s : env_strings) env.push_back(s.data());
-  env.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawnattr_t attributes;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawnattr_init(&attributes);
-  posix_spawn_file_actions_adddup2(&actions, job_read.fd, kJobFd);
-  posix_spawn_file_actions_adddup2(&actions, outcome_write.fd, kOutcomeFd);
-  // Its own process group, so that a kill at the time limit takes whatever it started too;
-  // no blocked signals (slot threads block SIGINT and SIGTERM).
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  const int spawned =
-      posix_spawn(&pid, "/proc/self/exe", &actions, &attributes, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (spawned != 0) {
-    return failure(ErrorCode::kIo,
-                   std::string("cannot start the job's process: ") + std::strerror(spawned));
-  }
-  job_read.close();
-  outcome_write.close();
-  ::fcntl(job_write.fd, F_SETFL, O_NONBLOCK);
+  auto& [child, pipes] = spawned.value();
+  JobExchange exchange(std::move(pipes[0]), encode(job), std::move(pipes[1]));
 
   // Feed the job, collect the outcome, and watch the child itself (not only the pipe: a
   // process it started could hold the pipe open after it died), the deadline and
   // cancellation, all in one loop that never blocks for long.
-  const std::string job_bytes = encode(job);
-  std::string_view to_send = job_bytes;
-  std::string bytes;
   std::optional<ErrorCode> killed_for;
-  bool exited = false;
-  bool outcome_closed = false;
-  char buffer[65536];
-  while (!exited) {
-    pollfd fds[2];
-    // A negative fd is skipped by poll(): the closed pipe must not wake us in a spin.
-    fds[0] = pollfd{outcome_closed ? -1 : outcome_read.fd, POLLIN, 0};
-    fds[1] = pollfd{job_write.fd, POLLOUT, 0};
-    ::poll(fds, 2, 20);
-    if (fds[0].revents != 0) {
-      const auto got = ::read(outcome_read.fd, buffer, sizeof buffer);
-      if (got == 0) outcome_closed = true;
-      if (got > 0 && bytes.size() < kMaxOutcomeBytes) {
-        bytes.append(buffer, static_cast<std::size_t>(got));
-      }
-    }
-    if (job_write.fd >= 0 && fds[1].revents != 0) {
-      const auto sent = ::write(job_write.fd, to_send.data(), to_send.size());
-      if (sent > 0) to_send.remove_prefix(static_cast<std::size_t>(sent));
-      // Done, or the child is gone (EPIPE; SIGPIPE is ignored): its exit will say why.
-      if (to_send.empty() || (sent < 0 && errno != EAGAIN && errno != EINTR)) job_write.close();
-    }
-    // Exited? WNOWAIT leaves it unreaped, so that its process group id cannot be reused
-    // before the kill below.
-    siginfo_t info{};
-    exited = ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-             info.si_pid == pid;
-    if (!exited && !killed_for &&
-        (context.is_cancelled() || JobContext::Clock::now() >= context.deadline())) {
+  while (true) {
+    exchange.pump(std::chrono::milliseconds(20));
+    // has_exited() leaves it unreaped, so that its process group id cannot be reused before
+    // the kill below.
+    if (child.has_exited()) break;
+    if (!killed_for && (context.is_cancelled() || JobContext::Clock::now() >= context.deadline())) {
       killed_for = context.is_cancelled() ? ErrorCode::kCancelled : ErrorCode::kTimeout;
-      ::kill(-pid, SIGKILL);
+      child.kill();
     }
   }
-  ::kill(-pid, SIGKILL);  // anything the job left running in its group goes with it
-  // What the child wrote before it exited is all in the pipe now (or held by a process it
-  // left, killed just above): read what is there without waiting.
-  ::fcntl(outcome_read.fd, F_SETFL, O_NONBLOCK);
-  while (bytes.size() < kMaxOutcomeBytes) {
-    const auto got = ::read(outcome_read.fd, buffer, sizeof buffer);
-    if (got <= 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(got));
-  }
-  int status = 0;
-  rusage usage{};
-  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
-  }
+  child.kill();  // anything the job left running in its group goes with it
+  exchange.read_rest();
+  const auto ended = child.reap();
 
-  HandlerResult handled;
-  if (killed_for == ErrorCode::kTimeout) {
-    handled = failure(ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +
-                                               " ms; its process was killed");
-  } else if (killed_for == ErrorCode::kCancelled) {
-    handled = failure(ErrorCode::kCancelled, "worker stopped; the job's process was killed");
-  } else if (WIFSIGNALED(status)) {
-    const auto sig = WTERMSIG(status);
-    std::string message = "crashed: " + signal_name(sig);
-    if (sig == SIGKILL) message += " (killed from outside; out of memory?)";
-    handled = failure(ErrorCode::kCrashed, std::move(message));
-  } else {
-    auto decoded = decode(bytes, DecodeLimits{kMaxOutcomeBytes});
-    const auto* outcome = decoded.ok() ? std::get_if<Outcome>(&decoded.value()) : nullptr;
-    if (outcome == nullptr) {
-      handled = failure(ErrorCode::kCrashed,
-                        "crashed: the job's process exited with status " +
-                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                            " without an outcome");
-    } else {
-      handled = from_outcome(*outcome);
-    }
-  }
-  handled.cpu_us = micros(usage.ru_utime) + micros(usage.ru_stime);
-  handled.max_rss_kb = static_cast<std::uint64_t>(usage.ru_maxrss);
+  HandlerResult handled = judge(job, killed_for, ended.status, exchange.outcome_bytes());
+  handled.cpu_us = micros(ended.usage.ru_utime) + micros(ended.usage.ru_stime);
+  handled.max_rss_kb = static_cast<std::uint64_t>(ended.usage.ru_maxrss);
   return handled;
 }
 
