@@ -25,7 +25,7 @@ struct WorkerConfig {
   // stalled worker sits on while others could run it.
   std::size_t prefetch = 4;
   std::chrono::milliseconds grace{30'000};    // on stop, how long running jobs may finish
-  std::chrono::milliseconds heartbeat{1000};  // worker.heartbeat event interval
+  std::chrono::milliseconds heartbeat{1000};  // to the ventilator (jobs socket) and monitors
   ExecLimits exec;
   bool isolate = false;  // run each job in a child process (worker/isolation.hpp)
   IsolationConfig isolation;

@@ -1,0 +1,50 @@
+#include "sink/options.hpp"
+
+#include <iostream>
+#include <string>
+
+#include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
+
+namespace zpipe {
+
+std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv) {
+  SinkOptions options;
+  auto& config = options.config;
+  auto& log_options = options.log;
+  CLI::App app{
+      "zpipe-sink: records every job outcome once in SQLite (DATA_DIR/outcomes.db) and "
+      "acknowledges it to the ventilator.",
+      "zpipe-sink"};
+  app.get_formatter()->column_width(36);
+  app.add_option("--outcomes", config.outcomes_endpoint,
+                 "Endpoint workers send outcomes to (PULL, bind)")
+      ->capture_default_str();
+  app.add_option("--acks-to", config.acks_endpoint,
+                 "Ventilator endpoint to acknowledge recorded outcomes to")
+      ->envname(EndpointVariables::kAcks)
+      ->capture_default_str();
+  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+      ->envname(EndpointVariables::kEventsIn)
+      ->capture_default_str();
+  app.add_option("--data-dir", config.data_dir,
+                 "Directory of the outcome store (env ZPIPE_DATA_DIR)")
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
+                 "Largest message accepted from a peer")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 256 << 20));
+  CurveFlags curve_flags;
+  add_curve_options(app, curve_flags, CurveRole::kServerAndClient);
+  add_logging_options(app, log_options);
+  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code =
+          load_curve_setup(curve_flags, CurveRole::kServerAndClient, "zpipe-sink", config.curve)) {
+    return *exit_code;
+  }
+  config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);
+  return options;
+}
+
+}  // namespace zpipe

@@ -1,0 +1,22 @@
+// The sink's command line: every flag with its help and its checks, made into a
+// SinkConfig. Apart from main() so that tests can parse command lines.
+#pragma once
+
+#include <variant>
+
+#include "common/logging.hpp"
+#include "sink/sink_config.hpp"
+
+namespace zpipe {
+
+struct SinkOptions {
+  SinkConfig config;
+  LogOptions log;
+};
+
+// What `argv` asks for, or the exit code to stop with now: 0 after --help or --version,
+// kExitUsage after a usage error (said on stderr, with a hint), kExitFailure when the CURVE
+// keys cannot be read.
+std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv);
+
+}  // namespace zpipe

@@ -1,0 +1,68 @@
+#include "ventilator/options.hpp"
+
+#include <gtest/gtest.h>
+
+#include "common/command_line.hpp"
+#include "tests/support/argv.hpp"
+
+namespace zpipe {
+namespace {
+
+TEST(VentilatorOptions, EveryFlagReachesTheConfig) {
+  test::Argv args{"zpipe-ventilator",
+                  "--durability",
+                  "sync",
+                  "--retry-delay",
+                  "2.5",
+                  "--redispatch-grace",
+                  "1",
+                  "--max-attempts",
+                  "5",
+                  "--max-attempts",
+                  "fail=1",
+                  "--max-backlog",
+                  "10",
+                  "--max-message-bytes",
+                  "4096",
+                  "--jobs",
+                  "tcp://127.0.0.1:7001"};
+  auto parsed = parse_ventilator_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<VentilatorOptions>(parsed));
+  const auto& config = std::get<VentilatorOptions>(parsed).config;
+  EXPECT_EQ(config.durability, Durability::kSync);
+  EXPECT_EQ(config.policy.retry_base_ms, 2500u);
+  EXPECT_EQ(config.policy.redispatch_grace_ms, 1000u);
+  EXPECT_EQ(config.policy.max_attempts_for("echo"), 5u);
+  EXPECT_EQ(config.policy.max_attempts_for("fail"), 1u);
+  EXPECT_EQ(config.max_backlog, 10u);
+  EXPECT_EQ(config.limits.max_message_bytes, 4096u);
+  EXPECT_EQ(config.sockets.max_message_bytes, 4096) << "the socket refuses what decode would";
+  EXPECT_EQ(config.jobs_endpoint, "tcp://127.0.0.1:7001");
+}
+
+TEST(VentilatorOptions, NoFlagsGiveTheDefaults) {
+  test::Argv args{"zpipe-ventilator"};
+  auto parsed = parse_ventilator_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<VentilatorOptions>(parsed));
+  const auto& config = std::get<VentilatorOptions>(parsed).config;
+  const VentilatorConfig defaults;
+  EXPECT_EQ(config.durability, Durability::kBatched);
+  EXPECT_EQ(config.submit_endpoint, defaults.submit_endpoint);
+  EXPECT_EQ(config.policy.max_attempts_for("echo"), 3u);
+  EXPECT_EQ(config.policy.retry_base_ms, defaults.policy.retry_base_ms);
+}
+
+TEST(VentilatorOptions, AMistakeIsAUsageError) {
+  for (const auto& bad : {std::vector<std::string>{"--durability", "sometimes"},
+                          {"--max-attempts", "fail=x"},
+                          {"--retry-delay", "0"},
+                          {"--no-such-flag"}}) {
+    test::Argv args{"zpipe-ventilator", bad[0], bad.size() > 1 ? bad[1] : "--log-level=info"};
+    auto parsed = parse_ventilator_options(args.argc(), args.argv());
+    ASSERT_TRUE(std::holds_alternative<int>(parsed)) << bad[0];
+    EXPECT_EQ(std::get<int>(parsed), kExitUsage) << bad[0];
+  }
+}
+
+}  // namespace
+}  // namespace zpipe

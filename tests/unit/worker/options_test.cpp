@@ -1,0 +1,60 @@
+#include "worker/options.hpp"
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+
+#include "common/command_line.hpp"
+#include "common/endpoints.hpp"
+#include "tests/support/argv.hpp"
+
+namespace zpipe {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(WorkerOptions, EveryFlagReachesTheConfig) {
+  test::Argv args{"zpipe-worker",   "-c", "4",       "--prefetch", "2",           "--isolate",
+                  "--memory-limit", "64", "--grace", "1.5",        "--heartbeat", "0.25",
+                  "--name",         "w1"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  const auto& config = std::get<WorkerOptions>(parsed).config;
+  EXPECT_EQ(config.concurrency, 4u);
+  EXPECT_EQ(config.prefetch, 2u);
+  EXPECT_TRUE(config.isolate);
+  EXPECT_EQ(config.isolation.memory_limit_bytes, 64u << 20);
+  EXPECT_EQ(config.grace, 1500ms);
+  EXPECT_EQ(config.heartbeat, 250ms);
+  EXPECT_EQ(config.name, "w1");
+}
+
+TEST(WorkerOptions, EndpointsComeFromTheEnvironmentWhenNoFlagSaysThem) {
+  ::setenv(EndpointVariables::kJobs, "tcp://10.0.0.1:6001", 1);
+  test::Argv from_env{"zpipe-worker"};
+  auto parsed = parse_worker_options(from_env.argc(), from_env.argv());
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  EXPECT_EQ(std::get<WorkerOptions>(parsed).config.jobs_endpoint, "tcp://10.0.0.1:6001");
+  test::Argv flag_wins{"zpipe-worker", "--jobs-from", "tcp://10.0.0.2:6001"};
+  parsed = parse_worker_options(flag_wins.argc(), flag_wins.argv());
+  ::unsetenv(EndpointVariables::kJobs);
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  EXPECT_EQ(std::get<WorkerOptions>(parsed).config.jobs_endpoint, "tcp://10.0.0.2:6001");
+}
+
+TEST(WorkerOptions, AMemoryLimitWithoutIsolationIsAUsageError) {
+  test::Argv args{"zpipe-worker", "--memory-limit", "64"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<int>(parsed));
+  EXPECT_EQ(std::get<int>(parsed), kExitUsage);
+}
+
+TEST(WorkerOptions, AHeartbeatOutOfRangeIsAUsageError) {
+  test::Argv args{"zpipe-worker", "--heartbeat", "0"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<int>(parsed));
+  EXPECT_EQ(std::get<int>(parsed), kExitUsage);
+}
+
+}  // namespace
+}  // namespace zpipe

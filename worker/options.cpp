@@ -1,0 +1,88 @@
+#include "worker/options.hpp"
+
+#include <iostream>
+#include <string>
+
+#include "common/command_line.hpp"
+#include "common/curve_setup.hpp"
+#include "common/endpoints.hpp"
+#include "worker/isolation.hpp"
+
+namespace zpipe {
+
+std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
+  WorkerOptions options;
+  auto& config = options.config;
+  auto& log_options = options.log;
+  CLI::App app{
+      "zpipe-worker: runs jobs (echo, sleep, fail, exec, thumbnail) handed out by the "
+      "ventilator and sends every outcome to the sink. SIGTERM/SIGINT: finish running jobs "
+      "(up to --grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
+      "zpipe-worker"};
+  app.get_formatter()->column_width(36);
+  app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")
+      ->envname(EndpointVariables::kJobs)
+      ->capture_default_str();
+  app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint to send outcomes to")
+      ->envname(EndpointVariables::kOutcomes)
+      ->capture_default_str();
+  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+      ->envname(EndpointVariables::kEventsIn)
+      ->capture_default_str();
+  app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--prefetch", config.prefetch,
+                 "Jobs to ask for ahead of a free slot, at least (more: less idle time between "
+                 "tiny jobs; fewer: less waiting behind a slow or stalled worker). For short "
+                 "jobs the worker asks for more, about 5 ms of work per slot, up to 1000")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  app.add_flag("--isolate", config.isolate,
+               "Run each job in a process of its own: a crash fails that job, not the worker; "
+               "outcomes then record CPU time and peak memory");
+  double memory_limit_mb = 0;
+  app.add_option("--memory-limit", memory_limit_mb,
+                 "With --isolate: each job's address-space limit, in MiB (0: none)")
+      ->check(CLI::Range(0.0, 1e9));
+  app.add_option("--name", config.name, "Name in outcomes and events (default: host:pid)");
+  app.add_option("--exec-output-limit", config.exec.output_bytes,
+                 "Bytes of an exec job's stdout and of its stderr to keep")
+      ->capture_default_str();
+  auto heartbeat_s = std::chrono::duration<double>(config.heartbeat).count();
+  app.add_option("--heartbeat", heartbeat_s,
+                 "Seconds between heartbeats; the ventilator takes a worker silent for three of "
+                 "them for lost and sends its jobs out again")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  auto grace_s = std::chrono::duration<double>(config.grace).count();
+  app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
+                 "Largest job accepted and outcome sent")
+      ->capture_default_str()
+      ->check(CLI::Range(64, 256 << 20));
+  CurveFlags curve_flags;
+  add_curve_options(app, curve_flags, CurveRole::kClient);
+  add_logging_options(app, log_options);
+  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
+  // The process of one isolated job talks to its parent only: it needs no keys (and must
+  // not fail when the key file has changed since the worker started).
+  if (!is_isolated_child()) {
+    if (auto exit_code =
+            load_curve_setup(curve_flags, CurveRole::kClient, "zpipe-worker", config.curve)) {
+      return *exit_code;
+    }
+  }
+  config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
+  config.heartbeat = std::chrono::milliseconds(static_cast<long>(heartbeat_s * 1000));
+  config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);
+  if (config.isolation.memory_limit_bytes > 0 && !config.isolate) {
+    std::cerr << "zpipe-worker: --memory-limit needs --isolate\n";
+    return kExitUsage;
+  }
+  return options;
+}
+
+}  // namespace zpipe
