@@ -117,6 +117,13 @@ int Worker::run(const StopFlag& stop) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }
   SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name);
+  announce();
+  serve(pool, stop);
+  cancel_unfinished(pool);
+  return say_goodbye(pool);
+}
+
+void Worker::announce() {
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
   log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
@@ -134,7 +141,9 @@ int Worker::run(const StopFlag& stop) {
   log_->info("ready");
   events_->publish("worker.up",
                    {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});
+}
 
+void Worker::serve(SlotPool& pool, const StopFlag& stop) {
   using Clock = std::chrono::steady_clock;
   auto next_heartbeat = Clock::now();
   grant_credit(pool, true);  // the whole room, whatever a ventilator held for us before
@@ -148,26 +157,14 @@ int Worker::run(const StopFlag& stop) {
                  released_, pool.busy(), config_.grace.count());
     }
     if (!grace_end && pause_.is_paused() != paused) {
-      paused = pause_.is_paused();
-      pause_.clear_wakeup();
-      if (paused) {
-        const auto released_before = released_;
-        stop_taking_jobs(pool, "the worker is pausing");
-        log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
-                   pool.busy(), released_ - released_before);
-      } else {
-        log_->info("resumed (SIGCONT)");
-        taking_jobs_ = true;
-        grant_credit(pool, true);
-      }
-      events_->publish(paused ? "worker.paused" : "worker.resumed", {});
-      next_heartbeat = Clock::now();
+      paused = follow_pause(pool);
+      next_heartbeat = Clock::now();  // monitors hear of it at once
     }
-    if (grace_end && pool.outstanding() == 0) break;
+    if (grace_end && pool.outstanding() == 0) return;
     if (grace_end && Clock::now() >= *grace_end) {
       log_->warn("grace period over: {} jobs still running are cancelled and given back",
                  pool.busy());
-      break;
+      return;
     }
     zmq::pollitem_t items[] = {
         {jobs_in_.handle(), 0, ZMQ_POLLIN, 0},
@@ -190,19 +187,42 @@ int Worker::run(const StopFlag& stop) {
       next_heartbeat = Clock::now() + config_.heartbeat;
     }
   }
+}
+
+bool Worker::follow_pause(SlotPool& pool) {
+  const bool paused = pause_.is_paused();
+  pause_.clear_wakeup();
+  if (paused) {
+    const auto released_before = released_;
+    stop_taking_jobs(pool, "the worker is pausing");
+    log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
+               pool.busy(), released_ - released_before);
+  } else {
+    log_->info("resumed (SIGCONT)");
+    taking_jobs_ = true;
+    grant_credit(pool, true);
+  }
+  events_->publish(paused ? "worker.paused" : "worker.resumed", {});
+  return paused;
+}
+
+void Worker::cancel_unfinished(SlotPool& pool) {
   // Jobs still running past the grace period are cancelled; handlers that heed it (sleep,
-  // exec, well-behaved custom ones) return at once and their outcomes say "cancelled".
+  // exec, well-behaved custom ones) return at once, and the jobs are given back.
   if (pool.outstanding() > 0) {
     cancelling_ = true;
     pool.cancel_all();
-    const auto give_up = Clock::now() + std::chrono::seconds(1);
-    while (pool.outstanding() > 0 && Clock::now() < give_up) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (pool.outstanding() > 0 && std::chrono::steady_clock::now() < give_up) {
       zmq::pollitem_t wake[] = {{nullptr, pool.wake_fd(), ZMQ_POLLIN, 0}};
       poll_sockets(wake, 1, std::chrono::milliseconds(50));
       collect(pool);
     }
   }
   collect(pool);
+}
+
+int Worker::say_goodbye(const SlotPool& pool) {
   const auto abandoned = pool.outstanding();
   // What the sink's queue cannot take now is lost when we exit: say so.
   flush_outbox();

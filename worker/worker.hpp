@@ -50,6 +50,16 @@ class Worker {
 
  private:
   void connect_to_jobs();
+  // Logs what this worker is and publishes worker.up.
+  void announce();
+  // Takes and runs jobs until stopped and the running ones are done or out of grace.
+  void serve(class SlotPool& pool, const StopFlag& stop);
+  // Pauses or resumes as the pause flag now says; returns whether paused.
+  bool follow_pause(class SlotPool& pool);
+  // Cancels what still runs and gives it back.
+  void cancel_unfinished(class SlotPool& pool);
+  // worker.down and the last log line; returns the exit code.
+  int say_goodbye(const class SlotPool& pool);
   // Jobs (started, or given back when we take none) and the ventilator's heartbeats.
   void handle_ventilator_messages(class SlotPool& pool);
   void start_job(class SlotPool& pool, Job job);
