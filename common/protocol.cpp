@@ -1,9 +1,12 @@
 #include "common/protocol.hpp"
 
 #include <bit>
+#include <cassert>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <type_traits>
+#include <variant>
 
 #include <msgpack.hpp>
 
@@ -11,6 +14,39 @@
 
 namespace zpipe {
 namespace {
+
+// The "k" of each alternative of Message, in its order: the one place a kind is spelt. A
+// DeadJobsRequest is "retry" or "discard" by its action.
+constexpr std::string_view kKindNames[] = {
+    "submit", "accepted", "refused", "status_request", "status",   "job",       "outcome", "ack",
+    "event",  "retry",    "ready",   "jobs",           "outcomes", "heartbeat", "release"};
+static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
+constexpr std::string_view kDiscard = "discard";
+
+template <class T, class... Alternatives>
+constexpr std::size_t index_in(const std::variant<Alternatives...>*) {
+  constexpr bool matches[] = {std::is_same_v<T, Alternatives>...};
+  for (std::size_t i = 0; i < sizeof...(Alternatives); ++i) {
+    if (matches[i]) return i;
+  }
+  return sizeof...(Alternatives);
+}
+
+// The kind of message T.
+template <class T>
+constexpr std::string_view kind_of() {
+  return kKindNames[index_in<T>(static_cast<const Message*>(nullptr))];
+}
+
+[[maybe_unused]] bool is_one_value(std::string_view bytes) {
+  try {
+    std::size_t offset = 0;
+    (void)msgpack::unpack(bytes.data(), bytes.size(), offset);
+    return offset == bytes.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
 
 // Builds one message map: the header fields first, then the body's.
 class MessageWriter {
@@ -50,7 +86,13 @@ class MessageWriter {
   // Bytes that are already msgpack, copied in as they are.
   void raw(std::string_view bytes) { buffer_.write(bytes.data(), bytes.size()); }
   msgpack::packer<msgpack::sbuffer>& packer() { return packer_; }
-  std::string take() { return std::string(buffer_.data(), buffer_.size()); }
+  // The message, checked in debug builds to be one whole msgpack value: a map whose declared
+  // size (counted by hand in each encoder) differs from the fields written is not.
+  std::string take() {
+    std::string bytes(buffer_.data(), buffer_.size());
+    assert(is_one_value(bytes));
+    return bytes;
+  }
 
  private:
   msgpack::sbuffer buffer_;
@@ -336,153 +378,197 @@ Outcome read_outcome(const Fields& f) {
   return m;
 }
 
-Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
-  if (kind == "submit") {
-    SubmitRequest m;
-    m.req = f.u64("req");
-    const auto& jobs = f.array("jobs");
-    if (jobs.size > limits.max_jobs_per_submit) {
-      fail(ErrorCode::kTooLarge, "submit carries " + std::to_string(jobs.size) +
-                                     " jobs, more than the limit of " +
-                                     std::to_string(limits.max_jobs_per_submit));
-    }
-    m.jobs.reserve(jobs.size);
-    for (std::uint32_t i = 0; i < jobs.size; ++i)
-      m.jobs.push_back(read_job_spec(jobs.ptr[i], i, limits));
-    return m;
+Message submit_from(const Fields& f, const DecodeLimits& limits) {
+  SubmitRequest m;
+  m.req = f.u64("req");
+  const auto& jobs = f.array("jobs");
+  if (jobs.size > limits.max_jobs_per_submit) {
+    fail(ErrorCode::kTooLarge, "submit carries " + std::to_string(jobs.size) +
+                                   " jobs, more than the limit of " +
+                                   std::to_string(limits.max_jobs_per_submit));
   }
-  if (kind == "accepted") {
-    SubmitAccepted m;
-    m.req = f.u64("req");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i)
+    m.jobs.push_back(read_job_spec(jobs.ptr[i], i, limits));
+  return m;
+}
+
+Message accepted_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  SubmitAccepted m;
+  m.req = f.u64("req");
+  const auto& ids = f.array("ids");
+  for (std::uint32_t i = 0; i < ids.size; ++i) {
+    if (ids.ptr[i].type != msgpack::type::STR)
+      fail(ErrorCode::kWrongType, "accepted ids must be strings");
+    m.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
+  }
+  return m;
+}
+
+Message refused_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return SubmitRefused{f.u64("req"), f.str("code"), f.str("message")};
+}
+
+Message status_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return StatusRequest{f.u64("req")};
+}
+
+Message dead_jobs_request_from(const Fields& f, std::string_view kind) {
+  DeadJobsRequest m;
+  m.req = f.u64("req");
+  m.action = kind == "retry" ? DeadJobsRequest::Action::kRetry : DeadJobsRequest::Action::kDiscard;
+  m.selection.all_dead = f.boolean_or("all_dead", false);
+  m.selection.type = f.str_or("type", "");
+  if (f.find("ids") != nullptr) {
     const auto& ids = f.array("ids");
     for (std::uint32_t i = 0; i < ids.size; ++i) {
       if (ids.ptr[i].type != msgpack::type::STR)
-        fail(ErrorCode::kWrongType, "accepted ids must be strings");
-      m.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
+        fail(ErrorCode::kWrongType, std::string(kind) + " ids must be strings");
+      m.selection.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
     }
-    return m;
   }
-  if (kind == "refused") {
-    return SubmitRefused{f.u64("req"), f.str("code"), f.str("message")};
+  if (m.selection.all_dead == !m.selection.ids.empty()) {
+    fail(ErrorCode::kInvalid, std::string(kind) + " needs either ids or all_dead, and not both");
   }
-  if (kind == "status_request") return StatusRequest{f.u64("req")};
-  if (kind == "retry" || kind == "discard") {
-    DeadJobsRequest m;
-    m.req = f.u64("req");
-    m.action =
-        kind == "retry" ? DeadJobsRequest::Action::kRetry : DeadJobsRequest::Action::kDiscard;
-    m.selection.all_dead = f.boolean_or("all_dead", false);
-    m.selection.type = f.str_or("type", "");
-    if (f.find("ids") != nullptr) {
-      const auto& ids = f.array("ids");
-      for (std::uint32_t i = 0; i < ids.size; ++i) {
-        if (ids.ptr[i].type != msgpack::type::STR)
-          fail(ErrorCode::kWrongType, std::string(kind) + " ids must be strings");
-        m.selection.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
+  return m;
+}
+
+Message retry_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return dead_jobs_request_from(f, kind_of<DeadJobsRequest>());
+}
+
+Message discard_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return dead_jobs_request_from(f, kDiscard);
+}
+
+Message status_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  StatusReply m;
+  m.req = f.u64("req");
+  m.counts.accepted = f.u64("accepted");
+  m.counts.pending = f.u64("pending");
+  m.counts.in_flight = f.u64("in_flight");
+  m.counts.retrying = f.u64_or("retrying", 0);
+  m.counts.succeeded = f.u64("succeeded");
+  m.counts.failed = f.u64("failed");
+  m.counts.dead = f.u64("dead");
+  return m;
+}
+
+Message job_from(const Fields& f, const DecodeLimits& limits) { return read_job(f, limits); }
+
+Message jobs_from(const Fields& f, const DecodeLimits& limits) {
+  JobBatch m;
+  const auto& jobs = f.array("jobs");
+  if (jobs.size == 0) fail(ErrorCode::kInvalid, "a jobs message needs at least one job");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    m.jobs.push_back(read_job(Fields(jobs.ptr[i], "job " + std::to_string(i)), limits));
+  }
+  return m;
+}
+
+Message ready_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  Credit m;
+  m.credit = f.u64("credit");
+  m.reset = f.boolean_or("reset", false);
+  m.worker = f.str_or("worker", "");
+  return m;
+}
+
+Message heartbeat_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  Heartbeat m;
+  m.interval_ms = f.u64_or("interval_ms", 0);
+  m.resync = f.boolean_or("resync", false);
+  m.worker = f.str_or("worker", "");
+  return m;
+}
+
+Message release_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  Release m;
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    Fields j(jobs.ptr[i], "released job " + std::to_string(i));
+    ReleasedJob job{non_empty(j.str("id"), j, "id"), j.u32("attempt")};
+    if (job.attempt == 0) fail(ErrorCode::kInvalid, "a released job's attempt starts at 1");
+    m.jobs.push_back(std::move(job));
+  }
+  m.reason = f.str_or("reason", "");
+  return m;
+}
+
+Message outcome_from(const Fields& f, const DecodeLimits& /*limits*/) { return read_outcome(f); }
+
+Message outcomes_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  OutcomeBatch m;
+  const auto& outcomes = f.array("outcomes");
+  if (outcomes.size == 0) fail(ErrorCode::kInvalid, "an outcomes message needs at least one");
+  m.outcomes.reserve(outcomes.size);
+  for (std::uint32_t i = 0; i < outcomes.size; ++i) {
+    m.outcomes.push_back(read_outcome(Fields(outcomes.ptr[i], "outcome " + std::to_string(i))));
+  }
+  return m;
+}
+
+Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  AckBatch m;
+  const auto& acks = f.array("acks");
+  m.acks.reserve(acks.size);
+  for (std::uint32_t i = 0; i < acks.size; ++i) {
+    Fields a(acks.ptr[i], "ack " + std::to_string(i));
+    const auto status = outcome_status_from(a.str("status"));
+    if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
+    Ack ack{.id = non_empty(a.str("id"), a, "id"),
+            .status = *status,
+            .duplicate = a.boolean_or("duplicate", false),
+            .attempt = a.u32_or("attempt", 1),
+            .final = a.boolean_or("final", true)};
+    if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
+    m.acks.push_back(std::move(ack));
+  }
+  return m;
+}
+
+Message event_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  Event m;
+  m.name = non_empty(f.str("name"), f, "name");
+  m.source = f.str("source");
+  m.seq = f.u64("seq");
+  m.time_ms = f.u64("time_ms");
+  if (const auto* fields = f.find("fields")) {
+    Fields extra(*fields, "event fields");
+    for (std::uint32_t i = 0; i < fields->via.map.size; ++i) {
+      const auto& kv = fields->via.map.ptr[i];
+      if (kv.key.type != msgpack::type::STR || kv.val.type != msgpack::type::STR) {
+        fail(ErrorCode::kWrongType, "event fields must map strings to strings");
       }
+      m.fields.emplace(std::string(kv.key.via.str.ptr, kv.key.via.str.size),
+                       std::string(kv.val.via.str.ptr, kv.val.via.str.size));
     }
-    if (m.selection.all_dead == !m.selection.ids.empty()) {
-      fail(ErrorCode::kInvalid, std::string(kind) + " needs either ids or all_dead, and not both");
-    }
-    return m;
   }
-  if (kind == "status") {
-    StatusReply m;
-    m.req = f.u64("req");
-    m.counts.accepted = f.u64("accepted");
-    m.counts.pending = f.u64("pending");
-    m.counts.in_flight = f.u64("in_flight");
-    m.counts.retrying = f.u64_or("retrying", 0);
-    m.counts.succeeded = f.u64("succeeded");
-    m.counts.failed = f.u64("failed");
-    m.counts.dead = f.u64("dead");
-    return m;
-  }
-  if (kind == "job") return read_job(f, limits);
-  if (kind == "jobs") {
-    JobBatch m;
-    const auto& jobs = f.array("jobs");
-    if (jobs.size == 0) fail(ErrorCode::kInvalid, "a jobs message needs at least one job");
-    m.jobs.reserve(jobs.size);
-    for (std::uint32_t i = 0; i < jobs.size; ++i) {
-      m.jobs.push_back(read_job(Fields(jobs.ptr[i], "job " + std::to_string(i)), limits));
-    }
-    return m;
-  }
-  if (kind == "ready") {
-    Credit m;
-    m.credit = f.u64("credit");
-    m.reset = f.boolean_or("reset", false);
-    m.worker = f.str_or("worker", "");
-    return m;
-  }
-  if (kind == "heartbeat") {
-    Heartbeat m;
-    m.interval_ms = f.u64_or("interval_ms", 0);
-    m.resync = f.boolean_or("resync", false);
-    m.worker = f.str_or("worker", "");
-    return m;
-  }
-  if (kind == "release") {
-    Release m;
-    const auto& jobs = f.array("jobs");
-    m.jobs.reserve(jobs.size);
-    for (std::uint32_t i = 0; i < jobs.size; ++i) {
-      Fields j(jobs.ptr[i], "released job " + std::to_string(i));
-      ReleasedJob job{non_empty(j.str("id"), j, "id"), j.u32("attempt")};
-      if (job.attempt == 0) fail(ErrorCode::kInvalid, "a released job's attempt starts at 1");
-      m.jobs.push_back(std::move(job));
-    }
-    m.reason = f.str_or("reason", "");
-    return m;
-  }
-  if (kind == "outcome") return read_outcome(f);
-  if (kind == "outcomes") {
-    OutcomeBatch m;
-    const auto& outcomes = f.array("outcomes");
-    if (outcomes.size == 0) fail(ErrorCode::kInvalid, "an outcomes message needs at least one");
-    m.outcomes.reserve(outcomes.size);
-    for (std::uint32_t i = 0; i < outcomes.size; ++i) {
-      m.outcomes.push_back(read_outcome(Fields(outcomes.ptr[i], "outcome " + std::to_string(i))));
-    }
-    return m;
-  }
-  if (kind == "ack") {
-    AckBatch m;
-    const auto& acks = f.array("acks");
-    m.acks.reserve(acks.size);
-    for (std::uint32_t i = 0; i < acks.size; ++i) {
-      Fields a(acks.ptr[i], "ack " + std::to_string(i));
-      const auto status = outcome_status_from(a.str("status"));
-      if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
-      Ack ack{.id = non_empty(a.str("id"), a, "id"),
-              .status = *status,
-              .duplicate = a.boolean_or("duplicate", false),
-              .attempt = a.u32_or("attempt", 1),
-              .final = a.boolean_or("final", true)};
-      if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
-      m.acks.push_back(std::move(ack));
-    }
-    return m;
-  }
-  if (kind == "event") {
-    Event m;
-    m.name = non_empty(f.str("name"), f, "name");
-    m.source = f.str("source");
-    m.seq = f.u64("seq");
-    m.time_ms = f.u64("time_ms");
-    if (const auto* fields = f.find("fields")) {
-      Fields extra(*fields, "event fields");
-      for (std::uint32_t i = 0; i < fields->via.map.size; ++i) {
-        const auto& kv = fields->via.map.ptr[i];
-        if (kv.key.type != msgpack::type::STR || kv.val.type != msgpack::type::STR) {
-          fail(ErrorCode::kWrongType, "event fields must map strings to strings");
-        }
-        m.fields.emplace(std::string(kv.key.via.str.ptr, kv.key.via.str.size),
-                         std::string(kv.val.via.str.ptr, kv.val.via.str.size));
-      }
-    }
-    return m;
+  return m;
+}
+
+// Every kind a message may have, and how its fields are read.
+struct KindReader {
+  std::string_view kind;
+  Message (*read)(const Fields& fields, const DecodeLimits& limits);
+};
+
+constexpr KindReader kKindReaders[] = {
+    {kind_of<SubmitRequest>(), submit_from},  {kind_of<SubmitAccepted>(), accepted_from},
+    {kind_of<SubmitRefused>(), refused_from}, {kind_of<StatusRequest>(), status_request_from},
+    {kind_of<StatusReply>(), status_from},    {kind_of<Job>(), job_from},
+    {kind_of<Outcome>(), outcome_from},       {kind_of<AckBatch>(), ack_from},
+    {kind_of<Event>(), event_from},           {kind_of<DeadJobsRequest>(), retry_from},
+    {kind_of<Credit>(), ready_from},          {kind_of<JobBatch>(), jobs_from},
+    {kind_of<OutcomeBatch>(), outcomes_from}, {kind_of<Heartbeat>(), heartbeat_from},
+    {kind_of<Release>(), release_from},       {kDiscard, discard_from},
+};
+
+Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
+  for (const auto& reader : kKindReaders) {
+    if (reader.kind == kind) return reader.read(f, limits);
   }
   fail(ErrorCode::kUnknownKind, "unknown message kind \"" + std::string(kind) + "\"");
 }
@@ -518,7 +604,7 @@ std::optional<Error> unpack_one(std::string_view bytes, const DecodeLimits& limi
 }  // namespace
 
 std::string encode(const SubmitRequest& m) {
-  MessageWriter w("submit", 2);
+  MessageWriter w(kind_of<SubmitRequest>(), 2);
   w.u64("req", m.req);
   w.key("jobs");
   w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
@@ -527,7 +613,7 @@ std::string encode(const SubmitRequest& m) {
 }
 
 std::string encode(const SubmitAccepted& m) {
-  MessageWriter w("accepted", 2);
+  MessageWriter w(kind_of<SubmitAccepted>(), 2);
   w.u64("req", m.req);
   w.key("ids");
   w.packer().pack_array(static_cast<std::uint32_t>(m.ids.size()));
@@ -536,7 +622,7 @@ std::string encode(const SubmitAccepted& m) {
 }
 
 std::string encode(const SubmitRefused& m) {
-  MessageWriter w("refused", 3);
+  MessageWriter w(kind_of<SubmitRefused>(), 3);
   w.u64("req", m.req);
   w.str("code", m.code);
   w.str("message", m.message);
@@ -544,13 +630,13 @@ std::string encode(const SubmitRefused& m) {
 }
 
 std::string encode(const StatusRequest& m) {
-  MessageWriter w("status_request", 1);
+  MessageWriter w(kind_of<StatusRequest>(), 1);
   w.u64("req", m.req);
   return w.take();
 }
 
 std::string encode(const StatusReply& m) {
-  MessageWriter w("status", 8);
+  MessageWriter w(kind_of<StatusReply>(), 8);
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
@@ -563,13 +649,13 @@ std::string encode(const StatusReply& m) {
 }
 
 std::string encode(const Job& m) {
-  MessageWriter w("job", 7);
+  MessageWriter w(kind_of<Job>(), 7);
   write_job_fields(w, m);
   return w.take();
 }
 
 std::string encode(const JobBatch& m) {
-  MessageWriter w("jobs", 1);
+  MessageWriter w(kind_of<JobBatch>(), 1);
   w.key("jobs");
   w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
   for (const auto& job : m.jobs) {
@@ -580,7 +666,7 @@ std::string encode(const JobBatch& m) {
 }
 
 std::string encode(const Credit& m) {
-  MessageWriter w("ready", 3);
+  MessageWriter w(kind_of<Credit>(), 3);
   w.u64("credit", m.credit);
   w.boolean("reset", m.reset);
   w.str("worker", m.worker);
@@ -588,7 +674,7 @@ std::string encode(const Credit& m) {
 }
 
 std::string encode(const Heartbeat& m) {
-  MessageWriter w("heartbeat", 3);
+  MessageWriter w(kind_of<Heartbeat>(), 3);
   w.u64("interval_ms", m.interval_ms);
   w.boolean("resync", m.resync);
   w.str("worker", m.worker);
@@ -596,7 +682,7 @@ std::string encode(const Heartbeat& m) {
 }
 
 std::string encode(const Release& m) {
-  MessageWriter w("release", 2);
+  MessageWriter w(kind_of<Release>(), 2);
   w.key("jobs");
   w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
   for (const auto& job : m.jobs) {
@@ -609,7 +695,7 @@ std::string encode(const Release& m) {
 }
 
 std::string encode(const Outcome& m) {
-  MessageWriter w("outcome", outcome_field_count(m));
+  MessageWriter w(kind_of<Outcome>(), outcome_field_count(m));
   write_outcome_fields(w, m);
   return w.take();
 }
@@ -622,7 +708,7 @@ std::string encode_outcome_entry(const Outcome& m) {
 }
 
 std::string encode_outcomes(const std::vector<std::string_view>& entries) {
-  MessageWriter w("outcomes", 1);
+  MessageWriter w(kind_of<OutcomeBatch>(), 1);
   w.key("outcomes");
   w.packer().pack_array(static_cast<std::uint32_t>(entries.size()));
   for (const auto& entry : entries) w.raw(entry);
@@ -637,7 +723,7 @@ std::string encode(const OutcomeBatch& m) {
 }
 
 std::string encode(const AckBatch& m) {
-  MessageWriter w("ack", 1);
+  MessageWriter w(kind_of<AckBatch>(), 1);
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
@@ -652,7 +738,7 @@ std::string encode(const AckBatch& m) {
 }
 
 std::string encode(const Event& m) {
-  MessageWriter w("event", 5);
+  MessageWriter w(kind_of<Event>(), 5);
   w.str("name", m.name);
   w.str("source", m.source);
   w.u64("seq", m.seq);
@@ -667,7 +753,8 @@ std::string encode(const Event& m) {
 }
 
 std::string encode(const DeadJobsRequest& m) {
-  MessageWriter w(m.action == DeadJobsRequest::Action::kRetry ? "retry" : "discard", 4);
+  MessageWriter w(
+      m.action == DeadJobsRequest::Action::kRetry ? kind_of<DeadJobsRequest>() : kDiscard, 4);
   w.u64("req", m.req);
   w.key("ids");
   w.packer().pack_array(static_cast<std::uint32_t>(m.selection.ids.size()));
@@ -699,14 +786,10 @@ std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
 }
 
 std::string_view kind_name(const Message& message) {
-  static constexpr std::string_view kNames[] = {
-      "submit", "accepted", "refused", "status_request", "status",   "job",       "outcome", "ack",
-      "event",  "retry",    "ready",   "jobs",           "outcomes", "heartbeat", "release"};
-  static_assert(std::size(kNames) == std::variant_size_v<Message>);
   if (const auto* dead = std::get_if<DeadJobsRequest>(&message)) {
-    return dead->action == DeadJobsRequest::Action::kRetry ? "retry" : "discard";
+    return dead->action == DeadJobsRequest::Action::kRetry ? kind_of<DeadJobsRequest>() : kDiscard;
   }
-  return kNames[message.index()];
+  return kKindNames[message.index()];
 }
 
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
