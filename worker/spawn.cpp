@@ -127,7 +127,7 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   }
   // child_ends close on the way out: the child has its own copies now, and a reader here sees
   // end-of-file only once no writer is left.
-  return SpawnedChild{ChildProcess(pid, request.own_process_group), std::move(parent_ends)};
+  return SpawnedChild{Subprocess(pid, request.own_process_group), std::move(parent_ends)};
 }
 
 }  // namespace zpipe

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/result.hpp"
-#include "worker/child_process.hpp"
+#include "worker/subprocess.hpp"
 #include "worker/unique_fd.hpp"
 
 namespace zpipe {
@@ -28,7 +28,7 @@ struct SpawnRequest {
   std::optional<std::string> cwd;    // the child's working directory; nullopt: this process's
   bool stdin_from_dev_null = false;  // false: inherited (or a pipe, when `pipes` has fd 0)
   std::vector<ChildPipe> pipes;
-  // true: the child leads a process group of its own, so that ChildProcess::kill() takes
+  // true: the child leads a process group of its own, so that Subprocess::kill() takes
   // whatever it starts too.
   bool own_process_group = true;
   // Reset to their default action in the child: signals this process ignores stay ignored
@@ -37,7 +37,7 @@ struct SpawnRequest {
 };
 
 struct SpawnedChild {
-  ChildProcess process;
+  Subprocess process;
   std::vector<UniqueFd> pipes;  // this process's ends, in the order of SpawnRequest::pipes
 };
 

@@ -1,4 +1,4 @@
-// ChildProcess: the one owner of a started child process, from its start until it is reaped. It
+// Subprocess: the one owner of a started child process, from its start until it is reaped. It
 // is reaped exactly once: by reap(), wait_or_kill() or kill_and_reap(), or else when the owner
 // goes (killed first), so that no path leaves a zombie or a job's process running unowned.
 #pragma once
@@ -18,17 +18,17 @@ struct ChildExit {
   rusage usage{};  // its CPU time and peak resident memory
 };
 
-class ChildProcess {
+class Subprocess {
  public:
   // Takes `pid`, a child of this process not yet reaped. `own_process_group`: it leads a process
   // group of its own, which kill() kills whole (whatever it started too).
-  ChildProcess(pid_t pid, bool own_process_group) noexcept
+  Subprocess(pid_t pid, bool own_process_group) noexcept
       : pid_(pid), own_process_group_(own_process_group) {}
-  ChildProcess(ChildProcess&& other) noexcept;
-  ChildProcess& operator=(ChildProcess&& other) noexcept;
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  ~ChildProcess();  // kill_and_reap() when not reaped yet; blocks until it has ended
+  Subprocess(Subprocess&& other) noexcept;
+  Subprocess& operator=(Subprocess&& other) noexcept;
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+  ~Subprocess();  // kill_and_reap() when not reaped yet; blocks until it has ended
 
   // Its process id; -1 once reaped.
   pid_t pid() const noexcept { return pid_; }

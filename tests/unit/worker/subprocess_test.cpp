@@ -1,4 +1,4 @@
-#include "worker/child_process.hpp"
+#include "worker/subprocess.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -51,7 +51,7 @@ bool is_running(pid_t pid) {
 // True when `pid` is no child of this process waiting to be reaped: no zombie is left.
 bool is_reaped(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == -1 && errno == ECHILD; }
 
-class ChildProcessTest : public ::testing::Test {
+class SubprocessTest : public ::testing::Test {
  protected:
   JobContext context_with(std::chrono::milliseconds time_left) const {
     return JobContext(JobContext::Clock::now() + time_left, cancelled_);
@@ -59,7 +59,7 @@ class ChildProcessTest : public ::testing::Test {
   std::atomic<bool> cancelled_{false};
 };
 
-TEST_F(ChildProcessTest, WaitOrKillReturnsHowAChildEndedByItselfAndReapsIt) {
+TEST_F(SubprocessTest, WaitOrKillReturnsHowAChildEndedByItselfAndReapsIt) {
   auto started = start_shell("exit 7");
   auto& child = started.process;
   const pid_t pid = child.pid();
@@ -71,7 +71,7 @@ TEST_F(ChildProcessTest, WaitOrKillReturnsHowAChildEndedByItselfAndReapsIt) {
   EXPECT_TRUE(is_reaped(pid));
 }
 
-TEST_F(ChildProcessTest, AChildPastItsDeadlineIsKilledWithItsProcessGroupAndReaped) {
+TEST_F(SubprocessTest, AChildPastItsDeadlineIsKilledWithItsProcessGroupAndReaped) {
   // The shell's own child, in its group, tells us its pid and would outlive a kill of the shell.
   auto started = start_shell("sleep 30 & echo $!; wait");
   auto& child = started.process;
@@ -88,7 +88,7 @@ TEST_F(ChildProcessTest, AChildPastItsDeadlineIsKilledWithItsProcessGroupAndReap
   EXPECT_TRUE(test::wait_until([&] { return !is_running(grandchild); }, 5s));
 }
 
-TEST_F(ChildProcessTest, ACancelledWaitKillsAndReapsAtOnce) {
+TEST_F(SubprocessTest, ACancelledWaitKillsAndReapsAtOnce) {
   auto started = start_shell("sleep 30");
   const pid_t pid = started.process.pid();
   cancelled_ = true;
@@ -98,7 +98,7 @@ TEST_F(ChildProcessTest, ACancelledWaitKillsAndReapsAtOnce) {
   EXPECT_TRUE(is_reaped(pid));
 }
 
-TEST_F(ChildProcessTest, HasExitedLeavesTheChildForReap) {
+TEST_F(SubprocessTest, HasExitedLeavesTheChildForReap) {
   auto started = start_shell("exit 0");
   auto& child = started.process;
   const pid_t pid = child.pid();
@@ -110,7 +110,7 @@ TEST_F(ChildProcessTest, HasExitedLeavesTheChildForReap) {
   EXPECT_TRUE(is_reaped(pid));
 }
 
-TEST_F(ChildProcessTest, AChildNotReapedByItsOwnerIsKilledAndReapedWhenTheOwnerGoes) {
+TEST_F(SubprocessTest, AChildNotReapedByItsOwnerIsKilledAndReapedWhenTheOwnerGoes) {
   pid_t pid = -1;
   const auto start = std::chrono::steady_clock::now();
   {
@@ -122,7 +122,7 @@ TEST_F(ChildProcessTest, AChildNotReapedByItsOwnerIsKilledAndReapedWhenTheOwnerG
   EXPECT_TRUE(is_reaped(pid));
 }
 
-TEST_F(ChildProcessTest, MoveAssignmentKillsAndReapsTheChildItHeld) {
+TEST_F(SubprocessTest, MoveAssignmentKillsAndReapsTheChildItHeld) {
   auto first = start_shell("sleep 30");
   auto second = start_shell("sleep 30");
   const pid_t first_pid = first.process.pid();

@@ -1,4 +1,4 @@
-#include "worker/child_process.hpp"
+#include "worker/subprocess.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,10 +10,10 @@
 
 namespace zpipe {
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+Subprocess::Subprocess(Subprocess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)), own_process_group_(other.own_process_group_) {}
 
-ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+Subprocess& Subprocess::operator=(Subprocess&& other) noexcept {
   if (this != &other) {
     if (pid_ > 0) kill_and_reap();
     pid_ = std::exchange(other.pid_, -1);
@@ -22,23 +22,23 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   return *this;
 }
 
-ChildProcess::~ChildProcess() {
+Subprocess::~Subprocess() {
   if (pid_ > 0) kill_and_reap();
 }
 
-bool ChildProcess::has_exited() const {
+bool Subprocess::has_exited() const {
   assert(pid_ > 0);
   siginfo_t info{};
   return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
          info.si_pid == pid_;
 }
 
-void ChildProcess::kill() const {
+void Subprocess::kill() const {
   assert(pid_ > 0);
   ::kill(own_process_group_ ? -pid_ : pid_, SIGKILL);
 }
 
-ChildExit ChildProcess::reap() {
+ChildExit Subprocess::reap() {
   assert(pid_ > 0);
   ChildExit ended;
   while (::wait4(pid_, &ended.status, 0, &ended.usage) < 0 && errno == EINTR) {
@@ -47,7 +47,7 @@ ChildExit ChildProcess::reap() {
   return ended;
 }
 
-std::optional<ChildExit> ChildProcess::wait_or_kill(const JobContext& context) {
+std::optional<ChildExit> Subprocess::wait_or_kill(const JobContext& context) {
   assert(pid_ > 0);
   while (true) {
     ChildExit ended;
@@ -65,7 +65,7 @@ std::optional<ChildExit> ChildProcess::wait_or_kill(const JobContext& context) {
   return std::nullopt;
 }
 
-ChildExit ChildProcess::kill_and_reap() {
+ChildExit Subprocess::kill_and_reap() {
   kill();
   return reap();
 }
