@@ -28,11 +28,14 @@ TEST(Dispatch, ABusyWorkerHoldsOnlyWhatItAskedForAndALaterWorkerGetsTheRest) {
     const auto counts = client.status();
     return counts.ok() ? counts.value().in_flight : 0;
   };
-  // One running, one waiting for the slot: the other 18 stay with the ventilator.
+  // One running, one waiting for the slot: the other 18 stay with the ventilator. What the
+  // ventilator counts in flight is what the worker holds (2 at most) and, for a moment after
+  // each job ends, that job too: its outcome is on its way to the sink and its ack back, while
+  // the worker has already asked for the next (one slot: one such job at a time).
   ASSERT_TRUE(wait_until([&] { return in_flight() == 2; }, 5s)) << in_flight();
   for (int i = 0; i < 10; ++i) {
     std::this_thread::sleep_for(50ms);
-    EXPECT_LE(in_flight(), 2u) << "the worker asked for 2 at a time";
+    EXPECT_LE(in_flight(), 3u) << "the worker asked for 2 at a time";
   }
 
   pipeline.add_worker();
