@@ -47,9 +47,10 @@ inline constexpr std::size_t kOutcomesEnvelopeBytes = 32;
 // (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
 
-// Reads one msgpack value as decode() reads a payload field: under the same limits, refused
-// with the same codes, and packed again into the same form. For payloads that arrive outside a
-// message (the ventilator's journal), so that they are held to what a worker will accept.
+// Reads one msgpack value as decode() reads a payload field: under the same limits (its depth
+// counted as inside a "jobs" message), refused with the same codes, and packed again into the
+// same form. For payloads that arrive outside a message (the ventilator's journal), so that
+// they are held to what a worker will accept.
 Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits = {});
 
 // The "req" of a request that decode() refused, so that the refusal can be matched to its

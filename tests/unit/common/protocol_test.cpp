@@ -389,5 +389,23 @@ TEST(Protocol, RefusesPayloadsAsDecodeDoes) {
             ErrorCode::kTooLarge);
 }
 
+// Found by fuzz/journal_row_fuzzer.cpp (fuzz/regressions/journal_row/): a journal row's payload
+// nested as deep as the limit allows alone was restored, and then no worker could take it
+// inside a jobs message, where three more levels count.
+TEST(Protocol, APayloadIsHeldToTheDepthItHasInsideAJobsMessage) {
+  DecodeLimits limits;
+  limits.max_depth = 8;
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '\x91') + '\x01';
+  };
+  EXPECT_EQ(decode_payload(nested(6), limits).error().code, ErrorCode::kTooLarge);
+  const auto deepest = decode_payload(nested(5), limits);
+  ASSERT_TRUE(deepest.ok());
+  const Job job{"a-1", "echo", deepest.value(), 1, 1, 1000, 0};
+  const auto batch = decode(encode(JobBatch{{job, job}}), limits);
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  EXPECT_EQ(std::get<JobBatch>(batch.value()).jobs.front().payload, deepest.value());
+}
+
 }  // namespace
 }  // namespace zpipe
