@@ -26,7 +26,9 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
   // Subscribe to everything: filtering happens per monitor at events_out_.
   events_in_.set(zmq::sockopt::subscribe, "");
   for (const auto& input : inputs) bind_endpoint(events_in_, input, "events-in", curve);
+  bound_input_ = bound_endpoint(events_in_);
   bind_endpoint(events_out_, output, "events-out", curve);
+  bound_output_ = bound_endpoint(events_out_);
   bind_endpoint(events_out_, kLocalOutput, "events-out (in process)", curve);
   thread_ = std::thread([this] { forward(); });
 }

@@ -39,6 +39,10 @@ class EventHub {
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
 
+  // The last of `inputs` and `output` as bound ("tcp://127.0.0.1:*" reads back its port).
+  const std::string& bound_input() const { return bound_input_; }
+  const std::string& bound_output() const { return bound_output_; }
+
   // The event to publish instead of the one received, when its "key" field must change to
   // `key`, the name of the CURVE key it arrived with ("" in the clear); std::nullopt when it
   // may go as it came. A publisher's own "key" is never passed on.
@@ -54,6 +58,8 @@ class EventHub {
   zmq::socket_t events_in_;
   zmq::socket_t events_out_;
   std::string source_;
+  std::string bound_input_;
+  std::string bound_output_;
   bool curve_;  // its sockets are CURVE servers: frames carry the ZAP handler's key names
   std::uint64_t seq_ = 0;
   DecodeLimits limits_;

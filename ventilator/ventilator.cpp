@@ -87,6 +87,8 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
       config_.events_out_endpoint, "event-hub " + where, config_.limits, config_.sockets,
       config_.curve, log_);
+  config_.events_in_endpoint = hub_->bound_input();
+  config_.events_out_endpoint = hub_->bound_output();
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
   refusals_.emplace(log_, events_.get());
   jobs_disconnects_ = std::make_unique<DisconnectWatch>(context_, jobs_out_);

@@ -8,34 +8,51 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
 
 TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(options)) {
-  const auto ports = free_tcp_ports(6);
-  auto at = [&](int i) {
-    return "tcp://127.0.0.1:" + std::to_string(ports[static_cast<std::size_t>(i)]);
-  };
-  endpoints_ = {at(0), at(1), at(2), at(3), at(4), at(5)};
-  const auto& e = endpoints_;
-  auto ventilator = ventilator_command(e, data_dir());
-  ventilator.front() = program("zpipe-ventilator");
+  // The ventilator and the sink bind ports the kernel picks and say which in their logs: no
+  // port is chosen here and then taken by another test before a program binds it.
+  const std::string any_port = "tcp://127.0.0.1:*";
+  endpoints_ = {any_port, any_port, any_port, any_port, any_port, any_port};
+  ventilator_.emplace(start_program("ventilator", ventilator_argv()));
+  const auto ventilator_log = log_of("ventilator");
+  endpoints_.submit = logged_endpoint(ventilator_log, "submit on ");
+  endpoints_.jobs = logged_endpoint(ventilator_log, "jobs on ");
+  endpoints_.acks = logged_endpoint(ventilator_log, "acks on ");
+  endpoints_.events_in = logged_endpoint(ventilator_log, "components publish to ");
+  endpoints_.events_out = logged_endpoint(ventilator_log, "monitors subscribe at ");
+  sink_.emplace(start_program("sink", sink_argv()));
+  endpoints_.outcomes = logged_endpoint(log_of("sink"), "outcomes on ");
+  for (int i = 0; i < options_.workers; ++i) add_worker();
+}
+
+std::string TestPipeline::logged_endpoint(const std::string& log, const std::string& after) {
+  const auto at = log.find(after);
+  if (at == std::string::npos) throw std::runtime_error("no \"" + after + "\" in:\n" + log);
+  const auto start = at + after.size();
+  const auto end = log.find_first_of(" ,\n", start);
+  return log.substr(start, end - start);
+}
+
+std::vector<std::string> TestPipeline::ventilator_argv() const {
+  auto argv = ventilator_command(endpoints_, data_dir());
+  argv.front() = program("zpipe-ventilator");
   // One attempt unless a test asks for more: most tests check what a failure records, and
   // retries (tested on their own) would only make them wait.
-  ventilator.insert(ventilator.end(), {"--max-attempts", "1"});
-  ventilator.insert(ventilator.end(), options_.ventilator_args.begin(),
-                    options_.ventilator_args.end());
-  ventilator_argv_ = ventilator;
-  ventilator_.emplace(start_program("ventilator", std::move(ventilator)));
-  auto sink = sink_command(e, data_dir());
-  sink.front() = program("zpipe-sink");
-  sink.insert(sink.end(), options_.sink_args.begin(), options_.sink_args.end());
-  sink_argv_ = sink;
-  sink_.emplace(start_program("sink", std::move(sink)));
-  for (int i = 0; i < options_.workers; ++i) add_worker();
+  argv.insert(argv.end(), {"--max-attempts", "1"});
+  argv.insert(argv.end(), options_.ventilator_args.begin(), options_.ventilator_args.end());
+  return argv;
+}
+
+std::vector<std::string> TestPipeline::sink_argv() const {
+  auto argv = sink_command(endpoints_, data_dir());
+  argv.front() = program("zpipe-sink");
+  argv.insert(argv.end(), options_.sink_args.begin(), options_.sink_args.end());
+  return argv;
 }
 
 TestPipeline::~TestPipeline() = default;  // ChildProcess kills and reaps
@@ -110,14 +127,14 @@ void TestPipeline::crash_and_restart_ventilator() {
   ventilator_->send_signal(SIGKILL);
   (void)ventilator_->wait_for(std::chrono::seconds(10));
   ventilator_.reset();
-  ventilator_.emplace(start_program("ventilator", ventilator_argv_));
+  ventilator_.emplace(start_program("ventilator", ventilator_argv()));  // on the same ports
 }
 
 void TestPipeline::crash_and_restart_sink() {
   sink_->send_signal(SIGKILL);
   (void)sink_->wait_for(std::chrono::seconds(10));
   sink_.reset();
-  sink_.emplace(start_program("sink", sink_argv_));
+  sink_.emplace(start_program("sink", sink_argv()));
 }
 
 std::string TestPipeline::log_of(const std::string& name) const {

@@ -73,14 +73,18 @@ class TestPipeline {
   void crash_and_restart_sink();
 
  private:
+  // Command lines on endpoints_ (with "*" ports at first, the bound ones after).
+  std::vector<std::string> ventilator_argv() const;
+  std::vector<std::string> sink_argv() const;
+  // The endpoint a program logged after `after` ("submit on tcp://127.0.0.1:41234 ...").
+  static std::string logged_endpoint(const std::string& log, const std::string& after);
+
   TestPipelineOptions options_;
   TempDir dir_;
   PipelineEndpoints endpoints_;
   std::vector<std::pair<std::string, ChildProcess>> workers_;
   std::optional<ChildProcess> sink_;
   std::optional<ChildProcess> ventilator_;
-  std::vector<std::string> ventilator_argv_;
-  std::vector<std::string> sink_argv_;
   std::set<std::string> killed_;
 };
 
