@@ -261,8 +261,14 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
     } else if (const auto* heartbeat = std::get_if<Heartbeat>(&message)) {
       if (heartbeat->resync) {
         // The ventilator holds no credit and no jobs for us (it restarted, or took us for
-        // lost): say the whole room again.
-        log_->info("the ventilator asks for our credit afresh");
+        // lost): the jobs waiting here for a slot are no longer ours to run (it sends them
+        // out again, maybe back to us), so they are dropped; running ones finish, and their
+        // outcomes are still recorded. Then say the whole room again.
+        const auto dropped = pool.take_queued().size();
+        log_->info(
+            "the ventilator asks for our credit afresh; {} jobs waiting for a slot, "
+            "which it has taken back, are dropped",
+            dropped);
         credit_out_ = 0;
         grant_credit(pool, true);
       }
