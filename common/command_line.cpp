@@ -33,4 +33,21 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   }
 }
 
+void add_max_message_bytes_option(CLI::App& app, DecodeLimits& limits, const char* help) {
+  app.add_option("--max-message-bytes", limits.max_message_bytes, help)
+      ->capture_default_str()
+      ->check(CLI::Range(64, 256 << 20));
+}
+
+std::optional<int> parse_program_command_line(CLI::App& app, int argc, char** argv,
+                                              CurveRole role, LogOptions& log, CurveSetup& curve,
+                                              bool load_keys) {
+  CurveFlags curve_flags;
+  add_curve_options(app, curve_flags, role);
+  add_logging_options(app, log);
+  if (auto exit_code = parse_command_line(app, argc, argv)) return exit_code;
+  if (!load_keys) return std::nullopt;
+  return load_curve_setup(curve_flags, role, app.get_name(), curve);
+}
+
 }  // namespace zpipe

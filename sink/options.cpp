@@ -31,16 +31,9 @@ std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv) {
   app.add_option("--data-dir", config.data_dir,
                  "Directory of the outcome store (env ZPIPE_DATA_DIR)")
       ->capture_default_str();
-  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
-                 "Largest message accepted from a peer")
-      ->capture_default_str()
-      ->check(CLI::Range(64, 256 << 20));
-  CurveFlags curve_flags;
-  add_curve_options(app, curve_flags, CurveRole::kServerAndClient);
-  add_logging_options(app, log_options);
-  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
-  if (auto exit_code =
-          load_curve_setup(curve_flags, CurveRole::kServerAndClient, "zpipe-sink", config.curve)) {
+  add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
+  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServerAndClient,
+                                                  log_options, config.curve)) {
     return *exit_code;
   }
   config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);

@@ -10,7 +10,7 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
 
 void JobTable::restore(std::vector<TrackedJob> live, std::uint64_t dead) {
   for (auto& t : live) {
-    restored_.insert(t.job.id);
+    maybe_recorded_.insert(t.job.id);
     if (t.due_ms > 0) {
       retry_due_.emplace(t.due_ms, t.job.id);
       retrying_.emplace(t.job.id, std::move(t));
@@ -58,7 +58,7 @@ bool JobTable::has_pending() {
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
-  if (!restored_.empty()) restored_.erase(t.job.id);
+  if (!maybe_recorded_.empty()) maybe_recorded_.erase(t.job.id);
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
@@ -88,7 +88,8 @@ std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
     deadlines_.pop();
     if (!current) continue;
     overdue.push_back(found->first);
-    // First in line: it has waited longest already.
+    // First in line: it has waited longest already. Its outcome may still come.
+    maybe_recorded_.insert(found->first);
     pending_.push_front(std::move(found->second.job));
     in_flight_.erase(found);
   }
@@ -103,6 +104,8 @@ std::vector<std::string> JobTable::take_back_from(const std::string& owner) {
       continue;
     }
     taken.push_back(it->first);
+    // Its outcome may be on its way: a worker that finished a job and then went.
+    maybe_recorded_.insert(it->first);
     pending_.push_front(std::move(it->second.job));
     it = in_flight_.erase(it);
   }
@@ -180,10 +183,10 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     retrying_.erase(retrying);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }
-  if (const auto restored = restored_.find(ack.id); restored != restored_.end()) {
-    // A restored job still pending (its outcome was recorded while we were down): settled
-    // when it comes up for dispatch, instead of running again.
-    restored_.erase(restored);
+  if (const auto pending = maybe_recorded_.find(ack.id); pending != maybe_recorded_.end()) {
+    // A job pending again whose outcome was recorded after all: settled when it comes up for
+    // dispatch, instead of running again.
+    maybe_recorded_.erase(pending);
     finished_while_pending_.emplace(ack.id, ack.status);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }

@@ -103,10 +103,11 @@ class JobTable {
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
-  // After a restart: the restored jobs not yet dispatched, and final acks for those still
-  // pending (their outcomes were recorded while we were down), so that dispatch drops them
-  // instead of running them again.
-  std::unordered_set<std::string> restored_;
+  // Pending jobs whose outcome may be recorded already: restored after a restart (recorded
+  // while we were down), or taken back from a worker that was lost or past its time limit
+  // (it may have sent the outcome before it went). Final acks for them wait in
+  // finished_while_pending_, so that dispatch drops them instead of running them again.
+  std::unordered_set<std::string> maybe_recorded_;
   std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
 };

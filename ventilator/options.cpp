@@ -67,16 +67,9 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
                  "Jobs waiting (for a worker or a retry) at which submits are refused as busy")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
-                 "Largest message accepted from a peer")
-      ->capture_default_str()
-      ->check(CLI::Range(64, 256 << 20));
-  CurveFlags curve_flags;
-  add_curve_options(app, curve_flags, CurveRole::kServer);
-  add_logging_options(app, log_options);
-  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
-  if (auto exit_code =
-          load_curve_setup(curve_flags, CurveRole::kServer, "zpipe-ventilator", config.curve)) {
+  add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
+  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServer,
+                                                  log_options, config.curve)) {
     return *exit_code;
   }
   config.durability = *durability_from(durability);

@@ -59,21 +59,13 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   app.add_option("--grace", grace_s, "Seconds running jobs may take to finish after SIGINT/SIGTERM")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
-  app.add_option("--max-message-bytes", config.limits.max_message_bytes,
-                 "Largest job accepted and outcome sent")
-      ->capture_default_str()
-      ->check(CLI::Range(64, 256 << 20));
-  CurveFlags curve_flags;
-  add_curve_options(app, curve_flags, CurveRole::kClient);
-  add_logging_options(app, log_options);
-  if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
-  // The process of one isolated job talks to its parent only: it needs no keys (and must
-  // not fail when the key file has changed since the worker started).
-  if (!is_isolated_child()) {
-    if (auto exit_code =
-            load_curve_setup(curve_flags, CurveRole::kClient, "zpipe-worker", config.curve)) {
-      return *exit_code;
-    }
+  add_max_message_bytes_option(app, config.limits, "Largest job accepted and outcome sent");
+  // The process of one isolated job talks to its parent only: it needs no keys (and must not
+  // fail when the key file has changed since the worker started).
+  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kClient,
+                                                  log_options, config.curve,
+                                                  !is_isolated_child())) {
+    return *exit_code;
   }
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
   config.heartbeat = std::chrono::milliseconds(static_cast<long>(heartbeat_s * 1000));

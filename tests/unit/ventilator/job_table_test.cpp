@@ -233,6 +233,34 @@ TEST(JobTable, TheLateOutcomeOfAWorkerTakenForLostFinishesTheJobOnce) {
   EXPECT_EQ(counts.in_flight + counts.pending, 0u);
 }
 
+// A worker finishes a job, sends its outcome and exits; the ventilator sees the connection close
+// before the sink's ack arrives. Found by NothingLost.SigtermLetsRunningJobsFinishAndExitsZero.
+TEST(JobTable, AnOutcomeRecordedAfterItsJobWasTakenBackSettlesIt) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(2), 1);
+  const auto sent = dispatch_all(table, 10, "worker-a");
+  EXPECT_EQ(table.take_back_from("worker-a").size(), 2u);
+  EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20),
+            AckEffect::kSucceeded);
+  EXPECT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+  EXPECT_FALSE(table.has_pending()) << "neither runs again";
+  const auto counts = table.counts();
+  EXPECT_EQ(counts.succeeded, 1u);
+  EXPECT_EQ(counts.dead, 1u);
+  EXPECT_EQ(counts.pending + counts.in_flight, 0u);
+}
+
+TEST(JobTable, ALateOutcomeOfAJobPastItsTimeLimitSettlesItWhilePending) {
+  JobTable table("p", quick_policy(), nullptr);  // limit 1000 ms + grace 500 ms
+  table.accept(specs(1), 1);
+  const auto sent = dispatch_all(table, 0);
+  EXPECT_EQ(table.redispatch_overdue(1500).size(), 1u);
+  EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 1600),
+            AckEffect::kSucceeded);
+  EXPECT_FALSE(table.has_pending());
+  EXPECT_EQ(table.counts().succeeded, 1u);
+}
+
 TEST(JobTable, AJobWhoseSendFailedIsFirstInLineAgainInItsOrder) {
   JobTable table("p", quick_policy(), nullptr);
   const auto ids = table.accept(specs(3), 1);
