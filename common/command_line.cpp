@@ -39,9 +39,8 @@ void add_max_message_bytes_option(CLI::App& app, DecodeLimits& limits, const cha
       ->check(CLI::Range(64, 256 << 20));
 }
 
-std::optional<int> parse_program_command_line(CLI::App& app, int argc, char** argv,
-                                              CurveRole role, LogOptions& log, CurveSetup& curve,
-                                              bool load_keys) {
+std::optional<int> parse_program_command_line(CLI::App& app, int argc, char** argv, CurveRole role,
+                                              LogOptions& log, CurveSetup& curve, bool load_keys) {
   CurveFlags curve_flags;
   add_curve_options(app, curve_flags, role);
   add_logging_options(app, log);

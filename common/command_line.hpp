@@ -29,8 +29,8 @@ void add_max_message_bytes_option(CLI::App& app, DecodeLimits& limits, const cha
 // The end of a pipeline program's options: adds the --curve-* flags of `role` and the logging
 // flags, parses argv, and (when `load_keys`) loads the keys into `curve`. Returns the exit code
 // to stop with now (help, version, a usage or key problem, said on stderr), else std::nullopt.
-std::optional<int> parse_program_command_line(CLI::App& app, int argc, char** argv,
-                                              CurveRole role, LogOptions& log, CurveSetup& curve,
+std::optional<int> parse_program_command_line(CLI::App& app, int argc, char** argv, CurveRole role,
+                                              LogOptions& log, CurveSetup& curve,
                                               bool load_keys = true);
 
 }  // namespace zpipe

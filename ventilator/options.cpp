@@ -68,8 +68,8 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
-  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServer,
-                                                  log_options, config.curve)) {
+  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServer, log_options,
+                                                  config.curve)) {
     return *exit_code;
   }
   config.durability = *durability_from(durability);

@@ -62,9 +62,8 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   add_max_message_bytes_option(app, config.limits, "Largest job accepted and outcome sent");
   // The process of one isolated job talks to its parent only: it needs no keys (and must not
   // fail when the key file has changed since the worker started).
-  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kClient,
-                                                  log_options, config.curve,
-                                                  !is_isolated_child())) {
+  if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kClient, log_options,
+                                                  config.curve, !is_isolated_child())) {
     return *exit_code;
   }
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
