@@ -1,22 +1,14 @@
 #include "common/handshake_watch.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <cstring>
 
+#include "common/socket.hpp"
+
 namespace zpipe {
-namespace {
-
-std::string monitor_endpoint() {
-  static std::atomic<unsigned> next{0};
-  return "inproc://zpipe-handshake-watch-" + std::to_string(next++);
-}
-
-}  // namespace
-
 HandshakeWatch::HandshakeWatch(zmq::context_t& context, zmq::socket_t& socket, std::string peer)
     : watched_(socket.handle()), monitor_(context, zmq::socket_type::pair), peer_(std::move(peer)) {
-  const auto endpoint = monitor_endpoint();
+  const auto endpoint = unique_monitor_endpoint();
   const int events = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                      ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
   if (zmq_socket_monitor(socket.handle(), endpoint.c_str(), events) != 0) throw zmq::error_t();

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <atomic>
 #include <stdexcept>
 
 #include "common/zap_handler.hpp"
@@ -128,6 +129,11 @@ std::string sender_key_name(const zmq::message_t& frame) {
   // zmq_msg_gets only reads, but takes a non-const message.
   const char* name = zmq_msg_gets(const_cast<zmq_msg_t*>(frame.handle()), "User-Id");
   return name != nullptr ? name : "";
+}
+
+std::string unique_monitor_endpoint() {
+  static std::atomic<unsigned> next{0};
+  return "inproc://zpipe-socket-monitor-" + std::to_string(next++);
 }
 
 std::string bound_endpoint(const zmq::socket_t& socket) {

@@ -55,6 +55,9 @@ int poll_sockets(zmq::pollitem_t* items, std::size_t count, std::chrono::millise
 // clear there is no ZAP, and a peer may send a "User-Id" property of its own in its greeting.
 std::string sender_key_name(const zmq::message_t& frame);
 
+// A fresh inproc:// address for a socket monitor (zmq_socket_monitor), unique in this process.
+std::string unique_monitor_endpoint();
+
 // The endpoint a socket actually bound last (resolves "tcp://127.0.0.1:*").
 std::string bound_endpoint(const zmq::socket_t& socket);
 

@@ -1,23 +1,15 @@
 #include "ventilator/disconnect_watch.hpp"
 
-#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <string>
 
+#include "common/socket.hpp"
+
 namespace zpipe {
-namespace {
-
-std::string monitor_endpoint() {
-  static std::atomic<unsigned> next{0};
-  return "inproc://zpipe-disconnect-watch-" + std::to_string(next++);
-}
-
-}  // namespace
-
 DisconnectWatch::DisconnectWatch(zmq::context_t& context, zmq::socket_t& socket)
     : watched_(socket.handle()), monitor_(context, zmq::socket_type::pair) {
-  const auto endpoint = monitor_endpoint();
+  const auto endpoint = unique_monitor_endpoint();
   if (zmq_socket_monitor(socket.handle(), endpoint.c_str(), ZMQ_EVENT_DISCONNECTED) != 0) {
     throw zmq::error_t();
   }

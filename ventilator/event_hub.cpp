@@ -29,7 +29,6 @@ EventHub::EventHub(zmq::context_t& context, const std::vector<std::string>& inpu
   bound_input_ = bound_endpoint(events_in_);
   bind_endpoint(events_out_, output, "events-out", curve);
   bound_output_ = bound_endpoint(events_out_);
-  bind_endpoint(events_out_, kLocalOutput, "events-out (in process)", curve);
   thread_ = std::thread([this] { forward(); });
 }
 

@@ -23,9 +23,6 @@ namespace zpipe {
 
 class EventHub {
  public:
-  // Also bound: the same events for subscribers in this process (the ventilator's own loop).
-  static constexpr const char* kLocalOutput = "inproc://zpipe-event-hub-out";
-
   // Binds every endpoint in `inputs` and `output` now (throws on failure), then forwards on
   // its own thread until `context` is shut down.
   // `source` names the hub in the input.refused events it publishes itself.

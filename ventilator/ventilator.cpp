@@ -385,10 +385,7 @@ void Ventilator::check_worker_links() {
 void Ventilator::probe_workers() {
   const auto probe = encode(Heartbeat{});
   for (const auto& identity : links_.identities()) {
-    bool queue_full = false;
-    if (!send_to_worker(identity, probe, queue_full)) {
-      take_back_from(identity, links_.name_of(identity), "its connection closed", false);
-    }
+    if (send_to_worker(identity, probe) == Delivery::kGone) connection_closed(identity);
   }
 }
 
@@ -477,28 +474,34 @@ void Ventilator::handle_worker_messages() {
 void Ventilator::handle_release(const std::string& identity, const Release& release) {
   std::size_t back = 0;
   for (const auto& job : release.jobs) back += jobs_->give_back(identity, job) ? 1 : 0;
-  log_->debug("worker {} gave back {} jobs ({} still its own): {}", links_.name_of(identity),
-              release.jobs.size(), back, release.reason);
+  log_->debug("worker {} gave back {} jobs ({} of them still its own to give): {}",
+              links_.name_of(identity), release.jobs.size(), back, release.reason);
 }
 
 void Ventilator::send_resync(const std::string& identity) {
-  bool queue_full = false;
-  if (!send_to_worker(identity, encode(Heartbeat{0, true, ""}), queue_full)) {
-    take_back_from(identity, links_.name_of(identity), "its connection closed", false);
+  if (send_to_worker(identity, encode(Heartbeat{0, true, ""})) == Delivery::kGone) {
+    connection_closed(identity);
   }
 }
 
-bool Ventilator::send_to_worker(const std::string& identity, std::string_view body,
-                                bool& queue_full) {
+void Ventilator::connection_closed(const std::string& identity) {
+  take_back_from(identity, links_.name_of(identity), "its connection closed", false);
+}
+
+Ventilator::Delivery Ventilator::send_to_worker(const std::string& identity,
+                                                std::string_view body) {
   try {
-    queue_full =
-        !jobs_out_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)
-             .has_value() ||
-        !jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait).has_value();
-    return true;
+    // ROUTER refuses the identity frame when the worker's queue is full; once it is taken,
+    // the body goes too.
+    if (!jobs_out_.send(zmq::buffer(identity), zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+             .has_value()) {
+      return Delivery::kQueueFull;
+    }
+    (void)jobs_out_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+    return Delivery::kSent;
   } catch (const zmq::error_t& e) {
     if (e.num() != EHOSTUNREACH) throw;
-    return false;
+    return Delivery::kGone;
   }
 }
 
@@ -535,16 +538,12 @@ bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
   }
   if (batch.jobs.empty()) return true;
   const auto body = batch.jobs.size() == 1 ? encode(batch.jobs.front()) : encode(batch);
-  bool queue_full = false;
-  if (!send_to_worker(identity, body, queue_full)) {
-    // Gone since it asked: its credit goes with it, and what it held comes back.
-    jobs_->undo_dispatch(ids);
-    take_back_from(identity, links_.name_of(identity), "its connection closed", false);
-    return true;
-  }
-  if (queue_full) {
-    jobs_->undo_dispatch(ids);  // its queue is full: later
-    return false;
+  const auto delivery = send_to_worker(identity, body);
+  if (delivery != Delivery::kSent) {
+    jobs_->undo_dispatch(ids);  // never delivered: first in line again
+    // Gone since it asked: its credit goes with it, and what it held comes back. Full: later.
+    if (delivery == Delivery::kGone) connection_closed(identity);
+    return delivery == Delivery::kGone;
   }
   links_.take(identity, batch.jobs.size());
   return true;

@@ -75,8 +75,11 @@ class Ventilator {
   // it stopped answering (else its connection closed, which a clean stop does too).
   void take_back_from(const std::string& identity, const std::string& name, const std::string& why,
                       bool silent);
-  // False when the worker's connection is gone (the caller forgets it); throws on other errors.
-  bool send_to_worker(const std::string& identity, std::string_view body, bool& queue_full);
+  enum class Delivery { kSent, kQueueFull, kGone };
+  // Sends one message to a worker without waiting; throws on errors other than these.
+  Delivery send_to_worker(const std::string& identity, std::string_view body);
+  // The worker's connection is gone: take_back_from() it.
+  void connection_closed(const std::string& identity);
   void dispatch();
   // Sends up to `limit` pending jobs to one worker; false if it could take none now.
   bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
