@@ -6,7 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/curve_setup.hpp"
+#include "common/curve_options.hpp"
 #include "common/decode_limits.hpp"
 #include "common/logging.hpp"
 

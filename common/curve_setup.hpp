@@ -5,8 +5,6 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
 #include "common/curve_keys.hpp"
 
 namespace zpipe {
@@ -21,9 +19,6 @@ struct CurveFlags {
   std::string trust_dir;        // --curve-trust: NAME.key files of the peers servers accept
   std::string server_key_file;  // --curve-server-key: the servers' NAME.key (clients only)
 };
-
-// Adds the --curve-* flags that fit `role` to `app`.
-void add_curve_options(CLI::App& app, CurveFlags& flags, CurveRole role);
 
 struct CurveSetup {
   std::optional<CurveKeyPair> own;  // set: every socket is CURVE
@@ -43,10 +38,5 @@ struct CurveSetup {
   // ventilator to hold it: workers reach both with one server key.
   static CurveSetup load(const CurveFlags& flags, CurveRole role);
 };
-
-// For main(): loads `flags` into `setup`. On a problem, prints "<program>: <problem>" to stderr
-// and returns the usage exit code; std::nullopt to go on.
-std::optional<int> load_curve_setup(const CurveFlags& flags, CurveRole role,
-                                    std::string_view program, CurveSetup& setup);
 
 }  // namespace zpipe

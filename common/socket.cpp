@@ -5,8 +5,6 @@
 #include <atomic>
 #include <stdexcept>
 
-#include "common/zap_handler.hpp"
-
 namespace zpipe {
 namespace {
 

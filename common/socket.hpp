@@ -15,6 +15,9 @@
 
 namespace zpipe {
 
+// The ZAP domain set on every zpipe server socket; the ZapHandler refuses any other.
+inline constexpr const char* kZapDomain = "zpipe";
+
 struct SocketOptions {
   int linger_ms = 1000;  // how long close() waits to deliver queued messages
   int send_hwm = 1000;   // messages queued per peer before sends block or drop

@@ -20,9 +20,6 @@
 
 namespace zpipe {
 
-// The ZAP domain set on every zpipe server socket; the handler refuses any other.
-inline constexpr const char* kZapDomain = "zpipe";
-
 class ZapHandler {
  public:
   // Binds the handler's socket now (throws if another handler has this context), then answers

@@ -9,60 +9,6 @@
 
 namespace zpipe {
 
-PipelineEndpoints PipelineEndpoints::on_loopback(int port_base) {
-  auto at = [port_base](int offset) {
-    return "tcp://127.0.0.1:" + std::to_string(port_base + offset);
-  };
-  return {at(0), at(1), at(2), at(3), at(4), at(5)};
-}
-
-PipelineEndpoints PipelineEndpoints::in_folder(const std::filesystem::path& dir) {
-  auto at = [&dir](const char* name) { return "ipc://" + (dir / name).string(); };
-  return {at("submit"), at("jobs"), at("outcomes"), at("acks"), at("events-in"), at("events-out")};
-}
-
-std::vector<std::string> ventilator_command(const PipelineEndpoints& e,
-                                            const std::filesystem::path& data_dir) {
-  return {program_path("zpipe-ventilator"),
-          "--data-dir",
-          data_dir.string(),
-          "--submit",
-          e.submit,
-          "--jobs",
-          e.jobs,
-          "--acks",
-          e.acks,
-          "--events-in",
-          e.events_in,
-          "--events-out",
-          e.events_out};
-}
-
-std::vector<std::string> sink_command(const PipelineEndpoints& e,
-                                      const std::filesystem::path& data_dir) {
-  return {program_path("zpipe-sink"),
-          "--outcomes",
-          e.outcomes,
-          "--acks-to",
-          e.acks,
-          "--events-to",
-          e.events_in,
-          "--data-dir",
-          data_dir.string()};
-}
-
-std::vector<std::string> worker_command(const PipelineEndpoints& e, int concurrency) {
-  return {program_path("zpipe-worker"),
-          "--jobs-from",
-          e.jobs,
-          "--outcomes-to",
-          e.outcomes,
-          "--events-to",
-          e.events_in,
-          "--concurrency",
-          std::to_string(concurrency)};
-}
-
 std::vector<std::string> LocalPipeline::common_args() const {
   std::vector<std::string> args{"--log-level", config_.log_level};
   if (!config_.log_file.empty()) {
@@ -79,7 +25,9 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
                              : PipelineEndpoints::on_loopback(config_.port_base)) {
   const auto& e = endpoints_;
   const auto logging = common_args();
+  // Each program from where program_path() finds it, with the logging flags.
   auto with_logging = [&](std::vector<std::string> argv) {
+    argv.front() = program_path(argv.front());
     argv.insert(argv.end(), logging.begin(), logging.end());
     return argv;
   };

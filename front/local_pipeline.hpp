@@ -10,25 +10,11 @@
 #include <vector>
 
 #include "common/curve_setup.hpp"
-#include "front/child_process.hpp"
+#include "common/pipeline_endpoints.hpp"
+#include "common/child_process.hpp"
 #include "front/private_socket_dir.hpp"
 
 namespace zpipe {
-
-struct PipelineEndpoints {
-  std::string submit, jobs, outcomes, acks, events_in, events_out;
-  // tcp://127.0.0.1:<base> ... <base+5>, in the order above.
-  static PipelineEndpoints on_loopback(int port_base);
-  // ipc://DIR/submit, ipc://DIR/jobs, ... in the order above.
-  static PipelineEndpoints in_folder(const std::filesystem::path& dir);
-};
-
-// Command lines that start each program on `endpoints` (the program found by program_path()).
-std::vector<std::string> ventilator_command(const PipelineEndpoints& endpoints,
-                                            const std::filesystem::path& data_dir);
-std::vector<std::string> sink_command(const PipelineEndpoints& endpoints,
-                                      const std::filesystem::path& data_dir);
-std::vector<std::string> worker_command(const PipelineEndpoints& endpoints, int concurrency);
 
 struct LocalPipelineConfig {
   int port_base = 5570;  // the defaults of every program

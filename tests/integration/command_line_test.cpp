@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
+#include "tests/support/up_on_free_ports.hpp"
 #include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
@@ -171,12 +171,12 @@ TEST(CommandLine, SubmitResultsFailuresAndShowThroughARealPipeline) {
 
 TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   TempDir dir;
-  const int port_base = free_consecutive_ports(6);
-  const auto log = dir.path() / "up.log";
-  ChildProcess up({program("zpipe"), "up", "--workers", "1", "--isolate", "--durability", "none",
-                   "--max-attempts", "1", "--port-base", std::to_string(port_base), "--data-dir",
-                   (dir.path() / "data").string()},
-                  ChildOptions{dir.path() / "up.out", log, {}});
+  auto up = start_up_on_free_ports({"--workers", "1", "--isolate", "--durability", "none",
+                                    "--max-attempts", "1", "--data-dir",
+                                    (dir.path() / "data").string()},
+                                   dir.path());
+  const int port_base = up.port_base;
+  const auto log = up.err;
   Client client(ClientConfig::to("tcp://127.0.0.1:" + std::to_string(port_base), 2s));
   ASSERT_TRUE(wait_until([&] { return client.status().ok(); }, 20s));
   const auto id = client.submit(JobSpec{"fail", Payload::from_json("on purpose"), 0, 0});
@@ -188,8 +188,8 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
       },
       20s))
       << "one attempt, then dead";
-  up.request_stop();
-  const auto status = up.wait_for(30s);
+  up.process.request_stop();
+  const auto status = up.process.wait_for(30s);
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
   std::ifstream in(log);
@@ -198,22 +198,12 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   EXPECT_NE(text.find("each job runs in a process of its own"), std::string::npos) << text;
 }
 
-std::string text_of(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
 TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
   TempDir dir;
-  const int port_base = free_consecutive_ports(6);
-  const auto out = dir.path() / "up.out";
   const auto data_dir = dir.path() / "data dir";  // a space: the export line quotes it
-  ChildProcess up({program("zpipe"), "up", "--workers", "1", "--port-base",
-                   std::to_string(port_base), "--data-dir", data_dir.string()},
-                  ChildOptions{out, dir.path() / "up.log", {}});
-  ASSERT_TRUE(
-      wait_until([&] { return text_of(out).find("Ctrl-C stops it") != std::string::npos; }, 20s))
-      << text_of(out) << text_of(dir.path() / "up.log");
+  auto up = start_up_on_free_ports({"--workers", "1", "--data-dir", data_dir.string()}, dir.path());
+  const int port_base = up.port_base;
+  const auto out = up.out;
   const auto announced = text_of(out);
   const auto at = [&](int offset) {
     return "tcp://127.0.0.1:" + std::to_string(port_base + offset);
@@ -258,8 +248,8 @@ TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
   ::unsetenv("ZPIPE_VENTILATOR");
   ::unsetenv("ZPIPE_DATA_DIR");
   EXPECT_TRUE(shown) << "job " << id << " not found through ZPIPE_DATA_DIR";
-  up.request_stop();
-  const auto status = up.wait_for(30s);
+  up.process.request_stop();
+  const auto status = up.process.wait_for(30s);
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }

@@ -1,4 +1,4 @@
-// TestPipeline: the real programs (ventilator, sink, workers) started on free loopback ports in
+// TestPipeline: the real programs (ventilator, sink, workers) started on ports they bind themselves in
 // a temporary directory, each logging to its own file, ready when each has logged "ready".
 // Everything is killed and reaped on destruction, whatever the test did.
 #pragma once
@@ -13,8 +13,8 @@
 
 #include "client/client.hpp"
 #include "common/outcome_store.hpp"
-#include "front/child_process.hpp"
-#include "front/local_pipeline.hpp"
+#include "common/child_process.hpp"
+#include "common/pipeline_endpoints.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe::test {

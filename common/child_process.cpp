@@ -1,4 +1,4 @@
-#include "front/child_process.hpp"
+#include "common/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
