@@ -16,44 +16,21 @@ PipelineEndpoints PipelineEndpoints::in_folder(const std::filesystem::path& dir)
 
 std::vector<std::string> ventilator_command(const PipelineEndpoints& e,
                                             const std::filesystem::path& data_dir) {
-  return {"zpipe-ventilator",
-          "--data-dir",
-          data_dir.string(),
-          "--submit",
-          e.submit,
-          "--jobs",
-          e.jobs,
-          "--acks",
-          e.acks,
-          "--events-in",
-          e.events_in,
-          "--events-out",
-          e.events_out};
+  return {"zpipe-ventilator", "--data-dir",   data_dir.string(), "--submit", e.submit,
+          "--jobs",           e.jobs,         "--acks",          e.acks,     "--events-in",
+          e.events_in,        "--events-out", e.events_out};
 }
 
 std::vector<std::string> sink_command(const PipelineEndpoints& e,
                                       const std::filesystem::path& data_dir) {
-  return {"zpipe-sink",
-          "--outcomes",
-          e.outcomes,
-          "--acks-to",
-          e.acks,
-          "--events-to",
-          e.events_in,
-          "--data-dir",
-          data_dir.string()};
+  return {"zpipe-sink",  "--outcomes", e.outcomes,   "--acks-to",      e.acks,
+          "--events-to", e.events_in,  "--data-dir", data_dir.string()};
 }
 
 std::vector<std::string> worker_command(const PipelineEndpoints& e, int concurrency) {
-  return {"zpipe-worker",
-          "--jobs-from",
-          e.jobs,
-          "--outcomes-to",
-          e.outcomes,
-          "--events-to",
-          e.events_in,
-          "--concurrency",
-          std::to_string(concurrency)};
+  return {"zpipe-worker",  "--jobs-from",   e.jobs,
+          "--outcomes-to", e.outcomes,      "--events-to",
+          e.events_in,     "--concurrency", std::to_string(concurrency)};
 }
 
 }  // namespace zpipe

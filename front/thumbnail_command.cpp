@@ -9,7 +9,6 @@
 #include <iostream>
 #include <map>
 #include <optional>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -19,14 +18,14 @@
 #include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
-#include "front/front_vips.hpp"
+#include "front/image_scanner.hpp"
+#include "front/image_tools.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/outcome_follower.hpp"
-#include "front/progress_bar.hpp"
-#include "front/sample_images.hpp"
 #include "front/thumbnail_manifest.hpp"
 #include "front/thumbnail_plan.hpp"
+#include "front/thumbnail_tally.hpp"
 
 namespace zpipe {
 namespace {
@@ -35,40 +34,11 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kJobsPerRequest = 1000;
-constexpr std::size_t kFilesListedPerReason = 10;
-
-// What a file looked like when seen: a changed stamp means a new version of the image.
-struct FileStamp {
-  fs::file_time_type time{};
-  std::uintmax_t size = 0;
-  friend bool operator==(const FileStamp&, const FileStamp&) = default;
-};
-
-std::optional<FileStamp> stamp_of(const fs::path& path) {
-  std::error_code error;
-  FileStamp stamp{fs::last_write_time(path, error), 0};
-  if (error) return std::nullopt;
-  stamp.size = fs::file_size(path, error);
-  if (error) return std::nullopt;
-  return stamp;
-}
 
 std::size_t terminal_width() {
   winsize size{};
   if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
   return 80;
-}
-
-// The failure's reason without the file's own path, so that files failing alike group.
-std::string reason_of(const Outcome& outcome, const ThumbnailTarget& target) {
-  auto reason = outcome.error;
-  for (const auto& path : {target.image.string(), target.thumbnail.string()}) {
-    const auto quoted = " '" + path + "'";
-    for (auto at = reason.find(quoted); at != std::string::npos; at = reason.find(quoted)) {
-      reason.erase(at, quoted.size());
-    }
-  }
-  return outcome.error_code + ": " + reason;
 }
 
 class ThumbnailCommand : public Command {
@@ -140,9 +110,9 @@ class ThumbnailCommand : public Command {
     }
     plan_.in_dir = fs::absolute(plan_.in_dir).lexically_normal();
     plan_.out_dir = fs::absolute(plan_.out_dir).lexically_normal();
-    start_front_vips();
+    const auto& images = image_tools();
     if (samples_) {
-      const auto drawn = write_sample_images(plan_.in_dir);
+      const auto drawn = images.write_sample_images(plan_.in_dir);
       if (drawn > 0) std::printf("drew %d sample images in %s\n", drawn, plan_.in_dir.c_str());
     }
     std::error_code error;
@@ -152,15 +122,16 @@ class ThumbnailCommand : public Command {
     if (auto conflict = folder_conflict(plan_.in_dir, plan_.out_dir)) return usage(*conflict);
     if (!connect_.empty() && !app_.count("--data-dir")) pipeline_.data_dir = default_data_dir();
     manifest_.emplace(plan_.out_dir);
+    scanner_.emplace(plan_, *manifest_, images);
+    tally_.emplace(plan_.in_dir);
     tty_ = ::isatty(STDOUT_FILENO) != 0;
 
     StopFlag stop;
     install_stop_signals(stop);
-    std::vector<ThumbnailTarget> work;
-    scan(work, /*require_stable=*/false);
+    const auto work = scanner_->scan(/*require_stable=*/false);
     std::printf("zpipe thumbnail: %zu images in %s -> %s (%d px)\n",
-                work.size() + skipped_ + left_alone_.size(), plan_.in_dir.c_str(),
-                plan_.out_dir.c_str(), plan_.size);
+                work.size() + scanner_->skipped() + scanner_->left_alone().size(),
+                plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
     std::fflush(stdout);
     if (work.empty() && !watch_) return summarise(false);
 
@@ -199,42 +170,6 @@ class ThumbnailCommand : public Command {
   }
 
  private:
-  // Finds images needing a thumbnail and adds them to `work`. Images seen before with the
-  // same stamp are not looked at again. With `require_stable`, an image is taken only once
-  // it looks the same as at the previous scan, so that one still being copied in is not
-  // thumbnailed half written.
-  void scan(std::vector<ThumbnailTarget>& work, bool require_stable) {
-    for (auto& target : find_images(plan_)) {
-      const auto stamp = stamp_of(target.image);
-      if (!stamp) continue;
-      const auto key = target.image.string();
-      if (auto it = handled_.find(key); it != handled_.end() && it->second == *stamp) continue;
-      if (require_stable) {
-        auto [seen, is_new] = last_seen_.insert_or_assign(key, *stamp);
-        if (is_new || !(seen->second == *stamp)) continue;
-      }
-      handled_[key] = *stamp;
-      if (is_up_to_date(target, plan_.size)) {
-        ++skipped_;
-        continue;
-      }
-      if (is_in_the_way(target.thumbnail)) {
-        left_alone_.push_back(target.thumbnail.lexically_relative(plan_.out_dir).string());
-        continue;
-      }
-      work.push_back(std::move(target));
-    }
-  }
-
-  // True when something that zpipe did not make is where `thumbnail` would go: a user's file,
-  // folder or link, which a thumbnail must not replace.
-  bool is_in_the_way(const fs::path& thumbnail) const {
-    std::error_code error;
-    const auto status = fs::symlink_status(thumbnail, error);
-    if (error || status.type() == fs::file_type::not_found) return false;
-    return status.type() != fs::file_type::regular || !manifest_->made(thumbnail);
-  }
-
   bool submit(Client& client, const std::vector<ThumbnailTarget>& work) {
     std::vector<JobSpec> specs;
     for (const auto& target : work) {
@@ -244,7 +179,6 @@ class ThumbnailCommand : public Command {
       if (keep_metadata_) payload["strip"] = false;
       specs.push_back(JobSpec{"thumbnail", Payload::from_json(payload), 0, attempts_});
     }
-    if (!first_submit_) first_submit_ = Clock::now();
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
       const auto last = std::min(specs.size(), first + kJobsPerRequest);
       auto ids = client.submit(std::vector<JobSpec>(specs.begin() + static_cast<long>(first),
@@ -259,7 +193,7 @@ class ThumbnailCommand : public Command {
         follower_->follow(ids.value()[i]);
       }
     }
-    submitted_ += specs.size();
+    tally_->submitted(specs.size(), Clock::now());
     return true;
   }
 
@@ -288,8 +222,7 @@ class ThumbnailCommand : public Command {
         draw_progress();
         next_draw = now + std::chrono::milliseconds(100);
       } else if (!tty_ && now >= next_plain_line) {
-        std::printf("  %zu/%zu finished, %zu failed\n", done_ + failed_count_, submitted_,
-                    failed_count_);
+        std::printf("%s\n", tally_->plain_line().c_str());
         std::fflush(stdout);
         next_plain_line = now + std::chrono::seconds(5);
       }
@@ -312,8 +245,7 @@ class ThumbnailCommand : public Command {
         return false;
       }
       if (watch_ && now >= next_scan) {
-        std::vector<ThumbnailTarget> work;
-        scan(work, /*require_stable=*/true);
+        const auto work = scanner_->scan(/*require_stable=*/true);
         if (!work.empty() && !submit(client, work)) return false;
         next_scan = now + std::chrono::seconds(1);
       }
@@ -330,71 +262,31 @@ class ThumbnailCommand : public Command {
   void record(const Outcome& outcome) {
     const auto it = jobs_.find(outcome.id);
     if (it == jobs_.end()) return;
-    last_outcome_ = Clock::now();
+    tally_->record(outcome, it->second, Clock::now());
     if (outcome.succeeded()) {
-      ++done_;
       manifest_->add(it->second.thumbnail);
-    } else {
-      failed_[reason_of(outcome, it->second)].push_back(
-          it->second.image.lexically_relative(plan_.in_dir).string());
-      failed_count_++;
-      if (watch_) {
-        if (tty_) std::printf("\r\033[K");
-        std::printf("failed: %s: %s\n", it->second.image.c_str(), outcome.error.c_str());
-      }
+    } else if (watch_) {
+      if (tty_) std::printf("\r\033[K");
+      std::printf("failed: %s: %s\n", it->second.image.c_str(), outcome.error.c_str());
     }
     jobs_.erase(it);
   }
 
   void draw_progress() {
-    Progress progress;
-    progress.finished = done_ + failed_count_;
-    progress.failed = failed_count_;
-    progress.total = submitted_;
-    progress.seconds =
-        first_submit_ ? std::chrono::duration<double>(Clock::now() - *first_submit_).count() : 0;
-    std::printf("\r%s\033[K", format_progress(progress, terminal_width() - 1).c_str());
+    std::printf("\r%s\033[K", tally_->progress_line(terminal_width() - 1, Clock::now()).c_str());
     std::fflush(stdout);
   }
 
   int summarise(bool interrupted) {
-    const double seconds =
-        first_submit_ && last_outcome_
-            ? std::chrono::duration<double>(*last_outcome_ - *first_submit_).count()
-            : 0.0;
-    std::printf("  done      %zu", done_);
-    if (done_ > 0 && seconds > 0) {
-      std::printf(" in %.2f s, %.1f images/s", seconds, static_cast<double>(done_) / seconds);
-    }
-    std::printf("\n  skipped   %zu (thumbnail up to date)\n", skipped_);
-    if (!left_alone_.empty()) {
-      std::printf("  left alone %zu (a file zpipe did not make is where the thumbnail goes)\n",
-                  left_alone_.size());
-      list_files(left_alone_);
-      std::printf("        (move them, or give another OUT_DIR, to have them thumbnailed)\n");
-    }
-    std::printf("  failed    %zu\n", failed_count_);
-    for (const auto& [reason, files] : failed_) {
-      std::printf("    %zu x %s\n", files.size(), reason.c_str());
-      list_files(files);
-    }
-    if (!jobs_.empty()) std::printf("  unfinished %zu\n", jobs_.size());
+    std::printf("%s",
+                tally_->summary(scanner_->skipped(), scanner_->left_alone(), jobs_.size()).c_str());
     std::printf("Thumbnails are in %s\n", plan_.out_dir.c_str());
-    if (failed_count_ > 0 && connect_.empty()) {
+    if (tally_->failed() > 0 && connect_.empty()) {
       std::printf("Failures are recorded in %s\n", outcome_store_path(pipeline_.data_dir).c_str());
     }
     std::fflush(stdout);
-    const bool all_done = failed_count_ == 0 && left_alone_.empty() && jobs_.empty();
+    const bool all_done = tally_->failed() == 0 && scanner_->left_alone().empty() && jobs_.empty();
     return all_done && !interrupted ? kExitOk : kExitFailure;
-  }
-
-  static void list_files(const std::vector<std::string>& files) {
-    for (std::size_t i = 0; i < files.size() && i < kFilesListedPerReason; ++i) {
-      std::printf("        %s\n", files[i].c_str());
-    }
-    if (files.size() > kFilesListedPerReason) {
-      std::printf("        ... and %zu more\n", files.size() - kFilesListedPerReason);
-    }
   }
 
   int usage(const std::string& message) {
@@ -416,18 +308,10 @@ class ThumbnailCommand : public Command {
   bool tty_ = false;
 
   std::optional<OutcomeFollower> follower_;
-  std::optional<ThumbnailManifest> manifest_;    // the thumbnails zpipe made in plan_.out_dir
-  std::vector<std::string> left_alone_;          // under out_dir: not ours, so not replaced
-  std::map<std::string, FileStamp> handled_;     // images submitted or skipped, as they were
-  std::map<std::string, FileStamp> last_seen_;   // --watch: as at the previous scan
+  std::optional<ThumbnailManifest> manifest_;  // the thumbnails zpipe made in plan_.out_dir
+  std::optional<ImageScanner> scanner_;
+  std::optional<ThumbnailTally> tally_;
   std::map<std::string, ThumbnailTarget> jobs_;  // submitted, outcome not yet seen, by id
-  std::map<std::string, std::vector<std::string>> failed_;  // reason -> files
-  std::size_t failed_count_ = 0;
-  std::size_t done_ = 0;
-  std::size_t skipped_ = 0;
-  std::size_t submitted_ = 0;
-  std::optional<Clock::time_point> first_submit_;
-  std::optional<Clock::time_point> last_outcome_;
 };
 
 }  // namespace

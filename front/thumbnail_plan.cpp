@@ -5,8 +5,6 @@
 #include <cctype>
 #include <system_error>
 
-#include <vips/vips8>
-
 namespace zpipe {
 namespace {
 
@@ -109,21 +107,13 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
   return targets;
 }
 
-bool is_up_to_date(const ThumbnailTarget& target, int size) {
+bool is_up_to_date(const ThumbnailTarget& target, int size, const ImageTools& tools) {
   std::error_code error;
   const auto thumbnail_time = fs::last_write_time(target.thumbnail, error);
   if (error) return false;
   const auto image_time = fs::last_write_time(target.image, error);
   if (error || thumbnail_time < image_time) return false;
-  // Header only: vips reads the pixels of a file lazily, and they are never asked for here.
-  VipsImage* header = vips_image_new_from_file(target.thumbnail.c_str(), nullptr);
-  if (header == nullptr) {
-    vips_error_clear();
-    return false;
-  }
-  const int longer = std::max(vips_image_get_width(header), vips_image_get_height(header));
-  g_object_unref(header);
-  return longer == size;
+  return tools.longer_side(target.thumbnail) == size;
 }
 
 }  // namespace zpipe

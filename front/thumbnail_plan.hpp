@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "front/image_tools.hpp"
+
 namespace zpipe {
 
 struct ThumbnailTarget {
@@ -48,6 +50,6 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options);
 // True when `thumbnail` exists, is no older than `image` (modification times), and its longer
 // side is `size` pixels, as a thumbnail made with this size would be; reads only the
 // thumbnail's header. The size check makes a run with another --size redo the thumbnails.
-bool is_up_to_date(const ThumbnailTarget& target, int size);
+bool is_up_to_date(const ThumbnailTarget& target, int size, const ImageTools& tools);
 
 }  // namespace zpipe

@@ -17,7 +17,4 @@ HandlerResult thumbnail_via_plugin(const Job& job, const JobContext& context);
 // first one's answer): "" or why it could not.
 const std::string& load_thumbnail_plugin();
 
-// Where the plugin is looked for: $ZPIPE_PLUGIN_DIR if set, else EXE_DIR/../lib/zpipe.
-std::filesystem::path thumbnail_plugin_path();
-
 }  // namespace zpipe

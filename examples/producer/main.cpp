@@ -66,8 +66,7 @@ int main(int argc, char** argv) {
     }
     const auto& counts = status.value();
     if (counts.pending + counts.in_flight + counts.retrying == 0) {
-      std::cout << "finished: " << counts.succeeded << " succeeded, " << counts.dead
-                << " dead\n";
+      std::cout << "finished: " << counts.succeeded << " succeeded, " << counts.dead << " dead\n";
       return counts.dead == 0 ? 0 : 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -169,12 +169,35 @@ TEST(CommandLine, SubmitResultsFailuresAndShowThroughARealPipeline) {
   EXPECT_TRUE(pipeline.stop());
 }
 
+// libvips (some 110 libraries) is in a plugin that only the commands drawing or reading images
+// load; without it they say where they looked and the other commands work.
+TEST(CommandLine, TheFrontLoadsLibvipsOnlyToThumbnail) {
+  const auto linked = run_program({"readelf", "--dynamic", program("zpipe")}, 10s);
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_EQ(linked.out.find("libvips"), std::string::npos) << linked.out;
+
+  TempDir dir;
+  const auto without =
+      run_program({"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(), program("zpipe"), "thumbnail",
+                   "--samples", "--data-dir", dir.path().string()},
+                  30s);
+  EXPECT_EQ(without.exit_code, 1) << without.out << without.err;
+  EXPECT_NE(without.err.find("image support is not available: cannot load " +
+                             (dir.path() / "zpipe-images.so").string()),
+            std::string::npos)
+      << without.err;
+  const auto status = run_program(
+      {"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(), program("zpipe"), "status", "--help"},
+      10s);
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+}
+
 TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   TempDir dir;
-  auto up = start_up_on_free_ports({"--workers", "1", "--isolate", "--durability", "none",
-                                    "--max-attempts", "1", "--data-dir",
-                                    (dir.path() / "data").string()},
-                                   dir.path());
+  auto up =
+      start_up_on_free_ports({"--workers", "1", "--isolate", "--durability", "none",
+                              "--max-attempts", "1", "--data-dir", (dir.path() / "data").string()},
+                             dir.path());
   const int port_base = up.port_base;
   const auto log = up.err;
   Client client(ClientConfig::to("tcp://127.0.0.1:" + std::to_string(port_base), 2s));

@@ -34,9 +34,9 @@ TEST(CustomWorker, RunsItsOwnHandlerBesideTheBuiltIns) {
 
 TEST(CustomProducer, SubmitsJobsThatThePipelineFinishes) {
   TestPipeline pipeline(TestPipelineOptions(1));
-  const auto run = run_program({program("zpipe-example-producer"), "--ventilator",
-                                pipeline.endpoints().submit, "2500"},
-                               std::chrono::seconds(60));
+  const auto run = run_program(
+      {program("zpipe-example-producer"), "--ventilator", pipeline.endpoints().submit, "2500"},
+      std::chrono::seconds(60));
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("submitted 2500 jobs"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("finished: 2500 succeeded, 0 dead"), std::string::npos) << run.out;

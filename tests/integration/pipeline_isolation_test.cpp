@@ -25,11 +25,10 @@ TEST(PipelineIsolation, ASecondVentilatorOrSinkOnADataDirInUseRefusesToStart) {
   TestPipeline pipeline(TestPipelineOptions(1, 1));
   const auto data_dir = pipeline.data_dir().string();
 
-  const auto ventilator =
-      run_program({program("zpipe-ventilator"), "--data-dir", data_dir, "--submit", kAnyPort,
-                   "--jobs", kAnyPort, "--acks", kAnyPort, "--events-in", kAnyPort,
-                   "--events-out", kAnyPort},
-                  30s);
+  const auto ventilator = run_program(
+      {program("zpipe-ventilator"), "--data-dir", data_dir, "--submit", kAnyPort, "--jobs",
+       kAnyPort, "--acks", kAnyPort, "--events-in", kAnyPort, "--events-out", kAnyPort},
+      30s);
   EXPECT_EQ(ventilator.exit_code, 1) << ventilator.err;
   EXPECT_NE(ventilator.err.find("in use by another ventilator (pid " +
                                 std::to_string(pipeline.ventilator().pid())),

@@ -1,5 +1,5 @@
-// TestPipeline: the real programs (ventilator, sink, workers) started on ports they bind themselves in
-// a temporary directory, each logging to its own file, ready when each has logged "ready".
+// TestPipeline: the real programs (ventilator, sink, workers) started on ports they bind themselves
+// in a temporary directory, each logging to its own file, ready when each has logged "ready".
 // Everything is killed and reaped on destruction, whatever the test did.
 #pragma once
 
@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "client/client.hpp"
-#include "common/outcome_store.hpp"
 #include "common/child_process.hpp"
+#include "common/outcome_store.hpp"
 #include "common/pipeline_endpoints.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <vips/vips8>
 
-#include "front/front_vips.hpp"
+#include "front/image_tools.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe {
@@ -35,7 +35,8 @@ TEST(ThumbnailPlan, ThumbnailKeepsTheRelativePathAndAWritableFormat) {
 
 class ThumbnailPlanFiles : public ::testing::Test {
  protected:
-  void SetUp() override { start_front_vips(); }
+  // The front's plugin (it starts libvips, which image() draws with too).
+  void SetUp() override { tools_ = &image_tools(); }
   fs::path image(const fs::path& relative, int width, int height) {
     const auto path = dir_.path() / relative;
     fs::create_directories(path.parent_path());
@@ -43,6 +44,7 @@ class ThumbnailPlanFiles : public ::testing::Test {
     return path;
   }
   test::TempDir dir_;
+  const ImageTools* tools_ = nullptr;
 };
 
 TEST_F(ThumbnailPlanFiles, FindsImagesSortedAndLeavesTheOutputFolderOut) {
@@ -69,20 +71,20 @@ TEST_F(ThumbnailPlanFiles, FindsImagesSortedAndLeavesTheOutputFolderOut) {
 
 TEST_F(ThumbnailPlanFiles, UpToDateWhenNewerThanTheImageAndOfTheSize) {
   const ThumbnailTarget target{image("photo.jpg", 800, 600), dir_.path() / "thumb.jpg"};
-  EXPECT_FALSE(is_up_to_date(target, 256)) << "no thumbnail yet";
+  EXPECT_FALSE(is_up_to_date(target, 256, *tools_)) << "no thumbnail yet";
   image("thumb.jpg", 256, 192);
   fs::last_write_time(target.thumbnail, fs::last_write_time(target.image) + 1s);
-  EXPECT_TRUE(is_up_to_date(target, 256));
-  EXPECT_FALSE(is_up_to_date(target, 128)) << "made for another size";
+  EXPECT_TRUE(is_up_to_date(target, 256, *tools_));
+  EXPECT_FALSE(is_up_to_date(target, 128, *tools_)) << "made for another size";
   fs::last_write_time(target.image, fs::last_write_time(target.thumbnail) + 1s);
-  EXPECT_FALSE(is_up_to_date(target, 256)) << "the image changed after";
+  EXPECT_FALSE(is_up_to_date(target, 256, *tools_)) << "the image changed after";
 }
 
 TEST_F(ThumbnailPlanFiles, AnUnreadableThumbnailIsNotUpToDate) {
   const ThumbnailTarget target{image("photo.jpg", 80, 60), dir_.path() / "thumb.jpg"};
   std::ofstream(target.thumbnail) << "half a thumbnail";
   fs::last_write_time(target.thumbnail, fs::last_write_time(target.image) + 1s);
-  EXPECT_FALSE(is_up_to_date(target, 256));
+  EXPECT_FALSE(is_up_to_date(target, 256, *tools_));
 }
 
 TEST(ThumbnailPlanFolders, RefusesTheInputFolderAsOutputHoweverItIsWritten) {

@@ -1,0 +1,66 @@
+#include "front/image_scanner.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <vips/vips8>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace zpipe {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ImageScannerFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tools_ = &image_tools();  // starts libvips, which draw() uses too
+    fs::create_directories(in());
+  }
+  fs::path in() const { return dir_.path() / "in"; }
+  fs::path out() const { return dir_.path() / "out"; }
+  void draw(const fs::path& path, int width, int height) {
+    fs::create_directories(path.parent_path());
+    vips::VImage::black(width, height).write_to_file(path.c_str());
+  }
+  ThumbnailPlanOptions plan() const { return {in(), out(), false, 16, "same"}; }
+
+  test::TempDir dir_;
+  const ImageTools* tools_ = nullptr;
+};
+
+TEST_F(ImageScannerFiles, ReturnsEachImageOnceUntilItChanges) {
+  draw(in() / "a.png", 40, 30);
+  ThumbnailManifest manifest(out());
+  ImageScanner scanner(plan(), manifest, *tools_);
+  ASSERT_EQ(scanner.scan(false).size(), 1u);
+  EXPECT_TRUE(scanner.scan(false).empty()) << "already returned";
+  draw(in() / "a.png", 50, 30);  // another size: a new version
+  EXPECT_EQ(scanner.scan(false).size(), 1u);
+}
+
+TEST_F(ImageScannerFiles, WithRequireStableAnImageWaitsOneScanWithoutChanging) {
+  ThumbnailManifest manifest(out());
+  ImageScanner scanner(plan(), manifest, *tools_);
+  draw(in() / "b.png", 40, 30);
+  EXPECT_TRUE(scanner.scan(true).empty()) << "first seen: it may still be being written";
+  EXPECT_EQ(scanner.scan(true).size(), 1u);
+}
+
+TEST_F(ImageScannerFiles, SkipsUpToDateThumbnailsAndLeavesAloneFilesItDidNotMake) {
+  draw(in() / "made.png", 40, 30);
+  draw(in() / "theirs.png", 40, 30);
+  draw(out() / "made.png", 16, 12);  // newer than its image, and of the size
+  ThumbnailManifest manifest(out());
+  manifest.add(out() / "made.png");
+  std::ofstream(out() / "theirs.png") << "a user's file";
+  ImageScanner scanner(plan(), manifest, *tools_);
+  const auto work = scanner.scan(false);
+  EXPECT_TRUE(work.empty());
+  EXPECT_EQ(scanner.skipped(), 1u);
+  EXPECT_EQ(scanner.left_alone(), std::vector<std::string>{"theirs.png"});
+}
+
+}  // namespace
+}  // namespace zpipe
