@@ -90,6 +90,15 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
+  std::error_code ignored;
+  const bool existed = std::filesystem::exists(path, ignored);
+  if (auto truncated = access == Access::kReadWrite ? sqlite::DatabaseFiles::truncation_of(path)
+                                                    : std::nullopt) {
+    throw std::runtime_error("the outcome store " + *truncated +
+                             ": it was truncated, and the outcomes it held are gone. Restore it "
+                             "from a backup, or move it (and its -wal file) away to start a "
+                             "new store");
+  }
   auto opened =
       sqlite::Database::open(path,
                              access == Access::kReadOnly ? sqlite::Database::Mode::kReadOnly
@@ -102,6 +111,14 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   // process; a power failure may lose the last commits.
   db_->exec_or_throw("PRAGMA journal_mode=WAL");
   db_->exec_or_throw("PRAGMA synchronous=NORMAL");
+  // A file that is there but holds no store was emptied or replaced: creating a new store over
+  // it would hide that every outcome it held is gone.
+  if (existed && !has_table("jobs")) {
+    throw std::runtime_error(
+        "the outcome store " + path.string() +
+        " exists but holds no outcomes table: it was emptied (truncated?) or replaced by "
+        "another file. Restore it from a backup, or move it away to start a new store");
+  }
   db_->exec_or_throw(kSchema);
   // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
   // and that index cost the sink a tenth of each outcome.
@@ -130,10 +147,32 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   select_attempt_status_ =
       db_->prepare_or_throw("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
+  files_.emplace(path_, "the outcome store");
   writable_ = true;
 }
 
 OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
+
+bool OutcomeStore::has_table(const char* table) {
+  auto s = db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  if (!s.ok()) throw std::runtime_error(s.error().message);
+  const std::string name = table;
+  s.value().bind_text(1, name);
+  auto found = s.value().step();
+  if (!found.ok()) throw std::runtime_error(found.error().message);
+  return found.value();
+}
+
+Result<Ok> OutcomeStore::check_files() {
+  if (!files_) return Ok{};
+  auto files = files_->check();
+  if (!files.ok()) {
+    // Nothing more goes into the file: the next start must find it as it was left.
+    checkpointer_.reset();
+    db_->keep_log_on_close();
+  }
+  return files;
+}
 
 bool OutcomeStore::has_column(const char* table, const char* column) {
   auto s =

@@ -13,6 +13,7 @@
 #include "common/outcome.hpp"
 #include "common/result.hpp"
 #include "common/sqlite/database.hpp"
+#include "common/sqlite/database_files.hpp"
 
 namespace zpipe {
 
@@ -68,10 +69,15 @@ class OutcomeStore {
   Result<std::vector<StoredOutcome>> list(const OutcomeQuery& query);
   Result<StoreTotals> totals();
 
+  // Read-write: Ok while the store's files are the ones opened (sqlite/database_files.hpp);
+  // else what happened to them. Call it after recording and before acknowledging.
+  Result<Ok> check_files();
+
  private:
   Result<Recorded> record_one(const Outcome& outcome, std::uint64_t now_ms);
   // Throws when the schema cannot be read.
   bool has_column(const char* table, const char* column);
+  bool has_table(const char* table);
 
   std::filesystem::path path_;
   std::optional<sqlite::Database> db_;
@@ -81,6 +87,7 @@ class OutcomeStore {
   sqlite::Statement select_job_status_;
   sqlite::Statement select_attempt_status_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // read-write only: copies the log back
+  std::optional<sqlite::DatabaseFiles> files_;     // read-write only
 };
 
 }  // namespace zpipe

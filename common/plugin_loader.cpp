@@ -31,8 +31,8 @@ Result<const void*> load_plugin_entry(std::string_view file, const char* symbol)
   using Entry = const void* (*)();
   auto* entry = reinterpret_cast<Entry>(::dlsym(library, symbol));
   if (entry == nullptr) {
-    return Error{ErrorCode::kUnavailable, path.string() + " is not a zpipe plugin (no " +
-                                              std::string(symbol) + ")"};
+    return Error{ErrorCode::kUnavailable,
+                 path.string() + " is not a zpipe plugin (no " + std::string(symbol) + ")"};
   }
   return entry();
 }

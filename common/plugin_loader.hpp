@@ -33,10 +33,10 @@ Result<const Table*> load_plugin(std::string_view file, const char* symbol) {
   if (!entry.ok()) return entry.error();
   const auto* table = static_cast<const Table*>(entry.value());
   if (std::string_view(table->zpipe_version) != kZpipeVersion) {
-    return Error{ErrorCode::kUnavailable,
-                 plugin_path(file).string() + " comes from zpipe " + table->zpipe_version +
-                     ", this program is " + std::string(kZpipeVersion) +
-                     ": install both from one build"};
+    return Error{ErrorCode::kUnavailable, plugin_path(file).string() + " comes from zpipe " +
+                                              table->zpipe_version + ", this program is " +
+                                              std::string(kZpipeVersion) +
+                                              ": install both from one build"};
   }
   return table;
 }

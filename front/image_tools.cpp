@@ -15,7 +15,8 @@ const ImageTools& image_tools() {
     }
     return tools;
   }();
-  if (!loaded.ok()) throw std::runtime_error("image support is not available: " + loaded.error().message);
+  if (!loaded.ok())
+    throw std::runtime_error("image support is not available: " + loaded.error().message);
   return *loaded.value();
 }
 

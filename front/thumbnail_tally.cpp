@@ -44,8 +44,7 @@ void ThumbnailTally::record(const Outcome& outcome, const ThumbnailTarget& targe
     ++done_;
     return;
   }
-  failed_[reason_of(outcome, target)].push_back(
-      target.image.lexically_relative(in_dir_).string());
+  failed_[reason_of(outcome, target)].push_back(target.image.lexically_relative(in_dir_).string());
   ++failed_count_;
 }
 
@@ -66,9 +65,10 @@ std::string ThumbnailTally::plain_line() const {
 
 std::string ThumbnailTally::summary(std::size_t skipped, const std::vector<std::string>& left_alone,
                                     std::size_t unfinished) const {
-  const double seconds = first_submit_ && last_outcome_
-                             ? std::chrono::duration<double>(*last_outcome_ - *first_submit_).count()
-                             : 0.0;
+  const double seconds =
+      first_submit_ && last_outcome_
+          ? std::chrono::duration<double>(*last_outcome_ - *first_submit_).count()
+          : 0.0;
   std::string text = "  done      " + std::to_string(done_);
   if (done_ > 0 && seconds > 0) {
     char rate[64];

@@ -65,6 +65,10 @@ int Sink::run(const StopFlag& stop) {
     }
     if (items[2].revents & ZMQ_POLLOUT) flush_acks();
     if (Clock::now() >= next_state) {
+      if (!store_files_intact()) {
+        exit_code = 1;
+        break;
+      }
       publish_state();
       next_state = Clock::now() + std::chrono::seconds(1);
     }
@@ -113,6 +117,7 @@ bool Sink::record_waiting() {
     log_->critical("cannot record outcomes: {}", recorded.error().message);
     return false;
   }
+  if (!store_files_intact()) return false;  // recorded into a file no longer there: no acks
   acks.acks.reserve(acks.acks.size() + batch_.size());
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
@@ -133,6 +138,14 @@ bool Sink::record_waiting() {
   acks_outbox_.push_back(encode(acks));
   flush_acks();
   return true;
+}
+
+bool Sink::store_files_intact() {
+  auto files = store_->check_files();
+  if (files.ok()) return true;
+  // The outcomes not acknowledged stay the ventilator's: it sends their jobs out again.
+  log_->critical("{}; stopping without acknowledging anything more", files.error().message);
+  return false;
 }
 
 void Sink::flush_acks() {

@@ -41,6 +41,8 @@ class Sink {
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it.
   bool record_waiting();
   void flush_acks();
+  // False (and said loudly) when the store's files were removed, replaced or truncated.
+  bool store_files_intact();
   void publish_state();
 
   SinkConfig config_;

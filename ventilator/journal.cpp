@@ -95,6 +95,14 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
+  std::error_code ignored;
+  const bool existed = std::filesystem::exists(path, ignored);
+  if (auto truncated = sqlite::DatabaseFiles::truncation_of(path)) {
+    throw std::runtime_error("the journal " + *truncated +
+                             ": it was truncated, and the jobs it held are gone. Restore it "
+                             "from a backup, or move it (and its -wal file) away to start with "
+                             "no jobs");
+  }
   if (auto torn = torn_tail_of(std::filesystem::path(path.string() + "-wal"))) {
     warnings_.push_back(*torn);
   }
@@ -109,6 +117,16 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   usable(db_->exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL"
                                                    : "PRAGMA synchronous=NORMAL"),
          path);
+  // A file that is there but holds no journal was emptied or replaced: starting a new journal
+  // over it would hide that the jobs it held are gone.
+  auto has_jobs = usable(
+      db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"), path);
+  if (existed && !usable(has_jobs.step(), path)) {
+    throw std::runtime_error("the journal " + path.string() +
+                             " exists but holds no jobs table: it was emptied (truncated?) or "
+                             "replaced by another file. Restore it from a backup, or move it "
+                             "away to start with no jobs");
+  }
   usable(db_->exec(kSchema), path);
   auto check = usable(db_->prepare("PRAGMA quick_check"), path);
   std::string problems;
@@ -125,6 +143,7 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   reschedule_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?"), path);
   bury_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?"), path);
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
+  files_.emplace(path_, "the journal");
 }
 
 Journal::~Journal() {
@@ -285,6 +304,16 @@ void Journal::commit() {
     (void)db_->exec("ROLLBACK");
     throw std::runtime_error(db_->error("cannot commit").message);
   }
+}
+
+Result<Ok> Journal::check_files() {
+  auto files = files_->check();
+  if (!files.ok()) {
+    // Nothing more goes into the file: the next start must find it as it was left.
+    checkpointer_.reset();
+    db_->keep_log_on_close();
+  }
+  return files;
 }
 
 }  // namespace zpipe

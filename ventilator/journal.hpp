@@ -16,6 +16,7 @@
 #include "common/requests.hpp"
 #include "common/result.hpp"
 #include "common/sqlite/database.hpp"
+#include "common/sqlite/database_files.hpp"
 #include "ventilator/durability.hpp"
 #include "ventilator/journal_row.hpp"
 #include "ventilator/tracked_job.hpp"
@@ -59,6 +60,9 @@ class Journal {
   // Makes every write so far durable (see Durability). Throws std::runtime_error on failure.
   // Batched durability: the checkpointer's thread fsyncs the log within a second.
   void commit();
+  // Ok while the journal's files are the ones opened (sqlite/database_files.hpp); else what
+  // happened to them. Check it after commit(), before confirming what was committed.
+  Result<Ok> check_files();
 
  private:
   static void must(Result<Ok> done);
@@ -68,6 +72,7 @@ class Journal {
   std::filesystem::path path_;
   DecodeLimits limits_;
   std::optional<sqlite::Database> db_;
+  std::optional<sqlite::DatabaseFiles> files_;
   sqlite::Statement insert_;
   sqlite::Statement delete_;
   sqlite::Statement reschedule_;

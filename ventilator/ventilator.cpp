@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/clock.hpp"
+#include "common/command_line.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
@@ -137,7 +138,7 @@ int Ventilator::run(const StopFlag& stop) {
   restore_from_journal();
   using Clock = std::chrono::steady_clock;
   auto next_snapshot = Clock::now();
-  while (!stop.is_stop_requested()) {
+  while (!stop.is_stop_requested() && !journal_lost_) {
     const auto now = Clock::now();
     zmq::pollitem_t items[] = {
         {submit_in_.handle(), 0, ZMQ_POLLIN, 0},         {acks_in_.handle(), 0, ZMQ_POLLIN, 0},
@@ -176,11 +177,12 @@ int Ventilator::run(const StopFlag& stop) {
     if (Clock::now() >= dispatch_from_) dispatch();
     commit_and_reply();
     if (Clock::now() >= next_snapshot) {
+      if (!journal_files_intact()) break;
       publish_state();
       next_snapshot = Clock::now() + config_.snapshot_interval;
     }
   }
-  commit_and_reply();
+  if (!journal_lost_) commit_and_reply();
 
   const auto c = jobs_->counts();
   events_->publish("component.down", {{"component", "ventilator"}});
@@ -191,6 +193,11 @@ int Ventilator::run(const StopFlag& stop) {
       c.accepted, c.succeeded, c.failed, c.dead, c.pending, c.in_flight, c.retrying, taken_back_,
       overdue_, refusals_->count(), unknown_acks_);
   const auto unfinished = c.pending + c.in_flight + c.retrying;
+  if (!journal_files_intact()) {
+    log_->critical("the {} unfinished and {} dead jobs it held are lost with it", unfinished,
+                   c.dead);
+    return kExitFailure;
+  }
   if (unfinished > 0) {
     if (journal_) {
       log_->info("{} unfinished jobs stay in the journal for the next start", unfinished);
@@ -199,6 +206,15 @@ int Ventilator::run(const StopFlag& stop) {
     }
   }
   return 0;
+}
+
+bool Ventilator::journal_files_intact() {
+  if (!journal_ || journal_lost_) return !journal_lost_;
+  auto files = journal_->check_files();
+  if (files.ok()) return true;
+  log_->critical("{}; stopping: nothing more is confirmed to producers", files.error().message);
+  journal_lost_ = true;
+  return false;
 }
 
 void Ventilator::handle_submit_socket() {
@@ -223,7 +239,14 @@ void Ventilator::handle_submit_socket() {
 }
 
 void Ventilator::commit_and_reply() {
-  if (journal_) journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
+  if (journal_) {
+    journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
+    // Nor anything committed into a file no longer there.
+    if (!journal_files_intact()) {
+      replies_.clear();
+      return;
+    }
+  }
   for (auto& r : replies_) {
     try {
       for (auto& frame : r.envelope)

@@ -84,6 +84,8 @@ class Ventilator {
   // Sends up to `limit` pending jobs to one worker; false if it could take none now.
   bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
   void publish_state();
+  // False (and said loudly) when the journal's files were removed, replaced or truncated.
+  bool journal_files_intact();
 
   VentilatorConfig config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -108,6 +110,7 @@ class Ventilator {
   WorkerLinks links_;
   std::optional<std::chrono::steady_clock::time_point> probe_again_at_;
   std::chrono::steady_clock::time_point next_link_check_{};
+  bool journal_lost_ = false;      // its files went from under it: stop, confirm nothing
   bool dispatch_blocked_ = false;  // a worker's queue was full: try again shortly
   std::uint64_t taken_back_ = 0;   // from workers lost or gone
   std::uint64_t overdue_ = 0;      // sent again after their time limit plus the grace

@@ -66,6 +66,10 @@ Statement Database::prepare_or_throw(std::string_view sql) {
   return std::move(prepared).value();
 }
 
+void Database::keep_log_on_close() {
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
 Error Database::error(std::string_view doing) const {
   return make_error(ErrorCode::kIo, what_ + ": " + std::string(doing) + ": " +
                                         (db_ != nullptr ? sqlite3_errmsg(db_) : "not open"));

@@ -38,6 +38,10 @@ class Database {
   void exec_or_throw(std::string_view sql);
   Statement prepare_or_throw(std::string_view sql);
 
+  // Closing no longer copies the log back into the file (SQLite does on the last close): for
+  // a file found changed under the program, so that what happened to it stays visible.
+  void keep_log_on_close();
+
   // "<what>: <SQLite's message for the last failure>", prefixed with `doing` ("cannot commit").
   Error error(std::string_view doing) const;
   std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

@@ -1,0 +1,94 @@
+#include "common/sqlite/database_files.hpp"
+
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace zpipe::sqlite {
+namespace {
+
+std::string removed(const std::string& what, const std::filesystem::path& path, int error) {
+  return what + ": " + path.string() +
+         (error == ENOENT ? " was removed"
+                          : std::string(" cannot be read: ") + std::strerror(error)) +
+         " while this program had it open";
+}
+
+}  // namespace
+
+std::optional<std::string> DatabaseFiles::truncation_of(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;  // no file: a new database
+  std::array<unsigned char, 100> header{};
+  in.read(reinterpret_cast<char*>(header.data()), header.size());
+  const auto read = static_cast<std::size_t>(in.gcount());
+  if (read == 0) return path.string() + " is empty (0 bytes)";
+  if (read < header.size() || std::memcmp(header.data(), "SQLite format 3", 16) != 0) {
+    return std::nullopt;  // not SQLite's: opening says so
+  }
+  auto be32 = [&](std::size_t at) {
+    return (std::uint32_t{header[at]} << 24) | (std::uint32_t{header[at + 1]} << 16) |
+           (std::uint32_t{header[at + 2]} << 8) | std::uint32_t{header[at + 3]};
+  };
+  std::uint64_t page_size = (std::uint32_t{header[16]} << 8) | header[17];
+  if (page_size == 1) page_size = 65536;
+  // The page count at offset 28 holds only while "version-valid-for" (92) equals the change
+  // counter (24); else SQLite itself ignores it.
+  if (be32(92) != be32(24)) return std::nullopt;
+  const std::uint64_t expected = page_size * be32(28);
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error || size >= expected) return std::nullopt;
+  return path.string() + " is shorter than its header says (" + std::to_string(size) + " of " +
+         std::to_string(expected) + " bytes)";
+}
+
+DatabaseFiles::DatabaseFiles(std::filesystem::path path, std::string what)
+    : path_(std::move(path)), wal_path_(path_.string() + "-wal"), what_(std::move(what)) {
+  struct stat now {};
+  if (::stat(path_.c_str(), &now) == 0) {
+    main_ = {now.st_dev, now.st_ino};
+    size_ = static_cast<std::uintmax_t>(now.st_size);
+  }
+  if (::stat(wal_path_.c_str(), &now) == 0) wal_ = Identity{now.st_dev, now.st_ino};
+}
+
+Result<Ok> DatabaseFiles::check() {
+  struct stat now {};
+  if (::stat(path_.c_str(), &now) != 0) return Error{ErrorCode::kIo, removed(what_, path_, errno)};
+  if (now.st_dev != main_.device || now.st_ino != main_.inode) {
+    return Error{ErrorCode::kIo, what_ + ": " + path_.string() +
+                                     " was replaced by another file while this program had it "
+                                     "open"};
+  }
+  const auto size = static_cast<std::uintmax_t>(now.st_size);
+  if (size < size_) {
+    return Error{ErrorCode::kIo, what_ + ": " + path_.string() + " shrank from " +
+                                     std::to_string(size_) + " to " + std::to_string(size) +
+                                     " bytes while this program had it open (truncated?)"};
+  }
+  size_ = size;
+  if (auto problem = check_wal()) return *problem;
+  return Ok{};
+}
+
+std::optional<Error> DatabaseFiles::check_wal() {
+  struct stat now {};
+  if (::stat(wal_path_.c_str(), &now) != 0) {
+    if (errno == ENOENT && !wal_) return std::nullopt;  // not made yet
+    return Error{ErrorCode::kIo, removed(what_, wal_path_, errno)};
+  }
+  if (!wal_) {
+    wal_ = Identity{now.st_dev, now.st_ino};
+  } else if (now.st_dev != wal_->device || now.st_ino != wal_->inode) {
+    return Error{ErrorCode::kIo, what_ + ": " + wal_path_.string() +
+                                     " was replaced by another file while this program had it "
+                                     "open"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace zpipe::sqlite
