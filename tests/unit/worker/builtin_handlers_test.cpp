@@ -65,6 +65,18 @@ TEST_F(HandlerTest, SleepRefusesABadPayload) {
   EXPECT_EQ(r.error->code, ErrorCode::kInvalid);
 }
 
+// 2^64 - 1 ms once became a sleep of -1 ms, recorded as succeeded at once.
+TEST_F(HandlerTest, SleepRefusesDurationsOutOfRange) {
+  for (const auto& ms : {nlohmann::json(18446744073709551615ULL), nlohmann::json(-1),
+                         nlohmann::json(365ULL * 24 * 3600 * 1000 + 1)}) {
+    const auto r = run(job_of("sleep", {{"ms", ms}}));
+    ASSERT_TRUE(r.error) << ms;
+    EXPECT_EQ(r.error->code, ErrorCode::kInvalid) << ms;
+    EXPECT_NE(r.error->message.find("0 <= N <= 31536000000 (a year)"), std::string::npos)
+        << r.error->message;
+  }
+}
+
 TEST_F(HandlerTest, FailFailsWithTheMessage) {
   const auto r = run(job_of("fail", {{"message", "disk on fire"}}));
   ASSERT_TRUE(r.error);
