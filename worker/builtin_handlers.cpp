@@ -11,10 +11,9 @@ HandlerResult sleep_handler(const Job& job, const JobContext& context) {
   const auto& ms = args.is_object() && args.contains("ms") ? args["ms"] : args;
   // A year at most: larger numbers (up to 2^64 - 1) would wrap into a negative duration.
   constexpr std::uint64_t kMaxMs = 365ULL * 24 * 3600 * 1000;
-  const bool in_range =
-      (ms.is_number_unsigned() && ms.get<std::uint64_t>() <= kMaxMs) ||
-      (ms.is_number_integer() && ms.get<std::int64_t>() >= 0 &&
-       static_cast<std::uint64_t>(ms.get<std::int64_t>()) <= kMaxMs);
+  const bool in_range = (ms.is_number_unsigned() && ms.get<std::uint64_t>() <= kMaxMs) ||
+                        (ms.is_number_integer() && ms.get<std::int64_t>() >= 0 &&
+                         static_cast<std::uint64_t>(ms.get<std::int64_t>()) <= kMaxMs);
   if (!in_range) {
     return fail(Error{ErrorCode::kInvalid, "sleep needs a payload {\"ms\": N} with 0 <= N <= " +
                                                std::to_string(kMaxMs) + " (a year)"});
