@@ -113,7 +113,9 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   db_->exec_or_throw("PRAGMA synchronous=NORMAL");
   // A file that is there but holds no store was emptied or replaced: creating a new store over
   // it would hide that every outcome it held is gone.
-  if (existed && !has_table("jobs")) {
+  auto has_jobs = db_->has_table("jobs");
+  if (!has_jobs.ok()) throw std::runtime_error(has_jobs.error().message);
+  if (existed && !has_jobs.value()) {
     throw std::runtime_error(
         "the outcome store " + path.string() +
         " exists but holds no outcomes table: it was emptied (truncated?) or replaced by "
@@ -152,16 +154,6 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
 }
 
 OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
-
-bool OutcomeStore::has_table(const char* table) {
-  auto s = db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-  if (!s.ok()) throw std::runtime_error(s.error().message);
-  const std::string name = table;
-  s.value().bind_text(1, name);
-  auto found = s.value().step();
-  if (!found.ok()) throw std::runtime_error(found.error().message);
-  return found.value();
-}
 
 Result<Ok> OutcomeStore::check_files() {
   if (!files_) return Ok{};

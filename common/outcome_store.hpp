@@ -77,7 +77,6 @@ class OutcomeStore {
   Result<Recorded> record_one(const Outcome& outcome, std::uint64_t now_ms);
   // Throws when the schema cannot be read.
   bool has_column(const char* table, const char* column);
-  bool has_table(const char* table);
 
   std::filesystem::path path_;
   std::optional<sqlite::Database> db_;

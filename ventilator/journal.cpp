@@ -119,9 +119,7 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
          path);
   // A file that is there but holds no journal was emptied or replaced: starting a new journal
   // over it would hide that the jobs it held are gone.
-  auto has_jobs = usable(
-      db_->prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"), path);
-  if (existed && !usable(has_jobs.step(), path)) {
+  if (existed && !usable(db_->has_table("jobs"), path)) {
     throw std::runtime_error("the journal " + path.string() +
                              " exists but holds no jobs table: it was emptied (truncated?) or "
                              "replaced by another file. Restore it from a backup, or move it "

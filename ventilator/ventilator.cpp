@@ -209,7 +209,8 @@ int Ventilator::run(const StopFlag& stop) {
 }
 
 bool Ventilator::journal_files_intact() {
-  if (!journal_ || journal_lost_) return !journal_lost_;
+  if (journal_lost_) return false;  // said once already
+  if (!journal_) return true;
   auto files = journal_->check_files();
   if (files.ok()) return true;
   log_->critical("{}; stopping: nothing more is confirmed to producers", files.error().message);
@@ -239,13 +240,12 @@ void Ventilator::handle_submit_socket() {
 }
 
 void Ventilator::commit_and_reply() {
-  if (journal_) {
-    journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
-    // Nor anything committed into a file no longer there.
-    if (!journal_files_intact()) {
-      replies_.clear();
-      return;
-    }
+  if (journal_) journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
+  // Nor anything committed into a file no longer there (checked only when there is something
+  // to confirm: this runs at every turn of the loop).
+  if (!replies_.empty() && !journal_files_intact()) {
+    replies_.clear();
+    return;
   }
   for (auto& r : replies_) {
     try {

@@ -18,6 +18,7 @@
 
 #include "common/clock.hpp"
 #include "common/protocol.hpp"
+#include "worker/fd_io.hpp"
 #include "worker/signal_name.hpp"
 #include "worker/spawn.hpp"
 #include "worker/unique_fd.hpp"
@@ -46,27 +47,6 @@ const std::vector<std::string>& own_command_line() {
     return args;
   }();
   return argv;
-}
-
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const auto n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-std::string read_all(int fd) {
-  std::string bytes;
-  char buffer[65536];
-  while (true) {
-    const auto n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return bytes;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
 }
 
 std::uint64_t micros(const timeval& t) {

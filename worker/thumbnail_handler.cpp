@@ -14,6 +14,7 @@
 
 #include <vips/vips8>
 
+#include "worker/fd_io.hpp"
 #include "worker/vips_runtime.hpp"
 
 namespace zpipe {
@@ -105,14 +106,7 @@ class TempFile {
 
   bool is_open() const { return fd_ >= 0; }
   bool write_all(const char* data, std::size_t size) {
-    while (size > 0) {
-      const auto n = ::write(fd_, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
-    return true;
+    return zpipe::write_all(fd_, std::string_view(data, size));
   }
   bool rename_to(const std::string& final_path) {
     if (::close(fd_) != 0) {

@@ -66,6 +66,14 @@ Statement Database::prepare_or_throw(std::string_view sql) {
   return std::move(prepared).value();
 }
 
+Result<bool> Database::has_table(std::string_view name) {
+  auto s = prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  if (!s.ok()) return s.error();
+  const std::string table(name);
+  s.value().bind_text(1, table);
+  return s.value().step();
+}
+
 void Database::keep_log_on_close() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }

@@ -38,6 +38,9 @@ class Database {
   void exec_or_throw(std::string_view sql);
   Statement prepare_or_throw(std::string_view sql);
 
+  // Whether the database has a table of that name.
+  Result<bool> has_table(std::string_view name);
+
   // Closing no longer copies the log back into the file (SQLite does on the last close): for
   // a file found changed under the program, so that what happened to it stays visible.
   void keep_log_on_close();

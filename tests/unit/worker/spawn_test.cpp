@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "worker/fd_io.hpp"
+
 namespace zpipe {
 namespace {
 
@@ -30,18 +32,6 @@ std::set<int> open_fds() {
     if (::fcntl(fd, F_GETFD) != -1) still_open.insert(fd);
   }
   return still_open;
-}
-
-// Everything written to `fd` until its writers are gone.
-std::string read_all(int fd) {
-  std::string text;
-  char buffer[4096];
-  while (true) {
-    const auto got = ::read(fd, buffer, sizeof buffer);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return text;
-    text.append(buffer, static_cast<std::size_t>(got));
-  }
 }
 
 // A line of /proc/PID/status ("SigBlk:\t0000000000000000"), after its colon and tab.
