@@ -58,11 +58,12 @@ bool JobTable::has_pending() {
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
-  if (!maybe_recorded_.empty()) maybe_recorded_.erase(t.job.id);
+  const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
-  in_flight_.insert_or_assign(std::move(id), InFlight{std::move(t), deadline, owner});
+  in_flight_.insert_or_assign(std::move(id),
+                              InFlight{std::move(t), deadline, owner, maybe_recorded});
 }
 
 void JobTable::promote_due_retries(std::uint64_t now_ms) {
@@ -89,9 +90,7 @@ std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
     if (!current) continue;
     overdue.push_back(found->first);
     // First in line: it has waited longest already. Its outcome may still come.
-    maybe_recorded_.insert(found->first);
-    pending_.push_front(std::move(found->second.job));
-    in_flight_.erase(found);
+    requeue_front(found, true);
   }
   return overdue;
 }
@@ -105,9 +104,7 @@ std::vector<std::string> JobTable::take_back_from(const std::string& owner) {
     }
     taken.push_back(it->first);
     // Its outcome may be on its way: a worker that finished a job and then went.
-    maybe_recorded_.insert(it->first);
-    pending_.push_front(std::move(it->second.job));
-    it = in_flight_.erase(it);
+    it = requeue_front(it, true);
   }
   return taken;
 }
@@ -118,8 +115,7 @@ bool JobTable::give_back(const std::string& owner, const ReleasedJob& job) {
       found->second.job.job.attempt != job.attempt) {
     return false;
   }
-  pending_.push_front(std::move(found->second.job));
-  in_flight_.erase(found);
+  requeue_front(found, false);  // not started: no outcome of this delivery will come
   return true;
 }
 
@@ -127,10 +123,15 @@ void JobTable::undo_dispatch(const std::vector<std::string>& ids) {
   // In reverse, so that they stand in front in the order they were taken.
   for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
     const auto found = in_flight_.find(*id);
-    if (found == in_flight_.end()) continue;
-    pending_.push_front(std::move(found->second.job));
-    in_flight_.erase(found);
+    if (found != in_flight_.end()) requeue_front(found, false);  // never delivered
   }
+}
+
+JobTable::InFlightMap::iterator JobTable::requeue_front(InFlightMap::iterator it,
+                                                        bool outcome_may_come) {
+  if (outcome_may_come || it->second.maybe_recorded) maybe_recorded_.insert(it->first);
+  pending_.push_front(std::move(it->second.job));
+  return in_flight_.erase(it);
 }
 
 std::size_t JobTable::held_by(const std::string& owner) const {

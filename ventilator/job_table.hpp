@@ -97,8 +97,16 @@ class JobTable {
     TrackedJob job;
     std::uint64_t deadline_ms = 0;
     std::string owner;  // the jobs-socket identity of the worker it was sent to
+    // It was in maybe_recorded_ when sent: if it comes back, it goes there again.
+    bool maybe_recorded = false;
   };
-  std::unordered_map<std::string, InFlight> in_flight_;
+  using InFlightMap = std::unordered_map<std::string, InFlight>;
+  // Back to the front of the queue with its attempt (a lost delivery is not a failed attempt);
+  // into maybe_recorded_ when `outcome_may_come` or it was there when sent. Returns the next
+  // entry.
+  InFlightMap::iterator requeue_front(InFlightMap::iterator it, bool outcome_may_come);
+
+  InFlightMap in_flight_;
   std::unordered_map<std::string, TrackedJob> retrying_;
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;

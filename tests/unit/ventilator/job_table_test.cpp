@@ -273,6 +273,21 @@ TEST(JobTable, AJobWhoseSendFailedIsFirstInLineAgainInItsOrder) {
   EXPECT_EQ(ids_of(dispatch_all(table, 20)), ids);
 }
 
+// A job taken back, sent again, and back once more because that send failed: the first
+// worker's outcome may still come, and settles it then.
+TEST(JobTable, AJobTakenBackWhoseNextSendFailedIsStillSettledByItsLateOutcome) {
+  JobTable table("p", quick_policy(), nullptr);
+  table.accept(specs(1), 1);
+  const auto first = dispatch_all(table, 10, "worker-a")[0];
+  EXPECT_EQ(table.take_back_from("worker-a").size(), 1u);
+  dispatch_all(table, 20, "worker-b");
+  table.undo_dispatch({first.id});
+  EXPECT_EQ(table.on_recorded(ack(first, OutcomeStatus::kSucceeded, true), 30),
+            AckEffect::kSucceeded);
+  EXPECT_FALSE(table.has_pending()) << "it does not run again";
+  EXPECT_EQ(table.counts().succeeded, 1u);
+}
+
 class JournaledJobTable : public ::testing::Test {
  protected:
   test::TempDir dir_;
