@@ -238,10 +238,10 @@ def run(h, c):
     jobs.append({"type": "fail", "payload": {"message": fail_message}})
     jobs.append({"type": "exec", "payload": {"argv": exec_argv}})
     jobs.append({"type": "no-such-type-zz", "payload": {"x": 1}})
-    reply = h.request(packb({"v": 1, "k": "submit", "req": 101, "jobs": jobs}), 101)
+    reply = h.request(packb({"v": 2, "k": "submit", "req": 101, "jobs": jobs}), 101)
     if not c.check("submit: got a reply", reply is not None):
         return
-    ok = (reply.get("v") == 1 and reply.get("k") == "accepted" and reply.get("req") == 101
+    ok = (reply.get("v") == 2 and reply.get("k") == "accepted" and reply.get("req") == 101
           and isinstance(reply.get("ids"), list) and len(reply["ids"]) == len(jobs)
           and all(isinstance(i, str) and i for i in reply["ids"])
           and len(set(reply["ids"])) == len(jobs))
@@ -255,12 +255,12 @@ def run(h, c):
     # 3. bad requests
     reply = h.request(b"\xc1\xc1\xc1", 0)
     c.check("not msgpack: refused, req 0, code malformed",
-            reply is not None and reply.get("v") == 1 and reply.get("k") == "refused"
+            reply is not None and reply.get("v") == 2 and reply.get("k") == "refused"
             and reply.get("req") == 0 and reply.get("code") == "malformed"
             and isinstance(reply.get("message"), str), repr(reply))
-    reply = h.request(packb({"v": 1, "k": "submit", "req": 102, "jobs": []}), 102)
+    reply = h.request(packb({"v": 2, "k": "submit", "req": 102, "jobs": []}), 102)
     c.check("empty jobs: refused, same req, code invalid",
-            reply is not None and reply.get("v") == 1 and reply.get("k") == "refused"
+            reply is not None and reply.get("v") == 2 and reply.get("k") == "refused"
             and reply.get("req") == 102 and reply.get("code") == "invalid"
             and isinstance(reply.get("message"), str), repr(reply))
 
@@ -270,7 +270,7 @@ def run(h, c):
     req = 200
     while time.monotonic() < end:
         req += 1
-        reply = h.request(packb({"v": 1, "k": "status_request", "req": req}), req,
+        reply = h.request(packb({"v": 2, "k": "status_request", "req": req}), req,
                           timeout_s=min(REPLY_TIMEOUT_S, max(0.1, end - time.monotonic())))
         if reply is not None and reply.get("k") == "status":
             counts = reply
@@ -284,7 +284,7 @@ def run(h, c):
         return
     keys = ["accepted", "pending", "in_flight", "retrying", "succeeded", "failed", "dead"]
     c.check("status: v 1, every count present and an unsigned int",
-            counts.get("v") == 1 and all(isinstance(counts.get(k), int) and counts[k] >= 0
+            counts.get("v") == 2 and all(isinstance(counts.get(k), int) and counts[k] >= 0
                                          for k in keys), repr(counts))
     n_failed_jobs = 3
     c.check(f"status: succeeded == {len(echo_ids)}", counts.get("succeeded") == len(echo_ids),
@@ -359,7 +359,7 @@ def run(h, c):
     c.check("events: every event is two frames, a topic and a msgpack map",
             all(len(f) == 2 for _, _, f in evs) and len(decoded) == len(evs))
     c.check("events: v 1, k 'event', topic frame == name",
-            all(b.get("v") == 1 and b.get("k") == "event" and t == b.get("name", "").encode()
+            all(b.get("v") == 2 and b.get("k") == "event" and t == b.get("name", "").encode()
                 for t, b in decoded),
             repr([(t, b.get("name")) for t, b in decoded if t != b.get("name", "").encode()][:3]))
     c.check("events: fields is a map of strings to strings",

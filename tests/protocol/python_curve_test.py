@@ -76,14 +76,14 @@ def run(h, c):
     h.dealer = curve_socket(h, zmq.DEALER, ep["submit"], py_secret_file, server_public)
     h.pump_events(0.5)  # let the subscription reach the hub before the job's events
 
-    reply = h.request(packb({"v": 1, "k": "submit", "req": 1,
+    reply = h.request(packb({"v": 2, "k": "submit", "req": 1,
                              "jobs": [{"type": "echo", "payload": {"from": "python"}}]}), 1)
     ok = c.check("trusted pyzmq producer: submit accepted", reply is not None
                  and reply.get("k") == "accepted" and len(reply.get("ids", [])) == 1, repr(reply))
     job_id = reply["ids"][0] if ok else None
 
     intruder = curve_socket(h, zmq.DEALER, ep["submit"], mallory_secret_file, server_public)
-    intruder.send(packb({"v": 1, "k": "status_request", "req": 2}))
+    intruder.send(packb({"v": 2, "k": "status_request", "req": 2}))
     c.check("untrusted pyzmq producer: no answer", intruder.poll(1500) == 0)
     intruder.close()
 

@@ -175,11 +175,14 @@ TEST(Protocol, RejectsTrailingBytes) {
 
 TEST(Protocol, RejectsUnknownVersion) {
   msgpack::zone zone;
-  const auto bytes =
-      pack_map({{"v", msgpack::object(2)}, {"k", msgpack::object("job", zone)}}, zone);
-  const auto result = decode(bytes);
-  ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, ErrorCode::kUnsupportedVersion);
+  // Version 1 is the one before heartbeat and release: its acks could say "released".
+  for (const std::uint64_t version : {kProtocolVersion - 1, kProtocolVersion + 1}) {
+    const auto bytes =
+        pack_map({{"v", msgpack::object(version)}, {"k", msgpack::object("job", zone)}}, zone);
+    const auto result = decode(bytes);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kUnsupportedVersion);
+  }
 }
 
 TEST(Protocol, RejectsMissingVersion) {
@@ -194,7 +197,7 @@ TEST(Protocol, RejectsMissingVersion) {
 TEST(Protocol, RejectsUnknownKind) {
   msgpack::zone zone;
   const auto bytes =
-      pack_map({{"v", msgpack::object(1)}, {"k", msgpack::object("teleport", zone)}}, zone);
+      pack_map({{"v", msgpack::object(kProtocolVersion)}, {"k", msgpack::object("teleport", zone)}}, zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnknownKind);
@@ -210,7 +213,7 @@ TEST(Protocol, RejectsANonMapMessage) {
 
 TEST(Protocol, RejectsMissingField) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)},
+  const auto bytes = pack_map({{"v", msgpack::object(kProtocolVersion)},
                                {"k", msgpack::object("job", zone)},
                                {"id", msgpack::object("x-1", zone)}},
                               zone);
@@ -222,7 +225,7 @@ TEST(Protocol, RejectsMissingField) {
 
 TEST(Protocol, RejectsFieldOfWrongType) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)},
+  const auto bytes = pack_map({{"v", msgpack::object(kProtocolVersion)},
                                {"k", msgpack::object("status_request", zone)},
                                {"req", msgpack::object("seven", zone)}},
                               zone);
@@ -234,7 +237,7 @@ TEST(Protocol, RejectsFieldOfWrongType) {
 
 TEST(Protocol, RejectsNegativeCounts) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)},
+  const auto bytes = pack_map({{"v", msgpack::object(kProtocolVersion)},
                                {"k", msgpack::object("status_request", zone)},
                                {"req", msgpack::object(-1)}},
                               zone);
@@ -321,7 +324,7 @@ TEST(Protocol, RejectsSubmitOverTheJobLimit) {
 
 TEST(Protocol, IgnoresUnknownExtraFields) {
   msgpack::zone zone;
-  const auto bytes = pack_map({{"v", msgpack::object(1)},
+  const auto bytes = pack_map({{"v", msgpack::object(kProtocolVersion)},
                                {"k", msgpack::object("status_request", zone)},
                                {"req", msgpack::object(5)},
                                {"priority", msgpack::object("high", zone)}},
