@@ -82,50 +82,35 @@ Result<std::vector<Row>> read_all(sqlite::Statement& s, Read read) {
 }  // namespace
 
 OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : path_(path) {
-  if (access == Access::kReadOnly && !std::filesystem::exists(path)) {
-    throw std::runtime_error("no outcome store at " + path.string() +
-                             " (no sink has run with this data directory; pass --data-dir?)");
+  if (access == Access::kReadOnly) {
+    if (!std::filesystem::exists(path)) {
+      throw std::runtime_error("no outcome store at " + path.string() +
+                               " (no sink has run with this data directory; pass --data-dir?)");
+    }
+    auto opened = sqlite::Database::open(path, sqlite::Database::Mode::kReadOnly,
+                                         "the outcome store " + path.string());
+    if (!opened.ok()) throw std::runtime_error(opened.error().message);
+    db_.emplace(std::move(opened).value());
+    return;
   }
-  if (access == Access::kReadWrite && path.has_parent_path()) {
+  if (path.has_parent_path()) {
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
-  std::error_code ignored;
-  const bool existed = std::filesystem::exists(path, ignored);
-  if (auto truncated = access == Access::kReadWrite ? sqlite::DatabaseFiles::truncation_of(path)
-                                                    : std::nullopt) {
-    throw std::runtime_error("the outcome store " + *truncated +
-                             ": it was truncated, and the outcomes it held are gone. Restore it "
-                             "from a backup, or move it (and its -wal file) away to start a "
-                             "new store");
-  }
-  auto opened =
-      sqlite::Database::open(path,
-                             access == Access::kReadOnly ? sqlite::Database::Mode::kReadOnly
-                                                         : sqlite::Database::Mode::kCreate,
-                             "the outcome store " + path.string());
+  auto opened = sqlite::Database::open_store(
+      path, {"the outcome store", kSchema, "jobs", "the outcomes", "start a new store"});
   if (!opened.ok()) throw std::runtime_error(opened.error().message);
   db_.emplace(std::move(opened).value());
-  if (access == Access::kReadOnly) return;
-  // WAL: readers never block the sink. synchronous=NORMAL: a commit survives a crash of the
-  // process; a power failure may lose the last commits.
-  db_->exec_or_throw("PRAGMA journal_mode=WAL");
+  // WAL (open_store): readers never block the sink. synchronous=NORMAL: a commit survives a
+  // crash of the process; a power failure may lose the last commits.
   db_->exec_or_throw("PRAGMA synchronous=NORMAL");
-  // A file that is there but holds no store was emptied or replaced: creating a new store over
-  // it would hide that every outcome it held is gone.
-  auto has_jobs = db_->has_table("jobs");
-  if (!has_jobs.ok()) throw std::runtime_error(has_jobs.error().message);
-  if (existed && !has_jobs.value()) {
-    throw std::runtime_error(
-        "the outcome store " + path.string() +
-        " exists but holds no outcomes table: it was emptied (truncated?) or replaced by "
-        "another file. Restore it from a backup, or move it away to start a new store");
-  }
-  db_->exec_or_throw(kSchema);
+  db_->exec_or_throw(kSchema);  // what a store of an older zpipe lacks
   // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
   // and that index cost the sink a tenth of each outcome.
   db_->exec_or_throw("DROP INDEX IF EXISTS jobs_by_status");
-  if (!has_column("attempts", "key")) {
+  auto has_key = db_->has_column("attempts", "key");
+  if (!has_key.ok()) throw std::runtime_error(has_key.error().message);
+  if (!has_key.value()) {
     // A store written by an older zpipe: its rows read as '' (no key known).
     db_->exec_or_throw("ALTER TABLE attempts ADD COLUMN key TEXT NOT NULL DEFAULT ''");
   }
@@ -161,20 +146,9 @@ Result<Ok> OutcomeStore::check_files() {
   if (!files.ok()) {
     // Nothing more goes into the file: the next start must find it as it was left.
     checkpointer_.reset();
-    db_->keep_log_on_close();
+    db_->seal();
   }
   return files;
-}
-
-bool OutcomeStore::has_column(const char* table, const char* column) {
-  auto s =
-      db_->prepare(std::string("SELECT 1 FROM pragma_table_info('") + table + "') WHERE name = ?");
-  if (!s.ok()) throw std::runtime_error(s.error().message);
-  const std::string name = column;
-  s.value().bind_text(1, name);
-  auto found = s.value().step();
-  if (!found.ok()) throw std::runtime_error(found.error().message);
-  return found.value();
 }
 
 Result<std::vector<OutcomeStore::Recorded>> OutcomeStore::record(
@@ -243,16 +217,20 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
   // A repeat: the ventilator must hear what was kept, not what this one says. The job is over
   // if its row is from this attempt or a later one (a row from before `zpipe retry` revived it
   // is not); else the attempt's own status stands.
-  auto& job = select_job_status_;
-  job.bind_text(1, o.id);
-  auto found = job.step();
-  if (!found.ok()) return found.error();
-  const bool job_over = found.value() && job.column_u64(1) >= o.attempt;
-  if (job_over) entry.status = outcome_status_from(job.column_text(0)).value_or(o.status);
-  job.reset();
-  entry.final = job_over;
-  if (job_over) return entry;
+  {
+    auto& job = select_job_status_;
+    const auto resets = job.reset_at_exit();
+    job.bind_text(1, o.id);
+    auto found = job.step();
+    if (!found.ok()) return found.error();
+    entry.final = found.value() && job.column_u64(1) >= o.attempt;
+    if (entry.final) {
+      entry.status = outcome_status_from(job.column_text(0)).value_or(o.status);
+      return entry;
+    }
+  }
   auto& kept = select_attempt_status_;
+  const auto resets = kept.reset_at_exit();
   kept.bind_text(1, o.id);
   kept.bind_u64(2, o.attempt);
   auto kept_found = kept.step();
@@ -260,7 +238,6 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
   if (kept_found.value()) {
     entry.status = outcome_status_from(kept.column_text(0)).value_or(o.status);
   }
-  kept.reset();
   return entry;
 }
 
@@ -314,7 +291,9 @@ Result<std::int64_t> OutcomeStore::last_row() {
 Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
   // A store an older sink wrote, opened read-only before a newer sink upgraded it, has no key
   // column: its attempts all came in the clear.
-  const char* key = has_column("attempts", "key") ? "key" : "''";
+  auto has_key = db_->has_column("attempts", "key");
+  if (!has_key.ok()) return has_key.error();
+  const char* key = has_key.value() ? "key" : "''";
   auto s = db_->prepare(std::string("SELECT attempt, status, error_code, error, worker, "
                                     "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, ") +
                         key + " FROM attempts WHERE id = ? ORDER BY attempt");

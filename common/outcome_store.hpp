@@ -75,8 +75,6 @@ class OutcomeStore {
 
  private:
   Result<Recorded> record_one(const Outcome& outcome, std::uint64_t now_ms);
-  // Throws when the schema cannot be read.
-  bool has_column(const char* table, const char* column);
 
   std::filesystem::path path_;
   std::optional<sqlite::Database> db_;

@@ -95,37 +95,26 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
-  std::error_code ignored;
-  const bool existed = std::filesystem::exists(path, ignored);
-  if (auto truncated = sqlite::DatabaseFiles::truncation_of(path)) {
-    throw std::runtime_error("the journal " + *truncated +
-                             ": it was truncated, and the jobs it held are gone. Restore it "
-                             "from a backup, or move it (and its -wal file) away to start with "
-                             "no jobs");
-  }
   if (auto torn = torn_tail_of(std::filesystem::path(path.string() + "-wal"))) {
     warnings_.push_back(*torn);
   }
-  auto opened =
-      sqlite::Database::open(path, sqlite::Database::Mode::kCreate, "the journal " + path.string());
-  if (!opened.ok()) throw std::runtime_error(opened.error().message);
+  auto opened = sqlite::Database::open_store(
+      path, {"the journal", kSchema, "jobs", "the jobs", "start with no jobs"});
+  if (!opened.ok()) {
+    // A lost journal says what it took; any other failure to open one is damage.
+    const auto& failure = opened.error();
+    throw std::runtime_error(failure.code == ErrorCode::kUnavailable
+                                 ? failure.message
+                                 : damaged_message(path, failure.message));
+  }
   db_.emplace(std::move(opened).value());
-  usable(db_->exec("PRAGMA journal_mode=WAL"), path);
   // FULL fsyncs the log at every commit; NORMAL writes it at commit (a process crash loses
   // nothing) and fsyncs it at checkpoints, which the checkpointer's thread runs at least every
   // second after a commit.
   usable(db_->exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL"
                                                    : "PRAGMA synchronous=NORMAL"),
          path);
-  // A file that is there but holds no journal was emptied or replaced: starting a new journal
-  // over it would hide that the jobs it held are gone.
-  if (existed && !usable(db_->has_table("jobs"), path)) {
-    throw std::runtime_error("the journal " + path.string() +
-                             " exists but holds no jobs table: it was emptied (truncated?) or "
-                             "replaced by another file. Restore it from a backup, or move it "
-                             "away to start with no jobs");
-  }
-  usable(db_->exec(kSchema), path);
+  usable(db_->exec(kSchema), path);  // what a journal of an older zpipe lacks
   auto check = usable(db_->prepare("PRAGMA quick_check"), path);
   std::string problems;
   while (usable(check.step(), path)) {
@@ -309,7 +298,7 @@ Result<Ok> Journal::check_files() {
   if (!files.ok()) {
     // Nothing more goes into the file: the next start must find it as it was left.
     checkpointer_.reset();
-    db_->keep_log_on_close();
+    db_->seal();
   }
   return files;
 }

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/sqlite/database_files.hpp"
+
 namespace zpipe::sqlite {
 
 Result<Database> Database::open(const std::filesystem::path& path, Mode mode, std::string what) {
@@ -74,8 +76,65 @@ Result<bool> Database::has_table(std::string_view name) {
   return s.value().step();
 }
 
-void Database::keep_log_on_close() {
+Result<bool> Database::has_column(std::string_view table, std::string_view column) {
+  auto s = prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  if (!s.ok()) return s.error();
+  const std::string table_name(table);
+  const std::string column_name(column);
+  s.value().bind_text(1, table_name);
+  s.value().bind_text(2, column_name);
+  return s.value().step();
+}
+
+void Database::seal() {
+  sqlite3_wal_autocheckpoint(db_, 0);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
+Result<Database> Database::open_store(const std::filesystem::path& path, const StoreShape& shape) {
+  const auto named = shape.what + " " + path.string();
+  auto lost = [&](const std::string& why) {
+    return make_error(ErrorCode::kUnavailable,
+                      shape.what + " " + why + ", and " + shape.held +
+                          " it held are gone. Restore it from a backup, or move "
+                          "it (and its -wal file) away to " +
+                          shape.start_anew);
+  };
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) {
+    // Made whole under another name first: a crash meanwhile leaves no half store at `path`.
+    const auto fresh = std::filesystem::path(path.string() + ".new");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(fresh.string() + suffix, error);
+    }
+    {
+      auto made = open(fresh, Mode::kCreate, named);
+      if (!made.ok()) return made.error();
+      if (auto done = made.value().exec("PRAGMA journal_mode=WAL"); !done.ok()) {
+        return made.value().error("cannot make it");
+      }
+      if (auto done = made.value().exec(shape.schema); !done.ok()) {
+        return made.value().error("cannot make it");
+      }
+    }  // closed: its log is copied into the file and removed
+    std::filesystem::rename(fresh, path, error);
+    if (error) {
+      return make_error(ErrorCode::kIo, "cannot make " + named + ": " + error.message());
+    }
+  } else if (auto truncated = DatabaseFiles::truncation_of(path)) {
+    return lost(*truncated + ": it was truncated");
+  }
+  auto opened = open(path, Mode::kReadWrite, named);
+  if (!opened.ok()) return opened.error();
+  auto& db = opened.value();
+  if (auto done = db.exec("PRAGMA journal_mode=WAL"); !done.ok()) return db.error("cannot open it");
+  auto has_table = db.has_table(shape.table);
+  if (!has_table.ok()) return has_table.error();
+  if (!has_table.value()) {
+    return lost(path.string() + " holds no " + shape.table +
+                " table: it was emptied or replaced by another file");
+  }
+  return opened;
 }
 
 Error Database::error(std::string_view doing) const {

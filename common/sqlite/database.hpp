@@ -24,6 +24,22 @@ class Database {
 
   // `what` names the database in error texts ("the journal /var/lib/zpipe/journal.db").
   static Result<Database> open(const std::filesystem::path& path, Mode mode, std::string what);
+
+  // What open_store() needs to know of a store.
+  struct StoreShape {
+    std::string what;        // "the journal", "the outcome store"
+    std::string schema;      // the statements that make a new one (CREATE TABLE ...)
+    std::string table;       // a table every such store has
+    std::string held;        // what a lost one took with it: "the jobs", "the outcomes"
+    std::string start_anew;  // what moving it away leads to: "start a new store"
+  };
+  // Opens the store at `path` read-write, in WAL mode. A new store is made under a temporary
+  // name and renamed into place once its schema is in, so that a file at `path` always held a
+  // store: one there that is empty, shorter than its header says (DatabaseFiles), or without
+  // `shape.table` was truncated or replaced, and is refused with what it took and what to do,
+  // never made again over what was lost: kUnavailable. kIo when it cannot be opened or made (a
+  // damaged file among others).
+  static Result<Database> open_store(const std::filesystem::path& path, const StoreShape& shape);
   Database(Database&& other) noexcept;
   Database& operator=(Database&& other) noexcept;
   Database(const Database&) = delete;
@@ -38,12 +54,14 @@ class Database {
   void exec_or_throw(std::string_view sql);
   Statement prepare_or_throw(std::string_view sql);
 
-  // Whether the database has a table of that name.
+  // Whether the database has a table of that name, and that table a column of that name.
   Result<bool> has_table(std::string_view name);
+  Result<bool> has_column(std::string_view table, std::string_view column);
 
-  // Closing no longer copies the log back into the file (SQLite does on the last close): for
-  // a file found changed under the program, so that what happened to it stays visible.
-  void keep_log_on_close();
+  // Nothing more goes from the log into the file: no automatic checkpoint, none on close (SQLite
+  // makes one at the last close). For a file found changed under the program, so that what
+  // happened to it stays visible to the next start. Stop other checkpointing connections first.
+  void seal();
 
   // "<what>: <SQLite's message for the last failure>", prefixed with `doing` ("cannot commit").
   Error error(std::string_view doing) const;
@@ -74,6 +92,20 @@ class Statement {
   Result<Ok> run(std::string_view doing);
   // Ready for another run: clears its bindings too.
   void reset();
+
+  // reset() when the scope ends, whichever way it ends: for a kept statement whose bindings
+  // point at strings the scope owns (a statement not reset refuses new bindings).
+  class [[nodiscard]] ResetAtExit {
+   public:
+    explicit ResetAtExit(Statement& statement) : statement_(statement) {}
+    ~ResetAtExit() { statement_.reset(); }
+    ResetAtExit(const ResetAtExit&) = delete;
+    ResetAtExit& operator=(const ResetAtExit&) = delete;
+
+   private:
+    Statement& statement_;
+  };
+  ResetAtExit reset_at_exit() { return ResetAtExit(*this); }
 
   // Bound, not copied (SQLITE_STATIC: a copy was a tenth of the sink's insert): the bytes must
   // outlive the statement's step. A temporary cannot be bound.

@@ -10,22 +10,17 @@ namespace zpipe {
 WalCheckpointer::WalCheckpointer(sqlite3* writer, const std::filesystem::path& path,
                                  Options options)
     : writer_(writer), options_(options) {
-  if (sqlite3_open_v2(path.c_str(), &own_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-      SQLITE_OK) {
-    const std::string reason = own_ != nullptr ? sqlite3_errmsg(own_) : "out of memory";
-    sqlite3_close(own_);
-    throw std::runtime_error("cannot open " + path.string() + " to checkpoint it: " + reason);
+  auto own = sqlite::Database::open(path, sqlite::Database::Mode::kReadWrite,
+                                    path.string() + " (to checkpoint it)");
+  if (!own.ok()) throw std::runtime_error(own.error().message);
+  own_.emplace(std::move(own).value());
+  // A connection learns that the database is in WAL mode when it first reads it; until then
+  // a checkpoint does nothing.
+  if (auto read = own_->exec("PRAGMA journal_mode"); !read.ok()) {
+    throw std::runtime_error(read.error().message);
   }
   // The writer's checkpoint past the hard limit waits for ours to finish, not fails.
   sqlite3_busy_timeout(writer_, 5000);
-  sqlite3_busy_timeout(own_, 5000);
-  // A connection learns that the database is in WAL mode when it first reads it; until then
-  // a checkpoint does nothing.
-  if (sqlite3_exec(own_, "PRAGMA journal_mode", nullptr, nullptr, nullptr) != SQLITE_OK) {
-    const std::string reason = sqlite3_errmsg(own_);
-    sqlite3_close(own_);
-    throw std::runtime_error("cannot read " + path.string() + " to checkpoint it: " + reason);
-  }
   // Replaces SQLite's automatic checkpoint, which is itself a hook of this kind.
   sqlite3_wal_hook(writer_, &WalCheckpointer::after_commit, this);
   thread_ = std::thread([this] { run(); });
@@ -39,7 +34,6 @@ WalCheckpointer::~WalCheckpointer() {
   wake_.notify_one();
   thread_.join();
   sqlite3_wal_autocheckpoint(writer_, 1000);  // SQLite's default again
-  sqlite3_close(own_);
 }
 
 std::uint64_t WalCheckpointer::checkpoints() const {
@@ -105,8 +99,8 @@ void WalCheckpointer::run() {
     lock.unlock();
     // PASSIVE copies what is committed without waiting for the writer, which goes on
     // committing meanwhile; it fsyncs the log first (what batched durability counts on).
-    const int rc =
-        sqlite3_wal_checkpoint_v2(own_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    const int rc = sqlite3_wal_checkpoint_v2(own_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                             nullptr, nullptr);
     lock.lock();
     if (rc == SQLITE_OK) ++checkpoints_;
   }

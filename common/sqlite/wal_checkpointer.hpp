@@ -15,9 +15,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-struct sqlite3;
+#include "common/sqlite/database.hpp"
+
 
 namespace zpipe {
 
@@ -51,7 +53,7 @@ class WalCheckpointer {
   void run();
 
   sqlite3* writer_;
-  sqlite3* own_ = nullptr;
+  std::optional<sqlite::Database> own_;  // the thread's connection
   Options options_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;

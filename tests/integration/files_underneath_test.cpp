@@ -28,9 +28,6 @@ std::vector<std::string> submit(Client& client, std::size_t count) {
   return ids.ok() ? ids.value() : std::vector<std::string>{};
 }
 
-// A database's first page, which switching it to WAL writes; more once a checkpoint copied rows.
-constexpr std::uintmax_t kOnePage = 4096;
-
 void remove_database(const fs::path& path) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
 }
@@ -83,14 +80,15 @@ TEST(FilesUnderneath, AStoreRemovedUnderTheSinkStopsItBeforeAnyAckAndNoJobIsLost
 
 TEST(FilesUnderneath, AStoreTruncatedUnderTheSinkStopsItAndIsRefusedAtTheNextStart) {
   TestPipeline pipeline(quick_redispatch(1));
+  const auto store = outcome_store_path(pipeline.data_dir());
+  const auto empty_store = fs::file_size(store);  // its schema only
   auto client = pipeline.client();
   submit(client, 100);
   ASSERT_TRUE(pipeline.wait_for_finished(100, 30s));
 
   // Once the rows are copied from the log into the file (a checkpoint, within a second), the
   // truncation takes them: the next start must not make a new store over their loss.
-  const auto store = outcome_store_path(pipeline.data_dir());
-  ASSERT_TRUE(wait_until([&] { return fs::file_size(store) > kOnePage; }, 10s));
+  ASSERT_TRUE(wait_until([&] { return fs::file_size(store) > empty_store; }, 10s));
   fs::resize_file(store, 0);
   submit(client, 10);
   EXPECT_EQ(exit_code_of(pipeline.sink()), 1) << pipeline.log_of("sink");
@@ -129,10 +127,12 @@ TEST(FilesUnderneath, AJournalRemovedUnderTheVentilatorStopsItSayingWhatIsLost) 
 
 TEST(FilesUnderneath, AJournalTruncatedUnderTheVentilatorIsRefusedAtTheNextStart) {
   TestPipeline pipeline(TestPipelineOptions(0));
-  auto client = pipeline.client();
-  ASSERT_EQ(submit(client, 10).size(), 10u);
   const auto journal = journal_path(pipeline.data_dir());
-  ASSERT_TRUE(wait_until([&] { return fs::file_size(journal) > kOnePage; }, 10s));
+  const auto empty_journal = fs::file_size(journal);  // its schema only
+  auto client = pipeline.client();
+  // Rows enough to need pages of their own: the checkpoint that copies them grows the file.
+  ASSERT_EQ(submit(client, 1000).size(), 1000u);
+  ASSERT_TRUE(wait_until([&] { return fs::file_size(journal) > empty_journal; }, 10s));
   fs::resize_file(journal, 0);
   EXPECT_EQ(exit_code_of(pipeline.ventilator()), 1) << pipeline.log_of("ventilator");
   EXPECT_NE(pipeline.log_of("ventilator").find("journal.db shrank from "), std::string::npos)

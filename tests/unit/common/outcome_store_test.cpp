@@ -1,5 +1,7 @@
 #include "common/outcome_store.hpp"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
@@ -166,6 +168,44 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeKeysWereRecorded) {
   ASSERT_TRUE(sink.record({o}, 2).ok());
   EXPECT_EQ(sink.attempts("old-1").value().at(0).key, "");
   EXPECT_EQ(sink.attempts("new-1").value().at(0).key, "worker");
+}
+
+// A sink killed while making its first store leaves a half-made one under another name, never
+// an empty file at the store's path that the next start would take for a truncated store.
+TEST_F(OutcomeStoreTest, AStoreIsMadeWholeBeforeItHasItsNameAndAHalfMadeOneIsIgnored) {
+  std::filesystem::create_directories(path_.parent_path());
+  std::ofstream(path_.string() + ".new") << "half made";
+  { OutcomeStore store(path_, OutcomeStore::Access::kReadWrite); }
+  EXPECT_FALSE(std::filesystem::exists(path_.string() + ".new"));
+  OutcomeStore again(path_, OutcomeStore::Access::kReadWrite);
+  EXPECT_EQ(again.totals().value().succeeded, 0u);
+}
+
+TEST_F(OutcomeStoreTest, AnEmptyOrTableLessFileIsRefusedNotMadeAnew) {
+  std::filesystem::create_directories(path_.parent_path());
+  std::ofstream(path_).close();
+  try {
+    OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+    FAIL() << "an empty store file was taken";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("is empty (0 bytes): it was truncated, and the outcomes "
+                                         "it held are gone"),
+              std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove(path_);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &other), SQLITE_OK);
+  sqlite3_exec(other, "CREATE TABLE photos (name TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  try {
+    OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+    FAIL() << "another database was taken for the store";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds no jobs table: it was emptied or replaced"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

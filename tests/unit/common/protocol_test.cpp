@@ -196,8 +196,8 @@ TEST(Protocol, RejectsMissingVersion) {
 
 TEST(Protocol, RejectsUnknownKind) {
   msgpack::zone zone;
-  const auto bytes =
-      pack_map({{"v", msgpack::object(kProtocolVersion)}, {"k", msgpack::object("teleport", zone)}}, zone);
+  const auto bytes = pack_map(
+      {{"v", msgpack::object(kProtocolVersion)}, {"k", msgpack::object("teleport", zone)}}, zone);
   const auto result = decode(bytes);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kUnknownKind);
