@@ -20,7 +20,6 @@
 
 #include "common/sqlite/database.hpp"
 
-
 namespace zpipe {
 
 class WalCheckpointer {

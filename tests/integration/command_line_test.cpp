@@ -186,10 +186,13 @@ TEST(CommandLine, TheFrontLoadsLibvipsOnlyToThumbnail) {
                              (dir.path() / "zpipe-images.so").string()),
             std::string::npos)
       << without.err;
-  const auto status = run_program(
-      {"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(), program("zpipe"), "status", "--help"},
-      10s);
-  EXPECT_EQ(status.exit_code, 0) << status.err;
+  // A command that does its work (keys written), with the plugin nowhere to be found.
+  const auto keygen = run_program({"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(),
+                                   program("zpipe"), "keygen", "ops", "--dir",
+                                   (dir.path() / "keys").string()},
+                                  10s);
+  EXPECT_EQ(keygen.exit_code, 0) << keygen.err;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "keys" / "ops.key_secret")) << keygen.out;
 }
 
 TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {

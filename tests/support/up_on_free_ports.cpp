@@ -21,6 +21,10 @@ RunningUp start_up_on_free_ports(const std::vector<std::string>& args,
   const auto err = dir / "up.log";
   for (int attempt = 0; attempt < 5; ++attempt) {
     const int base = free_consecutive_ports(6);
+    // Each attempt's own words: the files are appended to, and an earlier "is in use" must not
+    // make a later, other failure look like one.
+    std::filesystem::remove(out);
+    std::filesystem::remove(err);
     std::vector<std::string> argv{program("zpipe"), "up"};
     argv.insert(argv.end(), args.begin(), args.end());
     argv.insert(argv.end(), {"--port-base", std::to_string(base)});
