@@ -15,7 +15,7 @@
 #include <msgpack.hpp>
 #include <zmq.hpp>
 
-#include "common/free_ports.hpp"
+#include "front/free_ports.hpp"
 
 namespace zpipe::bench {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "bench/recorded_watch.hpp"
 #include "common/curve_keys.hpp"
-#include "common/free_ports.hpp"
+#include "front/free_ports.hpp"
 
 namespace zpipe::bench {
 namespace {

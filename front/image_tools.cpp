@@ -7,14 +7,7 @@
 namespace zpipe {
 
 const ImageTools& image_tools() {
-  static const Result<const ImageTools*> loaded = [] {
-    auto tools = load_plugin<ImageTools>(kImageToolsFile, kImageToolsSymbol);
-    if (!tools.ok()) return tools;
-    if (const auto& failure = tools.value()->start(); !failure.empty()) {
-      return Result<const ImageTools*>(Error{ErrorCode::kUnavailable, failure});
-    }
-    return tools;
-  }();
+  static const auto loaded = load_and_start_plugin<ImageTools>(kImageToolsFile, kImageToolsSymbol);
   if (!loaded.ok())
     throw std::runtime_error("image support is not available: " + loaded.error().message);
   return *loaded.value();

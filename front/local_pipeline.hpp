@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "common/child_process.hpp"
 #include "common/curve_setup.hpp"
-#include "common/pipeline_endpoints.hpp"
+#include "front/child_process.hpp"
+#include "front/pipeline_endpoints.hpp"
 #include "front/private_socket_dir.hpp"
 
 namespace zpipe {

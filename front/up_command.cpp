@@ -9,8 +9,8 @@
 
 #include "common/command_line.hpp"
 #include "common/endpoints.hpp"
-#include "common/free_ports.hpp"
 #include "common/stop_flag.hpp"
+#include "front/free_ports.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/program_path.hpp"

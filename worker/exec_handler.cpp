@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/signal_name.hpp"
+#include "common/signal_name.hpp"
 #include "worker/spawn.hpp"
 
 namespace zpipe {

@@ -18,8 +18,8 @@
 
 #include "common/clock.hpp"
 #include "common/protocol.hpp"
+#include "common/signal_name.hpp"
 #include "worker/fd_io.hpp"
-#include "worker/signal_name.hpp"
 #include "worker/spawn.hpp"
 #include "worker/unique_fd.hpp"
 

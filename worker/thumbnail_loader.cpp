@@ -9,9 +9,9 @@ namespace {
 const ThumbnailPlugin* plugin = nullptr;  // set once by load_thumbnail_plugin()
 
 std::string load() {
-  auto loaded = load_plugin<ThumbnailPlugin>(kThumbnailPluginFile, kThumbnailPluginSymbol);
+  auto loaded =
+      load_and_start_plugin<ThumbnailPlugin>(kThumbnailPluginFile, kThumbnailPluginSymbol);
   if (!loaded.ok()) return "thumbnail support is not available: " + loaded.error().message;
-  if (const auto& failure = loaded.value()->start(); !failure.empty()) return failure;
   plugin = loaded.value();
   return "";
 }

@@ -1,7 +1,7 @@
 // The thumbnail plugin's interface: what zpipe-thumbnail.so exports and the worker loads.
-// libvips brings in some 110 shared libraries, 15 to 25 MiB resident as soon as they are
-// loaded; in a plugin loaded at the first thumbnail job, a worker that runs other jobs never
-// holds them.
+// libvips brings in some 110 shared libraries, 17 to 26 MiB resident as soon as they are loaded
+// (see common/plugin_loader.hpp); in a plugin loaded at the first thumbnail job, a worker that
+// runs other jobs never holds them.
 #pragma once
 
 #include <string>

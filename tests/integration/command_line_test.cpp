@@ -187,10 +187,10 @@ TEST(CommandLine, TheFrontLoadsLibvipsOnlyToThumbnail) {
             std::string::npos)
       << without.err;
   // A command that does its work (keys written), with the plugin nowhere to be found.
-  const auto keygen = run_program({"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(),
-                                   program("zpipe"), "keygen", "ops", "--dir",
-                                   (dir.path() / "keys").string()},
-                                  10s);
+  const auto keygen =
+      run_program({"env", "ZPIPE_PLUGIN_DIR=" + dir.path().string(), program("zpipe"), "keygen",
+                   "ops", "--dir", (dir.path() / "keys").string()},
+                  10s);
   EXPECT_EQ(keygen.exit_code, 0) << keygen.err;
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "keys" / "ops.key_secret")) << keygen.out;
 }

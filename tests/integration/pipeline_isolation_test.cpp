@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "common/free_ports.hpp"
+#include "front/free_ports.hpp"
 #include "tests/support/loopback_listener.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/child_process.hpp"
+#include "front/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe::test {

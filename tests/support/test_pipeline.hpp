@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "client/client.hpp"
-#include "common/child_process.hpp"
 #include "common/outcome_store.hpp"
-#include "common/pipeline_endpoints.hpp"
+#include "front/child_process.hpp"
+#include "front/pipeline_endpoints.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe::test {

@@ -4,7 +4,7 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "common/free_ports.hpp"
+#include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/wait_until.hpp"
 

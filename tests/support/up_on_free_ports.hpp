@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/child_process.hpp"
+#include "front/child_process.hpp"
 
 namespace zpipe::test {
 

@@ -1,4 +1,4 @@
-#include "common/free_ports.hpp"
+#include "front/free_ports.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

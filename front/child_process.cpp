@@ -1,4 +1,4 @@
-#include "common/child_process.hpp"
+#include "front/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -9,6 +9,8 @@
 
 #include <stdexcept>
 #include <thread>
+
+#include "common/signal_name.hpp"
 
 namespace zpipe {
 
@@ -109,9 +111,7 @@ int ChildProcess::stop(std::chrono::milliseconds timeout) {
 std::string describe_wait_status(int status) {
   if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {
-    const char* abbrev = sigabbrev_np(WTERMSIG(status));
-    return std::string("killed by ") +
-           (abbrev != nullptr ? std::string("SIG") + abbrev : "a signal");
+    return "killed by " + signal_name(WTERMSIG(status));
   }
   return "ended";
 }

@@ -1,4 +1,4 @@
-// "SIGSEGV" for a signal number, as outcomes and results name the signal a process died of.
+// "SIGSEGV" for a signal number, as outcomes, results and logs name the signal a process died of.
 #pragma once
 
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "common/pipeline_endpoints.hpp"
+#include "front/pipeline_endpoints.hpp"
 
 namespace zpipe {
 
