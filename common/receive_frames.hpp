@@ -1,6 +1,7 @@
 // receive_frames: takes one whole message from a socket, keeping at most its first `max` frames
 // and reading the rest away, so that a peer sending thousands of frames costs us nothing but the
-// reading. Every receive path in zpipe goes through it.
+// reading. The submit, jobs, outcomes and acks sockets receive through it; the ZAP handler and
+// the event subscribers read their fixed frames themselves.
 #pragma once
 
 #include <cstddef>

@@ -17,7 +17,6 @@ int main(int argc, char** argv) {
     // The dashboard must always get to restore the terminal: no exit on a second signal.
     zpipe::install_stop_signals(stop, /*exit_on_second=*/!top);
     if (top) return zpipe::Dashboard(options.top, log).run(stop);
-    options.tail.color = zpipe::tail_color(options.color);
     return zpipe::EventTail(options.tail, std::cout, log).run(stop);
   } catch (const std::exception& e) {
     std::cerr << "zpipe-monitor: " << e.what() << "\n";

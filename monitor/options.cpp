@@ -8,6 +8,15 @@
 #include "common/endpoints.hpp"
 
 namespace zpipe {
+namespace {
+
+// Whether tail colours event names: "always", or "auto" on a terminal without NO_COLOR.
+bool tail_color(const std::string& color) {
+  const bool terminal = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  return color == "always" || (color == "auto" && terminal);
+}
+
+}  // namespace
 
 std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
   MonitorOptions options;
@@ -57,17 +66,13 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
     return *exit_code;
   }
   top.curve = tail.curve;
+  options.tail.color = tail_color(options.color);
   if (top_cmd->parsed()) {
     options.mode = MonitorOptions::Mode::kTop;
     // The dashboard owns the screen: it logs only to a file.
     if (options.log.file.empty()) options.log.level = "off";
   }
   return options;
-}
-
-bool tail_color(const std::string& color) {
-  const bool terminal = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-  return color == "always" || (color == "auto" && terminal);
 }
 
 }  // namespace zpipe

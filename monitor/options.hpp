@@ -14,7 +14,7 @@ struct MonitorOptions {
   enum class Mode { kTail, kTop };
   Mode mode = Mode::kTail;
   TailConfig tail;
-  std::string color = "auto";  // tail: auto, always or never (see tail_color())
+  std::string color = "auto";  // tail: auto, always or never; tail.color says what it came to
   TopConfig top;
   LogOptions log;
 };
@@ -22,8 +22,5 @@ struct MonitorOptions {
 // What `argv` asks for, or the exit code to stop with now: 0 after --help or --version,
 // kExitUsage after a usage error (said on stderr, with a hint), as after unreadable CURVE keys.
 std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv);
-
-// Whether tail colours event names: "always", or "auto" on a terminal without NO_COLOR.
-bool tail_color(const std::string& color);
 
 }  // namespace zpipe

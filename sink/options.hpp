@@ -15,8 +15,8 @@ struct SinkOptions {
 };
 
 // What `argv` asks for, or the exit code to stop with now: 0 after --help or --version,
-// kExitUsage after a usage error (said on stderr, with a hint), kExitFailure when the CURVE
-// keys cannot be read.
+// kExitUsage after a usage error or when the CURVE keys cannot be read (said on stderr, with a
+// hint).
 std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv);
 
 }  // namespace zpipe

@@ -94,7 +94,6 @@ int Sink::run(const StopFlag& stop) {
 bool Sink::record_waiting() {
   // Kept between calls: its room for a full transaction is allocated once, not per message.
   batch_.clear();
-  AckBatch acks;
   std::string sender_key;
   while (batch_.size() < config_.batch_max) {
     auto received = receive_batch<Outcome, OutcomeBatch, &OutcomeBatch::outcomes>(
@@ -118,7 +117,8 @@ bool Sink::record_waiting() {
     return false;
   }
   if (!store_files_intact()) return false;  // recorded into a file no longer there: no acks
-  acks.acks.reserve(acks.acks.size() + batch_.size());
+  AckBatch acks;
+  acks.acks.reserve(batch_.size());
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];

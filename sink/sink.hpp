@@ -17,7 +17,6 @@
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
 #include "common/outcome_store.hpp"
-#include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"

@@ -418,7 +418,7 @@ void Ventilator::take_back_from(const std::string& identity, const std::string& 
   const auto taken = jobs_->take_back_from(identity);
   taken_back_ += taken.size();
   if (taken.empty() && !silent) {
-    log_->info("worker {} left", name);  // it said goodbye (worker.down) and held nothing
+    log_->info("worker {} left", name);  // its connection closed, and it held nothing
     return;
   }
   events_->publish(

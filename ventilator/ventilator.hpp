@@ -23,7 +23,6 @@
 #include "common/data_dir_lock.hpp"
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
-#include "common/rate_limiter.hpp"
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"

@@ -69,7 +69,7 @@ std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now) {
   last_check_ = now;
   for (auto it = workers_.begin(); it != workers_.end();) {
     auto& link = it->second;
-    if (stalled_here) link.last_heard = std::max(link.last_heard, now);
+    if (stalled_here) link.last_heard = now;
     const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - link.last_heard);
     if (link.interval.count() == 0 || quiet <= kMissedHeartbeats * link.interval) {
       ++it;

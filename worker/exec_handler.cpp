@@ -59,7 +59,8 @@ Result<SpawnRequest> command_of(const nlohmann::json& args, const ExecLimits& li
   return request;
 }
 
-// Drains both pipes until they close or `deadline`/cancellation; returns false if cut short.
+// Drains both pipes until they close, the job's deadline passes or it is cancelled; returns false
+// if cut short.
 bool drain(std::array<Capture, 2>& captures, const JobContext& context, std::size_t limit) {
   char buffer[16384];
   while (captures[0].pipe.is_open() || captures[1].pipe.is_open()) {

@@ -16,7 +16,6 @@
 #include <optional>
 #include <string_view>
 
-#include "common/clock.hpp"
 #include "common/protocol.hpp"
 #include "common/signal_name.hpp"
 #include "worker/fd_io.hpp"

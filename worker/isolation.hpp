@@ -25,7 +25,7 @@ struct IsolationConfig {
 // True in a process started by an isolating handler: Worker then runs that one job and exits.
 bool is_isolated_child();
 
-// A handler that runs `type`'s job in a child process (see above). The child is killed, with
+// A handler that runs each job in a child process (see above). The child is killed, with
 // everything it started, at the job's time limit or on cancellation. Call from the parent.
 Handler isolating_handler(const IsolationConfig& config);
 

@@ -176,7 +176,7 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
     const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
-    account_busy_time(pool);  // before collect() and take_jobs() change what is busy
+    account_busy_time(pool);  // before collect() and the ventilator's messages change it
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) handle_ventilator_messages(pool);
