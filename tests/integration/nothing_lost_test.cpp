@@ -93,12 +93,14 @@ TestPipelineOptions quick_redispatch(int workers, int slots) {
 
 const JobSpec kShortSleep{"sleep", Payload::from_json({{"ms", 2}}), 0, 0};
 
-// The default time limit (5 minutes) here: a killed worker's jobs must come back because the
-// ventilator saw it go, not because their time ran out. And the workers' events go nowhere:
-// no job may depend on an event.
+// A killed worker's jobs must come back because the ventilator saw it go, not because their time
+// ran out: with a 10 s limit (each job sleeps 2 ms), one that waited for it would be counted as
+// dispatched again after its time limit, well within the run. And the workers' events go
+// nowhere: no job may depend on an event.
 TEST(NothingLost, AWorkerKilledEverySecondLosesNoJobAndNoneWaitsForItsTimeLimit) {
   constexpr int kJobs = 20'000;
   TestPipelineOptions options(3, 4);
+  options.ventilator_args = {"--default-timeout-ms", "10000", "--redispatch-grace", "1"};
   // A socket file nobody binds (a free port could be bound by another test's hub meanwhile).
   options.worker_events_to = "ipc:///tmp/zpipe-nobody-listens-" + std::to_string(::getpid());
   TestPipeline pipeline(options);

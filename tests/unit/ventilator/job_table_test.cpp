@@ -189,7 +189,14 @@ TEST(JobTable, ALostWorkersJobsAndOnlyItsGoOutAgainAtOnceFirstInLine) {
     EXPECT_EQ(again[i].attempt, 1u);
   }
   EXPECT_TRUE(table.take_back_from("worker-a").empty()) << "taken back once";
-  EXPECT_TRUE(table.redispatch_overdue(1500).size() == 0u) << "new deadlines from the new send";
+  // a's jobs were due at 1510 (sent at 10, 1000 ms + 500 ms grace), but went out again at 50:
+  // only that send's deadline (1550) counts. b's, sent at 30, are due at 1530.
+  EXPECT_TRUE(table.redispatch_overdue(1520).empty()) << "a's old deadlines are void";
+  auto due = table.redispatch_overdue(1530);
+  std::sort(due.begin(), due.end());
+  auto b_ids = ids_of(to_b);
+  std::sort(b_ids.begin(), b_ids.end());
+  EXPECT_EQ(due, b_ids);
 }
 
 TEST(JobTable, AGivenBackJobGoesOutAgainOnlyIfItsGiverStillHoldsThatAttempt) {
