@@ -25,7 +25,21 @@ TEST(VentilatorOptions, EveryFlagReachesTheConfig) {
                   "--max-message-bytes",
                   "4096",
                   "--jobs",
-                  "tcp://127.0.0.1:7001"};
+                  "tcp://127.0.0.1:7001",
+                  "--submit",
+                  "tcp://127.0.0.1:7000",
+                  "--acks",
+                  "tcp://127.0.0.1:7003",
+                  "--events-in",
+                  "tcp://127.0.0.1:7004",
+                  "--events-out",
+                  "tcp://127.0.0.1:7005",
+                  "--data-dir",
+                  "/tmp/zpipe-elsewhere",
+                  "--default-timeout-ms",
+                  "1234",
+                  "--retry-delay-max",
+                  "60"};
   auto parsed = parse_ventilator_options(args.argc(), args.argv());
   ASSERT_TRUE(std::holds_alternative<VentilatorOptions>(parsed));
   const auto& config = std::get<VentilatorOptions>(parsed).config;
@@ -38,6 +52,13 @@ TEST(VentilatorOptions, EveryFlagReachesTheConfig) {
   EXPECT_EQ(config.limits.max_message_bytes, 4096u);
   EXPECT_EQ(config.sockets.max_message_bytes, 4096) << "the socket refuses what decode would";
   EXPECT_EQ(config.jobs_endpoint, "tcp://127.0.0.1:7001");
+  EXPECT_EQ(config.submit_endpoint, "tcp://127.0.0.1:7000");
+  EXPECT_EQ(config.acks_endpoint, "tcp://127.0.0.1:7003");
+  EXPECT_EQ(config.events_in_endpoint, "tcp://127.0.0.1:7004");
+  EXPECT_EQ(config.events_out_endpoint, "tcp://127.0.0.1:7005");
+  EXPECT_EQ(config.data_dir, "/tmp/zpipe-elsewhere");
+  EXPECT_EQ(config.policy.timeout_ms, 1234u);
+  EXPECT_EQ(config.policy.retry_max_ms, 60'000u);
 }
 
 TEST(VentilatorOptions, NoFlagsGiveTheDefaults) {

@@ -14,9 +14,28 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(WorkerOptions, EveryFlagReachesTheConfig) {
-  test::Argv args{"zpipe-worker",   "-c", "4",       "--prefetch", "2",           "--isolate",
-                  "--memory-limit", "64", "--grace", "1.5",        "--heartbeat", "0.25",
-                  "--name",         "w1"};
+  test::Argv args{"zpipe-worker",
+                  "-c",
+                  "4",
+                  "--prefetch",
+                  "2",
+                  "--isolate",
+                  "--memory-limit",
+                  "64",
+                  "--grace",
+                  "1.5",
+                  "--heartbeat",
+                  "0.25",
+                  "--name",
+                  "w1",
+                  "--exec-output-limit",
+                  "1000",
+                  "--jobs-from",
+                  "tcp://127.0.0.1:7001",
+                  "--outcomes-to",
+                  "tcp://127.0.0.1:7002",
+                  "--events-to",
+                  "tcp://127.0.0.1:7004"};
   auto parsed = parse_worker_options(args.argc(), args.argv());
   ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
   const auto& config = std::get<WorkerOptions>(parsed).config;
@@ -27,6 +46,10 @@ TEST(WorkerOptions, EveryFlagReachesTheConfig) {
   EXPECT_EQ(config.grace, 1500ms);
   EXPECT_EQ(config.heartbeat, 250ms);
   EXPECT_EQ(config.name, "w1");
+  EXPECT_EQ(config.exec.output_bytes, 1000u);
+  EXPECT_EQ(config.jobs_endpoint, "tcp://127.0.0.1:7001");
+  EXPECT_EQ(config.outcomes_endpoint, "tcp://127.0.0.1:7002");
+  EXPECT_EQ(config.events_endpoint, "tcp://127.0.0.1:7004");
 }
 
 TEST(WorkerOptions, EndpointsComeFromTheEnvironmentWhenNoFlagSaysThem) {
