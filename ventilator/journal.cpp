@@ -1,7 +1,5 @@
 #include "ventilator/journal.hpp"
 
-#include <array>
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
@@ -30,31 +28,6 @@ CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
     "due_ms";
-
-// A write-ahead log is a 32-byte header and then frames of 24 bytes plus one page. A crash in
-// the middle of a write leaves a partial frame at the end, which SQLite ignores when it opens
-// the log: say so, instead of letting it pass unseen.
-std::optional<std::string> torn_tail_of(const std::filesystem::path& wal) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(wal, error);
-  if (error || size == 0) return std::nullopt;
-  if (size < 32) {
-    return "its write-ahead log " + wal.string() + " ends after " + std::to_string(size) +
-           " bytes, inside its header; the log was ignored";
-  }
-  std::ifstream in(wal, std::ios::binary);
-  std::array<unsigned char, 32> header{};
-  in.read(reinterpret_cast<char*>(header.data()), header.size());
-  const std::uint64_t page_size = (std::uint64_t{header[8]} << 24) |
-                                  (std::uint64_t{header[9]} << 16) |
-                                  (std::uint64_t{header[10]} << 8) | header[11];
-  if (page_size < 512) return std::nullopt;  // not a header SQLite would use either
-  const auto torn = (size - 32) % (24 + page_size);
-  if (torn == 0) return std::nullopt;
-  return "its write-ahead log " + wal.string() + " ends in a torn frame (" + std::to_string(torn) +
-         " bytes of an unfinished write, dropped); the journal was recovered up to the last "
-         "complete commit";
-}
 
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
   return "the journal " + path.string() + " is damaged (" + reason +
@@ -95,7 +68,8 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     std::error_code ignored;
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
-  if (auto torn = torn_tail_of(std::filesystem::path(path.string() + "-wal"))) {
+  // SQLite drops a torn tail of the log without a word: say so.
+  if (auto torn = sqlite::DatabaseFiles::torn_log_tail_of(path)) {
     warnings_.push_back(*torn);
   }
   auto opened = sqlite::Database::open_store(

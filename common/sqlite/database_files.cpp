@@ -17,7 +17,36 @@ std::string removed(const std::string& what, const std::filesystem::path& path, 
          " while this program had it open";
 }
 
+// The big-endian 32-bit number at `at` (SQLite's file formats are big-endian).
+template <std::size_t N>
+std::uint32_t be32(const std::array<unsigned char, N>& bytes, std::size_t at) {
+  return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) |
+         (std::uint32_t{bytes[at + 2]} << 8) | std::uint32_t{bytes[at + 3]};
+}
+
 }  // namespace
+
+std::optional<std::string> DatabaseFiles::torn_log_tail_of(const std::filesystem::path& path) {
+  const std::filesystem::path wal(path.string() + "-wal");
+  std::error_code error;
+  const auto size = std::filesystem::file_size(wal, error);
+  if (error || size == 0) return std::nullopt;
+  if (size < 32) {
+    return "its write-ahead log " + wal.string() + " ends after " + std::to_string(size) +
+           " bytes, inside its header; the log was ignored";
+  }
+  std::ifstream in(wal, std::ios::binary);
+  std::array<unsigned char, 32> header{};
+  in.read(reinterpret_cast<char*>(header.data()), header.size());
+  const std::uint64_t page_size = be32(header, 8);
+  if (page_size < 512) return std::nullopt;  // not a header SQLite would use either
+  // A 32-byte header, then frames of a 24-byte header and a page each.
+  const auto torn = (size - 32) % (24 + page_size);
+  if (torn == 0) return std::nullopt;
+  return "its write-ahead log " + wal.string() + " ends in a torn frame (" + std::to_string(torn) +
+         " bytes of an unfinished write, dropped); it was recovered up to the last complete "
+         "commit";
+}
 
 std::optional<std::string> DatabaseFiles::truncation_of(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -29,16 +58,12 @@ std::optional<std::string> DatabaseFiles::truncation_of(const std::filesystem::p
   if (read < header.size() || std::memcmp(header.data(), "SQLite format 3", 16) != 0) {
     return std::nullopt;  // not SQLite's: opening says so
   }
-  auto be32 = [&](std::size_t at) {
-    return (std::uint32_t{header[at]} << 24) | (std::uint32_t{header[at + 1]} << 16) |
-           (std::uint32_t{header[at + 2]} << 8) | std::uint32_t{header[at + 3]};
-  };
   std::uint64_t page_size = (std::uint32_t{header[16]} << 8) | header[17];
   if (page_size == 1) page_size = 65536;
   // The page count at offset 28 holds only while "version-valid-for" (92) equals the change
   // counter (24); else SQLite itself ignores it.
-  if (be32(92) != be32(24)) return std::nullopt;
-  const std::uint64_t expected = page_size * be32(28);
+  if (be32(header, 92) != be32(header, 24)) return std::nullopt;
+  const std::uint64_t expected = page_size * be32(header, 28);
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error || size >= expected) return std::nullopt;

@@ -25,6 +25,10 @@ class DatabaseFiles {
   // than its header's page count, was truncated: SQLite would open it and read what the log
   // still holds over zeros, or start afresh, without a word.
   static std::optional<std::string> truncation_of(const std::filesystem::path& path);
+  // Before opening: a write-ahead log (FILE-wal) that ends inside a frame, from a crash during a
+  // write, or std::nullopt. Opening drops that tail (nothing in it was committed); this says
+  // how many bytes went.
+  static std::optional<std::string> torn_log_tail_of(const std::filesystem::path& path);
 
   // The identity of `path` and its -wal file now, just after opening. `what` names the
   // database in messages ("the outcome store /x/outcomes.db").
