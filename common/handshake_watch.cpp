@@ -1,38 +1,18 @@
 #include "common/handshake_watch.hpp"
 
-#include <cstdint>
-#include <cstring>
-
-#include "common/socket.hpp"
-
 namespace zpipe {
-HandshakeWatch::HandshakeWatch(zmq::context_t& context, zmq::socket_t& socket, std::string peer)
-    : watched_(socket.handle()), monitor_(context, zmq::socket_type::pair), peer_(std::move(peer)) {
-  const auto endpoint = unique_monitor_endpoint();
-  const int events = ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                     ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
-  if (zmq_socket_monitor(socket.handle(), endpoint.c_str(), events) != 0) throw zmq::error_t();
-  monitor_.set(zmq::sockopt::linger, 0);
-  monitor_.connect(endpoint);
-}
 
-HandshakeWatch::~HandshakeWatch() {
-  // Stop the monitor before its reader goes.
-  zmq_socket_monitor(watched_, nullptr, 0);
-  monitor_.close();
-}
+HandshakeWatch::HandshakeWatch(zmq::context_t& context, zmq::socket_t& socket, std::string peer)
+    : monitor_(context, socket,
+               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                   ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED),
+      peer_(std::move(peer)) {}
+
+HandshakeWatch::~HandshakeWatch() = default;
 
 std::optional<std::string> HandshakeWatch::take_failure() {
   std::optional<std::string> reason;
-  zmq::message_t header;
-  while (monitor_.recv(header, zmq::recv_flags::dontwait)) {
-    zmq::message_t address;
-    if (header.more()) (void)monitor_.recv(address);
-    if (header.size() < 6) continue;
-    std::uint16_t event = 0;
-    std::uint32_t value = 0;
-    std::memcpy(&event, header.data(), sizeof event);
-    std::memcpy(&value, static_cast<const char*>(header.data()) + 2, sizeof value);
+  for (const auto& [event, value] : monitor_.take_events()) {
     switch (event) {
       case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
         reason.reset();  // a later success makes earlier failures moot

@@ -1,14 +1,15 @@
 // HandshakeWatch: tells a CURVE client why it is not getting anywhere. libzmq retries a refused
 // handshake silently for ever; its socket monitor reports each failure, and this turns them
 // into one readable reason ("the server refused this program's key") for the owner to log.
-// Sockets: monitor_ PAIR connect <- libzmq's monitor of the watched socket (inproc). Use from
-// the thread that owns the watched socket.
+// Use from the thread that owns the watched socket.
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include <zmq.hpp>
+
+#include "common/socket_monitor.hpp"
 
 namespace zpipe {
 
@@ -28,8 +29,7 @@ class HandshakeWatch {
   std::optional<std::string> take_failure();
 
  private:
-  void* watched_;  // the socket's handle: it stays the same when its owner is moved
-  zmq::socket_t monitor_;
+  SocketMonitor monitor_;
   std::string peer_;
   std::string last_reported_;
 };

@@ -92,7 +92,7 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.events_out_endpoint = hub_->bound_output();
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
   refusals_.emplace(log_, events_.get());
-  jobs_disconnects_ = std::make_unique<DisconnectWatch>(context_, jobs_out_);
+  jobs_disconnects_ = std::make_unique<SocketMonitor>(context_, jobs_out_, ZMQ_EVENT_DISCONNECTED);
 }
 
 void Ventilator::restore_from_journal() {
@@ -161,7 +161,7 @@ int Ventilator::run(const StopFlag& stop) {
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
     if (items[2].revents & ZMQ_POLLIN) handle_worker_messages();
-    if ((items[4].revents & ZMQ_POLLIN) && jobs_disconnects_->take_disconnects()) {
+    if ((items[4].revents & ZMQ_POLLIN) && !jobs_disconnects_->take_events().empty()) {
       probe_workers();
       probe_again_at_ = Clock::now() + kSecondProbe;
     }

@@ -24,9 +24,9 @@
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
 #include "common/rate_meter.hpp"
+#include "common/socket_monitor.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"
-#include "ventilator/disconnect_watch.hpp"
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
@@ -96,7 +96,10 @@ class Ventilator {
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
   std::optional<InputRefusals> refusals_;  // made with events_
-  std::unique_ptr<DisconnectWatch> jobs_disconnects_;
+  // A connection to the jobs socket closed. libzmq's ROUTER does not say which peer went, only
+  // that one did: probe_workers() finds out which (a send to a closed peer fails with
+  // ROUTER_MANDATORY).
+  std::unique_ptr<SocketMonitor> jobs_disconnects_;
   std::optional<DataDirLock> data_dir_lock_;  // held while journal_ is open
   std::unique_ptr<Journal> journal_;          // null with durability none
   std::optional<JobTable> jobs_;              // made once the journal is open
