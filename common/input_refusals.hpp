@@ -4,7 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
@@ -17,9 +20,17 @@ namespace zpipe {
 
 class InputRefusals {
  public:
-  // `events` may be null (nothing published); it must outlive this.
+  // Publishes an event (name, fields); empty: nothing is published.
+  using Publish = std::function<void(std::string, std::map<std::string, std::string>)>;
+
+  InputRefusals(std::shared_ptr<spdlog::logger> log, Publish publish)
+      : log_(std::move(log)), publish_(std::move(publish)) {}
+  // Through `events`, which may be null (nothing published) and must outlive this.
   InputRefusals(std::shared_ptr<spdlog::logger> log, EventPublisher* events)
-      : log_(std::move(log)), events_(events) {}
+      : InputRefusals(
+            std::move(log), events == nullptr ? Publish() : [events](auto name, auto fields) {
+              events->publish(std::move(name), std::move(fields));
+            }) {}
 
   // A message on `socket` ("jobs", "outcomes", ...) was refused for `error`.
   void refuse(std::string_view socket, const Error& error) {
@@ -29,16 +40,16 @@ class InputRefusals {
       log_->warn("refused input on the {} socket: {}: {}{}", socket, code, error.message,
                  log_limit_.suppressed_note());
     }
-    if (events_ != nullptr) {
-      events_->publish("input.refused",
-                       {{"socket", std::string(socket)}, {"code", code}, {"error", error.message}});
+    if (publish_) {
+      publish_("input.refused",
+               {{"socket", std::string(socket)}, {"code", code}, {"error", error.message}});
     }
   }
   std::uint64_t count() const { return count_; }
 
  private:
   std::shared_ptr<spdlog::logger> log_;
-  EventPublisher* events_;
+  Publish publish_;
   RateLimiter log_limit_;
   std::uint64_t count_ = 0;
 };

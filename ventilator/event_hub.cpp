@@ -2,8 +2,8 @@
 
 #include "common/clock.hpp"
 #include "common/event_publisher.hpp"
+#include "common/input_refusals.hpp"
 #include "common/protocol.hpp"
-#include "common/rate_limiter.hpp"
 #include "common/receive_frames.hpp"
 #include "common/stop_flag.hpp"
 
@@ -39,33 +39,35 @@ EventHub::~EventHub() {
 
 void EventHub::forward() {
   block_stop_signals_in_this_thread();
-  RateLimiter log_limit;
+  // Refusals are published here, on the hub's own thread and output socket.
+  InputRefusals refusals(log_, [this](std::string name, std::map<std::string, std::string> fields) {
+    publish(name, std::move(fields));
+  });
   try {
     while (true) {
       auto [frames, total] = receive_frames(events_in_, 2, Wait::kYes);
 
-      std::string problem;
+      std::optional<Error> problem;
       std::optional<Event> restamped;
       if (total != 2) {
-        problem = "expected 2 frames (topic, event), got " + std::to_string(total);
+        problem = Error{ErrorCode::kMalformed,
+                        "expected 2 frames (topic, event), got " + std::to_string(total)};
       } else {
         auto decoded = decode(frames[1].to_string_view(), limits_);
         if (!decoded.ok()) {
-          problem = std::string(to_string(decoded.error().code)) + ": " + decoded.error().message;
+          problem = decoded.error();
         } else if (!std::holds_alternative<Event>(decoded.value())) {
-          problem = "expected an event, got " + std::string(kind_name(decoded.value()));
+          problem = Error{ErrorCode::kUnexpectedKind,
+                          "expected an event, got " + std::string(kind_name(decoded.value()))};
         } else if (std::get<Event>(decoded.value()).name != frames[0].to_string_view()) {
-          problem = "topic frame does not match the event's name";
+          problem = Error{ErrorCode::kInvalid, "topic frame does not match the event's name"};
         } else {
           const auto& event = std::get<Event>(decoded.value());
           restamped = stamp_sender_key(event, curve_ ? sender_key_name(frames[1]) : "");
         }
       }
-      if (!problem.empty()) {
-        if (log_limit.allow()) {
-          log_->warn("event hub refused a message: {}{}", problem, log_limit.suppressed_note());
-        }
-        publish_refusal(problem);
+      if (problem) {
+        refusals.refuse("events-in", *problem);
         continue;
       }
       events_out_.send(frames[0], zmq::send_flags::sndmore);
@@ -82,10 +84,6 @@ void EventHub::forward() {
   }
   events_in_.close();
   events_out_.close();
-}
-
-void EventHub::publish_refusal(const std::string& problem) {
-  publish("input.refused", {{"socket", "events-in"}, {"error", problem}});
 }
 
 void EventHub::publish(const std::string& name, std::map<std::string, std::string> fields) {

@@ -48,7 +48,6 @@ class EventHub {
  private:
   void forward();
 
-  void publish_refusal(const std::string& problem);
   void publish(const std::string& name, std::map<std::string, std::string> fields);
 
   zmq::context_t& context_;

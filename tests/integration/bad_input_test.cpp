@@ -15,6 +15,7 @@
 #include <zmq.hpp>
 
 #include "common/protocol.hpp"
+#include "common/version.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
@@ -70,7 +71,7 @@ std::vector<std::vector<std::string>> bad_messages(std::mt19937& random) {
   msgpack::packer<msgpack::sbuffer> q(missing);
   q.pack_map(3);
   q.pack("v");
-  q.pack(1);
+  q.pack(kProtocolVersion);
   q.pack("k");
   q.pack("outcome");
   q.pack("id");
