@@ -14,10 +14,20 @@
 
 namespace zpipe {
 
+// What the ventilator honours of a worker's credit. A worker's window is a job for each of its
+// slots (as it says, 1 when it does not, at most kMaxSlots) and kMaxJobsAhead more waiting for
+// a slot: it is owed at most that, and the ventilator sends it nothing while it holds (sent, no
+// outcome recorded yet) kHeldWindows of them, one at the worker and one of outcomes on their
+// way to the sink. A peer that asks for a billion jobs gets that many, not half the queue.
+inline constexpr std::uint64_t kMaxSlots = 1024;
+inline constexpr std::uint64_t kMaxJobsAhead = 1000;
+inline constexpr std::uint64_t kHeldWindows = 2;
+
 struct Credit {
   std::uint64_t credit = 0;  // jobs the worker can take
   bool reset = false;        // true: `credit` replaces what the ventilator holds; false: adds
   std::string worker;        // the worker's name, for logs
+  std::uint64_t slots = 0;   // jobs the worker runs at once; 0: not said
 
   friend bool operator==(const Credit&, const Credit&) = default;
 };

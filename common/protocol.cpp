@@ -457,6 +457,7 @@ Message ready_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.credit = f.u64("credit");
   m.reset = f.boolean_or("reset", false);
   m.worker = f.str_or("worker", "");
+  m.slots = f.u64_or("slots", 0);
   return m;
 }
 
@@ -651,10 +652,11 @@ std::string encode(const JobBatch& m) {
 }
 
 std::string encode(const Credit& m) {
-  MessageWriter w(kind_of<Credit>(), 3);
+  MessageWriter w(kind_of<Credit>(), 4);
   w.u64("credit", m.credit);
   w.boolean("reset", m.reset);
   w.str("worker", m.worker);
+  w.u64("slots", m.slots);
   return w.take();
 }
 

@@ -62,8 +62,20 @@ void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
-  in_flight_.insert_or_assign(std::move(id),
-                              InFlight{std::move(t), deadline, owner, maybe_recorded});
+  const auto [it, added] = in_flight_.try_emplace(std::move(id));
+  if (!added) forget_holder(it->second.owner);
+  it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
+  ++held_[owner];
+}
+
+void JobTable::forget_holder(const std::string& owner) {
+  const auto held = held_.find(owner);
+  if (held != held_.end() && --held->second == 0) held_.erase(held);
+}
+
+JobTable::InFlightMap::iterator JobTable::erase_in_flight(InFlightMap::iterator it) {
+  forget_holder(it->second.owner);
+  return in_flight_.erase(it);
 }
 
 void JobTable::promote_due_retries(std::uint64_t now_ms) {
@@ -131,13 +143,12 @@ JobTable::InFlightMap::iterator JobTable::requeue_front(InFlightMap::iterator it
                                                         bool outcome_may_come) {
   if (outcome_may_come || it->second.maybe_recorded) maybe_recorded_.insert(it->first);
   pending_.push_front(std::move(it->second.job));
-  return in_flight_.erase(it);
+  return erase_in_flight(it);
 }
 
 std::size_t JobTable::held_by(const std::string& owner) const {
-  std::size_t held = 0;
-  for (const auto& [id, in_flight] : in_flight_) held += in_flight.owner == owner ? 1 : 0;
-  return held;
+  const auto held = held_.find(owner);
+  return held == held_.end() ? 0 : held->second;
 }
 
 std::optional<std::uint64_t> JobTable::next_timer_ms() const {
@@ -161,7 +172,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     if (stale_failure(t)) return AckEffect::kStale;
     if (ack.final) {
       finish(t, ack.status);
-      in_flight_.erase(in_flight);
+      erase_in_flight(in_flight);
       return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
     }
     if (ack.attempt != t.job.attempt) return AckEffect::kStale;
@@ -173,7 +184,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     retry_due_.emplace(t.due_ms, t.job.id);
     auto id = t.job.id;
     retrying_.insert_or_assign(std::move(id), std::move(t));
-    in_flight_.erase(in_flight);
+    erase_in_flight(in_flight);
     return AckEffect::kRetryScheduled;
   }
   if (!ack.final) return AckEffect::kUnknown;

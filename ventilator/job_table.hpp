@@ -105,8 +105,11 @@ class JobTable {
   // into maybe_recorded_ when `outcome_may_come` or it was there when sent. Returns the next
   // entry.
   InFlightMap::iterator requeue_front(InFlightMap::iterator it, bool outcome_may_come);
+  InFlightMap::iterator erase_in_flight(InFlightMap::iterator it);
+  void forget_holder(const std::string& owner);
 
   InFlightMap in_flight_;
+  std::unordered_map<std::string, std::size_t> held_;  // jobs in flight, by owner
   std::unordered_map<std::string, TrackedJob> retrying_;
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;

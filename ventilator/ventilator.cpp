@@ -399,7 +399,7 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
 }
 
 void Ventilator::check_worker_links() {
-  for (const auto& silent : links_.take_silent(std::chrono::steady_clock::now())) {
+  for (const auto& silent : links_.take_silent(std::chrono::steady_clock::now(), held_by_)) {
     take_back_from(silent.identity, silent.name,
                    "no heartbeat for " + std::to_string(silent.silent.count()) + " ms", true);
   }
@@ -480,7 +480,9 @@ void Ventilator::handle_worker_messages() {
     bool says_room = false;
     if (const auto* credit = std::get_if<Credit>(&message)) {
       says_room = credit->reset;
-      links_.apply(identity, unknown && !credit->reset ? Credit{0, true, credit->worker} : *credit);
+      links_.apply(identity, unknown && !credit->reset
+                                 ? Credit{0, true, credit->worker, credit->slots}
+                                 : *credit);
       log_->debug("worker {} asks for {} jobs", links_.name_of(identity), credit->credit);
     } else if (const auto* heartbeat = std::get_if<Heartbeat>(&message)) {
       links_.on_heartbeat(identity, *heartbeat);
@@ -532,9 +534,9 @@ void Ventilator::dispatch() {
   dispatch_blocked_ = false;
   const auto now_ms = unix_ms_now();
   for (int sent = 0; sent < kBurst && jobs_->has_pending();) {
-    const auto identity = links_.next();
+    const auto identity = links_.next(held_by_);
     if (!identity) return;
-    if (!dispatch_to(*identity, links_.credit_of(*identity), now_ms)) {
+    if (!dispatch_to(*identity, links_.sendable(*identity, jobs_->held_by(*identity)), now_ms)) {
       dispatch_blocked_ = true;
       return;
     }
@@ -568,7 +570,7 @@ bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
     if (delivery == Delivery::kGone) connection_closed(identity);
     return delivery == Delivery::kGone;
   }
-  links_.take(identity, batch.jobs.size());
+  links_.take(identity, batch.jobs.size(), std::chrono::steady_clock::now());
   return true;
 }
 

@@ -110,6 +110,10 @@ class Ventilator {
   std::vector<Reply> replies_;                             // waiting for the journal commit
   std::chrono::steady_clock::time_point dispatch_from_{};  // the recovery hold ends
   WorkerLinks links_;
+  // How many jobs a worker holds: the JobTable's count, for links_.
+  const WorkerLinks::HeldBy held_by_ = [this](const std::string& identity) {
+    return jobs_->held_by(identity);
+  };
   std::optional<std::chrono::steady_clock::time_point> probe_again_at_;
   std::chrono::steady_clock::time_point next_link_check_{};
   bool journal_lost_ = false;      // its files went from under it: stop, confirm nothing

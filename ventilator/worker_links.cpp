@@ -10,15 +10,28 @@ bool WorkerLinks::heard(const std::string& identity, Clock::time_point now) {
   return added;
 }
 
+std::uint64_t WorkerLinks::window_of(std::uint64_t slots) {
+  return std::clamp<std::uint64_t>(slots, 1, kMaxSlots) + kMaxJobsAhead;
+}
+
 void WorkerLinks::apply(const std::string& identity, const Credit& credit) {
   const auto it = workers_.find(identity);
   if (it == workers_.end()) return;
   auto& link = it->second;
   if (!credit.worker.empty()) link.name = credit.worker;
+  if (credit.slots > 0) link.slots = credit.slots;
   total_ -= link.credit;
+  const auto window = window_of(link.slots);
   const auto base = credit.reset ? 0 : link.credit;
-  link.credit = std::min(kMaxCredit, base + std::min(kMaxCredit, credit.credit));
+  link.credit = std::min(window, base + std::min(window, credit.credit));
   total_ += link.credit;
+}
+
+std::uint64_t WorkerLinks::sendable(const std::string& identity, std::size_t held) const {
+  const auto it = workers_.find(identity);
+  if (it == workers_.end()) return 0;
+  const auto most_held = kHeldWindows * window_of(it->second.slots);
+  return most_held > held ? std::min<std::uint64_t>(it->second.credit, most_held - held) : 0;
 }
 
 void WorkerLinks::on_heartbeat(const std::string& identity, const Heartbeat& heartbeat) {
@@ -29,13 +42,13 @@ void WorkerLinks::on_heartbeat(const std::string& identity, const Heartbeat& hea
   it->second.interval = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
-std::optional<std::string> WorkerLinks::next() {
+std::optional<std::string> WorkerLinks::next(const HeldBy& held_by) {
   if (total_ == 0) return std::nullopt;
-  // The first with credit after the last one served, going round.
+  // The first that can be sent jobs after the last one served, going round.
   auto it = workers_.upper_bound(last_served_);
   for (std::size_t looked = 0; looked < workers_.size(); ++looked, ++it) {
     if (it == workers_.end()) it = workers_.begin();
-    if (it->second.credit > 0) {
+    if (it->second.credit > 0 && sendable(it->first, held_by(it->first)) > 0) {
       last_served_ = it->first;
       return it->first;
     }
@@ -48,9 +61,10 @@ std::uint64_t WorkerLinks::credit_of(const std::string& identity) const {
   return it == workers_.end() ? 0 : it->second.credit;
 }
 
-void WorkerLinks::take(const std::string& identity, std::uint64_t jobs) {
+void WorkerLinks::take(const std::string& identity, std::uint64_t jobs, Clock::time_point now) {
   const auto it = workers_.find(identity);
   if (it == workers_.end()) return;
+  it->second.last_sent = now;
   const auto taken = std::min(jobs, it->second.credit);
   it->second.credit -= taken;
   total_ -= taken;
@@ -63,7 +77,7 @@ void WorkerLinks::drop(const std::string& identity) {
   workers_.erase(it);
 }
 
-std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now) {
+std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now, const HeldBy& held_by) {
   std::vector<SilentWorker> silent;
   const bool stalled_here = last_check_ && now - *last_check_ > kOwnStall;
   last_check_ = now;
@@ -71,7 +85,15 @@ std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now) {
     auto& link = it->second;
     if (stalled_here) link.last_heard = now;
     const auto quiet = std::chrono::duration_cast<std::chrono::milliseconds>(now - link.last_heard);
-    if (link.interval.count() == 0 || quiet <= kMissedHeartbeats * link.interval) {
+    // One that promised no heartbeats owes word only while it holds jobs, from the last sent.
+    const bool promised = link.interval.count() > 0;
+    const auto since_sent =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - link.last_sent);
+    const bool quiet_enough =
+        promised ? quiet <= kMissedHeartbeats * link.interval
+                 : std::min(quiet, since_sent) <= kMissedHeartbeats * kUnpromisedInterval ||
+                       held_by(it->first) == 0;
+    if (quiet_enough) {
       ++it;
       continue;
     }

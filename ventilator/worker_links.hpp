@@ -1,13 +1,15 @@
 // WorkerLinks: the workers connected to the jobs socket, by ROUTER identity: the credit each has
-// asked for and not yet been sent, and when each was last heard from. A worker that promised
-// heartbeats and stays silent for kMissedHeartbeats of its intervals is lost: it is forgotten,
-// with its credit, so that it gets nothing more until it speaks again (then it is new, and says
-// its room afresh). Workers with credit are served in turn, so that each gets a batch before
-// any gets a second one. Which jobs each worker holds is the JobTable's to know.
+// asked for and not yet been sent, and when each was last heard from. A worker that stays
+// silent for kMissedHeartbeats of its heartbeat intervals is lost: it is forgotten, with its
+// credit, so that it gets nothing more until it speaks again (then it is new, and says its room
+// afresh). One that promised no heartbeats is held to kUnpromisedInterval while it holds jobs.
+// Workers with credit are served in turn, so that each gets a batch before any gets a second
+// one. Which jobs each worker holds is the JobTable's to know; the caller says how many.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,11 +28,16 @@ struct SilentWorker {
 class WorkerLinks {
  public:
   using Clock = std::chrono::steady_clock;
-  // More than any worker needs: a larger credit is taken as this many.
-  static constexpr std::uint64_t kMaxCredit = 1'000'000;
   static constexpr int kMissedHeartbeats = 3;
-  // A longer interval is taken as this: kMissedHeartbeats of them must fit a duration.
-  static constexpr std::chrono::milliseconds kMaxInterval = std::chrono::hours(24);
+  // A longer interval is taken as this (zpipe's worker allows no more).
+  static constexpr std::chrono::milliseconds kMaxInterval = std::chrono::hours(1);
+  // The interval of a worker that promised none, while it holds jobs: a peer that takes jobs
+  // and then says nothing gives them back after 3 x this, not after their time limit.
+  static constexpr std::chrono::milliseconds kUnpromisedInterval = std::chrono::seconds(10);
+  using HeldBy = std::function<std::size_t(const std::string& identity)>;
+
+  // The window of a worker saying `slots` (see Credit).
+  static std::uint64_t window_of(std::uint64_t slots);
   // A gap this long between two calls of take_silent() means this process, not its workers,
   // was stalled (stopped, swapped out): every worker gets a fresh start then.
   static constexpr std::chrono::milliseconds kOwnStall = std::chrono::seconds(1);
@@ -38,22 +45,25 @@ class WorkerLinks {
   // A message came from `identity`. Returns true when it was not known (new, or forgotten as
   // lost or gone): it holds no credit here.
   bool heard(const std::string& identity, Clock::time_point now);
-  // Adds the credit (or sets it, on a reset). Call heard() first.
+  // Adds the credit (or sets it, on a reset), up to the worker's window. Call heard() first.
   void apply(const std::string& identity, const Credit& credit);
   // Takes the worker's promise to send a heartbeat every `interval_ms` (0: no promise).
   void on_heartbeat(const std::string& identity, const Heartbeat& heartbeat);
 
-  // The next worker in turn that has credit, if any.
-  std::optional<std::string> next();
+  // The next worker in turn that can be sent jobs, if any.
+  std::optional<std::string> next(const HeldBy& held_by);
   std::uint64_t credit_of(const std::string& identity) const;
+  // How many jobs can be sent to the worker now: its credit, within kHeldWindows of what it
+  // holds.
+  std::uint64_t sendable(const std::string& identity, std::size_t held) const;
   // `jobs` were sent to the worker.
-  void take(const std::string& identity, std::uint64_t jobs);
+  void take(const std::string& identity, std::uint64_t jobs, Clock::time_point now);
 
   // The worker's connection is gone: forget it.
   void drop(const std::string& identity);
   // Workers silent for more than kMissedHeartbeats of their intervals: forgotten now, each
-  // reported once.
-  std::vector<SilentWorker> take_silent(Clock::time_point now);
+  // reported once. `held_by` says how many jobs a worker holds.
+  std::vector<SilentWorker> take_silent(Clock::time_point now, const HeldBy& held_by);
 
   std::vector<std::string> identities() const;
   std::string name_of(const std::string& identity) const;
@@ -65,7 +75,9 @@ class WorkerLinks {
     std::uint64_t credit = 0;
     std::string name;
     Clock::time_point last_heard;
-    std::chrono::milliseconds interval{0};  // 0: never lost for silence
+    Clock::time_point last_sent;
+    std::uint64_t slots = 1;
+    std::chrono::milliseconds interval{0};  // 0: none promised
   };
   std::map<std::string, Link> workers_;
   std::string last_served_;

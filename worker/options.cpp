@@ -6,6 +6,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "common/job_credit.hpp"
 #include "worker/isolation.hpp"
 
 namespace zpipe {
@@ -31,13 +32,14 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+      ->check(CLI::Range(std::size_t{1}, static_cast<std::size_t>(kMaxSlots)));
   app.add_option("--prefetch", config.prefetch,
                  "Jobs to ask for ahead of a free slot, at least (more: less idle time between "
                  "tiny jobs; fewer: less waiting behind a slow or stalled worker). For short "
-                 "jobs the worker asks for more, about 5 ms of work per slot, up to 1000")
+                 "jobs the worker asks for more, about 5 ms of work per slot, up to 1000; the "
+                 "ventilator sends no more than that ahead")
       ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
+      ->check(CLI::Range(std::size_t{0}, static_cast<std::size_t>(kMaxJobsAhead)));
   app.add_flag("--isolate", config.isolate,
                "Run each job in a process of its own: a crash fails that job, not the worker; "
                "outcomes then record CPU time and peak memory");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/job_credit.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
@@ -16,7 +17,6 @@ namespace {
 // that short jobs do not leave slots idle while new ones come: a credit's round trip to the
 // ventilator takes a few hundred microseconds. Long jobs never reach past --prefetch.
 constexpr double kQueuedWorkPerSlotUs = 5000;
-constexpr std::size_t kMaxAhead = 1000;
 
 // Outcomes sent in one message at most: about a millisecond of short jobs on one worker, and
 // a quarter of what the sink records in one transaction.
@@ -76,7 +76,7 @@ void Worker::connect_to_jobs() {
 void Worker::send_credit(std::uint64_t credit, bool reset) {
   // Queued until the connection is up; on a full queue (a ventilator long gone) the resync a
   // ventilator sends to a worker it does not know brings the whole credit again.
-  const auto body = encode(Credit{credit, reset, config_.name});
+  const auto body = encode(Credit{credit, reset, config_.name, config_.concurrency});
   if (!jobs_in_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
   credit_out_ = reset ? credit : credit_out_ + credit;
 }
@@ -89,7 +89,7 @@ void Worker::grant_credit(const SlotPool& pool, bool resync) {
   if (job_us_average_ > 0) {
     const auto for_work =
         static_cast<double>(pool.slots()) * kQueuedWorkPerSlotUs / job_us_average_;
-    ahead = std::max(ahead, static_cast<std::size_t>(std::min(for_work, double{kMaxAhead})));
+    ahead = std::max(ahead, static_cast<std::size_t>(std::min(for_work, double{kMaxJobsAhead})));
   }
   const auto window = pool.slots() + ahead;
   const auto held = pool.outstanding();

@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <zmq.hpp>
 
+#include "common/protocol.hpp"
+#include "common/socket.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
 
@@ -52,6 +55,55 @@ TEST(Dispatch, ABusyWorkerHoldsOnlyWhatItAskedForAndALaterWorkerGetsTheRest) {
   }
   ASSERT_EQ(ran_by.size(), 2u);
   for (const auto& [worker, count] : ran_by) EXPECT_GE(count, 5) << worker;
+  EXPECT_TRUE(pipeline.stop());
+}
+
+// A peer that asks for a billion jobs and never reads them (found by an adversarial pass: it
+// took 49,438 of 100,000 jobs, which then waited out their time limit) gets its window, no
+// more, and gives it back once it is silent for three of its heartbeat intervals.
+TEST(Dispatch, AGreedyPeerGetsItsWindowNotTheQueueAndLosesItWhenSilent) {
+  TestPipelineOptions options(0, 1);
+  TestPipeline pipeline(options);
+  zmq::context_t context(1);
+  auto greedy = make_socket(context, zmq::socket_type::dealer, SocketOptions{});
+  greedy.set(zmq::sockopt::routing_id, "greedy");
+  greedy.connect(pipeline.endpoints().jobs);
+  // A heartbeat promise of a second, kept never; then a credit of a billion, slots unsaid (1).
+  (void)greedy.send(zmq::buffer(encode(Heartbeat{1000, false, "greedy"})), zmq::send_flags::none);
+  (void)greedy.send(zmq::buffer(encode(Credit{1'000'000'000, true, "greedy"})),
+                    zmq::send_flags::none);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return pipeline.log_of("ventilator").find("worker greedy connected") != std::string::npos;
+      },
+      5s));
+
+  auto client = pipeline.client();
+  constexpr std::size_t kJobs = 5000;
+  const std::vector<JobSpec> jobs(kJobs, JobSpec{"echo", Payload::from_json({{"n", 1}}), 0, 0});
+  ASSERT_TRUE(client.submit(jobs).ok());
+  const auto counts = [&] {
+    const auto status = client.status();
+    EXPECT_TRUE(status.ok()) << status.error().message;
+    return status.ok() ? status.value() : PipelineCounts{};
+  };
+  // Within 3 s of its last word it is not yet lost: it holds its window, 1 slot + 1,000.
+  ASSERT_TRUE(wait_until([&] { return counts().in_flight > 0; }, 5s));
+  EXPECT_EQ(counts().in_flight, 1 + kMaxJobsAhead) << "what the greedy peer holds";
+  EXPECT_EQ(counts().pending, kJobs - 1 - kMaxJobsAhead);
+
+  // Three silent intervals later it is lost: its jobs go to the real worker.
+  pipeline.add_worker();
+  ASSERT_TRUE(pipeline.wait_for_finished(kJobs, 30s)) << counts().succeeded << " succeeded\n"
+                                                      << pipeline.log_of("ventilator");
+  EXPECT_NE(pipeline.log_of("ventilator").find("worker greedy vanished (no heartbeat for"),
+            std::string::npos)
+      << pipeline.log_of("ventilator");
+  const auto store = pipeline.store();
+  const auto totals = store->totals();
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(totals.value().succeeded, kJobs) << "every job once";
+  greedy.close();
   EXPECT_TRUE(pipeline.stop());
 }
 

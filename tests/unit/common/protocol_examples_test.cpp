@@ -47,7 +47,7 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
       {"jobs", JobBatch{{Job{"mx0qmj60-1", "echo", hi, 1, 1, 300000, 1795890149991},
                          Job{"mx0qmj60-2", "echo", Payload::from_json({{"msg", "ho"}}), 1, 1,
                              300000, 1795890149991}}}},
-      {"ready", Credit{6, false, "vm:4327"}},
+      {"ready", Credit{6, false, "vm:4327", 4}},
       {"heartbeat", Heartbeat{1000, false, "vm:4327"}},
       {"release", Release{{{"mx0qmj60-2", 1}}, "the worker is stopping"}},
       {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,

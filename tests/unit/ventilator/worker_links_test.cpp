@@ -1,5 +1,7 @@
 #include "ventilator/worker_links.hpp"
 
+#include <map>
+
 #include <gtest/gtest.h>
 
 namespace zpipe {
@@ -7,6 +9,7 @@ namespace {
 
 using namespace std::chrono_literals;
 const WorkerLinks::Clock::time_point t0{};
+const WorkerLinks::HeldBy holds_nothing = [](const std::string&) { return std::size_t{0}; };
 
 TEST(WorkerLinks, CreditAddsUpAndAResetReplacesIt) {
   WorkerLinks links;
@@ -16,13 +19,13 @@ TEST(WorkerLinks, CreditAddsUpAndAResetReplacesIt) {
   links.apply("a", Credit{2, false, ""});
   EXPECT_EQ(links.credit_of("a"), 5u);
   EXPECT_EQ(links.name_of("a"), "worker-a") << "a credit without a name keeps the name";
-  links.take("a", 4);
+  links.take("a", 4, t0);
   EXPECT_EQ(links.credit_of("a"), 1u);
   links.apply("a", Credit{6, true, "worker-a"});
   EXPECT_EQ(links.credit_of("a"), 6u);
   links.apply("a", Credit{0, true, "worker-a"});
   EXPECT_EQ(links.total_credit(), 0u);
-  EXPECT_FALSE(links.next()) << "nobody has credit";
+  EXPECT_FALSE(links.next(holds_nothing)) << "nobody has credit";
 }
 
 TEST(WorkerLinks, CreditFromAWorkerNotHeardIsIgnored) {
@@ -38,12 +41,12 @@ TEST(WorkerLinks, WorkersWithCreditAreServedInTurn) {
   links.apply("a", Credit{2, false, ""});
   links.apply("b", Credit{2, false, ""});
   links.apply("c", Credit{0, false, ""});
-  EXPECT_EQ(links.next(), "a");
-  EXPECT_EQ(links.next(), "b");
-  EXPECT_EQ(links.next(), "a") << "c has none";
-  links.take("a", 2);
-  EXPECT_EQ(links.next(), "b");
-  EXPECT_EQ(links.next(), "b");
+  EXPECT_EQ(links.next(holds_nothing), "a");
+  EXPECT_EQ(links.next(holds_nothing), "b");
+  EXPECT_EQ(links.next(holds_nothing), "a") << "c has none";
+  links.take("a", 2, t0);
+  EXPECT_EQ(links.next(holds_nothing), "b");
+  EXPECT_EQ(links.next(holds_nothing), "b");
   EXPECT_EQ(links.total_credit(), 2u);
 }
 
@@ -56,20 +59,52 @@ TEST(WorkerLinks, AGoneWorkerTakesItsCreditWithIt) {
   links.drop("a");
   EXPECT_EQ(links.total_credit(), 1u);
   EXPECT_EQ(links.size(), 1u);
-  EXPECT_EQ(links.next(), "b");
-  links.take("gone", 5);  // nothing happens
+  EXPECT_EQ(links.next(holds_nothing), "b");
+  links.take("gone", 5, t0);  // nothing happens
   EXPECT_EQ(links.total_credit(), 1u);
   EXPECT_TRUE(links.heard("a", t0)) << "a worker forgotten is new when it speaks again";
   EXPECT_EQ(links.credit_of("a"), 0u) << "and holds no credit until it says its room";
 }
 
-TEST(WorkerLinks, AHugeCreditIsCapped) {
+TEST(WorkerLinks, AHugeCreditIsCappedToTheWorkersWindow) {
   WorkerLinks links;
   links.heard("a", t0);
   links.apply("a", Credit{~std::uint64_t{0}, false, ""});
   links.apply("a", Credit{~std::uint64_t{0}, false, ""});
-  EXPECT_EQ(links.credit_of("a"), WorkerLinks::kMaxCredit);
-  EXPECT_EQ(links.total_credit(), WorkerLinks::kMaxCredit);
+  EXPECT_EQ(links.credit_of("a"), 1 + kMaxJobsAhead) << "a slot, said or not, and the jobs ahead";
+  links.heard("b", t0);
+  links.apply("b", Credit{1'000'000'000, true, "", 8});
+  EXPECT_EQ(links.credit_of("b"), 8 + kMaxJobsAhead);
+  links.heard("c", t0);
+  links.apply("c", Credit{1'000'000'000, true, "", 1'000'000'000});
+  EXPECT_EQ(links.credit_of("c"), kMaxSlots + kMaxJobsAhead) << "slots are capped too";
+  EXPECT_EQ(links.total_credit(), 1 + 8 + kMaxSlots + 3 * kMaxJobsAhead);
+}
+
+// A worker counts the jobs it holds; the ventilator counts those too and those whose outcomes
+// are on their way to the sink: it allows kHeldWindows windows held, so that it does not starve
+// a worker that finishes jobs faster than the sink records them.
+TEST(WorkerLinks, NothingIsSentToAWorkerHoldingTwoWindows) {
+  WorkerLinks links;
+  links.heard("a", t0);
+  links.heard("b", t0);
+  links.apply("a", Credit{5000, true, "", 4});
+  links.apply("b", Credit{3, true, "", 4});
+  const auto window = 4 + kMaxJobsAhead;
+  EXPECT_EQ(links.sendable("a", 0), window);
+  EXPECT_EQ(links.sendable("a", window), window);
+  EXPECT_EQ(links.sendable("a", 2 * window - 10), 10u);
+  EXPECT_EQ(links.sendable("a", 2 * window), 0u);
+  EXPECT_EQ(links.sendable("a", 5 * window), 0u) << "more than it may hold (it shrank)";
+  EXPECT_EQ(links.sendable("b", 0), 3u) << "a smaller credit is honoured as is";
+  std::map<std::string, std::size_t> held{{"a", 2 * window}, {"b", 0}};
+  const WorkerLinks::HeldBy held_by = [&](const std::string& id) { return held[id]; };
+  EXPECT_EQ(links.next(held_by), "b");
+  EXPECT_EQ(links.next(held_by), "b") << "a is skipped while it holds two windows";
+  held["b"] = 2 * window;
+  EXPECT_FALSE(links.next(held_by));
+  held["a"] = 0;
+  EXPECT_EQ(links.next(held_by), "a");
 }
 
 TEST(WorkerLinks, AWorkerSilentForThreeOfItsIntervalsIsLostOnceWithItsCredit) {
@@ -84,7 +119,7 @@ TEST(WorkerLinks, AWorkerSilentForThreeOfItsIntervalsIsLostOnceWithItsCredit) {
   std::vector<SilentWorker> lost;
   for (auto now = t0; now <= t0 + 3100ms; now += 100ms) {
     if (now == t0 + 300ms) links.heard("b", now);  // b speaks once more
-    for (auto& s : links.take_silent(now)) lost.push_back(s);
+    for (auto& s : links.take_silent(now, holds_nothing)) lost.push_back(s);
     if (now == t0 + 3000ms) {
       ASSERT_EQ(lost.size(), 1u) << "b, 3 x 200 ms after its last word";
       EXPECT_EQ(lost[0].name, "worker-b");
@@ -95,31 +130,57 @@ TEST(WorkerLinks, AWorkerSilentForThreeOfItsIntervalsIsLostOnceWithItsCredit) {
   EXPECT_EQ(lost[1].identity, "a");
   EXPECT_EQ(lost[1].silent, 3100ms);
   EXPECT_EQ(links.total_credit(), 0u) << "a lost worker's credit is void";
-  EXPECT_FALSE(links.next()) << "and it gets nothing more";
+  EXPECT_FALSE(links.next(holds_nothing)) << "and it gets nothing more";
   EXPECT_EQ(links.identities(), std::vector<std::string>{"quiet"});
-  EXPECT_TRUE(links.take_silent(t0 + 3200ms).empty()) << "each reported once";
+  EXPECT_TRUE(links.take_silent(t0 + 3200ms, holds_nothing).empty()) << "each reported once";
 }
 
 TEST(WorkerLinks, AStallOfItsOwnIsNotTakenForSilentWorkers) {
   WorkerLinks links;
   links.heard("a", t0);
   links.on_heartbeat("a", Heartbeat{100, false, ""});
-  EXPECT_TRUE(links.take_silent(t0 + 100ms).empty());
+  EXPECT_TRUE(links.take_silent(t0 + 100ms, holds_nothing).empty());
   // This process stood still for 5 s (SIGSTOP, swap): a's heartbeats wait unread in its queue.
-  EXPECT_TRUE(links.take_silent(t0 + 5100ms).empty());
-  EXPECT_TRUE(links.take_silent(t0 + 5200ms).empty());
-  EXPECT_EQ(links.take_silent(t0 + 5500ms).size(), 1u) << "then silence counts again";
+  EXPECT_TRUE(links.take_silent(t0 + 5100ms, holds_nothing).empty());
+  EXPECT_TRUE(links.take_silent(t0 + 5200ms, holds_nothing).empty());
+  EXPECT_EQ(links.take_silent(t0 + 5500ms, holds_nothing).size(), 1u)
+      << "then silence counts again";
 }
 
 // Found by the fuzzer of the roster this replaces: three times an enormous interval overflowed.
-TEST(WorkerLinks, AHugeHeartbeatIntervalIsTakenAsADay) {
+TEST(WorkerLinks, AHugeHeartbeatIntervalIsTakenAsAnHour) {
   WorkerLinks links;
   links.heard("a", t0);
   links.on_heartbeat("a", Heartbeat{~std::uint64_t{0}, false, ""});
-  for (auto now = t0; now < t0 + 72h; now += 500ms) {
-    ASSERT_TRUE(links.take_silent(now).empty());
+  for (auto now = t0; now < t0 + 3h; now += 500ms) {
+    ASSERT_TRUE(links.take_silent(now, holds_nothing).empty());
   }
-  EXPECT_EQ(links.take_silent(t0 + 72h + 1ms).size(), 1u);
+  EXPECT_EQ(links.take_silent(t0 + 3h + 1ms, holds_nothing).size(), 1u);
+}
+
+// A peer that says `ready` and then nothing (it never reads its jobs) gives them back after
+// 3 x kUnpromisedInterval, counted from the last jobs sent to it.
+TEST(WorkerLinks, AWorkerThatPromisedNoHeartbeatIsLostWhenSilentWhileHoldingJobs) {
+  WorkerLinks links;
+  std::size_t held = 0;
+  const WorkerLinks::HeldBy held_by = [&](const std::string&) { return held; };
+  links.heard("greedy", t0);
+  links.apply("greedy", Credit{1'000'000'000, true, ""});
+  const auto limit = WorkerLinks::kMissedHeartbeats * WorkerLinks::kUnpromisedInterval;
+  // Idle, it owes no word: it waits for work as long as it likes.
+  for (auto now = t0; now <= t0 + 2 * limit; now += 100ms) {
+    ASSERT_TRUE(links.take_silent(now, held_by).empty());
+  }
+  const auto sent = t0 + 2 * limit;
+  links.take("greedy", 1001, sent);
+  held = 1001;
+  for (auto now = sent; now <= sent + limit; now += 100ms) {
+    ASSERT_TRUE(links.take_silent(now, held_by).empty()) << "the clock starts at the send";
+  }
+  const auto lost = links.take_silent(sent + limit + 100ms, held_by);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].identity, "greedy");
+  EXPECT_EQ(links.total_credit(), 0u);
 }
 
 }  // namespace
