@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -40,12 +41,23 @@ Result<SpawnRequest> command_of(const nlohmann::json& args, const ExecLimits& li
                  "program"};
   }
   SpawnRequest request;
+  // A NUL would cut the string short at exec: the command run would not be the one asked for.
+  const auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
   for (const auto& a : argv_json) {
     if (!a.is_string()) return Error{ErrorCode::kInvalid, "exec argv entries must be strings"};
     request.argv.push_back(a.get<std::string>());
+    if (has_nul(request.argv.back())) {
+      return Error{ErrorCode::kInvalid, "exec argv entries cannot contain a NUL character"};
+    }
+  }
+  if (request.argv[0].empty()) {
+    return Error{ErrorCode::kInvalid, "exec needs a program: argv[0] is empty"};
   }
   if (args.is_object() && args.contains("cwd")) {
-    if (!args["cwd"].is_string()) return Error{ErrorCode::kInvalid, "exec cwd must be a string"};
+    if (!args["cwd"].is_string() || args["cwd"].get<std::string>().empty() ||
+        has_nul(args["cwd"].get<std::string>())) {
+      return Error{ErrorCode::kInvalid, "exec cwd must be a folder's path"};
+    }
     request.cwd = args["cwd"].get<std::string>();
   }
   request.program = request.argv[0];
@@ -131,6 +143,11 @@ HandlerResult report(const std::string& program, const Job& job, const JobContex
 HandlerResult exec_handler(const Job& job, const JobContext& context, const ExecLimits& limits) {
   const auto request = command_of(job.payload.to_json(), limits);
   if (!request) return fail(request.error());
+  // Else a missing folder reads as a missing program: the spawn fails with ENOENT either way.
+  if (const auto& cwd = request.value().cwd; cwd && !std::filesystem::is_directory(*cwd)) {
+    return fail(Error{ErrorCode::kExecFailed, "cannot run '" + request.value().program + "' in '" +
+                                                  *cwd + "': no such folder here"});
+  }
   auto spawned = spawn(request.value());
   if (!spawned) return fail(spawned.error());
   auto& [child, pipes] = spawned.value();

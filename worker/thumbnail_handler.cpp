@@ -38,7 +38,8 @@ Result<ThumbnailRequest> parse_request(const nlohmann::json& args) {
   if (!args.is_object()) return invalid("the payload must be a map {\"in\": ..., \"out\": ...}");
   ThumbnailRequest request;
   for (const char* key : {"in", "out"}) {
-    if (!args.contains(key) || !args[key].is_string() || args[key].get<std::string>().empty()) {
+    if (!args.contains(key) || !args[key].is_string() || args[key].get<std::string>().empty() ||
+        args[key].get<std::string>().find('\0') != std::string::npos) {
       return invalid(std::string("needs \"") + key + "\", a file path");
     }
   }

@@ -67,8 +67,10 @@ TEST_F(HandlerTest, SleepRefusesABadPayload) {
 
 // 2^64 - 1 ms once became a sleep of -1 ms, recorded as succeeded at once.
 TEST_F(HandlerTest, SleepRefusesDurationsOutOfRange) {
-  for (const auto& ms : {nlohmann::json(18446744073709551615ULL), nlohmann::json(-1),
-                         nlohmann::json(365ULL * 24 * 3600 * 1000 + 1)}) {
+  for (const auto& ms :
+       {nlohmann::json(18446744073709551615ULL), nlohmann::json(-1),
+        nlohmann::json(365ULL * 24 * 3600 * 1000 + 1), nlohmann::json(1.5), nlohmann::json(true),
+        nlohmann::json(nullptr), nlohmann::json::array({1})}) {
     const auto r = run(job_of("sleep", {{"ms", ms}}));
     ASSERT_TRUE(r.error) << ms;
     EXPECT_EQ(r.error->code, ErrorCode::kInvalid) << ms;
@@ -153,6 +155,36 @@ TEST_F(HandlerTest, ExecRefusesAPayloadWithoutArgv) {
   const auto r = run(job_of("exec", {{"cmd", "ls"}}));
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, ErrorCode::kInvalid);
+}
+
+// Each field at and past its limits: refused as invalid with a reason, never run as something
+// else (a NUL would cut an argument short at exec).
+TEST_F(HandlerTest, ExecRefusesFieldsOutOfTheirLimits) {
+  const std::string nul(1, '\0');
+  const std::pair<nlohmann::json, std::string> bad[] = {
+      {nlohmann::json::array(), "at least the program"},
+      {{{"argv", nlohmann::json::array()}}, "at least the program"},
+      {{{"argv", "ls"}}, "at least the program"},
+      {{{"argv", {"ls", 7}}}, "must be strings"},
+      {{{"argv", {"echo", "a" + nul + "b"}}}, "NUL"},
+      {{{"argv", {"ls" + nul}}}, "NUL"},
+      {{{"argv", {""}}}, "argv[0] is empty"},
+      {{{"argv", {"ls"}}, {"cwd", 7}}, "cwd must be a folder's path"},
+      {{{"argv", {"ls"}}, {"cwd", ""}}, "cwd must be a folder's path"},
+      {{{"argv", {"ls"}}, {"cwd", "/tmp" + nul + "x"}}, "cwd must be a folder's path"},
+  };
+  for (const auto& [payload, reason] : bad) {
+    const auto r = run(job_of("exec", payload));
+    ASSERT_TRUE(r.error) << payload.dump();
+    EXPECT_EQ(r.error->code, ErrorCode::kInvalid) << payload.dump();
+    EXPECT_NE(r.error->message.find(reason), std::string::npos) << r.error->message;
+  }
+}
+
+TEST_F(HandlerTest, ExecInAFolderThatDoesNotExistFailsSayingSo) {
+  const auto r = run(job_of("exec", {{"argv", {"true"}}, {"cwd", "/no/such/folder"}}));
+  ASSERT_TRUE(r.error);
+  EXPECT_NE(r.error->message.find("/no/such/folder"), std::string::npos) << r.error->message;
 }
 
 }  // namespace

@@ -272,8 +272,23 @@ TEST_F(ThumbnailHandlerTest, RefusesBadPayloads) {
       {{"in", in.string()}, {"out", (dir_.path() / "x.bmp").string()}},
       {{"in", in.string()}, {"out", (dir_.path() / "noext").string()}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", 0}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", 10001}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", -256}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", 256.5}},
+      {{"in", in.string()},
+       {"out", (dir_.path() / "x.jpg").string()},
+       {"size", 18446744073709551615ULL}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", "big"}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"quality", 101}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"quality", 0}},
+      {{"in", in.string()},
+       {"out", (dir_.path() / "x.jpg").string()},
+       {"quality", 4294967297ULL}},  // 2^32 + 1: 1 if cut to 32 bits
+      {{"in", in.string() + std::string(1, '\0') + ".png"},
+       {"out", (dir_.path() / "x.jpg").string()}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string() + std::string(1, '\0')}},
+      {{"in", ""}, {"out", (dir_.path() / "x.jpg").string()}},
+      {{"in", 7}, {"out", (dir_.path() / "x.jpg").string()}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"strip", "yes"}},
   };
   for (const auto& payload : bad) {
