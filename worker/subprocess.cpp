@@ -8,7 +8,19 @@
 #include <thread>
 #include <utility>
 
+#include "worker/orphan_guard.hpp"
+
 namespace zpipe {
+
+Subprocess::Subprocess(pid_t pid, bool own_process_group) noexcept
+    : pid_(pid), own_process_group_(own_process_group) {
+  if (own_process_group_) orphan_guard::watch(pid_);
+}
+
+void Subprocess::reaped() noexcept {
+  if (own_process_group_) orphan_guard::forget(pid_);
+  pid_ = -1;
+}
 
 Subprocess::Subprocess(Subprocess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)), own_process_group_(other.own_process_group_) {}
@@ -43,7 +55,7 @@ ChildExit Subprocess::reap() {
   ChildExit ended;
   while (::wait4(pid_, &ended.status, 0, &ended.usage) < 0 && errno == EINTR) {
   }
-  pid_ = -1;
+  reaped();
   return ended;
 }
 
@@ -53,7 +65,7 @@ std::optional<ChildExit> Subprocess::wait_or_kill(const JobContext& context) {
     ChildExit ended;
     const auto waited = ::wait4(pid_, &ended.status, WNOHANG, &ended.usage);
     if (waited == pid_) {
-      pid_ = -1;
+      reaped();
       return ended;
     }
     // Any other failure (ECHILD: someone else reaped it) cannot end by waiting longer.

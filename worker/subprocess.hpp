@@ -21,9 +21,9 @@ struct ChildExit {
 class Subprocess {
  public:
   // Takes `pid`, a child of this process not yet reaped. `own_process_group`: it leads a process
-  // group of its own, which kill() kills whole (whatever it started too).
-  Subprocess(pid_t pid, bool own_process_group) noexcept
-      : pid_(pid), own_process_group_(own_process_group) {}
+  // group of its own, which kill() kills whole (whatever it started too), and which the orphan
+  // guard kills if this process dies first.
+  Subprocess(pid_t pid, bool own_process_group) noexcept;
   Subprocess(Subprocess&& other) noexcept;
   Subprocess& operator=(Subprocess&& other) noexcept;
   Subprocess(const Subprocess&) = delete;
@@ -53,6 +53,8 @@ class Subprocess {
   ChildExit kill_and_reap();
 
  private:
+  void reaped() noexcept;
+
   pid_t pid_ = -1;  // -1: reaped, or moved from
   bool own_process_group_ = false;
 };

@@ -8,6 +8,7 @@
 #include "common/receive_message.hpp"
 #include "worker/builtin_handlers.hpp"
 #include "worker/isolation.hpp"
+#include "worker/orphan_guard.hpp"
 #include "worker/slot_pool.hpp"
 
 namespace zpipe {
@@ -116,6 +117,8 @@ int Worker::run(const StopFlag& stop) {
   if (config_.isolate) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }
+  // Started before the slots' threads, stopped once they are joined (the pool ends first).
+  const orphan_guard::Running orphan_guard(*log_);
   SlotPool pool(config_.concurrency, std::move(slot_handlers), config_.name);
   announce();
   serve(pool, stop);
