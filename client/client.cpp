@@ -88,8 +88,9 @@ Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs
                             "-byte message limit; send fewer jobs at a time");
     }
     reply = request(body, req);
-    // A full backlog drains as workers finish jobs: wait for room rather than fail.
-    if (reply.ok() || reply.error().code != ErrorCode::kBusy ||
+    // A full backlog drains as workers finish jobs, and a full disk is cleared by someone:
+    // wait for room rather than fail.
+    if (reply.ok() || !is_refused_for_now(reply.error().code) ||
         std::chrono::steady_clock::now() + pause > give_up) {
       break;
     }
@@ -116,16 +117,22 @@ Result<std::string> Client::submit(const JobSpec& job) {
   return ids.value().front();
 }
 
-Result<PipelineCounts> Client::status() {
+Result<StatusReply> Client::status_report() {
   const auto req = next_req_++;
   auto reply = request(encode(StatusRequest{req}), req);
   if (!reply.ok()) return reply.error();
-  const auto* status = std::get_if<StatusReply>(&reply.value());
+  auto* status = std::get_if<StatusReply>(&reply.value());
   if (status == nullptr) {
     return make_error(ErrorCode::kUnexpectedKind, "the ventilator answered a status request with " +
                                                       std::string(kind_name(reply.value())));
   }
-  return status->counts;
+  return std::move(*status);
+}
+
+Result<PipelineCounts> Client::status() {
+  auto report = status_report();
+  if (!report.ok()) return report.error();
+  return report.value().counts;
 }
 
 Result<std::vector<std::string>> Client::dead_jobs(DeadJobsRequest request_message) {

@@ -52,6 +52,8 @@ class Client {
   Result<std::string> submit(const JobSpec& job);
 
   Result<PipelineCounts> status();
+  // The counts, and what programs of the pipeline say is wrong now (a full disk).
+  Result<StatusReply> status_report();
 
   // Requeues (kRetry) or deletes (kDiscard) dead jobs; returns the ids acted on. The request's
   // `req` is filled in here.

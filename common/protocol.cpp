@@ -269,6 +269,15 @@ class Fields {
     if (o.type != msgpack::type::ARRAY) wrong(key, "an array", o);
     return o.via.array;
   }
+  // An array of strings; empty when the field is absent.
+  std::vector<std::string> strings_or_none(std::string_view key) const {
+    std::vector<std::string> strings;
+    if (find(key) == nullptr) return strings;
+    const auto& items = array(key);
+    strings.reserve(items.size);
+    for (std::uint32_t i = 0; i < items.size; ++i) strings.push_back(as_str(items.ptr[i], key));
+    return strings;
+  }
   Payload payload_or_nil(std::string_view key) const {
     const auto* o = find(key);
     return o == nullptr ? Payload() : payload_of(*o);
@@ -381,12 +390,8 @@ Message submit_from(const Fields& f, const DecodeLimits& limits) {
 Message accepted_from(const Fields& f, const DecodeLimits& /*limits*/) {
   SubmitAccepted m;
   m.req = f.u64("req");
-  const auto& ids = f.array("ids");
-  for (std::uint32_t i = 0; i < ids.size; ++i) {
-    if (ids.ptr[i].type != msgpack::type::STR)
-      fail(ErrorCode::kWrongType, "accepted ids must be strings");
-    m.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
-  }
+  (void)f.array("ids");  // required
+  m.ids = f.strings_or_none("ids");
   return m;
 }
 
@@ -404,14 +409,7 @@ Message dead_jobs_request_from(const Fields& f, std::string_view kind) {
   m.action = kind == "retry" ? DeadJobsRequest::Action::kRetry : DeadJobsRequest::Action::kDiscard;
   m.selection.all_dead = f.boolean_or("all_dead", false);
   m.selection.type = f.str_or("type", "");
-  if (f.find("ids") != nullptr) {
-    const auto& ids = f.array("ids");
-    for (std::uint32_t i = 0; i < ids.size; ++i) {
-      if (ids.ptr[i].type != msgpack::type::STR)
-        fail(ErrorCode::kWrongType, std::string(kind) + " ids must be strings");
-      m.selection.ids.emplace_back(ids.ptr[i].via.str.ptr, ids.ptr[i].via.str.size);
-    }
-  }
+  m.selection.ids = f.strings_or_none("ids");
   if (m.selection.all_dead == !m.selection.ids.empty()) {
     fail(ErrorCode::kInvalid, std::string(kind) + " needs either ids or all_dead, and not both");
   }
@@ -436,6 +434,7 @@ Message status_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.counts.succeeded = f.u64("succeeded");
   m.counts.failed = f.u64("failed");
   m.counts.dead = f.u64("dead");
+  m.alerts = f.strings_or_none("alerts");
   return m;
 }
 
@@ -622,7 +621,7 @@ std::string encode(const StatusRequest& m) {
 }
 
 std::string encode(const StatusReply& m) {
-  MessageWriter w(kind_of<StatusReply>(), 8);
+  MessageWriter w(kind_of<StatusReply>(), m.alerts.empty() ? 8 : 9);
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
@@ -631,6 +630,11 @@ std::string encode(const StatusReply& m) {
   w.u64("succeeded", m.counts.succeeded);
   w.u64("failed", m.counts.failed);
   w.u64("dead", m.counts.dead);
+  if (!m.alerts.empty()) {
+    w.key("alerts");
+    w.packer().pack_array(static_cast<std::uint32_t>(m.alerts.size()));
+    for (const auto& alert : m.alerts) w.string_value(alert);
+  }
   return w.take();
 }
 

@@ -69,6 +69,9 @@ struct PipelineCounts {
 struct StatusReply {
   std::uint64_t req = 0;
   PipelineCounts counts;
+  // What programs of the pipeline say is wrong now ("sink vm:42: disk full: ..."); the field
+  // is left out when there is nothing.
+  std::vector<std::string> alerts;
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
 };
 

@@ -40,12 +40,14 @@ std::string_view to_string(ErrorCode code) {
       return "busy";
     case ErrorCode::kCrashed:
       return "crashed";
+    case ErrorCode::kDiskFull:
+      return "disk_full";
   }
   return "unknown";
 }
 
 std::optional<ErrorCode> error_code_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kCrashed); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kDiskFull); ++i) {
     const auto code = static_cast<ErrorCode>(i);
     if (to_string(code) == name) return code;
   }

@@ -30,9 +30,14 @@ enum class ErrorCode {
   kIo,            // local storage or system call failure
   kBusy,          // the ventilator's backlog is full: try again later
   kCrashed,       // an isolated job's process died of a signal (segfault, abort, killed)
+  kDiskFull,      // a store's disk is full: refused or held until there is room again
 };
 
 std::string_view to_string(ErrorCode code);
+// A refusal that goes away by itself (a backlog or a disk with no room): try again later.
+inline bool is_refused_for_now(ErrorCode code) {
+  return code == ErrorCode::kBusy || code == ErrorCode::kDiskFull;
+}
 // The code named by to_string(), or std::nullopt for a name we do not know.
 std::optional<ErrorCode> error_code_from(std::string_view name);
 

@@ -40,24 +40,23 @@ class StatusCommand : public Command {
     }
     client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
     Client client(client_);
-    auto counts = client.status();
-    if (!counts.ok()) {
-      std::cerr << "zpipe status: " << counts.error().message << "\n";
+    auto report = client.status_report();
+    if (!report.ok()) {
+      std::cerr << "zpipe status: " << report.error().message << "\n";
       return kExitFailure;
     }
-    const auto& c = counts.value();
+    const auto& c = report.value().counts;
+    const auto& alerts = report.value().alerts;
     if (json_) {
-      std::cout << nlohmann::json{{"accepted", c.accepted},
-                                  {"pending", c.pending},
-                                  {"in_flight", c.in_flight},
-                                  {"retrying", c.retrying},
-                                  {"succeeded", c.succeeded},
-                                  {"failed", c.failed},
-                                  {"dead", c.dead}}
+      std::cout << nlohmann::json{{"accepted", c.accepted},   {"pending", c.pending},
+                                  {"in_flight", c.in_flight}, {"retrying", c.retrying},
+                                  {"succeeded", c.succeeded}, {"failed", c.failed},
+                                  {"dead", c.dead},           {"alerts", alerts}}
                        .dump()
                 << "\n";
       return kExitOk;
     }
+    for (const auto& alert : alerts) std::printf("! %s\n", alert.c_str());
     const std::pair<const char*, std::uint64_t> rows[] = {
         {"accepted", c.accepted}, {"pending", c.pending},     {"in flight", c.in_flight},
         {"retrying", c.retrying}, {"succeeded", c.succeeded}, {"failed", c.failed},  // attempts

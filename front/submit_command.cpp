@@ -77,7 +77,7 @@ class SubmitCommand : public Command {
       const std::vector<JobSpec> batch(specs.begin() + static_cast<long>(first),
                                        specs.begin() + static_cast<long>(last));
       auto ids = client.submit(batch);
-      if (!ids.ok() && ids.error().code == ErrorCode::kBusy && busy_wait.count() > 0) {
+      if (!ids.ok() && is_refused_for_now(ids.error().code) && busy_wait.count() > 0) {
         if (!quiet_) {
           std::cerr << "zpipe submit: " << ids.error().message
                     << "\nzpipe submit: waiting for room (--no-wait fails instead)\n";

@@ -8,6 +8,13 @@
 #include "common/receive_message.hpp"
 
 namespace zpipe {
+namespace {
+
+// How often outcomes that found the disk full are tried again.
+constexpr std::chrono::seconds kRetryWhenFull{1};
+
+}  // namespace
+
 Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
@@ -32,6 +39,7 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
                                              "sink " + host_and_pid(), config_.curve);
   refusals_.emplace(log_, events_.get());
+  disk_notice_.emplace(log_, events_.get());
 }
 
 Sink::~Sink() {
@@ -52,14 +60,16 @@ int Sink::run(const StopFlag& stop) {
   auto next_state = Clock::now() + std::chrono::seconds(1);
   int exit_code = 0;
   while (!stop.is_stop_requested()) {
+    // While outcomes wait for room on the disk, more wait in the workers' queues.
     zmq::pollitem_t items[] = {
-        {outcomes_in_.handle(), 0, ZMQ_POLLIN, 0},
+        {outcomes_in_.handle(), 0, static_cast<short>(holding_ ? 0 : ZMQ_POLLIN), 0},
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
         {acks_out_.handle(), 0, static_cast<short>(acks_outbox_.empty() ? 0 : ZMQ_POLLOUT), 0}};
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_state - Clock::now());
+    const auto until = holding_ ? std::min(next_state, retry_at_) : next_state;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
-    if ((items[0].revents & ZMQ_POLLIN) && !record_waiting()) {
+    const bool retry = holding_ && Clock::now() >= retry_at_;
+    if (((items[0].revents & ZMQ_POLLIN) || retry) && !record_waiting()) {
       exit_code = 1;
       break;
     }
@@ -73,9 +83,14 @@ int Sink::run(const StopFlag& stop) {
       next_state = Clock::now() + std::chrono::seconds(1);
     }
   }
-  // Outcomes already delivered to us are recorded before we go.
-  while (exit_code == 0 && outcomes_in_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
+  // Outcomes already delivered to us are recorded before we go (unless there is no room).
+  while (exit_code == 0 && !holding_ && outcomes_in_.get(zmq::sockopt::events) & ZMQ_POLLIN) {
     if (!record_waiting()) exit_code = 1;
+  }
+  if (holding_) {
+    // Never acked: the ventilator sends their jobs out again to the next sink.
+    log_->warn("{} outcomes found no room on the disk before stopping: their jobs will run again",
+               batch_.size());
   }
   flush_acks();
   if (!acks_outbox_.empty()) {
@@ -93,9 +108,9 @@ int Sink::run(const StopFlag& stop) {
 
 bool Sink::record_waiting() {
   // Kept between calls: its room for a full transaction is allocated once, not per message.
-  batch_.clear();
+  if (!holding_) batch_.clear();
   std::string sender_key;
-  while (batch_.size() < config_.batch_max) {
+  while (!holding_ && batch_.size() < config_.batch_max) {
     auto received = receive_batch<Outcome, OutcomeBatch, &OutcomeBatch::outcomes>(
         outcomes_in_, config_.limits, "outcomes", config_.curve.enabled() ? &sender_key : nullptr);
     if (!received) break;
@@ -111,11 +126,22 @@ bool Sink::record_waiting() {
   if (batch_.empty()) return true;
 
   auto recorded = store_->record(batch_, unix_ms_now());
+  if (!recorded.ok() && recorded.error().code == ErrorCode::kDiskFull) {
+    holding_ = true;
+    retry_at_ = std::chrono::steady_clock::now() + kRetryWhenFull;
+    disk_notice_->full("cannot record outcomes: " + recorded.error().message + "; " +
+                       std::to_string(batch_.size()) +
+                       " outcomes wait here unacknowledged, and more in the workers' queues, "
+                       "until there is room");
+    return true;
+  }
   if (!recorded.ok()) {
     // Not acknowledged, so the ventilator still owns these jobs; stopping is the safe move.
     log_->critical("cannot record outcomes: {}", recorded.error().message);
     return false;
   }
+  holding_ = false;
+  disk_notice_->room();
   if (!store_files_intact()) return false;  // recorded into a file no longer there: no acks
   AckBatch acks;
   acks.acks.reserve(batch_.size());

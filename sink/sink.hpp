@@ -14,6 +14,7 @@
 #include <zmq.hpp>
 
 #include "common/data_dir_lock.hpp"
+#include "common/disk_full_notice.hpp"
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
 #include "common/outcome_store.hpp"
@@ -37,7 +38,9 @@ class Sink {
   const SinkConfig& bound() const { return config_; }
 
  private:
-  // Receives what is waiting (up to batch_max), records it in one transaction, acks it.
+  // Receives what is waiting (up to batch_max), records it in one transaction, acks it. When
+  // the disk is too full to record them, the outcomes are held (not acked) and tried again
+  // from retry_at_, and nothing more is read meanwhile. False when the sink must stop.
   bool record_waiting();
   void flush_acks();
   // False (and said loudly) when the store's files were removed, replaced or truncated.
@@ -53,9 +56,12 @@ class Sink {
   std::optional<DataDirLock> data_dir_lock_;  // held while store_ is open
   std::unique_ptr<OutcomeStore> store_;
   std::unique_ptr<EventPublisher> events_;
-  std::optional<InputRefusals> refusals_;  // made with events_
-  std::deque<std::string> acks_outbox_;    // encoded acks waiting for room toward the ventilator
-  std::vector<Outcome> batch_;             // the outcomes of record_waiting()'s transaction
+  std::optional<InputRefusals> refusals_;      // made with events_
+  std::optional<DiskFullNotice> disk_notice_;  // made with events_
+  bool holding_ = false;                       // batch_ waits for room on the disk
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::deque<std::string> acks_outbox_;  // encoded acks waiting for room toward the ventilator
+  std::vector<Outcome> batch_;           // the outcomes of record_waiting()'s transaction
   RateMeter recorded_rate_;
   std::uint64_t recorded_ = 0;
   std::uint64_t failures_ = 0;

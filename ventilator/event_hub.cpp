@@ -64,6 +64,7 @@ void EventHub::forward() {
         } else {
           const auto& event = std::get<Event>(decoded.value());
           restamped = stamp_sender_key(event, curve_ ? sender_key_name(frames[1]) : "");
+          note_alert(event);
         }
       }
       if (problem) {
@@ -84,6 +85,30 @@ void EventHub::forward() {
   }
   events_in_.close();
   events_out_.close();
+}
+
+void EventHub::note_alert(const Event& event) {
+  if (event.name != "disk.full" && event.name != "disk.room" && event.name != "component.down") {
+    return;
+  }
+  const std::lock_guard lock(alerts_mutex_);
+  if (event.name == "disk.full") {
+    const auto what = event.fields.find("what");
+    alerts_[event.source] = Alert{what == event.fields.end() ? "disk full" : what->second,
+                                  std::chrono::steady_clock::now()};
+  } else {
+    alerts_.erase(event.source);
+  }
+}
+
+std::vector<std::string> EventHub::alerts() const {
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(alerts_mutex_);
+  std::vector<std::string> lines;
+  for (const auto& [source, alert] : alerts_) {
+    if (now - alert.at <= kAlertLife) lines.push_back(source + ": " + alert.what);
+  }
+  return lines;
 }
 
 void EventHub::publish(const std::string& name, std::map<std::string, std::string> fields) {

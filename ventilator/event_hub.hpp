@@ -4,9 +4,11 @@
 // Sockets (owned by its thread): events_in_ SUB bind (all topics); events_out_ PUB bind.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -40,6 +42,12 @@ class EventHub {
   const std::string& bound_input() const { return bound_input_; }
   const std::string& bound_output() const { return bound_output_; }
 
+  // What programs say is wrong now, as "SOURCE: what" lines: each program's last `disk.full`,
+  // until its `disk.room` or `component.down`, or kAlertLife without a repeat (it went without
+  // a word). Any thread.
+  std::vector<std::string> alerts() const;
+  static constexpr std::chrono::seconds kAlertLife{15};
+
   // The event to publish instead of the one received, when its "key" field must change to
   // `key`, the name of the CURVE key it arrived with ("" in the clear); std::nullopt when it
   // may go as it came. A publisher's own "key" is never passed on.
@@ -49,6 +57,7 @@ class EventHub {
   void forward();
 
   void publish(const std::string& name, std::map<std::string, std::string> fields);
+  void note_alert(const Event& event);
 
   zmq::context_t& context_;
   zmq::socket_t events_in_;
@@ -60,6 +69,12 @@ class EventHub {
   std::uint64_t seq_ = 0;
   DecodeLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
+  struct Alert {
+    std::string what;
+    std::chrono::steady_clock::time_point at;
+  };
+  mutable std::mutex alerts_mutex_;
+  std::map<std::string, Alert> alerts_;  // by source
   std::thread thread_;
 };
 

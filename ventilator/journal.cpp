@@ -103,6 +103,9 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   delete_ = usable(db_->prepare("DELETE FROM jobs WHERE row = ?"), path);
   reschedule_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?"), path);
   bury_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?"), path);
+  free_pages_ = usable(db_->prepare("SELECT freelist_count * page_size FROM pragma_freelist_count, "
+                                    "pragma_page_size"),
+                       path);
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
   files_.emplace(path_, "the journal");
 }
@@ -258,13 +261,24 @@ Result<std::vector<std::string>> Journal::discard(const DeadSelection& selection
   return ids;
 }
 
-void Journal::commit() {
-  if (!in_transaction_) return;
-  in_transaction_ = false;
-  if (auto done = db_->exec("COMMIT"); !done.ok()) {
-    (void)db_->exec("ROLLBACK");
-    throw std::runtime_error(db_->error("cannot commit").message);
+Result<Ok> Journal::commit() {
+  if (!in_transaction_) return Ok{};
+  auto done = db_->exec("COMMIT");
+  if (done.ok()) {
+    in_transaction_ = false;
+    return Ok{};
   }
+  // SQLite keeps the transaction when it could not write the commit for lack of room.
+  if (done.error().code == ErrorCode::kDiskFull && db_->in_transaction()) return done.error();
+  in_transaction_ = false;
+  (void)db_->exec("ROLLBACK");
+  throw std::runtime_error("cannot commit: " + done.error().message);
+}
+
+std::uint64_t Journal::reusable_bytes() {
+  const auto resets = free_pages_.reset_at_exit();
+  auto found = free_pages_.step();
+  return found.ok() && found.value() ? free_pages_.column_u64(0) : 0;
 }
 
 Result<Ok> Journal::check_files() {

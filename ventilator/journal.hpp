@@ -57,9 +57,14 @@ class Journal {
   // Deletes the selected dead jobs; returns their ids.
   Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
-  // Makes every write so far durable (see Durability). Throws std::runtime_error on failure.
-  // Batched durability: the checkpointer's thread fsyncs the log within a second.
-  void commit();
+  // Makes every write so far durable (see Durability). Batched durability: the checkpointer's
+  // thread fsyncs the log within a second. A disk too full to take the commit gives kDiskFull
+  // and keeps the transaction open, whole, for a later commit() to try again; any other
+  // failure, or one that lost the transaction, throws std::runtime_error.
+  Result<Ok> commit();
+  // Bytes of the file's pages that finished jobs freed: new jobs reuse them before the file
+  // grows (it never shrinks).
+  std::uint64_t reusable_bytes();
   // Ok while the journal's files are the ones opened (sqlite/database_files.hpp); else what
   // happened to them. Check it after commit(), before confirming what was committed.
   Result<Ok> check_files();
@@ -76,6 +81,7 @@ class Journal {
   sqlite::Statement insert_;
   sqlite::Statement delete_;
   sqlite::Statement reschedule_;
+  sqlite::Statement free_pages_;
   sqlite::Statement bury_;
   bool in_transaction_ = false;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first

@@ -1,9 +1,11 @@
 #include "ventilator/ventilator.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/clock.hpp"
 #include "common/command_line.hpp"
+#include "common/disk_space.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
@@ -21,6 +23,8 @@ constexpr std::chrono::milliseconds kLinkCheckInterval{100};
 // A probe right after a connection closes can reach libzmq before the pipe is torn down: a
 // second one follows after this.
 constexpr std::chrono::milliseconds kSecondProbe{100};
+// How often a commit that found the disk full is tried again.
+constexpr std::chrono::milliseconds kCommitRetry{200};
 
 // Short, readable and unique across runs: base36 of the start time in ms.
 std::string make_id_prefix() {
@@ -92,6 +96,7 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.events_out_endpoint = hub_->bound_output();
   events_ = std::make_unique<EventPublisher>(context_, kHubInproc, "ventilator " + where);
   refusals_.emplace(log_, events_.get());
+  disk_notice_.emplace(log_, events_.get());
   jobs_disconnects_ = std::make_unique<SocketMonitor>(context_, jobs_out_, ZMQ_EVENT_DISCONNECTED);
 }
 
@@ -155,6 +160,7 @@ int Ventilator::run(const StopFlag& stop) {
     }
     if (now < dispatch_from_ && jobs_->has_pending()) until = std::min(until, dispatch_from_);
     if (dispatch_blocked_) until = std::min(until, now + std::chrono::milliseconds(1));
+    if (commit_waits_) until = std::min(until, retry_commit_at_);
     const auto wait = std::max(std::chrono::milliseconds(0),
                                std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
     poll_sockets(items, std::size(items), wait);
@@ -178,11 +184,18 @@ int Ventilator::run(const StopFlag& stop) {
     commit_and_reply();
     if (Clock::now() >= next_snapshot) {
       if (!journal_files_intact()) break;
+      check_disk_room();
       publish_state();
       next_snapshot = Clock::now() + config_.snapshot_interval;
     }
   }
   if (!journal_lost_) commit_and_reply();
+  if (commit_waits_) {
+    log_->warn(
+        "the journal never found room for its last commit: the {} submits and changes it held "
+        "were not confirmed and are not kept",
+        std::count_if(replies_.begin(), replies_.end(), [](const Reply& r) { return r.confirms; }));
+  }
 
   const auto c = jobs_->counts();
   events_->publish("component.down", {{"component", "ventilator"}});
@@ -240,14 +253,41 @@ void Ventilator::handle_submit_socket() {
 }
 
 void Ventilator::commit_and_reply() {
-  if (journal_) journal_->commit();  // throws when it cannot: nothing unjournaled is confirmed
+  if (journal_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (commit_waits_ && now < retry_commit_at_) {
+      send_replies(false);
+      return;
+    }
+    // Throws when it cannot for a reason other than room: nothing unjournaled is confirmed.
+    if (auto committed = journal_->commit(); !committed.ok()) {
+      commit_waits_ = true;
+      retry_commit_at_ = now + kCommitRetry;
+      disk_notice_->full(committed.error().message +
+                         "; replies to producers wait for the commit, new jobs are refused, "
+                         "the jobs held still run");
+      send_replies(false);
+      return;
+    }
+    commit_waits_ = false;
+    uncommitted_bytes_ = 0;
+  }
   // Nor anything committed into a file no longer there (checked only when there is something
   // to confirm: this runs at every turn of the loop).
   if (!replies_.empty() && !journal_files_intact()) {
     replies_.clear();
     return;
   }
+  send_replies(true);
+}
+
+void Ventilator::send_replies(bool confirmed) {
+  auto waiting = replies_.begin();
   for (auto& r : replies_) {
+    if (r.confirms && !confirmed) {
+      *waiting++ = std::move(r);
+      continue;
+    }
     try {
       for (auto& frame : r.envelope)
         submit_in_.send(frame, zmq::send_flags::sndmore | zmq::send_flags::dontwait);
@@ -257,7 +297,7 @@ void Ventilator::commit_and_reply() {
       if (e.num() != ETERM) log_->warn("cannot reply to producer: {}", e.what());
     }
   }
-  replies_.clear();
+  replies_.erase(waiting, replies_.end());
 }
 
 void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
@@ -279,9 +319,18 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
       return;
     }
     if (auto problem = check_capacity(*submit)) {
-      refuse_request(envelope, submit->req, *problem);
+      if (problem->code == ErrorCode::kBusy) {
+        refuse_for_now(envelope, submit->req, *problem);
+      } else {
+        refuse_request(envelope, submit->req, *problem);
+      }
       return;
     }
+    if (auto full = check_disk(body.size())) {
+      refuse_for_now(envelope, submit->req, *full);
+      return;
+    }
+    uncommitted_bytes_ += body.size();
     std::vector<std::string> types;
     types.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
@@ -293,7 +342,7 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids)}));
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
-    reply(envelope, encode(StatusReply{status->req, jobs_->counts()}));
+    reply(envelope, encode(StatusReply{status->req, jobs_->counts(), hub_->alerts()}), false);
   } else if (auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     handle_dead_jobs(envelope, *dead);
   } else {
@@ -355,14 +404,46 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
   return std::nullopt;
 }
 
+std::optional<Error> Ventilator::check_disk(std::size_t request_bytes) {
+  if (!journal_) return std::nullopt;
+  // A job's bytes are written about four times over for a while: its row and its copy in the
+  // journal's log, each rounded up to pages. Pages that finished jobs freed in the journal take
+  // new rows first; the rest comes out of the free space, of which the reserve stays free.
+  const auto space = disk_space_of(config_.data_dir);
+  const auto needed = 4 * (uncommitted_bytes_ + request_bytes);
+  const auto outside = needed - std::min<std::uint64_t>(needed, journal_->reusable_bytes());
+  if (!commit_waits_ && (!space || !space->too_full_for(outside))) return std::nullopt;
+  std::string why = "the ventilator's disk is full";
+  if (space) {
+    why += " (" + mebibytes(space->free_bytes) + " free in " + config_.data_dir.string() +
+           "; it keeps " + mebibytes(space->reserve_bytes()) + " free to record the jobs it holds)";
+  }
+  why += ": new jobs are refused until there is room; jobs already accepted still run";
+  disk_notice_->full(why);
+  return make_error(ErrorCode::kDiskFull, why);
+}
+
+void Ventilator::check_disk_room() {
+  if (!journal_ || !disk_notice_->is_full() || commit_waits_) return;
+  const auto space = disk_space_of(config_.data_dir);
+  if (space && !space->too_full_for(0)) disk_notice_->room();
+}
+
 void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,
                                 const Error& error) {
   refusals_->refuse("submit", error);
-  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}));
+  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}),
+        false);
 }
 
-void Ventilator::reply(std::vector<zmq::message_t>& envelope, std::string body) {
-  replies_.push_back(Reply{std::move(envelope), std::move(body)});
+void Ventilator::refuse_for_now(std::vector<zmq::message_t>& envelope, std::uint64_t req,
+                                const Error& error) {
+  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}),
+        false);
+}
+
+void Ventilator::reply(std::vector<zmq::message_t>& envelope, std::string body, bool confirms) {
+  replies_.push_back(Reply{std::move(envelope), std::move(body), confirms});
 }
 
 void Ventilator::handle_acks() {

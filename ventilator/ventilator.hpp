@@ -21,6 +21,7 @@
 #include <zmq.hpp>
 
 #include "common/data_dir_lock.hpp"
+#include "common/disk_full_notice.hpp"
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
 #include "common/rate_meter.hpp"
@@ -51,15 +52,25 @@ class Ventilator {
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
   void handle_dead_jobs(std::vector<zmq::message_t>& envelope, const DeadJobsRequest& request);
-  // Queues a reply; replies go out after the journal commits what they confirm.
-  void reply(std::vector<zmq::message_t>& envelope, std::string body);
+  // Queues a reply; replies go out after the journal commits what they confirm. One that
+  // confirms nothing (`confirms` false: a status, a refusal) goes out even while a commit
+  // waits for disk space.
+  void reply(std::vector<zmq::message_t>& envelope, std::string body, bool confirms = true);
   void commit_and_reply();
+  void send_replies(bool confirmed);
   void restore_from_journal();
   void run_timers();
   // Why a submit cannot be taken (a job too large to send, the backlog full), if it cannot.
   std::optional<Error> check_capacity(const SubmitRequest& submit) const;
+  // Why a submit of `request_bytes` cannot be journaled now (the disk is full, or a commit
+  // waits for room), if it cannot.
+  std::optional<Error> check_disk(std::size_t request_bytes);
+  // Says that the disk has room again, once it has.
+  void check_disk_room();
   // Counts, logs and publishes the refusal, and tells the producer why.
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
+  // Tells the producer to try again later (busy, disk full): not bad input, not counted as such.
+  void refuse_for_now(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
   void publish_ack_effect(const Ack& ack, AckEffect effect);
   void handle_worker_messages();
@@ -95,7 +106,13 @@ class Ventilator {
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
   std::unique_ptr<EventPublisher> events_;
-  std::optional<InputRefusals> refusals_;  // made with events_
+  std::optional<InputRefusals> refusals_;      // made with events_
+  std::optional<DiskFullNotice> disk_notice_;  // made with events_
+  // The last commit failed for lack of room: its transaction stays open, tried again at
+  // retry_commit_at_; its replies wait, and new submits are refused.
+  bool commit_waits_ = false;
+  std::chrono::steady_clock::time_point retry_commit_at_{};
+  std::uint64_t uncommitted_bytes_ = 0;  // of submits accepted since the last commit
   // A connection to the jobs socket closed. libzmq's ROUTER does not say which peer went, only
   // that one did: probe_workers() finds out which (a send to a closed peer fails with
   // ROUTER_MANDATORY).
@@ -106,6 +123,7 @@ class Ventilator {
   struct Reply {
     std::vector<zmq::message_t> envelope;
     std::string body;
+    bool confirms = true;  // waits for the commit
   };
   std::vector<Reply> replies_;                             // waiting for the journal commit
   std::chrono::steady_clock::time_point dispatch_from_{};  // the recovery hold ends

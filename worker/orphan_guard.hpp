@@ -29,8 +29,10 @@ class Running {
  public:
   explicit Running(spdlog::logger& log) {
     if (const auto why = start(); !why.empty()) {
-      log.warn("no orphan guard ({}): commands of jobs running when this worker is killed will "
-               "run on", why);
+      log.warn(
+          "no orphan guard ({}): commands of jobs running when this worker is killed will "
+          "run on",
+          why);
     }
   }
   ~Running() { stop(); }

@@ -1,5 +1,9 @@
 #include "common/sqlite/database.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -7,6 +11,15 @@
 #include "common/sqlite/database_files.hpp"
 
 namespace zpipe::sqlite {
+namespace {
+
+// What a failed call on `db` means to the caller: a full disk is waited out, the rest is not.
+ErrorCode code_of(sqlite3* db) {
+  return db != nullptr && sqlite3_errcode(db) == SQLITE_FULL ? ErrorCode::kDiskFull
+                                                             : ErrorCode::kIo;
+}
+
+}  // namespace
 
 Result<Database> Database::open(const std::filesystem::path& path, Mode mode, std::string what) {
   const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
@@ -44,7 +57,7 @@ Result<Ok> Database::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string reason = message != nullptr ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    return make_error(ErrorCode::kIo, what_ + ": " + reason);
+    return make_error(code_of(db_), what_ + ": " + reason);
   }
   return Ok{};
 }
@@ -91,8 +104,30 @@ void Database::seal() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
+namespace {
+
+// Why this process cannot write the store at `path`, if it cannot. SQLite alone would open a
+// read-only file read-only without a word and fail at the first write, and say "unable to open
+// database file" of a folder it cannot write (it makes FILE-wal and FILE-shm beside FILE).
+std::optional<std::string> unwritable(const std::filesystem::path& path) {
+  const auto folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+  if (::access(folder.c_str(), W_OK) != 0) {
+    return "its folder " + folder.string() + " is not writable (" + std::strerror(errno) +
+           "): the store needs to write files there";
+  }
+  if (::access(path.c_str(), F_OK) == 0 && ::access(path.c_str(), W_OK) != 0) {
+    return "the file is not writable (" + std::string(std::strerror(errno)) + ")";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<Database> Database::open_store(const std::filesystem::path& path, const StoreShape& shape) {
   const auto named = shape.what + " " + path.string();
+  if (const auto why = unwritable(path)) {
+    return make_error(ErrorCode::kIo, "cannot open " + named + ": " + *why);
+  }
   auto lost = [&](const std::string& why) {
     return make_error(ErrorCode::kUnavailable,
                       shape.what + " " + why + ", and " + shape.held +
@@ -138,8 +173,8 @@ Result<Database> Database::open_store(const std::filesystem::path& path, const S
 }
 
 Error Database::error(std::string_view doing) const {
-  return make_error(ErrorCode::kIo, what_ + ": " + std::string(doing) + ": " +
-                                        (db_ != nullptr ? sqlite3_errmsg(db_) : "not open"));
+  return make_error(code_of(db_), what_ + ": " + std::string(doing) + ": " +
+                                      (db_ != nullptr ? sqlite3_errmsg(db_) : "not open"));
 }
 
 Statement::Statement(Statement&& other) noexcept
@@ -155,8 +190,9 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 }
 
 Error Statement::error(std::string_view doing) const {
-  return make_error(ErrorCode::kIo, what_ + ": " + std::string(doing) + ": " +
-                                        sqlite3_errmsg(sqlite3_db_handle(stmt_)));
+  return make_error(
+      code_of(sqlite3_db_handle(stmt_)),
+      what_ + ": " + std::string(doing) + ": " + sqlite3_errmsg(sqlite3_db_handle(stmt_)));
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }

@@ -62,6 +62,9 @@ class Database {
   // makes one at the last close). For a file found changed under the program, so that what
   // happened to it stays visible to the next start. Stop other checkpointing connections first.
   void seal();
+  // A transaction is open (BEGIN without its COMMIT or ROLLBACK yet; SQLite may also have
+  // rolled one back by itself after an error).
+  bool in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   // "<what>: <SQLite's message for the last failure>", prefixed with `doing` ("cannot commit").
   Error error(std::string_view doing) const;

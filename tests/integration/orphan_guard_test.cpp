@@ -48,9 +48,8 @@ TEST_P(OrphanGuard, TheCommandsOfAKilledWorkersJobsDieWithIt) {
                              shell.string() + "; wait";
   auto client = pipeline.client();
   ASSERT_TRUE(client
-                  .submit({JobSpec{"exec",
-                                   Payload::from_json({{"argv", {"sh", "-c", script}}}), 600'000,
-                                   1}})
+                  .submit({JobSpec{"exec", Payload::from_json({{"argv", {"sh", "-c", script}}}),
+                                   600'000, 1}})
                   .ok());
   ASSERT_TRUE(wait_until(
       [&] { return std::filesystem::exists(shell) && std::filesystem::exists(background); }, 10s));
@@ -73,7 +72,9 @@ TEST_P(OrphanGuard, TheCommandsOfAKilledWorkersJobsDieWithIt) {
 }
 
 INSTANTIATE_TEST_SUITE_P(WithAndWithoutIsolation, OrphanGuard, ::testing::Bool(),
-                         [](const auto& param_info) { return param_info.param ? "Isolated" : "InTheWorker"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "Isolated" : "InTheWorker";
+                         });
 
 }  // namespace
 }  // namespace zpipe::test

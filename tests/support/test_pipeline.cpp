@@ -18,6 +18,8 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   // port is chosen here and then taken by another test before a program binds it.
   const std::string any_port = "tcp://127.0.0.1:*";
   endpoints_ = {any_port, any_port, any_port, any_port, any_port, any_port};
+  if (options_.data_dir_bytes > 0)
+    data_dir_filesystem_.emplace(data_dir(), options_.data_dir_bytes);
   ventilator_.emplace(start_program("ventilator", ventilator_argv()));
   const auto ventilator_log = log_of("ventilator");
   endpoints_.submit = logged_endpoint(ventilator_log, "submit on ");

@@ -15,6 +15,7 @@
 #include "common/outcome_store.hpp"
 #include "front/child_process.hpp"
 #include "front/pipeline_endpoints.hpp"
+#include "tests/support/small_filesystem.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe::test {
@@ -32,6 +33,9 @@ struct TestPipelineOptions {
   // Where workers send events, when not to the pipeline's hub (an endpoint nobody listens on
   // shows that no job depends on an event arriving).
   std::string worker_events_to;
+  // Non-zero: the data dir is a filesystem of its own, of this many bytes (a SmallFilesystem:
+  // check SmallFilesystem::cannot_mount() first).
+  std::uint64_t data_dir_bytes = 0;
 };
 
 class TestPipeline {
@@ -42,6 +46,8 @@ class TestPipeline {
   const PipelineEndpoints& endpoints() const { return endpoints_; }
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+  // With options.data_dir_bytes: the data dir's filesystem.
+  const SmallFilesystem& data_dir_filesystem() const { return *data_dir_filesystem_; }
 
   // Starts one more worker (with options.worker_args plus `extra_args`); waits for "ready".
   void add_worker(const std::vector<std::string>& extra_args = {});
@@ -81,6 +87,7 @@ class TestPipeline {
 
   TestPipelineOptions options_;
   TempDir dir_;
+  std::optional<SmallFilesystem> data_dir_filesystem_;  // unmounted after the programs end
   PipelineEndpoints endpoints_;
   std::vector<std::pair<std::string, ChildProcess>> workers_;
   std::optional<ChildProcess> sink_;

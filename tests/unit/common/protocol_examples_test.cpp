@@ -39,7 +39,7 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
       {"accepted", SubmitAccepted{1, {"mx0qmj60-1"}}},
       {"refused", SubmitRefused{1, "invalid", "a submit needs at least one job"}},
       {"status_request", StatusRequest{2}},
-      {"status", StatusReply{2, PipelineCounts{3, 1, 1, 0, 1, 0, 0}}},
+      {"status", StatusReply{2, PipelineCounts{3, 1, 1, 0, 1, 0, 0}, {}}},
       {"retry", DeadJobsRequest{3, DeadJobsRequest::Action::kRetry, {{}, true, "fail"}}},
       {"discard",
        DeadJobsRequest{4, DeadJobsRequest::Action::kDiscard, {{"mx0qmj60-1"}, false, ""}}},

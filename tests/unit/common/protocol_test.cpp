@@ -56,8 +56,10 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   EXPECT_EQ(round_trip(refused), refused);
   StatusRequest status_request{9};
   EXPECT_EQ(round_trip(status_request), status_request);
-  StatusReply status{9, PipelineCounts{10, 2, 3, 4, 1, 0}};
+  StatusReply status{9, PipelineCounts{10, 2, 3, 4, 1, 0}, {}};
   EXPECT_EQ(round_trip(status), status);
+  StatusReply alerted{10, PipelineCounts{}, {"sink vm:42: disk full: cannot record outcomes"}};
+  EXPECT_EQ(round_trip(alerted), alerted);
   EXPECT_EQ(round_trip(sample_job()), sample_job());
   Outcome outcome{"abc-1",
                   "exec",

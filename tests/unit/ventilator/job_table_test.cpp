@@ -312,7 +312,7 @@ TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMean
               AckEffect::kSucceeded);
     ASSERT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, false), 20),
               AckEffect::kRetryScheduled);
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
@@ -341,7 +341,7 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
     for (const auto& job : dispatch_all(table, 10)) {
       ASSERT_EQ(table.on_recorded(ack(job, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
     }
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
@@ -355,7 +355,7 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   EXPECT_EQ(table.next_pending().max_attempts, 2u);  // with one more round of 1 attempt
   EXPECT_EQ(table.discard(DeadSelection{{}, true, "fail"}).value().size(), 2u);
   EXPECT_EQ(table.counts().dead, 0u);
-  journal.commit();
+  ASSERT_TRUE(journal.commit().ok());
   EXPECT_EQ(journal.count_dead(), 0u);
 }
 
@@ -365,7 +365,7 @@ TEST_F(JournaledJobTable, ARepeatedFailureOfAnEarlierAttemptDoesNotBuryARevivedJ
   const auto ids = table.accept(specs(1, "fail", 1), 1);
   const auto first = dispatch_all(table, 10)[0];
   ASSERT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
-  journal.commit();
+  ASSERT_TRUE(journal.commit().ok());
   ASSERT_EQ(table.revive(DeadSelection{{ids[0], ids[0]}, false, ""}, 30).value().size(), 1u)
       << "named twice, revived once";
   const auto second = dispatch_all(table, 40);
@@ -393,7 +393,7 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
               AckEffect::kRetryScheduled);
     table.promote_due_retries(10'000);
     (void)dispatch_all(table, 10'000);  // attempt 2 out, then the ventilator dies
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
@@ -404,7 +404,7 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
             AckEffect::kSucceeded);
   EXPECT_FALSE(table.has_pending()) << "a job already recorded must not go out again";
   EXPECT_EQ(table.counts().succeeded, 1u);
-  journal.commit();
+  ASSERT_TRUE(journal.commit().ok());
   EXPECT_TRUE(journal.load_live().empty());
 }
 

@@ -53,7 +53,7 @@ TEST_F(JournalTest, KeepsCommittedJobsInOrderWithEveryField) {
     journal.add(make_job("a-2"));
     journal.add(make_job("a-3"));
     journal.reschedule(row, 2, 99'000);
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   Journal journal(path_, Durability::kSync);
   const auto live = journal.load_live();
@@ -70,7 +70,7 @@ TEST_F(JournalTest, KeepsCommittedJobsInOrderWithEveryField) {
 TEST_F(JournalTest, UncommittedWritesAreNotKeptAfterACrash) {
   Journal journal(path_, Durability::kBatched);
   journal.add(make_job("a-1"));
-  journal.commit();
+  ASSERT_TRUE(journal.commit().ok());
   journal.add(make_job("a-2"));  // never committed: its producer was never told "accepted"
   const auto crashed = snapshot_while_open();
   Journal recovered(crashed, Durability::kBatched);
@@ -84,7 +84,7 @@ TEST_F(JournalTest, FinishedAndDeadJobsAreNotLive) {
   journal.add(make_job("a-3"));
   journal.remove(done);
   journal.bury(dead, 3);
-  journal.commit();
+  ASSERT_TRUE(journal.commit().ok());
   EXPECT_EQ(ids_of(journal.load_live()), std::vector<std::string>{"a-3"});
   EXPECT_EQ(journal.count_dead(), 1u);
   EXPECT_EQ(journal.discard(DeadSelection{{"a-9", "a-9"}, false, ""}).value().size(), 0u);
@@ -99,7 +99,7 @@ TEST_F(JournalTest, ATornTailOfTheLogIsRecoveredAndReported) {
   Journal journal(path_, Durability::kBatched);
   for (int i = 1; i <= 50; ++i) {
     journal.add(make_job("a-" + std::to_string(i)));
-    journal.commit();  // one commit per job: many frames in the log
+    ASSERT_TRUE(journal.commit().ok());  // one commit per job: many frames in the log
   }
   const auto crashed = snapshot_while_open();
   const auto wal = crashed.string() + "-wal";
@@ -123,7 +123,7 @@ TEST_F(JournalTest, DamageIsReportedAndTheJournalIsNotUsed) {
   {
     Journal journal(path_, Durability::kSync);
     for (int i = 1; i <= 2000; ++i) journal.add(make_job("a-" + std::to_string(i)));
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   // Overwrite part of the database's pages with garbage.
   {
@@ -158,7 +158,7 @@ TEST_F(JournalTest, RowsThatCannotRunAreSkippedAndReported) {
   {
     Journal journal(path_, Durability::kSync);
     for (const char* id : {"a-1", "a-2", "a-3"}) journal.add(make_job(id));
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   edit(path_, "UPDATE jobs SET timeout_ms = -1 WHERE id = 'a-2'");
   Journal journal(path_, Durability::kSync);
@@ -173,7 +173,7 @@ TEST_F(JournalTest, ADeadRowThatCannotRunStaysDeadButCanBeDiscarded) {
     Journal journal(path_, Durability::kSync);
     journal.bury(journal.add(make_job("a-1")), 3);
     journal.bury(journal.add(make_job("a-2")), 3);
-    journal.commit();
+    ASSERT_TRUE(journal.commit().ok());
   }
   edit(path_, "UPDATE jobs SET attempt = 0 WHERE id = 'a-2'");
   Journal journal(path_, Durability::kSync);
