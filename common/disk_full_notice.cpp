@@ -6,8 +6,7 @@ void DiskFullNotice::full(const std::string& what, Clock::time_point now) {
   if (since_ && now - said_at_ < kRepeat) return;
   if (!since_) since_ = now;
   said_at_ = now;
-  const auto seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(now - *since_).count();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now - *since_).count();
   if (seconds == 0) {
     log_->warn("disk full: {}", what);
   } else {

@@ -179,6 +179,7 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
   add(lines, rate + sparkline(view.throughput_history(), spark_columns, state.unicode),
       LineStyle::kGood, width);
   add(lines, advice_line(view, state.target_minutes), LineStyle::kNormal, width);
+  for (const auto& alert : view.alerts(now)) add(lines, "! " + alert, LineStyle::kBad, width);
   add(lines, "", LineStyle::kNormal, width);
 
   const auto workers = view.workers();

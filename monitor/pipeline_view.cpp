@@ -59,7 +59,20 @@ void PipelineView::apply(const Event& event, Clock::time_point now) {
     gone_since_[event.source] = now;
   } else if (event.name == "job.succeeded" || event.name == "job.failed") {
     on_job_finished(event);
+  } else if (event.name == "disk.full") {
+    const auto what = event.fields.find("what");
+    alerts_[event.source] =
+        Alert{"disk full: " + (what == event.fields.end() ? std::string() : what->second), now};
   }
+  if (event.name == "disk.room" || event.name == "component.down") alerts_.erase(event.source);
+}
+
+std::vector<std::string> PipelineView::alerts(Clock::time_point now) const {
+  std::vector<std::string> lines;
+  for (const auto& [source, alert] : alerts_) {
+    if (now - alert.at <= kAlertLife) lines.push_back(source + ": " + alert.what);
+  }
+  return lines;
 }
 
 void PipelineView::on_ventilator_state(const Event& event, Clock::time_point now) {

@@ -71,7 +71,11 @@ class PipelineView {
   // or when it would take over a century.
   std::optional<std::chrono::seconds> eta() const;
   std::optional<WorkerAdvice> advice(double target_minutes) const;
-  std::vector<WorkerView> workers() const;                               // by name
+  std::vector<WorkerView> workers() const;  // by name
+  // What programs say is wrong now ("sink vm:42: disk full: ..."): each one's last disk.full
+  // until its disk.room or component.down, or kAlertLife without a repeat.
+  std::vector<std::string> alerts(Clock::time_point now) const;
+  static constexpr std::chrono::seconds kAlertLife{15};
   const std::deque<FailureView>& failures() const { return failures_; }  // newest first
   std::uint64_t missed_events() const { return gaps_.total(); }
   std::uint64_t events_seen() const { return seen_; }
@@ -92,7 +96,12 @@ class PipelineView {
   std::map<std::string, WorkerView> workers_;            // by event source
   std::map<std::string, Clock::time_point> gone_since_;  // down or vanished, by source
   std::deque<FailureView> failures_;
-  std::optional<double> job_ms_;  // moving average of run times
+  struct Alert {
+    std::string what;
+    Clock::time_point at;
+  };
+  std::map<std::string, Alert> alerts_;  // by event source
+  std::optional<double> job_ms_;         // moving average of run times
   SequenceGaps gaps_;
   std::uint64_t seen_ = 0;
   std::optional<Clock::time_point> last_event_;

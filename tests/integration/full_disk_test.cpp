@@ -105,8 +105,8 @@ TEST_F(FullDisk, AProducerCannotFillTheDiskUnderTheVentilator) {
   Error refusal{ErrorCode::kIo, ""};
   for (int i = 0; i < 1000; ++i) {
     const std::vector<JobSpec> jobs(
-        100, JobSpec{"sleep", Payload::from_json({{"ms", 0}, {"pad", std::string(4000, 'x')}}),
-                     0, 0});
+        100,
+        JobSpec{"sleep", Payload::from_json({{"ms", 0}, {"pad", std::string(4000, 'x')}}), 0, 0});
     const auto ids = client.submit(jobs);  // 400 KB a request
     if (!ids.ok()) {
       refusal = ids.error();

@@ -38,7 +38,8 @@ std::optional<std::string> SmallFilesystem::cannot_mount() {
 std::filesystem::path SmallFilesystem::fill(const std::string& name) const {
   const auto path = folder_ / name;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot make " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw std::runtime_error("cannot make " + path.string() + ": " + std::strerror(errno));
   const std::vector<char> zeros(1 << 20, 0);
   // Smaller and smaller writes, down to a page, until not even that fits.
   for (std::size_t chunk = zeros.size(); chunk >= 4096;) {

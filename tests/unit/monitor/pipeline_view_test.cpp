@@ -227,5 +227,19 @@ TEST_F(PipelineViewTest, NoEtaAndCountedAdviceForAnEndlessBacklog) {
   EXPECT_EQ(view_.advice(1)->workers_needed, ~0ull);
 }
 
+TEST_F(PipelineViewTest, AFullDiskIsShownUntilRoomReturnsOrItsProgramGoesQuiet) {
+  view_.apply(event("disk.full", "sink vm:42", {{"what", "cannot record outcomes"}}), t0_);
+  view_.apply(event("disk.full", "ventilator vm:41", {{"what", "new jobs are refused"}}), t0_);
+  EXPECT_EQ(view_.alerts(t0_ + 1s),
+            (std::vector<std::string>{"sink vm:42: disk full: cannot record outcomes",
+                                      "ventilator vm:41: disk full: new jobs are refused"}));
+  view_.apply(event("disk.room", "ventilator vm:41", {{"full_for_ms", "3000"}}), t0_ + 3s);
+  EXPECT_EQ(view_.alerts(t0_ + 3s).size(), 1u);
+  view_.apply(event("disk.full", "sink vm:42", {{"what", "still"}}), t0_ + 5s);
+  EXPECT_EQ(view_.alerts(t0_ + 5s + PipelineView::kAlertLife).size(), 1u) << "repeated: still on";
+  EXPECT_TRUE(view_.alerts(t0_ + 6s + PipelineView::kAlertLife).empty())
+      << "no repeat: the sink went without a word";
+}
+
 }  // namespace
 }  // namespace zpipe
