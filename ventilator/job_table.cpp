@@ -8,8 +8,23 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
       journal_(journal),
       random_(seed) {}
 
+std::uint64_t JobTable::memory_cost(const TrackedJob& t) {
+  // A payload kept in the journal counts as the nil it is between sends.
+  const auto payload = t.payload_in_journal ? Payload().msgpack().size() : t.job.payload.msgpack().size();
+  return kTrackedJobBytes + t.job.id.size() + t.job.type.size() + payload;
+}
+
+void JobTable::keep(TrackedJob& t) {
+  if (journal_ != nullptr && t.job.payload.msgpack().size() > kPayloadKeptInMemory) {
+    t.job.payload = Payload();
+    t.payload_in_journal = true;
+  }
+  memory_bytes_ += memory_cost(t);
+}
+
 void JobTable::restore(std::vector<TrackedJob> live, std::uint64_t dead) {
   for (auto& t : live) {
+    keep(t);
     maybe_recorded_.insert(t.job.id);
     if (t.due_ms > 0) {
       retry_due_.emplace(t.due_ms, t.job.id);
@@ -37,6 +52,7 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
     job.created_ms = now_ms;
     t.attempts_per_round = job.max_attempts;
     if (journal_ != nullptr) t.journal_row = journal_->add(t);
+    keep(t);
     ids.push_back(job.id);
     pending_.push_back(std::move(t));
   }
@@ -55,9 +71,19 @@ bool JobTable::has_pending() {
   return !pending_.empty();
 }
 
+const Job& JobTable::next_pending() {
+  auto& t = pending_.front();
+  // Read back for the send; let go of again once sent (mark_dispatched()).
+  if (t.payload_in_journal && t.job.payload.msgpack().size() <= 1) {
+    t.job.payload = journal_->payload_of(t.journal_row);
+  }
+  return t.job;
+}
+
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
+  if (t.payload_in_journal) t.job.payload = Payload();
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
@@ -206,6 +232,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
 }
 
 void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
+  memory_bytes_ -= std::min(memory_bytes_, memory_cost(t));
   if (status == OutcomeStatus::kSucceeded) {
     ++finished_.succeeded;
     if (journal_ != nullptr) journal_->remove(t.journal_row);
@@ -222,6 +249,7 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
   auto revived = journal_->revive(selection, now_ms);
   if (!revived.ok()) return revived.error();
   for (auto& t : revived.value()) {
+    keep(t);
     ids.push_back(t.job.id);
     t.due_ms = 0;
     pending_.push_back(std::move(t));

@@ -50,8 +50,9 @@ class JobTable {
   // Drops restored jobs whose outcome turned out to be recorded already, then says whether a
   // job waits for dispatch.
   bool has_pending();
-  // The job dispatch would send next. Precondition: has_pending().
-  const Job& next_pending() const { return pending_.front().job; }
+  // The job dispatch would send next, with its payload (read back from the journal when it is
+  // kept there). Precondition: has_pending().
+  const Job& next_pending();
   // The job from next_pending() was sent to the worker whose jobs-socket identity is `owner`:
   // it is in flight there until its outcome is recorded, the worker gives it back or is lost,
   // or its time limit plus the redispatch grace passes.
@@ -83,9 +84,16 @@ class JobTable {
   Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
   PipelineCounts counts() const;
+  // What the jobs held take in memory, about: kTrackedJobBytes each plus their id, type and
+  // the payloads kept in memory.
+  std::uint64_t memory_bytes() const { return memory_bytes_; }
+  static constexpr std::uint64_t kTrackedJobBytes = 200;
 
  private:
   void finish(TrackedJob& job, OutcomeStatus status);
+  // Takes `t` into the table's memory count, leaving a large payload in the journal.
+  void keep(TrackedJob& t);
+  static std::uint64_t memory_cost(const TrackedJob& t);
 
   std::string id_prefix_;
   JobPolicy policy_;
@@ -121,6 +129,7 @@ class JobTable {
   std::unordered_set<std::string> maybe_recorded_;
   std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
+  std::uint64_t memory_bytes_ = 0;
 };
 
 }  // namespace zpipe

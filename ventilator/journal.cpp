@@ -28,6 +28,11 @@ CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
     "due_ms";
+// The same, with large payloads left in the file (TrackedJob::payload_in_journal).
+const std::string kColumnsLeavingLargePayloads =
+    "row, id, type, CASE WHEN length(payload) > " + std::to_string(kPayloadKeptInMemory) +
+    " THEN x'' ELSE payload END, attempt, max_attempts, attempts_per_round, timeout_ms, "
+    "created_ms, due_ms, length(payload) > " + std::to_string(kPayloadKeptInMemory);
 
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
   return "the journal " + path.string() + " is damaged (" + reason +
@@ -50,6 +55,7 @@ JournalRow read_row(const sqlite::Statement& s) {
   row.timeout_ms = s.column_i64(7);
   row.created_ms = s.column_i64(8);
   row.due_ms = s.column_i64(9);
+  row.payload_left_out = s.column_count() > 10 && s.column_i64(10) != 0;
   return row;
 }
 
@@ -103,6 +109,7 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   delete_ = usable(db_->prepare("DELETE FROM jobs WHERE row = ?"), path);
   reschedule_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?"), path);
   bury_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?"), path);
+  select_payload_ = usable(db_->prepare("SELECT payload FROM jobs WHERE row = ?"), path);
   free_pages_ = usable(db_->prepare("SELECT freelist_count * page_size FROM pragma_freelist_count, "
                                     "pragma_page_size"),
                        path);
@@ -129,7 +136,7 @@ void Journal::begin_if_needed() {
 
 std::vector<TrackedJob> Journal::load_live() {
   auto s = usable(
-      db_->prepare(std::string("SELECT ") + kColumns + " FROM jobs WHERE dead = 0 ORDER BY row"),
+      db_->prepare("SELECT " + kColumnsLeavingLargePayloads + " FROM jobs WHERE dead = 0 ORDER BY row"),
       path_);
   std::vector<TrackedJob> jobs;
   std::uint64_t unreadable = 0;
@@ -273,6 +280,16 @@ Result<Ok> Journal::commit() {
   in_transaction_ = false;
   (void)db_->exec("ROLLBACK");
   throw std::runtime_error("cannot commit: " + done.error().message);
+}
+
+Payload Journal::payload_of(std::int64_t row) {
+  const auto resets = select_payload_.reset_at_exit();
+  select_payload_.bind_i64(1, row);
+  if (!usable(select_payload_.step(), path_)) {
+    throw std::runtime_error("the journal " + path_.string() + " lost the payload of row " +
+                             std::to_string(row));
+  }
+  return restore_payload(select_payload_.column_blob(0), limits_);
 }
 
 std::uint64_t Journal::reusable_bytes() {

@@ -40,7 +40,7 @@ class Journal {
   // Jobs to run, in submission order, each with its journal row and retry due time. Rows that
   // cannot be run (restore_job() in journal_row.hpp) are skipped and counted in warnings().
   // Both throw std::runtime_error saying the journal is damaged when it cannot be read.
-  std::vector<TrackedJob> load_live();
+  std::vector<TrackedJob> load_live();  // large payloads left in the file (payload_of())
   std::uint64_t count_dead();
   // What opening found worth telling the operator (a torn tail, unreadable rows).
   const std::vector<std::string>& warnings() const { return warnings_; }
@@ -62,6 +62,9 @@ class Journal {
   // and keeps the transaction open, whole, for a later commit() to try again; any other
   // failure, or one that lost the transaction, throws std::runtime_error.
   Result<Ok> commit();
+  // The payload of the job at `row` (one loaded with its payload left in the file). Throws
+  // std::runtime_error when the row is gone.
+  Payload payload_of(std::int64_t row);
   // Bytes of the file's pages that finished jobs freed: new jobs reuse them before the file
   // grows (it never shrinks).
   std::uint64_t reusable_bytes();
@@ -82,6 +85,7 @@ class Journal {
   sqlite::Statement delete_;
   sqlite::Statement reschedule_;
   sqlite::Statement free_pages_;
+  sqlite::Statement select_payload_;
   sqlite::Statement bury_;
   bool in_transaction_ = false;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first

@@ -24,6 +24,11 @@ Error out_of_range(std::string_view column, std::int64_t value) {
 
 }  // namespace
 
+Payload restore_payload(const std::string& stored, const DecodeLimits& limits) {
+  auto payload = decode_payload(stored, limits);
+  return payload.ok() ? std::move(payload).value() : Payload();
+}
+
 Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits) {
   constexpr std::uint64_t kMaxCount = std::numeric_limits<std::uint32_t>::max();
   constexpr std::uint64_t kMaxTime = std::numeric_limits<std::int64_t>::max();
@@ -46,8 +51,8 @@ Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits
   t.journal_row = row.row;
   t.job.id = row.id;
   t.job.type = row.type;
-  auto payload = decode_payload(row.payload, limits);
-  t.job.payload = payload.ok() ? std::move(payload).value() : Payload();
+  t.payload_in_journal = row.payload_left_out;
+  if (!row.payload_left_out) t.job.payload = restore_payload(row.payload, limits);
   t.job.attempt = static_cast<std::uint32_t>(*attempt);
   t.job.max_attempts = static_cast<std::uint32_t>(*max_attempts);
   t.attempts_per_round = static_cast<std::uint32_t>(*attempts_per_round);

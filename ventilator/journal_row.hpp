@@ -26,12 +26,17 @@ struct JournalRow {
   std::int64_t timeout_ms = 0;
   std::int64_t created_ms = 0;
   std::int64_t due_ms = 0;
+  bool payload_left_out = false;  // too large to keep in memory: `payload` is empty
 };
 
 // The job a row holds, held to what decode() accepts of a job message under `limits` so that a
 // worker will take it: refused (kInvalid, naming the column) without an id or a type, with
 // attempt counts outside 1..2^32-1, a time limit over the cap, or negative times. A payload that
 // decode() would refuse becomes nil, as if none had been given: the job still runs to an outcome.
+// A payload left out stays in the journal (TrackedJob::payload_in_journal).
 Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits = {});
+
+// The payload of a row as a job carries it: as stored, or nil when decode() would refuse it.
+Payload restore_payload(const std::string& stored, const DecodeLimits& limits = {});
 
 }  // namespace zpipe

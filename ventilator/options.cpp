@@ -67,6 +67,13 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
                  "Jobs waiting (for a worker or a retry) at which submits are refused as busy")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--max-backlog-bytes", config.max_backlog_bytes,
+                 "Memory the jobs held may take (about 200 bytes each plus their payloads of up "
+                 "to 1 KiB; larger payloads stay in the journal) at which submits are refused as "
+                 "busy; takes KiB, MiB, GiB suffixes (default: a quarter of this machine's memory)")
+      ->transform(CLI::AsSizeValue(false))
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
   if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServer, log_options,
                                                   config.curve)) {

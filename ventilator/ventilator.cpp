@@ -47,13 +47,26 @@ std::map<std::string, std::string> counts_fields(const PipelineCounts& c) {
           {"dead", std::to_string(c.dead)}};
 }
 
+// Each producer's connection queues at most about kSubmitQueueBytes of requests here: what a
+// flood of large or refused requests can hold in memory is that per connection, not 1,000
+// messages of up to --max-message-bytes each. A producer waits for each reply anyway.
+constexpr std::uint64_t kSubmitQueueBytes = 16 << 20;
+
+SocketOptions submit_socket_options(const VentilatorConfig& config) {
+  auto options = config.sockets;
+  const auto per_message = std::max<std::uint64_t>(1, config.limits.max_message_bytes);
+  options.receive_hwm =
+      static_cast<int>(std::clamp<std::uint64_t>(kSubmitQueueBytes / per_message, 4, 1000));
+  return options;
+}
+
 }  // namespace
 
 Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> log)
     : config_(std::move(config)),
       log_(std::move(log)),
       context_(1),
-      submit_in_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
+      submit_in_(make_socket(context_, zmq::socket_type::router, submit_socket_options(config_))),
       jobs_out_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
       acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
   // Before any bind: a CURVE server socket must find the context's handler in place.
@@ -400,6 +413,13 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
     return make_error(ErrorCode::kBusy,
                       "the backlog is full (" + std::to_string(backlog) + " jobs waiting, limit " +
                           std::to_string(config_.max_backlog) + "); try again later");
+  }
+  if (jobs_->memory_bytes() >= config_.max_backlog_bytes) {
+    return make_error(ErrorCode::kBusy, "the backlog is full (its jobs take " +
+                                            mebibytes(jobs_->memory_bytes()) +
+                                            " of memory, limit " +
+                                            mebibytes(config_.max_backlog_bytes) +
+                                            ", --max-backlog-bytes); try again later");
   }
   return std::nullopt;
 }

@@ -2,6 +2,9 @@
 // on one host.
 #pragma once
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -16,6 +19,15 @@
 
 namespace zpipe {
 
+// A quarter of the machine's memory, at least 64 MiB.
+inline std::uint64_t default_max_backlog_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page_size = ::sysconf(_SC_PAGESIZE);
+  const std::uint64_t memory =
+      pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
+  return std::max<std::uint64_t>(memory / 4, std::uint64_t{64} << 20);
+}
+
 struct VentilatorConfig {
   std::string submit_endpoint = DefaultEndpoints::kSubmit;         // ROUTER bind: producers
   std::string jobs_endpoint = DefaultEndpoints::kJobs;             // ROUTER bind: workers
@@ -28,6 +40,8 @@ struct VentilatorConfig {
   // Jobs waiting for a worker or a retry; beyond it submits are refused as busy (producers
   // using the client wait and try again).
   std::uint64_t max_backlog = 1'000'000;
+  // What the jobs held may take in memory (JobTable::memory_bytes()); beyond it, the same.
+  std::uint64_t max_backlog_bytes = default_max_backlog_bytes();
   // After a restart, dispatch waits this long so that the sink's acks for outcomes recorded
   // while the ventilator was down arrive first and those jobs are not run again.
   std::chrono::milliseconds recovery_hold{1000};

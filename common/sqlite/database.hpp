@@ -126,6 +126,7 @@ class Statement {
 
   std::string column_text(int column) const;
   std::string column_blob(int column) const;
+  int column_count() const { return sqlite3_column_count(stmt_); }
   std::uint64_t column_u64(int column) const {
     return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
   }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -406,6 +407,54 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
   EXPECT_EQ(table.counts().succeeded, 1u);
   ASSERT_TRUE(journal.commit().ok());
   EXPECT_TRUE(journal.load_live().empty());
+}
+
+// A large payload lives in the journal: in memory only while it is sent, each time it is sent
+// (first, again after its worker was lost, and after a restart), byte for byte.
+TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
+  const auto large = Payload::from_json(nlohmann::json{{"blob", std::string(100'000, 'x')}});
+  const auto small = Payload::from_json(nlohmann::json{{"n", 1}});
+  {
+    Journal journal(path_, Durability::kBatched);
+    JobTable table("run1", quick_policy(), &journal);
+    table.accept(std::vector<JobSpec>{JobSpec{"echo", large, 0, 0}, JobSpec{"echo", small, 0, 0}}, 1);
+    EXPECT_LT(table.memory_bytes(), 2 * JobTable::kTrackedJobBytes + 200)
+        << "the 100 kB payload is not counted: it is not held";
+    auto sent = dispatch_all(table, 10);
+    ASSERT_EQ(sent.size(), 2u);
+    EXPECT_EQ(sent[0].payload, large);
+    EXPECT_EQ(sent[1].payload, small);
+    EXPECT_EQ(table.take_back_from("worker-a").size(), 2u);
+    sent = dispatch_all(table, 20, "worker-b");
+    EXPECT_EQ(sent[0].payload, large) << "read back again for the second send";
+    ASSERT_TRUE(journal.commit().ok());
+  }
+  Journal journal(path_, Durability::kBatched);
+  const auto live = journal.load_live();
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_TRUE(live[0].payload_in_journal) << "left in the file at restart";
+  EXPECT_FALSE(live[1].payload_in_journal);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(live, 0);
+  const auto sent = dispatch_all(table, 100'000);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[0].payload, large);
+  EXPECT_EQ(sent[1].payload, small);
+}
+
+TEST(JobTable, MemoryCountsEveryJobHeldUntilItsFinalOutcome) {
+  JobTable table("m", quick_policy(), nullptr);
+  const auto payload = Payload::from_json(nlohmann::json{{"blob", std::string(5000, 'x')}});
+  EXPECT_EQ(table.memory_bytes(), 0u);
+  table.accept(std::vector<JobSpec>{JobSpec{"echo", payload, 0, 1}, JobSpec{"echo", payload, 0, 1}}, 1);
+  const auto held = table.memory_bytes();
+  EXPECT_GT(held, 2 * (JobTable::kTrackedJobBytes + 5000)) << "no journal: payloads in memory";
+  auto sent = dispatch_all(table, 10);
+  EXPECT_EQ(table.memory_bytes(), held) << "in flight is held too";
+  table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20);
+  EXPECT_EQ(table.memory_bytes(), held / 2);
+  table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true), 20);
+  EXPECT_EQ(table.memory_bytes(), 0u) << "dead: kept in the journal only";
 }
 
 }  // namespace
