@@ -65,6 +65,8 @@ void repair_utf8(nlohmann::json& value) {
 
 Payload::Payload() : bytes_(1, kMsgpackNil) {}
 
+void Payload::clear() { std::string(1, kMsgpackNil).swap(bytes_); }
+
 Payload Payload::from_msgpack(std::string bytes) { return Payload(std::move(bytes)); }
 
 Payload Payload::from_json(const nlohmann::json& value) {

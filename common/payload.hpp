@@ -23,6 +23,9 @@ class Payload {
 
   const std::string& msgpack() const { return bytes_; }
   bool is_nil() const;
+  // Becomes nil and gives its memory back (assigning a nil Payload would keep the capacity of a
+  // large one: std::string's move keeps its buffer when the source is short).
+  void clear();
 
   // Never throws: a value JSON cannot express (binary, non-string map keys) becomes a
   // description string such as "<msgpack 12 bytes>". Strings and keys are UTF-8: each byte

@@ -10,13 +10,14 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
 
 std::uint64_t JobTable::memory_cost(const TrackedJob& t) {
   // A payload kept in the journal counts as the nil it is between sends.
-  const auto payload = t.payload_in_journal ? Payload().msgpack().size() : t.job.payload.msgpack().size();
+  const auto payload =
+      t.payload_in_journal ? Payload().msgpack().size() : t.job.payload.msgpack().size();
   return kTrackedJobBytes + t.job.id.size() + t.job.type.size() + payload;
 }
 
 void JobTable::keep(TrackedJob& t) {
   if (journal_ != nullptr && t.job.payload.msgpack().size() > kPayloadKeptInMemory) {
-    t.job.payload = Payload();
+    t.job.payload.clear();
     t.payload_in_journal = true;
   }
   memory_bytes_ += memory_cost(t);
@@ -83,7 +84,7 @@ const Job& JobTable::next_pending() {
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
-  if (t.payload_in_journal) t.job.payload = Payload();
+  if (t.payload_in_journal) t.job.payload.clear();
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);

@@ -32,7 +32,8 @@ constexpr const char* kColumns =
 const std::string kColumnsLeavingLargePayloads =
     "row, id, type, CASE WHEN length(payload) > " + std::to_string(kPayloadKeptInMemory) +
     " THEN x'' ELSE payload END, attempt, max_attempts, attempts_per_round, timeout_ms, "
-    "created_ms, due_ms, length(payload) > " + std::to_string(kPayloadKeptInMemory);
+    "created_ms, due_ms, length(payload) > " +
+    std::to_string(kPayloadKeptInMemory);
 
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
   return "the journal " + path.string() + " is damaged (" + reason +
@@ -135,9 +136,9 @@ void Journal::begin_if_needed() {
 }
 
 std::vector<TrackedJob> Journal::load_live() {
-  auto s = usable(
-      db_->prepare("SELECT " + kColumnsLeavingLargePayloads + " FROM jobs WHERE dead = 0 ORDER BY row"),
-      path_);
+  auto s = usable(db_->prepare("SELECT " + kColumnsLeavingLargePayloads +
+                               " FROM jobs WHERE dead = 0 ORDER BY row"),
+                  path_);
   std::vector<TrackedJob> jobs;
   std::uint64_t unreadable = 0;
   std::string first_problem;

@@ -415,11 +415,10 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
                           std::to_string(config_.max_backlog) + "); try again later");
   }
   if (jobs_->memory_bytes() >= config_.max_backlog_bytes) {
-    return make_error(ErrorCode::kBusy, "the backlog is full (its jobs take " +
-                                            mebibytes(jobs_->memory_bytes()) +
-                                            " of memory, limit " +
-                                            mebibytes(config_.max_backlog_bytes) +
-                                            ", --max-backlog-bytes); try again later");
+    return make_error(ErrorCode::kBusy,
+                      "the backlog is full (its jobs take " + mebibytes(jobs_->memory_bytes()) +
+                          " of memory, limit " + mebibytes(config_.max_backlog_bytes) +
+                          ", --max-backlog-bytes); try again later");
   }
   return std::nullopt;
 }

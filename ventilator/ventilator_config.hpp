@@ -24,7 +24,9 @@ inline std::uint64_t default_max_backlog_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES);
   const long page_size = ::sysconf(_SC_PAGESIZE);
   const std::uint64_t memory =
-      pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
+      pages > 0 && page_size > 0
+          ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size)
+          : 0;
   return std::max<std::uint64_t>(memory / 4, std::uint64_t{64} << 20);
 }
 

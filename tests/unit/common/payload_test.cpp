@@ -18,6 +18,13 @@ TEST(Payload, DefaultsToNil) {
   EXPECT_TRUE(Payload().to_json().is_null());
 }
 
+TEST(Payload, ClearGivesItsMemoryBack) {
+  auto payload = Payload::from_json(nlohmann::json{{"blob", std::string(100'000, 'x')}});
+  payload.clear();
+  EXPECT_TRUE(payload.is_nil());
+  EXPECT_LT(payload.msgpack().capacity(), 100u) << "a nil payload holds no 100 kB buffer";
+}
+
 TEST(Payload, RoundTripsJson) {
   const nlohmann::json value = {{"path", "/tmp/a.jpg"}, {"size", 256}, {"tags", {"x", "y"}}};
   EXPECT_EQ(Payload::from_json(value).to_json(), value);

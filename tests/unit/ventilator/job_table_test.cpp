@@ -417,7 +417,8 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   {
     Journal journal(path_, Durability::kBatched);
     JobTable table("run1", quick_policy(), &journal);
-    table.accept(std::vector<JobSpec>{JobSpec{"echo", large, 0, 0}, JobSpec{"echo", small, 0, 0}}, 1);
+    table.accept(std::vector<JobSpec>{JobSpec{"echo", large, 0, 0}, JobSpec{"echo", small, 0, 0}},
+                 1);
     EXPECT_LT(table.memory_bytes(), 2 * JobTable::kTrackedJobBytes + 200)
         << "the 100 kB payload is not counted: it is not held";
     auto sent = dispatch_all(table, 10);
@@ -446,7 +447,8 @@ TEST(JobTable, MemoryCountsEveryJobHeldUntilItsFinalOutcome) {
   JobTable table("m", quick_policy(), nullptr);
   const auto payload = Payload::from_json(nlohmann::json{{"blob", std::string(5000, 'x')}});
   EXPECT_EQ(table.memory_bytes(), 0u);
-  table.accept(std::vector<JobSpec>{JobSpec{"echo", payload, 0, 1}, JobSpec{"echo", payload, 0, 1}}, 1);
+  table.accept(std::vector<JobSpec>{JobSpec{"echo", payload, 0, 1}, JobSpec{"echo", payload, 0, 1}},
+               1);
   const auto held = table.memory_bytes();
   EXPECT_GT(held, 2 * (JobTable::kTrackedJobBytes + 5000)) << "no journal: payloads in memory";
   auto sent = dispatch_all(table, 10);
