@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -20,9 +21,14 @@ namespace {
 
 constexpr std::size_t kBatch = 1000;
 
-JobSpec echo_job() {
-  // 64 bytes of payload, as in the bare chain.
-  return JobSpec{"echo", Payload::from_json(nlohmann::json(std::string(62, 'p'))), 0, 0};
+JobSpec echo_job(std::size_t payload_bytes = 64) {
+  // 64 bytes of payload by default, as in the bare chain (a msgpack string's header is 2 to 5).
+  const auto header = payload_bytes < 34      ? 1
+                      : payload_bytes < 258   ? 2
+                      : payload_bytes < 65540 ? 3
+                                              : 5;
+  return JobSpec{
+      "echo", Payload::from_json(nlohmann::json(std::string(payload_bytes - header, 'p'))), 0, 0};
 }
 
 std::filesystem::path make_temp_dir() {
@@ -69,14 +75,23 @@ CurveSetup add_curve_keys(const std::filesystem::path& dir, LocalPipelineConfig&
 
 }  // namespace
 
-std::uint64_t resident_bytes(int pid) {
+namespace {
+
+// A "Vm...:  N kB" line of /proc/PID/status, in bytes.
+std::uint64_t status_bytes(int pid, const std::string& field) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
+    if (line.rfind(field, 0) == 0) return std::stoull(line.substr(field.size())) * 1024;
   }
   return 0;
 }
+
+}  // namespace
+
+std::uint64_t resident_bytes(int pid) { return status_bytes(pid, "VmRSS:"); }
+
+std::uint64_t peak_resident_bytes(int pid) { return status_bytes(pid, "VmHWM:"); }
 
 PipelineRun::PipelineRun(const PipelineRunConfig& config) : dir_(make_temp_dir()) {
   LocalPipelineConfig pipeline;
@@ -103,10 +118,12 @@ PipelineRun::~PipelineRun() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-void PipelineRun::submit_all(std::uint64_t jobs) {
-  const std::vector<JobSpec> batch(kBatch, echo_job());
-  for (std::uint64_t sent = 0; sent < jobs; sent += kBatch) {
-    const auto size = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(kBatch, jobs - sent));
+void PipelineRun::submit_all(std::uint64_t jobs, std::size_t payload_bytes) {
+  // Batches within the message limit.
+  const auto per_batch = std::clamp<std::uint64_t>((512 << 10) / payload_bytes, 1, kBatch);
+  const std::vector<JobSpec> batch(per_batch, echo_job(payload_bytes));
+  for (std::uint64_t sent = 0; sent < jobs; sent += per_batch) {
+    const auto size = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(per_batch, jobs - sent));
     (void)must(client_->submit(std::vector<JobSpec>(batch.begin(), batch.begin() + size)),
                "submit");
   }
@@ -215,8 +232,9 @@ std::vector<std::int64_t> PipelineRun::latency_at_rate(std::uint64_t jobs, doubl
   return samples;
 }
 
-std::uint64_t PipelineRun::ventilator_rss_with_pending(std::uint64_t jobs) {
-  submit_all(jobs);
+std::uint64_t PipelineRun::ventilator_rss_with_pending(std::uint64_t jobs,
+                                                       std::size_t payload_bytes) {
+  submit_all(jobs, payload_bytes);
   return resident_bytes(pipeline_->ventilator_pid());
 }
 

@@ -43,14 +43,16 @@ class PipelineRun {
   // The same for `jobs` jobs submitted at `per_second`, in small batches every millisecond;
   // each timed from the start of the submit call that carried it.
   std::vector<std::int64_t> latency_at_rate(std::uint64_t jobs, double per_second);
-  // Submits `jobs` jobs (no workers should be running) and returns the ventilator's resident
-  // memory in bytes once all are accepted.
-  std::uint64_t ventilator_rss_with_pending(std::uint64_t jobs);
+  // Submits `jobs` jobs with payloads of about `payload_bytes` (no workers should be running)
+  // and returns the ventilator's resident memory in bytes once all are accepted.
+  std::uint64_t ventilator_rss_with_pending(std::uint64_t jobs, std::size_t payload_bytes = 64);
+  int ventilator_pid() const { return pipeline_->ventilator_pid(); }
+  const PipelineEndpoints& endpoints() const { return pipeline_->endpoints(); }
   // Resident memory of the first worker, in bytes.
   std::uint64_t worker_rss();
 
  private:
-  void submit_all(std::uint64_t jobs);
+  void submit_all(std::uint64_t jobs, std::size_t payload_bytes = 64);
 
   std::filesystem::path dir_;
   std::unique_ptr<LocalPipeline> pipeline_;
@@ -63,5 +65,7 @@ double cpu_seconds(int pid);
 
 // VmRSS of a process, in bytes (0 when it cannot be read).
 std::uint64_t resident_bytes(int pid);
+// VmHWM: the most it has had resident, in bytes.
+std::uint64_t peak_resident_bytes(int pid);
 
 }  // namespace zpipe::bench
