@@ -61,7 +61,8 @@ void flood(const std::string& endpoint, int connections, int messages) {
 
 // The peak resident memory of a process of its own holding a bare ROUTER on a free port while
 // the same flood comes in, read at the pace of a reader that spends `per_message` on each.
-std::uint64_t bare_router_peak(int connections, int messages, std::chrono::microseconds per_message) {
+std::uint64_t bare_router_peak(int connections, int messages,
+                               std::chrono::microseconds per_message) {
   const auto endpoint = "tcp://127.0.0.1:" + std::to_string(free_consecutive_ports(1));
   int report[2];
   if (::pipe(report) != 0) return 0;

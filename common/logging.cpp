@@ -1,5 +1,6 @@
 #include "common/logging.hpp"
 
+#include <iostream>
 #include <stdexcept>
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -30,6 +31,15 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& program, const Lo
   // Logging must never throw into component code.
   logger->set_error_handler([](const std::string&) {});
   return logger;
+}
+
+void report_fatal(const std::string& program, const LogOptions& options,
+                  const std::shared_ptr<spdlog::logger>& log, const std::string& what) {
+  if (log) {
+    log->critical("{}", what);
+    log->flush();
+  }
+  if (!log || !options.file.empty()) std::cerr << program << ": " << what << "\n";
 }
 
 }  // namespace zpipe

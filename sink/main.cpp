@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/logging.hpp"
 #include "common/stop_flag.hpp"
 #include "sink/options.hpp"
 #include "sink/sink.hpp"
@@ -13,14 +14,15 @@ int main(int argc, char** argv) {
   const auto& options = std::get<zpipe::SinkOptions>(parsed);
   const auto& config = options.config;
   const auto& log_options = options.log;
+  std::shared_ptr<spdlog::logger> log;
   try {
-    auto log = zpipe::make_logger("zpipe-sink", log_options);
+    log = zpipe::make_logger("zpipe-sink", log_options);
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
     zpipe::Sink sink(config, log);
     return sink.run(stop);
   } catch (const std::exception& e) {
-    std::cerr << "zpipe-sink: " << e.what() << "\n";
+    zpipe::report_fatal("zpipe-sink", log_options, log, e.what());
     return zpipe::kExitFailure;
   }
 }

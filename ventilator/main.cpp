@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/logging.hpp"
 #include "common/stop_flag.hpp"
 #include "ventilator/options.hpp"
 #include "ventilator/ventilator.hpp"
@@ -11,14 +12,15 @@ int main(int argc, char** argv) {
   auto parsed = zpipe::parse_ventilator_options(argc, argv);
   if (const auto* exit_code = std::get_if<int>(&parsed)) return *exit_code;
   const auto& options = std::get<zpipe::VentilatorOptions>(parsed);
+  std::shared_ptr<spdlog::logger> log;
   try {
-    auto log = zpipe::make_logger("zpipe-ventilator", options.log);
+    log = zpipe::make_logger("zpipe-ventilator", options.log);
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
     zpipe::Ventilator ventilator(options.config, log);
     return ventilator.run(stop);
   } catch (const std::exception& e) {
-    std::cerr << "zpipe-ventilator: " << e.what() << "\n";
+    zpipe::report_fatal("zpipe-ventilator", options.log, log, e.what());
     return zpipe::kExitFailure;
   }
 }

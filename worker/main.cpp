@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/command_line.hpp"
+#include "common/logging.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/options.hpp"
 #include "worker/worker.hpp"
@@ -14,8 +15,9 @@ int main(int argc, char** argv) {
   const auto& options = std::get<zpipe::WorkerOptions>(parsed);
   const auto& config = options.config;
   const auto& log_options = options.log;
+  std::shared_ptr<spdlog::logger> log;
   try {
-    auto log = zpipe::make_logger("zpipe-worker", log_options);
+    log = zpipe::make_logger("zpipe-worker", log_options);
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
     int exit_code = 0;
@@ -31,7 +33,7 @@ int main(int argc, char** argv) {
     }
     return exit_code;
   } catch (const std::exception& e) {
-    std::cerr << "zpipe-worker: " << e.what() << "\n";
+    zpipe::report_fatal("zpipe-worker", log_options, log, e.what());
     return zpipe::kExitFailure;
   }
 }

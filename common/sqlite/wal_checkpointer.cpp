@@ -71,6 +71,7 @@ int WalCheckpointer::after_commit(void* self, sqlite3* writer, const char* datab
       ++me.writer_checkpoints_;
       me.writer_catching_up_ = false;
       me.written_ = false;
+      me.long_log_ = false;  // copied: nothing for the thread to wake for
       return SQLITE_OK;
     }
   }
@@ -93,7 +94,12 @@ void WalCheckpointer::run() {
     wake_.wait_for(lock, options_.interval,
                    [this] { return stopping_ || (long_log_ && !writer_catching_up_); });
     if (stopping_) break;
-    if (!written_) continue;
+    // Nothing new since the last copy. The long log, if any, was copied by the writer: waking
+    // for it again would spin here, holding the mutex the writer's commits need.
+    if (!written_) {
+      long_log_ = false;
+      continue;
+    }
     written_ = false;
     long_log_ = false;
     lock.unlock();

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/program_run.hpp"
 #include "tests/support/small_filesystem.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
 
@@ -125,6 +127,26 @@ TEST_F(FullDisk, AProducerCannotFillTheDiskUnderTheVentilator) {
   ASSERT_TRUE(pipeline.wait_for_finished(accepted, 60s)) << pipeline.log_of("sink");
   EXPECT_EQ(pipeline.store()->totals().value().succeeded, accepted);
   EXPECT_TRUE(pipeline.stop());
+}
+
+// Once "unable to open database file": now the path, and why.
+TEST_F(FullDisk, AReadOnlyDataDirIsRefusedWithItsPathAndTheReason) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  SmallFilesystem read_only(data, 1 << 20, SmallFilesystem::Access::kReadOnly);
+  const auto ventilator = run_program(
+      {program("zpipe-ventilator"), "--data-dir", data.string(), "--submit", "tcp://127.0.0.1:*",
+       "--jobs", "tcp://127.0.0.1:*", "--acks", "tcp://127.0.0.1:*", "--events-in",
+       "tcp://127.0.0.1:*", "--events-out", "tcp://127.0.0.1:*"},
+      10s);
+  EXPECT_EQ(ventilator.exit_code, 1);
+  EXPECT_NE(ventilator.err.find(data.string()), std::string::npos) << ventilator.err;
+  EXPECT_NE(ventilator.err.find("Read-only file system"), std::string::npos) << ventilator.err;
+  const auto sink = run_program(
+      {program("zpipe-sink"), "--data-dir", data.string(), "--outcomes", "tcp://127.0.0.1:*"}, 10s);
+  EXPECT_EQ(sink.exit_code, 1);
+  EXPECT_NE(sink.err.find(data.string()), std::string::npos) << sink.err;
+  EXPECT_NE(sink.err.find("Read-only file system"), std::string::npos) << sink.err;
 }
 
 }  // namespace

@@ -13,11 +13,14 @@
 
 namespace zpipe::test {
 
-SmallFilesystem::SmallFilesystem(std::filesystem::path folder, std::uint64_t bytes)
+SmallFilesystem::SmallFilesystem(std::filesystem::path folder, std::uint64_t bytes, Access access)
     : folder_(std::move(folder)) {
   std::filesystem::create_directories(folder_);
   const auto options = "size=" + std::to_string(bytes);
-  if (::mount("tmpfs", folder_.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0) {
+  const unsigned long flags =
+      MS_NOSUID | MS_NODEV |
+      (access == Access::kReadOnly ? static_cast<unsigned long>(MS_RDONLY) : 0UL);
+  if (::mount("tmpfs", folder_.c_str(), "tmpfs", flags, options.c_str()) != 0) {
     throw std::runtime_error("cannot mount a tmpfs on " + folder_.string() + ": " +
                              std::strerror(errno));
   }

@@ -12,9 +12,11 @@ namespace zpipe::test {
 
 class SmallFilesystem {
  public:
-  // Mounts a tmpfs of `bytes` on `folder` (made if missing); throws std::runtime_error when it
-  // cannot.
-  SmallFilesystem(std::filesystem::path folder, std::uint64_t bytes);
+  // Mounts a tmpfs of `bytes` on `folder` (made if missing), read-only if asked; throws
+  // std::runtime_error when it cannot.
+  enum class Access { kReadWrite, kReadOnly };
+  SmallFilesystem(std::filesystem::path folder, std::uint64_t bytes,
+                  Access access = Access::kReadWrite);
   ~SmallFilesystem();  // unmounts (lazily: a process still holding a file cannot stop it)
   SmallFilesystem(const SmallFilesystem&) = delete;
   SmallFilesystem& operator=(const SmallFilesystem&) = delete;
