@@ -91,11 +91,14 @@ void EventHub::note_alert(const Event& event) {
   if (event.name != "disk.full" && event.name != "disk.room" && event.name != "component.down") {
     return;
   }
+  const auto now = std::chrono::steady_clock::now();
   const std::lock_guard lock(alerts_mutex_);
+  // Programs that went without a word (killed) leave no alert behind for ever.
+  std::erase_if(alerts_, [&](const auto& entry) { return now - entry.second.at > kAlertLife; });
   if (event.name == "disk.full") {
+    if (alerts_.size() >= kMaxAlerts && !alerts_.contains(event.source)) return;
     const auto what = event.fields.find("what");
-    alerts_[event.source] = Alert{what == event.fields.end() ? "disk full" : what->second,
-                                  std::chrono::steady_clock::now()};
+    alerts_[event.source] = Alert{what == event.fields.end() ? "disk full" : what->second, now};
   } else {
     alerts_.erase(event.source);
   }

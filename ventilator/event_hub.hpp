@@ -47,6 +47,7 @@ class EventHub {
   // a word). Any thread.
   std::vector<std::string> alerts() const;
   static constexpr std::chrono::seconds kAlertLife{15};
+  static constexpr std::size_t kMaxAlerts = 256;  // programs at once: any publisher may add one
 
   // The event to publish instead of the one received, when its "key" field must change to
   // `key`, the name of the CURVE key it arrived with ("" in the clear); std::nullopt when it

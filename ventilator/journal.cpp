@@ -103,10 +103,18 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
   }
   if (!problems.empty()) throw std::runtime_error(damaged_message(path, problems));
-  insert_ = usable(db_->prepare("INSERT INTO jobs (id, type, payload, attempt, max_attempts, "
+  insert_ = usable(db_->prepare("INSERT INTO jobs (row, id, type, payload, attempt, max_attempts, "
                                 "attempts_per_round, timeout_ms, created_ms, due_ms) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    path);
+  revive_ = usable(
+      db_->prepare(
+          "UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? WHERE row = ?"),
+      path);
+  {
+    auto last = usable(db_->prepare("SELECT coalesce(max(row), 0) FROM jobs"), path);
+    next_row_ = usable(last.step(), path) ? last.column_i64(0) + 1 : 1;
+  }
   delete_ = usable(db_->prepare("DELETE FROM jobs WHERE row = ?"), path);
   reschedule_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, due_ms = ? WHERE row = ?"), path);
   bury_ = usable(db_->prepare("UPDATE jobs SET attempt = ?, dead = 1 WHERE row = ?"), path);
@@ -165,40 +173,73 @@ std::uint64_t Journal::count_dead() {
 }
 
 std::int64_t Journal::add(const TrackedJob& t) {
-  begin_if_needed();
-  const auto& j = t.job;
-  insert_.bind_text(1, j.id);
-  insert_.bind_text(2, j.type);
-  insert_.bind_blob(3, j.payload.msgpack());
-  insert_.bind_u64(4, j.attempt);
-  insert_.bind_u64(5, j.max_attempts);
-  insert_.bind_u64(6, t.attempts_per_round);
-  insert_.bind_u64(7, j.timeout_ms);
-  insert_.bind_u64(8, j.created_ms);
-  insert_.bind_u64(9, t.due_ms);
-  must(insert_.run("cannot add a job"));
-  return db_->last_insert_rowid();
+  const auto row = next_row_++;
+  apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t});
+  return row;
 }
 
-void Journal::remove(std::int64_t row) {
-  begin_if_needed();
-  delete_.bind_i64(1, row);
-  must(delete_.run("cannot remove a finished job"));
-}
+void Journal::remove(std::int64_t row) { apply(Write{Write::Kind::kDelete, row, 0, 0, 0, {}}); }
 
 void Journal::reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms) {
-  begin_if_needed();
-  reschedule_.bind_u64(1, attempt);
-  reschedule_.bind_u64(2, due_ms);
-  reschedule_.bind_i64(3, row);
-  must(reschedule_.run("cannot schedule a retry"));
+  apply(Write{Write::Kind::kReschedule, row, attempt, 0, due_ms, {}});
 }
 
 void Journal::bury(std::int64_t row, std::uint32_t attempt) {
+  apply(Write{Write::Kind::kBury, row, attempt, 0, 0, {}});
+}
+
+void Journal::apply(Write write) {
+  writes_.push_back(std::move(write));
+  if (remake_writes_) return;
   begin_if_needed();
-  bury_.bind_u64(1, attempt);
-  bury_.bind_i64(2, row);
-  must(bury_.run("cannot mark a job dead"));
+  auto made = make(writes_.back());
+  if (made.ok()) return;
+  if (made.error().code != ErrorCode::kDiskFull) must(std::move(made));
+  lose_transaction();
+}
+
+Result<Ok> Journal::make(const Write& w) {
+  switch (w.kind) {
+    case Write::Kind::kInsert: {
+      const auto& j = w.job.job;
+      insert_.bind_i64(1, w.row);
+      insert_.bind_text(2, j.id);
+      insert_.bind_text(3, j.type);
+      insert_.bind_blob(4, j.payload.msgpack());
+      insert_.bind_u64(5, j.attempt);
+      insert_.bind_u64(6, j.max_attempts);
+      insert_.bind_u64(7, w.job.attempts_per_round);
+      insert_.bind_u64(8, j.timeout_ms);
+      insert_.bind_u64(9, j.created_ms);
+      insert_.bind_u64(10, w.job.due_ms);
+      return insert_.run("cannot add a job");
+    }
+    case Write::Kind::kDelete:
+      delete_.bind_i64(1, w.row);
+      return delete_.run("cannot remove a finished job");
+    case Write::Kind::kReschedule:
+      reschedule_.bind_u64(1, w.attempt);
+      reschedule_.bind_u64(2, w.due_ms);
+      reschedule_.bind_i64(3, w.row);
+      return reschedule_.run("cannot schedule a retry");
+    case Write::Kind::kBury:
+      bury_.bind_u64(1, w.attempt);
+      bury_.bind_i64(2, w.row);
+      return bury_.run("cannot mark a job dead");
+    case Write::Kind::kRevive:
+      revive_.bind_u64(1, w.attempt);
+      revive_.bind_u64(2, w.max_attempts);
+      revive_.bind_u64(3, w.due_ms);
+      revive_.bind_i64(4, w.row);
+      return revive_.run("cannot revive a dead job");
+  }
+  return Ok{};
+}
+
+void Journal::lose_transaction() {
+  if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
+  in_transaction_ = false;
+  remake_writes_ = true;
 }
 
 Result<std::vector<JournalRow>> Journal::select_dead(const DeadSelection& selection) {
@@ -240,20 +281,13 @@ Result<std::vector<TrackedJob>> Journal::revive(const DeadSelection& selection,
     // A row that cannot be run stays dead, where `zpipe discard` can still remove it.
     if (auto job = restore_job(row, limits_); job.ok()) jobs.push_back(std::move(job).value());
   }
-  begin_if_needed();
-  auto s = db_->prepare(
-      "UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? WHERE row = ?");
-  if (!s.ok()) return s.error();
   for (auto& t : jobs) {
     // The next attempt, and as many more as the job was first given.
     t.job.attempt += 1;
     t.job.max_attempts = t.job.attempt + t.attempts_per_round - 1;
     t.due_ms = now_ms;
-    s.value().bind_u64(1, t.job.attempt);
-    s.value().bind_u64(2, t.job.max_attempts);
-    s.value().bind_u64(3, t.due_ms);
-    s.value().bind_i64(4, t.journal_row);
-    must(s.value().run("cannot revive a dead job"));
+    apply(Write{
+        Write::Kind::kRevive, t.journal_row, t.job.attempt, t.job.max_attempts, t.due_ms, {}});
   }
   return jobs;
 }
@@ -270,20 +304,39 @@ Result<std::vector<std::string>> Journal::discard(const DeadSelection& selection
 }
 
 Result<Ok> Journal::commit() {
+  if (remake_writes_) {
+    begin_if_needed();
+    for (const auto& write : writes_) {
+      auto made = make(write);
+      if (made.ok()) continue;
+      if (made.error().code != ErrorCode::kDiskFull) must(std::move(made));
+      lose_transaction();
+      return made.error();
+    }
+    remake_writes_ = false;
+  }
   if (!in_transaction_) return Ok{};
   auto done = db_->exec("COMMIT");
-  if (done.ok()) {
-    in_transaction_ = false;
-    return Ok{};
+  if (!done.ok() && done.error().code == ErrorCode::kDiskFull) {
+    lose_transaction();  // SQLite rolled it back: made again at the next commit()
+    return done.error();
   }
-  // SQLite keeps the transaction when it could not write the commit for lack of room.
-  if (done.error().code == ErrorCode::kDiskFull && db_->in_transaction()) return done.error();
   in_transaction_ = false;
-  (void)db_->exec("ROLLBACK");
-  throw std::runtime_error("cannot commit: " + done.error().message);
+  if (!done.ok()) {
+    (void)db_->exec("ROLLBACK");
+    throw std::runtime_error("cannot commit: " + done.error().message);
+  }
+  writes_.clear();
+  return Ok{};
 }
 
 Payload Journal::payload_of(std::int64_t row) {
+  // A job added since a transaction the disk turned away is in no table yet.
+  if (remake_writes_) {
+    for (auto w = writes_.rbegin(); w != writes_.rend(); ++w) {
+      if (w->kind == Write::Kind::kInsert && w->row == row) return w->job.job.payload;
+    }
+  }
   const auto resets = select_payload_.reset_at_exit();
   select_payload_.bind_i64(1, row);
   if (!usable(select_payload_.step(), path_)) {

@@ -45,7 +45,9 @@ class Journal {
   // What opening found worth telling the operator (a torn tail, unreadable rows).
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // The writes below go into the open transaction (opened on first use). A write that fails
+  // The writes below go into the open transaction (opened on first use). Each is also kept
+  // until it commits: when the disk has no room for it, SQLite rolls the whole transaction
+  // back, and commit() writes it all again once there is room. A write that fails otherwise
   // throws std::runtime_error: the journal would fall behind what the ventilator holds.
   std::int64_t add(const TrackedJob& job);  // returns its row
   void remove(std::int64_t row);
@@ -58,9 +60,9 @@ class Journal {
   Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
   // Makes every write so far durable (see Durability). Batched durability: the checkpointer's
-  // thread fsyncs the log within a second. A disk too full to take the commit gives kDiskFull
-  // and keeps the transaction open, whole, for a later commit() to try again; any other
-  // failure, or one that lost the transaction, throws std::runtime_error.
+  // thread fsyncs the log within a second. A disk too full to take them gives kDiskFull: the
+  // writes are kept, and a later commit() writes them again and commits; any other failure
+  // throws std::runtime_error.
   Result<Ok> commit();
   // The payload of the job at `row` (one loaded with its payload left in the file). Throws
   // std::runtime_error when the row is gone.
@@ -73,8 +75,24 @@ class Journal {
   Result<Ok> check_files();
 
  private:
+  // One write of the open transaction, as it can be made again.
+  struct Write {
+    enum class Kind { kInsert, kDelete, kReschedule, kBury, kRevive } kind;
+    std::int64_t row = 0;
+    std::uint32_t attempt = 0;
+    std::uint32_t max_attempts = 0;  // kRevive
+    std::uint64_t due_ms = 0;        // kReschedule, kRevive
+    TrackedJob job;                  // kInsert: the whole job, payload included
+  };
   static void must(Result<Ok> done);
   void begin_if_needed();
+  // Keeps `write` for the commit and makes it now, unless the disk already turned the
+  // transaction away (then commit() makes them all again).
+  void apply(Write write);
+  Result<Ok> make(const Write& write);
+  // The disk had no room: whatever SQLite still holds of the transaction goes; the writes are
+  // made again at the next commit().
+  void lose_transaction();
   Result<std::vector<JournalRow>> select_dead(const DeadSelection& selection);
 
   std::filesystem::path path_;
@@ -87,7 +105,11 @@ class Journal {
   sqlite::Statement free_pages_;
   sqlite::Statement select_payload_;
   sqlite::Statement bury_;
-  bool in_transaction_ = false;
+  sqlite::Statement revive_;
+  bool in_transaction_ = false;  // a BEGIN is open
+  std::vector<Write> writes_;    // since the last commit
+  bool remake_writes_ = false;   // the transaction was lost: writes_ are in no transaction
+  std::int64_t next_row_ = 1;    // rows are given here, so that a write can be made again
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
   std::vector<std::string> warnings_;
 };

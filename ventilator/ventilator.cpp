@@ -425,27 +425,39 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
 
 std::optional<Error> Ventilator::check_disk(std::size_t request_bytes) {
   if (!journal_) return std::nullopt;
+  if (!commit_waits_ && !disk_too_full_for(request_bytes)) return std::nullopt;
+  disk_notice_->full(disk_full_reason());
+  return make_error(ErrorCode::kDiskFull, disk_full_reason());
+}
+
+bool Ventilator::disk_too_full_for(std::size_t request_bytes) {
   // A job's bytes are written about four times over for a while: its row and its copy in the
   // journal's log, each rounded up to pages. Pages that finished jobs freed in the journal take
   // new rows first; the rest comes out of the free space, of which the reserve stays free.
   const auto space = disk_space_of(config_.data_dir);
   const auto needed = 4 * (uncommitted_bytes_ + request_bytes);
   const auto outside = needed - std::min<std::uint64_t>(needed, journal_->reusable_bytes());
-  if (!commit_waits_ && (!space || !space->too_full_for(outside))) return std::nullopt;
+  return space && space->too_full_for(outside);
+}
+
+std::string Ventilator::disk_full_reason() const {
   std::string why = "the ventilator's disk is full";
-  if (space) {
+  if (const auto space = disk_space_of(config_.data_dir)) {
     why += " (" + mebibytes(space->free_bytes) + " free in " + config_.data_dir.string() +
            "; it keeps " + mebibytes(space->reserve_bytes()) + " free to record the jobs it holds)";
   }
-  why += ": new jobs are refused until there is room; jobs already accepted still run";
-  disk_notice_->full(why);
-  return make_error(ErrorCode::kDiskFull, why);
+  return why + ": new jobs are refused until there is room; jobs already accepted still run";
 }
 
 void Ventilator::check_disk_room() {
   if (!journal_ || !disk_notice_->is_full() || commit_waits_) return;
-  const auto space = disk_space_of(config_.data_dir);
-  if (space && !space->too_full_for(0)) disk_notice_->room();
+  // Said again while it lasts (every few seconds at most), submits or not: `zpipe status`
+  // keeps showing it.
+  if (disk_too_full_for(0)) {
+    disk_notice_->full(disk_full_reason());
+  } else {
+    disk_notice_->room();
+  }
 }
 
 void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,

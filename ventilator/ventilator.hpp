@@ -65,7 +65,9 @@ class Ventilator {
   // Why a submit of `request_bytes` cannot be journaled now (the disk is full, or a commit
   // waits for room), if it cannot.
   std::optional<Error> check_disk(std::size_t request_bytes);
-  // Says that the disk has room again, once it has.
+  bool disk_too_full_for(std::size_t request_bytes);
+  std::string disk_full_reason() const;
+  // Says that the disk has room again, once it has; or, every few seconds, that it has not.
   void check_disk_room();
   // Counts, logs and publishes the refusal, and tells the producer why.
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);

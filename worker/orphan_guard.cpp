@@ -102,7 +102,15 @@ void forget(pid_t group) { send(-static_cast<std::int32_t>(group)); }
 void stop() {
   const int fd = list_fd.exchange(-1);
   if (fd < 0) return;
-  ::close(fd);
+  // /dev/null over the pipe's end closes it for the guard, and keeps the number taken: a slot
+  // thread still finishing a command (one that ignored cancellation) writes there, not into
+  // whatever file would get the number next.
+  const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null >= 0 && ::dup2(null, fd) >= 0) {
+    ::close(null);
+  } else {
+    ::close(fd);
+  }
   while (::waitpid(guard_pid, nullptr, 0) < 0 && errno == EINTR) {
   }
   guard_pid = -1;

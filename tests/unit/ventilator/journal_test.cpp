@@ -3,8 +3,10 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "tests/support/small_filesystem.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe {
@@ -183,6 +185,48 @@ TEST_F(JournalTest, ADeadRowThatCannotRunStaysDeadButCanBeDiscarded) {
   EXPECT_EQ(journal.discard(DeadSelection{{"a-2"}, false, ""}).value(),
             std::vector<std::string>{"a-2"});
   EXPECT_EQ(journal.count_dead(), 0u);
+}
+
+// SQLite rolls a whole transaction back when the disk has no room for it: the journal keeps
+// its writes and makes them again at the next commit, once there is room. Nothing is lost, and
+// nothing throws (the ventilator would stop).
+TEST_F(JournalTest, WritesTheDiskHadNoRoomForAreMadeAgainWhenThereIs) {
+  if (const auto why = test::SmallFilesystem::cannot_mount()) GTEST_SKIP() << *why;
+  const auto folder = dir_.path() / "small";
+  test::SmallFilesystem disk(folder, 4 << 20);
+  const auto path = folder / "journal.db";
+  const std::string blob(20'000, 'x');
+  const auto payload = R"({"blob":")" + blob + R"("})";
+  std::vector<std::int64_t> rows;
+  std::filesystem::path ballast;
+  {
+    Journal journal(path, Durability::kBatched);
+    rows.push_back(journal.add(make_job("before")));
+    ASSERT_TRUE(journal.commit().ok());
+    ballast = disk.fill("ballast");
+    bool refused = false;
+    for (int i = 0; i < 100 && !refused; ++i) {
+      rows.push_back(journal.add(make_job("job-" + std::to_string(i), payload)));
+      if (i % 10 == 9) {
+        auto committed = journal.commit();
+        if (!committed.ok()) {
+          EXPECT_EQ(committed.error().code, ErrorCode::kDiskFull) << committed.error().message;
+          refused = true;
+        }
+      }
+    }
+    ASSERT_TRUE(refused) << "the disk never filled";
+    journal.remove(rows.front());  // more writes while the disk is full
+    EXPECT_EQ(journal.payload_of(rows.back()).to_json()["blob"], blob) << "held, readable";
+    EXPECT_FALSE(journal.commit().ok()) << "still no room";
+    std::filesystem::remove(ballast);
+    ASSERT_TRUE(journal.commit().ok());
+  }
+  Journal journal(path, Durability::kBatched);
+  const auto live = journal.load_live();
+  ASSERT_EQ(live.size(), rows.size() - 1) << "every job added, \"before\" removed";
+  EXPECT_EQ(live.front().job.id, "job-0");
+  EXPECT_EQ(journal.payload_of(live.back().journal_row).to_json()["blob"], blob);
 }
 
 }  // namespace
