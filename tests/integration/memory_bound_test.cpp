@@ -14,6 +14,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Under a sanitizer the programs keep freed memory in quarantine and pad every allocation:
+// their resident size then says nothing of zpipe's, and only the refusals are checked.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kResidentSizeIsZpipes = false;
+#else
+constexpr bool kResidentSizeIsZpipes = true;
+#endif
+
 constexpr std::size_t kProducers = 4;
 constexpr std::size_t kPayloadBytes = 1'000'000;
 
@@ -73,7 +81,7 @@ TEST(MemoryBound, LargePayloadsWaitInTheJournalNotInMemory) {
   EXPECT_EQ(result.accepted, kProducers * 100);
   const auto peak = peak_resident_mib(pipeline.ventilator().pid());
   std::cout << "ventilator peak resident with 400 MB of jobs pending: " << peak << " MiB\n";
-  EXPECT_LT(peak, 150u) << "the payloads are on disk";
+  if (kResidentSizeIsZpipes) EXPECT_LT(peak, 150u) << "the payloads are on disk";
   EXPECT_EQ(pipeline.client().status().value().pending, kProducers * 100);
   EXPECT_TRUE(pipeline.stop());
 }
@@ -89,7 +97,9 @@ TEST(MemoryBound, WithoutAJournalTheBacklogIsBoundedInBytes) {
   EXPECT_LE(result.accepted, 70u);
   const auto peak = peak_resident_mib(pipeline.ventilator().pid());
   std::cout << "ventilator peak resident, 64 MiB limit, 400 MB offered: " << peak << " MiB\n";
-  EXPECT_LT(peak, 64u + kProducers * 16 + 60) << "the limit, each producer's queue, the rest";
+  if (kResidentSizeIsZpipes) {
+    EXPECT_LT(peak, 64u + kProducers * 16 + 60) << "the limit, each producer's queue, the rest";
+  }
   EXPECT_TRUE(pipeline.stop());
 }
 
