@@ -81,7 +81,9 @@ TEST(MemoryBound, LargePayloadsWaitInTheJournalNotInMemory) {
   EXPECT_EQ(result.accepted, kProducers * 100);
   const auto peak = peak_resident_mib(pipeline.ventilator().pid());
   std::cout << "ventilator peak resident with 400 MB of jobs pending: " << peak << " MiB\n";
-  if (kResidentSizeIsZpipes) EXPECT_LT(peak, 150u) << "the payloads are on disk";
+  if (kResidentSizeIsZpipes) {
+    EXPECT_LT(peak, 150u) << "the payloads are on disk";
+  }
   EXPECT_EQ(pipeline.client().status().value().pending, kProducers * 100);
   EXPECT_TRUE(pipeline.stop());
 }
