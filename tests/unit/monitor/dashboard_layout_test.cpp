@@ -1,5 +1,8 @@
 #include "monitor/dashboard_layout.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <gtest/gtest.h>
 
 namespace zpipe {
@@ -92,6 +95,31 @@ TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
       << screen;
   EXPECT_NE(screen.find("WORKERS (30)"), std::string::npos);
   EXPECT_NE(screen.find("exec exec_failed: eeee"), std::string::npos);
+}
+
+TEST(DashboardLayout, AFullDiskIsARedLineUnderTheAdvice) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto view = busy_view(t0);
+  view.apply(Event{"disk.full",
+                   "sink vm:42",
+                   1,
+                   1'700'000'000'000,
+                   {{"what", "cannot record outcomes: the outcome store is full"}}},
+             t0 + 4s);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  const auto lines = layout_dashboard(view, state, 120, 40, t0 + 4s, 1'700'000'000'000);
+  const auto alert = std::find_if(lines.begin(), lines.end(), [](const auto& line) {
+    return line.text.rfind("! sink vm:42: disk full: cannot record outcomes", 0) == 0;
+  });
+  ASSERT_NE(alert, lines.end());
+  EXPECT_EQ(alert->style, LineStyle::kBad);
+  EXPECT_NE(std::prev(alert)->text.find("jobs left need"), std::string::npos) << "under the advice";
+  view.apply(Event{"disk.room", "sink vm:42", 2, 1'700'000'000'000, {{"full_for_ms", "900"}}},
+             t0 + 5s);
+  for (const auto& line : layout_dashboard(view, state, 120, 40, t0 + 5s, 1'700'000'000'000)) {
+    EXPECT_EQ(line.text.find("disk full"), std::string::npos) << "gone with room: " << line.text;
+  }
 }
 
 TEST(DashboardLayout, ControlCharactersInErrorsStayOnTheirRow) {
