@@ -425,24 +425,26 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
 
 std::optional<Error> Ventilator::check_disk(std::size_t request_bytes) {
   if (!journal_) return std::nullopt;
-  if (!commit_waits_ && !disk_too_full_for(request_bytes)) return std::nullopt;
-  disk_notice_->full(disk_full_reason());
-  return make_error(ErrorCode::kDiskFull, disk_full_reason());
+  const auto space = disk_space_of(config_.data_dir);
+  if (!commit_waits_ && !too_full_for(space, request_bytes)) return std::nullopt;
+  const auto why = disk_full_reason(space);
+  disk_notice_->full(why);
+  return make_error(ErrorCode::kDiskFull, why);
 }
 
-bool Ventilator::disk_too_full_for(std::size_t request_bytes) {
+bool Ventilator::too_full_for(const std::optional<DiskSpace>& space, std::size_t request_bytes) {
+  if (!space) return false;  // the filesystem cannot be asked: nothing is refused for it
   // A job's bytes are written about four times over for a while: its row and its copy in the
   // journal's log, each rounded up to pages. Pages that finished jobs freed in the journal take
   // new rows first; the rest comes out of the free space, of which the reserve stays free.
-  const auto space = disk_space_of(config_.data_dir);
   const auto needed = 4 * (uncommitted_bytes_ + request_bytes);
   const auto outside = needed - std::min<std::uint64_t>(needed, journal_->reusable_bytes());
-  return space && space->too_full_for(outside);
+  return space->too_full_for(outside);
 }
 
-std::string Ventilator::disk_full_reason() const {
+std::string Ventilator::disk_full_reason(const std::optional<DiskSpace>& space) const {
   std::string why = "the ventilator's disk is full";
-  if (const auto space = disk_space_of(config_.data_dir)) {
+  if (space) {
     why += " (" + mebibytes(space->free_bytes) + " free in " + config_.data_dir.string() +
            "; it keeps " + mebibytes(space->reserve_bytes()) + " free to record the jobs it holds)";
   }
@@ -453,8 +455,9 @@ void Ventilator::check_disk_room() {
   if (!journal_ || !disk_notice_->is_full() || commit_waits_) return;
   // Said again while it lasts (every few seconds at most), submits or not: `zpipe status`
   // keeps showing it.
-  if (disk_too_full_for(0)) {
-    disk_notice_->full(disk_full_reason());
+  const auto space = disk_space_of(config_.data_dir);
+  if (too_full_for(space, 0)) {
+    disk_notice_->full(disk_full_reason(space));
   } else {
     disk_notice_->room();
   }

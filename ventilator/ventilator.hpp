@@ -22,6 +22,7 @@
 
 #include "common/data_dir_lock.hpp"
 #include "common/disk_full_notice.hpp"
+#include "common/disk_space.hpp"
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
 #include "common/rate_meter.hpp"
@@ -65,8 +66,9 @@ class Ventilator {
   // Why a submit of `request_bytes` cannot be journaled now (the disk is full, or a commit
   // waits for room), if it cannot.
   std::optional<Error> check_disk(std::size_t request_bytes);
-  bool disk_too_full_for(std::size_t request_bytes);
-  std::string disk_full_reason() const;
+  // Whether `request_bytes` more would eat into the reserve of `space` (the data dir's).
+  bool too_full_for(const std::optional<DiskSpace>& space, std::size_t request_bytes);
+  std::string disk_full_reason(const std::optional<DiskSpace>& space) const;
   // Says that the disk has room again, once it has; or, every few seconds, that it has not.
   void check_disk_room();
   // Counts, logs and publishes the refusal, and tells the producer why.
