@@ -41,6 +41,11 @@ struct Outcome {
   friend bool operator==(const Outcome&, const Outcome&) = default;
 };
 
+// Whether this outcome ends its job: it succeeded, failed on its last allowed attempt, or failed
+// in a way no other attempt can change (error_code "invalid": the handler found the payload
+// meaningless). Such a job goes dead at once, keeping its unused attempts.
+bool ends_job(const Outcome& outcome);
+
 // Outcomes sent together ("outcomes"): a worker sends what finished since its last send in one
 // message, as the ventilator sends jobs.
 struct OutcomeBatch {

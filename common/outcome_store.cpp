@@ -193,7 +193,7 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
       !done.ok()) {
     return done.error();
   }
-  Recorded entry{db_->changes() == 1, o.status, o.succeeded() || o.attempt >= o.max_attempts};
+  Recorded entry{db_->changes() == 1, o.status, ends_job(o)};
   if (entry.is_new && entry.final) {
     const auto result = o.result.to_json_text();
     auto& job = upsert_job_;

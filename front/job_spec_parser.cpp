@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/builtin_payloads.hpp"
+
 namespace zpipe {
 namespace {
 
@@ -83,6 +85,7 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a) {
     payload[arg.substr(0, eq)] = value_from_text(arg.substr(eq + 1));
   }
   if (!a.argv.empty()) payload["argv"] = a.argv;
+  if (auto problem = builtin_payload_problem(spec.type, payload)) return *problem;
   spec.payload = Payload::from_json(payload);
   if (a.timeout_s) {
     auto ms = timeout_ms_from_seconds(*a.timeout_s);
@@ -124,7 +127,9 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
     }
     JobSpec spec;
     spec.type = j["type"].get<std::string>();
-    spec.payload = Payload::from_json(j.value("payload", nlohmann::json(nullptr)));
+    const auto payload = j.value("payload", nlohmann::json(nullptr));
+    if (auto problem = builtin_payload_problem(spec.type, payload)) return bad(problem->message);
+    spec.payload = Payload::from_json(payload);
     if (j.contains("timeout")) {
       if (!j["timeout"].is_number()) return bad("\"timeout\" must be a number of seconds");
       auto ms = timeout_ms_from_seconds(j["timeout"].get<double>());

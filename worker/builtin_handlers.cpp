@@ -1,5 +1,6 @@
 #include "worker/builtin_handlers.hpp"
 
+#include "common/builtin_payloads.hpp"
 #include "worker/thumbnail_loader.hpp"
 
 namespace zpipe {
@@ -7,18 +8,9 @@ namespace zpipe {
 HandlerResult echo_handler(const Job& job, const JobContext&) { return succeed_with(job.payload); }
 
 HandlerResult sleep_handler(const Job& job, const JobContext& context) {
-  const auto args = job.payload.to_json();
-  const auto& ms = args.is_object() && args.contains("ms") ? args["ms"] : args;
-  // A year at most: larger numbers (up to 2^64 - 1) would wrap into a negative duration.
-  constexpr std::uint64_t kMaxMs = 365ULL * 24 * 3600 * 1000;
-  const bool in_range = (ms.is_number_unsigned() && ms.get<std::uint64_t>() <= kMaxMs) ||
-                        (ms.is_number_integer() && ms.get<std::int64_t>() >= 0 &&
-                         static_cast<std::uint64_t>(ms.get<std::int64_t>()) <= kMaxMs);
-  if (!in_range) {
-    return fail(Error{ErrorCode::kInvalid, "sleep needs a payload {\"ms\": N} with 0 <= N <= " +
-                                               std::to_string(kMaxMs) + " (a year)"});
-  }
-  const auto duration = std::chrono::milliseconds(ms.get<std::uint64_t>());
+  const auto ms = sleep_ms_of(job.payload.to_json());
+  if (!ms.ok()) return fail(ms.error());
+  const auto duration = std::chrono::milliseconds(ms.value());
   if (context.sleep_for(duration)) return succeed({{"slept_ms", duration.count()}});
   if (context.is_cancelled()) return fail(Error{ErrorCode::kCancelled, "worker stopped"});
   return fail(Error{ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +

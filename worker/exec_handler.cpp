@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/builtin_payloads.hpp"
 #include "common/signal_name.hpp"
 #include "worker/spawn.hpp"
 
@@ -34,32 +35,11 @@ std::string first_line(const std::string& text) {
 
 // How to start the command a payload names: {"argv": [...], "cwd": "..."} or the argv array alone.
 Result<SpawnRequest> command_of(const nlohmann::json& args, const ExecLimits& limits) {
-  const auto& argv_json = args.is_object() && args.contains("argv") ? args["argv"] : args;
-  if (!argv_json.is_array() || argv_json.empty()) {
-    return Error{ErrorCode::kInvalid,
-                 "exec needs a payload {\"argv\": [\"program\", \"arg\", ...]} with at least the "
-                 "program"};
-  }
+  auto command = exec_command_of(args);
+  if (!command.ok()) return command.error();
   SpawnRequest request;
-  // A NUL would cut the string short at exec: the command run would not be the one asked for.
-  const auto has_nul = [](const std::string& s) { return s.find('\0') != std::string::npos; };
-  for (const auto& a : argv_json) {
-    if (!a.is_string()) return Error{ErrorCode::kInvalid, "exec argv entries must be strings"};
-    request.argv.push_back(a.get<std::string>());
-    if (has_nul(request.argv.back())) {
-      return Error{ErrorCode::kInvalid, "exec argv entries cannot contain a NUL character"};
-    }
-  }
-  if (request.argv[0].empty()) {
-    return Error{ErrorCode::kInvalid, "exec needs a program: argv[0] is empty"};
-  }
-  if (args.is_object() && args.contains("cwd")) {
-    if (!args["cwd"].is_string() || args["cwd"].get<std::string>().empty() ||
-        has_nul(args["cwd"].get<std::string>())) {
-      return Error{ErrorCode::kInvalid, "exec cwd must be a folder's path"};
-    }
-    request.cwd = args["cwd"].get<std::string>();
-  }
+  request.argv = std::move(command.value().argv);
+  request.cwd = std::move(command.value().cwd);
   request.program = request.argv[0];
   request.search_path = true;
   request.stdin_from_dev_null = true;

@@ -258,6 +258,27 @@ TEST(BadInput, AWorkerRefusesBadJobsAndKeepsServing) {
   EXPECT_EQ(worker.stop(10s), 0);
 }
 
+TEST(BadInput, AJobWhosePayloadItsHandlerRefusesGoesDeadAtOnceWithTheReason) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  auto client = pipeline.client();
+  // Sent as a producer of its own would (zpipe submit refuses it before sending).
+  const auto bad = client.submit(JobSpec{"sleep", Payload::from_json("abc"), 0, 3});
+  ASSERT_TRUE(bad.ok()) << bad.error().message;
+  const auto good = client.submit(JobSpec{"sleep", Payload::from_json({{"ms", 1}}), 0, 3});
+  ASSERT_TRUE(good.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(2, 20s)) << pipeline.log_of("ventilator");
+  const auto counts = client.status().value();
+  EXPECT_EQ(counts.dead, 1u);
+  EXPECT_EQ(counts.failed, 1u) << "one attempt, not three";
+  EXPECT_EQ(counts.succeeded, 1u);
+  const auto recorded = pipeline.store()->find(bad.value()).value();
+  ASSERT_TRUE(recorded.has_value());
+  EXPECT_EQ(recorded->outcome.attempt, 1u);
+  EXPECT_EQ(recorded->outcome.error_code, "invalid");
+  EXPECT_NE(recorded->outcome.error.find("sleep needs a payload"), std::string::npos);
+  EXPECT_TRUE(pipeline.stop());
+}
+
 TEST(BadInput, AJobTooLargeForAMessageIsRefusedAtSubmit) {
   TestPipeline pipeline(TestPipelineOptions(1));
   auto client = pipeline.client();

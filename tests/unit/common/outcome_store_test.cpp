@@ -77,6 +77,23 @@ TEST_F(OutcomeStoreTest, DuplicateWithinOneBatchIsRecordedOnce) {
   EXPECT_EQ(which_are_new(recorded.value()), (std::vector<bool>{true, false}));
 }
 
+TEST_F(OutcomeStoreTest, AnInvalidPayloadEndsItsJobAtOnceAndOtherFailuresOnlyAtTheLastAttempt) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto retryable = make_outcome("j-1", OutcomeStatus::kFailed);
+  retryable.max_attempts = 3;
+  auto invalid = make_outcome("j-2", OutcomeStatus::kFailed);
+  invalid.max_attempts = 3;
+  invalid.error_code = "invalid";
+  auto last = make_outcome("j-3", OutcomeStatus::kFailed);
+  last.attempt = last.max_attempts = 3;
+  const auto recorded = store.record({retryable, invalid, last}, 1);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_FALSE(recorded.value()[0].final) << "a handler error may pass on another attempt";
+  EXPECT_TRUE(recorded.value()[1].final) << "an invalid payload never will";
+  EXPECT_TRUE(recorded.value()[2].final);
+  EXPECT_TRUE(store.find("j-2").value().has_value()) << "recorded as the job's end";
+}
+
 TEST_F(OutcomeStoreTest, ListsNewestFirstWithFilters) {
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
   ASSERT_TRUE(store

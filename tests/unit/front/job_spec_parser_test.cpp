@@ -47,6 +47,37 @@ TEST(JobSpecParser, RefusesBadArguments) {
   EXPECT_FALSE(job_spec_from_arguments(a).ok());
 }
 
+TEST(JobSpecParser, ABuiltInTypesPayloadItsWorkerWouldRefuseIsRefusedAtSubmit) {
+  SubmitArguments a;
+  a.type = "sleep";
+  a.args = {"ms=abc"};
+  auto spec = job_spec_from_arguments(a);
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(spec.error().message.find("sleep needs a payload {\"ms\": N}"), std::string::npos)
+      << spec.error().message;
+  a.args = {"ms=250"};
+  EXPECT_TRUE(job_spec_from_arguments(a).ok());
+  a.type = "exec";
+  a.args.clear();
+  EXPECT_FALSE(job_spec_from_arguments(a).ok()) << "exec without a command";
+  a.argv = {"true"};
+  EXPECT_TRUE(job_spec_from_arguments(a).ok());
+  // A custom type's payload is its worker's business.
+  a.type = "resize";
+  a.argv.clear();
+  a.args = {"ms=abc"};
+  EXPECT_TRUE(job_spec_from_arguments(a).ok());
+
+  std::istringstream lines(
+      "{\"type\": \"sleep\", \"payload\": {\"ms\": 5}}\n"
+      "{\"type\": \"sleep\", \"payload\": {\"ms\": -5}}\n");
+  const auto from_lines = job_specs_from_json_lines(lines);
+  ASSERT_FALSE(from_lines.ok());
+  EXPECT_EQ(from_lines.error().message.rfind("line 2: sleep needs", 0), 0u)
+      << from_lines.error().message;
+}
+
 TEST(JobSpecParser, ReadsJsonLines) {
   std::istringstream in(R"({"type":"echo","payload":{"x":1}}
 

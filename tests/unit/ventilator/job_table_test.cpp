@@ -382,6 +382,33 @@ TEST_F(JournaledJobTable, ARepeatedFailureOfAnEarlierAttemptDoesNotBuryARevivedJ
   EXPECT_EQ(table.counts().dead, 0u);
 }
 
+TEST_F(JournaledJobTable, ARetriedDeadJobBacksOffAsAtItsFirstRound) {
+  Journal journal(path_, Durability::kBatched);
+  JobTable table("run1", quick_policy(), &journal);
+  const auto ids = table.accept(specs(1, "fail", 3), 1);
+  std::uint64_t now = 10;
+  // Round 1: attempts 1 and 2 fail and are retried, attempt 3 ends it.
+  for (std::uint32_t attempt = 1; attempt <= 3; ++attempt) {
+    table.promote_due_retries(now);
+    const auto sent = dispatch_all(table, now);
+    ASSERT_EQ(sent.size(), 1u);
+    ASSERT_EQ(sent[0].attempt, attempt);
+    table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, attempt == 3), now);
+    if (attempt < 3) now = *table.next_timer_ms();
+  }
+  ASSERT_EQ(table.counts().dead, 1u);
+  ASSERT_EQ(table.revive(DeadSelection{{ids[0]}, false, ""}, now).value().size(), 1u);
+  // Round 2: attempt 4 fails; the wait is the first round's first (100 ms +-25%), not the
+  // 800 ms that a fourth attempt's doubling would give.
+  const auto fourth = dispatch_all(table, now);
+  ASSERT_EQ(fourth.size(), 1u);
+  ASSERT_EQ(fourth[0].attempt, 4u);
+  ASSERT_EQ(table.on_recorded(ack(fourth[0], OutcomeStatus::kFailed, false), now),
+            AckEffect::kRetryScheduled);
+  EXPECT_GE(*table.next_timer_ms(), now + 75);
+  EXPECT_LE(*table.next_timer_ms(), now + 125);
+}
+
 TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNotRunAgain) {
   std::vector<std::string> ids;
   Job failed_attempt;
