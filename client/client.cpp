@@ -1,13 +1,36 @@
 #include "client/client.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
 #include "common/socket.hpp"
 
 namespace zpipe {
+namespace {
+
+// The pipeline a reply names, and the request number it answers; nullopt for a message that
+// is no reply.
+std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message& message) {
+  return std::visit(
+      [](const auto& m) -> std::optional<std::pair<std::string, std::uint64_t>> {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, SubmitAccepted> || std::is_same_v<T, SubmitRefused> ||
+                      std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates>) {
+          return std::make_pair(m.pipeline, m.req);
+        } else {
+          return std::nullopt;
+        }
+      },
+      message);
+}
+
+}  // namespace
 
 Client::Client(ClientConfig config) : config_(std::move(config)), context_(1) { reconnect(); }
 
@@ -56,15 +79,28 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
                         "bad reply from the ventilator: " + decoded.error().message);
     }
     auto& message = decoded.value();
-    if (const auto* refused = std::get_if<SubmitRefused>(&message)) {
-      if (refused->req != req && refused->req != 0) continue;  // a late reply to an old request
+    const auto header = reply_header(message);
+    if (!header) continue;
+    const auto& [pipeline, answers] = *header;
+    const auto* refused = std::get_if<SubmitRefused>(&message);
+    // A late reply to an old request (a refusal of an unreadable one says req 0).
+    if (answers != req && !(refused != nullptr && answers == 0)) continue;
+    const bool refused_as_meant_for_another =
+        refused != nullptr && refused->code == to_string(ErrorCode::kWrongPipeline);
+    if (!config_.pipeline.empty() && pipeline != config_.pipeline &&
+        !refused_as_meant_for_another) {
+      return make_error(ErrorCode::kUnavailable,
+                        "the ventilator at " + config_.ventilator + " is " +
+                            (pipeline.empty() ? std::string("a pipeline that does not say which")
+                                              : "pipeline " + pipeline) +
+                            ", not pipeline " + config_.pipeline +
+                            " (ZPIPE_PIPELINE): nothing was done there");
+    }
+    pipeline_ = pipeline;
+    if (refused != nullptr) {
       return make_error(error_code_from(refused->code).value_or(ErrorCode::kInvalid),
                         "refused (" + refused->code + "): " + refused->message);
     }
-    const auto* accepted = std::get_if<SubmitAccepted>(&message);
-    const auto* status = std::get_if<StatusReply>(&message);
-    if ((accepted != nullptr && accepted->req != req) || (status != nullptr && status->req != req))
-      continue;
     return std::move(message);
   }
 }
@@ -80,7 +116,7 @@ Result<std::vector<std::string>> Client::submit(const std::vector<JobSpec>& jobs
   Result<Message> reply = make_error(ErrorCode::kBusy, "");
   while (true) {
     const auto req = next_req_++;
-    const auto body = encode(SubmitRequest{req, jobs});
+    const auto body = encode(SubmitRequest{req, jobs, config_.pipeline});
     if (body.size() > config_.limits.max_message_bytes) {
       return make_error(ErrorCode::kTooLarge,
                         "the submit request is " + std::to_string(body.size()) +
@@ -135,8 +171,31 @@ Result<PipelineCounts> Client::status() {
   return report.value().counts;
 }
 
+Result<std::vector<JobStatus>> Client::job_statuses(const std::vector<std::string>& ids) {
+  std::vector<JobStatus> statuses;
+  statuses.reserve(ids.size());
+  for (std::size_t first = 0; first < ids.size(); first += kMaxJobsPerQuery) {
+    const auto last = std::min(ids.size(), first + kMaxJobsPerQuery);
+    JobsQuery query{next_req_++, std::vector<std::string>(ids.begin() + static_cast<long>(first),
+                                                          ids.begin() + static_cast<long>(last))};
+    auto reply = request(encode(query), query.req);
+    if (!reply.ok()) return reply.error();
+    auto* states = std::get_if<JobStates>(&reply.value());
+    if (states == nullptr || states->jobs.size() != query.ids.size()) {
+      return make_error(ErrorCode::kUnexpectedKind,
+                        "the ventilator answered a query about " +
+                            std::to_string(query.ids.size()) + " jobs with " +
+                            (states == nullptr ? std::string(kind_name(reply.value()))
+                                               : std::to_string(states->jobs.size()) + " states"));
+    }
+    for (auto& job : states->jobs) statuses.push_back(std::move(job));
+  }
+  return statuses;
+}
+
 Result<std::vector<std::string>> Client::dead_jobs(DeadJobsRequest request_message) {
   request_message.req = next_req_++;
+  request_message.pipeline = config_.pipeline;
   auto reply = request(encode(request_message), request_message.req);
   if (!reply.ok()) return reply.error();
   auto* accepted = std::get_if<SubmitAccepted>(&reply.value());

@@ -1,4 +1,5 @@
-// Client: submits jobs to a ventilator and asks for its status, waiting for each answer.
+// Client: submits jobs to a ventilator and asks for its status and its jobs', waiting for each
+// answer.
 // Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
 #pragma once
 
@@ -29,6 +30,10 @@ struct ClientConfig {
   // pauses, up to half a second) for at most this long; zero refuses at once with kBusy.
   std::chrono::milliseconds busy_wait{std::chrono::hours(24)};
   CurveSetup curve;  // enabled: connects as a CURVE client
+  // Set: the pipeline identity the ventilator must answer with (`zpipe status` shows it;
+  // ZPIPE_PIPELINE for the zpipe command); a reply from any other pipeline is an Error
+  // (kUnavailable) and nothing of it is used. Empty: any pipeline.
+  std::string pipeline;
 
   // The defaults, toward `ventilator`, waiting up to `reply_timeout` for each reply.
   static ClientConfig to(std::string ventilator, std::chrono::milliseconds reply_timeout) {
@@ -59,7 +64,13 @@ class Client {
   // `req` is filled in here.
   Result<std::vector<std::string>> dead_jobs(DeadJobsRequest request);
 
+  // Where each job is now (JobStatus), in the order asked; any number of ids (asked
+  // kMaxJobsPerQuery at a time).
+  Result<std::vector<JobStatus>> job_statuses(const std::vector<std::string>& ids);
+
   const ClientConfig& config() const { return config_; }
+  // The identity of the pipeline that answered last; empty before any answer.
+  const std::string& pipeline() const { return pipeline_; }
 
  private:
   // Sends one request and waits for its reply; a refusal becomes an Error.
@@ -71,6 +82,7 @@ class Client {
   zmq::socket_t requests_;
   std::unique_ptr<HandshakeWatch> watch_;  // with CURVE: why the ventilator refuses us
   std::uint64_t next_req_ = 1;
+  std::string pipeline_;
 };
 
 }  // namespace zpipe

@@ -1,6 +1,7 @@
 // AckBatch: the sink tells the ventilator which job outcomes it has durably recorded.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,8 +16,14 @@ struct Ack {
   bool duplicate = false;     // this outcome was a repeat of one already recorded
   std::uint32_t attempt = 1;  // the attempt the outcome came from
   bool final = true;          // the job is over: it succeeded, or failed on its last attempt
+  // A failed attempt recorded now: why, so that the ventilator can tell a client who asks
+  // (the error cut to kAckErrorBytes; the store keeps it whole). Empty otherwise.
+  std::string error_code{};
+  std::string error{};
   friend bool operator==(const Ack&, const Ack&) = default;
 };
+
+inline constexpr std::size_t kAckErrorBytes = 512;
 
 struct AckBatch {
   std::vector<Ack> acks;

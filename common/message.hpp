@@ -16,7 +16,7 @@ namespace zpipe {
 
 using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
                              StatusReply, Job, Outcome, AckBatch, Event, DeadJobsRequest, Credit,
-                             JobBatch, OutcomeBatch, Heartbeat, Release>;
+                             JobBatch, OutcomeBatch, Heartbeat, Release, JobsQuery, JobStates>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

@@ -17,8 +17,9 @@ namespace {
 // The "k" of each alternative of Message, in its order: the one place a kind is spelt. A
 // DeadJobsRequest is "retry" or "discard" by its action.
 constexpr std::string_view kKindNames[] = {
-    "submit", "accepted", "refused", "status_request", "status",   "job",       "outcome", "ack",
-    "event",  "retry",    "ready",   "jobs",           "outcomes", "heartbeat", "release"};
+    "submit",   "accepted",  "refused", "status_request", "status", "job",
+    "outcome",  "ack",       "event",   "retry",          "ready",  "jobs",
+    "outcomes", "heartbeat", "release", "query",          "states"};
 static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
 constexpr std::string_view kDiscard = "discard";
 
@@ -375,6 +376,7 @@ Outcome read_outcome(const Fields& f) {
 Message submit_from(const Fields& f, const DecodeLimits& limits) {
   SubmitRequest m;
   m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
   const auto& jobs = f.array("jobs");
   if (jobs.size > limits.max_jobs_per_submit) {
     fail(ErrorCode::kTooLarge, "submit carries " + std::to_string(jobs.size) +
@@ -392,11 +394,48 @@ Message accepted_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.req = f.u64("req");
   (void)f.array("ids");  // required
   m.ids = f.strings_or_none("ids");
+  m.pipeline = f.str_or("pipeline", "");
   return m;
 }
 
 Message refused_from(const Fields& f, const DecodeLimits& /*limits*/) {
-  return SubmitRefused{f.u64("req"), f.str("code"), f.str("message")};
+  return SubmitRefused{f.u64("req"), f.str("code"), f.str("message"), f.str_or("pipeline", "")};
+}
+
+Message query_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  JobsQuery m;
+  m.req = f.u64("req");
+  if (f.array("ids").size > kMaxJobsPerQuery) {
+    fail(ErrorCode::kTooLarge, "query asks about " + std::to_string(f.array("ids").size) +
+                                   " jobs, more than the limit of " +
+                                   std::to_string(kMaxJobsPerQuery));
+  }
+  m.ids = f.strings_or_none("ids");
+  return m;
+}
+
+Message states_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  JobStates m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    const Fields j(jobs.ptr[i], "states job " + std::to_string(i));
+    JobStatus status;
+    status.id = j.str("id");
+    const auto state = j.str("state");
+    // A state this version does not know (a later one's) reads as unknown.
+    status.state = job_state_from(state).value_or(JobState::kUnknown);
+    status.attempt = j.u32_or("attempt", 0);
+    status.max_attempts = j.u32_or("max_attempts", 0);
+    status.worker = j.str_or("worker", "");
+    status.due_ms = j.u64_or("due_ms", 0);
+    status.error_code = j.str_or("error_code", "");
+    status.error = j.str_or("error", "");
+    m.jobs.push_back(std::move(status));
+  }
+  return m;
 }
 
 Message status_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
@@ -410,6 +449,7 @@ Message dead_jobs_request_from(const Fields& f, std::string_view kind) {
   m.selection.all_dead = f.boolean_or("all_dead", false);
   m.selection.type = f.str_or("type", "");
   m.selection.ids = f.strings_or_none("ids");
+  m.pipeline = f.str_or("pipeline", "");
   if (m.selection.all_dead == !m.selection.ids.empty()) {
     fail(ErrorCode::kInvalid, std::string(kind) + " needs either ids or all_dead, and not both");
   }
@@ -435,6 +475,7 @@ Message status_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.counts.failed = f.u64("failed");
   m.counts.dead = f.u64("dead");
   m.alerts = f.strings_or_none("alerts");
+  m.pipeline = f.str_or("pipeline", "");
   return m;
 }
 
@@ -507,7 +548,9 @@ Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
             .status = *status,
             .duplicate = a.boolean_or("duplicate", false),
             .attempt = a.u32_or("attempt", 1),
-            .final = a.boolean_or("final", true)};
+            .final = a.boolean_or("final", true),
+            .error_code = a.str_or("error_code", ""),
+            .error = a.str_or("error", "")};
     if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
     m.acks.push_back(std::move(ack));
   }
@@ -549,6 +592,7 @@ constexpr KindReader kKindReaders[] = {
     {kind_of<Credit>(), ready_from},          {kind_of<JobBatch>(), jobs_from},
     {kind_of<OutcomeBatch>(), outcomes_from}, {kind_of<Heartbeat>(), heartbeat_from},
     {kind_of<Release>(), release_from},       {kDiscard, discard_from},
+    {kind_of<JobsQuery>(), query_from},       {kind_of<JobStates>(), states_from},
 };
 
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
@@ -589,16 +633,36 @@ std::optional<Error> unpack_one(std::string_view bytes, const DecodeLimits& limi
 }  // namespace
 
 std::string encode(const SubmitRequest& m) {
-  MessageWriter w(kind_of<SubmitRequest>(), 2);
+  MessageWriter w(kind_of<SubmitRequest>(), m.pipeline.empty() ? 2 : 3);
   w.u64("req", m.req);
   w.key("jobs");
   w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
   for (const auto& spec : m.jobs) write_job_spec(w, spec);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }
 
 std::string encode(const SubmitAccepted& m) {
-  MessageWriter w(kind_of<SubmitAccepted>(), 2);
+  MessageWriter w(kind_of<SubmitAccepted>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("ids");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.ids.size()));
+  for (const auto& id : m.ids) w.string_value(id);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const SubmitRefused& m) {
+  MessageWriter w(kind_of<SubmitRefused>(), m.pipeline.empty() ? 3 : 4);
+  w.u64("req", m.req);
+  w.str("code", m.code);
+  w.str("message", m.message);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const JobsQuery& m) {
+  MessageWriter w(kind_of<JobsQuery>(), 2);
   w.u64("req", m.req);
   w.key("ids");
   w.packer().pack_array(static_cast<std::uint32_t>(m.ids.size()));
@@ -606,11 +670,27 @@ std::string encode(const SubmitAccepted& m) {
   return w.take();
 }
 
-std::string encode(const SubmitRefused& m) {
-  MessageWriter w(kind_of<SubmitRefused>(), 3);
+std::string encode(const JobStates& m) {
+  MessageWriter w(kind_of<JobStates>(), m.pipeline.empty() ? 2 : 3);
   w.u64("req", m.req);
-  w.str("code", m.code);
-  w.str("message", m.message);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    // id and state always; the rest only when known.
+    const std::uint32_t fields = 2 + (job.attempt != 0 ? 1 : 0) + (job.max_attempts != 0 ? 1 : 0) +
+                                 (!job.worker.empty() ? 1 : 0) + (job.due_ms != 0 ? 1 : 0) +
+                                 (!job.error_code.empty() ? 1 : 0) + (!job.error.empty() ? 1 : 0);
+    w.packer().pack_map(fields);
+    w.str("id", job.id);
+    w.str("state", to_string(job.state));
+    if (job.attempt != 0) w.u64("attempt", job.attempt);
+    if (job.max_attempts != 0) w.u64("max_attempts", job.max_attempts);
+    if (!job.worker.empty()) w.str("worker", job.worker);
+    if (job.due_ms != 0) w.u64("due_ms", job.due_ms);
+    if (!job.error_code.empty()) w.str("error_code", job.error_code);
+    if (!job.error.empty()) w.str("error", job.error);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }
 
@@ -621,7 +701,8 @@ std::string encode(const StatusRequest& m) {
 }
 
 std::string encode(const StatusReply& m) {
-  MessageWriter w(kind_of<StatusReply>(), m.alerts.empty() ? 8 : 9);
+  MessageWriter w(kind_of<StatusReply>(),
+                  8 + (m.alerts.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1));
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
@@ -635,6 +716,7 @@ std::string encode(const StatusReply& m) {
     w.packer().pack_array(static_cast<std::uint32_t>(m.alerts.size()));
     for (const auto& alert : m.alerts) w.string_value(alert);
   }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }
 
@@ -718,12 +800,17 @@ std::string encode(const AckBatch& m) {
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
-    w.packer().pack_map(5);
+    const bool why = !ack.error_code.empty() || !ack.error.empty();
+    w.packer().pack_map(why ? 7 : 5);
     w.str("id", ack.id);
     w.str("status", to_string(ack.status));
     w.boolean("duplicate", ack.duplicate);
     w.u64("attempt", ack.attempt);
     w.boolean("final", ack.final);
+    if (why) {
+      w.str("error_code", ack.error_code);
+      w.str("error", ack.error);
+    }
   }
   return w.take();
 }
@@ -745,13 +832,15 @@ std::string encode(const Event& m) {
 
 std::string encode(const DeadJobsRequest& m) {
   MessageWriter w(
-      m.action == DeadJobsRequest::Action::kRetry ? kind_of<DeadJobsRequest>() : kDiscard, 4);
+      m.action == DeadJobsRequest::Action::kRetry ? kind_of<DeadJobsRequest>() : kDiscard,
+      m.pipeline.empty() ? 4 : 5);
   w.u64("req", m.req);
   w.key("ids");
   w.packer().pack_array(static_cast<std::uint32_t>(m.selection.ids.size()));
   for (const auto& id : m.selection.ids) w.string_value(id);
   w.boolean("all_dead", m.selection.all_dead);
   w.str("type", m.selection.type);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }
 

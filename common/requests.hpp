@@ -1,8 +1,11 @@
 // Producer requests to the ventilator and its replies: submit jobs, ask for status.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/job.hpp"
@@ -12,13 +15,20 @@ namespace zpipe {
 struct SubmitRequest {
   std::uint64_t req = 0;  // chosen by the client, echoed in the reply
   std::vector<JobSpec> jobs;
+  // Set: the pipeline the request is meant for; any other refuses it (wrong_pipeline).
+  std::string pipeline{};
   friend bool operator==(const SubmitRequest&, const SubmitRequest&) = default;
 };
+
+// Every reply of the ventilator names its pipeline: an identity made with its journal (a new
+// one at each start without one), so that a client can tell it reached the pipeline it meant.
+// Empty from a ventilator that predates it.
 
 // Every job of the request is accepted, ids in request order.
 struct SubmitAccepted {
   std::uint64_t req = 0;
   std::vector<std::string> ids;
+  std::string pipeline{};
   friend bool operator==(const SubmitAccepted&, const SubmitAccepted&) = default;
 };
 
@@ -27,6 +37,7 @@ struct SubmitRefused {
   std::uint64_t req = 0;
   std::string code;  // an ErrorCode name
   std::string message;
+  std::string pipeline{};
   friend bool operator==(const SubmitRefused&, const SubmitRefused&) = default;
 };
 
@@ -46,6 +57,7 @@ struct DeadJobsRequest {
   std::uint64_t req = 0;
   Action action = Action::kRetry;
   DeadSelection selection;
+  std::string pipeline{};  // as in SubmitRequest
   friend bool operator==(const DeadJobsRequest&, const DeadJobsRequest&) = default;
 };
 
@@ -72,7 +84,49 @@ struct StatusReply {
   // What programs of the pipeline say is wrong now ("sink vm:42: disk full: ..."); the field
   // is left out when there is nothing.
   std::vector<std::string> alerts;
+  std::string pipeline{};
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
+};
+
+// Where jobs are now, asked by id ("query"): how a client follows its jobs to their end from
+// any host, and how `zpipe show` sees jobs not recorded yet. At most kMaxJobsPerQuery ids.
+struct JobsQuery {
+  std::uint64_t req = 0;
+  std::vector<std::string> ids;
+  friend bool operator==(const JobsQuery&, const JobsQuery&) = default;
+};
+inline constexpr std::size_t kMaxJobsPerQuery = 10'000;
+
+enum class JobState {
+  kPending,    // waiting for a worker
+  kRunning,    // sent to a worker, outcome not recorded yet
+  kRetrying,   // failed with attempts left, waiting out its backoff
+  kSucceeded,  // over: succeeded
+  kDead,       // over: failed on its last allowed attempt, or for good (invalid payload)
+  kUnknown,    // not held: never this pipeline's, discarded, or over long enough ago to be
+               // forgotten (the sink's store has every recorded outcome)
+};
+std::string_view to_string(JobState state);
+std::optional<JobState> job_state_from(std::string_view text);
+
+struct JobStatus {
+  std::string id;
+  JobState state = JobState::kUnknown;
+  std::uint32_t attempt = 0;       // the current (or last) attempt; 0 when unknown
+  std::uint32_t max_attempts = 0;  // 0 when unknown
+  std::string worker{};            // running: the worker it was sent to
+  std::uint64_t due_ms = 0;        // retrying: when the next attempt may start (Unix ms)
+  std::string error_code{};        // dead: why its last attempt failed, when still known
+  std::string error{};
+  friend bool operator==(const JobStatus&, const JobStatus&) = default;
+};
+
+// The answer to a JobsQuery ("states"): one entry per id asked, in the order asked.
+struct JobStates {
+  std::uint64_t req = 0;
+  std::vector<JobStatus> jobs;
+  std::string pipeline{};
+  friend bool operator==(const JobStates&, const JobStates&) = default;
 };
 
 }  // namespace zpipe

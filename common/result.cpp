@@ -42,12 +42,14 @@ std::string_view to_string(ErrorCode code) {
       return "crashed";
     case ErrorCode::kDiskFull:
       return "disk_full";
+    case ErrorCode::kWrongPipeline:
+      return "wrong_pipeline";
   }
   return "unknown";
 }
 
 std::optional<ErrorCode> error_code_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kDiskFull); ++i) {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::kWrongPipeline); ++i) {
     const auto code = static_cast<ErrorCode>(i);
     if (to_string(code) == name) return code;
   }

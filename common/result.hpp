@@ -19,18 +19,19 @@ enum class ErrorCode {
   kUnexpectedKind,      // a valid message on a socket that does not take it
   kMissingField,
   kWrongType,
-  kTooLarge,      // over a size or count limit
-  kInvalid,       // well-formed but meaningless (empty type, zero attempts, ...)
-  kTimeout,       // no answer, or a job past its time limit
-  kUnavailable,   // a peer or a file cannot be reached
-  kUnknownType,   // no handler for the job's type
-  kHandlerError,  // the handler reported a failure
-  kExecFailed,    // an exec job's command failed to start or exited non-zero
-  kCancelled,     // the worker stopped before the job finished
-  kIo,            // local storage or system call failure
-  kBusy,          // the ventilator's backlog is full: try again later
-  kCrashed,       // an isolated job's process died of a signal (segfault, abort, killed)
-  kDiskFull,      // a store's disk is full: refused or held until there is room again
+  kTooLarge,       // over a size or count limit
+  kInvalid,        // well-formed but meaningless (empty type, zero attempts, ...)
+  kTimeout,        // no answer, or a job past its time limit
+  kUnavailable,    // a peer or a file cannot be reached
+  kUnknownType,    // no handler for the job's type
+  kHandlerError,   // the handler reported a failure
+  kExecFailed,     // an exec job's command failed to start or exited non-zero
+  kCancelled,      // the worker stopped before the job finished
+  kIo,             // local storage or system call failure
+  kBusy,           // the ventilator's backlog is full: try again later
+  kCrashed,        // an isolated job's process died of a signal (segfault, abort, killed)
+  kDiskFull,       // a store's disk is full: refused or held until there is room again
+  kWrongPipeline,  // a request meant for another pipeline than the one that got it
 };
 
 std::string_view to_string(ErrorCode code);

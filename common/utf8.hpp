@@ -1,7 +1,9 @@
-// UTF-8 checks shared by the code that turns payloads into JSON text.
+// UTF-8 checks shared by the code that turns payloads into JSON text and that cuts texts short.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace zpipe {
@@ -32,6 +34,18 @@ inline std::size_t utf8_char_length(std::string_view text) {
     if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
   }
   return length;
+}
+
+// The longest start of `text` of at most `max_bytes` that cuts no UTF-8 character in two
+// (a byte that starts none counts as one).
+inline std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  std::size_t end = 0;
+  while (end < text.size()) {
+    const auto length = std::max<std::size_t>(1, utf8_char_length(text.substr(end)));
+    if (end + length > max_bytes) break;
+    end += length;
+  }
+  return std::string(text.substr(0, end));
 }
 
 }  // namespace zpipe

@@ -7,9 +7,33 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
+
+// Where a job named to retry or discard is, since it is not dead.
+std::string where_instead(const JobStatus& job) {
+  switch (job.state) {
+    case JobState::kPending:
+      return "it waits for a worker";
+    case JobState::kRunning:
+      return "it is running (attempt " + std::to_string(job.attempt) + " of " +
+             std::to_string(job.max_attempts) + ")";
+    case JobState::kRetrying:
+      return "it waits to be retried (attempt " + std::to_string(job.attempt) + " of " +
+             std::to_string(job.max_attempts) + ")";
+    case JobState::kSucceeded:
+      return "it succeeded";
+    case JobState::kDead:
+      return "it is dead again";
+    case JobState::kUnknown:
+      break;
+  }
+  return "this pipeline holds no such job (discarded already, over long ago, or never its: "
+         "zpipe show " +
+         job.id + ")";
+}
 
 class DeadJobsCommand : public Command {
  public:
@@ -24,9 +48,7 @@ class DeadJobsCommand : public Command {
     app_.add_option("ids", selection_.ids, "Ids of dead jobs (see zpipe failures)");
     app_.add_flag("--dead", selection_.all_dead, "Every dead job (or every one of --type)");
     app_.add_option("--type", selection_.type, "With --dead: only jobs of this type");
-    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
-        ->envname(EndpointVariables::kSubmit)
-        ->capture_default_str();
+    add_ventilator_options(app_, client_);
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
   }
 
@@ -54,16 +76,20 @@ class DeadJobsCommand : public Command {
     }
     for (const auto& id : done.value()) std::cout << id << "\n";
     std::cerr << (action_ == DeadJobsRequest::Action::kRetry ? "queued again: " : "discarded: ")
-              << done.value().size() << " dead jobs\n";
-    // Ids asked for by name that were not dead (unknown, running, or finished) are named.
+              << done.value().size() << (done.value().size() == 1 ? " dead job\n" : " dead jobs\n");
+    // Ids asked for by name that were not dead are named, with where they are instead.
     const std::set<std::string> acted(done.value().begin(), done.value().end());
-    int missing = 0;
+    std::vector<std::string> missing;
     for (const auto& id : selection_.ids) {
-      if (acted.contains(id)) continue;
-      std::cerr << "zpipe " << verb_ << ": " << id << " is not a dead job\n";
-      ++missing;
+      if (!acted.contains(id)) missing.push_back(id);
     }
-    return missing == 0 ? kExitOk : kExitFailure;
+    if (missing.empty()) return kExitOk;
+    const auto states = client.job_statuses(missing);
+    for (std::size_t i = 0; i < missing.size(); ++i) {
+      std::cerr << "zpipe " << verb_ << ": " << missing[i] << " is not a dead job"
+                << (states.ok() ? ": " + where_instead(states.value()[i]) : std::string()) << "\n";
+    }
+    return kExitFailure;
   }
 
  private:

@@ -20,9 +20,9 @@
 #include "common/stop_flag.hpp"
 #include "front/image_scanner.hpp"
 #include "front/image_tools.hpp"
+#include "front/job_follower.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
-#include "front/outcome_follower.hpp"
 #include "front/thumbnail_manifest.hpp"
 #include "front/thumbnail_plan.hpp"
 #include "front/thumbnail_tally.hpp"
@@ -81,12 +81,12 @@ class ThumbnailCommand : public Command {
     app_.add_option("--connect", connect_,
                     "Use the running pipeline whose ventilator takes jobs at this endpoint "
                     "(e.g. tcp://127.0.0.1:5570) instead of starting one; its workers must see "
-                    "the same paths, and --data-dir must be its sink's");
+                    "the same paths. How each job ended is asked of the ventilator: no access "
+                    "to the sink's files is needed");
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     add_local_pipeline_options(app_, pipeline_, 1,
                                "Data directory: the local pipeline's (outcomes.db emptied first, "
-                               "logs in zpipe.log; one run at a time); with --connect, the "
-                               "running sink's");
+                               "logs in zpipe.log; one run at a time); not used with --connect");
   }
   CLI::App& app() override { return app_; }
 
@@ -120,7 +120,6 @@ class ThumbnailCommand : public Command {
       return usage("'" + plan_.in_dir.string() + "' is not a folder");
     }
     if (auto conflict = folder_conflict(plan_.in_dir, plan_.out_dir)) return usage(*conflict);
-    if (!connect_.empty() && !app_.count("--data-dir")) pipeline_.data_dir = default_data_dir();
     manifest_.emplace(plan_.out_dir);
     scanner_.emplace(plan_, *manifest_, images);
     tally_.emplace(plan_.in_dir);
@@ -158,7 +157,6 @@ class ThumbnailCommand : public Command {
     auto client_config = ClientConfig::to(submit_endpoint, std::chrono::seconds(10));
     client_config.curve = curve;
     Client client(client_config);
-    follower_.emplace(outcome_store_path(pipeline_.data_dir));
     if (!submit(client, work)) return kExitFailure;
 
     const bool interrupted = !follow(client, stop, local ? &*local : nullptr);
@@ -190,7 +188,7 @@ class ThumbnailCommand : public Command {
       }
       for (std::size_t i = 0; i < ids.value().size(); ++i) {
         jobs_[ids.value()[i]] = work[first + i];
-        follower_->follow(ids.value()[i]);
+        follower_.follow(ids.value()[i]);
       }
     }
     tally_->submitted(specs.size(), Clock::now());
@@ -203,18 +201,26 @@ class ThumbnailCommand : public Command {
     auto next_scan = Clock::now() + std::chrono::seconds(1);
     auto next_plain_line = Clock::now() + std::chrono::seconds(5);
     auto next_draw = Clock::now();
-    auto next_store_check = Clock::now() + std::chrono::seconds(10);
+    auto next_ask = Clock::now();
     std::uint64_t last_finished = 0;
     auto next_full_check = Clock::now();
     while (true) {
-      // The store is read when the ventilator's count of finished jobs moved (a cheap
-      // request), and every second anyway: looking every id up on every tick would take CPU
-      // from the workers on the same cores.
+      // The jobs are asked about when the ventilator's count of finished jobs moved (a cheap
+      // request), at most every 100 ms, and every second anyway: asking about every id on
+      // every tick would take CPU from the workers on the same cores.
       const auto counts = client.status();
       const auto finished = counts.ok() ? counts.value().succeeded + counts.value().dead : 0;
-      if (finished != last_finished || Clock::now() >= next_full_check) {
-        for (auto& outcome : follower_->take_recorded()) record(outcome);
+      if ((finished != last_finished && Clock::now() >= next_ask) ||
+          Clock::now() >= next_full_check) {
+        auto ended = follower_.take_ended(client);
+        if (!ended.ok()) {
+          if (tty_) std::printf("\n");
+          std::cerr << "zpipe thumbnail: cannot follow the jobs: " << ended.error().message << "\n";
+          return false;
+        }
+        for (const auto& job : ended.value()) record(job);
         last_finished = finished;
+        next_ask = Clock::now() + std::chrono::milliseconds(100);
         next_full_check = Clock::now() + std::chrono::seconds(1);
       }
       const auto now = Clock::now();
@@ -226,11 +232,11 @@ class ThumbnailCommand : public Command {
         std::fflush(stdout);
         next_plain_line = now + std::chrono::seconds(5);
       }
-      if (follower_->pending() == 0 && !watch_) break;
+      if (follower_.pending() == 0 && !watch_) break;
       if (stop.is_stop_requested()) {
         if (tty_) std::printf("\n");
-        std::printf("stopping: %zu thumbnails not waited for\n", follower_->pending());
-        return watch_ && follower_->pending() == 0;
+        std::printf("stopping: %zu thumbnails not waited for\n", follower_.pending());
+        return watch_ && follower_.pending() == 0;
       }
       if (local) {
         if (auto exited = local->find_exited()) {
@@ -238,11 +244,6 @@ class ThumbnailCommand : public Command {
                     << ")\n";
           return false;
         }
-      } else if (!follower_->has_store() && now >= next_store_check) {
-        std::cerr << "\nzpipe thumbnail: no outcome store at "
-                  << outcome_store_path(pipeline_.data_dir).string()
-                  << " to follow the jobs in; give the running sink's --data-dir\n";
-        return false;
       }
       if (watch_ && now >= next_scan) {
         const auto work = scanner_->scan(/*require_stable=*/true);
@@ -257,6 +258,21 @@ class ThumbnailCommand : public Command {
       std::printf("\n");
     }
     return true;
+  }
+
+  // A job over, as the ventilator tells it.
+  void record(const JobStatus& job) {
+    Outcome outcome;
+    outcome.id = job.id;
+    outcome.status =
+        job.state == JobState::kSucceeded ? OutcomeStatus::kSucceeded : OutcomeStatus::kFailed;
+    outcome.error_code = job.error_code;
+    outcome.error = job.error;
+    if (job.state == JobState::kUnknown) {
+      outcome.error_code = to_string(ErrorCode::kUnavailable);
+      outcome.error = "over, but the ventilator no longer holds how it ended: zpipe show " + job.id;
+    }
+    record(outcome);
   }
 
   void record(const Outcome& outcome) {
@@ -307,7 +323,7 @@ class ThumbnailCommand : public Command {
   CurveFlags curve_flags_;
   bool tty_ = false;
 
-  std::optional<OutcomeFollower> follower_;
+  JobFollower follower_;
   std::optional<ThumbnailManifest> manifest_;  // the thumbnails zpipe made in plan_.out_dir
   std::optional<ImageScanner> scanner_;
   std::optional<ThumbnailTally> tally_;

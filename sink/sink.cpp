@@ -6,6 +6,7 @@
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
+#include "common/utf8.hpp"
 
 namespace zpipe {
 namespace {
@@ -148,11 +149,15 @@ bool Sink::record_waiting() {
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];
-    acks.acks.push_back(Ack{.id = o.id,
-                            .status = stored_status,
-                            .duplicate = !is_new,
-                            .attempt = o.attempt,
-                            .final = final});
+    const bool failed_now = is_new && !o.succeeded();
+    acks.acks.push_back(
+        Ack{.id = o.id,
+            .status = stored_status,
+            .duplicate = !is_new,
+            .attempt = o.attempt,
+            .final = final,
+            .error_code = failed_now ? o.error_code : std::string(),
+            .error = failed_now ? utf8_prefix(o.error, kAckErrorBytes) : std::string()});
     if (!is_new) {
       ++duplicates_;
       events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});

@@ -199,13 +199,18 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     if (stale_failure(t)) return AckEffect::kStale;
     if (ack.final) {
       finish(t, ack.status);
+      remember_ending(ack, t.job.max_attempts);
       erase_in_flight(in_flight);
       return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
     }
     if (ack.attempt != t.job.attempt) return AckEffect::kStale;
     // Failed with attempts left: the next one waits out its backoff.
     const double unit = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-    t.due_ms = now_ms + std::max<std::uint64_t>(1, retry_delay_ms(policy_, t.job.attempt, unit));
+    // Backoff counts attempts from the start of this round: `zpipe retry` gives a fresh round.
+    const auto round_start =
+        t.job.max_attempts - std::min(t.job.max_attempts, t.attempts_per_round);
+    const auto attempt_in_round = t.job.attempt - std::min(t.job.attempt - 1, round_start);
+    t.due_ms = now_ms + std::max<std::uint64_t>(1, retry_delay_ms(policy_, attempt_in_round, unit));
     t.job.attempt += 1;
     if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, t.due_ms);
     retry_due_.emplace(t.due_ms, t.job.id);
@@ -219,6 +224,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
   if (retrying != retrying_.end()) {
     finish(retrying->second, ack.status);
+    remember_ending(ack, retrying->second.job.max_attempts);
     retrying_.erase(retrying);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }
@@ -227,6 +233,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     // dispatch, instead of running again.
     maybe_recorded_.erase(pending);
     finished_while_pending_.emplace(ack.id, ack.status);
+    remember_ending(ack, 0);
     return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
   }
   return AckEffect::kUnknown;
@@ -251,6 +258,7 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
   if (!revived.ok()) return revived.error();
   for (auto& t : revived.value()) {
     keep(t);
+    forget_ending(t.job.id);
     ids.push_back(t.job.id);
     t.due_ms = 0;
     pending_.push_back(std::move(t));
@@ -262,8 +270,83 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
 Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selection) {
   if (journal_ == nullptr) return std::vector<std::string>{};
   auto ids = journal_->discard(selection);
-  if (ids.ok()) finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.value().size());
+  if (!ids.ok()) return ids;
+  finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.value().size());
+  for (const auto& id : ids.value()) forget_ending(id);
   return ids;
+}
+
+void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
+  JobStatus status;
+  status.id = ack.id;
+  status.state = ack.status == OutcomeStatus::kSucceeded ? JobState::kSucceeded : JobState::kDead;
+  status.attempt = ack.attempt;
+  status.max_attempts = max_attempts;
+  status.error_code = ack.error_code;
+  status.error = ack.error;
+  const auto number = next_ending_++;
+  endings_.insert_or_assign(ack.id, std::make_pair(number, std::move(status)));
+  ending_order_.emplace_back(number, ack.id);
+  while (endings_.size() > kRememberedEndings && !ending_order_.empty()) {
+    const auto& [oldest, id] = ending_order_.front();
+    if (const auto it = endings_.find(id); it != endings_.end() && it->second.first == oldest) {
+      endings_.erase(it);
+    }
+    ending_order_.pop_front();
+  }
+  // Entries of ids forgotten meanwhile only wait in the queue: keep it from growing past twice
+  // what is remembered.
+  if (ending_order_.size() > 2 * kRememberedEndings) {
+    std::erase_if(ending_order_, [this](const auto& entry) {
+      const auto it = endings_.find(entry.second);
+      return it == endings_.end() || it->second.first != entry.first;
+    });
+  }
+}
+
+void JobTable::forget_ending(const std::string& id) { endings_.erase(id); }
+
+std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
+  std::vector<JobStatus> found(ids.size());
+  std::unordered_map<std::string_view, std::vector<std::size_t>> maybe_pending;
+  const auto held = [](JobStatus& status, JobState state, const Job& job) {
+    status.state = state;
+    status.attempt = job.attempt;
+    status.max_attempts = job.max_attempts;
+  };
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto& status = found[i];
+    status.id = ids[i];
+    if (const auto it = in_flight_.find(ids[i]); it != in_flight_.end()) {
+      held(status, JobState::kRunning, it->second.job.job);
+      status.worker = it->second.owner;
+    } else if (const auto r = retrying_.find(ids[i]); r != retrying_.end()) {
+      held(status, JobState::kRetrying, r->second.job);
+      status.due_ms = r->second.due_ms;
+    } else if (const auto e = endings_.find(ids[i]); e != endings_.end()) {
+      status = e->second.second;
+    } else {
+      maybe_pending[ids[i]].push_back(i);
+    }
+  }
+  // One pass over the queue for every id not found above.
+  for (auto t = pending_.begin(); t != pending_.end() && !maybe_pending.empty(); ++t) {
+    const auto wanted = maybe_pending.find(t->job.id);
+    if (wanted == maybe_pending.end()) continue;
+    for (const auto i : wanted->second) held(found[i], JobState::kPending, t->job);
+    maybe_pending.erase(wanted);
+  }
+  if (journal_ == nullptr) return found;
+  for (const auto& [id, where] : maybe_pending) {
+    const auto dead = journal_->find_dead(std::string(id));
+    if (!dead.ok() || !dead.value()) continue;  // unknown (an unreadable journal says so elsewhere)
+    for (const auto i : where) {
+      found[i].state = JobState::kDead;
+      found[i].attempt = static_cast<std::uint32_t>(dead.value()->attempt);
+      found[i].max_attempts = static_cast<std::uint32_t>(dead.value()->max_attempts);
+    }
+  }
+  return found;
 }
 
 PipelineCounts JobTable::counts() const {

@@ -83,6 +83,12 @@ class JobTable {
   Result<std::vector<std::string>> revive(const DeadSelection& selection, std::uint64_t now_ms);
   Result<std::vector<std::string>> discard(const DeadSelection& selection);
 
+  // Where each job is now, in the order asked (JobsQuery). A worker is named by its
+  // jobs-socket identity (the caller knows the names). Jobs over are told from the last
+  // kRememberedEndings to end, then from the journal's dead jobs; the rest are unknown.
+  std::vector<JobStatus> statuses(const std::vector<std::string>& ids);
+  static constexpr std::size_t kRememberedEndings = 65'536;
+
   PipelineCounts counts() const;
   // What the jobs held take in memory, about: kTrackedJobBytes each plus their id, type and
   // the payloads kept in memory.
@@ -91,6 +97,9 @@ class JobTable {
 
  private:
   void finish(TrackedJob& job, OutcomeStatus status);
+  // Keeps how the job of `ack` ended, for statuses(); forgets the oldest past the limit.
+  void remember_ending(const Ack& ack, std::uint32_t max_attempts);
+  void forget_ending(const std::string& id);
   // Takes `t` into the table's memory count, leaving a large payload in the journal.
   void keep(TrackedJob& t);
   static std::uint64_t memory_cost(const TrackedJob& t);
@@ -128,6 +137,11 @@ class JobTable {
   // finished_while_pending_, so that dispatch drops them instead of running them again.
   std::unordered_set<std::string> maybe_recorded_;
   std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
+  // The last jobs to end, by id, with the number of their entry in ending_order_ (an id
+  // forgotten and remembered again has a later one: older entries of the queue are skipped).
+  std::unordered_map<std::string, std::pair<std::uint64_t, JobStatus>> endings_;
+  std::deque<std::pair<std::uint64_t, std::string>> ending_order_;
+  std::uint64_t next_ending_ = 0;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
   std::uint64_t memory_bytes_ = 0;
 };

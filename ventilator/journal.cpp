@@ -1,5 +1,6 @@
 #include "ventilator/journal.hpp"
 
+#include <random>
 #include <set>
 #include <stdexcept>
 
@@ -23,7 +24,16 @@ CREATE TABLE IF NOT EXISTS jobs (
   dead               INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
+CREATE TABLE IF NOT EXISTS pipeline (id TEXT NOT NULL);
 )sql";
+
+// A new pipeline's identity: 16 random hex digits.
+std::string new_pipeline_identity() {
+  std::random_device random;
+  std::string id;
+  for (int i = 0; i < 16; ++i) id += "0123456789abcdef"[random() % 16];
+  return id;
+}
 
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
@@ -103,6 +113,17 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     if (line != "ok") problems += (problems.empty() ? "" : "; ") + line;
   }
   if (!problems.empty()) throw std::runtime_error(damaged_message(path, problems));
+  {
+    auto identity = usable(db_->prepare("SELECT id FROM pipeline LIMIT 1"), path);
+    if (usable(identity.step(), path)) {
+      pipeline_ = identity.column_text(0);
+    } else {
+      pipeline_ = new_pipeline_identity();
+      auto made = usable(db_->prepare("INSERT INTO pipeline (id) VALUES (?)"), path);
+      made.bind_text(1, pipeline_);
+      usable(made.run("cannot record the pipeline's identity"), path);
+    }
+  }
   insert_ = usable(db_->prepare("INSERT INTO jobs (row, id, type, payload, attempt, max_attempts, "
                                 "attempts_per_round, timeout_ms, created_ms, due_ms) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
@@ -240,6 +261,13 @@ void Journal::lose_transaction() {
   if (db_->in_transaction()) (void)db_->exec("ROLLBACK");
   in_transaction_ = false;
   remake_writes_ = true;
+}
+
+Result<std::optional<JournalRow>> Journal::find_dead(const std::string& id) {
+  auto rows = select_dead(DeadSelection{{id}, false, ""});
+  if (!rows.ok()) return rows.error();
+  if (rows.value().empty()) return std::optional<JournalRow>();
+  return std::optional<JournalRow>(std::move(rows.value().front()));
 }
 
 Result<std::vector<JournalRow>> Journal::select_dead(const DeadSelection& selection) {

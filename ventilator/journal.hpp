@@ -44,6 +44,10 @@ class Journal {
   std::uint64_t count_dead();
   // What opening found worth telling the operator (a torn tail, unreadable rows).
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The pipeline's identity: made with the journal, kept as long as it is.
+  const std::string& pipeline() const { return pipeline_; }
+  // The dead job with this id, if the journal holds one.
+  Result<std::optional<JournalRow>> find_dead(const std::string& id);
 
   // The writes below go into the open transaction (opened on first use). Each is also kept
   // until it commits: when the disk has no room for it, SQLite rolls the whole transaction
@@ -112,6 +116,7 @@ class Journal {
   std::int64_t next_row_ = 1;    // rows are given here, so that a write can be made again
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
   std::vector<std::string> warnings_;
+  std::string pipeline_;
 };
 
 }  // namespace zpipe

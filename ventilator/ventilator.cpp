@@ -100,6 +100,8 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
                                          config_.limits);
   }
   jobs_.emplace(make_id_prefix(), config_.policy, journal_.get(), unix_ms_now());
+  // Without a journal the pipeline is new at each start: so is its identity.
+  pipeline_ = journal_ ? journal_->pipeline() : "t" + make_id_prefix();
   const auto where = host_and_pid();
   hub_ = std::make_unique<EventHub>(
       context_, std::vector<std::string>{kHubInproc, config_.events_in_endpoint},
@@ -150,6 +152,7 @@ int Ventilator::run(const StopFlag& stop) {
   log_->info("events: components publish to {}, monitors subscribe at {}",
              config_.events_in_endpoint, config_.events_out_endpoint);
   log_->info("{}", config_.curve.describe());
+  log_->info("pipeline {}{}", pipeline_, journal_ ? "" : " (a new one at each start: no journal)");
   log_->info("ready");
   events_->publish("component.up", {{"component", "ventilator"}});
 
@@ -325,6 +328,10 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     return;
   }
   auto& message = decoded.value();
+  if (auto wrong = wrong_pipeline(message)) {
+    refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0), *wrong);
+    return;
+  }
   if (auto* submit = std::get_if<SubmitRequest>(&message)) {
     if (submit->jobs.empty()) {
       refuse_request(envelope, submit->req,
@@ -353,18 +360,36 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
       events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
-    reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids)}));
+    reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids), pipeline_}));
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
-    reply(envelope, encode(StatusReply{status->req, jobs_->counts(), hub_->alerts()}), false);
+    reply(envelope, encode(StatusReply{status->req, jobs_->counts(), hub_->alerts(), pipeline_}),
+          false);
   } else if (auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     handle_dead_jobs(envelope, *dead);
+  } else if (auto* query = std::get_if<JobsQuery>(&message)) {
+    auto statuses = jobs_->statuses(query->ids);
+    for (auto& job : statuses) {
+      if (!job.worker.empty()) job.worker = links_.name_of(job.worker);
+    }
+    // What is told is what the ventilator holds now: it need not wait for a commit.
+    reply(envelope, encode(JobStates{query->req, std::move(statuses), pipeline_}), false);
   } else {
     refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
-                              "the submit socket takes submit, status_request, retry and "
+                              "the submit socket takes submit, status_request, query, retry and "
                               "discard, not " +
                                   std::string(kind_name(message))));
   }
+}
+
+std::optional<Error> Ventilator::wrong_pipeline(const Message& request) const {
+  std::string meant;
+  if (const auto* submit = std::get_if<SubmitRequest>(&request)) meant = submit->pipeline;
+  if (const auto* dead = std::get_if<DeadJobsRequest>(&request)) meant = dead->pipeline;
+  if (meant.empty() || meant == pipeline_) return std::nullopt;
+  return make_error(ErrorCode::kWrongPipeline,
+                    "this is pipeline " + pipeline_ + ", not pipeline " + meant +
+                        " that the request is meant for: nothing was done");
 }
 
 void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
@@ -389,7 +414,7 @@ void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
     events_->publish(retry ? "job.revived" : "job.discarded", {{"job", id}});
   log_->info("{} {} dead jobs (request {})", retry ? "requeued" : "discarded", ids.size(),
              request.req);
-  reply(envelope, encode(SubmitAccepted{request.req, std::move(ids)}));
+  reply(envelope, encode(SubmitAccepted{request.req, std::move(ids), pipeline_}));
 }
 
 std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) const {
@@ -466,13 +491,15 @@ void Ventilator::check_disk_room() {
 void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req,
                                 const Error& error) {
   refusals_->refuse("submit", error);
-  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}),
+  reply(envelope,
+        encode(SubmitRefused{req, std::string(to_string(error.code)), error.message, pipeline_}),
         false);
 }
 
 void Ventilator::refuse_for_now(std::vector<zmq::message_t>& envelope, std::uint64_t req,
                                 const Error& error) {
-  reply(envelope, encode(SubmitRefused{req, std::string(to_string(error.code)), error.message}),
+  reply(envelope,
+        encode(SubmitRefused{req, std::string(to_string(error.code)), error.message, pipeline_}),
         false);
 }
 

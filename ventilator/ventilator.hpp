@@ -25,6 +25,7 @@
 #include "common/disk_space.hpp"
 #include "common/event_publisher.hpp"
 #include "common/input_refusals.hpp"
+#include "common/message.hpp"
 #include "common/rate_meter.hpp"
 #include "common/socket_monitor.hpp"
 #include "common/stop_flag.hpp"
@@ -57,6 +58,8 @@ class Ventilator {
   // confirms nothing (`confirms` false: a status, a refusal) goes out even while a commit
   // waits for disk space.
   void reply(std::vector<zmq::message_t>& envelope, std::string body, bool confirms = true);
+  // A request (submit, retry, discard) meant for another pipeline: why it is refused.
+  std::optional<Error> wrong_pipeline(const Message& request) const;
   void commit_and_reply();
   void send_replies(bool confirmed);
   void restore_from_journal();
@@ -124,6 +127,7 @@ class Ventilator {
   std::optional<DataDirLock> data_dir_lock_;  // held while journal_ is open
   std::unique_ptr<Journal> journal_;          // null with durability none
   std::optional<JobTable> jobs_;              // made once the journal is open
+  std::string pipeline_;  // this pipeline's identity: the journal's, or this run's without one
   struct Reply {
     std::vector<zmq::message_t> envelope;
     std::string body;

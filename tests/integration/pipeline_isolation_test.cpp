@@ -54,6 +54,52 @@ TEST(PipelineIsolation, ASecondVentilatorOrSinkOnADataDirInUseRefusesToStart) {
   EXPECT_TRUE(pipeline.stop());
 }
 
+TEST(PipelineIsolation, EveryReplyNamesThePipelineAndAClientMeaningAnotherIsRefused) {
+  TestPipeline first(TestPipelineOptions(1, 1));
+  TestPipeline second(TestPipelineOptions(0, 1));
+  auto client = first.client();
+  const auto report = client.status_report();
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  const auto identity = report.value().pipeline;
+  EXPECT_EQ(identity.size(), 16u) << identity;
+  const auto other = second.client().status_report().value().pipeline;
+  EXPECT_NE(other, identity);
+  ASSERT_TRUE(client.submit(JobSpec{"echo", Payload::from_json(1), 0, 0}).ok());
+  EXPECT_EQ(client.pipeline(), identity) << "the accepted reply names it too";
+
+  // The identity is the journal's: a restarted ventilator keeps it.
+  first.crash_and_restart_ventilator();
+  EXPECT_EQ(first.client().status_report().value().pipeline, identity);
+
+  // A client meaning the second pipeline, pointed at the first by mistake, does nothing there.
+  auto config = ClientConfig::to(first.endpoints().submit, 10s);
+  config.pipeline = other;
+  Client mistaken(config);
+  const auto accepted_before = client.status().value().accepted;
+  const auto refused = mistaken.submit(JobSpec{"echo", Payload::from_json(2), 0, 0});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kWrongPipeline);
+  EXPECT_NE(
+      refused.error().message.find("this is pipeline " + identity + ", not pipeline " + other),
+      std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(client.status().value().accepted, accepted_before) << "nothing was accepted";
+  // Answers to requests that change nothing are checked by the client.
+  const auto status = mistaken.status();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("is pipeline " + identity + ", not pipeline " + other),
+            std::string::npos)
+      << status.error().message;
+  const auto retry = run_program({program("zpipe"), "retry", "--dead", "--ventilator",
+                                  first.endpoints().submit, "--pipeline", other},
+                                 30s);
+  EXPECT_EQ(retry.exit_code, 1) << retry.out << retry.err;
+  EXPECT_NE(retry.err.find("not pipeline " + other), std::string::npos) << retry.err;
+  EXPECT_EQ(first.client().status().value().accepted, accepted_before);
+  EXPECT_TRUE(first.stop());
+  EXPECT_TRUE(second.stop());
+}
+
 TEST(PipelineIsolation, UpOnPortsInUseSaysSoBeforeAnnouncingAnything) {
   TempDir dir;
   // Six consecutive ports, all held here (others than these could be taken meanwhile).

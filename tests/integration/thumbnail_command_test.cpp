@@ -102,17 +102,22 @@ TEST_F(ThumbnailCommand, AChangedImageOrAnotherSizeIsDoneAgain) {
   EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{100, 50}));
 }
 
-TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnect) {
-  fs::remove(in_ / "broken.jpg");
+TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnectLearningEachOutcomeFromTheVentilator) {
   TestPipeline pipeline({1, 2});
-  const auto run = run_program(
-      {program("zpipe"), "thumbnail", in_.string(), out_.string(), "--size", "48", "--connect",
-       pipeline.endpoints().submit, "--data-dir", pipeline.data_dir().string()},
-      60s);
-  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  // No --data-dir: how each job ended comes over the protocol, not from the sink's files
+  // (a sink on another host).
+  const auto run = run_program({program("zpipe"), "thumbnail", in_.string(), out_.string(),
+                                "--size", "48", "--connect", pipeline.endpoints().submit},
+                               60s);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // broken.jpg
   EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{48, 24}));
+  EXPECT_NE(run.out.find("done      3"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("failed    1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("cannot read: not a known image format"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("Failures are recorded in"), std::string::npos)
+      << "that store is the running sink's, wherever it is";
   const auto rows = pipeline.store()->list({std::nullopt, "thumbnail", 100}).value();
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);
   for (const auto& row : rows) EXPECT_EQ(row.outcome.max_attempts, 1u) << "a bad image stays bad";
   EXPECT_TRUE(pipeline.stop());
 }

@@ -1,5 +1,7 @@
 // The byte examples in docs/PROTOCOL.md are what encode() produces: the document cannot drift
 // from the code.
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -36,10 +38,18 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
   const Payload hi = Payload::from_json({{"msg", "hi"}});
   const std::map<std::string, Message> expected{
       {"submit", SubmitRequest{1, {JobSpec{"echo", hi, 0, 0}}}},
-      {"accepted", SubmitAccepted{1, {"mx0qmj60-1"}}},
-      {"refused", SubmitRefused{1, "invalid", "a submit needs at least one job"}},
+      {"accepted", SubmitAccepted{1, {"mx0qmj60-1"}, "5f3a9c2e81d0b7a4"}},
+      {"refused",
+       SubmitRefused{1, "invalid", "a submit needs at least one job", "5f3a9c2e81d0b7a4"}},
       {"status_request", StatusRequest{2}},
-      {"status", StatusReply{2, PipelineCounts{3, 1, 1, 0, 1, 0, 0}, {}}},
+      {"status", StatusReply{2, PipelineCounts{3, 1, 1, 0, 1, 0, 0}, {}, "5f3a9c2e81d0b7a4"}},
+      {"query", JobsQuery{5, {"mx0qmj60-1", "mx0qmj60-2", "mx0qmj60-3"}}},
+      {"states", JobStates{5,
+                           {JobStatus{"mx0qmj60-1", JobState::kSucceeded, 1, 1},
+                            JobStatus{"mx0qmj60-2", JobState::kRunning, 2, 3, "vm:4327"},
+                            JobStatus{"mx0qmj60-3", JobState::kDead, 1, 3, "", 0, "invalid",
+                                      "sleep needs a payload {\"ms\": N}"}},
+                           "5f3a9c2e81d0b7a4"}},
       {"retry", DeadJobsRequest{3, DeadJobsRequest::Action::kRetry, {{}, true, "fail"}}},
       {"discard",
        DeadJobsRequest{4, DeadJobsRequest::Action::kDiscard, {{"mx0qmj60-1"}, false, ""}}},
@@ -65,6 +75,18 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
                       1795890149992,
                       {{"job", "mx0qmj60-1"}, {"type", "echo"}}}},
   };
+  // ZPIPE_PRINT_EXAMPLES=1: print each example's bytes as the document shows them, to paste
+  // in after a change of the protocol.
+  if (std::getenv("ZPIPE_PRINT_EXAMPLES") != nullptr) {
+    for (const auto& [name, message] : expected) {
+      std::printf("<!-- example: %s -->\n```text", name.c_str());
+      const auto bytes = encode(message);
+      for (std::size_t i = 0; i < bytes.size(); ++i) {
+        std::printf("%s%02x", i % 16 == 0 ? "\n" : " ", static_cast<unsigned char>(bytes[i]));
+      }
+      std::printf("\n```\n\n");
+    }
+  }
   const auto documented = documented_examples();
   ASSERT_EQ(documented.size(), expected.size()) << "every message kind has one example";
   ASSERT_EQ(expected.size(), std::variant_size_v<Message> + 1) << "retry and discard share one";

@@ -1,5 +1,6 @@
 #include "common/protocol.hpp"
 
+#include <map>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -322,6 +323,30 @@ TEST(Protocol, RejectsSubmitOverTheJobLimit) {
       decode(encode(SubmitRequest{1, std::vector<JobSpec>(4, JobSpec{"echo", {}, 0, 0})}), limits);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().code, ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, RejectsAQueryOverTheIdLimitAndReadsRepliesWithoutAPipeline) {
+  const auto too_many =
+      decode(encode(JobsQuery{1, std::vector<std::string>(kMaxJobsPerQuery + 1, "x-1")}));
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().code, ErrorCode::kTooLarge);
+  EXPECT_TRUE(decode(encode(JobsQuery{1, std::vector<std::string>(kMaxJobsPerQuery, "x-1")})).ok());
+  // A ventilator from before pipeline identities leaves the field out.
+  const auto old = decode(encode(SubmitAccepted{7, {"x-1"}}));
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(std::get<SubmitAccepted>(old.value()).pipeline, "");
+  // A state from a later version reads as unknown.
+  msgpack::zone zone;
+  const auto later = decode(pack_map({{"v", msgpack::object(kProtocolVersion)},
+                                      {"k", msgpack::object("states", zone)},
+                                      {"req", msgpack::object(2)},
+                                      {"jobs", msgpack::object(
+                                                   std::vector<std::map<std::string, std::string>>{
+                                                       {{"id", "x-1"}, {"state", "paused"}}},
+                                                   zone)}},
+                                     zone));
+  ASSERT_TRUE(later.ok()) << later.error().message;
+  EXPECT_EQ(std::get<JobStates>(later.value()).jobs.at(0).state, JobState::kUnknown);
 }
 
 TEST(Protocol, IgnoresUnknownExtraFields) {

@@ -470,6 +470,55 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   EXPECT_EQ(sent[1].payload, small);
 }
 
+TEST(JobTable, TellsWhereEachJobIsAndHowTheLastToEndEnded) {
+  JobTable table("p", quick_policy(), nullptr);
+  const auto ids = table.accept(specs(4, "echo", 2), 1);
+  auto sent = std::vector<Job>{table.next_pending()};
+  table.mark_dispatched(10, "worker-a");
+  sent.push_back(table.next_pending());
+  table.mark_dispatched(10, "worker-b");
+  sent.push_back(table.next_pending());
+  table.mark_dispatched(10, "worker-b");
+  table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20);
+  table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, false), 20);
+  auto dead = ack(sent[2], OutcomeStatus::kFailed, true);
+  dead.error_code = "invalid";
+  dead.error = "sleep needs a payload";
+  table.on_recorded(dead, 20);
+  const auto statuses = table.statuses({ids[3], ids[0], ids[1], ids[2], "p-99", ids[3]});
+  ASSERT_EQ(statuses.size(), 6u);
+  EXPECT_EQ(statuses[0].state, JobState::kPending);
+  EXPECT_EQ(statuses[1].state, JobState::kSucceeded);
+  EXPECT_EQ(statuses[2].state, JobState::kRetrying);
+  EXPECT_EQ(statuses[2].attempt, 2u) << "the next attempt";
+  EXPECT_GT(statuses[2].due_ms, 20u);
+  EXPECT_EQ(statuses[3].state, JobState::kDead);
+  EXPECT_EQ(statuses[3].error_code, "invalid");
+  EXPECT_EQ(statuses[3].error, "sleep needs a payload");
+  EXPECT_EQ(statuses[4].state, JobState::kUnknown);
+  EXPECT_EQ(statuses[4].id, "p-99");
+  EXPECT_EQ(statuses[5].state, JobState::kPending) << "an id asked twice is answered twice";
+  table.promote_due_retries(100'000);
+  dispatch_all(table, 100'000, "worker-c");
+  const auto running = table.statuses({ids[1]});
+  EXPECT_EQ(running[0].state, JobState::kRunning);
+  EXPECT_EQ(running[0].worker, "worker-c");
+}
+
+TEST(JobTable, RemembersOnlyTheLastEndingsAskedAbout) {
+  JobTable table("p", quick_policy(), nullptr);
+  const auto total = JobTable::kRememberedEndings + 10;
+  const auto ids = table.accept(specs(static_cast<int>(total)), 1);
+  for (const auto& job : dispatch_all(table, 10)) {
+    table.on_recorded(ack(job, OutcomeStatus::kSucceeded, true), 20);
+  }
+  const auto statuses = table.statuses({ids.front(), ids[9], ids[10], ids.back()});
+  EXPECT_EQ(statuses[0].state, JobState::kUnknown) << "forgotten: the oldest to end";
+  EXPECT_EQ(statuses[1].state, JobState::kUnknown);
+  EXPECT_EQ(statuses[2].state, JobState::kSucceeded);
+  EXPECT_EQ(statuses[3].state, JobState::kSucceeded);
+}
+
 TEST(JobTable, MemoryCountsEveryJobHeldUntilItsFinalOutcome) {
   JobTable table("m", quick_policy(), nullptr);
   const auto payload = Payload::from_json(nlohmann::json{{"blob", std::string(5000, 'x')}});
