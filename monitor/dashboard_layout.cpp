@@ -162,13 +162,12 @@ std::string worker_row(const WorkerView& w, PipelineView::Clock::time_point now)
   return row;
 }
 
-// "12", or "showing 100 of 523; all: zpipe failures" once more arrived than are kept.
+// "12", or "showing 100 of 523" once more have arrived than are kept.
 std::string failure_count(const PipelineView& view) {
   const auto kept = view.failures().size();
   const auto seen = std::max<std::uint64_t>(view.failures_seen(), kept);
   if (seen == kept) return std::to_string(kept);
-  return "showing " + std::to_string(kept) + " of " + std::to_string(seen) +
-         "; all: zpipe failures";
+  return "showing " + std::to_string(kept) + " of " + std::to_string(seen);
 }
 
 std::string failure_row(const FailureView& f) {

@@ -77,11 +77,10 @@ std::vector<std::string> PipelineView::alerts(Clock::time_point now) const {
   if (last_state_ && now - *last_state_ > kSilentAfter) {
     const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - *last_state_);
     const bool others_heard = last_event_ && now - *last_event_ <= kSilentAfter;
-    lines.push_back("the ventilator is not answering: no state for " +
-                    std::to_string(quiet.count()) + " s" +
+    // Short enough for 80 columns with the "! " before it.
+    lines.push_back("ventilator not answering for " + std::to_string(quiet.count()) + " s" +
                     (others_heard ? "; workers' heartbeats still arrive"
-                                  : " and no events at all (it hosts the event hub); "
-                                    "workers as last heard"));
+                                  : ": no events at all (it hosts the event hub)"));
   }
   return lines;
 }
