@@ -92,12 +92,12 @@ int Dashboard::run(const StopFlag& stop) {
     if (items[0].revents & ZMQ_POLLIN) take_events(now);
     bool redraw_now = false;
     for (int key = getch(); key != ERR; key = getch()) {
-      if (!handle_key(key)) return 0;
+      if (!handle_key(key, now)) return 0;
       redraw_now = true;
     }
     if (now >= next_draw || redraw_now) {
       view_.tick(now);
-      if (!state_.paused || redraw_now) draw(now);
+      draw(now);
       next_draw = now + config_.redraw;
     }
   }
@@ -122,26 +122,27 @@ void Dashboard::take_events(PipelineView::Clock::time_point now) {
   }
 }
 
-bool Dashboard::handle_key(int key) {
+bool Dashboard::handle_key(int key, PipelineView::Clock::time_point now) {
   switch (key) {
     case 'q':
     case 'Q':
       return false;
     case 'p':
     case 'P':
-      // Paused, the screen shows what it showed then, also while scrolling; events go on
-      // being counted underneath.
+      // Paused, the screen shows what it showed then, clock and ages included, also while
+      // scrolling; events go on being counted underneath.
       state_.paused = !state_.paused;
       if (state_.paused) {
-        frozen_.emplace(view_);
+        hold_.hold(view_, now, unix_ms_now(), state_.malformed_events);
       } else {
-        frozen_.reset();
+        hold_.release();
       }
       break;
     case 'f':
     case 'F':
       state_.failures_only = !state_.failures_only;
       state_.scroll = 0;
+      failure_anchor_.reset();
       break;
     case KEY_UP:
       scroll_by(-1);
@@ -165,15 +166,19 @@ bool Dashboard::handle_key(int key) {
 }
 
 void Dashboard::scroll_by(int rows) {
-  const auto& view = frozen_ ? *frozen_ : view_;
+  const auto& view = hold_.view(view_);
   const auto count =
       static_cast<int>(state_.failures_only ? view.failures().size() : view.workers().size());
   state_.scroll = std::clamp(state_.scroll + rows, 0, std::max(0, count - 1));
 }
 
 void Dashboard::draw(PipelineView::Clock::time_point now) {
-  const auto lines =
-      layout_dashboard(frozen_ ? *frozen_ : view_, state_, COLS, LINES, now, unix_ms_now());
+  const auto frame = hold_.frame(view_, now, unix_ms_now(), state_.malformed_events);
+  // The failure list stays on the rows the reader was looking at as new ones arrive on top.
+  if (state_.failures_only) state_.scroll = failure_anchor_.follow(state_.scroll, frame.view);
+  auto shown = state_;
+  shown.malformed_events = frame.malformed_events;
+  const auto lines = layout_dashboard(frame.view, shown, COLS, LINES, frame.now, frame.wall_ms);
   // erase + refresh: curses sends only what changed, so the screen does not flicker.
   erase();
   for (std::size_t row = 0; row < lines.size(); ++row) {

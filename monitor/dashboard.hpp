@@ -14,7 +14,9 @@
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
 #include "monitor/dashboard_layout.hpp"
+#include "monitor/failure_scroll_anchor.hpp"
 #include "monitor/pipeline_view.hpp"
+#include "monitor/screen_hold.hpp"
 
 namespace zpipe {
 
@@ -35,7 +37,7 @@ class Dashboard {
 
  private:
   void take_events(PipelineView::Clock::time_point now);
-  bool handle_key(int key);  // false: quit
+  bool handle_key(int key, PipelineView::Clock::time_point now);  // false: quit
   // Moves the list on screen (workers, or failures with 'f') by `rows`, within the list.
   void scroll_by(int rows);
   void draw(PipelineView::Clock::time_point now);
@@ -45,7 +47,8 @@ class Dashboard {
   zmq::context_t context_;
   zmq::socket_t events_in_;
   PipelineView view_;
-  std::optional<PipelineView> frozen_;  // what 'p' froze on screen
+  ScreenHold hold_;  // what 'p' holds on screen
+  FailureScrollAnchor failure_anchor_;
   DashboardState state_;
 };
 

@@ -73,18 +73,64 @@ void add(std::vector<ScreenLine>& lines, const std::string& text, LineStyle styl
   lines.push_back(ScreenLine{clip(printable(text), width), style});
 }
 
-std::string totals_line(const PipelineTotals& t) {
-  // What a glance needs first (jobs done, dead, under way, waiting), then the retry detail,
-  // which is what a narrow terminal cuts off.
-  return "accepted " + std::to_string(t.accepted) + "  succeeded " + std::to_string(t.succeeded) +
-         "  dead " + std::to_string(t.dead) + "  in flight " + std::to_string(t.in_flight) +
-         "  backlog " + std::to_string(t.pending) + "  retrying " + std::to_string(t.retrying) +
-         "  failed attempts " + std::to_string(t.failed);
+// One count of the totals line: its label, a shorter one for a narrow screen, its value.
+struct TotalsItem {
+  const char* label;
+  const char* short_label;
+  std::uint64_t value;
+};
+
+std::string join_items(const std::vector<TotalsItem>& items, std::size_t count, bool short_labels) {
+  std::string line;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!line.empty()) line += "  ";
+    line += std::string(short_labels ? items[i].short_label : items[i].label) + " " +
+            std::to_string(items[i].value);
+  }
+  return line;
+}
+
+// The counts in order of what a glance needs first (jobs done, dead, under way, waiting), then
+// the retry detail. A line too wide for the screen takes the short labels (as the worker table's
+// DONE and FAIL), then leaves out whole counts from the end: never half a word or a number.
+std::string totals_line(const PipelineTotals& t, int width) {
+  const std::vector<TotalsItem> items = {{"accepted", "acc", t.accepted},
+                                         {"succeeded", "done", t.succeeded},
+                                         {"dead", "dead", t.dead},
+                                         {"in flight", "in flight", t.in_flight},
+                                         {"backlog", "backlog", t.pending},
+                                         {"retrying", "retry", t.retrying},
+                                         {"failed attempts", "fail", t.failed}};
+  const auto room = static_cast<std::size_t>(std::max(0, width));
+  for (const bool short_labels : {false, true}) {
+    const auto line = join_items(items, items.size(), short_labels);
+    if (columns_of(line) <= room) return line;
+  }
+  for (auto count = items.size() - 1; count > 0; --count) {
+    const auto line = join_items(items, count, true);
+    if (columns_of(line) <= room) return line;
+  }
+  return "";
+}
+
+// Whether the counts say some job has finished (before this monitor started, perhaps).
+bool any_job_finished(const PipelineView& view) {
+  const auto& t = view.totals();
+  if (t.succeeded + t.dead + t.failed > 0) return true;
+  const auto workers = view.workers();
+  return std::any_of(workers.begin(), workers.end(),
+                     [](const WorkerView& w) { return w.succeeded + w.failed > 0; });
 }
 
 std::string advice_line(const PipelineView& view, double target_minutes) {
   const auto advice = view.advice(target_minutes);
-  if (!advice) return "workers: no job has finished yet to measure";
+  if (!advice) {
+    // The run time is measured from the job events this monitor sees: one started late has
+    // counts but no time yet.
+    return any_job_finished(view)
+               ? "workers: advice once a job finishes while this monitor watches (it times them)"
+               : "workers: no job has finished yet to measure";
+  }
   char job_ms[32];
   std::snprintf(job_ms, sizeof job_ms, "%.1f ms/job", advice->job_ms);
   if (advice->backlog == 0) {
@@ -114,6 +160,14 @@ std::string worker_row(const WorkerView& w, PipelineView::Clock::time_point now)
                 static_cast<unsigned long long>(w.failed), w.busy_pct,
                 seconds_text(std::max(0.0, seen)).c_str());
   return row;
+}
+
+// "12", or "showing 100 of 523" once more have arrived than are kept.
+std::string failure_count(const PipelineView& view) {
+  const auto kept = view.failures().size();
+  const auto seen = std::max<std::uint64_t>(view.failures_seen(), kept);
+  if (seen == kept) return std::to_string(kept);
+  return "showing " + std::to_string(kept) + " of " + std::to_string(seen);
 }
 
 std::string failure_row(const FailureView& f) {
@@ -170,7 +224,7 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
     add(lines, "waiting for the ventilator's state from " + state.endpoint + " ...",
         LineStyle::kDim, width);
   } else {
-    add(lines, totals_line(totals), LineStyle::kNormal, width);
+    add(lines, totals_line(totals, width), LineStyle::kNormal, width);
   }
   const auto eta = view.eta();
   std::string rate = "throughput " + rate_text(view.throughput()) + "  ETA " +
@@ -186,8 +240,7 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
   const auto& failures = view.failures();
   const int body = std::max(0, height - static_cast<int>(lines.size()) - 1);  // last line: status
   if (state.failures_only) {
-    add(lines, "FAILURES (" + std::to_string(failures.size()) + ", newest first)",
-        LineStyle::kHeading, width);
+    add(lines, "FAILURES (" + failure_count(view) + ", newest first)", LineStyle::kHeading, width);
     const auto first =
         std::min<std::size_t>(static_cast<std::size_t>(std::max(0, state.scroll)), failures.size());
     for (auto i = first; i < failures.size() && static_cast<int>(lines.size()) < height - 1; ++i) {
@@ -212,8 +265,7 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
           workers[i].is_gone() ? LineStyle::kBad : LineStyle::kNormal, width);
     }
     if (failure_rows > 0) {
-      add(lines, "RECENT FAILURES (" + std::to_string(failures.size()) + ")", LineStyle::kHeading,
-          width);
+      add(lines, "RECENT FAILURES (" + failure_count(view) + ")", LineStyle::kHeading, width);
       for (int i = 0; i < failure_rows; ++i) {
         add(lines, failure_row(failures[static_cast<std::size_t>(i)]), LineStyle::kBad, width);
       }

@@ -15,7 +15,16 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 }  // namespace
 
+bool is_periodic_event(const std::string& name) {
+  return name == "worker.heartbeat" || name == "ventilator.state" || name == "sink.state";
+}
+
 bool EventFilter::matches(const Event& event) const {
+  if (!verbose && status.empty() && is_periodic_event(event.name)) {
+    bool named = false;
+    for (const auto& topic : topics) named = named || topic == event.name;
+    if (!named) return false;
+  }
   if (!topics.empty()) {
     bool any = false;
     for (const auto& topic : topics) any = any || event.name.rfind(topic, 0) == 0;

@@ -14,8 +14,15 @@ struct EventFilter {
   std::string status;  // the name ends with ".<status>": accepted, started, succeeded, failed, ...
   std::string worker;  // a worker name (its events' source, or the worker field) contains this
   std::string job;     // the job field equals this
+  // Also the periodic events (heartbeats, state snapshots), which otherwise show only when a
+  // --topic names them in full or --status asks for them.
+  bool verbose = false;
 
   bool matches(const Event& event) const;
 };
+
+// Whether `name` is one of the events every component repeats each second (worker.heartbeat,
+// ventilator.state, sink.state): the pipeline's pulse rather than something that happened.
+bool is_periodic_event(const std::string& name);
 
 }  // namespace zpipe

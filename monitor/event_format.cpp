@@ -2,6 +2,12 @@
 
 #include <time.h>
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <regex>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 namespace zpipe {
@@ -32,6 +38,34 @@ const char* color_of(const std::string& name) {
   return "\x1b[2m";  // dim: accepted, state snapshots
 }
 
+// Fields that always carry text, even when one happens to look like a number (a job type "404",
+// an error "42"): a script gets one JSON type per field.
+bool is_text_field(const std::string& key) {
+  static const std::set<std::string> kText = {
+      "job",  "type",   "job_type",  "code",   "error",   "state", "reason",
+      "what", "worker", "component", "socket", "handles", "key",   "message"};
+  return kText.count(key) != 0;
+}
+
+// A field's value as JSON: a number when it is written as one (the wire carries every value as
+// text), else the text. Integers keep every digit; other numbers go through a double.
+nlohmann::json field_value(const std::string& key, const std::string& value) {
+  static const std::regex kJsonNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
+  if (is_text_field(key) || !std::regex_match(value, kJsonNumber)) return value;
+  const char* begin = value.data();
+  const char* end = begin + value.size();
+  auto reads_all = [end](std::from_chars_result r) { return r.ec == std::errc() && r.ptr == end; };
+  if (std::uint64_t whole = 0; reads_all(std::from_chars(begin, end, whole))) return whole;
+  if (std::int64_t negative = 0; reads_all(std::from_chars(begin, end, negative))) return negative;
+  const bool integral = value.find_first_of(".eE") == std::string::npos;
+  double real = 0;
+  // An integer too long for 64 bits would lose digits as a double: it stays text.
+  if (integral || !reads_all(std::from_chars(begin, end, real)) || !std::isfinite(real)) {
+    return value;
+  }
+  return real;
+}
+
 }  // namespace
 
 std::string format_event_line(const Event& event, bool color) {
@@ -52,11 +86,13 @@ std::string format_event_line(const Event& event, bool color) {
 }
 
 std::string format_event_json(const Event& event) {
+  nlohmann::json fields = nlohmann::json::object();
+  for (const auto& [key, value] : event.fields) fields[key] = field_value(key, value);
   nlohmann::json j = {{"name", event.name},
                       {"source", event.source},
                       {"seq", event.seq},
                       {"time_ms", event.time_ms},
-                      {"fields", event.fields}};
+                      {"fields", std::move(fields)}};
   return json_text(j);
 }
 

@@ -1,4 +1,5 @@
-// EventTail: `zpipe-monitor tail`, one line per event from every component.
+// EventTail: `zpipe-monitor tail`, one line per event from every component on `out`; on `err`,
+// a line when nothing arrives for a few seconds (SilenceNotice).
 // Socket: events_in_ SUB connect -> the event hub's events-out. Call from one thread only.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include "common/stop_flag.hpp"
 #include "monitor/event_filter.hpp"
 #include "monitor/sequence_gaps.hpp"
+#include "monitor/silence_notice.hpp"
 
 namespace zpipe {
 
@@ -33,7 +35,8 @@ struct TailConfig {
 
 class EventTail {
  public:
-  EventTail(TailConfig config, std::ostream& out, std::shared_ptr<spdlog::logger> log);
+  EventTail(TailConfig config, std::ostream& out, std::ostream& err,
+            std::shared_ptr<spdlog::logger> log);
   // Prints events until `stop` is raised. Returns the exit code.
   int run(const StopFlag& stop);
 
@@ -42,6 +45,7 @@ class EventTail {
 
   TailConfig config_;
   std::ostream& out_;
+  std::ostream& err_;
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
   zmq::socket_t events_in_;

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     // The dashboard must always get to restore the terminal: no exit on a second signal.
     zpipe::install_stop_signals(stop, /*exit_on_second=*/!top);
     if (top) return zpipe::Dashboard(options.top, log).run(stop);
-    return zpipe::EventTail(options.tail, std::cout, log).run(stop);
+    return zpipe::EventTail(options.tail, std::cout, std::cerr, log).run(stop);
   } catch (const std::exception& e) {
     std::cerr << "zpipe-monitor: " << e.what() << "\n";
     return zpipe::kExitFailure;

@@ -32,6 +32,8 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
       ->envname(EndpointVariables::kEventsOut)
       ->capture_default_str();
   tail_cmd->add_flag("--json", tail.json, "One JSON object per line");
+  tail_cmd->add_flag("-v,--verbose", tail.filter.verbose,
+                     "Also the heartbeats and state snapshots every component sends each second");
   tail_cmd->add_option("--topic", tail.filter.topics,
                        "Only events whose name starts with this (repeatable): job., worker., ...");
   tail_cmd->add_option("--type", tail.filter.type, "Only events of jobs of this type");

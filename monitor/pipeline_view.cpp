@@ -43,6 +43,8 @@ constexpr auto kForgetGoneAfter = std::chrono::minutes(2);
 
 void PipelineView::apply(const Event& event, Clock::time_point now) {
   ++seen_;
+  // Workers could not be heard while nothing was: their silence counts from here.
+  if (!last_event_ || now - *last_event_ > kSilentAfter) stream_back_at_ = now;
   last_event_ = now;
   gaps_.missed_before(event);  // counted in gaps_.total()
   if (event.name == "ventilator.state") {
@@ -72,11 +74,20 @@ std::vector<std::string> PipelineView::alerts(Clock::time_point now) const {
   for (const auto& [source, alert] : alerts_) {
     if (now - alert.at <= kAlertLife) lines.push_back(source + ": " + alert.what);
   }
+  if (last_state_ && now - *last_state_ > kSilentAfter) {
+    const auto quiet = std::chrono::duration_cast<std::chrono::seconds>(now - *last_state_);
+    const bool others_heard = last_event_ && now - *last_event_ <= kSilentAfter;
+    // Short enough for 80 columns with the "! " before it.
+    lines.push_back("ventilator not answering for " + std::to_string(quiet.count()) + " s" +
+                    (others_heard ? "; workers' heartbeats still arrive"
+                                  : ": no events at all (it hosts the event hub)"));
+  }
   return lines;
 }
 
 void PipelineView::on_ventilator_state(const Event& event, Clock::time_point now) {
   totals_.known = true;
+  last_state_ = now;
   totals_.accepted = number(event, "accepted");
   totals_.pending = number(event, "pending");
   totals_.in_flight = number(event, "in_flight");
@@ -126,6 +137,7 @@ void PipelineView::on_job_finished(const Event& event) {
     job_ms_ = job_ms_ ? 0.95 * *job_ms_ + 0.05 * ms : ms;
   }
   if (event.name != "job.failed") return;
+  ++failures_seen_;
   failures_.push_front(FailureView{event.time_ms, text(event, "job"), text(event, "type"),
                                    text(event, "code"), text(event, "error"),
                                    name_from_source(event.source)});
@@ -133,9 +145,12 @@ void PipelineView::on_job_finished(const Event& event) {
 }
 
 void PipelineView::tick(Clock::time_point now) {
+  const bool hearing_others = last_event_ && now - *last_event_ <= kSilentAfter;
   for (auto it = workers_.begin(); it != workers_.end();) {
     auto& worker = it->second;
-    if (!worker.is_gone() && now - worker.last_seen > kVanishAfterHeartbeats * worker.heartbeat) {
+    const auto silent_for = now - std::max(worker.last_seen, stream_back_at_);
+    if (!worker.is_gone() && hearing_others &&
+        silent_for > kVanishAfterHeartbeats * worker.heartbeat) {
       worker.state = "vanished";
       worker.job.clear();
       worker.busy_pct = 0;

@@ -1,7 +1,7 @@
 // PipelineView: what `zpipe-monitor top` knows of the pipeline, built from events alone:
 // totals, throughput and its history, ETA, workers (vanished ones marked), recent failures,
-// missed events, and how many workers the backlog calls for. Fed by one thread; the clock is
-// passed in, so tests drive it with synthetic events and time.
+// missed events, a ventilator that stopped answering, and how many workers the backlog calls for.
+// Fed by one thread; the clock is passed in, so tests drive it with synthetic events and time.
 #pragma once
 
 #include <chrono>
@@ -26,8 +26,10 @@ struct PipelineTotals {
 
 struct WorkerView {
   using Clock = std::chrono::steady_clock;
-  std::string name;   // host:pid, or the worker's --name
-  std::string state;  // idle, busy, stopping; "down" after worker.down; "vanished" when silent
+  std::string name;  // host:pid, or the worker's --name
+  // idle, busy, stopping; "down" after worker.down; "vanished" when silent while other events
+  // still arrive (when nothing arrives at all, the hub is what is silent: no news of anyone)
+  std::string state;
   std::string job, job_type;
   std::uint64_t job_age_ms = 0;  // how long the job had run at the last heartbeat
   std::uint64_t succeeded = 0, failed = 0;
@@ -57,9 +59,13 @@ class PipelineView {
   static constexpr std::size_t kHistorySeconds = 300;  // the sparkline's span
   static constexpr std::size_t kFailuresKept = 100;
   static constexpr int kVanishAfterHeartbeats = 3;
+  // No event from anyone for this long: the event hub (in the ventilator) is silent. Snapshots
+  // come every second, so a live pipeline is never this quiet.
+  static constexpr std::chrono::seconds kSilentAfter{3};
 
   void apply(const Event& event, Clock::time_point now);
-  // Marks silent workers vanished and forgets long-gone ones; call about once a second.
+  // Marks workers vanished that went silent while events from others kept arriving, and forgets
+  // long-gone ones; call about once a second.
   void tick(Clock::time_point now);
 
   const PipelineTotals& totals() const { return totals_; }
@@ -72,11 +78,14 @@ class PipelineView {
   std::optional<std::chrono::seconds> eta() const;
   std::optional<WorkerAdvice> advice(double target_minutes) const;
   std::vector<WorkerView> workers() const;  // by name
-  // What programs say is wrong now ("sink vm:42: disk full: ..."): each one's last disk.full
-  // until its disk.room or component.down, or kAlertLife without a repeat.
+  // What is wrong now: what programs say ("sink vm:42: disk full: ..."; each one's last disk.full
+  // until its disk.room or component.down, or kAlertLife without a repeat), and a ventilator
+  // whose state has not come for kSilentAfter.
   std::vector<std::string> alerts(Clock::time_point now) const;
   static constexpr std::chrono::seconds kAlertLife{15};
   const std::deque<FailureView>& failures() const { return failures_; }  // newest first
+  // job.failed events received, kept or not (failures() keeps the last kFailuresKept).
+  std::uint64_t failures_seen() const { return failures_seen_; }
   std::uint64_t missed_events() const { return gaps_.total(); }
   std::uint64_t events_seen() const { return seen_; }
   std::optional<Clock::time_point> last_event() const { return last_event_; }
@@ -96,6 +105,7 @@ class PipelineView {
   std::map<std::string, WorkerView> workers_;            // by event source
   std::map<std::string, Clock::time_point> gone_since_;  // down or vanished, by source
   std::deque<FailureView> failures_;
+  std::uint64_t failures_seen_ = 0;
   struct Alert {
     std::string what;
     Clock::time_point at;
@@ -105,6 +115,8 @@ class PipelineView {
   SequenceGaps gaps_;
   std::uint64_t seen_ = 0;
   std::optional<Clock::time_point> last_event_;
+  Clock::time_point stream_back_at_{};  // the first event after a silence: silences start here
+  std::optional<Clock::time_point> last_state_;  // the last ventilator.state
 };
 
 }  // namespace zpipe

@@ -1,4 +1,6 @@
 // zpipe-monitor tail against a running pipeline: a line per event from every component.
+#include <sys/wait.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -6,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
 
@@ -15,9 +19,22 @@ namespace {
 
 using namespace std::chrono_literals;
 
+std::string read_text(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
   TestPipeline pipeline(TestPipelineOptions(1));
-  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--events-from",
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--verbose", "--events-from",
                      pipeline.endpoints().events_out},
                     ChildOptions{pipeline.dir() / "tail.out", pipeline.dir() / "tail.log", {}});
   auto read_tail = [&] {
@@ -53,8 +70,25 @@ TEST(MonitorTail, JsonLinesCoverEveryComponentAndJobEvent) {
   std::string line;
   while (std::getline(lines, line)) {
     const auto event = nlohmann::json::parse(line);  // throws, failing the test, if not JSON
-    names.insert(event["name"].get<std::string>());
+    const auto name = event["name"].get<std::string>();
+    names.insert(name);
     EXPECT_GT(event["seq"].get<std::uint64_t>(), 0u);
+    // Numbers are JSON numbers, text is text.
+    const auto& fields = event["fields"];
+    if (name == "job.succeeded" || name == "job.failed") {
+      EXPECT_TRUE(fields["attempt"].is_number_unsigned()) << line;
+      EXPECT_TRUE(fields["us"].is_number_unsigned()) << line;
+      EXPECT_TRUE(fields["job"].is_string()) << line;
+      EXPECT_TRUE(fields["type"].is_string()) << line;
+    }
+    if (name == "ventilator.state") {
+      EXPECT_TRUE(fields["accepted"].is_number_unsigned()) << line;
+      EXPECT_TRUE(fields["pending"].is_number_unsigned()) << line;
+    }
+    if (name == "worker.heartbeat") {
+      EXPECT_TRUE(fields["busy_pct"].is_number_unsigned()) << line;
+      EXPECT_TRUE(fields["state"].is_string()) << line;
+    }
   }
   for (const char* name :
        {"job.accepted", "job.started", "job.succeeded", "job.failed", "worker.up",
@@ -125,7 +159,7 @@ TEST(MonitorTail, HeartbeatsReportTheShareOfSlotTimeSpentOnJobs) {
   std::vector<int> during;
   for (const auto& h : heartbeats()) {
     if (h["fields"].value("job", "") == id.value() && h["fields"]["job_type"] == "sleep") {
-      during.push_back(std::stoi(h["fields"]["busy_pct"].get<std::string>()));
+      during.push_back(h["fields"]["busy_pct"].get<int>());
     }
   }
   ASSERT_GE(during.size(), 2u);
@@ -135,6 +169,72 @@ TEST(MonitorTail, HeartbeatsReportTheShareOfSlotTimeSpentOnJobs) {
     EXPECT_LE(during[i], 60) << "heartbeat " << i;
   }
   EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(MonitorTail, HidesHeartbeatsAndStateSnapshotsUnlessVerbose) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  const auto dir = pipeline.dir();
+  auto tail_to = [&](const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> argv{program("zpipe-monitor"), "tail", "--events-from",
+                                  pipeline.endpoints().events_out};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return ChildProcess(argv, ChildOptions{dir / (name + ".out"), dir / (name + ".err"), {}});
+  };
+  auto quiet = tail_to("quiet", {});
+  auto verbose = tail_to("verbose", {"-v"});
+  // Both are connected once the verbose one shows the periodic events.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto text = read_text(dir / "verbose.out");
+        return count_of(text, "ventilator.state") >= 3 && count_of(text, "worker.heartbeat") >= 3 &&
+               count_of(text, "sink.state") >= 3;
+      },
+      15s))
+      << read_text(dir / "verbose.out");
+  ASSERT_TRUE(pipeline.client().submit({JobSpec{"echo", Payload::from_json(1), 0, 0}}).ok());
+  ASSERT_TRUE(wait_until(
+      [&] { return read_text(dir / "quiet.out").find("job.succeeded") != std::string::npos; }, 10s))
+      << read_text(dir / "quiet.out");
+  EXPECT_NE(read_text(dir / "verbose.out").find("job.succeeded"), std::string::npos);
+  const auto quiet_text = read_text(dir / "quiet.out");
+  for (const char* periodic : {"worker.heartbeat", "ventilator.state", "sink.state"}) {
+    EXPECT_EQ(quiet_text.find(periodic), std::string::npos) << periodic << " in\n" << quiet_text;
+  }
+  EXPECT_NE(quiet_text.find("job.accepted"), std::string::npos) << quiet_text;
+  // A pipeline that publishes is not reported silent.
+  EXPECT_EQ(read_text(dir / "quiet.err").find("nothing is publishing"), std::string::npos)
+      << read_text(dir / "quiet.err");
+  quiet.stop(5s);
+  verbose.stop(5s);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(MonitorTail, SaysOnStderrWhenNothingIsPublishingAndKeepsWaiting) {
+  TempDir dir;
+  const auto endpoint = "tcp://127.0.0.1:" + std::to_string(free_tcp_ports(1).front());
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--events-from", endpoint},
+                    ChildOptions{dir.path() / "tail.out", dir.path() / "tail.err", {}});
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return read_text(dir.path() / "tail.err").find("nothing is publishing at " + endpoint) !=
+               std::string::npos;
+      },
+      10s))
+      << read_text(dir.path() / "tail.err");
+  const auto after = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(after, 2s) << "not before a pipeline had a fair chance to answer";
+  EXPECT_LE(after, 6s);
+  const auto err = read_text(dir.path() / "tail.err");
+  // One line (the rest of stderr is the log).
+  EXPECT_EQ(count_of(err, "zpipe-monitor tail: "), 1u) << err;
+  EXPECT_NE(err.find("still waiting\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("ventilator"), std::string::npos) << err;
+  EXPECT_EQ(read_text(dir.path() / "tail.out"), "") << "stdout stays for events";
+  // It keeps waiting: still running, and still one line.
+  EXPECT_FALSE(wait_until([&] { return tail.has_exited(); }, 1s));
+  EXPECT_EQ(count_of(read_text(dir.path() / "tail.err"), "zpipe-monitor tail: "), 1u);
+  EXPECT_EQ(WEXITSTATUS(tail.stop(5s)), 0);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // zpipe-monitor top in a real terminal (tmux) while jobs flow: the counts move, end equal to
 // what the sink recorded, and a dashboard started afterwards shows the same totals.
+#include <signal.h>
+
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -24,8 +26,9 @@ struct ScreenTotals {
   std::uint64_t accepted = 0, succeeded = 0, dead = 0;
 };
 
+// The totals line, with its full labels or (narrow screens) its short ones.
 std::optional<ScreenTotals> totals_on(const std::string& screen) {
-  static const std::regex totals(R"(accepted (\d+)  succeeded (\d+)  dead (\d+))");
+  static const std::regex totals(R"((?:accepted|acc) (\d+)  (?:succeeded|done) (\d+)  dead (\d+))");
   std::smatch m;
   if (!std::regex_search(screen, m, totals)) return std::nullopt;
   return ScreenTotals{std::stoull(m[1]), std::stoull(m[2]), std::stoull(m[3])};
@@ -162,6 +165,92 @@ TEST(UpWithTop, CtrlCStopsThePipelineAndRestoresTheTerminal) {
   }
   EXPECT_NE(text.find("stopped: 0 succeeded"), std::string::npos) << text;
   EXPECT_NE(text.find("stopping: accepted 0"), std::string::npos) << text;
+}
+
+// The screen's lines, the first `rows` of them.
+std::string first_rows(const std::string& screen, int rows) {
+  std::size_t end = 0;
+  for (int i = 0; i < rows && end != std::string::npos; ++i) end = screen.find('\n', end + 1);
+  return screen.substr(0, end);
+}
+
+std::vector<JobSpec> echoes(int n) {
+  std::vector<JobSpec> jobs;
+  for (int i = 0; i < n; ++i) jobs.push_back(JobSpec{"echo", Payload::from_json(i), 0, 0});
+  return jobs;
+}
+
+TEST(MonitorTopPaused, HoldsTheScreenWhileJobsFinishScrollingIncluded) {
+  TestPipeline pipeline(TestPipelineOptions(2));
+  const std::vector<std::string> argv{program("zpipe-monitor"), "top", "--events-from",
+                                      pipeline.endpoints().events_out};
+  TmuxSession top(argv, 80, 24);
+  TmuxSession reference(argv, 80, 24);  // never paused: shows when the new jobs are counted
+  auto client = pipeline.client();
+  ASSERT_TRUE(client.submit(echoes(10)).ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(10, 20s));
+  auto shows_done = [](const TmuxSession& session, std::uint64_t done) {
+    const auto t = totals_on(session.screen());
+    return t && t->succeeded == done;
+  };
+  ASSERT_TRUE(wait_until([&] { return shows_done(top, 10) && shows_done(reference, 10); }, 10s))
+      << top.screen();
+  ASSERT_TRUE(wait_until([&] { return top.screen().find("WORKERS (2)") != std::string::npos; }, 5s))
+      << top.screen();
+
+  top.send_keys({"p"});
+  ASSERT_TRUE(wait_until([&] { return top.screen().find("PAUSED") != std::string::npos; }, 5s))
+      << top.screen();
+  const auto paused = top.screen();
+  ASSERT_TRUE(client.submit(echoes(20)).ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(30, 20s));
+  ASSERT_TRUE(wait_until([&] { return shows_done(reference, 30); }, 10s)) << reference.screen();
+  // The clock, the counts, the ages: all as they were.
+  EXPECT_EQ(top.screen(), paused);
+
+  // Scrolling shows the held rows: the same title and totals, the second worker first.
+  top.send_keys({"Down"});
+  ASSERT_TRUE(wait_until([&] { return top.screen() != paused; }, 5s)) << top.screen();
+  const auto scrolled = top.screen();
+  EXPECT_EQ(first_rows(scrolled, 4), first_rows(paused, 4)) << scrolled;
+  top.send_keys({"NPage"});
+  top.send_keys({"Up"});
+  ASSERT_TRUE(wait_until([&] { return top.screen() == paused; }, 5s))
+      << "back at the top, the held screen:\n"
+      << top.screen();
+  EXPECT_TRUE(shows_done(top, 10)) << top.screen();
+
+  // Unpaused: the present.
+  top.send_keys({"p"});
+  EXPECT_TRUE(wait_until([&] { return shows_done(top, 30); }, 5s)) << top.screen();
+  EXPECT_EQ(top.screen().find("PAUSED"), std::string::npos) << top.screen();
+  EXPECT_TRUE(pipeline.stop());
+}
+
+// The event hub lives in the ventilator: with it gone nothing arrives, and the workers, which
+// may be fine, must not be shown vanished; the dashboard names the ventilator instead.
+TEST(MonitorTopVentilatorDown, NamesTheVentilatorAndShowsNoWorkerVanished) {
+  TestPipeline pipeline(TestPipelineOptions(2));
+  TmuxSession top(
+      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, 80, 24);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto screen = top.screen();
+        return totals_on(screen) && screen.find("WORKERS (2)") != std::string::npos;
+      },
+      15s))
+      << top.screen();
+  pipeline.ventilator().send_signal(SIGKILL);
+  // Well past three heartbeats of silence.
+  static const std::regex quiet_for(R"(not answering for ([6-9]|\d\d+) s)");
+  ASSERT_TRUE(wait_until([&] { return std::regex_search(top.screen(), quiet_for); }, 20s))
+      << top.screen();
+  const auto screen = top.screen();
+  EXPECT_NE(screen.find("! ventilator not answering for"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("(it hosts the event hub)"), std::string::npos) << "whole at 80:\n"
+                                                                        << screen;
+  EXPECT_EQ(screen.find("vanished"), std::string::npos) << screen;
+  EXPECT_EQ(pipeline.exited_programs().size(), 1u) << "the workers still run";
 }
 
 TEST(MonitorTopWithoutATerminal, SaysSoAndSuggestsTail) {

@@ -66,8 +66,8 @@ TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
   clear_worker_argv.insert(clear_worker_argv.end(), {"--name", "keyless-worker"});
   auto clear_worker = pipeline.start_program("keyless-worker", clear_worker_argv);
   auto monitor = [&](const std::string& name, const std::vector<std::string>& key_args) {
-    std::vector<std::string> argv{program("zpipe-monitor"), "tail", "--json", "--events-from",
-                                  e.events_out};
+    std::vector<std::string> argv{program("zpipe-monitor"), "tail",      "--json", "--verbose",
+                                  "--events-from",          e.events_out};
     argv.insert(argv.end(), key_args.begin(), key_args.end());
     return ChildProcess(
         argv, ChildOptions{pipeline.dir() / (name + ".out"), pipeline.dir() / (name + ".log"), {}});

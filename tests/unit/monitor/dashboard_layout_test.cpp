@@ -2,8 +2,13 @@
 
 #include <algorithm>
 #include <iterator>
+#include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
+
+#include "monitor/failure_scroll_anchor.hpp"
+#include "monitor/screen_hold.hpp"
 
 namespace zpipe {
 namespace {
@@ -88,6 +93,7 @@ TEST(DashboardLayout, ShowsTotalsRateEtaAdviceWorkersAndFailures) {
           "attempts 0"),
       std::string::npos)
       << screen;
+  EXPECT_EQ(screen.find("not answering"), std::string::npos) << screen;
   EXPECT_NE(screen.find("throughput 100/s"), std::string::npos) << screen;
   EXPECT_NE(screen.find("ETA 0:37"), std::string::npos) << screen;
   EXPECT_NE(screen.find("the 3604 jobs left need 1 to finish in 5 min at 40.0 ms/job; 30 running"),
@@ -153,6 +159,196 @@ TEST(DashboardLayout, StatusLineCountsMissedAndMalformedEvents) {
   const auto lines = layout_dashboard(view, state, 80, 24, t0, 0);
   EXPECT_EQ(lines.back().text, "events 2, missed 3, 2 malformed ignored");
   EXPECT_EQ(lines.back().style, LineStyle::kBad);
+}
+
+PipelineView with_totals(std::map<std::string, std::string> counts) {
+  PipelineView view;
+  view.apply(Event{"ventilator.state", "ventilator h:1", 1, 0, std::move(counts)},
+             PipelineView::Clock::time_point{} + 1h);
+  return view;
+}
+
+std::string screen_of(const std::vector<ScreenLine>& lines) {
+  std::string screen;
+  for (const auto& line : lines) screen += line.text + "\n";
+  return screen;
+}
+
+// Every item of the totals line is whole: a label the dashboard uses, a space, the exact count.
+TEST(DashboardLayout, TotalsLineDropsOrShortensWholeItemsNeverCutsOne) {
+  const std::map<std::string, std::string> counts = {
+      {"accepted", "1234567"}, {"succeeded", "1200000"}, {"dead", "12345"},  {"in_flight", "64"},
+      {"pending", "22158"},    {"retrying", "123"},      {"failed", "45678"}};
+  const std::map<std::string, std::string> value_of = {
+      {"accepted", "1234567"},      {"acc", "1234567"},  {"succeeded", "1200000"},
+      {"done", "1200000"},          {"dead", "12345"},   {"in flight", "64"},
+      {"backlog", "22158"},         {"retrying", "123"}, {"retry", "123"},
+      {"failed attempts", "45678"}, {"fail", "45678"}};
+  const auto view = with_totals(counts);
+  const auto at = PipelineView::Clock::time_point{} + 1h;
+  static const std::regex item(R"(([a-z ]+) (\d+))");
+  for (int width = 20; width <= 200; ++width) {
+    const auto line = layout_dashboard(view, DashboardState{}, width, 24, at, 0).at(1).text;
+    EXPECT_LE(columns(line), static_cast<std::size_t>(width));
+    std::size_t start = 0;
+    int items = 0;
+    while (start < line.size()) {
+      const auto end = std::min(line.find("  ", start), line.size());
+      const auto piece = line.substr(start, end - start);
+      std::smatch m;
+      ASSERT_TRUE(std::regex_match(piece, m, item)) << width << ": \"" << piece << "\" in " << line;
+      ASSERT_TRUE(value_of.count(m[1]))
+          << width << ": unknown label \"" << m[1] << "\" in " << line;
+      EXPECT_EQ(m[2], value_of.at(m[1])) << width << ": " << line;
+      ++items;
+      start = end + 2;
+    }
+    if (width >= 40) {
+      EXPECT_GE(items, 3) << width << ": " << line;
+    }
+  }
+  // At 80 columns, short labels, and millions leave no room for the last count.
+  EXPECT_EQ(layout_dashboard(view, DashboardState{}, 80, 24, at, 0).at(1).text,
+            "acc 1234567  done 1200000  dead 12345  in flight 64  backlog 22158  retry 123");
+  // Thousands: every count.
+  const auto thousands = with_totals(
+      {{"accepted", "3000"}, {"succeeded", "2700"}, {"dead", "300"}, {"failed", "300"}});
+  EXPECT_EQ(layout_dashboard(thousands, DashboardState{}, 80, 24, at, 0).at(1).text,
+            "acc 3000  done 2700  dead 300  in flight 0  backlog 0  retry 0  fail 300");
+  // Wide, the full labels.
+  EXPECT_EQ(layout_dashboard(view, DashboardState{}, 120, 24, at, 0).at(1).text,
+            "accepted 1234567  succeeded 1200000  dead 12345  in flight 64  backlog 22158  "
+            "retrying 123  failed attempts 45678");
+}
+
+TEST(DashboardLayout, FailureListsSayWhenTheyShowOnlyTheNewest) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  PipelineView view;
+  for (int i = 0; i < 150; ++i) {
+    view.apply(Event{"job.failed",
+                     "worker x:1",
+                     static_cast<std::uint64_t>(i + 1),
+                     1'700'000'000'000,
+                     {{"job", "j-" + std::to_string(i)}, {"type", "fail"}, {"error", "boom"}}},
+               t0);
+  }
+  DashboardState state;
+  auto screen = screen_of(layout_dashboard(view, state, 120, 40, t0, 1'700'000'000'000));
+  EXPECT_NE(screen.find("RECENT FAILURES (showing 100 of 150)"), std::string::npos) << screen;
+  state.failures_only = true;
+  screen = screen_of(layout_dashboard(view, state, 120, 40, t0, 1'700'000'000'000));
+  EXPECT_NE(screen.find("FAILURES (showing 100 of 150, newest first)"), std::string::npos)
+      << screen;
+  // Under the limit, the plain count.
+  PipelineView few;
+  few.apply(Event{"job.failed", "worker x:1", 1, 0, {{"job", "j-1"}}}, t0);
+  screen = screen_of(layout_dashboard(few, state, 120, 40, t0, 1'700'000'000'000));
+  EXPECT_NE(screen.find("FAILURES (1, newest first)"), std::string::npos) << screen;
+}
+
+// A dashboard started after jobs finished has counts but has timed no job: it must not say
+// that none has finished.
+TEST(DashboardLayout, AdviceLineOfALateDashboardAgreesWithTheCounts) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto late = with_totals({{"accepted", "3000"}, {"succeeded", "2700"}, {"dead", "300"}});
+  late.apply(
+      Event{"worker.heartbeat", "worker a:1", 1, 0, {{"state", "idle"}, {"succeeded", "1350"}}},
+      t0);
+  const auto screen = screen_of(layout_dashboard(late, DashboardState{}, 80, 24, t0, 0));
+  EXPECT_EQ(screen.find("no job has finished"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("workers: advice once a job finishes while this monitor watches"),
+            std::string::npos)
+      << screen;
+  // Before any job at all, it says so.
+  const auto fresh = with_totals({{"accepted", "0"}, {"succeeded", "0"}});
+  EXPECT_NE(screen_of(layout_dashboard(fresh, DashboardState{}, 80, 24, t0, 0))
+                .find("workers: no job has finished yet to measure"),
+            std::string::npos);
+}
+
+TEST(DashboardLayout, APausedScreenShowsTheSameDataUntilUnpausedScrollingIncluded) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto live = busy_view(t0);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.paused = true;
+  ScreenHold hold;
+  hold.hold(live, t0 + 4s, 1'700'000'000'000, 0);
+  auto draw = [&](PipelineView::Clock::time_point now, std::uint64_t wall_ms, int scroll) {
+    const auto frame = hold.frame(live, now, wall_ms, 7);
+    auto shown = state;
+    shown.scroll = scroll;
+    shown.malformed_events = frame.malformed_events;
+    return screen_of(layout_dashboard(frame.view, shown, 80, 24, frame.now, frame.wall_ms));
+  };
+  const auto paused_top = draw(t0 + 4s, 1'700'000'000'000, 0);
+  const auto paused_scrolled = draw(t0 + 4s, 1'700'000'000'000, 5);
+  // Time passes, jobs finish, failures arrive, a worker joins: the live view moves on.
+  for (int s = 5; s < 15; ++s) {
+    live.apply(Event{"ventilator.state",
+                     "ventilator h:1",
+                     static_cast<std::uint64_t>(s + 1),
+                     0,
+                     {{"accepted", "5000"},
+                      {"pending", "100"},
+                      {"succeeded", std::to_string(1000 * s)},
+                      {"failed", "9"}}},
+               t0 + std::chrono::seconds(s));
+    live.apply(Event{"job.failed",
+                     "worker x:1",
+                     static_cast<std::uint64_t>(s),
+                     0,
+                     {{"job", "new-" + std::to_string(s)}, {"ms", "1"}}},
+               t0 + std::chrono::seconds(s));
+  }
+  live.apply(Event{"worker.up", "worker aaa:1", 1, 0, {}}, t0 + 14s);
+  live.tick(t0 + 15s);
+  const auto later = t0 + 15s;
+  EXPECT_EQ(draw(later, 1'700'000'011'000, 0), paused_top);
+  EXPECT_EQ(draw(later, 1'700'000'011'000, 5), paused_scrolled) << "scrolling shows held rows";
+  // Unpaused, the present.
+  hold.release();
+  state.paused = false;
+  const auto present = draw(later, 1'700'000'011'000, 0);
+  EXPECT_NE(present, paused_top);
+  EXPECT_NE(present.find("done 14000"), std::string::npos) << present;
+  EXPECT_NE(present.find("WORKERS (31)"), std::string::npos) << present;
+}
+
+TEST(FailureScrollAnchor, KeepsTheRowsInViewAsNewFailuresArriveOnTop) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  PipelineView view;
+  std::uint64_t seq = 0;
+  auto fail = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      ++seq;
+      view.apply(Event{"job.failed", "worker x:1", seq, 0, {{"job", "j-" + std::to_string(seq)}}},
+                 t0);
+    }
+  };
+  fail(30);
+  FailureScrollAnchor anchor;
+  int scroll = anchor.follow(10, view);
+  ASSERT_EQ(scroll, 10);
+  const auto looked_at = view.failures()[static_cast<std::size_t>(scroll)].job;
+  fail(4);
+  scroll = anchor.follow(scroll, view);
+  EXPECT_EQ(view.failures()[static_cast<std::size_t>(scroll)].job, looked_at);
+  // The reader scrolls one down, more arrive meanwhile: one row further than before.
+  fail(2);
+  scroll = anchor.follow(scroll + 1, view);
+  EXPECT_EQ(view.failures()[static_cast<std::size_t>(scroll - 1)].job, looked_at);
+  // At the top, the list follows the newest.
+  scroll = anchor.follow(0, view);
+  fail(3);
+  EXPECT_EQ(anchor.follow(scroll, view), 0);
+  // A row pushed out of the kept list leaves the view at its end.
+  fail(100);
+  (void)anchor.follow(0, view);  // shown at the top, then scrolled down
+  scroll = anchor.follow(90, view);
+  ASSERT_EQ(scroll, 90);
+  fail(50);
+  EXPECT_EQ(anchor.follow(scroll, view), static_cast<int>(PipelineView::kFailuresKept) - 1);
 }
 
 TEST(DashboardLayout, SparklineScalesToTheLargestValue) {

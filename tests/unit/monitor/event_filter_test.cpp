@@ -9,31 +9,56 @@ const Event kFailed{"job.failed", "worker host-a:12", 3, 0, {{"job", "j-1"}, {"t
 const Event kHeartbeat{
     "worker.heartbeat", "worker host-b:13", 4, 0, {{"job", "j-2"}, {"job_type", "exec"}}};
 
-TEST(EventFilter, EmptyMatchesEverything) {
+// Shows everything, the periodic events included: what the criteria narrow down.
+EventFilter verbose() {
+  EventFilter f;
+  f.verbose = true;
+  return f;
+}
+
+TEST(EventFilter, EmptyMatchesEverythingButThePeriodicEvents) {
   EXPECT_TRUE(EventFilter{}.matches(kFailed));
-  EXPECT_TRUE(EventFilter{}.matches(kHeartbeat));
+  EXPECT_TRUE(EventFilter{}.matches(Event{"worker.up", "worker h:1", 1, 0, {}}));
+  EXPECT_TRUE(EventFilter{}.matches(Event{"events.sampled", "ventilator h:1", 1, 0, {}}));
+  for (const char* periodic : {"worker.heartbeat", "ventilator.state", "sink.state"}) {
+    EXPECT_FALSE(EventFilter{}.matches(Event{periodic, "worker h:1", 1, 0, {}})) << periodic;
+    EXPECT_TRUE(verbose().matches(Event{periodic, "worker h:1", 1, 0, {}})) << periodic;
+  }
+}
+
+TEST(EventFilter, PeriodicEventsShowWhenATopicNamesThemOrTheStatusAsksForThem) {
+  EventFilter f;
+  f.topics = {"worker."};
+  EXPECT_FALSE(f.matches(kHeartbeat)) << "a prefix alone does not ask for heartbeats";
+  f.topics = {"worker.", "worker.heartbeat"};
+  EXPECT_TRUE(f.matches(kHeartbeat));
+  f = {};
+  f.status = "heartbeat";
+  EXPECT_TRUE(f.matches(kHeartbeat));
+  f.status = "state";
+  EXPECT_TRUE(f.matches(Event{"sink.state", "sink h:1", 1, 0, {}}));
 }
 
 TEST(EventFilter, EachCriterionNarrows) {
-  EventFilter f;
+  auto f = verbose();
   f.status = "failed";
   EXPECT_TRUE(f.matches(kFailed));
   EXPECT_FALSE(f.matches(kHeartbeat));
-  f = {};
+  f = verbose();
   f.topics = {"worker."};
   EXPECT_FALSE(f.matches(kFailed));
   EXPECT_TRUE(f.matches(kHeartbeat));
-  f = {};
+  f = verbose();
   f.type = "exec";
   EXPECT_TRUE(f.matches(kFailed));
   EXPECT_TRUE(f.matches(kHeartbeat)) << "a heartbeat's running job type counts";
   f.type = "echo";
   EXPECT_FALSE(f.matches(kFailed));
-  f = {};
+  f = verbose();
   f.worker = "host-a";
   EXPECT_TRUE(f.matches(kFailed));
   EXPECT_FALSE(f.matches(kHeartbeat));
-  f = {};
+  f = verbose();
   f.job = "j-2";
   EXPECT_FALSE(f.matches(kFailed));
   EXPECT_TRUE(f.matches(kHeartbeat));

@@ -26,6 +26,40 @@ TEST(EventFormat, JsonHasEveryPart) {
   EXPECT_EQ(j["fields"]["error"], "no space left");
 }
 
+TEST(EventFormat, JsonGivesNumbersAsNumbersAndTextAsText) {
+  const Event state{"worker.heartbeat",
+                    "worker h:1",
+                    9,
+                    1700000000123,
+                    {{"busy_pct", "50"},
+                     {"slots", "2"},
+                     {"job_started_ms", "1700000000000"},
+                     {"accepted_per_s", "12.5"},
+                     {"offset", "-3"},
+                     {"state", "busy"},
+                     {"job", "1234"},
+                     {"error", "42"},
+                     {"padded", "007"},
+                     {"huge", "123456789012345678901234567890"},
+                     {"half", "5x"}}};
+  const auto j = nlohmann::json::parse(format_event_json(state))["fields"];
+  EXPECT_TRUE(j["busy_pct"].is_number_integer()) << j;
+  EXPECT_EQ(j["busy_pct"], 50);
+  EXPECT_EQ(j["slots"], 2);
+  EXPECT_EQ(j["job_started_ms"].get<std::uint64_t>(), 1700000000000u);
+  EXPECT_TRUE(j["accepted_per_s"].is_number_float()) << j;
+  EXPECT_DOUBLE_EQ(j["accepted_per_s"].get<double>(), 12.5);
+  EXPECT_EQ(j["offset"], -3);
+  EXPECT_EQ(j["state"], "busy");
+  // Fields that carry text stay text, however they look: one JSON type per field.
+  EXPECT_EQ(j["job"], "1234");
+  EXPECT_EQ(j["error"], "42");
+  // What JSON would not read as the same number stays text.
+  EXPECT_EQ(j["padded"], "007");
+  EXPECT_EQ(j["huge"], "123456789012345678901234567890");
+  EXPECT_EQ(j["half"], "5x");
+}
+
 TEST(EventFormat, NeverThrowsOnBytesThatAreNotUtf8AndKeepsOneLine) {
   const Event event{"job.failed",
                     "worker h:1",

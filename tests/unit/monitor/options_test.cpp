@@ -22,11 +22,13 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   EXPECT_EQ(tail.tail.filter.topics, (std::vector<std::string>{"job.", "worker."}));
   EXPECT_EQ(tail.tail.filter.status, "failed");
   EXPECT_FALSE(tail.tail.color);
+  EXPECT_FALSE(tail.tail.filter.verbose) << "heartbeats and snapshots are hidden by default";
 
-  test::Argv always_args{"zpipe-monitor", "tail", "--color", "always"};
+  test::Argv always_args{"zpipe-monitor", "tail", "--color", "always", "-v"};
   parsed = parse_monitor_options(always_args.argc(), always_args.argv());
   ASSERT_TRUE(std::holds_alternative<MonitorOptions>(parsed));
   EXPECT_TRUE(std::get<MonitorOptions>(parsed).tail.color);
+  EXPECT_TRUE(std::get<MonitorOptions>(parsed).tail.filter.verbose);
 
   test::Argv top_args{"zpipe-monitor", "top", "--target-minutes", "5"};
   parsed = parse_monitor_options(top_args.argc(), top_args.argv());

@@ -127,6 +127,48 @@ TEST_F(PipelineViewTest, MarksSilentWorkersVanishedAndForgetsThemLater) {
   EXPECT_EQ(view_.workers()[0].name, "b:2");
 }
 
+// The event hub lives in the ventilator: with it down nothing arrives from anyone, and workers
+// that may be fine must not be called vanished.
+TEST_F(PipelineViewTest, WhenNothingArrivesAtAllNoWorkerIsVanishedAndTheVentilatorIsNamed) {
+  state(t0_, 0, 0);
+  heartbeat(t0_, "a:1");
+  heartbeat(t0_, "b:2");
+  EXPECT_TRUE(view_.alerts(t0_ + 2s).empty());
+  for (auto t = t0_; t <= t0_ + 30s; t += 1s) view_.tick(t);
+  for (const auto& w : view_.workers()) EXPECT_EQ(w.state, "busy") << w.name;
+  const auto alerts = view_.alerts(t0_ + 30s);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0],
+            "ventilator not answering for 30 s: no events at all (it hosts the event hub)");
+
+  // Back: the workers get their three heartbeats' grace from then, and one that stays silent
+  // is vanished after them.
+  state(t0_ + 31s, 0, 0);
+  heartbeat(t0_ + 31s, "b:2");
+  view_.tick(t0_ + 32s);
+  EXPECT_EQ(view_.workers()[0].state, "busy") << "not at once: its heartbeat may be on its way";
+  EXPECT_TRUE(view_.alerts(t0_ + 32s).empty());
+  for (int s = 32; s <= 35; ++s) {
+    state(t0_ + std::chrono::seconds(s), 0, 0);
+    heartbeat(t0_ + std::chrono::seconds(s), "b:2");
+  }
+  view_.tick(t0_ + 35s);
+  EXPECT_EQ(view_.workers()[0].state, "vanished");
+  EXPECT_EQ(view_.workers()[1].state, "busy");
+}
+
+TEST_F(PipelineViewTest, WorkersWhoseHeartbeatsArriveAreNotVanishedWhenTheVentilatorIsSilent) {
+  state(t0_, 0, 0);
+  for (int s = 0; s <= 10; ++s) {
+    heartbeat(t0_ + std::chrono::seconds(s), "a:1");
+    view_.tick(t0_ + std::chrono::seconds(s));
+  }
+  EXPECT_EQ(view_.workers()[0].state, "busy");
+  const auto alerts = view_.alerts(t0_ + 10s);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0], "ventilator not answering for 10 s; workers' heartbeats still arrive");
+}
+
 TEST_F(PipelineViewTest, HeartbeatsGiveTheWorkersRow) {
   heartbeat(t0_, "a:1", 4);
   const auto w = view_.workers().at(0);
@@ -143,8 +185,11 @@ TEST_F(PipelineViewTest, HeartbeatsGiveTheWorkersRow) {
 
 TEST_F(PipelineViewTest, VanishingWaitsForThreeOfTheWorkersOwnHeartbeatIntervals) {
   heartbeat(t0_, "slow:1", 2, "5000");
+  for (int s = 1; s <= 14; ++s) state(t0_ + std::chrono::seconds(s), 0, 0);  // others publish
   view_.tick(t0_ + 14s);
   EXPECT_EQ(view_.workers().at(0).state, "busy");
+  state(t0_ + 15s, 0, 0);
+  state(t0_ + 16s, 0, 0);
   view_.tick(t0_ + 16s);
   EXPECT_EQ(view_.workers().at(0).state, "vanished");
   EXPECT_EQ(view_.workers().at(0).busy_pct, 0) << "a vanished worker does no work";
@@ -186,6 +231,7 @@ TEST_F(PipelineViewTest, KeepsRecentFailuresNewestFirst) {
                 t0_);
   }
   ASSERT_EQ(view_.failures().size(), PipelineView::kFailuresKept);
+  EXPECT_EQ(view_.failures_seen(), 150u) << "the count goes on past what is kept";
   EXPECT_EQ(view_.failures().front().job, "j-149");
   EXPECT_EQ(view_.failures().front().worker, "a:1");
   EXPECT_EQ(view_.failures().front().error, "boom");
@@ -210,8 +256,11 @@ TEST_F(PipelineViewTest, NumbersFromPeersAreReadStrictlyAndKeptInRange) {
   EXPECT_EQ(workers[1].slots, 1'000'000) << "at most a million slots";
   EXPECT_EQ(workers[2].slots, 1) << "not a number: the default";
   EXPECT_EQ(workers[2].busy_pct, 0);
+  // The pipeline goes on publishing.
+  for (auto t = t0_ + 1s; t <= t0_ + 48h; t += 1s) state(t, 0, 0);
   view_.tick(t0_ + 48h);
   EXPECT_EQ(view_.workers()[0].state, "busy") << "an interval is a day at most: three of them";
+  for (auto t = t0_ + 48h + 1s; t <= t0_ + 73h; t += 1s) state(t, 0, 0);
   view_.tick(t0_ + 73h);
   EXPECT_EQ(view_.workers()[0].state, "vanished");
 }
