@@ -1,9 +1,9 @@
 #include "front/thumbnail_command.hpp"
 
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -18,6 +18,7 @@
 #include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
 #include "common/stop_flag.hpp"
+#include "common/terminal.hpp"
 #include "front/image_scanner.hpp"
 #include "front/image_tools.hpp"
 #include "front/local_pipeline.hpp"
@@ -35,10 +36,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kJobsPerRequest = 1000;
 
+// The progress bar is drawn only on a terminal, which always has a width.
 std::size_t terminal_width() {
-  winsize size{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
-  return 80;
+  return std::max<std::size_t>(terminal_style().width.value_or(80), 21);
 }
 
 class ThumbnailCommand : public Command {
