@@ -7,6 +7,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "common/plural.hpp"
 #include "front/job_spec_parser.hpp"
 
 namespace zpipe {
@@ -89,7 +90,8 @@ class SubmitCommand : public Command {
       if (!ids.ok()) {
         std::cerr << "zpipe submit: " << ids.error().message << "\n";
         if (accepted > 0)
-          std::cerr << "zpipe submit: the first " << accepted << " jobs were accepted\n";
+          std::cerr << "zpipe submit: the first " << count_noun(accepted, "job")
+                    << (accepted == 1 ? " was" : " were") << " accepted\n";
         return kExitFailure;
       }
       accepted += ids.value().size();
@@ -98,7 +100,8 @@ class SubmitCommand : public Command {
       }
     }
     std::cout.flush();
-    if (specs.size() > 1 && !quiet_) std::cerr << "submitted " << accepted << " jobs\n";
+    if (specs.size() > 1 && !quiet_)
+      std::cerr << "submitted " << count_noun(accepted, "job") << "\n";
     return kExitOk;
   }
 

@@ -299,6 +299,47 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   EXPECT_NE(text.find("each job runs in a process of its own"), std::string::npos) << text;
 }
 
+// --max-backlog reaches the ventilator: with no workers, the third job finds the backlog full.
+TEST(CommandLine, UpPassesTheVentilatorsBacklogLimit) {
+  TempDir dir;
+  auto up = start_up_on_free_ports({"--workers", "0", "--max-backlog", "2", "--retry-delay", "0.5",
+                                    "--data-dir", (dir.path() / "data").string()},
+                                   dir.path());
+  auto config = ClientConfig::to("tcp://127.0.0.1:" + std::to_string(up.port_base), 5s);
+  config.busy_wait = 0ms;
+  Client client(config);
+  ASSERT_TRUE(client.submit(JobSpec{"echo", Payload::from_json(1), 0, 0}).ok());
+  ASSERT_TRUE(client.submit(JobSpec{"echo", Payload::from_json(2), 0, 0}).ok());
+  const auto third = client.submit(JobSpec{"echo", Payload::from_json(3), 0, 0});
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kBusy) << third.error().message;
+  up.process.request_stop();
+  const auto status = up.process.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
+// A program that cannot start: `zpipe up` says which, with the line that says why, and where
+// its log is.
+TEST(CommandLine, UpSaysWhyAProgramCouldNotStartAndWhereItsLogIs) {
+  TempDir dir;
+  const auto data = (dir.path() / "data").string();
+  auto first = start_up_on_free_ports({"--workers", "0", "--data-dir", data}, dir.path());
+  const auto log = dir.path() / "second.log";
+  const auto second =
+      run_program({program("zpipe"), "up", "--workers", "1", "--data-dir", data, "--port-base",
+                   std::to_string(free_consecutive_ports(6)), "--log-file", log.string()},
+                  30s);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("exited with status 1:\n  "), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("is in use by another"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("are in " + log.string()), std::string::npos) << second.err;
+  EXPECT_NE(text_of(log).find("is in use by another"), std::string::npos) << text_of(log);
+  first.process.request_stop();
+  const auto status = first.process.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+}
+
 TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
   TempDir dir;
   const auto data_dir = dir.path() / "data dir";  // a space: the export line quotes it
