@@ -10,6 +10,7 @@
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
 #include "common/socket.hpp"
+#include "common/socket_monitor.hpp"
 
 namespace zpipe {
 namespace {
@@ -28,6 +29,31 @@ std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message&
         }
       },
       message);
+}
+
+// Whether something accepts connections at `endpoint` within `wait`. A ventilator that is up,
+// however busy, completes the TCP (or IPC) connection at once, in its kernel; only where
+// nothing listens does it never complete. This tells "nobody there" from "slow to answer"
+// without shortening the wait for an answer. True when unsure (an endpoint it cannot connect).
+bool accepts_connections(zmq::context_t& context, const std::string& endpoint,
+                         std::chrono::milliseconds wait) {
+  try {
+    zmq::socket_t probe(context, zmq::socket_type::dealer);
+    probe.set(zmq::sockopt::linger, 0);
+    SocketMonitor monitor(context, probe, ZMQ_EVENT_CONNECTED);  // destroyed before `probe`
+    probe.connect(endpoint);
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (monitor.take_events().empty()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      zmq::pollitem_t items[] = {{monitor.handle(), 0, ZMQ_POLLIN, 0}};
+      poll_sockets(items, 1, left);
+    }
+    return true;
+  } catch (const zmq::error_t&) {
+    return true;
+  }
 }
 
 }  // namespace
@@ -51,11 +77,27 @@ Result<Message> Client::request(const std::string& body, std::uint64_t req) {
   // DEALER queues the request until the ventilator is reachable; the reply timeout covers it.
   (void)requests_.send(zmq::buffer(body), zmq::send_flags::dontwait);
   const auto deadline = std::chrono::steady_clock::now() + config_.reply_timeout;
+  // No answer this soon: see whether anything listens there at all, and if not, say so
+  // within about a second instead of waiting out the reply timeout.
+  auto check_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
   while (true) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+        std::min(deadline, check_at) - std::chrono::steady_clock::now());
     zmq::pollitem_t items[] = {{requests_.handle(), 0, ZMQ_POLLIN, 0}};
-    if (left.count() <= 0 || poll_sockets(items, 1, left) == 0) {
+    const bool answered = left.count() > 0 && poll_sockets(items, 1, left) != 0;
+    if (!answered && check_at < deadline) {
+      check_at = deadline;  // once
+      const auto check_for = std::min<std::chrono::milliseconds>(
+          std::chrono::seconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       deadline - std::chrono::steady_clock::now()));
+      if (!accepts_connections(context_, config_.ventilator, check_for)) {
+        reconnect();  // drop the unanswered request
+        return make_error(ErrorCode::kUnavailable, "nothing answers at " + config_.ventilator +
+                                                       ": is the ventilator running? (zpipe up)");
+      }
+      continue;
+    }
+    if (!answered) {
       auto refused = watch_ ? watch_->take_failure() : std::nullopt;
       reconnect();  // drop the unanswered request and any late reply
       if (refused) return make_error(ErrorCode::kUnavailable, *refused);

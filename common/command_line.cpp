@@ -27,8 +27,15 @@ std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << app.get_name() << ": " << e.what() << "\n"
-              << "Run '" << app.get_name() << " --help' for the options.\n";
+    // The options in question are those of the subcommand being parsed when it failed
+    // (`zpipe status --nope`: "Run 'zpipe status --help'").
+    std::string command = app.get_name();
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().back();
+      command += " " + sub->get_name();
+    }
+    std::cerr << command << ": " << e.what() << "\n"
+              << "Run '" << command << " --help' for the options.\n";
     return kExitUsage;
   }
 }

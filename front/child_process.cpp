@@ -26,6 +26,7 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
   const std::string in = options.stdin_file.string();
   const pid_t parent = ::getpid();
   const bool own_group = options.own_process_group;
+  const int output_fd = options.output_fd;
 
   pid_ = ::fork();
   if (pid_ < 0)
@@ -50,6 +51,10 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, const ChildOptions& op
     redirect(in, O_RDONLY, 0);
     redirect(out, O_WRONLY | O_CREAT | O_APPEND, 1);
     redirect(err, O_WRONLY | O_CREAT | O_APPEND, 2);
+    if (output_fd >= 0) {
+      ::dup2(output_fd, 1);
+      ::dup2(output_fd, 2);
+    }
     ::execvp(c_argv[0], c_argv.data());
     _exit(127);
   }

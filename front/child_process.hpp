@@ -17,6 +17,9 @@ struct ChildOptions {
   std::filesystem::path stdout_file;  // empty: inherit
   std::filesystem::path stderr_file;  // empty: inherit
   std::filesystem::path stdin_file;   // empty: inherit
+  // >= 0: the child's stdout and stderr both go to this descriptor (a pipe's write end; the
+  // parent keeps its own copy), instead of stdout_file and stderr_file.
+  int output_fd = -1;
   // false: stay in the parent's process group, as a program that reads the terminal must.
   bool own_process_group = true;
 };

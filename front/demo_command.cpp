@@ -15,6 +15,7 @@
 #include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
+#include "common/plural.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/program_path.hpp"
@@ -92,10 +93,9 @@ class DemoCommand : public Command {
         std::filesystem::remove(file.string() + suffix, ignored);
       }
     }
-    std::printf(
-        "zpipe demo: %d sample jobs (echo, sleep, exec, some failing on purpose) through "
-        "%d workers\n",
-        jobs_, config_.workers);
+    std::printf("zpipe demo: %s (echo, sleep, exec, some failing on purpose) through %s\n",
+                count_noun(static_cast<std::uint64_t>(jobs_), "sample job").c_str(),
+                count_noun(static_cast<std::uint64_t>(config_.workers), "worker").c_str());
     std::fflush(stdout);
     const auto start = std::chrono::steady_clock::now();
     LocalPipeline pipeline(config_);

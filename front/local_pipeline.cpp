@@ -1,6 +1,9 @@
 #include "front/local_pipeline.hpp"
 
+#include <fcntl.h>
+#include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <stdexcept>
 
@@ -25,6 +28,23 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
                              : PipelineEndpoints::on_loopback(config_.port_base)) {
   const auto& e = endpoints_;
   const auto logging = common_args();
+  if (config_.log_file.empty()) {
+    relay_.emplace(STDERR_FILENO, false);
+  } else {
+    const int log_fd =
+        ::open(config_.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) {
+      throw std::runtime_error("cannot open the log file " + config_.log_file.string() + ": " +
+                               strerror(errno));
+    }
+    relay_.emplace(log_fd, true);
+  }
+  // Each program's output goes through the relay, in the order of the *Source constants.
+  auto relayed = [this] {
+    ChildOptions options;
+    options.output_fd = relay_->add_source();
+    return options;
+  };
   // Each program from where program_path() finds it, with the logging flags.
   auto with_logging = [&](std::vector<std::string> argv) {
     argv.front() = program_path(argv.front());
@@ -34,15 +54,16 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
   auto ventilator = ventilator_command(e, config_.data_dir);
   ventilator.insert(ventilator.end(), config_.ventilator_args.begin(),
                     config_.ventilator_args.end());
-  ventilator_.emplace(with_logging(std::move(ventilator)));
+  ventilator_.emplace(with_logging(std::move(ventilator)), relayed());
   auto sink = sink_command(e, config_.data_dir);
   sink.insert(sink.end(), config_.sink_args.begin(), config_.sink_args.end());
-  sink_.emplace(with_logging(std::move(sink)));
+  sink_.emplace(with_logging(std::move(sink)), relayed());
   for (int i = 0; i < config_.workers; ++i) {
     auto worker = worker_command(e, config_.concurrency);
     worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
-    workers_.emplace_back(with_logging(std::move(worker)));
+    workers_.emplace_back(with_logging(std::move(worker)), relayed());
   }
+  relay_->start();
 
   auto probe = ClientConfig::to(e.submit, std::chrono::milliseconds(500));
   probe.curve = config_.client_curve;
@@ -50,7 +71,10 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (true) {
     if (auto exited = find_exited()) throw std::runtime_error(*exited);
-    if (client.status().ok()) return;
+    if (client.status().ok()) {
+      pipeline_ = client.pipeline();
+      return;
+    }
     if (std::chrono::steady_clock::now() >= give_up) {
       throw std::runtime_error("the ventilator did not answer at " + e.submit + " within 10 s");
     }
@@ -62,18 +86,23 @@ LocalPipeline::~LocalPipeline() {
 }
 
 std::optional<std::string> LocalPipeline::find_exited() {
-  auto check = [](ChildProcess& child) -> std::optional<std::string> {
+  auto check = [this](ChildProcess& child, std::size_t source) -> std::optional<std::string> {
     if (!child.has_exited()) return std::nullopt;
-    return child.name() + " " + describe_wait_status(*child.status());
+    auto description = std::filesystem::path(child.name()).filename().string() + " " +
+                       describe_wait_status(*child.status());
+    // Its last words are in the pipe as it exits; a child of its own could keep the pipe open.
+    const auto last_line = relay_->last_line(source, std::chrono::seconds(1));
+    if (!last_line.empty()) description += ":\n  " + last_line;
+    return description;
   };
   if (ventilator_) {
-    if (auto exited = check(*ventilator_)) return exited;
+    if (auto exited = check(*ventilator_, kVentilatorSource)) return exited;
   }
   if (sink_) {
-    if (auto exited = check(*sink_)) return exited;
+    if (auto exited = check(*sink_, kSinkSource)) return exited;
   }
-  for (auto& worker : workers_) {
-    if (auto exited = check(worker)) return exited;
+  for (std::size_t i = 0; i < workers_.size(); ++i) {
+    if (auto exited = check(workers_[i], kFirstWorkerSource + i)) return exited;
   }
   return std::nullopt;
 }

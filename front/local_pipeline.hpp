@@ -11,6 +11,7 @@
 
 #include "common/curve_setup.hpp"
 #include "front/child_process.hpp"
+#include "front/line_relay.hpp"
 #include "front/pipeline_endpoints.hpp"
 #include "front/private_socket_dir.hpp"
 
@@ -40,11 +41,14 @@ class LocalPipeline {
   ~LocalPipeline();  // stop()s if still running
 
   const PipelineEndpoints& endpoints() const { return endpoints_; }
+  // The identity its ventilator answers with (the journal's: kept across runs on a data dir).
+  const std::string& pipeline() const { return pipeline_; }
   pid_t ventilator_pid() const { return ventilator_ ? ventilator_->pid() : -1; }
   pid_t sink_pid() const { return sink_ ? sink_->pid() : -1; }
   pid_t worker_pid(std::size_t index) const { return workers_.at(index).pid(); }
   std::size_t worker_count() const { return workers_.size(); }
-  // A program that has ended on its own, described ("zpipe-sink exited with status 1").
+  // A program that has ended on its own, described with the last line it wrote
+  // ("zpipe-sink exited with status 1: cannot bind ...").
   std::optional<std::string> find_exited();
   // Stops workers, then sink, then ventilator, each with SIGTERM. Returns false if any
   // program ended with a failure.
@@ -54,11 +58,18 @@ class LocalPipeline {
   std::vector<std::string> common_args() const;
 
   LocalPipelineConfig config_;
+  // The programs' output, line by line: to this terminal's stderr, or to the log file so that
+  // what a program says on its way out (it cannot bind, its data directory is in use) is there
+  // with the rest of its log.
+  std::optional<LineRelay> relay_;
   std::optional<PrivateSocketDir> socket_dir_;  // with private_sockets; outlives the programs
   PipelineEndpoints endpoints_;
+  std::string pipeline_;
   std::vector<ChildProcess> workers_;
   std::optional<ChildProcess> sink_;
   std::optional<ChildProcess> ventilator_;
+  // The relay's source of each program: ventilator 0, sink 1, workers 2...
+  static constexpr std::size_t kVentilatorSource = 0, kSinkSource = 1, kFirstWorkerSource = 2;
   bool stopped_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -14,12 +15,38 @@
 #include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
 #include "front/keygen_command.hpp"
+#include "front/nearest_name.hpp"
 #include "front/program_path.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
 #include "front/submit_command.hpp"
 #include "front/thumbnail_command.hpp"
 #include "front/up_command.hpp"
+
+namespace {
+
+bool is_command(const CLI::App& app, const std::string& name) {
+  const auto commands = app.get_subcommands({});
+  return std::any_of(commands.begin(), commands.end(),
+                     [&name](const CLI::App* command) { return command->check_name(name); });
+}
+
+// `zpipe statu`: names the command meant, rather than CLI11's "A subcommand is required".
+int unknown_command(const CLI::App& app, const std::string& typed,
+                    const std::set<std::string>& programs) {
+  std::vector<std::string> names;
+  for (const auto* command : app.get_subcommands({})) names.push_back(command->get_name());
+  names.insert(names.end(), programs.begin(), programs.end());
+  std::cerr << "zpipe: unknown command \"" << typed << "\"";
+  if (const auto meant = zpipe::nearest_name(typed, names)) {
+    std::cerr << "; did you mean \"" << *meant << "\"?\n";
+  } else {
+    std::cerr << "\nRun 'zpipe --help' for the commands.\n";
+  }
+  return zpipe::kExitUsage;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   static const std::set<std::string> kPrograms{"ventilator", "worker", "sink", "monitor"};
@@ -49,6 +76,9 @@ int main(int argc, char** argv) {
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
   commands.push_back(zpipe::make_keygen_command(app));
+  if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
+    return unknown_command(app, argv[1], kPrograms);
+  }
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 
   for (auto& command : commands) {

@@ -11,6 +11,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -23,9 +24,7 @@ class StatusCommand : public Command {
             "Show how many jobs are pending, in flight, retrying, succeeded and dead, and how many "
             "attempts failed")) {
     app_.add_flag("--json", json_, "Print one JSON object");
-    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
-        ->envname(EndpointVariables::kSubmit)
-        ->capture_default_str();
+    add_ventilator_options(app_, client_);
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
         ->capture_default_str()
@@ -48,14 +47,20 @@ class StatusCommand : public Command {
     const auto& c = report.value().counts;
     const auto& alerts = report.value().alerts;
     if (json_) {
-      std::cout << nlohmann::json{{"accepted", c.accepted},   {"pending", c.pending},
-                                  {"in_flight", c.in_flight}, {"retrying", c.retrying},
-                                  {"succeeded", c.succeeded}, {"failed", c.failed},
-                                  {"dead", c.dead},           {"alerts", alerts}}
+      std::cout << nlohmann::json{{"accepted", c.accepted},
+                                  {"pending", c.pending},
+                                  {"in_flight", c.in_flight},
+                                  {"retrying", c.retrying},
+                                  {"succeeded", c.succeeded},
+                                  {"failed", c.failed},
+                                  {"dead", c.dead},
+                                  {"alerts", alerts},
+                                  {"pipeline", report.value().pipeline}}
                        .dump()
                 << "\n";
       return kExitOk;
     }
+    std::printf("pipeline %s at %s\n", report.value().pipeline.c_str(), client_.ventilator.c_str());
     for (const auto& alert : alerts) std::printf("! %s\n", alert.c_str());
     const std::pair<const char*, std::uint64_t> rows[] = {
         {"accepted", c.accepted}, {"pending", c.pending},     {"in flight", c.in_flight},

@@ -1,7 +1,6 @@
 #include "front/store_commands.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +8,9 @@
 #include "common/command_line.hpp"
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
+#include "common/terminal.hpp"
+#include "front/outcome_table.hpp"
+#include "front/time_text.hpp"
 
 namespace zpipe {
 namespace {
@@ -44,46 +46,15 @@ nlohmann::json attempt_to_json(const Outcome& a) {
           {"key", a.key}};
 }
 
+// "label         value\n": one field of `zpipe show`.
+std::string fieldf(const char* label, const std::string& value) {
+  std::string line = label;
+  line.resize(std::max<std::size_t>(line.size(), 13), ' ');
+  return line + " " + value + "\n";
+}
+
 std::string dump(const nlohmann::json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string clip(std::string text, std::size_t width) {
-  for (auto& c : text) {
-    if (c == '\n' || c == '\t') c = ' ';
-  }
-  return text.size() > width ? text.substr(0, width - 3) + "..." : text;
-}
-
-void print_table(const std::vector<StoredOutcome>& rows) {
-  std::printf("%-18s %-10s %-9s %3s %7s  %s\n", "ID", "TYPE", "STATUS", "TRY", "MS",
-              "RESULT / ERROR");
-  for (const auto& row : rows) {
-    const auto& o = row.outcome;
-    const auto detail = o.succeeded() ? o.result.to_json_text() : o.error_code + ": " + o.error;
-    std::printf(
-        "%-18s %-10s %-9s %3u %7llu  %s\n", clip(o.id, 18).c_str(), clip(o.type, 10).c_str(),
-        std::string(to_string(o.status)).c_str(), o.attempt,
-        static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)),
-        clip(detail, 60).c_str());
-  }
-}
-
-void print_attempts(const std::vector<Outcome>& attempts) {
-  // The KEY column only when some attempt came over CURVE: in the clear it is always empty.
-  const bool keyed = std::any_of(attempts.begin(), attempts.end(),
-                                 [](const Outcome& a) { return !a.key.empty(); });
-  std::printf("attempts\n  %3s %-9s %9s %9s %9s  %-16s %s%s\n", "TRY", "STATUS", "RUN MS", "CPU MS",
-              "PEAK MiB", "WORKER", keyed ? "KEY          " : "", "ERROR");
-  for (const auto& a : attempts) {
-    const bool measured = a.cpu_us != 0 || a.max_rss_kb != 0;
-    std::printf("  %3u %-9s %9.1f %9s %9s  %-16s %-*s%s\n", a.attempt,
-                std::string(to_string(a.status)).c_str(), static_cast<double>(a.run_us) / 1000,
-                measured ? std::to_string(a.cpu_us / 1000).c_str() : "-",
-                measured ? std::to_string(a.max_rss_kb / 1024).c_str() : "-",
-                clip(a.worker, 16).c_str(), keyed ? 13 : 0, clip(a.key, 12).c_str(),
-                a.succeeded() ? "" : clip(a.error_code + ": " + a.error, 60).c_str());
-  }
 }
 
 // Opens the store read-only; prints the reason and returns nullptr when there is none.
@@ -138,7 +109,7 @@ class ListCommand : public Command {
     } else if (rows.empty()) {
       std::cout << (failures_only_ ? "no failures recorded\n" : "no outcomes recorded\n");
     } else {
-      print_table(rows);
+      std::cout << outcome_table(rows, terminal_style(), unix_now_ms());
     }
     return kExitOk;
   }
@@ -190,9 +161,10 @@ class ShowCommand : public Command {
         std::cout << dump({{"id", id_}, {"status", "retrying"}, {"attempts", attempts_json}})
                   << "\n";
       } else {
-        std::printf("%-13s %s\n%-13s %s\n", "id", id_.c_str(), "status",
-                    "retrying (no final outcome yet)");
-        print_attempts(attempts);
+        const auto style = terminal_style();
+        std::cout << fieldf("id", id_)
+                  << fieldf("status", state_cell("retrying", 0, style) + " (no final outcome yet)")
+                  << attempts_table(attempts, style, unix_now_ms());
       }
       return kExitOk;
     }
@@ -202,22 +174,33 @@ class ShowCommand : public Command {
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
-    for (const char* key :
-         {"id", "type", "status", "error_code", "error", "attempt", "max_attempts", "worker",
-          "created_ms", "started_ms", "finished_ms", "recorded_ms"}) {
-      const auto& value = j[key];
-      if (value.is_string() && value.get<std::string>().empty()) continue;
-      std::printf("%-13s %s\n", key,
-                  value.is_string() ? value.get<std::string>().c_str() : dump(value).c_str());
-    }
+    const auto style = terminal_style();
+    const auto now_ms = unix_now_ms();
     const auto& o = row->outcome;
-    std::printf(
-        "%-13s %llu ms from acceptance to the start of attempt %u, %llu ms running\n", "timing",
-        static_cast<unsigned long long>(o.started_ms - std::min(o.started_ms, o.created_ms)),
-        o.attempt,
-        static_cast<unsigned long long>(o.finished_ms - std::min(o.finished_ms, o.started_ms)));
-    std::printf("result\n%s\n", dump(j["result"], 2).c_str());
-    print_attempts(attempts);
+    std::cout << fieldf("id", o.id) << fieldf("type", o.type)
+              << fieldf("status", state_cell(to_string(o.status), 0, style));
+    if (!o.error_code.empty()) std::cout << fieldf("error_code", o.error_code);
+    if (!o.error.empty()) std::cout << fieldf("error", o.error);
+    std::cout << fieldf("attempt",
+                        std::to_string(o.attempt) + " of " + std::to_string(o.max_attempts));
+    if (!o.worker.empty()) std::cout << fieldf("worker", o.worker);
+    // Local clock time to the millisecond, and how long ago, for each moment of its life.
+    const std::pair<const char*, std::uint64_t> moments[] = {{"created", o.created_ms},
+                                                             {"started", o.started_ms},
+                                                             {"finished", o.finished_ms},
+                                                             {"recorded", row->recorded_ms}};
+    for (const auto& [label, ms] : moments) {
+      const auto at = static_cast<std::int64_t>(ms);
+      std::cout << fieldf(label, local_time(at) + " (" + relative_time(at, now_ms) + ")");
+    }
+    const auto waited_ms = o.started_ms - std::min(o.started_ms, o.created_ms);
+    const auto ran_ms = o.finished_ms - std::min(o.finished_ms, o.started_ms);
+    std::cout << fieldf(
+        "timing", std::to_string(waited_ms) + " ms from acceptance to the start of attempt " +
+                      std::to_string(o.attempt) + ", " + std::to_string(ran_ms) + " ms running");
+    std::cout << "result\n"
+              << dump(j["result"], 2) << "\n"
+              << attempts_table(attempts, style, now_ms);
     return kExitOk;
   }
 

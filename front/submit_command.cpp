@@ -7,7 +7,9 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "common/plural.hpp"
 #include "front/job_spec_parser.hpp"
+#include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -32,9 +34,7 @@ class SubmitCommand : public Command {
     app_.add_option("--jsonl", jsonl_,
                     "Submit one job per line of this file ('-': stdin): {\"type\":..., "
                     "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
-    app_.add_option("--ventilator", client_.ventilator, "Ventilator submit endpoint")
-        ->envname(EndpointVariables::kSubmit)
-        ->capture_default_str();
+    add_ventilator_options(app_, client_);
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
     app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
         ->capture_default_str()
@@ -89,7 +89,8 @@ class SubmitCommand : public Command {
       if (!ids.ok()) {
         std::cerr << "zpipe submit: " << ids.error().message << "\n";
         if (accepted > 0)
-          std::cerr << "zpipe submit: the first " << accepted << " jobs were accepted\n";
+          std::cerr << "zpipe submit: the first " << count_noun(accepted, "job")
+                    << (accepted == 1 ? " was" : " were") << " accepted\n";
         return kExitFailure;
       }
       accepted += ids.value().size();
@@ -98,7 +99,8 @@ class SubmitCommand : public Command {
       }
     }
     std::cout.flush();
-    if (specs.size() > 1 && !quiet_) std::cerr << "submitted " << accepted << " jobs\n";
+    if (specs.size() > 1 && !quiet_)
+      std::cerr << "submitted " << count_noun(accepted, "job") << "\n";
     return kExitOk;
   }
 

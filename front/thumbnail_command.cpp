@@ -1,14 +1,15 @@
 #include "front/thumbnail_command.hpp"
 
 #include <poll.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -17,7 +18,9 @@
 #include "common/curve_setup.hpp"
 #include "common/data_dir_lock.hpp"
 #include "common/endpoints.hpp"
+#include "common/plural.hpp"
 #include "common/stop_flag.hpp"
+#include "common/terminal.hpp"
 #include "front/image_scanner.hpp"
 #include "front/image_tools.hpp"
 #include "front/job_follower.hpp"
@@ -35,10 +38,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kJobsPerRequest = 1000;
 
+// The progress bar is drawn only on a terminal, which always has a width.
 std::size_t terminal_width() {
-  winsize size{};
-  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 20) return size.ws_col;
-  return 80;
+  return std::max<std::size_t>(terminal_style().width.value_or(80), 21);
 }
 
 class ThumbnailCommand : public Command {
@@ -52,7 +54,8 @@ class ThumbnailCommand : public Command {
             "error")) {
     pipeline_.data_dir = default_data_dir() / "thumbnail";
     pipeline_.log_level = "warn";
-    pipeline_.workers = 2;
+    // One worker of one slot per core: thumbnailing is CPU-bound.
+    pipeline_.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     pipeline_.private_sockets = true;  // never on ports another pipeline could hold
     app_.add_option("in_dir", plan_.in_dir, "Folder of images (.jpg .jpeg .png .webp .tif .gif)");
     app_.add_option("out_dir", plan_.out_dir,
@@ -66,6 +69,8 @@ class ThumbnailCommand : public Command {
         ->check(CLI::IsMember({"same", "jpg", "png", "webp"}));
     app_.add_option("--quality,-q", quality_, "JPEG and WebP quality, 1-100 (default: 75)")
         ->check(CLI::Range(1, 100));
+    app_.add_flag("--enlarge", enlarge_,
+                  "Enlarge images smaller than --size to fit it (by default they keep their size)");
     app_.add_flag("--keep-metadata", keep_metadata_,
                   "Keep EXIF, XMP and ICC data in the thumbnails (stripped by default)");
     app_.add_flag("--recursive,-r", plan_.recursive, "Include images in subfolders");
@@ -113,7 +118,11 @@ class ThumbnailCommand : public Command {
     const auto& images = image_tools();
     if (samples_) {
       const auto drawn = images.write_sample_images(plan_.in_dir);
-      if (drawn > 0) std::printf("drew %d sample images in %s\n", drawn, plan_.in_dir.c_str());
+      if (drawn > 0) {
+        std::printf("drew %s in %s\n",
+                    count_noun(static_cast<std::uint64_t>(drawn), "sample image").c_str(),
+                    plan_.in_dir.c_str());
+      }
     }
     std::error_code error;
     if (!fs::is_directory(plan_.in_dir, error)) {
@@ -128,11 +137,18 @@ class ThumbnailCommand : public Command {
     StopFlag stop;
     install_stop_signals(stop);
     const auto work = scanner_->scan(/*require_stable=*/false);
-    std::printf("zpipe thumbnail: %zu images in %s -> %s (%d px)\n",
-                work.size() + scanner_->skipped() + scanner_->left_alone().size(),
-                plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
+    std::printf(
+        "zpipe thumbnail: %s in %s -> %s (%d px)\n",
+        count_noun(work.size() + scanner_->skipped() + scanner_->left_alone().size(), "image")
+            .c_str(),
+        plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
     std::fflush(stdout);
     if (work.empty() && !watch_) return summarise(false);
+    if (watch_) {
+      std::printf("watching %s for new and changed images every 1 s; Ctrl-C to stop\n",
+                  plan_.in_dir.c_str());
+      std::fflush(stdout);
+    }
 
     std::optional<DataDirLock> data_dir_lock;
     std::optional<LocalPipeline> local;
@@ -175,6 +191,7 @@ class ThumbnailCommand : public Command {
           {"in", target.image.string()}, {"out", target.thumbnail.string()}, {"size", plan_.size}};
       if (quality_) payload["quality"] = *quality_;
       if (keep_metadata_) payload["strip"] = false;
+      if (enlarge_) payload["enlarge"] = true;
       specs.push_back(JobSpec{"thumbnail", Payload::from_json(payload), 0, attempts_});
     }
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
@@ -235,7 +252,8 @@ class ThumbnailCommand : public Command {
       if (follower_.pending() == 0 && !watch_) break;
       if (stop.is_stop_requested()) {
         if (tty_) std::printf("\n");
-        std::printf("stopping: %zu thumbnails not waited for\n", follower_.pending());
+        std::printf("stopping: %s not waited for\n",
+                    count_noun(follower_.pending(), "thumbnail").c_str());
         return watch_ && follower_.pending() == 0;
       }
       if (local) {
@@ -316,6 +334,7 @@ class ThumbnailCommand : public Command {
   LocalPipelineConfig pipeline_;
   std::optional<int> quality_;
   bool keep_metadata_ = false;
+  bool enlarge_ = false;
   bool watch_ = false;
   bool samples_ = false;
   std::uint32_t attempts_ = 1;  // a corrupt image is corrupt on every attempt

@@ -6,14 +6,20 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "common/command_line.hpp"
+#include "common/curve_options.hpp"
+#include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "common/plural.hpp"
 #include "common/stop_flag.hpp"
 #include "front/free_ports.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
+#include "front/passed_flags.hpp"
 #include "front/program_path.hpp"
+#include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -37,27 +43,28 @@ class UpCommand : public Command {
       : app_(*parent.add_subcommand("up",
                                     "Run a ventilator, a sink and N workers here until Ctrl-C")) {
     config_.data_dir = default_data_dir();
+    const std::string pipeline = "Pipeline";
     app_.add_flag("--top", top_,
                   "Show the live dashboard (zpipe-monitor top) on this terminal; the programs' "
-                  "logs go to DATA_DIR/zpipe.log unless --log-file says otherwise");
+                  "logs go to DATA_DIR/zpipe.log unless --log-file says otherwise")
+        ->group(pipeline);
     add_local_pipeline_options(app_, config_, 0,
                                "Where the sink keeps outcomes.db and the ventilator journal.db "
                                "(env ZPIPE_DATA_DIR)");
-    app_.add_option("--durability", durability_,
-                    "The ventilator's journal: sync, batched or none (see README)")
-        ->check(CLI::IsMember({"sync", "batched", "none"}));
-    app_.add_option("--max-attempts", max_attempts_,
-                    "Attempts of a job that sets none: N, or TYPE=N (repeatable; default 3)");
+    const std::string workers = "Workers (zpipe-worker --help)";
+    for (const char* name :
+         {"--workers", "--data-dir", "--port-base", "--log-level", "--log-file"}) {
+      app_.get_option(name)->group(pipeline);
+    }
+    for (const char* name : {"--concurrency", "--isolate"}) app_.get_option(name)->group(workers);
+    add_passed_flags(workers);
+    add_curve_flags();
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
-    if (!durability_.empty()) {
-      config_.ventilator_args.insert(config_.ventilator_args.end(), {"--durability", durability_});
-    }
-    for (const auto& value : max_attempts_) {
-      config_.ventilator_args.insert(config_.ventilator_args.end(), {"--max-attempts", value});
-    }
+    passed_.pass_on();
+    if (auto code = set_up_curve()) return *code;
     StopFlag stop;
     install_stop_signals(stop);
     if (top_ && (::isatty(STDIN_FILENO) == 0 || ::isatty(STDOUT_FILENO) == 0)) {
@@ -78,15 +85,22 @@ class UpCommand : public Command {
                 << free_consecutive_ports(kPortCount) << "\n";
       return kExitFailure;
     }
-    LocalPipeline pipeline(config_);
+    std::optional<LocalPipeline> started;
+    try {
+      started.emplace(config_);
+    } catch (const std::runtime_error& e) {
+      std::cerr << "zpipe up: " << e.what() << "\n" << where_logs_are();
+      return kExitFailure;
+    }
+    auto& pipeline = *started;
     if (top_) return run_with_dashboard(pipeline, stop);
-    announce(pipeline.endpoints());
+    announce(pipeline.endpoints(), pipeline.pipeline());
 
     while (!stop.is_stop_requested()) {
       pollfd fd{stop.fd(), POLLIN, 0};
       ::poll(&fd, 1, 200);
       if (auto exited = pipeline.find_exited()) {
-        std::cerr << "zpipe up: " << *exited << "; stopping the rest\n";
+        std::cerr << "zpipe up: " << *exited << "\nstopping the rest\n" << where_logs_are();
         pipeline.stop();
         return kExitFailure;
       }
@@ -101,7 +115,7 @@ class UpCommand : public Command {
  private:
   // What runs where, and commands that work as printed: with ports other than the defaults
   // they name every endpoint, and the export lines point another shell's commands here.
-  void announce(const PipelineEndpoints& e) const {
+  void announce(const PipelineEndpoints& e, const std::string& pipeline) const {
     const bool on_defaults = e.submit == DefaultEndpoints::kSubmit;
     const auto ventilator = on_defaults ? std::string() : " --ventilator " + e.submit;
     const auto events_from = on_defaults ? std::string() : " --events-from " + e.events_out;
@@ -109,14 +123,16 @@ class UpCommand : public Command {
                                     : " --jobs-from " + e.jobs + " --outcomes-to " + e.outcomes +
                                           " --events-to " + e.events_in;
     std::printf(
-        "zpipe is up: %d workers x %d slot(s), outcomes in %s\n"
+        "zpipe is up: pipeline %s, %s x %s, outcomes in %s\n"
         "  submit    %s   zpipe submit echo --arg msg=hi%s\n"
         "  jobs      %s   more workers: zpipe worker%s\n"
         "  outcomes  %s\n"
         "  events    %s   zpipe monitor tail%s\n",
-        config_.workers, config_.concurrency, outcome_store_path(config_.data_dir).c_str(),
-        e.submit.c_str(), ventilator.c_str(), e.jobs.c_str(), worker.c_str(), e.outcomes.c_str(),
-        e.events_out.c_str(), events_from.c_str());
+        pipeline.c_str(), count_noun(static_cast<std::uint64_t>(config_.workers), "worker").c_str(),
+        count_noun(static_cast<std::uint64_t>(config_.concurrency), "slot").c_str(),
+        outcome_store_path(config_.data_dir).c_str(), e.submit.c_str(), ventilator.c_str(),
+        e.jobs.c_str(), worker.c_str(), e.outcomes.c_str(), e.events_out.c_str(),
+        events_from.c_str());
     if (!on_defaults || app_.count("--data-dir") != 0) {
       std::printf("For every zpipe command of another shell to use this pipeline:\n  export");
       const std::pair<const char*, std::string> variables[] = {
@@ -126,7 +142,8 @@ class UpCommand : public Command {
           {EndpointVariables::kAcks, e.acks},
           {EndpointVariables::kEventsIn, e.events_in},
           {EndpointVariables::kEventsOut, e.events_out},
-          {"ZPIPE_DATA_DIR", config_.data_dir.string()}};
+          {"ZPIPE_DATA_DIR", config_.data_dir.string()},
+          {kPipelineVariable, pipeline}};
       for (const auto& [name, value] : variables) {
         std::printf(" %s=%s", name, shell_quoted(value).c_str());
       }
@@ -134,6 +151,13 @@ class UpCommand : public Command {
     }
     std::printf("Ctrl-C stops it (running jobs finish first).\n");
     std::fflush(stdout);
+  }
+
+  // "" when the programs write to this terminal, else a line naming their log file.
+  std::string where_logs_are() const {
+    if (config_.log_file.empty()) return "";
+    return "the programs' logs, this one's last words included, are in " +
+           config_.log_file.string() + "\n";
   }
 
   // The dashboard runs in the foreground; quitting it (q) or Ctrl-C stops the pipeline.
@@ -148,8 +172,7 @@ class UpCommand : public Command {
       ::poll(&fd, 1, 200);
       if (auto exited = pipeline.find_exited()) {
         dashboard.stop(std::chrono::seconds(2));
-        std::cerr << "zpipe up: " << *exited
-                  << "; stopping the rest (logs: " << config_.log_file.string() << ")\n";
+        std::cerr << "zpipe up: " << *exited << "\nstopping the rest\n" << where_logs_are();
         pipeline.stop();
         return kExitFailure;
       }
@@ -167,9 +190,111 @@ class UpCommand : public Command {
     return stopped_cleanly && dashboard_ok ? kExitOk : kExitFailure;
   }
 
+  // The flags of the ventilator, the workers and every program that `up` passes on.
+  void add_passed_flags(const std::string& workers) {
+    auto* ventilator = &config_.ventilator_args;
+    auto* worker = &config_.worker_args;
+    auto* sink = &config_.sink_args;
+    const std::string jobs = "Ventilator: journal, attempts, backlog (zpipe-ventilator --help)";
+    passed_.add(app_, "--durability", "LEVEL",
+                "The journal: sync (fsync before confirming a submit), batched (the default: "
+                "survives a crash of the process, fsync about once a second) or none (memory)",
+                jobs, {ventilator});
+    passed_.add(app_, "--default-timeout-ms", "MS",
+                "Time limit of an attempt of a job that sets none (default 300000)", jobs,
+                {ventilator});
+    passed_.add(app_, "--max-attempts", "N|TYPE=N",
+                "Attempts of a job that sets none: N, or TYPE=N (repeatable; default 3)", jobs,
+                {ventilator}, true);
+    passed_.add(app_, "--retry-delay", "SECONDS",
+                "Before the 2nd attempt of a failed job; doubles each attempt (default 1)", jobs,
+                {ventilator});
+    passed_.add(app_, "--retry-delay-max", "SECONDS",
+                "Longest delay between attempts (default 3600)", jobs, {ventilator});
+    passed_.add(app_, "--redispatch-grace", "SECONDS",
+                "Past a job's time limit before a job with no outcome goes out again (default 30)",
+                jobs, {ventilator});
+    passed_.add(app_, "--max-backlog", "N",
+                "Jobs waiting at which submits are refused as busy (default 1000000)", jobs,
+                {ventilator});
+    passed_.add(app_, "--max-backlog-bytes", "SIZE",
+                "Memory the waiting jobs may take before submits are refused as busy; KiB, MiB, "
+                "GiB suffixes (default: a quarter of this machine's memory)",
+                jobs, {ventilator});
+    passed_.add(app_, "--prefetch", "N",
+                "Jobs each worker asks for ahead of a free slot (default 4)", workers, {worker});
+    passed_.add(app_, "--memory-limit", "MiB",
+                "With --isolate: each job's address-space limit (default: none)", workers,
+                {worker});
+    passed_.add(app_, "--exec-output-limit", "BYTES",
+                "Bytes of an exec job's stdout and of its stderr to keep (default 65536)", workers,
+                {worker});
+    passed_.add(app_, "--heartbeat", "SECONDS",
+                "Between a worker's heartbeats; silent for three, it is taken for lost (default 1)",
+                workers, {worker});
+    passed_.add(app_, "--grace", "SECONDS",
+                "Running jobs may take this long to finish when the pipeline stops (default 30)",
+                workers, {worker});
+    passed_.add(app_, "--max-message-bytes", "BYTES",
+                "Largest message any program accepts or sends (default 1048576)", "Every program",
+                {ventilator, sink, worker});
+  }
+
+  void add_curve_flags() {
+    const std::string group = "Security (CURVE; see zpipe keygen)";
+    app_.add_option("--curve-secret", curve_.secret_file,
+                    "The server pair's secret key (NAME.key_secret): the ventilator and the sink "
+                    "hold it, and the workers use it too (a server trusts its own pair)")
+        ->type_name("FILE")
+        ->group(group);
+    app_.add_option("--curve-trust", curve_.trust_dir,
+                    "Directory of the public keys (NAME.key) of the producers, workers and "
+                    "monitors allowed to connect")
+        ->type_name("DIR")
+        ->group(group);
+    app_.add_option("--curve-server-key", curve_.server_key_file,
+                    "The server pair's public key (default: NAME.key beside --curve-secret)")
+        ->type_name("FILE")
+        ->group(group);
+  }
+
+  // With --curve-secret: the servers get the pair and the trust directory; the workers and
+  // this command's own client the pair and its public key. Returns an exit code on a problem.
+  std::optional<int> set_up_curve() {
+    if (curve_.secret_file.empty()) {
+      if (curve_.trust_dir.empty() && curve_.server_key_file.empty()) return std::nullopt;
+      std::cerr << "zpipe up: --curve-trust and --curve-server-key need --curve-secret\n";
+      return kExitUsage;
+    }
+    if (curve_.trust_dir.empty()) {
+      std::cerr << "zpipe up: --curve-secret needs --curve-trust DIR, the public keys of the "
+                   "producers and monitors allowed in\n";
+      return kExitUsage;
+    }
+    if (curve_.server_key_file.empty()) {
+      auto public_file = curve_.secret_file;
+      const std::string suffix = "_secret";
+      if (public_file.ends_with(suffix)) public_file.resize(public_file.size() - suffix.size());
+      curve_.server_key_file = public_file;
+    }
+    CurveFlags client{curve_.secret_file, "", curve_.server_key_file};
+    if (auto code =
+            load_curve_setup(client, CurveRole::kClient, "zpipe up", config_.client_curve)) {
+      return code;
+    }
+    for (auto* args : {&config_.ventilator_args, &config_.sink_args}) {
+      args->insert(args->end(),
+                   {"--curve-secret", curve_.secret_file, "--curve-trust", curve_.trust_dir});
+    }
+    config_.worker_args.insert(
+        config_.worker_args.end(),
+        {"--curve-secret", curve_.secret_file, "--curve-server-key", curve_.server_key_file});
+    return std::nullopt;
+  }
+
   CLI::App& app_;
-  std::string durability_;
-  std::vector<std::string> max_attempts_;
+  PassedFlags passed_;
+  CurveFlags curve_;
   LocalPipelineConfig config_;
   bool top_ = false;
 };

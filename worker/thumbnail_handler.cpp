@@ -28,7 +28,8 @@ struct ThumbnailRequest {
   int size = 256;
   int quality = 75;
   bool strip = true;
-  std::string suffix;  // ".jpg", ".png" or ".webp": selects vips' saver
+  bool enlarge = false;  // false: an image smaller than the box keeps its size
+  std::string suffix;    // ".jpg", ".png" or ".webp": selects vips' saver
 };
 
 Result<ThumbnailRequest> parse_request(const nlohmann::json& args) {
@@ -63,6 +64,10 @@ Result<ThumbnailRequest> parse_request(const nlohmann::json& args) {
   if (args.contains("strip")) {
     if (!args["strip"].is_boolean()) return invalid("\"strip\" must be true or false");
     request.strip = args["strip"].get<bool>();
+  }
+  if (args.contains("enlarge")) {
+    if (!args["enlarge"].is_boolean()) return invalid("\"enlarge\" must be true or false");
+    request.enlarge = args["enlarge"].get<bool>();
   }
   auto extension = fs::path(request.out).extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
@@ -169,11 +174,14 @@ HandlerResult thumbnail_handler(const Job& job, const JobContext& context) {
     // thumbnail() shrinks while decoding where the format allows (JPEG, WebP), reads the
     // EXIF orientation and turns the image upright (no_rotate false). fail_on "error":
     // truncated or corrupt data fails the job instead of leaving grey bands in a thumbnail.
-    auto image = vips::VImage::thumbnail(request.in.c_str(), request.size,
-                                         vips::VImage::option()
-                                             ->set("height", request.size)
-                                             ->set("no_rotate", false)
-                                             ->set("fail_on", VIPS_FAIL_ON_ERROR));
+    // size "down": a 48x48 icon stays 48x48 in a 256 box, unless asked to enlarge.
+    auto image =
+        vips::VImage::thumbnail(request.in.c_str(), request.size,
+                                vips::VImage::option()
+                                    ->set("height", request.size)
+                                    ->set("size", request.enlarge ? VIPS_SIZE_BOTH : VIPS_SIZE_DOWN)
+                                    ->set("no_rotate", false)
+                                    ->set("fail_on", VIPS_FAIL_ON_ERROR));
     auto save = vips::VImage::option()->set("strip", request.strip);
     if (request.suffix != ".png") save->set("Q", request.quality);
     void* raw = nullptr;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/job_credit.hpp"
+#include "common/plural.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
@@ -129,9 +130,9 @@ int Worker::run(const StopFlag& stop) {
 void Worker::announce() {
   std::string types;
   for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
-  log_->info("worker {} with {} slots: jobs from {}, outcomes to {}, events to {}", config_.name,
-             config_.concurrency, config_.jobs_endpoint, config_.outcomes_endpoint,
-             config_.events_endpoint);
+  log_->info("worker {} with {}: jobs from {}, outcomes to {}, events to {}", config_.name,
+             count_noun(config_.concurrency, "slot"), config_.jobs_endpoint,
+             config_.outcomes_endpoint, config_.events_endpoint);
   log_->info("handles: {}", types);
   log_->info("{}", config_.curve.describe());
   if (config_.isolate) {

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "front/free_ports.hpp"
+#include "tests/support/loopback_listener.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -79,7 +81,80 @@ TEST(CommandLine, SubmitWithNoVentilatorFailsWithTheReason) {
       {program("zpipe"), "submit", "echo", "--ventilator", "tcp://127.0.0.1:1", "--wait", "0.3"},
       10s);
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.err.find("no answer from the ventilator"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("nothing answers at tcp://127.0.0.1:1"), std::string::npos) << run.err;
+}
+
+TEST(CommandLine, AMisspeltCommandGetsTheNearestOne) {
+  const auto run = run_program({program("zpipe"), "statu"}, 10s);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("unknown command \"statu\"; did you mean \"status\"?"), std::string::npos)
+      << run.err;
+  const auto far = run_program({program("zpipe"), "frobnicate", "--json"}, 10s);
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_NE(far.err.find("unknown command \"frobnicate\""), std::string::npos) << far.err;
+  EXPECT_NE(far.err.find("zpipe --help"), std::string::npos) << far.err;
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+TEST(CommandLine, ASubcommandsUsageErrorPointsToItsOwnHelp) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status", "--nope"}, {"results", "--limit", "many"}, {"show"}}) {
+    auto argv = args;
+    argv.insert(argv.begin(), program("zpipe"));
+    const auto run = run_program(argv, 10s);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_NE(run.err.find("Run 'zpipe " + args.front() + " --help' for the options."),
+              std::string::npos)
+        << run.err;
+    const auto help = run_program({program("zpipe"), args.front(), "--help"}, 10s);
+    EXPECT_EQ(help.exit_code, 0) << "the help it points to exists";
+  }
+}
+
+// Where nothing listens, every command says so within about a second, not after its
+// reply timeout (10 s for submit, 5 s for status).
+TEST(CommandLine, NothingAtTheVentilatorsEndpointIsSaidAtOnce) {
+  const auto port = std::to_string(free_tcp_ports(1).front());
+  for (const char* command : {"status", "submit", "retry"}) {
+    std::vector<std::string> argv{program("zpipe"), command};
+    if (std::string(command) == "submit") argv.push_back("echo");
+    if (std::string(command) == "retry") argv.push_back("--dead");
+    argv.insert(argv.end(), {"--ventilator", "tcp://127.0.0.1:" + port});
+    const auto started = std::chrono::steady_clock::now();
+    const auto run = run_program(argv, 10s);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(run.exit_code, 1) << command;
+    EXPECT_NE(run.err.find("nothing answers at tcp://127.0.0.1:" + port +
+                           ": is the ventilator running? (zpipe up)"),
+              std::string::npos)
+        << run.err;
+    EXPECT_LT(took, 2s) << command;
+  }
+}
+
+// Something listens but does not answer (a ventilator slow to reply): the full wait, then the
+// reply timeout's message; one that answers is answered.
+TEST(CommandLine, ASlowVentilatorStillGetsTheFullWait) {
+  const int port = free_tcp_ports(1).front();
+  LoopbackListener silent(port);
+  ASSERT_TRUE(silent.is_listening());
+  const auto started = std::chrono::steady_clock::now();
+  const auto run = run_program({program("zpipe"), "status", "--wait", "3", "--ventilator",
+                                "tcp://127.0.0.1:" + std::to_string(port)},
+                               10s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("no answer from the ventilator at tcp://127.0.0.1:" +
+                         std::to_string(port) + " within 3000 ms"),
+            std::string::npos)
+      << run.err;
+  EXPECT_GE(took, 3s);
+
+  TestPipeline pipeline(TestPipelineOptions(0));
+  const auto answered =
+      run_program({program("zpipe"), "status", "--ventilator", pipeline.endpoints().submit}, 10s);
+  EXPECT_EQ(answered.exit_code, 0) << answered.err;
+  EXPECT_NE(answered.out.find("pending"), std::string::npos) << answered.out;
 }
 
 TEST(CommandLine, BadEndpointIsReportedWithTheExpectedForm) {
@@ -222,6 +297,47 @@ TEST(CommandLine, UpPassesIsolationDurabilityAndAttemptsToItsPrograms) {
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("durability none"), std::string::npos) << text;
   EXPECT_NE(text.find("each job runs in a process of its own"), std::string::npos) << text;
+}
+
+// --max-backlog reaches the ventilator: with no workers, the third job finds the backlog full.
+TEST(CommandLine, UpPassesTheVentilatorsBacklogLimit) {
+  TempDir dir;
+  auto up = start_up_on_free_ports({"--workers", "0", "--max-backlog", "2", "--retry-delay", "0.5",
+                                    "--data-dir", (dir.path() / "data").string()},
+                                   dir.path());
+  auto config = ClientConfig::to("tcp://127.0.0.1:" + std::to_string(up.port_base), 5s);
+  config.busy_wait = 0ms;
+  Client client(config);
+  ASSERT_TRUE(client.submit(JobSpec{"echo", Payload::from_json(1), 0, 0}).ok());
+  ASSERT_TRUE(client.submit(JobSpec{"echo", Payload::from_json(2), 0, 0}).ok());
+  const auto third = client.submit(JobSpec{"echo", Payload::from_json(3), 0, 0});
+  ASSERT_FALSE(third.ok());
+  EXPECT_EQ(third.error().code, ErrorCode::kBusy) << third.error().message;
+  up.process.request_stop();
+  const auto status = up.process.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
+}
+
+// A program that cannot start: `zpipe up` says which, with the line that says why, and where
+// its log is.
+TEST(CommandLine, UpSaysWhyAProgramCouldNotStartAndWhereItsLogIs) {
+  TempDir dir;
+  const auto data = (dir.path() / "data").string();
+  auto first = start_up_on_free_ports({"--workers", "0", "--data-dir", data}, dir.path());
+  const auto log = dir.path() / "second.log";
+  const auto second =
+      run_program({program("zpipe"), "up", "--workers", "1", "--data-dir", data, "--port-base",
+                   std::to_string(free_consecutive_ports(6)), "--log-file", log.string()},
+                  30s);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("exited with status 1:\n  "), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("is in use by another"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("are in " + log.string()), std::string::npos) << second.err;
+  EXPECT_NE(text_of(log).find("is in use by another"), std::string::npos) << text_of(log);
+  first.process.request_stop();
+  const auto status = first.process.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
 }
 
 TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {

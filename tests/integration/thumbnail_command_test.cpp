@@ -4,6 +4,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <vips/vips8>
@@ -58,6 +59,36 @@ class ThumbnailCommand : public ::testing::Test {
   fs::path in_ = dir_.path() / "in";
   fs::path out_ = dir_.path() / "out";
 };
+
+// A 48x48 icon in a 256 box stays 48x48 (and a 640x320 image still shrinks); --enlarge makes
+// it 256x256.
+TEST_F(ThumbnailCommand, SmallImagesKeepTheirSizeUnlessEnlargeIsGiven) {
+  fs::remove_all(in_);
+  fs::create_directories(in_);
+  draw("icon.png", 48, 48);
+  draw("wide.jpg", 640, 320);
+  const auto kept = thumbnail({}, "256");
+  ASSERT_EQ(kept.exit_code, 0) << kept.out << kept.err;
+  EXPECT_EQ(image_size(out_ / "icon.png"), (ImageSize{48, 48}));
+  EXPECT_EQ(image_size(out_ / "wide.jpg"), (ImageSize{256, 128}));
+
+  const auto enlarged_out = dir_.path() / "enlarged";
+  const auto enlarged = run_program(
+      {program("zpipe"), "thumbnail", in_.string(), enlarged_out.string(), "--size", "256",
+       "--enlarge", "--workers", "1", "--data-dir", (dir_.path() / "data").string()},
+      120s);
+  ASSERT_EQ(enlarged.exit_code, 0) << enlarged.out << enlarged.err;
+  EXPECT_EQ(image_size(enlarged_out / "icon.png"), (ImageSize{256, 256}));
+  EXPECT_EQ(image_size(enlarged_out / "wide.jpg"), (ImageSize{256, 128}));
+}
+
+// As many workers as cores unless --workers says otherwise.
+TEST_F(ThumbnailCommand, StartsAWorkerPerCoreByDefault) {
+  const auto help = run_program({program("zpipe"), "thumbnail", "--help"}, 10s);
+  const auto cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+  EXPECT_NE(help.out.find("--workers INT:INT in [1 - 256]=" + cores), std::string::npos)
+      << help.out;
+}
 
 TEST_F(ThumbnailCommand, ThumbnailsEveryImageReportsTheBrokenOneAndSkipsOnTheSecondRun) {
   const auto first = thumbnail({"--recursive"});

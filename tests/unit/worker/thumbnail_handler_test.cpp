@@ -175,12 +175,32 @@ TEST_F(ThumbnailHandlerTest, QualityChangesTheJpegSize) {
   EXPECT_LT(fs::file_size(low), fs::file_size(high));
 }
 
-TEST_F(ThumbnailHandlerTest, TinyImageIsEnlargedToTheBox) {
-  const auto in = write_image(test_card(1, 1), "dot.png");
-  const auto out = dir_.path() / "dot.jpg";
-  const auto r = run(in, out, 32);
+TEST_F(ThumbnailHandlerTest, ASmallImageKeepsItsSizeUnlessAskedToEnlarge) {
+  const auto icon = write_image(test_card(48, 48), "icon.png");
+  const auto kept = dir_.path() / "icon.png";
+  const auto r = run(icon, kept, 256);
   ASSERT_FALSE(r.error) << r.error->message;
-  EXPECT_EQ(image_size(out), (ImageSize{32, 32}));
+  EXPECT_EQ(image_size(kept), (ImageSize{48, 48}));
+  EXPECT_EQ(r.result.to_json()["width"], 48);
+
+  const auto enlarged = dir_.path() / "icon-256.png";
+  const auto e =
+      run({{"in", icon.string()}, {"out", enlarged.string()}, {"size", 256}, {"enlarge", true}});
+  ASSERT_FALSE(e.error) << e.error->message;
+  EXPECT_EQ(image_size(enlarged), (ImageSize{256, 256}));
+
+  const auto dot = write_image(test_card(1, 1), "dot.png");
+  const auto small = dir_.path() / "dot.jpg";
+  ASSERT_FALSE(
+      run({{"in", dot.string()}, {"out", small.string()}, {"size", 32}, {"enlarge", true}}).error);
+  EXPECT_EQ(image_size(small), (ImageSize{32, 32}));
+}
+
+TEST_F(ThumbnailHandlerTest, AWideSmallImageStillShrinksToFit) {
+  const auto in = write_image(test_card(400, 40), "banner.png");
+  const auto out = dir_.path() / "banner-thumb.png";
+  ASSERT_FALSE(run(in, out, 256).error);
+  EXPECT_EQ(image_size(out), (ImageSize{256, 26}));
 }
 
 TEST_F(ThumbnailHandlerTest, LargeImage) {
@@ -280,6 +300,7 @@ TEST_F(ThumbnailHandlerTest, RefusesBadPayloads) {
        {"size", 18446744073709551615ULL}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"size", "big"}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"quality", 101}},
+      {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"enlarge", "yes"}},
       {{"in", in.string()}, {"out", (dir_.path() / "x.jpg").string()}, {"quality", 0}},
       {{"in", in.string()},
        {"out", (dir_.path() / "x.jpg").string()},

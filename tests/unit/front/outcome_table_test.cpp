@@ -1,0 +1,125 @@
+#include "front/outcome_table.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace zpipe {
+namespace {
+
+constexpr std::int64_t kNow = 1'790'000'000'000;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+StoredOutcome failed_row(std::string error) {
+  StoredOutcome row;
+  row.outcome.id = "mx0qmj60-1";
+  row.outcome.type = "fail";
+  row.outcome.status = OutcomeStatus::kFailed;
+  row.outcome.attempt = 3;
+  row.outcome.max_attempts = 3;
+  row.outcome.error_code = "handler_error";
+  row.outcome.error = std::move(error);
+  row.outcome.started_ms = static_cast<std::uint64_t>(kNow - 3 * 60'000 - 250);
+  row.outcome.finished_ms = static_cast<std::uint64_t>(kNow - 3 * 60'000);
+  return row;
+}
+
+TerminalStyle width(std::size_t columns) {
+  TerminalStyle style;
+  style.width = columns;
+  return style;
+}
+
+const std::string kLongError(300, 'x');
+
+TEST(OutcomeTable, ErrorsFillAWideTerminalAndNoMore) {
+  for (std::size_t columns : {80u, 120u, 200u}) {
+    const auto lines = lines_of(outcome_table({failed_row(kLongError)}, width(columns), kNow));
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[1].size(), columns) << lines[1];
+    EXPECT_EQ(lines[1].substr(lines[1].size() - 3), "...");
+  }
+}
+
+TEST(OutcomeTable, ANarrowTerminalStillShowsSomeOfTheError) {
+  const auto lines = lines_of(outcome_table({failed_row(kLongError)}, width(40), kNow));
+  EXPECT_NE(lines[1].find("  handler_error: xx"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[1].substr(lines[1].size() - 3), "...");
+}
+
+TEST(OutcomeTable, NotATerminalGetsTheWholeError) {
+  const auto lines = lines_of(outcome_table({failed_row(kLongError)}, TerminalStyle{}, kNow));
+  EXPECT_NE(lines[1].find("handler_error: " + kLongError), std::string::npos);
+  EXPECT_EQ(lines[1].find("..."), std::string::npos);
+}
+
+TEST(OutcomeTable, ShortErrorsAreNotCutAndFinishedSaysHowLongAgo) {
+  const auto lines = lines_of(outcome_table({failed_row("boom\nsecond line")}, width(200), kNow));
+  EXPECT_NE(lines[0].find("FINISHED"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("3m ago"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find(" 250 "), std::string::npos) << "running time: " << lines[1];
+  const std::string error = "handler_error: boom second line";
+  EXPECT_EQ(lines[1].substr(lines[1].size() - error.size()), error);
+}
+
+TEST(OutcomeTable, ColumnsLineUpUnderTheirHeadings) {
+  auto other = failed_row("boom");
+  other.outcome.id = "mx0qmj60-123456";
+  other.outcome.type = "thumbnail";
+  const auto lines = lines_of(outcome_table({failed_row("boom"), other}, width(100), kNow));
+  for (const char* heading : {"TYPE", "STATUS", "FINISHED", "RESULT / ERROR"}) {
+    const auto column = lines[0].find(heading);
+    ASSERT_NE(column, std::string::npos) << heading;
+    EXPECT_NE(lines[1][column], ' ') << heading << "\n" << lines[0] << "\n" << lines[1];
+    EXPECT_EQ(lines[1][column - 1], ' ') << heading << "\n" << lines[0] << "\n" << lines[1];
+    EXPECT_NE(lines[2][column], ' ') << heading << "\n" << lines[0] << "\n" << lines[2];
+  }
+}
+
+TEST(OutcomeTable, StatesAreColouredOnlyWithColours) {
+  auto succeeded = failed_row("");
+  succeeded.outcome.status = OutcomeStatus::kSucceeded;
+  auto style = width(120);
+  const auto plain = outcome_table({failed_row("boom"), succeeded}, style, kNow);
+  EXPECT_EQ(plain.find('\033'), std::string::npos);
+  style.colour = true;
+  const auto lines = lines_of(outcome_table({failed_row("boom"), succeeded}, style, kNow));
+  EXPECT_NE(lines[1].find("\033[31mfailed   \033[0m"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[2].find("\033[32msucceeded\033[0m"), std::string::npos) << lines[2];
+}
+
+TEST(OneLine, CutsWholeCharactersAndMarksTheCut) {
+  EXPECT_EQ(one_line("short", 10), "short");
+  EXPECT_EQ(one_line("exactly 10", 10), "exactly 10");
+  EXPECT_EQ(one_line("eleven char", 10), "eleven ...");
+  // "é" is two bytes: never cut in half.
+  EXPECT_EQ(one_line("ééééééé", 6), "ééé...");
+  EXPECT_EQ(one_line("a\tb\nc", 10), "a b c");
+}
+
+TEST(StateCell, ColoursEachKindOfState) {
+  TerminalStyle style;
+  style.colour = true;
+  EXPECT_EQ(state_cell("dead", 5, style), "\033[31mdead \033[0m");
+  EXPECT_EQ(state_cell("retrying", 0, style), "\033[33mretrying\033[0m");
+  EXPECT_EQ(state_cell("pending", 0, style), "\033[33mpending\033[0m");
+  EXPECT_EQ(state_cell("succeeded", 0, style), "\033[32msucceeded\033[0m");
+  EXPECT_EQ(state_cell("dead", 5, TerminalStyle{}), "dead ");
+}
+
+TEST(AttemptsTable, ErrorsFillTheWidth) {
+  auto attempt = failed_row(kLongError).outcome;
+  const auto lines = lines_of(attempts_table({attempt}, width(150), kNow));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2].size(), 150u) << lines[2];
+  EXPECT_NE(lines[2].find("3m ago"), std::string::npos) << lines[2];
+}
+
+}  // namespace
+}  // namespace zpipe
