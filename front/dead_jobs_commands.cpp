@@ -7,33 +7,12 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "front/job_state_text.hpp"
+#include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
-
-// Where a job named to retry or discard is, since it is not dead.
-std::string where_instead(const JobStatus& job) {
-  switch (job.state) {
-    case JobState::kPending:
-      return "it waits for a worker";
-    case JobState::kRunning:
-      return "it is running (attempt " + std::to_string(job.attempt) + " of " +
-             std::to_string(job.max_attempts) + ")";
-    case JobState::kRetrying:
-      return "it waits to be retried (attempt " + std::to_string(job.attempt) + " of " +
-             std::to_string(job.max_attempts) + ")";
-    case JobState::kSucceeded:
-      return "it succeeded";
-    case JobState::kDead:
-      return "it is dead again";
-    case JobState::kUnknown:
-      break;
-  }
-  return "this pipeline holds no such job (discarded already, over long ago, or never its: "
-         "zpipe show " +
-         job.id + ")";
-}
 
 class DeadJobsCommand : public Command {
  public:
@@ -87,7 +66,9 @@ class DeadJobsCommand : public Command {
     const auto states = client.job_statuses(missing);
     for (std::size_t i = 0; i < missing.size(); ++i) {
       std::cerr << "zpipe " << verb_ << ": " << missing[i] << " is not a dead job"
-                << (states.ok() ? ": " + where_instead(states.value()[i]) : std::string()) << "\n";
+                << (states.ok() ? ": " + describe_job_state(states.value()[i], unix_now_ms())
+                                : std::string())
+                << "\n";
     }
     return kExitFailure;
   }

@@ -5,12 +5,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "common/curve_options.hpp"
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
+#include "common/plural.hpp"
 #include "common/terminal.hpp"
+#include "front/job_state_text.hpp"
 #include "front/outcome_table.hpp"
 #include "front/time_text.hpp"
+#include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
@@ -69,6 +74,28 @@ std::unique_ptr<OutcomeStore> open_store(const std::filesystem::path& data_dir,
   }
 }
 
+// What a command that reads the store also asks of the ventilator: where the jobs are now.
+struct VentilatorAsk {
+  ClientConfig client = ClientConfig::to(DefaultEndpoints::kSubmit, std::chrono::seconds(3));
+  CurveFlags curve_flags;
+
+  void add_options(CLI::App& app) {
+    add_ventilator_options(app, client);
+    add_curve_options(app, curve_flags, CurveRole::kClient);
+  }
+  // The states of `ids`, or why the ventilator could not tell (nothing answers there, ...).
+  Result<std::vector<JobStatus>> states(const std::vector<std::string>& ids,
+                                        const std::string& command) {
+    auto config = client;
+    if (auto code =
+            load_curve_setup(curve_flags, CurveRole::kClient, "zpipe " + command, config.curve)) {
+      return make_error(ErrorCode::kInvalid, "its CURVE keys could not be loaded");
+    }
+    Client asking(config);
+    return asking.job_statuses(ids);
+  }
+};
+
 class ListCommand : public Command {
  public:
   ListCommand(CLI::App& parent, const char* name, const char* description, bool failures_only)
@@ -85,6 +112,12 @@ class ListCommand : public Command {
     }
     app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
         ->capture_default_str();
+    if (failures_only) {
+      app_.add_flag("--all", all_,
+                    "Also jobs no longer dead: retried or discarded since (the ventilator says "
+                    "which are still dead)");
+      ventilator_.add_options(app_);
+    }
   }
   CLI::App& app() override { return app_; }
 
@@ -101,7 +134,8 @@ class ListCommand : public Command {
       std::cerr << "zpipe " << name_ << ": " << listed.error().message << "\n";
       return kExitFailure;
     }
-    const auto& rows = listed.value();
+    auto rows = listed.value();
+    if (failures_only_ && !all_ && !rows.empty()) keep_still_dead(rows);
     if (json_) {
       auto array = nlohmann::json::array();
       for (const auto& row : rows) array.push_back(to_json(row));
@@ -115,70 +149,129 @@ class ListCommand : public Command {
   }
 
  private:
+  // The store keeps every job's last failure; the ventilator knows which are still dead (not
+  // retried or discarded since): only those stay, so that `failures` agrees with `retry`.
+  void keep_still_dead(std::vector<StoredOutcome>& rows) {
+    std::vector<std::string> ids;
+    for (const auto& row : rows) ids.push_back(row.outcome.id);
+    const auto states = ventilator_.states(ids, name_);
+    if (!states.ok()) {
+      std::cerr << "zpipe " << name_
+                << ": cannot tell which are still dead: " << states.error().message << "\n";
+      return;
+    }
+    std::vector<StoredOutcome> dead;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (states.value()[i].state == JobState::kDead) dead.push_back(std::move(rows[i]));
+    }
+    const auto left_out = rows.size() - dead.size();
+    rows = std::move(dead);
+    if (left_out > 0) {
+      std::cerr << count_noun(left_out, "failed job") << " retried or discarded since "
+                << (left_out == 1 ? "is" : "are") << " not listed (--all lists them)\n";
+    }
+  }
+
   CLI::App& app_;
   const char* name_;
   bool failures_only_;
+  bool all_ = false;
+  VentilatorAsk ventilator_;
   bool json_ = false;
   std::string status_;
   OutcomeQuery query_;
   std::filesystem::path data_dir_ = default_data_dir();
 };
 
+nlohmann::json job_status_to_json(const JobStatus& job) {
+  nlohmann::json j{{"state", to_string(job.state)}};
+  if (job.attempt != 0) j["attempt"] = job.attempt;
+  if (job.max_attempts != 0) j["max_attempts"] = job.max_attempts;
+  if (!job.worker.empty()) j["worker"] = job.worker;
+  if (job.due_ms != 0) j["due_ms"] = job.due_ms;
+  return j;
+}
+
 class ShowCommand : public Command {
  public:
   explicit ShowCommand(CLI::App& parent)
-      : app_(*parent.add_subcommand("show", "Show everything recorded about one job")) {
+      : app_(*parent.add_subcommand(
+            "show",
+            "Show everything known about one job: its outcome and attempts as the sink "
+            "recorded them, and where it is now as the ventilator tells")) {
     app_.add_option("id", id_, "The job's id, as `zpipe submit` printed it")->required();
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
         ->capture_default_str();
+    ventilator_.add_options(app_);
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
-    auto store = open_store(data_dir_, "show");
-    if (!store) return kExitFailure;
-    const auto found = store->find(id_);
-    const auto attempts_found = store->attempts(id_);
-    for (const Error* error : {found.ok() ? nullptr : &found.error(),
-                               attempts_found.ok() ? nullptr : &attempts_found.error()}) {
-      if (error == nullptr) continue;
-      std::cerr << "zpipe show: " << error->message << "\n";
-      return kExitFailure;
-    }
-    const auto& row = found.value();
-    const auto& attempts = attempts_found.value();
-    if (!row && attempts.empty()) {
-      std::cerr << "zpipe show: no outcome recorded for job " << id_
-                << " (still pending or running? `zpipe status` counts them)\n";
-      return kExitFailure;
-    }
-    auto attempts_json = nlohmann::json::array();
-    for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
-    if (!row) {
-      // Failed attempts so far, and a retry to come.
-      if (json_) {
-        std::cout << dump({{"id", id_}, {"status", "retrying"}, {"attempts", attempts_json}})
-                  << "\n";
-      } else {
-        const auto style = terminal_style();
-        std::cout << fieldf("id", id_)
-                  << fieldf("status", state_cell("retrying", 0, style) + " (no final outcome yet)")
-                  << attempts_table(attempts, style, unix_now_ms());
+    // The store may not be here (a sink on another host): the ventilator may still know.
+    std::optional<StoredOutcome> row;
+    std::vector<Outcome> attempts;
+    std::string store_problem;
+    if (auto store = open_quietly(store_problem)) {
+      const auto found = store->find(id_);
+      const auto attempts_found = store->attempts(id_);
+      for (const Error* error : {found.ok() ? nullptr : &found.error(),
+                                 attempts_found.ok() ? nullptr : &attempts_found.error()}) {
+        if (error == nullptr) continue;
+        std::cerr << "zpipe show: " << error->message << "\n";
+        return kExitFailure;
       }
-      return kExitOk;
+      row = found.value();
+      attempts = attempts_found.value();
     }
-    auto j = to_json(*row);
+    std::optional<JobStatus> now;
+    std::string ventilator_problem;
+    if (auto states = ventilator_.states({id_}, "show"); states.ok()) {
+      if (states.value().front().state != JobState::kUnknown) now = states.value().front();
+    } else {
+      ventilator_problem = states.error().message;
+    }
+    if (!row && attempts.empty() && !now) {
+      std::cerr << "zpipe show: nothing known of job " << id_ << ": "
+                << (store_problem.empty()
+                        ? "no outcome recorded in " + outcome_store_path(data_dir_).string()
+                        : store_problem)
+                << "; "
+                << (ventilator_problem.empty()
+                        ? "the ventilator at " + ventilator_.client.ventilator + " does not hold it"
+                        : ventilator_problem)
+                << "\n";
+      return kExitFailure;
+    }
     if (json_) {
+      nlohmann::json j = row ? to_json(*row) : nlohmann::json{{"id", id_}};
+      auto attempts_json = nlohmann::json::array();
+      for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
       j["attempts"] = attempts_json;
+      if (now) j["now"] = job_status_to_json(*now);
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
     const auto style = terminal_style();
     const auto now_ms = unix_now_ms();
+    if (!row) {
+      std::cout << fieldf("id", id_)
+                << fieldf("status",
+                          now ? state_cell(std::string(to_string(now->state)), 0, style)
+                              : state_cell("retrying", 0, style) + " (no final outcome yet)");
+      if (now) std::cout << fieldf("now", describe_job_state(*now, now_ms));
+      if (!attempts.empty()) std::cout << attempts_table(attempts, style, now_ms);
+      note_what_was_not_asked(store_problem, ventilator_problem);
+      return kExitOk;
+    }
+    const auto j = to_json(*row);
     const auto& o = row->outcome;
     std::cout << fieldf("id", o.id) << fieldf("type", o.type)
               << fieldf("status", state_cell(to_string(o.status), 0, style));
+    // Said when it adds something: a job retried since its recorded end, or still dead.
+    if (now && !(now->state == JobState::kSucceeded && o.succeeded())) {
+      std::cout << fieldf("now", describe_job_state(*now, now_ms));
+    }
     if (!o.error_code.empty()) std::cout << fieldf("error_code", o.error_code);
     if (!o.error.empty()) std::cout << fieldf("error", o.error);
     std::cout << fieldf("attempt",
@@ -201,14 +294,35 @@ class ShowCommand : public Command {
     std::cout << "result\n"
               << dump(j["result"], 2) << "\n"
               << attempts_table(attempts, style, now_ms);
+    note_what_was_not_asked(store_problem, ventilator_problem);
     return kExitOk;
   }
 
  private:
+  // The store, or nullptr with why in `problem` (said only if nothing else knows the job).
+  std::unique_ptr<OutcomeStore> open_quietly(std::string& problem) const {
+    try {
+      return std::make_unique<OutcomeStore>(outcome_store_path(data_dir_),
+                                            OutcomeStore::Access::kReadOnly);
+    } catch (const std::exception& e) {
+      problem = e.what();
+      return nullptr;
+    }
+  }
+
+  static void note_what_was_not_asked(const std::string& store_problem,
+                                      const std::string& ventilator_problem) {
+    if (!store_problem.empty()) std::cerr << "(not from the store: " << store_problem << ")\n";
+    if (!ventilator_problem.empty()) {
+      std::cerr << "(where it is now is not known: " << ventilator_problem << ")\n";
+    }
+  }
+
   CLI::App& app_;
   std::string id_;
   bool json_ = false;
   std::filesystem::path data_dir_ = default_data_dir();
+  VentilatorAsk ventilator_;
 };
 
 }  // namespace

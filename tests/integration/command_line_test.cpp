@@ -233,14 +233,92 @@ TEST(CommandLine, SubmitResultsFailuresAndShowThroughARealPipeline) {
       {program("zpipe"), "results", "--json", "--type", "echo", "--data-dir", data}, 10s);
   EXPECT_EQ(nlohmann::json::parse(echoes.out).size(), 2u);
 
-  const auto failures = run_program({program("zpipe"), "failures", "--data-dir", data}, 10s);
+  const auto failures =
+      run_program({program("zpipe"), "failures", "--data-dir", data, "--ventilator", submit}, 10s);
   EXPECT_EQ(failures.exit_code, 0);
   EXPECT_NE(failures.out.find("bad card"), std::string::npos) << failures.out;
   EXPECT_NE(failures.out.find("exited with status 7"), std::string::npos) << failures.out;
 
-  const auto missing = run_program({program("zpipe"), "show", "nope-1", "--data-dir", data}, 10s);
+  const auto missing = run_program(
+      {program("zpipe"), "show", "nope-1", "--data-dir", data, "--ventilator", submit}, 10s);
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.err.find("no outcome recorded for job nope-1"), std::string::npos);
+  EXPECT_NE(missing.err.find("nothing known of job nope-1: no outcome recorded in"),
+            std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("the ventilator at " + submit + " does not hold it"),
+            std::string::npos)
+      << missing.err;
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST(CommandLine, ShowSeesJobsNotRecordedYetAndFailuresRetryAndDiscardAgree) {
+  TestPipelineOptions options(1, 1);
+  options.worker_args = {"--prefetch", "0"};  // the waiting job stays with the ventilator
+  TestPipeline pipeline(options);
+  const auto submit = pipeline.endpoints().submit;
+  const auto data = pipeline.data_dir().string();
+  const auto zpipe = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), program("zpipe"));
+    for (const auto& flag : {"--ventilator", submit.c_str()}) args.emplace_back(flag);
+    return run_program(args, 20s);
+  };
+  // A job that holds the only worker's slot, and one that waits behind it (a fresh worker with
+  // --prefetch 0 asks for no job beyond its slot).
+  auto client = pipeline.client();
+  const auto busy = client.submit(JobSpec{"sleep", Payload::from_json({{"ms", 60'000}}), 0, 1});
+  const auto waiting = client.submit(JobSpec{"echo", Payload::from_json(1), 0, 1});
+  ASSERT_TRUE(busy.ok() && waiting.ok());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto c = client.status().value();
+        return c.in_flight == 1 && c.pending == 1;
+      },
+      10s));
+
+  const auto pending = zpipe({"show", waiting.value(), "--data-dir", data});
+  EXPECT_EQ(pending.exit_code, 0) << pending.err;
+  EXPECT_NE(pending.out.find("waits for a worker (attempt 1 of 1)"), std::string::npos)
+      << pending.out;
+  const auto not_dead = zpipe({"retry", waiting.value()});
+  EXPECT_NE(not_dead.err.find("is not a dead job: waits for a worker"), std::string::npos)
+      << not_dead.err;
+  const auto running = zpipe({"show", busy.value(), "--json", "--data-dir", data});
+  ASSERT_EQ(running.exit_code, 0) << running.err;
+  EXPECT_EQ(nlohmann::json::parse(running.out)["now"]["state"], "running") << running.out;
+
+  // Two jobs dead at their first attempt, run by a second worker.
+  pipeline.add_worker();
+  const auto dead =
+      client.submit(std::vector<JobSpec>(2, JobSpec{"fail", Payload::from_json("bad card"), 0, 1}));
+  ASSERT_TRUE(dead.ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(3, 20s));  // and the echo
+
+  const auto both = zpipe({"failures", "--json", "--data-dir", data});
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_EQ(nlohmann::json::parse(both.out).size(), 2u) << both.out;
+  const auto shown_dead = zpipe({"show", dead.value()[0], "--data-dir", data});
+  EXPECT_NE(shown_dead.out.find("dead after attempt 1 of 1"), std::string::npos) << shown_dead.out;
+
+  ASSERT_EQ(zpipe({"discard", dead.value()[0]}).exit_code, 0);
+  const auto one = zpipe({"failures", "--json", "--data-dir", data});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  const auto listed = nlohmann::json::parse(one.out);
+  ASSERT_EQ(listed.size(), 1u) << one.out;
+  EXPECT_EQ(listed[0]["id"], dead.value()[1]);
+  EXPECT_NE(one.err.find("1 failed job retried or discarded since is not listed"),
+            std::string::npos)
+      << one.err;
+  EXPECT_EQ(
+      nlohmann::json::parse(zpipe({"failures", "--all", "--json", "--data-dir", data}).out).size(),
+      2u);
+  const auto again = zpipe({"retry", dead.value()[0]});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find(dead.value()[0] + " is not a dead job: not held by the ventilator"),
+            std::string::npos)
+      << again.err;
+  // The minute-long sleep would hold the stop up, wherever it runs: no worker is left to run it.
+  pipeline.kill_worker(1);
+  pipeline.kill_worker(0);
   EXPECT_TRUE(pipeline.stop());
 }
 

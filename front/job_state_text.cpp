@@ -1,0 +1,40 @@
+#include "front/job_state_text.hpp"
+
+#include "front/time_text.hpp"
+
+namespace zpipe {
+namespace {
+
+std::string attempt_of(const JobStatus& job) {
+  return "attempt " + std::to_string(job.attempt) + " of " + std::to_string(job.max_attempts);
+}
+
+}  // namespace
+
+std::string describe_job_state(const JobStatus& job, std::int64_t now_ms) {
+  switch (job.state) {
+    case JobState::kPending:
+      return "waits for a worker (" + attempt_of(job) + ")";
+    case JobState::kRunning:
+      return "running on " + (job.worker.empty() ? std::string("a worker") : job.worker) + " (" +
+             attempt_of(job) + ")";
+    case JobState::kRetrying: {
+      const auto due = static_cast<std::int64_t>(job.due_ms);
+      return "waits to be retried at " + local_time(due) + " (" + relative_time(due, now_ms) +
+             "), " + attempt_of(job);
+    }
+    case JobState::kSucceeded:
+      return "succeeded (" + attempt_of(job) + ")";
+    case JobState::kDead: {
+      auto text = "dead after " + attempt_of(job);
+      if (!job.error_code.empty()) text += ": " + job.error_code;
+      if (!job.error.empty()) text += ": " + job.error;
+      return text + " (zpipe retry " + job.id + ")";
+    }
+    case JobState::kUnknown:
+      break;
+  }
+  return "not held by the ventilator (over long ago, discarded, or never this pipeline's)";
+}
+
+}  // namespace zpipe
