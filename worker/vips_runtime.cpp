@@ -53,6 +53,14 @@ std::string take_vips_error(const std::string& what, const std::string& path) {
   for (const auto& line : lines) {
     if (line.find(path) != std::string::npos) return strip_domain(line);
   }
+  // The image is saved to memory as it is read: a read that fails ends the save too, and the
+  // saver's "unable to write to target" only hides the reader's reason, said before it.
+  const auto consequence = [](const std::string& line) {
+    return line.find("unable to write to target") != std::string::npos;
+  };
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+    if (!consequence(*line)) return strip_domain(*line);
+  }
   return strip_domain(lines.back());
 }
 

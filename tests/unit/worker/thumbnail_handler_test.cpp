@@ -255,6 +255,9 @@ TEST_F(ThumbnailHandlerTest, TruncatedPngFails) {
   EXPECT_EQ(r.error->code, ErrorCode::kHandlerError);
   EXPECT_EQ(r.error->message.rfind("cannot read '" + in.string() + "': ", 0), 0u)
       << r.error->message;
+  // The reader's reason, not the saver's "unable to write to target" that follows from it.
+  EXPECT_EQ(r.error->message.find("unable to write"), std::string::npos) << r.error->message;
+  EXPECT_NE(r.error->message.find("libpng read error"), std::string::npos) << r.error->message;
 }
 
 TEST_F(ThumbnailHandlerTest, AFailureLeavesNoVipsErrorForTheNextJob) {
