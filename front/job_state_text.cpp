@@ -16,8 +16,9 @@ std::string describe_job_state(const JobStatus& job, std::int64_t now_ms) {
     case JobState::kPending:
       return "waits for a worker (" + attempt_of(job) + ")";
     case JobState::kRunning:
-      return "running on " + (job.worker.empty() ? std::string("a worker") : job.worker) + " (" +
-             attempt_of(job) + ")";
+      // Sent: running, or waiting there for a slot (the ventilator cannot tell which).
+      return "at " + (job.worker.empty() ? std::string("a worker") : job.worker) +
+             ", running or next in line there (" + attempt_of(job) + ")";
     case JobState::kRetrying: {
       const auto due = static_cast<std::int64_t>(job.due_ms);
       return "waits to be retried at " + local_time(due) + " (" + relative_time(due, now_ms) +

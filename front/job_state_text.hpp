@@ -9,8 +9,8 @@
 
 namespace zpipe {
 
-// "running on vm:4327 (attempt 2 of 3)", "waits to be retried at 12:00:05.120 (in 3s), attempt
-// 2 of 3", "dead after attempt 3 of 3: invalid: ...", ...
+// "at vm:4327, running or next in line there (attempt 2 of 3)", "waits to be retried at
+// 12:00:05.120 (in 3s), attempt 2 of 3", "dead after attempt 3 of 3: invalid: ...", ...
 std::string describe_job_state(const JobStatus& job, std::int64_t now_ms);
 
 }  // namespace zpipe
