@@ -115,6 +115,14 @@ Seeds protocol_seeds() {
        encode(DeadJobsRequest{5, DeadJobsRequest::Action::kRetry, {{"0190a2b3-7"}, false, ""}})},
       {"discard_all_of_type",
        encode(DeadJobsRequest{6, DeadJobsRequest::Action::kDiscard, {{}, true, "exec"}})},
+      {"submit_for_a_pipeline",
+       encode(SubmitRequest{7, {JobSpec{"echo", Payload(), 0, 0}}, "5f3a9c2e81d0b7a4"})},
+      {"query", encode(JobsQuery{8, {"0190a2b3-1", "0190a2b3-7"}})},
+      {"states",
+       encode(JobStates{8,
+                        {JobStatus{"0190a2b3-1", JobState::kRetrying, 2, 3, "", 1700000000000},
+                         JobStatus{"0190a2b3-7", JobState::kDead, 3, 3, "", 0, "invalid", "bad"}},
+                        "5f3a9c2e81d0b7a4"})},
   };
 }
 
