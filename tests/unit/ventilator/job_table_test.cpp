@@ -317,7 +317,7 @@ TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMean
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   auto c = table.counts();
   EXPECT_EQ(c.pending, 2u);   // ids[2], ids[3]: dispatched, no outcome known
   EXPECT_EQ(c.retrying, 1u);  // ids[1], attempt 2 due
@@ -346,7 +346,7 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   EXPECT_EQ(table.counts().dead, 3u);
   EXPECT_EQ(table.counts().pending, 0u);
   EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50).value(),
@@ -425,7 +425,7 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   table.promote_due_retries(20'000);
   // Attempt 2 succeeded while we were down; its ack arrives during the recovery hold.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 2, true}, 20'001),
@@ -463,7 +463,7 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   EXPECT_TRUE(live[0].payload_in_journal) << "left in the file at restart";
   EXPECT_FALSE(live[1].payload_in_journal);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(live, 0);
+  table.restore(live, {});
   const auto sent = dispatch_all(table, 100'000);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].payload, large);
