@@ -22,7 +22,8 @@ std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message&
       [](const auto& m) -> std::optional<std::pair<std::string, std::uint64_t>> {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, SubmitAccepted> || std::is_same_v<T, SubmitRefused> ||
-                      std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates>) {
+                      std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates> ||
+                      std::is_same_v<T, WorkersReply>) {
           return std::make_pair(m.pipeline, m.req);
         } else {
           return std::nullopt;
@@ -205,6 +206,21 @@ Result<StatusReply> Client::status_report() {
                                                       std::string(kind_name(reply.value())));
   }
   return std::move(*status);
+}
+
+Result<std::vector<WorkerSummary>> Client::workers() {
+  const auto req = next_req_++;
+  auto reply = request(encode(WorkersRequest{req}), req);
+  if (!reply.ok()) return reply.error();
+  auto* workers = std::get_if<WorkersReply>(&reply.value());
+  if (workers == nullptr) {
+    // A ventilator older than the request refuses it (unexpected_kind or unknown_kind): that
+    // refusal is the Error request() returns.
+    return make_error(
+        ErrorCode::kUnexpectedKind,
+        "the ventilator answered a workers request with " + std::string(kind_name(reply.value())));
+  }
+  return std::move(workers->workers);
 }
 
 Result<PipelineCounts> Client::status() {

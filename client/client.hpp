@@ -1,5 +1,5 @@
-// Client: submits jobs to a ventilator and asks for its status and its jobs', waiting for each
-// answer.
+// Client: submits jobs to a ventilator and asks for its status, its jobs' and its workers',
+// waiting for each answer.
 // Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
 #pragma once
 
@@ -67,6 +67,9 @@ class Client {
   // Where each job is now (JobStatus), in the order asked; any number of ids (asked
   // kMaxJobsPerQuery at a time).
   Result<std::vector<JobStatus>> job_statuses(const std::vector<std::string>& ids);
+
+  // The workers connected to the ventilator now, as it sees them (WorkerSummary), by name.
+  Result<std::vector<WorkerSummary>> workers();
 
   const ClientConfig& config() const { return config_; }
   // The identity of the pipeline that answered last; empty before any answer.

@@ -48,6 +48,10 @@ struct Heartbeat {
                                   // for silence, only when its connection closes)
   bool resync = false;            // ventilator: "say your whole credit again"
   std::string worker;             // the worker's name, for logs
+  // worker: "paused" or "draining" (stopping: finishing what it runs, taking nothing); empty
+  // while it takes jobs. Left out on the wire when empty.
+  std::string state{};
+  std::string process{};  // worker: its host:pid, when that is not its name; else empty
 
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };

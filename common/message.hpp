@@ -14,9 +14,10 @@
 
 namespace zpipe {
 
-using Message = std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest,
-                             StatusReply, Job, Outcome, AckBatch, Event, DeadJobsRequest, Credit,
-                             JobBatch, OutcomeBatch, Heartbeat, Release, JobsQuery, JobStates>;
+using Message =
+    std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest, StatusReply, Job,
+                 Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch, OutcomeBatch,
+                 Heartbeat, Release, JobsQuery, JobStates, WorkersRequest, WorkersReply>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

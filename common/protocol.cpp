@@ -17,9 +17,9 @@ namespace {
 // The "k" of each alternative of Message, in its order: the one place a kind is spelt. A
 // DeadJobsRequest is "retry" or "discard" by its action.
 constexpr std::string_view kKindNames[] = {
-    "submit",   "accepted",  "refused", "status_request", "status", "job",
-    "outcome",  "ack",       "event",   "retry",          "ready",  "jobs",
-    "outcomes", "heartbeat", "release", "query",          "states"};
+    "submit",  "accepted", "refused", "status_request",  "status", "job",      "outcome",
+    "ack",     "event",    "retry",   "ready",           "jobs",   "outcomes", "heartbeat",
+    "release", "query",    "states",  "workers_request", "workers"};
 static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
 constexpr std::string_view kDiscard = "discard";
 
@@ -442,6 +442,40 @@ Message status_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
   return StatusRequest{f.u64("req")};
 }
 
+Message workers_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return WorkersRequest{f.u64("req")};
+}
+
+Message workers_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  WorkersReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& workers = f.array("workers");
+  m.workers.reserve(workers.size);
+  for (std::uint32_t i = 0; i < workers.size; ++i) {
+    const Fields w(workers.ptr[i], "workers worker " + std::to_string(i));
+    WorkerSummary worker;
+    worker.name = w.str("name");
+    worker.process = w.str_or("process", "");
+    worker.state = w.str("state");
+    worker.slots = w.u64_or("slots", 0);
+    worker.held = w.u64_or("held", 0);
+    worker.sent = w.u64_or("sent", 0);
+    worker.credit = w.u64_or("credit", 0);
+    worker.heard_ms_ago = w.u64_or("heard_ms_ago", 0);
+    worker.connected_ms_ago = w.u64_or("connected_ms_ago", 0);
+    worker.heartbeat_ms = w.u64_or("heartbeat_ms", 0);
+    m.workers.push_back(std::move(worker));
+  }
+  return m;
+}
+
+// The counts of one map of a status's "by_type" or its "other_types".
+TypeCounts type_counts_from(const Fields& f, std::string type) {
+  return TypeCounts{std::move(type),         f.u64_or("pending", 0),   f.u64_or("in_flight", 0),
+                    f.u64_or("retrying", 0), f.u64_or("succeeded", 0), f.u64_or("dead", 0)};
+}
+
 Message dead_jobs_request_from(const Fields& f, std::string_view kind) {
   DeadJobsRequest m;
   m.req = f.u64("req");
@@ -476,6 +510,17 @@ Message status_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.counts.dead = f.u64("dead");
   m.alerts = f.strings_or_none("alerts");
   m.pipeline = f.str_or("pipeline", "");
+  if (f.find("by_type") != nullptr) {
+    const auto& types = f.array("by_type");
+    m.by_type.reserve(types.size);
+    for (std::uint32_t i = 0; i < types.size; ++i) {
+      const Fields t(types.ptr[i], "status by_type " + std::to_string(i));
+      m.by_type.push_back(type_counts_from(t, t.str("type")));
+    }
+  }
+  if (const auto* other = f.find("other_types")) {
+    m.other_types = type_counts_from(Fields(*other, "status other_types"), "");
+  }
   return m;
 }
 
@@ -506,6 +551,8 @@ Message heartbeat_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.interval_ms = f.u64_or("interval_ms", 0);
   m.resync = f.boolean_or("resync", false);
   m.worker = f.str_or("worker", "");
+  m.state = f.str_or("state", "");
+  m.process = f.str_or("process", "");
   return m;
 }
 
@@ -584,15 +631,26 @@ struct KindReader {
 };
 
 constexpr KindReader kKindReaders[] = {
-    {kind_of<SubmitRequest>(), submit_from},  {kind_of<SubmitAccepted>(), accepted_from},
-    {kind_of<SubmitRefused>(), refused_from}, {kind_of<StatusRequest>(), status_request_from},
-    {kind_of<StatusReply>(), status_from},    {kind_of<Job>(), job_from},
-    {kind_of<Outcome>(), outcome_from},       {kind_of<AckBatch>(), ack_from},
-    {kind_of<Event>(), event_from},           {kind_of<DeadJobsRequest>(), retry_from},
-    {kind_of<Credit>(), ready_from},          {kind_of<JobBatch>(), jobs_from},
-    {kind_of<OutcomeBatch>(), outcomes_from}, {kind_of<Heartbeat>(), heartbeat_from},
-    {kind_of<Release>(), release_from},       {kDiscard, discard_from},
-    {kind_of<JobsQuery>(), query_from},       {kind_of<JobStates>(), states_from},
+    {kind_of<SubmitRequest>(), submit_from},
+    {kind_of<SubmitAccepted>(), accepted_from},
+    {kind_of<SubmitRefused>(), refused_from},
+    {kind_of<StatusRequest>(), status_request_from},
+    {kind_of<StatusReply>(), status_from},
+    {kind_of<Job>(), job_from},
+    {kind_of<Outcome>(), outcome_from},
+    {kind_of<AckBatch>(), ack_from},
+    {kind_of<Event>(), event_from},
+    {kind_of<DeadJobsRequest>(), retry_from},
+    {kind_of<Credit>(), ready_from},
+    {kind_of<JobBatch>(), jobs_from},
+    {kind_of<OutcomeBatch>(), outcomes_from},
+    {kind_of<Heartbeat>(), heartbeat_from},
+    {kind_of<Release>(), release_from},
+    {kDiscard, discard_from},
+    {kind_of<JobsQuery>(), query_from},
+    {kind_of<JobStates>(), states_from},
+    {kind_of<WorkersRequest>(), workers_request_from},
+    {kind_of<WorkersReply>(), workers_from},
 };
 
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
@@ -700,9 +758,50 @@ std::string encode(const StatusRequest& m) {
   return w.take();
 }
 
+std::string encode(const WorkersRequest& m) {
+  MessageWriter w(kind_of<WorkersRequest>(), 1);
+  w.u64("req", m.req);
+  return w.take();
+}
+
+std::string encode(const WorkersReply& m) {
+  MessageWriter w(kind_of<WorkersReply>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("workers");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.workers.size()));
+  for (const auto& worker : m.workers) {
+    // process only when it says something the name does not.
+    w.packer().pack_map(worker.process.empty() ? 9 : 10);
+    w.str("name", worker.name);
+    if (!worker.process.empty()) w.str("process", worker.process);
+    w.str("state", worker.state);
+    w.u64("slots", worker.slots);
+    w.u64("held", worker.held);
+    w.u64("sent", worker.sent);
+    w.u64("credit", worker.credit);
+    w.u64("heard_ms_ago", worker.heard_ms_ago);
+    w.u64("connected_ms_ago", worker.connected_ms_ago);
+    w.u64("heartbeat_ms", worker.heartbeat_ms);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+// The counts of a TypeCounts, its type only when `named`.
+void write_type_counts(MessageWriter& w, const TypeCounts& t, bool named) {
+  w.packer().pack_map(named ? 6 : 5);
+  if (named) w.str("type", t.type);
+  w.u64("pending", t.pending);
+  w.u64("in_flight", t.in_flight);
+  w.u64("retrying", t.retrying);
+  w.u64("succeeded", t.succeeded);
+  w.u64("dead", t.dead);
+}
+
 std::string encode(const StatusReply& m) {
   MessageWriter w(kind_of<StatusReply>(),
-                  8 + (m.alerts.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1));
+                  8 + (m.alerts.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1) +
+                      (m.by_type.empty() ? 0 : 1) + (m.other_types ? 1 : 0));
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
@@ -717,6 +816,15 @@ std::string encode(const StatusReply& m) {
     for (const auto& alert : m.alerts) w.string_value(alert);
   }
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  if (!m.by_type.empty()) {
+    w.key("by_type");
+    w.packer().pack_array(static_cast<std::uint32_t>(m.by_type.size()));
+    for (const auto& t : m.by_type) write_type_counts(w, t, true);
+  }
+  if (m.other_types) {
+    w.key("other_types");
+    write_type_counts(w, *m.other_types, false);
+  }
   return w.take();
 }
 
@@ -747,10 +855,13 @@ std::string encode(const Credit& m) {
 }
 
 std::string encode(const Heartbeat& m) {
-  MessageWriter w(kind_of<Heartbeat>(), 3);
+  MessageWriter w(kind_of<Heartbeat>(),
+                  3 + (m.state.empty() ? 0 : 1) + (m.process.empty() ? 0 : 1));
   w.u64("interval_ms", m.interval_ms);
   w.boolean("resync", m.resync);
   w.str("worker", m.worker);
+  if (!m.state.empty()) w.str("state", m.state);
+  if (!m.process.empty()) w.str("process", m.process);
   return w.take();
 }
 

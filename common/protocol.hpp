@@ -32,6 +32,8 @@ std::string encode(const Heartbeat& message);
 std::string encode(const Release& message);
 std::string encode(const JobsQuery& message);
 std::string encode(const JobStates& message);
+std::string encode(const WorkersRequest& message);
+std::string encode(const WorkersReply& message);
 std::string encode(const Message& message);
 
 // An "outcomes" batch in two steps, so that a sender encodes each outcome once, when it is

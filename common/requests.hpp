@@ -1,4 +1,5 @@
-// Producer requests to the ventilator and its replies: submit jobs, ask for status.
+// Producer requests to the ventilator and its replies: submit jobs, ask for status, where jobs
+// are, which workers are connected.
 #pragma once
 
 #include <cstddef>
@@ -78,6 +79,21 @@ struct PipelineCounts {
   friend bool operator==(const PipelineCounts&, const PipelineCounts&) = default;
 };
 
+// The jobs of one type as the ventilator holds them ("by_type" in a status).
+struct TypeCounts {
+  std::string type;  // empty for the jobs of the types past kMaxCountedTypes
+  std::uint64_t pending = 0;
+  std::uint64_t in_flight = 0;
+  std::uint64_t retrying = 0;
+  std::uint64_t succeeded = 0;  // since the ventilator started
+  std::uint64_t dead = 0;       // held for retry, those restored from the journal included
+  friend bool operator==(const TypeCounts&, const TypeCounts&) = default;
+};
+// Types counted one by one, the first seen first; the jobs of any later type are counted
+// together (StatusReply::other_types), so that a producer making a type per job cannot make a
+// status reply (or the ventilator's memory) grow without bound.
+inline constexpr std::size_t kMaxCountedTypes = 100;
+
 struct StatusReply {
   std::uint64_t req = 0;
   PipelineCounts counts;
@@ -85,6 +101,10 @@ struct StatusReply {
   // is left out when there is nothing.
   std::vector<std::string> alerts;
   std::string pipeline{};
+  // Per type, by name; left out before the first job. other_types: the jobs of types past
+  // kMaxCountedTypes, left out while there are none.
+  std::vector<TypeCounts> by_type{};
+  std::optional<TypeCounts> other_types{};
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
 };
 
@@ -127,6 +147,35 @@ struct JobStates {
   std::vector<JobStatus> jobs;
   std::string pipeline{};
   friend bool operator==(const JobStates&, const JobStates&) = default;
+};
+
+// Which workers the ventilator knows now ("workers_request"); answered by WorkersReply.
+struct WorkersRequest {
+  std::uint64_t req = 0;
+  friend bool operator==(const WorkersRequest&, const WorkersRequest&) = default;
+};
+
+// One worker connected to the jobs socket, as the ventilator sees it. Outcomes reach the
+// ventilator in acks, which do not name the worker: what it can say is how many jobs it sent.
+struct WorkerSummary {
+  std::string name;                    // as the worker says it ("?" before it does)
+  std::string process{};               // host:pid, when the worker says it and it is not the name
+  std::string state;                   // idle, busy, paused, draining or silent (see PROTOCOL.md)
+  std::uint64_t slots = 0;             // jobs it runs at once, as it says (0: not said)
+  std::uint64_t held = 0;              // jobs sent to it whose outcome is not recorded yet
+  std::uint64_t sent = 0;              // jobs sent to it since it connected, again ones included
+  std::uint64_t credit = 0;            // jobs it asked for and has not been sent yet
+  std::uint64_t heard_ms_ago = 0;      // since its last message (heartbeat or other)
+  std::uint64_t connected_ms_ago = 0;  // since its first message on this connection
+  std::uint64_t heartbeat_ms = 0;      // the heartbeat interval it promised; 0: none
+  friend bool operator==(const WorkerSummary&, const WorkerSummary&) = default;
+};
+
+struct WorkersReply {
+  std::uint64_t req = 0;
+  std::vector<WorkerSummary> workers;  // by name
+  std::string pipeline{};
+  friend bool operator==(const WorkersReply&, const WorkersReply&) = default;
 };
 
 }  // namespace zpipe

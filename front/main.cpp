@@ -22,6 +22,7 @@
 #include "front/submit_command.hpp"
 #include "front/thumbnail_command.hpp"
 #include "front/up_command.hpp"
+#include "front/workers_command.hpp"
 
 namespace {
 
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_demo_command(app));
   commands.push_back(zpipe::make_submit_command(app));
   commands.push_back(zpipe::make_status_command(app));
+  commands.push_back(zpipe::make_workers_command(app));
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
   commands.push_back(zpipe::make_keygen_command(app));

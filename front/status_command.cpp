@@ -11,18 +11,27 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "front/type_counts_table.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
+
+nlohmann::json to_json(const TypeCounts& t) {
+  return {{"pending", t.pending},
+          {"in_flight", t.in_flight},
+          {"retrying", t.retrying},
+          {"succeeded", t.succeeded},
+          {"dead", t.dead}};
+}
 
 class StatusCommand : public Command {
  public:
   explicit StatusCommand(CLI::App& parent)
       : app_(*parent.add_subcommand(
             "status",
-            "Show how many jobs are pending, in flight, retrying, succeeded and dead, and how many "
-            "attempts failed")) {
+            "Show how many jobs are pending, in flight, retrying, succeeded and dead, in all and "
+            "per type, and how many attempts failed")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     add_ventilator_options(app_, client_);
     add_curve_options(app_, curve_flags_, CurveRole::kClient);
@@ -46,18 +55,24 @@ class StatusCommand : public Command {
     }
     const auto& c = report.value().counts;
     const auto& alerts = report.value().alerts;
+    const auto& by_type = report.value().by_type;
+    const auto& others = report.value().other_types;
     if (json_) {
-      std::cout << nlohmann::json{{"accepted", c.accepted},
-                                  {"pending", c.pending},
-                                  {"in_flight", c.in_flight},
-                                  {"retrying", c.retrying},
-                                  {"succeeded", c.succeeded},
-                                  {"failed", c.failed},
-                                  {"dead", c.dead},
-                                  {"alerts", alerts},
-                                  {"pipeline", report.value().pipeline}}
-                       .dump()
-                << "\n";
+      nlohmann::json out{{"accepted", c.accepted},
+                         {"pending", c.pending},
+                         {"in_flight", c.in_flight},
+                         {"retrying", c.retrying},
+                         {"succeeded", c.succeeded},
+                         {"failed", c.failed},
+                         {"dead", c.dead},
+                         {"alerts", alerts},
+                         {"pipeline", report.value().pipeline}};
+      // Per type, by name: {"echo": {"pending": 0, ...}}; the types past the first 100 together.
+      auto types = nlohmann::json::object();
+      for (const auto& t : by_type) types[t.type] = to_json(t);
+      out["by_type"] = types;
+      if (others) out["other_types"] = to_json(*others);
+      std::cout << out.dump() << "\n";
       return kExitOk;
     }
     std::printf("pipeline %s at %s\n", report.value().pipeline.c_str(), client_.ventilator.c_str());
@@ -69,6 +84,9 @@ class StatusCommand : public Command {
     for (const auto& [label, value] : rows) {
       std::printf("%-10s %12llu%s\n", label, static_cast<unsigned long long>(value),
                   std::string_view(label) == "failed" ? "  (attempts)" : "");
+    }
+    if (const auto table = type_counts_table(by_type, others); !table.empty()) {
+      std::printf("\n%s", table.c_str());
     }
     return kExitOk;
   }

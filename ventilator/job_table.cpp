@@ -2,6 +2,8 @@
 
 namespace zpipe {
 
+using Stage = TypeTally::Stage;
+
 JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, std::uint64_t seed)
     : id_prefix_(std::move(id_prefix)),
       policy_(std::move(policy)),
@@ -23,18 +25,25 @@ void JobTable::keep(TrackedJob& t) {
   memory_bytes_ += memory_cost(t);
 }
 
-void JobTable::restore(std::vector<TrackedJob> live, std::uint64_t dead) {
+void JobTable::restore(std::vector<TrackedJob> live,
+                       const std::map<std::string, std::uint64_t>& dead_by_type) {
   for (auto& t : live) {
     keep(t);
     maybe_recorded_.insert(t.job.id);
     if (t.due_ms > 0) {
+      by_type_.add(t.job.type, Stage::kRetrying);
       retry_due_.emplace(t.due_ms, t.job.id);
       retrying_.emplace(t.job.id, std::move(t));
     } else {
+      by_type_.add(t.job.type, Stage::kPending);
       pending_.push_back(std::move(t));
     }
   }
-  finished_.dead = dead;
+  finished_.dead = 0;
+  for (const auto& [type, dead] : dead_by_type) {
+    by_type_.add(type, Stage::kDead, dead);
+    finished_.dead += dead;
+  }
 }
 
 std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms) {
@@ -55,6 +64,7 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
     if (journal_ != nullptr) t.journal_row = journal_->add(t);
     keep(t);
     ids.push_back(job.id);
+    by_type_.add(job.type, Stage::kPending);
     pending_.push_back(std::move(t));
   }
   finished_.accepted += ids.size();
@@ -65,6 +75,7 @@ bool JobTable::has_pending() {
   while (!pending_.empty() && !finished_while_pending_.empty()) {
     const auto found = finished_while_pending_.find(pending_.front().job.id);
     if (found == finished_while_pending_.end()) break;
+    by_type_.remove(pending_.front().job.type, Stage::kPending);
     finish(pending_.front(), found->second);
     finished_while_pending_.erase(found);
     pending_.pop_front();
@@ -84,13 +95,17 @@ const Job& JobTable::next_pending() {
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = std::move(pending_.front());
   pending_.pop_front();
+  by_type_.move(t.job.type, Stage::kPending, Stage::kInFlight);
   if (t.payload_in_journal) t.job.payload.clear();
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
   const auto [it, added] = in_flight_.try_emplace(std::move(id));
-  if (!added) forget_holder(it->second.owner);
+  if (!added) {
+    forget_holder(it->second.owner);
+    by_type_.remove(it->second.job.job.type, Stage::kInFlight);
+  }
   it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
   ++held_[owner];
 }
@@ -114,6 +129,7 @@ void JobTable::promote_due_retries(std::uint64_t now_ms) {
     auto& t = found->second;
     t.due_ms = 0;
     if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
+    by_type_.move(t.job.type, Stage::kRetrying, Stage::kPending);
     pending_.push_back(std::move(t));
     retrying_.erase(found);
   }
@@ -169,6 +185,7 @@ void JobTable::undo_dispatch(const std::vector<std::string>& ids) {
 JobTable::InFlightMap::iterator JobTable::requeue_front(InFlightMap::iterator it,
                                                         bool outcome_may_come) {
   if (outcome_may_come || it->second.maybe_recorded) maybe_recorded_.insert(it->first);
+  by_type_.move(it->second.job.job.type, Stage::kInFlight, Stage::kPending);
   pending_.push_front(std::move(it->second.job));
   return erase_in_flight(it);
 }
@@ -198,6 +215,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     auto& t = in_flight->second.job;
     if (stale_failure(t)) return AckEffect::kStale;
     if (ack.final) {
+      by_type_.remove(t.job.type, Stage::kInFlight);
       finish(t, ack.status);
       remember_ending(ack, t.job.max_attempts);
       erase_in_flight(in_flight);
@@ -214,8 +232,11 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     t.job.attempt += 1;
     if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, t.due_ms);
     retry_due_.emplace(t.due_ms, t.job.id);
+    by_type_.move(t.job.type, Stage::kInFlight, Stage::kRetrying);
     auto id = t.job.id;
-    retrying_.insert_or_assign(std::move(id), std::move(t));
+    const auto [retry, added] = retrying_.try_emplace(std::move(id));
+    if (!added) by_type_.remove(retry->second.job.type, Stage::kRetrying);
+    retry->second = std::move(t);
     erase_in_flight(in_flight);
     return AckEffect::kRetryScheduled;
   }
@@ -223,6 +244,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   const auto retrying = retrying_.find(ack.id);
   if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
   if (retrying != retrying_.end()) {
+    by_type_.remove(retrying->second.job.type, Stage::kRetrying);
     finish(retrying->second, ack.status);
     remember_ending(ack, retrying->second.job.max_attempts);
     retrying_.erase(retrying);
@@ -241,6 +263,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
 
 void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
   memory_bytes_ -= std::min(memory_bytes_, memory_cost(t));
+  by_type_.add(t.job.type, status == OutcomeStatus::kSucceeded ? Stage::kSucceeded : Stage::kDead);
   if (status == OutcomeStatus::kSucceeded) {
     ++finished_.succeeded;
     if (journal_ != nullptr) journal_->remove(t.journal_row);
@@ -261,6 +284,7 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
     forget_ending(t.job.id);
     ids.push_back(t.job.id);
     t.due_ms = 0;
+    by_type_.move(t.job.type, Stage::kDead, Stage::kPending);
     pending_.push_back(std::move(t));
   }
   finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
@@ -269,8 +293,10 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
 
 Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selection) {
   if (journal_ == nullptr) return std::vector<std::string>{};
-  auto ids = journal_->discard(selection);
+  std::vector<std::string> types;
+  auto ids = journal_->discard(selection, &types);
   if (!ids.ok()) return ids;
+  for (const auto& type : types) by_type_.remove(type, Stage::kDead);
   finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.value().size());
   for (const auto& id : ids.value()) forget_ending(id);
   return ids;

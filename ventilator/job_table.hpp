@@ -1,11 +1,13 @@
 // JobTable: the ventilator's view of every job it owns, from acceptance to a final outcome:
 // pending jobs in arrival order, dispatched jobs with the worker they were sent to and the time
-// by which their outcome must be recorded, failed jobs waiting to be retried, and running counts.
+// by which their outcome must be recorded, failed jobs waiting to be retried, and running counts
+// (in all, and per type: TypeTally).
 // Every change of a job's life goes through the journal when there is one; the caller commits it.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <optional>
 #include <queue>
 #include <random>
@@ -22,6 +24,7 @@
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
 #include "ventilator/tracked_job.hpp"
+#include "ventilator/type_tally.hpp"
 
 namespace zpipe {
 
@@ -41,8 +44,9 @@ class JobTable {
   JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, std::uint64_t seed = 1);
 
   // Takes the journal's jobs after a restart: retries keep their due time, the rest are
-  // pending in their old order.
-  void restore(std::vector<TrackedJob> live, std::uint64_t dead);
+  // pending in their old order. `dead_by_type`: the journal's dead jobs, counted.
+  void restore(std::vector<TrackedJob> live,
+               const std::map<std::string, std::uint64_t>& dead_by_type);
 
   // Gives each spec an id, fills defaults, journals it, queues it as pending. Returns the ids.
   std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms);
@@ -90,6 +94,10 @@ class JobTable {
   static constexpr std::size_t kRememberedEndings = 65'536;
 
   PipelineCounts counts() const;
+  // The counts per type (see TypeTally): the types counted one by one, by name, and the jobs
+  // of the types past kMaxCountedTypes.
+  std::vector<TypeCounts> type_counts() const { return by_type_.counted(); }
+  std::optional<TypeCounts> other_type_counts() const { return by_type_.others(); }
   // What the jobs held take in memory, about: kTrackedJobBytes each plus their id, type and
   // the payloads kept in memory.
   std::uint64_t memory_bytes() const { return memory_bytes_; }
@@ -122,6 +130,8 @@ class JobTable {
   // into maybe_recorded_ when `outcome_may_come` or it was there when sent. Returns the next
   // entry.
   InFlightMap::iterator requeue_front(InFlightMap::iterator it, bool outcome_may_come);
+  // Its worker holds one job fewer. The caller moves its count in by_type_ (before taking the
+  // job out of the entry).
   InFlightMap::iterator erase_in_flight(InFlightMap::iterator it);
   void forget_holder(const std::string& owner);
 
@@ -143,6 +153,7 @@ class JobTable {
   std::deque<std::pair<std::uint64_t, std::string>> ending_order_;
   std::uint64_t next_ending_ = 0;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
+  TypeTally by_type_;        // changed wherever a job changes stage
   std::uint64_t memory_bytes_ = 0;
 };
 

@@ -193,6 +193,14 @@ std::uint64_t Journal::count_dead() {
   return usable(s.step(), path_) ? s.column_u64(0) : 0;
 }
 
+std::map<std::string, std::uint64_t> Journal::count_dead_by_type() {
+  std::map<std::string, std::uint64_t> dead;
+  auto s =
+      usable(db_->prepare("SELECT type, count(*) FROM jobs WHERE dead = 1 GROUP BY type"), path_);
+  while (usable(s.step(), path_)) dead[s.column_text(0)] = s.column_u64(1);
+  return dead;
+}
+
 std::int64_t Journal::add(const TrackedJob& t) {
   const auto row = next_row_++;
   apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t});
@@ -320,13 +328,15 @@ Result<std::vector<TrackedJob>> Journal::revive(const DeadSelection& selection,
   return jobs;
 }
 
-Result<std::vector<std::string>> Journal::discard(const DeadSelection& selection) {
+Result<std::vector<std::string>> Journal::discard(const DeadSelection& selection,
+                                                  std::vector<std::string>* types) {
   auto rows = select_dead(selection);
   if (!rows.ok()) return rows.error();
   std::vector<std::string> ids;
   for (const auto& row : rows.value()) {
     remove(row.row);
     ids.push_back(row.id);
+    if (types != nullptr) types->push_back(row.type);
   }
   return ids;
 }

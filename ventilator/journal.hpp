@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,6 +43,8 @@ class Journal {
   // Both throw std::runtime_error saying the journal is damaged when it cannot be read.
   std::vector<TrackedJob> load_live();  // large payloads left in the file (payload_of())
   std::uint64_t count_dead();
+  // The dead jobs of each type.
+  std::map<std::string, std::uint64_t> count_dead_by_type();
   // What opening found worth telling the operator (a torn tail, unreadable rows).
   const std::vector<std::string>& warnings() const { return warnings_; }
   // The pipeline's identity: made with the journal, kept as long as it is.
@@ -60,8 +63,10 @@ class Journal {
   // Dead jobs selected, made live again with a fresh round of attempts; returns them. Rows that
   // cannot be run stay dead. An Error when the dead jobs cannot be read.
   Result<std::vector<TrackedJob>> revive(const DeadSelection& selection, std::uint64_t now_ms);
-  // Deletes the selected dead jobs; returns their ids.
-  Result<std::vector<std::string>> discard(const DeadSelection& selection);
+  // Deletes the selected dead jobs; returns their ids. `types`, when given, gets each one's
+  // type, in the same order.
+  Result<std::vector<std::string>> discard(const DeadSelection& selection,
+                                           std::vector<std::string>* types = nullptr);
 
   // Makes every write so far durable (see Durability). Batched durability: the checkpointer's
   // thread fsyncs the log within a second. A disk too full to take them gives kDiskFull: the

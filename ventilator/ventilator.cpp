@@ -121,7 +121,9 @@ void Ventilator::restore_from_journal() {
     return;
   }
   auto live = journal_->load_live();
-  const auto dead = journal_->count_dead();
+  const auto dead_by_type = journal_->count_dead_by_type();
+  std::uint64_t dead = 0;
+  for (const auto& [type, count] : dead_by_type) dead += count;
   for (const auto& warning : journal_->warnings()) {
     log_->warn("journal {}: {}", journal_path(config_.data_dir).string(), warning);
     events_->publish("journal.damaged", {{"error", warning}});
@@ -134,7 +136,7 @@ void Ventilator::restore_from_journal() {
     // let those acks in before dispatching, so that their jobs do not run twice.
     dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
   }
-  jobs_->restore(std::move(live), dead);
+  jobs_->restore(std::move(live), dead_by_type);
 }
 
 Ventilator::~Ventilator() {
@@ -362,8 +364,17 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids), pipeline_}));
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
-    reply(envelope, encode(StatusReply{status->req, jobs_->counts(), hub_->alerts(), pipeline_}),
-          false);
+    StatusReply answer{status->req, jobs_->counts(), hub_->alerts(), pipeline_};
+    answer.by_type = jobs_->type_counts();
+    answer.other_types = jobs_->other_type_counts();
+    reply(envelope, encode(answer), false);
+  } else if (auto* workers = std::get_if<WorkersRequest>(&message)) {
+    // What the ventilator knows now: it need not wait for a commit.
+    reply(
+        envelope,
+        encode(WorkersReply{
+            workers->req, links_.summaries(std::chrono::steady_clock::now(), held_by_), pipeline_}),
+        false);
   } else if (auto* dead = std::get_if<DeadJobsRequest>(&message)) {
     handle_dead_jobs(envelope, *dead);
   } else if (auto* query = std::get_if<JobsQuery>(&message)) {
@@ -376,8 +387,8 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
   } else {
     refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
-                              "the submit socket takes submit, status_request, query, retry and "
-                              "discard, not " +
+                              "the submit socket takes submit, status_request, query, "
+                              "workers_request, retry and discard, not " +
                                   std::string(kind_name(message))));
   }
 }

@@ -7,6 +7,7 @@ namespace zpipe {
 bool WorkerLinks::heard(const std::string& identity, Clock::time_point now) {
   auto [it, added] = workers_.try_emplace(identity);
   it->second.last_heard = now;
+  if (added) it->second.connected = now;
   return added;
 }
 
@@ -38,6 +39,8 @@ void WorkerLinks::on_heartbeat(const std::string& identity, const Heartbeat& hea
   const auto it = workers_.find(identity);
   if (it == workers_.end()) return;
   if (!heartbeat.worker.empty()) it->second.name = heartbeat.worker;
+  it->second.state = heartbeat.state;
+  it->second.process = heartbeat.process;
   const auto ms = std::min<std::uint64_t>(heartbeat.interval_ms, kMaxInterval.count());
   it->second.interval = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
@@ -65,6 +68,7 @@ void WorkerLinks::take(const std::string& identity, std::uint64_t jobs, Clock::t
   const auto it = workers_.find(identity);
   if (it == workers_.end()) return;
   it->second.last_sent = now;
+  it->second.sent += jobs;
   const auto taken = std::min(jobs, it->second.credit);
   it->second.credit -= taken;
   total_ -= taken;
@@ -102,6 +106,42 @@ std::vector<SilentWorker> WorkerLinks::take_silent(Clock::time_point now, const 
     it = workers_.erase(it);
   }
   return silent;
+}
+
+std::vector<WorkerSummary> WorkerLinks::summaries(Clock::time_point now,
+                                                  const HeldBy& held_by) const {
+  const auto ms_since = [now](Clock::time_point then) {
+    return static_cast<std::uint64_t>(std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::milliseconds>(now - then).count()));
+  };
+  std::vector<WorkerSummary> all;
+  all.reserve(workers_.size());
+  for (const auto& [identity, link] : workers_) {
+    WorkerSummary w;
+    w.name = link.name.empty() ? "?" : link.name;
+    w.process = link.process;
+    w.slots = link.slots;
+    w.held = held_by(identity);
+    w.sent = link.sent;
+    w.credit = link.credit;
+    w.heard_ms_ago = ms_since(link.last_heard);
+    w.connected_ms_ago = ms_since(link.connected);
+    w.heartbeat_ms = static_cast<std::uint64_t>(link.interval.count());
+    const auto quiet = std::chrono::milliseconds(w.heard_ms_ago);
+    const bool silent = link.interval.count() > 0 ? quiet > kSilentHeartbeats * link.interval
+                                                  : w.held > 0 && quiet > kUnpromisedInterval;
+    if (silent) {
+      w.state = "silent";
+    } else if (!link.state.empty()) {
+      w.state = link.state;
+    } else {
+      w.state = w.held > 0 ? "busy" : "idle";
+    }
+    all.push_back(std::move(w));
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const WorkerSummary& a, const WorkerSummary& b) { return a.name < b.name; });
+  return all;
 }
 
 std::vector<std::string> WorkerLinks::identities() const {

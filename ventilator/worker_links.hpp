@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/job_credit.hpp"
+#include "common/requests.hpp"
 
 namespace zpipe {
 
@@ -65,6 +66,13 @@ class WorkerLinks {
   // reported once. `held_by` says how many jobs a worker holds.
   std::vector<SilentWorker> take_silent(Clock::time_point now, const HeldBy& held_by);
 
+  // Every worker known now, by name (`zpipe workers`). Its state: "silent" once it has missed
+  // kSilentHeartbeats of its heartbeats (or, having promised none, kUnpromisedInterval while
+  // it holds jobs), else "paused" or "draining" as its last heartbeat said, else "busy" while
+  // it holds jobs, else "idle".
+  std::vector<WorkerSummary> summaries(Clock::time_point now, const HeldBy& held_by) const;
+  static constexpr int kSilentHeartbeats = 2;
+
   std::vector<std::string> identities() const;
   std::string name_of(const std::string& identity) const;
   std::uint64_t total_credit() const { return total_; }
@@ -78,6 +86,10 @@ class WorkerLinks {
     Clock::time_point last_sent;
     std::uint64_t slots = 1;
     std::chrono::milliseconds interval{0};  // 0: none promised
+    Clock::time_point connected;            // first heard on this connection
+    std::uint64_t sent = 0;                 // jobs sent to it since then
+    std::string state;                      // its last heartbeat's: "paused", "draining", ""
+    std::string process;                    // its host:pid, when not its name
   };
   std::map<std::string, Link> workers_;
   std::string last_served_;

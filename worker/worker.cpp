@@ -159,6 +159,7 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
       stop_taking_jobs(pool, "the worker is stopping");
       log_->info("stopping: taking no more jobs; {} given back, {} running, waiting up to {} ms",
                  released_, pool.busy(), config_.grace.count());
+      next_heartbeat = Clock::now();  // the ventilator and monitors hear of it at once
     }
     if (!grace_end && pause_.is_paused() != paused) {
       paused = follow_pause(pool);
@@ -426,10 +427,14 @@ void Worker::report_handshake_failures() {
 void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
   // On the jobs channel, for the ventilator: we are alive, and so are the jobs we hold. A full
   // queue means the ventilator is not reading: it will hear the next one.
-  (void)jobs_in_.send(
-      zmq::buffer(encode(
-          Heartbeat{static_cast<std::uint64_t>(config_.heartbeat.count()), false, config_.name})),
-      zmq::send_flags::dontwait);
+  // It says whether it takes jobs (`zpipe workers` shows it), and its host:pid when it has
+  // another name.
+  const auto process = host_and_pid();
+  (void)jobs_in_.send(zmq::buffer(encode(Heartbeat{
+                          static_cast<std::uint64_t>(config_.heartbeat.count()), false,
+                          config_.name, state == "stopping" ? "draining" : std::string(state),
+                          process == config_.name ? "" : process})),
+                      zmq::send_flags::dontwait);
   // On the event bus, for people.
   account_busy_time(pool);
   const auto now = std::chrono::steady_clock::now();

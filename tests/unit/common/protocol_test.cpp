@@ -92,6 +92,41 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   measured.max_rss_kb = 2048;
   const OutcomeBatch outcomes{{outcome, measured}};
   EXPECT_EQ(round_trip(outcomes), outcomes);
+  StatusReply by_type{11,
+                      PipelineCounts{5, 1, 1, 1, 1, 1, 1},
+                      {},
+                      "p1",
+                      {TypeCounts{"echo", 1, 0, 0, 1, 0}, TypeCounts{"fail", 0, 1, 1, 0, 1}},
+                      TypeCounts{"", 3, 0, 0, 9, 2}};
+  EXPECT_EQ(round_trip(by_type), by_type);
+  const Heartbeat paused{1000, false, "thumbs-1", "paused", "vm:4410"};
+  EXPECT_EQ(round_trip(paused), paused);
+  const WorkersRequest workers_request{12};
+  EXPECT_EQ(round_trip(workers_request), workers_request);
+  const WorkersReply workers{
+      12,
+      {WorkerSummary{"thumbs-1", "vm:4410", "silent", 2, 1, 7, 0, 2500, 60'000, 1000},
+       WorkerSummary{"vm:4327", "", "idle", 4, 0, 0, 8, 10, 20, 0}},
+      "p1"};
+  EXPECT_EQ(round_trip(workers), workers);
+  EXPECT_EQ(round_trip(WorkersReply{13, {}, "p1"}), (WorkersReply{13, {}, "p1"}));
+}
+
+TEST(Protocol, AStatusLeavesOutPerTypeCountsItHasNot) {
+  const auto plain = encode(StatusReply{9, PipelineCounts{}, {}, "p1"});
+  EXPECT_EQ(plain.find("by_type"), std::string::npos);
+  EXPECT_EQ(plain.find("other_types"), std::string::npos);
+  const auto decoded = decode(plain);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_TRUE(std::get<StatusReply>(decoded.value()).by_type.empty());
+  EXPECT_FALSE(std::get<StatusReply>(decoded.value()).other_types);
+}
+
+TEST(Protocol, AHeartbeatOfAWorkerTakingJobsSaysNoState) {
+  // As before the field: a ventilator of an earlier version reads it unchanged.
+  EXPECT_EQ(encode(Heartbeat{1000, false, "vm:4327", "", ""}),
+            encode(Heartbeat{1000, false, "vm:4327"}));
+  EXPECT_EQ(encode(Heartbeat{1000, false, "vm:4327"}).find("state"), std::string::npos);
 }
 
 Outcome outcome_of(std::string id, OutcomeStatus status) {

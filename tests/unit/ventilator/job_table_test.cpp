@@ -317,7 +317,7 @@ TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMean
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   auto c = table.counts();
   EXPECT_EQ(c.pending, 2u);   // ids[2], ids[3]: dispatched, no outcome known
   EXPECT_EQ(c.retrying, 1u);  // ids[1], attempt 2 due
@@ -346,7 +346,7 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   EXPECT_EQ(table.counts().dead, 3u);
   EXPECT_EQ(table.counts().pending, 0u);
   EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50).value(),
@@ -425,7 +425,7 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead());
+  table.restore(journal.load_live(), journal.count_dead_by_type());
   table.promote_due_retries(20'000);
   // Attempt 2 succeeded while we were down; its ack arrives during the recovery hold.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 2, true}, 20'001),
@@ -463,7 +463,7 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   EXPECT_TRUE(live[0].payload_in_journal) << "left in the file at restart";
   EXPECT_FALSE(live[1].payload_in_journal);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(live, 0);
+  table.restore(live, {});
   const auto sent = dispatch_all(table, 100'000);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].payload, large);
@@ -533,6 +533,101 @@ TEST(JobTable, MemoryCountsEveryJobHeldUntilItsFinalOutcome) {
   EXPECT_EQ(table.memory_bytes(), held / 2);
   table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true), 20);
   EXPECT_EQ(table.memory_bytes(), 0u) << "dead: kept in the journal only";
+}
+
+// The counts of `type` in the table's per-type counts; all zero when it has none.
+TypeCounts counts_of(const JobTable& table, const std::string& type) {
+  for (const auto& t : table.type_counts()) {
+    if (t.type == type) return t;
+  }
+  return TypeCounts{type, 0, 0, 0, 0, 0};
+}
+
+TEST(JobTable, CountsJobsPerTypeThroughTheirLives) {
+  JobTable table("run1", quick_policy(), nullptr);
+  EXPECT_TRUE(table.type_counts().empty()) << "no type before the first job";
+  table.accept(specs(2, "echo"), 1);
+  table.accept(specs(2, "fail", 2), 1);
+  EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 2, 0, 0, 0, 0}));
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 2, 0, 0, 0, 0}));
+  auto sent = dispatch_all(table, 10);
+  EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 0, 2, 0, 0, 0}));
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 2, 0, 0, 0}));
+  // echo: one succeeds, one is taken back with its worker (pending again).
+  table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20);
+  // fail: both fail their first attempt, retrying.
+  table.on_recorded(ack(sent[2], OutcomeStatus::kFailed, false), 20);
+  table.on_recorded(ack(sent[3], OutcomeStatus::kFailed, false), 20);
+  EXPECT_EQ(table.take_back_from("worker-a").size(), 1u);
+  EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 1, 0, 0, 1, 0}));
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 0, 2, 0, 0}));
+  table.promote_due_retries(100'000);
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 2, 0, 0, 0, 0}));
+  sent = dispatch_all(table, 100'000);
+  ASSERT_EQ(sent.size(), 3u);
+  for (const auto& job : sent) {
+    const bool fails = job.type == "fail";
+    table.on_recorded(ack(job, fails ? OutcomeStatus::kFailed : OutcomeStatus::kSucceeded, true),
+                      100'010);
+  }
+  EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 0, 0, 0, 2, 0}));
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 0, 0, 0, 2}));
+  const auto c = table.counts();
+  EXPECT_EQ(c.succeeded, 2u);
+  EXPECT_EQ(c.dead, 2u);
+}
+
+TEST(JobTable, ADispatchUndoneOrGivenBackIsPendingAgainInItsType) {
+  JobTable table("run1", quick_policy(), nullptr);
+  table.accept(specs(3, "sleep"), 1);
+  const auto sent = dispatch_all(table, 10);
+  table.undo_dispatch({sent[0].id});
+  EXPECT_TRUE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1}));
+  EXPECT_EQ(counts_of(table, "sleep"), (TypeCounts{"sleep", 2, 1, 0, 0, 0}));
+  EXPECT_EQ(table.redispatch_overdue(1'000'000).size(), 1u);
+  EXPECT_EQ(counts_of(table, "sleep"), (TypeCounts{"sleep", 3, 0, 0, 0, 0}));
+}
+
+TEST(JobTable, TypesPastTheLimitAreCountedTogether) {
+  JobTable table("run1", quick_policy(), nullptr);
+  for (std::size_t i = 0; i < kMaxCountedTypes + 5; ++i) {
+    table.accept(specs(1, "type-" + std::to_string(1000 + i)), 1);
+  }
+  EXPECT_EQ(table.type_counts().size(), kMaxCountedTypes);
+  ASSERT_TRUE(table.other_type_counts());
+  EXPECT_EQ(*table.other_type_counts(), (TypeCounts{"", 5, 0, 0, 0, 0}));
+  const auto sent = dispatch_all(table, 10);
+  for (const auto& job : sent) table.on_recorded(ack(job, OutcomeStatus::kSucceeded, true), 20);
+  EXPECT_EQ(*table.other_type_counts(), (TypeCounts{"", 0, 0, 0, 5, 0}))
+      << "each job stays counted in the place it started in";
+  EXPECT_EQ(counts_of(table, "type-1000"), (TypeCounts{"type-1000", 0, 0, 0, 1, 0}));
+}
+
+TEST_F(JournaledJobTable, DeadJobsAreCountedByTypeAfterARestartUntilRetriedOrDiscarded) {
+  std::vector<std::string> ids;
+  {
+    Journal journal(path_, Durability::kSync);
+    JobTable table("run1", quick_policy(), &journal);
+    ids = table.accept(specs(3, "fail", 1), 1);
+    table.accept(specs(1, "exec", 1), 1);
+    for (const auto& job : dispatch_all(table, 10)) {
+      ASSERT_EQ(table.on_recorded(ack(job, OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+    }
+    table.accept(specs(2, "echo"), 30);  // still pending at the restart
+    ASSERT_TRUE(journal.commit().ok());
+  }
+  Journal journal(path_, Durability::kSync);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(journal.load_live(), journal.count_dead_by_type());
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 0, 0, 0, 3}));
+  EXPECT_EQ(counts_of(table, "exec"), (TypeCounts{"exec", 0, 0, 0, 0, 1}));
+  EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 2, 0, 0, 0, 0}));
+  EXPECT_EQ(table.counts().dead, 4u);
+  ASSERT_EQ(table.revive(DeadSelection{{ids[0]}, false, ""}, 50).value().size(), 1u);
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 1, 0, 0, 0, 2}));
+  ASSERT_EQ(table.discard(DeadSelection{{}, true, "fail"}).value().size(), 2u);
+  EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 1, 0, 0, 0, 0}));
+  EXPECT_EQ(counts_of(table, "exec"), (TypeCounts{"exec", 0, 0, 0, 0, 1}));
 }
 
 }  // namespace

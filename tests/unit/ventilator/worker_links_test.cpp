@@ -1,10 +1,19 @@
 #include "ventilator/worker_links.hpp"
 
 #include <map>
+#include <ostream>
 
 #include <gtest/gtest.h>
 
 namespace zpipe {
+
+// For failures: the summary's fields, not its bytes.
+void PrintTo(const WorkerSummary& w, std::ostream* os) {
+  *os << w.name << "|" << w.process << "|" << w.state << "|" << w.slots << "|" << w.held << "|"
+      << w.sent << "|" << w.credit << "|" << w.heard_ms_ago << "|" << w.connected_ms_ago << "|"
+      << w.heartbeat_ms;
+}
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -181,6 +190,59 @@ TEST(WorkerLinks, AWorkerThatPromisedNoHeartbeatIsLostWhenSilentWhileHoldingJobs
   ASSERT_EQ(lost.size(), 1u);
   EXPECT_EQ(lost[0].identity, "greedy");
   EXPECT_EQ(links.total_credit(), 0u);
+}
+
+TEST(WorkerLinks, ListsEachWorkerWithWhatItHoldsAndWhenItWasHeard) {
+  WorkerLinks links;
+  links.heard("b", t0);
+  links.apply("b", Credit{6, true, "vm:20", 2});
+  links.on_heartbeat("b", Heartbeat{1000, false, "vm:20"});
+  links.heard("a", t0 + 1s);
+  links.apply("a", Credit{5, true, "thumbs", 4});
+  links.on_heartbeat("a", Heartbeat{1000, false, "thumbs", "", "vm:10"});
+  links.take("a", 3, t0 + 1s);
+  links.heard("a", t0 + 2s);
+  links.heard("b", t0 + 2s);
+  const std::map<std::string, std::size_t> held{{"a", 3}};
+  const WorkerLinks::HeldBy held_by = [&held](const std::string& id) {
+    const auto it = held.find(id);
+    return it == held.end() ? std::size_t{0} : it->second;
+  };
+  const auto all = links.summaries(t0 + 2500ms, held_by);
+  ASSERT_EQ(all.size(), 2u);
+  // By name.
+  EXPECT_EQ(all[0], (WorkerSummary{"thumbs", "vm:10", "busy", 4, 3, 3, 2, 500, 1500, 1000}));
+  EXPECT_EQ(all[1], (WorkerSummary{"vm:20", "", "idle", 2, 0, 0, 6, 500, 2500, 1000}));
+}
+
+TEST(WorkerLinks, AWorkerIsPausedOrDrainingAsItsHeartbeatSays) {
+  WorkerLinks links;
+  links.heard("a", t0);
+  links.on_heartbeat("a", Heartbeat{1000, false, "w", "paused"});
+  EXPECT_EQ(links.summaries(t0, holds_nothing).at(0).state, "paused");
+  links.on_heartbeat("a", Heartbeat{1000, false, "w", "draining"});
+  EXPECT_EQ(links.summaries(t0, holds_nothing).at(0).state, "draining");
+  links.on_heartbeat("a", Heartbeat{1000, false, "w"});
+  EXPECT_EQ(links.summaries(t0, holds_nothing).at(0).state, "idle") << "resumed";
+}
+
+TEST(WorkerLinks, AWorkerThatMissedTwoHeartbeatsIsSilentUntilLost) {
+  WorkerLinks links;
+  links.heard("a", t0);
+  links.on_heartbeat("a", Heartbeat{1000, false, "w", "paused"});
+  EXPECT_EQ(links.summaries(t0 + 2s, holds_nothing).at(0).state, "paused");
+  const auto silent = links.summaries(t0 + 2100ms, holds_nothing).at(0);
+  EXPECT_EQ(silent.state, "silent") << "whatever it said last";
+  EXPECT_EQ(silent.heard_ms_ago, 2100u);
+  EXPECT_EQ(links.take_silent(t0 + 2100ms, holds_nothing).size(), 0u) << "not lost yet";
+  // One that promised no heartbeats is silent only while it holds jobs.
+  links.heard("b", t0);
+  links.apply("b", Credit{1, true, "x", 1});
+  const WorkerLinks::HeldBy b_holds_one = [](const std::string& id) {
+    return std::size_t{id == "b" ? 1u : 0u};
+  };
+  EXPECT_EQ(links.summaries(t0 + 11s, holds_nothing).at(1).state, "idle");
+  EXPECT_EQ(links.summaries(t0 + 11s, b_holds_one).at(1).state, "silent");
 }
 
 }  // namespace

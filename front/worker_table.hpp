@@ -1,0 +1,25 @@
+// The table of `zpipe workers`: each worker the ventilator knows, one line each, fitting the
+// terminal (the WORKER column is cut with "..." only there), states coloured on a colour terminal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/requests.hpp"
+#include "common/terminal.hpp"
+
+namespace zpipe {
+
+// A short age: "0.4s" under 10 seconds, then "12s", "3m", "5h", "4d".
+std::string short_age(std::uint64_t ms);
+
+// WORKER (its name, and its host:pid when that differs), STATE ("silent 12s" for one silent
+// that long), SLOTS, HELD (jobs it holds now), SENT (jobs sent to it since it connected),
+// CREDIT, HEARD and CONNECTED (how long ago). Header first, each line ending in '\n'.
+std::string worker_table(const std::vector<WorkerSummary>& workers, const TerminalStyle& style);
+
+// "2 workers, 4 slots, 3 jobs held, 1 silent": the table's last line.
+std::string workers_total(const std::vector<WorkerSummary>& workers);
+
+}  // namespace zpipe

@@ -1,0 +1,61 @@
+#include "front/worker_table.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace zpipe {
+namespace {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::vector<WorkerSummary> two_workers() {
+  return {WorkerSummary{"a-worker-with-a-rather-long-name-indeed", "vm:4410", "silent", 2, 1, 7, 0,
+                        12'500, 600'000, 1000},
+          WorkerSummary{"vm:4327", "", "busy", 4, 3, 120, 5, 400, 3'600'000, 1000}};
+}
+
+TEST(WorkerTable, ShowsEachWorkerWithItsStateSlotsJobsAndAges) {
+  const auto lines = lines_of(worker_table(two_workers(), TerminalStyle{std::nullopt, false}));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].rfind("WORKER", 0), 0u);
+  EXPECT_NE(lines[0].find("STATE      SLOTS  HELD     SENT CREDIT     HEARD CONNECTED"),
+            std::string::npos);
+  EXPECT_NE(lines[1].find("a-worker-with-a-rather-long-name-indeed (vm:4410) silent 12s"),
+            std::string::npos)
+      << "not cut without a terminal: " << lines[1];
+  EXPECT_NE(lines[2].find("busy           4     3      120      5  0.4s ago   60m ago"),
+            std::string::npos)
+      << lines[2];
+  EXPECT_EQ(workers_total(two_workers()), "2 workers, 6 slots, 4 jobs held, 1 silent");
+}
+
+TEST(WorkerTable, FitsEightyColumns) {
+  for (const auto& line : lines_of(worker_table(two_workers(), TerminalStyle{80, false}))) {
+    EXPECT_LE(line.size(), 80u) << line;
+  }
+  const auto lines = lines_of(worker_table(two_workers(), TerminalStyle{200, false}));
+  EXPECT_NE(lines[1].find("(vm:4410)"), std::string::npos) << "whole at 200 columns";
+}
+
+TEST(WorkerTable, ColoursStatesOnAColourTerminal) {
+  const auto table = worker_table(two_workers(), TerminalStyle{200, true});
+  EXPECT_NE(table.find("\x1b[31msilent 12s"), std::string::npos) << table;  // red
+  EXPECT_NE(table.find("\x1b[32mbusy"), std::string::npos) << table;        // green
+}
+
+TEST(WorkerTable, ShortAgesUseTheLargestUnit) {
+  EXPECT_EQ(short_age(0), "0.0s");
+  EXPECT_EQ(short_age(9'949), "9.9s");
+  EXPECT_EQ(short_age(75'000), "75s");
+  EXPECT_EQ(short_age(3'600'000), "60m");
+  EXPECT_EQ(short_age(3 * 86'400'000ull), "3d");
+}
+
+}  // namespace
+}  // namespace zpipe
