@@ -9,6 +9,7 @@
 #include "common/endpoints.hpp"
 #include "common/outcome_store.hpp"
 #include "common/terminal.hpp"
+#include "front/job_payload_text.hpp"
 #include "front/outcome_table.hpp"
 #include "front/time_text.hpp"
 
@@ -55,6 +56,13 @@ std::string fieldf(const char* label, const std::string& value) {
 
 std::string dump(const nlohmann::json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// What `show` prints of the job's payload (front/job_payload_text.hpp): as much as fits half the
+// terminal, all of it into a file or a pipe.
+std::string payload_section(const std::string& id, const std::vector<Outcome>& attempts,
+                            const TerminalStyle& style) {
+  return job_payload_text(id, attempts, payload_lines_for(terminal_rows()), style.width);
 }
 
 // Opens the store read-only; prints the reason and returns nullptr when there is none.
@@ -158,12 +166,14 @@ class ShowCommand : public Command {
     if (!row) {
       // Failed attempts so far, and a retry to come.
       if (json_) {
-        std::cout << dump({{"id", id_}, {"status", "retrying"}, {"attempts", attempts_json}})
-                  << "\n";
+        nlohmann::json j{{"id", id_}, {"status", "retrying"}, {"attempts", attempts_json}};
+        add_job_payload_fields(j, attempts);
+        std::cout << dump(j) << "\n";
       } else {
         const auto style = terminal_style();
         std::cout << fieldf("id", id_)
                   << fieldf("status", state_cell("retrying", 0, style) + " (no final outcome yet)")
+                  << payload_section(id_, attempts, style)
                   << attempts_table(attempts, style, unix_now_ms());
       }
       return kExitOk;
@@ -171,6 +181,7 @@ class ShowCommand : public Command {
     auto j = to_json(*row);
     if (json_) {
       j["attempts"] = attempts_json;
+      add_job_payload_fields(j, attempts);
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
@@ -198,7 +209,7 @@ class ShowCommand : public Command {
     std::cout << fieldf(
         "timing", std::to_string(waited_ms) + " ms from acceptance to the start of attempt " +
                       std::to_string(o.attempt) + ", " + std::to_string(ran_ms) + " ms running");
-    std::cout << "result\n"
+    std::cout << payload_section(id_, attempts, style) << "result\n"
               << dump(j["result"], 2) << "\n"
               << attempts_table(attempts, style, now_ms);
     return kExitOk;

@@ -21,6 +21,7 @@
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"
+#include "sink/retention.hpp"
 #include "sink/sink_config.hpp"
 
 namespace zpipe {
@@ -55,6 +56,7 @@ class Sink {
   zmq::socket_t acks_out_;
   std::optional<DataDirLock> data_dir_lock_;  // held while store_ is open
   std::unique_ptr<OutcomeStore> store_;
+  std::optional<Retention> retention_;  // with --keep
   std::unique_ptr<EventPublisher> events_;
   std::optional<InputRefusals> refusals_;      // made with events_
   std::optional<DiskFullNotice> disk_notice_;  // made with events_
