@@ -19,4 +19,15 @@ bool ends_job(const Outcome& outcome) {
          outcome.error_code == to_string(ErrorCode::kInvalid);
 }
 
+void keep_job_payload(Outcome& outcome, Payload&& payload) {
+  const auto bytes = payload.msgpack().size();
+  if (bytes <= kKeptPayloadMaxBytes) {
+    outcome.payload = std::move(payload);
+    outcome.payload_bytes = 0;
+  } else {
+    outcome.payload.reset();
+    outcome.payload_bytes = bytes;
+  }
+}
+
 }  // namespace zpipe

@@ -1,6 +1,7 @@
 // Outcome: what one attempt of a job came to, sent by the worker to the sink.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,9 @@
 #include "common/payload.hpp"
 
 namespace zpipe {
+
+// The largest job payload (encoded msgpack) that a worker sends back with the job's outcome.
+inline constexpr std::size_t kKeptPayloadMaxBytes = 64 * 1024;
 
 enum class OutcomeStatus { kSucceeded, kFailed };
 
@@ -33,6 +37,11 @@ struct Outcome {
   // Measured only for jobs run in a child process (worker --isolate); 0 otherwise.
   std::uint64_t cpu_us = 0;      // user + system CPU time
   std::uint64_t max_rss_kb = 0;  // peak resident memory
+  // The job's payload, sent back so that the store can show what the job was asked to do
+  // (`zpipe show`): present when its msgpack is at most kKeptPayloadMaxBytes; else absent and
+  // `payload_bytes` gives its size. Neither: an older worker sent the outcome.
+  std::optional<Payload> payload{};
+  std::uint64_t payload_bytes = 0;
   // Set by the sink, never read from the wire: the name of the trusted CURVE key the outcome
   // arrived with (its file name without .key); empty in the clear.
   std::string key{};
@@ -45,6 +54,10 @@ struct Outcome {
 // in a way no other attempt can change (error_code "invalid": the handler found the payload
 // meaningless). Such a job goes dead at once, keeping its unused attempts.
 bool ends_job(const Outcome& outcome);
+
+// Hands the job's payload to its outcome: moved in when it is at most kKeptPayloadMaxBytes,
+// else only its size is kept. The worker calls it once the handler is done with the job.
+void keep_job_payload(Outcome& outcome, Payload&& payload);
 
 // Outcomes sent together ("outcomes"): a worker sends what finished since its last send in one
 // message, as the ventilator sends jobs.

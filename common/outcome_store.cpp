@@ -39,9 +39,32 @@ CREATE TABLE IF NOT EXISTS attempts (
   max_rss_kb   INTEGER NOT NULL DEFAULT 0,
   recorded_ms  INTEGER NOT NULL,
   key          TEXT NOT NULL DEFAULT '',
+  payload      TEXT,
+  payload_bytes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id, attempt)
 ) WITHOUT ROWID;
 )sql";
+
+// Columns a store of an older zpipe lacks, added in place when a sink opens it (the attempts it
+// recorded then read with the default).
+struct AddedColumn {
+  const char* table;
+  const char* name;
+  const char* definition;
+  const char* absent;  // what it reads as in a store not yet upgraded (opened read-only)
+};
+constexpr AddedColumn kAddedColumns[] = {
+    // Its rows read as '' (no key known).
+    {"attempts", "key", "TEXT NOT NULL DEFAULT ''", "''"},
+    // Its rows read as NULL and 0: the payload was not sent back.
+    {"attempts", "payload", "TEXT", "NULL"},
+    {"attempts", "payload_bytes", "INTEGER NOT NULL DEFAULT 0", "0"},
+};
+
+// Jobs by the time they were recorded, for pruning the oldest (OutcomeStore::prune). New rows
+// come at its end, so keeping it up costs little beside each insert.
+constexpr const char* kRecordedIndex =
+    "CREATE INDEX IF NOT EXISTS jobs_by_recorded ON jobs (recorded_ms)";
 
 constexpr const char* kColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
@@ -108,16 +131,19 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
   // and that index cost the sink a tenth of each outcome.
   db_->exec_or_throw("DROP INDEX IF EXISTS jobs_by_status");
-  auto has_key = db_->has_column("attempts", "key");
-  if (!has_key.ok()) throw std::runtime_error(has_key.error().message);
-  if (!has_key.value()) {
-    // A store written by an older zpipe: its rows read as '' (no key known).
-    db_->exec_or_throw("ALTER TABLE attempts ADD COLUMN key TEXT NOT NULL DEFAULT ''");
+  for (const auto& column : kAddedColumns) {
+    auto has = db_->has_column(column.table, column.name);
+    if (!has.ok()) throw std::runtime_error(has.error().message);
+    if (!has.value()) {
+      db_->exec_or_throw(std::string("ALTER TABLE ") + column.table + " ADD COLUMN " + column.name +
+                         " " + column.definition);
+    }
   }
+  db_->exec_or_throw(kRecordedIndex);
   insert_attempt_ = db_->prepare_or_throw(
       "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
-      "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key, payload, "
+      "payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   // A dead job that `zpipe retry` brought back ends again with a later attempt: that outcome
   // replaces the old one. Any other repeat leaves the row alone.
   upsert_job_ = db_->prepare_or_throw(
@@ -133,6 +159,10 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   select_job_status_ = db_->prepare_or_throw("SELECT status, attempt FROM jobs WHERE id = ?");
   select_attempt_status_ =
       db_->prepare_or_throw("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
+  select_oldest_jobs_ = db_->prepare_or_throw(
+      "SELECT rowid, id FROM jobs WHERE recorded_ms < ? ORDER BY recorded_ms LIMIT ?");
+  delete_attempts_ = db_->prepare_or_throw("DELETE FROM attempts WHERE id = ?");
+  delete_job_ = db_->prepare_or_throw("DELETE FROM jobs WHERE rowid = ?");
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
   files_.emplace(path_, "the outcome store");
   writable_ = true;
@@ -189,6 +219,13 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
   attempt.bind_u64(11, o.max_rss_kb);
   attempt.bind_u64(12, now_ms);
   attempt.bind_text(13, o.key);
+  const auto payload = o.payload ? o.payload->to_json_text() : std::string();
+  if (o.payload) {
+    attempt.bind_text(14, payload);
+  } else {
+    attempt.bind_null(14);
+  }
+  attempt.bind_u64(15, o.payload_bytes);
   if (auto done = attempt.run("cannot record attempt " + std::to_string(o.attempt) + " of " + o.id);
       !done.ok()) {
     return done.error();
@@ -289,14 +326,18 @@ Result<std::int64_t> OutcomeStore::last_row() {
 }
 
 Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
-  // A store an older sink wrote, opened read-only before a newer sink upgraded it, has no key
-  // column: its attempts all came in the clear.
-  auto has_key = db_->has_column("attempts", "key");
-  if (!has_key.ok()) return has_key.error();
-  const char* key = has_key.value() ? "key" : "''";
-  auto s = db_->prepare(std::string("SELECT attempt, status, error_code, error, worker, "
-                                    "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, ") +
-                        key + " FROM attempts WHERE id = ? ORDER BY attempt");
+  // A store an older sink wrote, opened read-only before a newer sink upgraded it, lacks the
+  // columns added since: they read as their defaults (no key: its attempts all came in the
+  // clear; no payload: none was sent back).
+  std::string columns =
+      "attempt, status, error_code, error, worker, started_ms, finished_ms, run_us, cpu_us, "
+      "max_rss_kb";
+  for (const auto& column : kAddedColumns) {
+    auto has = db_->has_column(column.table, column.name);
+    if (!has.ok()) return has.error();
+    columns += std::string(", ") + (has.value() ? column.name : column.absent);
+  }
+  auto s = db_->prepare("SELECT " + columns + " FROM attempts WHERE id = ? ORDER BY attempt");
   if (!s.ok()) return s.error();
   s.value().bind_text(1, id);
   return read_all<Outcome>(s.value(), [&id](const sqlite::Statement& row) {
@@ -313,6 +354,11 @@ Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
     o.cpu_us = row.column_u64(8);
     o.max_rss_kb = row.column_u64(9);
     o.key = row.column_text(10);
+    if (!row.column_is_null(11)) {
+      auto payload = Payload::parse_json(row.column_text(11));
+      o.payload = payload.ok() ? std::move(payload).value() : Payload();
+    }
+    o.payload_bytes = row.column_u64(12);
     return o;
   });
 }
@@ -330,6 +376,65 @@ Result<StoreTotals> OutcomeStore::totals() {
     totals.succeeded = s.value().column_u64(0) - totals.failed;
   }
   return totals;
+}
+
+Result<PruneCount> OutcomeStore::count_recorded_before(std::uint64_t before_ms) {
+  auto s = db_->prepare(
+      "SELECT (SELECT count(*) FROM jobs WHERE recorded_ms < ?1), "
+      "(SELECT count(*) FROM attempts WHERE id IN (SELECT id FROM jobs WHERE recorded_ms < ?1))");
+  if (!s.ok()) return s.error();
+  s.value().bind_u64(1, before_ms);
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
+  return PruneCount{s.value().column_u64(0), s.value().column_u64(1)};
+}
+
+Result<PruneCount> OutcomeStore::prune_batch(std::uint64_t before_ms, std::size_t max_jobs) {
+  if (!writable_) return make_error(ErrorCode::kIo, "the outcome store is open read-only");
+  // The batch's jobs first, then their deletion: a statement reading jobs while rows of jobs are
+  // deleted would see the table change under it.
+  std::vector<std::pair<std::int64_t, std::string>> jobs;
+  {
+    auto& oldest = select_oldest_jobs_;
+    const auto resets = oldest.reset_at_exit();
+    oldest.bind_u64(1, before_ms);
+    oldest.bind_u64(2, max_jobs);
+    auto rows =
+        read_all<std::pair<std::int64_t, std::string>>(oldest, [](const sqlite::Statement& row) {
+          return std::pair(row.column_i64(0), row.column_text(1));
+        });
+    if (!rows.ok()) return rows.error();
+    jobs = std::move(rows).value();
+  }
+  if (jobs.empty()) return PruneCount{};
+  if (auto begun = db_->exec("BEGIN IMMEDIATE"); !begun.ok()) return begun.error();
+  PruneCount deleted;
+  for (const auto& [rowid, id] : jobs) {
+    delete_attempts_.bind_text(1, id);
+    auto attempts = delete_attempts_.run("cannot delete the attempts of " + id);
+    if (attempts.ok()) deleted.attempts += static_cast<std::uint64_t>(db_->changes());
+    delete_job_.bind_i64(1, rowid);
+    auto job = attempts.ok() ? delete_job_.run("cannot delete job " + id) : attempts;
+    if (!job.ok()) {
+      (void)db_->exec("ROLLBACK");
+      return job.error();
+    }
+    ++deleted.jobs;
+  }
+  if (auto committed = db_->exec("COMMIT"); !committed.ok()) {
+    const auto failure = db_->error("cannot commit the deletion of old outcomes");
+    (void)db_->exec("ROLLBACK");
+    return failure;
+  }
+  return deleted;
+}
+
+Result<std::uint64_t> OutcomeStore::reusable_bytes() {
+  auto s = db_->prepare("SELECT * FROM pragma_freelist_count, pragma_page_size");
+  if (!s.ok()) return s.error();
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
+  return s.value().column_u64(0) * s.value().column_u64(1);
 }
 
 }  // namespace zpipe

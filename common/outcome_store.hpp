@@ -35,6 +35,23 @@ struct StoreTotals {
   std::uint64_t failed = 0;
 };
 
+// What a prune deleted, or would delete.
+struct PruneCount {
+  std::uint64_t jobs = 0;
+  std::uint64_t attempts = 0;
+
+  PruneCount& operator+=(const PruneCount& other) {
+    jobs += other.jobs;
+    attempts += other.attempts;
+    return *this;
+  }
+};
+
+// Jobs a prune deletes per transaction (zpipe prune, the sink's --keep): a batch takes about
+// 10 ms, so that a commit of the sink waits for one at most that long (measured in a store of a
+// million rows by OutcomeStoreTest.PruneBatchOfAMillionRowsIsShort).
+inline constexpr std::size_t kPruneBatchJobs = 200;
+
 class OutcomeStore {
  public:
   enum class Access { kReadWrite, kReadOnly };
@@ -69,6 +86,19 @@ class OutcomeStore {
   Result<std::vector<StoredOutcome>> list(const OutcomeQuery& query);
   Result<StoreTotals> totals();
 
+  // Retention. A job goes with all its attempts, once its final outcome was recorded before
+  // `before_ms` (Unix ms); attempts of a job with no final outcome stay (it may be retried).
+  // What prune_batch() would delete, all batches together.
+  Result<PruneCount> count_recorded_before(std::uint64_t before_ms);
+  // Read-write: deletes, in one transaction, the oldest `max_jobs` jobs recorded before
+  // `before_ms`, with their attempts. Fewer than `max_jobs` deleted: none are left. Small
+  // batches keep each transaction short, so that the sink's commits never wait long for one.
+  // The file never shrinks (no VACUUM: sqlite/database_files.hpp takes a shrinking file for
+  // damage); SQLite reuses the freed pages for new rows.
+  Result<PruneCount> prune_batch(std::uint64_t before_ms, std::size_t max_jobs);
+  // Bytes of the file on free pages, which SQLite reuses before growing the file.
+  Result<std::uint64_t> reusable_bytes();
+
   // Read-write: Ok while the store's files are the ones opened (sqlite/database_files.hpp);
   // else what happened to them. Call it after recording and before acknowledging.
   Result<Ok> check_files();
@@ -83,6 +113,9 @@ class OutcomeStore {
   sqlite::Statement upsert_job_;
   sqlite::Statement select_job_status_;
   sqlite::Statement select_attempt_status_;
+  sqlite::Statement select_oldest_jobs_;  // prune_batch()
+  sqlite::Statement delete_attempts_;
+  sqlite::Statement delete_job_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // read-write only: copies the log back
   std::optional<sqlite::DatabaseFiles> files_;     // read-write only
 };

@@ -106,9 +106,10 @@ void write_job_fields(MessageWriter& w, const Job& m) {
 }
 
 // The fields of an outcome, in an "outcome" message or in each map of an "outcomes" batch.
+bool is_measured(const Outcome& m) { return m.cpu_us != 0 || m.max_rss_kb != 0; }
+
 std::uint32_t outcome_field_count(const Outcome& m) {
-  const bool measured = m.cpu_us != 0 || m.max_rss_kb != 0;
-  return measured ? 15 : 13;
+  return 13 + (is_measured(m) ? 2 : 0) + (m.payload ? 1 : 0) + (m.payload_bytes != 0 ? 1 : 0);
 }
 
 void write_outcome_fields(MessageWriter& w, const Outcome& m) {
@@ -125,10 +126,12 @@ void write_outcome_fields(MessageWriter& w, const Outcome& m) {
   w.u64("started_ms", m.started_ms);
   w.u64("finished_ms", m.finished_ms);
   w.u64("run_us", m.run_us);
-  if (outcome_field_count(m) == 15) {
+  if (is_measured(m)) {
     w.u64("cpu_us", m.cpu_us);
     w.u64("max_rss_kb", m.max_rss_kb);
   }
+  if (m.payload) w.payload("payload", *m.payload);
+  if (m.payload_bytes != 0) w.u64("payload_bytes", m.payload_bytes);
 }
 
 // Thrown inside this file only, caught by decode().
@@ -370,6 +373,8 @@ Outcome read_outcome(const Fields& f) {
   m.run_us = f.u64_or("run_us", 0);
   m.cpu_us = f.u64_or("cpu_us", 0);
   m.max_rss_kb = f.u64_or("max_rss_kb", 0);
+  if (const auto* payload = f.find("payload"); payload != nullptr) m.payload = payload_of(*payload);
+  m.payload_bytes = f.u64_or("payload_bytes", 0);
   return m;
 }
 

@@ -17,6 +17,7 @@
 #include "front/keygen_command.hpp"
 #include "front/nearest_name.hpp"
 #include "front/program_path.hpp"
+#include "front/prune_command.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
 #include "front/submit_command.hpp"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_workers_command(app));
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
+  commands.push_back(zpipe::make_prune_command(app));
   commands.push_back(zpipe::make_keygen_command(app));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
     return unknown_command(app, argv[1], kPrograms);

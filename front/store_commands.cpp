@@ -12,6 +12,7 @@
 #include "common/outcome_store.hpp"
 #include "common/plural.hpp"
 #include "common/terminal.hpp"
+#include "front/job_payload_text.hpp"
 #include "front/job_state_text.hpp"
 #include "front/outcome_table.hpp"
 #include "front/time_text.hpp"
@@ -60,6 +61,13 @@ std::string fieldf(const char* label, const std::string& value) {
 
 std::string dump(const nlohmann::json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// What `show` prints of the job's payload (front/job_payload_text.hpp): as much as fits half the
+// terminal, all of it into a file or a pipe.
+std::string payload_section(const std::string& id, const std::vector<Outcome>& attempts,
+                            const TerminalStyle& style) {
+  return job_payload_text(id, attempts, payload_lines_for(terminal_rows()), style.width);
 }
 
 // Opens the store read-only; prints the reason and returns nullptr when there is none.
@@ -249,6 +257,7 @@ class ShowCommand : public Command {
       for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
       j["attempts"] = attempts_json;
       if (now) j["now"] = job_status_to_json(*now);
+      add_job_payload_fields(j, attempts);
       std::cout << dump(j) << "\n";
       return kExitOk;
     }
@@ -260,6 +269,7 @@ class ShowCommand : public Command {
                           now ? state_cell(std::string(to_string(now->state)), 0, style)
                               : state_cell("retrying", 0, style) + " (no final outcome yet)");
       if (now) std::cout << fieldf("now", describe_job_state(*now, now_ms));
+      std::cout << payload_section(id_, attempts, style);
       if (!attempts.empty()) std::cout << attempts_table(attempts, style, now_ms);
       note_what_was_not_asked(store_problem, ventilator_problem);
       return kExitOk;
@@ -291,7 +301,7 @@ class ShowCommand : public Command {
     std::cout << fieldf(
         "timing", std::to_string(waited_ms) + " ms from acceptance to the start of attempt " +
                       std::to_string(o.attempt) + ", " + std::to_string(ran_ms) + " ms running");
-    std::cout << "result\n"
+    std::cout << payload_section(id_, attempts, style) << "result\n"
               << dump(j["result"], 2) << "\n"
               << attempts_table(attempts, style, now_ms);
     note_what_was_not_asked(store_problem, ventilator_problem);

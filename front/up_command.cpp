@@ -221,6 +221,10 @@ class UpCommand : public Command {
                 "Memory the waiting jobs may take before submits are refused as busy; KiB, MiB, "
                 "GiB suffixes (default: a quarter of this machine's memory)",
                 jobs, {ventilator});
+    passed_.add(app_, "--keep", "DURATION",
+                "Delete jobs recorded longer ago than this (30d, 12h, 2w...), at start and then "
+                "hourly (default: keep everything)",
+                "Sink: the outcome store (zpipe-sink --help)", {sink});
     passed_.add(app_, "--prefetch", "N",
                 "Jobs each worker asks for ahead of a free slot (default 4)", workers, {worker});
     passed_.add(app_, "--memory-limit", "MiB",

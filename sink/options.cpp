@@ -5,6 +5,7 @@
 
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
+#include "common/duration_option.hpp"
 #include "common/endpoints.hpp"
 
 namespace zpipe {
@@ -31,6 +32,9 @@ std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv) {
   app.add_option("--data-dir", config.data_dir,
                  "Directory of the outcome store (env ZPIPE_DATA_DIR)")
       ->capture_default_str();
+  add_duration_option(app, "--keep", config.keep,
+                      "Delete jobs recorded longer ago than this (30d, 12h, 2w...), at start and "
+                      "then hourly; default: keep everything");
   add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
   if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServerAndClient,
                                                   log_options, config.curve)) {

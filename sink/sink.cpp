@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/clock.hpp"
+#include "common/disk_space.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
@@ -39,6 +40,7 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
                                           OutcomeStore::Access::kReadWrite);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
                                              "sink " + host_and_pid(), config_.curve);
+  if (config_.keep.count() > 0) retention_.emplace(config_.keep, log_);
   refusals_.emplace(log_, events_.get());
   disk_notice_.emplace(log_, events_.get());
 }
@@ -66,7 +68,8 @@ int Sink::run(const StopFlag& stop) {
         {outcomes_in_.handle(), 0, static_cast<short>(holding_ ? 0 : ZMQ_POLLIN), 0},
         {nullptr, stop.fd(), ZMQ_POLLIN, 0},
         {acks_out_.handle(), 0, static_cast<short>(acks_outbox_.empty() ? 0 : ZMQ_POLLOUT), 0}};
-    const auto until = holding_ ? std::min(next_state, retry_at_) : next_state;
+    auto until = holding_ ? std::min(next_state, retry_at_) : next_state;
+    if (retention_) until = std::min(until, retention_->due());
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     const bool retry = holding_ && Clock::now() >= retry_at_;
@@ -75,6 +78,9 @@ int Sink::run(const StopFlag& stop) {
       break;
     }
     if (items[2].revents & ZMQ_POLLOUT) flush_acks();
+    // One batch of old rows at a time, after the outcomes that were waiting: recording waits
+    // for one batch at most.
+    if (retention_) retention_->run_due(*store_, Clock::now(), unix_ms_now());
     if (Clock::now() >= next_state) {
       if (!store_files_intact()) {
         exit_code = 1;
@@ -107,6 +113,19 @@ int Sink::run(const StopFlag& stop) {
   return exit_code;
 }
 
+bool Sink::short_of_room() const {
+  const auto space = disk_space_of(config_.data_dir);
+  return space && space->too_full_for(0);
+}
+
+void Sink::drop_payloads() {
+  for (auto& outcome : batch_) {
+    if (!outcome.payload) continue;
+    outcome.payload_bytes = outcome.payload->msgpack().size();
+    outcome.payload.reset();
+  }
+}
+
 bool Sink::record_waiting() {
   // Kept between calls: its room for a full transaction is allocated once, not per message.
   if (!holding_) batch_.clear();
@@ -125,6 +144,7 @@ bool Sink::record_waiting() {
     }
   }
   if (batch_.empty()) return true;
+  if (holding_ || short_of_room()) drop_payloads();
 
   auto recorded = store_->record(batch_, unix_ms_now());
   if (!recorded.ok() && recorded.error().code == ErrorCode::kDiskFull) {

@@ -21,6 +21,7 @@
 #include "common/rate_meter.hpp"
 #include "common/stop_flag.hpp"
 #include "common/zap_handler.hpp"
+#include "sink/retention.hpp"
 #include "sink/sink_config.hpp"
 
 namespace zpipe {
@@ -41,6 +42,10 @@ class Sink {
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it. When
   // the disk is too full to record them, the outcomes are held (not acked) and tried again
   // from retry_at_, and nothing more is read meanwhile. False when the sink must stop.
+  // Less than the reserve (disk_space.hpp) is free where the store is: what is recorded then
+  // is what the ventilator's jobs need, the outcome; the copies of the jobs' payloads go.
+  bool short_of_room() const;
+  void drop_payloads();
   bool record_waiting();
   void flush_acks();
   // False (and said loudly) when the store's files were removed, replaced or truncated.
@@ -55,6 +60,7 @@ class Sink {
   zmq::socket_t acks_out_;
   std::optional<DataDirLock> data_dir_lock_;  // held while store_ is open
   std::unique_ptr<OutcomeStore> store_;
+  std::optional<Retention> retention_;  // with --keep
   std::unique_ptr<EventPublisher> events_;
   std::optional<InputRefusals> refusals_;      // made with events_
   std::optional<DiskFullNotice> disk_notice_;  // made with events_

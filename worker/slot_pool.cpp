@@ -127,6 +127,8 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
     ++shared->active;
     lock.unlock();
     auto outcome = run_one(*shared, job);
+    // The job is done with here: its payload moves on with the outcome, never copied.
+    keep_job_payload(outcome, std::move(job.payload));
     lock.lock();
     shared->running.erase(job.id);
     --shared->active;

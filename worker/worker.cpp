@@ -370,14 +370,25 @@ void Worker::collect(SlotPool& pool) {
       events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
     }
     auto body = encode_outcome_entry(outcome);
-    if (body.size() + kOutcomesEnvelopeBytes > config_.limits.max_message_bytes) {
+    const auto fits = [&] {
+      return body.size() + kOutcomesEnvelopeBytes <= config_.limits.max_message_bytes;
+    };
+    if (!fits() && outcome.payload) {
+      // The payload only comes back for people to read: under a message limit too small for it
+      // beside the result, send its size alone rather than fail the job.
+      outcome.payload_bytes = outcome.payload->msgpack().size();
+      outcome.payload.reset();
+      body = encode_outcome_entry(outcome);
+    }
+    if (!fits()) {
       // The sink would drop it, and the job with it: record the failure instead.
       log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
                  outcome.id, body.size(), config_.limits.max_message_bytes);
       outcome.status = OutcomeStatus::kFailed;
       outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
-      outcome.error = "the result is " + std::to_string(body.size()) + " bytes, over the " +
-                      std::to_string(config_.limits.max_message_bytes) + "-byte message limit";
+      outcome.error = "the result is " + std::to_string(outcome.result.msgpack().size()) +
+                      " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
+                      "-byte message limit";
       outcome.result = Payload();
       body = encode_outcome_entry(outcome);
     }

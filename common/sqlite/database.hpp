@@ -123,6 +123,7 @@ class Statement {
     sqlite3_bind_int64(stmt_, index, static_cast<sqlite3_int64>(value));
   }
   void bind_i64(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+  void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
 
   std::string column_text(int column) const;
   std::string column_blob(int column) const;
@@ -131,6 +132,9 @@ class Statement {
     return static_cast<std::uint64_t>(sqlite3_column_int64(stmt_, column));
   }
   std::int64_t column_i64(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool column_is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
 
  private:
   friend class Database;

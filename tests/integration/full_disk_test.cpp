@@ -132,6 +132,8 @@ TEST_F(FullDisk, AProducerCannotFillTheDiskUnderTheVentilator) {
 
   // What it accepted runs, and is recorded: the reserve it kept is the sink's room.
   pipeline.add_worker();
+  // (The outcomes recorded in the reserve keep no copy of their jobs' 4 KB payloads: that
+  // copy is what the reserve would not hold.)
   ASSERT_TRUE(pipeline.wait_for_finished(accepted, 60s)) << pipeline.log_of("sink");
   EXPECT_EQ(pipeline.store()->totals().value().succeeded, accepted);
   EXPECT_TRUE(pipeline.stop());

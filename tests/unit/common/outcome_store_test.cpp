@@ -1,5 +1,8 @@
 #include "common/outcome_store.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -185,6 +188,183 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeKeysWereRecorded) {
   ASSERT_TRUE(sink.record({o}, 2).ok());
   EXPECT_EQ(sink.attempts("old-1").value().at(0).key, "");
   EXPECT_EQ(sink.attempts("new-1").value().at(0).key, "worker");
+}
+
+TEST_F(OutcomeStoreTest, KeepsTheJobsPayloadWithEachAttempt) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto first = make_outcome("p-1", OutcomeStatus::kFailed);
+  first.max_attempts = 2;
+  first.payload = Payload::from_json({{"to", "ann@example.com"}, {"n", 3}});
+  auto second = first;
+  second.attempt = 2;
+  second.status = OutcomeStatus::kSucceeded;
+  auto nil = make_outcome("p-2", OutcomeStatus::kSucceeded);
+  nil.payload = Payload();  // a job submitted without a payload
+  ASSERT_TRUE(store.record({first, second, nil}, 1).ok());
+
+  const auto attempts = store.attempts("p-1").value();
+  ASSERT_EQ(attempts.size(), 2u);
+  for (const auto& a : attempts) {
+    ASSERT_TRUE(a.payload.has_value());
+    EXPECT_EQ(a.payload->to_json(), nlohmann::json({{"to", "ann@example.com"}, {"n", 3}}));
+    EXPECT_EQ(a.payload_bytes, 0u);
+  }
+  const auto kept_nil = store.attempts("p-2").value().at(0);
+  ASSERT_TRUE(kept_nil.payload.has_value()) << "a nil payload is kept as null, not as unknown";
+  EXPECT_TRUE(kept_nil.payload->is_nil());
+}
+
+TEST_F(OutcomeStoreTest, APayloadTooLargeToSendBackIsRecordedByItsSizeOnly) {
+  Outcome o = make_outcome("big-1", OutcomeStatus::kSucceeded);
+  keep_job_payload(o, Payload::from_json(std::string(kKeptPayloadMaxBytes + 10, 'x')));
+  ASSERT_FALSE(o.payload.has_value());
+  const auto size = o.payload_bytes;
+  EXPECT_GT(size, kKeptPayloadMaxBytes);
+  Outcome small = make_outcome("small-1", OutcomeStatus::kSucceeded);
+  keep_job_payload(small, Payload::from_json(std::string(kKeptPayloadMaxBytes - 10, 'x')));
+  ASSERT_TRUE(small.payload.has_value()) << "64 KiB of msgpack is still sent back";
+
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  ASSERT_TRUE(store.record({o, small}, 1).ok());
+  const auto big = store.attempts("big-1").value().at(0);
+  EXPECT_FALSE(big.payload.has_value());
+  EXPECT_EQ(big.payload_bytes, size);
+  EXPECT_EQ(store.attempts("small-1").value().at(0).payload->to_json(),
+            std::string(kKeptPayloadMaxBytes - 10, 'x'));
+}
+
+TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforePayloadsWereRecorded) {
+  {
+    OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+    ASSERT_TRUE(store.record({make_outcome("old-1", OutcomeStatus::kSucceeded)}, 1).ok());
+  }
+  // Take the columns and the index away again, as a store from the previous version has them.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  for (const char* sql :
+       {"ALTER TABLE attempts DROP COLUMN payload",
+        "ALTER TABLE attempts DROP COLUMN payload_bytes", "DROP INDEX jobs_by_recorded"}) {
+    ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+  }
+  sqlite3_close(db);
+
+  {
+    OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);  // `zpipe show` meanwhile
+    const auto attempts = reader.attempts("old-1").value();
+    ASSERT_EQ(attempts.size(), 1u);
+    EXPECT_FALSE(attempts[0].payload.has_value());
+    EXPECT_EQ(attempts[0].payload_bytes, 0u);
+    EXPECT_EQ(reader.count_recorded_before(10).value().jobs, 1u);
+  }
+  OutcomeStore sink(path_, OutcomeStore::Access::kReadWrite);  // a new sink upgrades it
+  auto o = make_outcome("new-1", OutcomeStatus::kSucceeded);
+  o.payload = Payload::from_json({{"msg", "hi"}});
+  ASSERT_TRUE(sink.record({o}, 2).ok());
+  EXPECT_FALSE(sink.attempts("old-1").value().at(0).payload.has_value());
+  EXPECT_EQ(sink.attempts("new-1").value().at(0).payload->to_json(),
+            nlohmann::json({{"msg", "hi"}}));
+  EXPECT_EQ(sink.prune_batch(2, 100).value().jobs, 1u) << "old-1 goes, new-1 stays";
+}
+
+TEST_F(OutcomeStoreTest, PrunesJobsRecordedBeforeACutOffInBatchesWithTheirAttempts) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  // Jobs recorded at 1000..1024, each after a failed first attempt; 25 more at 5000.
+  for (int i = 0; i < 25; ++i) {
+    auto failed = make_outcome("old-" + std::to_string(i), OutcomeStatus::kFailed);
+    failed.max_attempts = 2;
+    auto succeeded = failed;
+    succeeded.attempt = 2;
+    succeeded.status = OutcomeStatus::kSucceeded;
+    ASSERT_TRUE(store.record({failed, succeeded}, 1000 + static_cast<std::uint64_t>(i)).ok());
+    ASSERT_TRUE(
+        store.record({make_outcome("new-" + std::to_string(i), OutcomeStatus::kSucceeded)}, 5000)
+            .ok());
+  }
+  // A job still retrying keeps its early attempt: it may succeed yet.
+  auto retrying = make_outcome("retrying", OutcomeStatus::kFailed);
+  retrying.max_attempts = 3;
+  ASSERT_TRUE(store.record({retrying}, 1000).ok());
+
+  const auto would = store.count_recorded_before(1020).value();
+  EXPECT_EQ(would.jobs, 20u);
+  EXPECT_EQ(would.attempts, 40u);
+  std::vector<std::uint64_t> batches;
+  PruneCount deleted;
+  while (true) {
+    const auto batch = store.prune_batch(1020, 8).value();
+    batches.push_back(batch.jobs);
+    deleted += batch;
+    if (batch.jobs < 8) break;
+  }
+  EXPECT_EQ(batches, (std::vector<std::uint64_t>{8, 8, 4}));
+  EXPECT_EQ(deleted.jobs, 20u);
+  EXPECT_EQ(deleted.attempts, 40u);
+
+  EXPECT_FALSE(store.find("old-0").value().has_value());
+  EXPECT_TRUE(store.attempts("old-19").value().empty());
+  EXPECT_TRUE(store.find("old-20").value().has_value()) << "recorded at the cut-off: kept";
+  EXPECT_EQ(store.attempts("old-24").value().size(), 2u);
+  EXPECT_TRUE(store.find("new-0").value().has_value());
+  EXPECT_EQ(store.attempts("retrying").value().size(), 1u);
+  EXPECT_EQ(store.totals().value().succeeded, 30u);
+  EXPECT_EQ(store.count_recorded_before(1020).value().jobs, 0u);
+  EXPECT_EQ(store.prune_batch(1020, 8).value().jobs, 0u);
+}
+
+TEST_F(OutcomeStoreTest, PruningFreesPagesForReuseWithoutShrinkingTheFile) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  std::vector<Outcome> batch;
+  for (int i = 0; i < 2000; ++i) {
+    auto o = make_outcome("job-" + std::to_string(i), OutcomeStatus::kSucceeded);
+    o.payload = Payload::from_json({{"text", std::string(200, 'p')}});
+    batch.push_back(std::move(o));
+  }
+  ASSERT_TRUE(store.record(batch, 1000).ok());
+  EXPECT_EQ(store.reusable_bytes().value(), 0u);
+  while (store.prune_batch(2000, 500).value().jobs == 500) {
+  }
+  EXPECT_GT(store.reusable_bytes().value(), 400'000u);
+  EXPECT_TRUE(store.check_files().ok()) << "the sink's file checks still pass";
+}
+
+TEST_F(OutcomeStoreTest, PruneBatchOfAMillionRowsIsShort) {
+  // What the sink's --keep commits at a time (sink/retention.hpp) must not keep its outcome
+  // transactions waiting more than ~100 ms, in a store of a million old rows: 500,000 jobs and
+  // their attempts, written straight in SQL (through record() it would take seconds).
+  { OutcomeStore made(path_, OutcomeStore::Access::kReadWrite); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  const char* fill = R"sql(
+    BEGIN;
+    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499999)
+    INSERT INTO jobs (id, type, status, attempt, max_attempts, worker, created_ms, started_ms,
+                      finished_ms, recorded_ms, result)
+      SELECT 'mx0qmj60-' || i, 'echo', 'succeeded', 1, 1, 'host:1', 100, 110, 150, 1000 + i,
+             '{"msg":"hi"}' FROM n;
+    INSERT INTO attempts (id, attempt, status, worker, started_ms, finished_ms, recorded_ms,
+                          payload)
+      SELECT id, 1, 'succeeded', 'host:1', 110, 150, recorded_ms, '{"msg":"hi"}' FROM jobs;
+    COMMIT;
+  )sql";
+  ASSERT_EQ(sqlite3_exec(db, fill, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  std::vector<std::chrono::steady_clock::duration> times;
+  std::uint64_t deleted = 0;
+  for (int i = 0; i < 40; ++i) {  // from the front of the index
+    const auto started = std::chrono::steady_clock::now();
+    deleted += store.prune_batch(1'000'000, kPruneBatchJobs).value().jobs;
+    times.push_back(std::chrono::steady_clock::now() - started);
+  }
+  EXPECT_EQ(deleted, 40 * kPruneBatchJobs);
+  std::string all;
+  for (const auto t : times) {
+    all += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t).count()) + " ";
+  }
+  EXPECT_LT(*std::max_element(times.begin(), times.end()), std::chrono::milliseconds(100))
+      << "batches took (ms): " << all;
+  std::printf("batches of %zu jobs took (ms): %s\n", kPruneBatchJobs, all.c_str());
 }
 
 // A sink killed while making its first store leaves a half-made one under another name, never

@@ -36,6 +36,35 @@ std::map<std::string, std::string> documented_examples() {
 
 TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
   const Payload hi = Payload::from_json({{"msg", "hi"}});
+  // The echo job's outcome brings its payload back; the exec job's payload, of 3.2 MiB, was too
+  // large to: only its size comes.
+  Outcome echoed{"mx0qmj60-1",
+                 "echo",
+                 1,
+                 1,
+                 OutcomeStatus::kSucceeded,
+                 "",
+                 "",
+                 hi,
+                 "vm:4327",
+                 1795890149991,
+                 1795890149992,
+                 1795890149993};
+  echoed.payload = hi;
+  Outcome exec_failed{"mx0qmj60-2",
+                      "exec",
+                      1,
+                      3,
+                      OutcomeStatus::kFailed,
+                      "exec_failed",
+                      "exited with status 1",
+                      Payload(),
+                      "vm:4327",
+                      1795890149991,
+                      1795890149992,
+                      1795890149996,
+                      4000};
+  exec_failed.payload_bytes = 3'355'443;
   const std::map<std::string, Message> expected{
       {"submit", SubmitRequest{1, {JobSpec{"echo", hi, 0, 0}}}},
       {"accepted", SubmitAccepted{1, {"mx0qmj60-1"}, "5f3a9c2e81d0b7a4"}},
@@ -71,14 +100,8 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
       {"ready", Credit{6, false, "vm:4327", 4}},
       {"heartbeat", Heartbeat{1000, false, "vm:4327"}},
       {"release", Release{{{"mx0qmj60-2", 1}}, "the worker is stopping"}},
-      {"outcome", Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,
-                          "vm:4327", 1795890149991, 1795890149992, 1795890149993}},
-      {"outcomes",
-       OutcomeBatch{{Outcome{"mx0qmj60-1", "echo", 1, 1, OutcomeStatus::kSucceeded, "", "", hi,
-                             "vm:4327", 1795890149991, 1795890149992, 1795890149993},
-                     Outcome{"mx0qmj60-2", "exec", 1, 3, OutcomeStatus::kFailed, "exec_failed",
-                             "exited with status 1", Payload(), "vm:4327", 1795890149991,
-                             1795890149992, 1795890149996, 4000}}}},
+      {"outcome", echoed},
+      {"outcomes", OutcomeBatch{{echoed, exec_failed}}},
       {"ack", AckBatch{{Ack{"mx0qmj60-1", OutcomeStatus::kSucceeded, false, 1, true}}}},
       {"event", Event{"job.started",
                       "worker vm:4327",

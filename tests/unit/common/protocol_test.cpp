@@ -151,6 +151,24 @@ TEST(Protocol, AnOutcomesBatchIsItsEntriesPutTogether) {
   EXPECT_LE(message.size(), a.size() + b.size() + kOutcomesEnvelopeBytes);
 }
 
+TEST(Protocol, AnOutcomeCarriesTheJobsPayloadOrItsSizeAndAnOlderOneNeither) {
+  auto kept = outcome_of("abc-1", OutcomeStatus::kSucceeded);
+  kept.payload = Payload::from_json({{"argv", {"true"}}});
+  auto too_large = outcome_of("abc-2", OutcomeStatus::kSucceeded);
+  too_large.payload_bytes = 3'355'443;
+  auto nil = outcome_of("abc-3", OutcomeStatus::kSucceeded);
+  nil.payload = Payload();
+  const auto older = outcome_of("abc-4", OutcomeStatus::kSucceeded);
+  const OutcomeBatch batch{{kept, too_large, nil, older}};
+  const auto decoded = decode(encode(batch));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_TRUE(decoded.value() == Message(batch));
+  const auto& outcomes = std::get<OutcomeBatch>(decoded.value()).outcomes;
+  EXPECT_TRUE(outcomes[2].payload.has_value()) << "a nil payload is a payload";
+  EXPECT_FALSE(outcomes[3].payload.has_value());
+  EXPECT_EQ(outcomes[3].payload_bytes, 0u);
+}
+
 TEST(Protocol, AnOutcomesBatchNeedsOutcomesEachOfThemValid) {
   EXPECT_EQ(decode(encode(OutcomeBatch{})).error().code, ErrorCode::kInvalid);
   const auto good = outcome_of("abc-1", OutcomeStatus::kSucceeded);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "common/command_line.hpp"
+#include "sink/retention.hpp"
 #include "tests/support/argv.hpp"
 
 namespace zpipe {
@@ -26,6 +27,30 @@ TEST(SinkOptions, EveryFlagReachesTheConfig) {
   EXPECT_EQ(config.data_dir, "/tmp/zpipe-elsewhere");
   EXPECT_EQ(config.limits.max_message_bytes, 2048u);
   EXPECT_EQ(config.sockets.max_message_bytes, 2048);
+}
+
+TEST(SinkOptions, KeepTakesADurationAndDefaultsToKeepingEverything) {
+  test::Argv none{"zpipe-sink"};
+  auto parsed = parse_sink_options(none.argc(), none.argv());
+  ASSERT_TRUE(std::holds_alternative<SinkOptions>(parsed));
+  EXPECT_EQ(std::get<SinkOptions>(parsed).config.keep.count(), 0);
+
+  test::Argv keep{"zpipe-sink", "--keep", "30d"};
+  parsed = parse_sink_options(keep.argc(), keep.argv());
+  ASSERT_TRUE(std::holds_alternative<SinkOptions>(parsed));
+  EXPECT_EQ(std::get<SinkOptions>(parsed).config.keep, std::chrono::hours(30 * 24));
+
+  test::Argv bad{"zpipe-sink", "--keep", "30"};
+  parsed = parse_sink_options(bad.argc(), bad.argv());
+  ASSERT_TRUE(std::holds_alternative<int>(parsed));
+  EXPECT_EQ(std::get<int>(parsed), kExitUsage);
+}
+
+TEST(SinkOptions, KeepPrunesHourlyOrMoreOftenWhenShort) {
+  using namespace std::chrono_literals;
+  EXPECT_EQ(prune_interval(30 * 24h), 1h);
+  EXPECT_EQ(prune_interval(2h), 12min);
+  EXPECT_EQ(prune_interval(2s), 1s);
 }
 
 TEST(SinkOptions, AMessageLimitTooSmallForAnyOutcomeIsAUsageError) {
