@@ -27,17 +27,13 @@ class DeadJobsCommand : public Command {
     app_.add_option("ids", selection_.ids, "Ids of dead jobs (see zpipe failures)");
     app_.add_flag("--dead", selection_.all_dead, "Every dead job (or every one of --type)");
     app_.add_option("--type", selection_.type, "With --dead: only jobs of this type");
-    add_ventilator_options(app_, client_);
-    add_curve_options(app_, curve_flags_, CurveRole::kClient);
+    ventilator_.add_options(app_);
   }
 
   CLI::App& app() override { return app_; }
 
   int run() override {
-    if (auto code =
-            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe " + verb_, client_.curve)) {
-      return *code;
-    }
+    if (auto code = ventilator_.load("zpipe " + verb_)) return *code;
     if (selection_.all_dead == !selection_.ids.empty()) {
       std::cerr << "zpipe " << verb_ << ": give job ids, or --dead [--type TYPE]\n"
                 << "Run 'zpipe " << verb_ << " --help' for the options.\n";
@@ -47,7 +43,7 @@ class DeadJobsCommand : public Command {
       std::cerr << "zpipe " << verb_ << ": --type goes with --dead\n";
       return kExitUsage;
     }
-    Client client(client_);
+    Client client(ventilator_.client);
     auto done = client.dead_jobs(DeadJobsRequest{0, action_, selection_});
     if (!done.ok()) {
       std::cerr << "zpipe " << verb_ << ": " << done.error().message << "\n";
@@ -78,8 +74,7 @@ class DeadJobsCommand : public Command {
   std::string verb_;
   CLI::App& app_;
   DeadSelection selection_;
-  ClientConfig client_;
-  CurveFlags curve_flags_;
+  VentilatorConnection ventilator_{10.0};
 };
 
 }  // namespace

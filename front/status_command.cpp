@@ -33,21 +33,13 @@ class StatusCommand : public Command {
             "Show how many jobs are pending, in flight, retrying, succeeded and dead, in all and "
             "per type, and how many attempts failed")) {
     app_.add_flag("--json", json_, "Print one JSON object");
-    add_ventilator_options(app_, client_);
-    add_curve_options(app_, curve_flags_, CurveRole::kClient);
-    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
-        ->capture_default_str()
-        ->check(CLI::Range(0.01, 86400.0));
+    ventilator_.add_options(app_);
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
-    if (auto code =
-            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe status", client_.curve)) {
-      return *code;
-    }
-    client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
-    Client client(client_);
+    if (auto code = ventilator_.load("zpipe status")) return *code;
+    Client client(ventilator_.client);
     auto report = client.status_report();
     if (!report.ok()) {
       std::cerr << "zpipe status: " << report.error().message << "\n";
@@ -75,7 +67,8 @@ class StatusCommand : public Command {
       std::cout << out.dump() << "\n";
       return kExitOk;
     }
-    std::printf("pipeline %s at %s\n", report.value().pipeline.c_str(), client_.ventilator.c_str());
+    std::printf("pipeline %s at %s\n", report.value().pipeline.c_str(),
+                ventilator_.client.ventilator.c_str());
     for (const auto& alert : alerts) std::printf("! %s\n", alert.c_str());
     const std::pair<const char*, std::uint64_t> rows[] = {
         {"accepted", c.accepted}, {"pending", c.pending},     {"in flight", c.in_flight},
@@ -93,10 +86,8 @@ class StatusCommand : public Command {
 
  private:
   CLI::App& app_;
-  ClientConfig client_;
-  CurveFlags curve_flags_;
+  VentilatorConnection ventilator_{5.0};
   bool json_ = false;
-  double wait_s_ = 5.0;
 };
 
 }  // namespace

@@ -84,22 +84,15 @@ std::unique_ptr<OutcomeStore> open_store(const std::filesystem::path& data_dir,
 
 // What a command that reads the store also asks of the ventilator: where the jobs are now.
 struct VentilatorAsk {
-  ClientConfig client = ClientConfig::to(DefaultEndpoints::kSubmit, std::chrono::seconds(3));
-  CurveFlags curve_flags;
+  VentilatorConnection connection{3.0};
 
-  void add_options(CLI::App& app) {
-    add_ventilator_options(app, client);
-    add_curve_options(app, curve_flags, CurveRole::kClient);
-  }
   // The states of `ids`, or why the ventilator could not tell (nothing answers there, ...).
   Result<std::vector<JobStatus>> states(const std::vector<std::string>& ids,
                                         const std::string& command) {
-    auto config = client;
-    if (auto code =
-            load_curve_setup(curve_flags, CurveRole::kClient, "zpipe " + command, config.curve)) {
+    if (connection.load("zpipe " + command)) {
       return make_error(ErrorCode::kInvalid, "its CURVE keys could not be loaded");
     }
-    Client asking(config);
+    Client asking(connection.client);
     return asking.job_statuses(ids);
   }
 };
@@ -124,7 +117,7 @@ class ListCommand : public Command {
       app_.add_flag("--all", all_,
                     "Also jobs no longer dead: retried or discarded since (the ventilator says "
                     "which are still dead)");
-      ventilator_.add_options(app_);
+      ventilator_.connection.add_options(app_);
     }
   }
   CLI::App& app() override { return app_; }
@@ -211,7 +204,7 @@ class ShowCommand : public Command {
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
         ->capture_default_str();
-    ventilator_.add_options(app_);
+    ventilator_.connection.add_options(app_);
   }
   CLI::App& app() override { return app_; }
 
@@ -246,7 +239,8 @@ class ShowCommand : public Command {
                         : store_problem)
                 << "; "
                 << (ventilator_problem.empty()
-                        ? "the ventilator at " + ventilator_.client.ventilator + " does not hold it"
+                        ? "the ventilator at " + ventilator_.connection.client.ventilator +
+                              " does not hold it"
                         : ventilator_problem)
                 << "\n";
       return kExitFailure;

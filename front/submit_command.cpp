@@ -34,11 +34,7 @@ class SubmitCommand : public Command {
     app_.add_option("--jsonl", jsonl_,
                     "Submit one job per line of this file ('-': stdin): {\"type\":..., "
                     "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
-    add_ventilator_options(app_, client_);
-    add_curve_options(app_, curve_flags_, CurveRole::kClient);
-    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
-        ->capture_default_str()
-        ->check(CLI::Range(0.01, 86400.0));
+    ventilator_.add_options(app_);
     app_.add_flag("--no-wait", no_wait_,
                   "When the ventilator's backlog is full, fail at once (exit 1) instead of "
                   "waiting for room");
@@ -48,11 +44,7 @@ class SubmitCommand : public Command {
   CLI::App& app() override { return app_; }
 
   int run() override {
-    if (auto code =
-            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe submit", client_.curve)) {
-      return *code;
-    }
-    client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
+    if (auto code = ventilator_.load("zpipe submit")) return *code;
     std::vector<JobSpec> specs;
     if (!jsonl_.empty()) {
       if (!arguments_.type.empty()) return usage("give either TYPE or --jsonl, not both");
@@ -68,9 +60,10 @@ class SubmitCommand : public Command {
       specs.push_back(std::move(spec).value());
     }
 
-    const auto busy_wait = no_wait_ ? std::chrono::milliseconds(0) : client_.busy_wait;
-    client_.busy_wait = std::chrono::milliseconds(0);  // first ask once, to say why we wait
-    Client client(client_);
+    const auto busy_wait = no_wait_ ? std::chrono::milliseconds(0) : ventilator_.client.busy_wait;
+    ventilator_.client.busy_wait =
+        std::chrono::milliseconds(0);  // first ask once, to say why we wait
+    Client client(ventilator_.client);
     std::size_t accepted = 0;
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
       const auto last = std::min(specs.size(), first + kJobsPerRequest);
@@ -82,7 +75,7 @@ class SubmitCommand : public Command {
           std::cerr << "zpipe submit: " << ids.error().message
                     << "\nzpipe submit: waiting for room (--no-wait fails instead)\n";
         }
-        ClientConfig waiting = client_;
+        ClientConfig waiting = ventilator_.client;
         waiting.busy_wait = busy_wait;
         ids = Client(waiting).submit(batch);
       }
@@ -122,9 +115,7 @@ class SubmitCommand : public Command {
   CLI::App& app_;
   SubmitArguments arguments_;
   std::string jsonl_;
-  ClientConfig client_;
-  CurveFlags curve_flags_;
-  double wait_s_ = 10.0;
+  VentilatorConnection ventilator_{10.0};
   bool quiet_ = false;
   bool no_wait_ = false;
 };

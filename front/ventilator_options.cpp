@@ -1,10 +1,12 @@
 #include "front/ventilator_options.hpp"
 
+#include <chrono>
+
 #include "common/endpoints.hpp"
 
 namespace zpipe {
 
-void add_ventilator_options(CLI::App& app, ClientConfig& client) {
+void VentilatorConnection::add_options(CLI::App& app) {
   app.add_option("--ventilator", client.ventilator, "Ventilator submit endpoint")
       ->envname(EndpointVariables::kSubmit)
       ->capture_default_str();
@@ -12,6 +14,18 @@ void add_ventilator_options(CLI::App& app, ClientConfig& client) {
                  "Act only if the ventilator is this pipeline (its identity, as `zpipe status` "
                  "and `zpipe up` print it); refused otherwise")
       ->envname(kPipelineVariable);
+  add_curve_options(app, curve_flags, CurveRole::kClient);
+  app.add_option("--wait", wait_s, "Seconds to wait for the ventilator's answer")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 86400.0));
+}
+
+std::optional<int> VentilatorConnection::load(const std::string& command) {
+  if (auto code = load_curve_setup(curve_flags, CurveRole::kClient, command, client.curve)) {
+    return code;
+  }
+  client.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s * 1000));
+  return std::nullopt;
 }
 
 }  // namespace zpipe

@@ -35,21 +35,13 @@ class WorkersCommand : public Command {
             "List the workers connected to the ventilator: state, slots, jobs held and sent, "
             "credit, when last heard")) {
     app_.add_flag("--json", json_, "Print one JSON object");
-    add_ventilator_options(app_, client_);
-    add_curve_options(app_, curve_flags_, CurveRole::kClient);
-    app_.add_option("--wait", wait_s_, "Seconds to wait for the ventilator's answer")
-        ->capture_default_str()
-        ->check(CLI::Range(0.01, 86400.0));
+    ventilator_.add_options(app_);
   }
   CLI::App& app() override { return app_; }
 
   int run() override {
-    if (auto code =
-            load_curve_setup(curve_flags_, CurveRole::kClient, "zpipe workers", client_.curve)) {
-      return *code;
-    }
-    client_.reply_timeout = std::chrono::milliseconds(static_cast<long>(wait_s_ * 1000));
-    Client client(client_);
+    if (auto code = ventilator_.load("zpipe workers")) return *code;
+    Client client(ventilator_.client);
     auto workers = client.workers();
     if (!workers.ok()) {
       std::cerr << "zpipe workers: " << workers.error().message << "\n";
@@ -63,7 +55,8 @@ class WorkersCommand : public Command {
                 << "\n";
       return kExitOk;
     }
-    std::cout << "pipeline " << client.pipeline() << " at " << client_.ventilator << "\n";
+    std::cout << "pipeline " << client.pipeline() << " at " << ventilator_.client.ventilator
+              << "\n";
     if (all.empty()) {
       std::cout << "no workers connected (start one: zpipe worker --jobs-from ...)\n";
       return kExitOk;
@@ -74,10 +67,8 @@ class WorkersCommand : public Command {
 
  private:
   CLI::App& app_;
-  ClientConfig client_;
-  CurveFlags curve_flags_;
+  VentilatorConnection ventilator_{5.0};
   bool json_ = false;
-  double wait_s_ = 5.0;
 };
 
 }  // namespace
