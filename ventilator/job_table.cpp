@@ -8,7 +8,9 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
     : id_prefix_(std::move(id_prefix)),
       policy_(std::move(policy)),
       journal_(journal),
-      random_(seed) {}
+      random_(seed) {
+  endings_.reserve(kRememberedEndings + 1);  // no rehash of a table that is always full
+}
 
 std::uint64_t JobTable::memory_cost(const TrackedJob& t) {
   // A payload kept in the journal counts as the nil it is between sends.
@@ -303,20 +305,20 @@ Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selectio
 }
 
 void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
-  JobStatus status;
-  status.id = ack.id;
-  status.state = ack.status == OutcomeStatus::kSucceeded ? JobState::kSucceeded : JobState::kDead;
-  status.attempt = ack.attempt;
-  status.max_attempts = max_attempts;
-  status.error_code = ack.error_code;
-  status.error = ack.error;
   const auto number = next_ending_++;
-  endings_.insert_or_assign(ack.id, std::make_pair(number, std::move(status)));
+  const bool succeeded = ack.status == OutcomeStatus::kSucceeded;
+  endings_.insert_or_assign(ack.id, Ending{number, ack.attempt, max_attempts, succeeded});
+  if (succeeded) {
+    ending_errors_.erase(ack.id);
+  } else {
+    ending_errors_.insert_or_assign(ack.id, std::make_pair(ack.error_code, ack.error));
+  }
   ending_order_.emplace_back(number, ack.id);
   while (endings_.size() > kRememberedEndings && !ending_order_.empty()) {
     const auto& [oldest, id] = ending_order_.front();
-    if (const auto it = endings_.find(id); it != endings_.end() && it->second.first == oldest) {
+    if (const auto it = endings_.find(id); it != endings_.end() && it->second.number == oldest) {
       endings_.erase(it);
+      ending_errors_.erase(id);
     }
     ending_order_.pop_front();
   }
@@ -325,12 +327,15 @@ void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
   if (ending_order_.size() > 2 * kRememberedEndings) {
     std::erase_if(ending_order_, [this](const auto& entry) {
       const auto it = endings_.find(entry.second);
-      return it == endings_.end() || it->second.first != entry.first;
+      return it == endings_.end() || it->second.number != entry.first;
     });
   }
 }
 
-void JobTable::forget_ending(const std::string& id) { endings_.erase(id); }
+void JobTable::forget_ending(const std::string& id) {
+  endings_.erase(id);
+  ending_errors_.erase(id);
+}
 
 std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
   std::vector<JobStatus> found(ids.size());
@@ -350,7 +355,14 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
       held(status, JobState::kRetrying, r->second.job);
       status.due_ms = r->second.due_ms;
     } else if (const auto e = endings_.find(ids[i]); e != endings_.end()) {
-      status = e->second.second;
+      const auto& ending = e->second;
+      status.state = ending.succeeded ? JobState::kSucceeded : JobState::kDead;
+      status.attempt = ending.attempt;
+      status.max_attempts = ending.max_attempts;
+      if (const auto why = ending_errors_.find(ids[i]); why != ending_errors_.end()) {
+        status.error_code = why->second.first;
+        status.error = why->second.second;
+      }
     } else {
       maybe_pending[ids[i]].push_back(i);
     }

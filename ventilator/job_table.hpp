@@ -149,7 +149,16 @@ class JobTable {
   std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
   // The last jobs to end, by id, with the number of their entry in ending_order_ (an id
   // forgotten and remembered again has a later one: older entries of the queue are skipped).
-  std::unordered_map<std::string, std::pair<std::uint64_t, JobStatus>> endings_;
+  // Small on purpose: one is made for every job that ends; the reasons of the few that failed
+  // are kept aside.
+  struct Ending {
+    std::uint64_t number = 0;
+    std::uint32_t attempt = 0;
+    std::uint32_t max_attempts = 0;
+    bool succeeded = false;
+  };
+  std::unordered_map<std::string, Ending> endings_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> ending_errors_;
   std::deque<std::pair<std::uint64_t, std::string>> ending_order_;
   std::uint64_t next_ending_ = 0;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
