@@ -307,18 +307,21 @@ Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selectio
 void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
   const auto number = next_ending_++;
   const bool succeeded = ack.status == OutcomeStatus::kSucceeded;
-  endings_.insert_or_assign(ack.id, Ending{number, ack.attempt, max_attempts, succeeded});
-  if (succeeded) {
-    ending_errors_.erase(ack.id);
-  } else {
-    ending_errors_.insert_or_assign(ack.id, std::make_pair(ack.error_code, ack.error));
+  const Ending ending{number, ack.attempt, max_attempts, succeeded};
+  // One lookup a job: the reasons table is touched only for failures, this one's or an
+  // earlier ending's of the same id.
+  if (auto [it, is_new] = endings_.try_emplace(ack.id, ending); !is_new) {
+    if (!it->second.succeeded) ending_errors_.erase(ack.id);
+    it->second = ending;
   }
+  if (!succeeded)
+    ending_errors_.insert_or_assign(ack.id, std::make_pair(ack.error_code, ack.error));
   ending_order_.emplace_back(number, ack.id);
   while (endings_.size() > kRememberedEndings && !ending_order_.empty()) {
     const auto& [oldest, id] = ending_order_.front();
     if (const auto it = endings_.find(id); it != endings_.end() && it->second.number == oldest) {
+      if (!it->second.succeeded) ending_errors_.erase(id);
       endings_.erase(it);
-      ending_errors_.erase(id);
     }
     ending_order_.pop_front();
   }
@@ -374,14 +377,17 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
     for (const auto i : wanted->second) held(found[i], JobState::kPending, t->job);
     maybe_pending.erase(wanted);
   }
-  if (journal_ == nullptr) return found;
-  for (const auto& [id, where] : maybe_pending) {
-    const auto dead = journal_->find_dead(std::string(id));
-    if (!dead.ok() || !dead.value()) continue;  // unknown (an unreadable journal says so elsewhere)
-    for (const auto i : where) {
+  if (journal_ == nullptr || maybe_pending.empty()) return found;
+  // The rest may be dead jobs of earlier runs: one read of the journal for all of them.
+  std::vector<std::string> rest;
+  for (const auto& [id, where] : maybe_pending) rest.emplace_back(id);
+  const auto dead = journal_->find_dead(rest);
+  if (!dead.ok()) return found;  // unknown (an unreadable journal says so elsewhere)
+  for (const auto& row : dead.value()) {
+    for (const auto i : maybe_pending.at(row.id)) {
       found[i].state = JobState::kDead;
-      found[i].attempt = static_cast<std::uint32_t>(dead.value()->attempt);
-      found[i].max_attempts = static_cast<std::uint32_t>(dead.value()->max_attempts);
+      found[i].attempt = static_cast<std::uint32_t>(row.attempt);
+      found[i].max_attempts = static_cast<std::uint32_t>(row.max_attempts);
     }
   }
   return found;

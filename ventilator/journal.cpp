@@ -271,11 +271,8 @@ void Journal::lose_transaction() {
   remake_writes_ = true;
 }
 
-Result<std::optional<JournalRow>> Journal::find_dead(const std::string& id) {
-  auto rows = select_dead(DeadSelection{{id}, false, ""});
-  if (!rows.ok()) return rows.error();
-  if (rows.value().empty()) return std::optional<JournalRow>();
-  return std::optional<JournalRow>(std::move(rows.value().front()));
+Result<std::vector<JournalRow>> Journal::find_dead(const std::vector<std::string>& ids) {
+  return select_dead(DeadSelection{ids, false, ""});
 }
 
 Result<std::vector<JournalRow>> Journal::select_dead(const DeadSelection& selection) {

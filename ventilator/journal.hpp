@@ -49,8 +49,8 @@ class Journal {
   const std::vector<std::string>& warnings() const { return warnings_; }
   // The pipeline's identity: made with the journal, kept as long as it is.
   const std::string& pipeline() const { return pipeline_; }
-  // The dead job with this id, if the journal holds one.
-  Result<std::optional<JournalRow>> find_dead(const std::string& id);
+  // The dead jobs among these ids (each once, however often named).
+  Result<std::vector<JournalRow>> find_dead(const std::vector<std::string>& ids);
 
   // The writes below go into the open transaction (opened on first use). Each is also kept
   // until it commits: when the disk has no room for it, SQLite rolls the whole transaction

@@ -409,6 +409,31 @@ TEST_F(JournaledJobTable, ARetriedDeadJobBacksOffAsAtItsFirstRound) {
   EXPECT_LE(*table.next_timer_ms(), now + 125);
 }
 
+TEST_F(JournaledJobTable, AfterARestartDeadJobsAreToldFromTheJournal) {
+  std::vector<std::string> ids;
+  {
+    Journal journal(path_, Durability::kSync);
+    JobTable table("run1", quick_policy(), &journal);
+    ids = table.accept(specs(3, "fail", 1), 1);
+    const auto sent = dispatch_all(table, 10);
+    ASSERT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+    ASSERT_EQ(table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, true), 20), AckEffect::kDead);
+    ASSERT_TRUE(journal.commit().ok());
+  }
+  Journal journal(path_, Durability::kSync);
+  JobTable table("run2", quick_policy(), &journal);
+  table.restore(journal.load_live(), journal.count_dead_by_type());
+  // The endings remembered in memory went with the first run: the journal tells.
+  const auto statuses = table.statuses({ids[1], ids[2], ids[0], ids[1], "run1-99"});
+  EXPECT_EQ(statuses[0].state, JobState::kDead);
+  EXPECT_EQ(statuses[0].attempt, 1u);
+  EXPECT_EQ(statuses[0].max_attempts, 1u);
+  EXPECT_EQ(statuses[1].state, JobState::kPending) << "restored, to run again";
+  EXPECT_EQ(statuses[2].state, JobState::kDead);
+  EXPECT_EQ(statuses[3].state, JobState::kDead) << "asked twice, told twice";
+  EXPECT_EQ(statuses[4].state, JobState::kUnknown);
+}
+
 TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNotRunAgain) {
   std::vector<std::string> ids;
   Job failed_attempt;
