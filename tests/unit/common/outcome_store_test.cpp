@@ -327,46 +327,6 @@ TEST_F(OutcomeStoreTest, PruningFreesPagesForReuseWithoutShrinkingTheFile) {
   EXPECT_TRUE(store.check_files().ok()) << "the sink's file checks still pass";
 }
 
-TEST_F(OutcomeStoreTest, PruneBatchOfAMillionRowsIsShort) {
-  // What the sink's --keep commits at a time (sink/retention.hpp) must not keep its outcome
-  // transactions waiting more than ~100 ms, in a store of a million old rows: 500,000 jobs and
-  // their attempts, written straight in SQL (through record() it would take seconds).
-  { OutcomeStore made(path_, OutcomeStore::Access::kReadWrite); }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  const char* fill = R"sql(
-    BEGIN;
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 499999)
-    INSERT INTO jobs (id, type, status, attempt, max_attempts, worker, created_ms, started_ms,
-                      finished_ms, recorded_ms, result)
-      SELECT 'mx0qmj60-' || i, 'echo', 'succeeded', 1, 1, 'host:1', 100, 110, 150, 1000 + i,
-             '{"msg":"hi"}' FROM n;
-    INSERT INTO attempts (id, attempt, status, worker, started_ms, finished_ms, recorded_ms,
-                          payload)
-      SELECT id, 1, 'succeeded', 'host:1', 110, 150, recorded_ms, '{"msg":"hi"}' FROM jobs;
-    COMMIT;
-  )sql";
-  ASSERT_EQ(sqlite3_exec(db, fill, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  sqlite3_close(db);
-
-  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
-  std::vector<std::chrono::steady_clock::duration> times;
-  std::uint64_t deleted = 0;
-  for (int i = 0; i < 40; ++i) {  // from the front of the index
-    const auto started = std::chrono::steady_clock::now();
-    deleted += store.prune_batch(1'000'000, kPruneBatchJobs).value().jobs;
-    times.push_back(std::chrono::steady_clock::now() - started);
-  }
-  EXPECT_EQ(deleted, 40 * kPruneBatchJobs);
-  std::string all;
-  for (const auto t : times) {
-    all += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t).count()) + " ";
-  }
-  EXPECT_LT(*std::max_element(times.begin(), times.end()), std::chrono::milliseconds(100))
-      << "batches took (ms): " << all;
-  std::printf("batches of %zu jobs took (ms): %s\n", kPruneBatchJobs, all.c_str());
-}
-
 // A sink killed while making its first store leaves a half-made one under another name, never
 // an empty file at the store's path that the next start would take for a truncated store.
 TEST_F(OutcomeStoreTest, AStoreIsMadeWholeBeforeItHasItsNameAndAHalfMadeOneIsIgnored) {
