@@ -6,6 +6,9 @@
 
 namespace zpipe {
 
+// The longest queue name, unique key or recurring job name a message may carry, in bytes.
+inline constexpr std::size_t kMaxNameBytes = 200;
+
 struct DecodeLimits {
   std::size_t max_message_bytes = 1 << 20;  // 1 MiB; also set as ZMQ_MAXMSGSIZE on sockets
   std::size_t max_array = 100'000;          // elements of one array (a submit batch's jobs)

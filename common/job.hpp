@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/payload.hpp"
 
 namespace zpipe {
+
+// The queue of a job that names none.
+inline constexpr std::string_view kDefaultQueue = "default";
 
 // A job as a producer submits it. Zero means "use the ventilator's default".
 struct JobSpec {
@@ -16,6 +20,10 @@ struct JobSpec {
   Payload payload;
   std::uint64_t timeout_ms = 0;
   std::uint32_t max_attempts = 0;
+  std::string queue{};          // empty: kDefaultQueue
+  std::int32_t priority = 0;    // lower runs first within its queue (beanstalkd's order)
+  std::uint64_t run_at_ms = 0;  // Unix ms before which it does not run; 0: at once
+  std::string unique_key{};     // set: while a job with this key is live, submit returns its id
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };
@@ -33,6 +41,7 @@ struct Job {
   std::uint32_t max_attempts = 1;  // attempts allowed before the job is final
   std::uint64_t timeout_ms = 0;    // time limit of one attempt
   std::uint64_t created_ms = 0;    // Unix ms at which the ventilator accepted it
+  std::string queue{kDefaultQueue};
 
   friend bool operator==(const Job&, const Job&) = default;
 };

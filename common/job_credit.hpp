@@ -28,6 +28,14 @@ struct Credit {
   bool reset = false;        // true: `credit` replaces what the ventilator holds; false: adds
   std::string worker;        // the worker's name, for logs
   std::uint64_t slots = 0;   // jobs the worker runs at once; 0: not said
+  // What the worker takes, said with its first credit (and again with each reset); a credit
+  // that does not say keeps what was said. Types: the job types it has handlers for (empty:
+  // any). Queues: the queues it serves (empty: every queue), in order; with weights (one per
+  // queue), each queue is picked in proportion to its weight, else strictly in order.
+  bool says_routing = false;
+  std::vector<std::string> types{};
+  std::vector<std::string> queues{};
+  std::vector<std::uint32_t> queue_weights{};
 
   friend bool operator==(const Credit&, const Credit&) = default;
 };
@@ -70,6 +78,16 @@ struct Release {
   std::string reason;  // for logs: "the worker is stopping"
 
   friend bool operator==(const Release&, const Release&) = default;
+};
+
+// Ventilator to worker ("cancel_jobs"): stop these attempts. The worker cancels each one it runs
+// (the handler's cancellation, then its time-limit kill path) and records it as cancelled; one
+// it does not run (over already) needs nothing.
+struct CancelJobs {
+  std::vector<ReleasedJob> jobs;
+  std::string by;  // who asked, for the record ("alice@web1")
+
+  friend bool operator==(const CancelJobs&, const CancelJobs&) = default;
 };
 
 }  // namespace zpipe

@@ -10,14 +10,18 @@
 #include "common/job.hpp"
 #include "common/job_credit.hpp"
 #include "common/outcome.hpp"
+#include "common/queue_requests.hpp"
 #include "common/requests.hpp"
+#include "common/schedule_requests.hpp"
 
 namespace zpipe {
 
 using Message =
     std::variant<SubmitRequest, SubmitAccepted, SubmitRefused, StatusRequest, StatusReply, Job,
                  Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch, OutcomeBatch,
-                 Heartbeat, Release, JobsQuery, JobStates, WorkersRequest, WorkersReply>;
+                 Heartbeat, Release, JobsQuery, JobStates, WorkersRequest, WorkersReply,
+                 CancelRequest, CancelReply, CancelJobs, QueuesRequest, QueueControl, LimitControl,
+                 QueuesReply, ScheduledRequest, ScheduledReply, ScheduleControl, SchedulesReply>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

@@ -5,17 +5,26 @@
 namespace zpipe {
 
 std::string_view to_string(OutcomeStatus status) {
-  return status == OutcomeStatus::kSucceeded ? "succeeded" : "failed";
+  switch (status) {
+    case OutcomeStatus::kSucceeded:
+      return "succeeded";
+    case OutcomeStatus::kFailed:
+      return "failed";
+    case OutcomeStatus::kCancelled:
+      return "cancelled";
+  }
+  return "failed";
 }
 
 std::optional<OutcomeStatus> outcome_status_from(std::string_view text) {
   if (text == "succeeded") return OutcomeStatus::kSucceeded;
   if (text == "failed") return OutcomeStatus::kFailed;
+  if (text == "cancelled") return OutcomeStatus::kCancelled;
   return std::nullopt;
 }
 
 bool ends_job(const Outcome& outcome) {
-  return outcome.succeeded() || outcome.attempt >= outcome.max_attempts ||
+  return outcome.status != OutcomeStatus::kFailed || outcome.attempt >= outcome.max_attempts ||
          outcome.error_code == to_string(ErrorCode::kInvalid);
 }
 

@@ -15,7 +15,8 @@ namespace zpipe {
 // The largest job payload (encoded msgpack) that a worker sends back with the job's outcome.
 inline constexpr std::size_t kKeptPayloadMaxBytes = 64 * 1024;
 
-enum class OutcomeStatus { kSucceeded, kFailed };
+// kCancelled: a user cancelled the job (`zpipe cancel`); it ends the job, which is not retried.
+enum class OutcomeStatus { kSucceeded, kFailed, kCancelled };
 
 std::string_view to_string(OutcomeStatus status);
 std::optional<OutcomeStatus> outcome_status_from(std::string_view text);
@@ -42,6 +43,7 @@ struct Outcome {
   // `payload_bytes` gives its size. Neither: an older worker sent the outcome.
   std::optional<Payload> payload{};
   std::uint64_t payload_bytes = 0;
+  std::string queue{};  // the job's queue; empty: "default"
   // Set by the sink, never read from the wire: the name of the trusted CURVE key the outcome
   // arrived with (its file name without .key); empty in the clear.
   std::string key{};

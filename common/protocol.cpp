@@ -16,10 +16,36 @@ namespace {
 
 // The "k" of each alternative of Message, in its order: the one place a kind is spelt. A
 // DeadJobsRequest is "retry" or "discard" by its action.
-constexpr std::string_view kKindNames[] = {
-    "submit",  "accepted", "refused", "status_request",  "status", "job",      "outcome",
-    "ack",     "event",    "retry",   "ready",           "jobs",   "outcomes", "heartbeat",
-    "release", "query",    "states",  "workers_request", "workers"};
+constexpr std::string_view kKindNames[] = {"submit",
+                                           "accepted",
+                                           "refused",
+                                           "status_request",
+                                           "status",
+                                           "job",
+                                           "outcome",
+                                           "ack",
+                                           "event",
+                                           "retry",
+                                           "ready",
+                                           "jobs",
+                                           "outcomes",
+                                           "heartbeat",
+                                           "release",
+                                           "query",
+                                           "states",
+                                           "workers_request",
+                                           "workers",
+                                           "cancel",
+                                           "cancel_reply",
+                                           "cancel_jobs",
+                                           "queues_request",
+                                           "queue_control",
+                                           "limit_control",
+                                           "queues",
+                                           "scheduled_request",
+                                           "scheduled",
+                                           "schedule_control",
+                                           "schedules"};
 static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
 constexpr std::string_view kDiscard = "discard";
 
@@ -64,6 +90,15 @@ class MessageWriter {
     key(name);
     packer_.pack_uint64(value);
   }
+  void i64(std::string_view name, std::int64_t value) {
+    key(name);
+    packer_.pack_int64(value);
+  }
+  void strings(std::string_view name, const std::vector<std::string>& values) {
+    key(name);
+    packer_.pack_array(static_cast<std::uint32_t>(values.size()));
+    for (const auto& v : values) string_value(v);
+  }
   void boolean(std::string_view name, bool value) {
     key(name);
     value ? packer_.pack_true() : packer_.pack_false();
@@ -85,16 +120,26 @@ class MessageWriter {
   msgpack::packer<msgpack::sbuffer> packer_;
 };
 
+// A spec's fields past the first four are written only when set.
 void write_job_spec(MessageWriter& w, const JobSpec& spec) {
   auto& p = w.packer();
-  p.pack_map(4);
+  p.pack_map(4 + (spec.queue.empty() ? 0 : 1) + (spec.priority != 0 ? 1 : 0) +
+             (spec.run_at_ms != 0 ? 1 : 0) + (spec.unique_key.empty() ? 0 : 1));
   w.str("type", spec.type);
   w.payload("payload", spec.payload);
   w.u64("timeout_ms", spec.timeout_ms);
   w.u64("max_attempts", spec.max_attempts);
+  if (!spec.queue.empty()) w.str("queue", spec.queue);
+  if (spec.priority != 0) w.i64("priority", spec.priority);
+  if (spec.run_at_ms != 0) w.u64("run_at", spec.run_at_ms);
+  if (!spec.unique_key.empty()) w.str("unique_key", spec.unique_key);
 }
 
-// The 7 fields of a job, in a "job" message or in each map of a "jobs" batch.
+// A job's queue goes on the wire only when it is not the default one.
+bool names_queue(const Job& m) { return m.queue != kDefaultQueue; }
+std::uint32_t job_field_count(const Job& m) { return 7 + (names_queue(m) ? 1 : 0); }
+
+// The fields of a job, in a "job" message or in each map of a "jobs" batch.
 void write_job_fields(MessageWriter& w, const Job& m) {
   w.str("id", m.id);
   w.str("type", m.type);
@@ -103,13 +148,15 @@ void write_job_fields(MessageWriter& w, const Job& m) {
   w.u64("max_attempts", m.max_attempts);
   w.u64("timeout_ms", m.timeout_ms);
   w.u64("created_ms", m.created_ms);
+  if (names_queue(m)) w.str("queue", m.queue);
 }
 
 // The fields of an outcome, in an "outcome" message or in each map of an "outcomes" batch.
 bool is_measured(const Outcome& m) { return m.cpu_us != 0 || m.max_rss_kb != 0; }
 
 std::uint32_t outcome_field_count(const Outcome& m) {
-  return 13 + (is_measured(m) ? 2 : 0) + (m.payload ? 1 : 0) + (m.payload_bytes != 0 ? 1 : 0);
+  return 13 + (is_measured(m) ? 2 : 0) + (m.payload ? 1 : 0) + (m.payload_bytes != 0 ? 1 : 0) +
+         (m.queue.empty() || m.queue == kDefaultQueue ? 0 : 1);
 }
 
 void write_outcome_fields(MessageWriter& w, const Outcome& m) {
@@ -132,6 +179,7 @@ void write_outcome_fields(MessageWriter& w, const Outcome& m) {
   }
   if (m.payload) w.payload("payload", *m.payload);
   if (m.payload_bytes != 0) w.u64("payload_bytes", m.payload_bytes);
+  if (!m.queue.empty() && m.queue != kDefaultQueue) w.str("queue", m.queue);
 }
 
 // Thrown inside this file only, caught by decode().
@@ -258,6 +306,27 @@ class Fields {
     const auto* o = find(key);
     return o == nullptr ? fallback : as_u64(*o, key);
   }
+  // A signed integer (msgpack writes a non-negative one as positive).
+  std::int64_t i64_or(std::string_view key, std::int64_t fallback) const {
+    const auto* o = find(key);
+    if (o == nullptr) return fallback;
+    if (o->type == msgpack::type::NEGATIVE_INTEGER) return o->via.i64;
+    if (o->type != msgpack::type::POSITIVE_INTEGER || o->via.u64 > INT64_MAX) {
+      wrong(key, "an integer", *o);
+    }
+    return static_cast<std::int64_t>(o->via.u64);
+  }
+  // An array of non-negative integers that fit 32 bits; empty when the field is absent.
+  std::vector<std::uint32_t> u32s_or_none(std::string_view key) const {
+    std::vector<std::uint32_t> values;
+    if (find(key) == nullptr) return values;
+    const auto& items = array(key);
+    values.reserve(items.size);
+    for (std::uint32_t i = 0; i < items.size; ++i) {
+      values.push_back(narrow(as_u64(items.ptr[i], key), key));
+    }
+    return values;
+  }
   std::uint32_t u32(std::string_view key) const { return narrow(u64(key), key); }
   std::uint32_t u32_or(std::string_view key, std::uint32_t fallback) const {
     return narrow(u64_or(key, fallback), key);
@@ -328,6 +397,21 @@ std::uint64_t time_limit(std::uint64_t ms, const Fields& f, const DecodeLimits& 
   return ms;
 }
 
+// A queue's name as a spec or request gives it: at most kMaxNameBytes, printable.
+std::string queue_name(std::string name, const Fields& f) {
+  if (name.size() > kMaxNameBytes) {
+    fail(ErrorCode::kInvalid,
+         f.where() + " queue name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  }
+  for (const unsigned char c : name) {
+    if (c <= ' ' || c == 0x7f || c == ',' || c == ':') {
+      fail(ErrorCode::kInvalid, f.where() + " queue name \"" + name +
+                                    "\" may not hold spaces, control characters, ',' or ':'");
+    }
+  }
+  return name;
+}
+
 JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeLimits& limits) {
   Fields f(o, "job " + std::to_string(index));
   JobSpec spec;
@@ -335,6 +419,18 @@ JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeL
   spec.payload = f.payload_or_nil("payload");
   spec.timeout_ms = time_limit(f.u64_or("timeout_ms", 0), f, limits);
   spec.max_attempts = f.u32_or("max_attempts", 0);
+  spec.queue = queue_name(f.str_or("queue", ""), f);
+  const auto priority = f.i64_or("priority", 0);
+  if (priority < INT32_MIN || priority > INT32_MAX) {
+    fail(ErrorCode::kInvalid, f.where() + " priority is out of range (a 32-bit signed integer)");
+  }
+  spec.priority = static_cast<std::int32_t>(priority);
+  spec.run_at_ms = f.u64_or("run_at", 0);
+  spec.unique_key = f.str_or("unique_key", "");
+  if (spec.unique_key.size() > kMaxNameBytes) {
+    fail(ErrorCode::kInvalid,
+         f.where() + " unique_key is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  }
   return spec;
 }
 
@@ -348,6 +444,7 @@ Job read_job(const Fields& f, const DecodeLimits& limits) {
   m.max_attempts = f.u32("max_attempts");
   m.timeout_ms = time_limit(f.u64("timeout_ms"), f, limits);
   m.created_ms = f.u64("created_ms");
+  m.queue = f.str_or("queue", std::string(kDefaultQueue));
   if (m.attempt == 0 || m.max_attempts == 0)
     fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
   return m;
@@ -361,7 +458,9 @@ Outcome read_outcome(const Fields& f) {
   m.attempt = f.u32("attempt");
   m.max_attempts = f.u32_or("max_attempts", m.attempt);
   const auto status = outcome_status_from(f.str("status"));
-  if (!status) fail(ErrorCode::kInvalid, "outcome status must be \"succeeded\" or \"failed\"");
+  if (!status) {
+    fail(ErrorCode::kInvalid, "outcome status must be \"succeeded\", \"failed\" or \"cancelled\"");
+  }
   m.status = *status;
   m.error_code = f.str_or("error_code", "");
   m.error = f.str_or("error", "");
@@ -375,6 +474,7 @@ Outcome read_outcome(const Fields& f) {
   m.max_rss_kb = f.u64_or("max_rss_kb", 0);
   if (const auto* payload = f.find("payload"); payload != nullptr) m.payload = payload_of(*payload);
   m.payload_bytes = f.u64_or("payload_bytes", 0);
+  m.queue = f.str_or("queue", "");
   return m;
 }
 
@@ -438,6 +538,7 @@ Message states_from(const Fields& f, const DecodeLimits& /*limits*/) {
     status.due_ms = j.u64_or("due_ms", 0);
     status.error_code = j.str_or("error_code", "");
     status.error = j.str_or("error", "");
+    status.queue = j.str_or("queue", "");
     m.jobs.push_back(std::move(status));
   }
   return m;
@@ -470,6 +571,8 @@ Message workers_from(const Fields& f, const DecodeLimits& /*limits*/) {
     worker.heard_ms_ago = w.u64_or("heard_ms_ago", 0);
     worker.connected_ms_ago = w.u64_or("connected_ms_ago", 0);
     worker.heartbeat_ms = w.u64_or("heartbeat_ms", 0);
+    worker.types = w.strings_or_none("types");
+    worker.queues = w.strings_or_none("queues");
     m.workers.push_back(std::move(worker));
   }
   return m;
@@ -513,6 +616,9 @@ Message status_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.counts.succeeded = f.u64("succeeded");
   m.counts.failed = f.u64("failed");
   m.counts.dead = f.u64("dead");
+  m.counts.scheduled = f.u64_or("scheduled", 0);
+  m.counts.cancelled = f.u64_or("cancelled", 0);
+  m.types_without_workers = f.strings_or_none("types_without_workers");
   m.alerts = f.strings_or_none("alerts");
   m.pipeline = f.str_or("pipeline", "");
   if (f.find("by_type") != nullptr) {
@@ -548,6 +654,17 @@ Message ready_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.reset = f.boolean_or("reset", false);
   m.worker = f.str_or("worker", "");
   m.slots = f.u64_or("slots", 0);
+  m.says_routing = f.find("types") != nullptr || f.find("queues") != nullptr;
+  m.types = f.strings_or_none("types");
+  m.queues = f.strings_or_none("queues");
+  for (auto& queue : m.queues) queue = queue_name(std::move(queue), f);
+  m.queue_weights = f.u32s_or_none("queue_weights");
+  if (!m.queue_weights.empty() && m.queue_weights.size() != m.queues.size()) {
+    fail(ErrorCode::kInvalid, "ready queue_weights needs one weight per queue");
+  }
+  for (const auto weight : m.queue_weights) {
+    if (weight == 0) fail(ErrorCode::kInvalid, "ready queue_weights must be at least 1");
+  }
   return m;
 }
 
@@ -595,7 +712,9 @@ Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
   for (std::uint32_t i = 0; i < acks.size; ++i) {
     Fields a(acks.ptr[i], "ack " + std::to_string(i));
     const auto status = outcome_status_from(a.str("status"));
-    if (!status) fail(ErrorCode::kInvalid, "ack status must be \"succeeded\" or \"failed\"");
+    if (!status) {
+      fail(ErrorCode::kInvalid, "ack status must be \"succeeded\", \"failed\" or \"cancelled\"");
+    }
     Ack ack{.id = non_empty(a.str("id"), a, "id"),
             .status = *status,
             .duplicate = a.boolean_or("duplicate", false),
@@ -629,6 +748,166 @@ Message event_from(const Fields& f, const DecodeLimits& /*limits*/) {
   return m;
 }
 
+Message cancel_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  CancelRequest m;
+  m.req = f.u64("req");
+  if (f.array("ids").size > kMaxJobsPerQuery) {
+    fail(ErrorCode::kTooLarge, "cancel names " + std::to_string(f.array("ids").size) +
+                                   " jobs, more than the limit of " +
+                                   std::to_string(kMaxJobsPerQuery));
+  }
+  m.ids = f.strings_or_none("ids");
+  m.by = f.str_or("by", "");
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message cancel_reply_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  CancelReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    const Fields j(jobs.ptr[i], "cancel_reply job " + std::to_string(i));
+    m.jobs.push_back(
+        {j.str("id"), cancel_result_from(j.str("result")).value_or(CancelResult::kUnknown)});
+  }
+  return m;
+}
+
+Message cancel_jobs_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  CancelJobs m;
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    Fields j(jobs.ptr[i], "cancelled job " + std::to_string(i));
+    m.jobs.push_back({non_empty(j.str("id"), j, "id"), j.u32("attempt")});
+  }
+  m.by = f.str_or("by", "");
+  return m;
+}
+
+Message queues_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return QueuesRequest{f.u64("req")};
+}
+
+Message queue_control_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  QueueControl m;
+  m.req = f.u64("req");
+  m.queue = queue_name(non_empty(f.str("queue"), f, "queue"), f);
+  m.paused = f.boolean_or("paused", true);
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message limit_control_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  LimitControl m;
+  m.req = f.u64("req");
+  m.clear = f.boolean_or("clear", false);
+  m.limit = non_empty(f.str("limit"), f, "limit");
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message queues_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  QueuesReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& queues = f.array("queues");
+  m.queues.reserve(queues.size);
+  for (std::uint32_t i = 0; i < queues.size; ++i) {
+    const Fields q(queues.ptr[i], "queues queue " + std::to_string(i));
+    m.queues.push_back({q.str("name"), q.u64_or("pending", 0), q.u64_or("running", 0),
+                        q.u64_or("scheduled", 0), q.u64_or("latency_ms", 0),
+                        q.boolean_or("paused", false)});
+  }
+  if (f.find("limits") != nullptr) {
+    const auto& limits = f.array("limits");
+    for (std::uint32_t i = 0; i < limits.size; ++i) {
+      const Fields l(limits.ptr[i], "queues limit " + std::to_string(i));
+      m.limits.push_back({l.str("limit"), l.u64_or("running", 0), l.u64_or("waiting", 0)});
+    }
+  }
+  return m;
+}
+
+Message scheduled_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  ScheduledRequest m;
+  m.req = f.u64("req");
+  m.limit = std::min(f.u64_or("limit", 100), kMaxScheduledListed);
+  return m;
+}
+
+Message scheduled_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  ScheduledReply m;
+  m.req = f.u64("req");
+  m.total = f.u64_or("total", 0);
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    const Fields j(jobs.ptr[i], "scheduled job " + std::to_string(i));
+    m.jobs.push_back({j.str("id"), j.str("type"), j.str_or("queue", std::string(kDefaultQueue)),
+                      j.u64("due_ms"), j.u32_or("attempt", 1)});
+  }
+  return m;
+}
+
+RecurringJob recurring_from(const Fields& f, const DecodeLimits& limits) {
+  RecurringJob r;
+  r.name = f.str("name");
+  if (r.name.empty() || r.name.size() > kMaxNameBytes) {
+    fail(ErrorCode::kInvalid,
+         f.where() + " name must be 1 to " + std::to_string(kMaxNameBytes) + " bytes");
+  }
+  r.every_ms = f.u64_or("every_ms", 0);
+  r.cron = f.str_or("cron", "");
+  if (const auto* job = f.find("job")) r.job = read_job_spec(*job, 0, limits);
+  r.next_run_ms = f.u64_or("next_run_ms", 0);
+  r.last_run_ms = f.u64_or("last_run_ms", 0);
+  r.last_job_id = f.str_or("last_job_id", "");
+  return r;
+}
+
+Message schedule_control_from(const Fields& f, const DecodeLimits& limits) {
+  ScheduleControl m;
+  m.req = f.u64("req");
+  const auto action = f.str("action");
+  if (action == "list") {
+    m.action = ScheduleControl::Action::kList;
+  } else if (action == "add") {
+    m.action = ScheduleControl::Action::kAdd;
+  } else if (action == "remove") {
+    m.action = ScheduleControl::Action::kRemove;
+  } else {
+    fail(ErrorCode::kInvalid, "schedule_control action must be \"list\", \"add\" or \"remove\"");
+  }
+  if (m.action != ScheduleControl::Action::kList) {
+    m.schedule = recurring_from(Fields(f.require("schedule"), "schedule_control schedule"), limits);
+    if (m.action == ScheduleControl::Action::kAdd) {
+      if ((m.schedule.every_ms == 0) == m.schedule.cron.empty()) {
+        fail(ErrorCode::kInvalid, "a schedule needs either every_ms or cron, and not both");
+      }
+      if (m.schedule.job.type.empty()) fail(ErrorCode::kInvalid, "a schedule needs a job");
+    }
+  }
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message schedules_from(const Fields& f, const DecodeLimits& limits) {
+  SchedulesReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& schedules = f.array("schedules");
+  for (std::uint32_t i = 0; i < schedules.size; ++i) {
+    m.schedules.push_back(
+        recurring_from(Fields(schedules.ptr[i], "schedule " + std::to_string(i)), limits));
+  }
+  return m;
+}
+
 // Every kind a message may have, and how its fields are read.
 struct KindReader {
   std::string_view kind;
@@ -656,6 +935,17 @@ constexpr KindReader kKindReaders[] = {
     {kind_of<JobStates>(), states_from},
     {kind_of<WorkersRequest>(), workers_request_from},
     {kind_of<WorkersReply>(), workers_from},
+    {kind_of<CancelRequest>(), cancel_from},
+    {kind_of<CancelReply>(), cancel_reply_from},
+    {kind_of<CancelJobs>(), cancel_jobs_from},
+    {kind_of<QueuesRequest>(), queues_request_from},
+    {kind_of<QueueControl>(), queue_control_from},
+    {kind_of<LimitControl>(), limit_control_from},
+    {kind_of<QueuesReply>(), queues_from},
+    {kind_of<ScheduledRequest>(), scheduled_request_from},
+    {kind_of<ScheduledReply>(), scheduled_from},
+    {kind_of<ScheduleControl>(), schedule_control_from},
+    {kind_of<SchedulesReply>(), schedules_from},
 };
 
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
@@ -742,7 +1032,8 @@ std::string encode(const JobStates& m) {
     // id and state always; the rest only when known.
     const std::uint32_t fields = 2 + (job.attempt != 0 ? 1 : 0) + (job.max_attempts != 0 ? 1 : 0) +
                                  (!job.worker.empty() ? 1 : 0) + (job.due_ms != 0 ? 1 : 0) +
-                                 (!job.error_code.empty() ? 1 : 0) + (!job.error.empty() ? 1 : 0);
+                                 (!job.error_code.empty() ? 1 : 0) + (!job.error.empty() ? 1 : 0) +
+                                 (!job.queue.empty() ? 1 : 0);
     w.packer().pack_map(fields);
     w.str("id", job.id);
     w.str("state", to_string(job.state));
@@ -752,6 +1043,7 @@ std::string encode(const JobStates& m) {
     if (job.due_ms != 0) w.u64("due_ms", job.due_ms);
     if (!job.error_code.empty()) w.str("error_code", job.error_code);
     if (!job.error.empty()) w.str("error", job.error);
+    if (!job.queue.empty()) w.str("queue", job.queue);
   }
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
@@ -776,7 +1068,8 @@ std::string encode(const WorkersReply& m) {
   w.packer().pack_array(static_cast<std::uint32_t>(m.workers.size()));
   for (const auto& worker : m.workers) {
     // process only when it says something the name does not.
-    w.packer().pack_map(worker.process.empty() ? 9 : 10);
+    w.packer().pack_map((worker.process.empty() ? 9 : 10) + (worker.types.empty() ? 0 : 1) +
+                        (worker.queues.empty() ? 0 : 1));
     w.str("name", worker.name);
     if (!worker.process.empty()) w.str("process", worker.process);
     w.str("state", worker.state);
@@ -787,6 +1080,8 @@ std::string encode(const WorkersReply& m) {
     w.u64("heard_ms_ago", worker.heard_ms_ago);
     w.u64("connected_ms_ago", worker.connected_ms_ago);
     w.u64("heartbeat_ms", worker.heartbeat_ms);
+    if (!worker.types.empty()) w.strings("types", worker.types);
+    if (!worker.queues.empty()) w.strings("queues", worker.queues);
   }
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
@@ -805,8 +1100,9 @@ void write_type_counts(MessageWriter& w, const TypeCounts& t, bool named) {
 
 std::string encode(const StatusReply& m) {
   MessageWriter w(kind_of<StatusReply>(),
-                  8 + (m.alerts.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1) +
-                      (m.by_type.empty() ? 0 : 1) + (m.other_types ? 1 : 0));
+                  10 + (m.alerts.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1) +
+                      (m.by_type.empty() ? 0 : 1) + (m.other_types ? 1 : 0) +
+                      (m.types_without_workers.empty() ? 0 : 1));
   w.u64("req", m.req);
   w.u64("accepted", m.counts.accepted);
   w.u64("pending", m.counts.pending);
@@ -815,6 +1111,11 @@ std::string encode(const StatusReply& m) {
   w.u64("succeeded", m.counts.succeeded);
   w.u64("failed", m.counts.failed);
   w.u64("dead", m.counts.dead);
+  w.u64("scheduled", m.counts.scheduled);
+  w.u64("cancelled", m.counts.cancelled);
+  if (!m.types_without_workers.empty()) {
+    w.strings("types_without_workers", m.types_without_workers);
+  }
   if (!m.alerts.empty()) {
     w.key("alerts");
     w.packer().pack_array(static_cast<std::uint32_t>(m.alerts.size()));
@@ -834,7 +1135,7 @@ std::string encode(const StatusReply& m) {
 }
 
 std::string encode(const Job& m) {
-  MessageWriter w(kind_of<Job>(), 7);
+  MessageWriter w(kind_of<Job>(), job_field_count(m));
   write_job_fields(w, m);
   return w.take();
 }
@@ -844,18 +1145,28 @@ std::string encode(const JobBatch& m) {
   w.key("jobs");
   w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
   for (const auto& job : m.jobs) {
-    w.packer().pack_map(7);
+    w.packer().pack_map(job_field_count(job));
     write_job_fields(w, job);
   }
   return w.take();
 }
 
 std::string encode(const Credit& m) {
-  MessageWriter w(kind_of<Credit>(), 4);
+  MessageWriter w(kind_of<Credit>(),
+                  4 + (m.says_routing ? 2 : 0) + (!m.queue_weights.empty() ? 1 : 0));
   w.u64("credit", m.credit);
   w.boolean("reset", m.reset);
   w.str("worker", m.worker);
   w.u64("slots", m.slots);
+  if (m.says_routing) {
+    w.strings("types", m.types);
+    w.strings("queues", m.queues);
+    if (!m.queue_weights.empty()) {
+      w.key("queue_weights");
+      w.packer().pack_array(static_cast<std::uint32_t>(m.queue_weights.size()));
+      for (const auto weight : m.queue_weights) w.packer().pack_uint32(weight);
+    }
+  }
   return w.take();
 }
 
@@ -956,6 +1267,175 @@ std::string encode(const DeadJobsRequest& m) {
   for (const auto& id : m.selection.ids) w.string_value(id);
   w.boolean("all_dead", m.selection.all_dead);
   w.str("type", m.selection.type);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const CancelRequest& m) {
+  MessageWriter w(kind_of<CancelRequest>(),
+                  2 + (m.by.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1));
+  w.u64("req", m.req);
+  w.strings("ids", m.ids);
+  if (!m.by.empty()) w.str("by", m.by);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const CancelReply& m) {
+  MessageWriter w(kind_of<CancelReply>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(2);
+    w.str("id", job.id);
+    w.str("result", to_string(job.result));
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const CancelJobs& m) {
+  MessageWriter w(kind_of<CancelJobs>(), 2);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(2);
+    w.str("id", job.id);
+    w.u64("attempt", job.attempt);
+  }
+  w.str("by", m.by);
+  return w.take();
+}
+
+std::string encode(const QueuesRequest& m) {
+  MessageWriter w(kind_of<QueuesRequest>(), 1);
+  w.u64("req", m.req);
+  return w.take();
+}
+
+std::string encode(const QueueControl& m) {
+  MessageWriter w(kind_of<QueueControl>(), m.pipeline.empty() ? 3 : 4);
+  w.u64("req", m.req);
+  w.str("queue", m.queue);
+  w.boolean("paused", m.paused);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const LimitControl& m) {
+  MessageWriter w(kind_of<LimitControl>(), m.pipeline.empty() ? 3 : 4);
+  w.u64("req", m.req);
+  w.boolean("clear", m.clear);
+  w.str("limit", m.limit);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const QueuesReply& m) {
+  MessageWriter w(kind_of<QueuesReply>(), m.pipeline.empty() ? 3 : 4);
+  w.u64("req", m.req);
+  w.key("queues");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.queues.size()));
+  for (const auto& q : m.queues) {
+    w.packer().pack_map(6);
+    w.str("name", q.name);
+    w.u64("pending", q.pending);
+    w.u64("running", q.running);
+    w.u64("scheduled", q.scheduled);
+    w.u64("latency_ms", q.latency_ms);
+    w.boolean("paused", q.paused);
+  }
+  w.key("limits");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.limits.size()));
+  for (const auto& l : m.limits) {
+    w.packer().pack_map(3);
+    w.str("limit", l.limit);
+    w.u64("running", l.running);
+    w.u64("waiting", l.waiting);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const ScheduledRequest& m) {
+  MessageWriter w(kind_of<ScheduledRequest>(), 2);
+  w.u64("req", m.req);
+  w.u64("limit", m.limit);
+  return w.take();
+}
+
+std::string encode(const ScheduledReply& m) {
+  MessageWriter w(kind_of<ScheduledReply>(), m.pipeline.empty() ? 3 : 4);
+  w.u64("req", m.req);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(5);
+    w.str("id", job.id);
+    w.str("type", job.type);
+    w.str("queue", job.queue);
+    w.u64("due_ms", job.due_ms);
+    w.u64("attempt", job.attempt);
+  }
+  w.u64("total", m.total);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+namespace {
+
+// A recurring job's map; the job itself only when `with_job` (a remove names only the schedule).
+void write_recurring(MessageWriter& w, const RecurringJob& r, bool with_job) {
+  w.packer().pack_map(1 + (r.every_ms != 0 ? 1 : 0) + (r.cron.empty() ? 0 : 1) +
+                      (with_job ? 1 : 0) + (r.next_run_ms != 0 ? 1 : 0) +
+                      (r.last_run_ms != 0 ? 1 : 0) + (r.last_job_id.empty() ? 0 : 1));
+  w.str("name", r.name);
+  if (r.every_ms != 0) w.u64("every_ms", r.every_ms);
+  if (!r.cron.empty()) w.str("cron", r.cron);
+  if (with_job) {
+    w.key("job");
+    write_job_spec(w, r.job);
+  }
+  if (r.next_run_ms != 0) w.u64("next_run_ms", r.next_run_ms);
+  if (r.last_run_ms != 0) w.u64("last_run_ms", r.last_run_ms);
+  if (!r.last_job_id.empty()) w.str("last_job_id", r.last_job_id);
+}
+
+std::string_view action_name(ScheduleControl::Action action) {
+  switch (action) {
+    case ScheduleControl::Action::kAdd:
+      return "add";
+    case ScheduleControl::Action::kRemove:
+      return "remove";
+    case ScheduleControl::Action::kList:
+      break;
+  }
+  return "list";
+}
+
+}  // namespace
+
+std::string encode(const ScheduleControl& m) {
+  const bool names_one = m.action != ScheduleControl::Action::kList;
+  MessageWriter w(kind_of<ScheduleControl>(),
+                  2 + (names_one ? 1 : 0) + (m.pipeline.empty() ? 0 : 1));
+  w.u64("req", m.req);
+  w.str("action", action_name(m.action));
+  if (names_one) {
+    w.key("schedule");
+    write_recurring(w, m.schedule, m.action == ScheduleControl::Action::kAdd);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const SchedulesReply& m) {
+  MessageWriter w(kind_of<SchedulesReply>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("schedules");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.schedules.size()));
+  for (const auto& r : m.schedules) write_recurring(w, r, true);
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }

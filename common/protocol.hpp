@@ -34,6 +34,17 @@ std::string encode(const JobsQuery& message);
 std::string encode(const JobStates& message);
 std::string encode(const WorkersRequest& message);
 std::string encode(const WorkersReply& message);
+std::string encode(const CancelRequest& message);
+std::string encode(const CancelReply& message);
+std::string encode(const CancelJobs& message);
+std::string encode(const QueuesRequest& message);
+std::string encode(const QueueControl& message);
+std::string encode(const LimitControl& message);
+std::string encode(const QueuesReply& message);
+std::string encode(const ScheduledRequest& message);
+std::string encode(const ScheduledReply& message);
+std::string encode(const ScheduleControl& message);
+std::string encode(const SchedulesReply& message);
 std::string encode(const Message& message);
 
 // An "outcomes" batch in two steps, so that a sender encodes each outcome once, when it is

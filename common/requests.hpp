@@ -68,14 +68,18 @@ struct StatusRequest {
 };
 
 // Job counts as the ventilator knows them.
+// The totals (accepted, succeeded, failed, dead, cancelled) are the pipeline's: kept in the
+// journal, the same after a restart. The rest are the jobs held now.
 struct PipelineCounts {
-  std::uint64_t accepted = 0;   // since the ventilator started
+  std::uint64_t accepted = 0;   // jobs accepted
   std::uint64_t pending = 0;    // waiting for a worker
   std::uint64_t in_flight = 0;  // dispatched, outcome not yet recorded
   std::uint64_t retrying = 0;   // failed with attempts left, waiting out the backoff delay
   std::uint64_t succeeded = 0;  // jobs that succeeded
   std::uint64_t failed = 0;     // failed attempts (each retried or, at the last, dead)
   std::uint64_t dead = 0;       // jobs that failed on their last allowed attempt, kept for retry
+  std::uint64_t scheduled = 0;  // delayed: waiting for their run_at
+  std::uint64_t cancelled = 0;  // jobs cancelled
   friend bool operator==(const PipelineCounts&, const PipelineCounts&) = default;
 };
 
@@ -105,6 +109,9 @@ struct StatusReply {
   // kMaxCountedTypes, left out while there are none.
   std::vector<TypeCounts> by_type{};
   std::optional<TypeCounts> other_types{};
+  // Types that have jobs waiting and no connected worker that handles them: those jobs wait
+  // until one connects. Left out when none.
+  std::vector<std::string> types_without_workers{};
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
 };
 
@@ -123,6 +130,8 @@ enum class JobState {
   kRetrying,   // failed with attempts left, waiting out its backoff
   kSucceeded,  // over: succeeded
   kDead,       // over: failed on its last allowed attempt, or for good (invalid payload)
+  kScheduled,  // delayed: waits for its run_at
+  kCancelled,  // over: cancelled (or being cancelled: its record is on its way to the sink)
   kUnknown,    // not held: never this pipeline's, discarded, or over long enough ago to be
                // forgotten (the sink's store has every recorded outcome)
 };
@@ -138,6 +147,7 @@ struct JobStatus {
   std::uint64_t due_ms = 0;        // retrying: when the next attempt may start (Unix ms)
   std::string error_code{};        // dead: why its last attempt failed, when still known
   std::string error{};
+  std::string queue{};  // held jobs: its queue
   friend bool operator==(const JobStatus&, const JobStatus&) = default;
 };
 
@@ -147,6 +157,40 @@ struct JobStates {
   std::vector<JobStatus> jobs;
   std::string pipeline{};
   friend bool operator==(const JobStates&, const JobStates&) = default;
+};
+
+// Cancel jobs ("cancel"): pending, scheduled and retrying jobs are cancelled at once; a running
+// one is asked of its worker. Each is recorded at the sink with status cancelled, not retried.
+// At most kMaxJobsPerQuery ids. Answered by CancelReply.
+struct CancelRequest {
+  std::uint64_t req = 0;
+  std::vector<std::string> ids;
+  std::string by{};        // who asks ("alice@web1"), kept with the record
+  std::string pipeline{};  // as in SubmitRequest
+  friend bool operator==(const CancelRequest&, const CancelRequest&) = default;
+};
+
+// What a cancel did to each job, in the order asked ("cancel_reply").
+enum class CancelResult {
+  kCancelled,   // it was waiting (pending, scheduled, retrying): it will never run
+  kCancelling,  // it runs: its worker was asked to stop it
+  kOver,        // it had ended already (succeeded, dead, cancelled)
+  kUnknown,     // not a job this pipeline holds
+};
+std::string_view to_string(CancelResult result);
+std::optional<CancelResult> cancel_result_from(std::string_view text);
+
+struct CancelledJob {
+  std::string id;
+  CancelResult result = CancelResult::kUnknown;
+  friend bool operator==(const CancelledJob&, const CancelledJob&) = default;
+};
+
+struct CancelReply {
+  std::uint64_t req = 0;
+  std::vector<CancelledJob> jobs;
+  std::string pipeline{};
+  friend bool operator==(const CancelReply&, const CancelReply&) = default;
 };
 
 // Which workers the ventilator knows now ("workers_request"); answered by WorkersReply.
@@ -168,6 +212,8 @@ struct WorkerSummary {
   std::uint64_t heard_ms_ago = 0;      // since its last message (heartbeat or other)
   std::uint64_t connected_ms_ago = 0;  // since its first message on this connection
   std::uint64_t heartbeat_ms = 0;      // the heartbeat interval it promised; 0: none
+  std::vector<std::string> types{};    // the types it handles; empty: any
+  std::vector<std::string> queues{};   // the queues it serves, as it said them; empty: every queue
   friend bool operator==(const WorkerSummary&, const WorkerSummary&) = default;
 };
 

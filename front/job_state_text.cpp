@@ -14,7 +14,10 @@ std::string attempt_of(const JobStatus& job) {
 std::string describe_job_state(const JobStatus& job, std::int64_t now_ms) {
   switch (job.state) {
     case JobState::kPending:
-      return "waits for a worker (" + attempt_of(job) + ")";
+      return "waits for a worker" +
+             (job.queue.empty() || job.queue == kDefaultQueue ? std::string()
+                                                              : " in queue " + job.queue) +
+             " (" + attempt_of(job) + ")";
     case JobState::kRunning:
       // Sent: running, or waiting there for a slot (the ventilator cannot tell which).
       return "at " + (job.worker.empty() ? std::string("a worker") : job.worker) +
@@ -32,6 +35,12 @@ std::string describe_job_state(const JobStatus& job, std::int64_t now_ms) {
       if (!job.error.empty()) text += ": " + job.error;
       return text + " (zpipe retry " + job.id + ")";
     }
+    case JobState::kScheduled: {
+      const auto due = static_cast<std::int64_t>(job.due_ms);
+      return "scheduled for " + local_time(due) + " (" + relative_time(due, now_ms) + ")";
+    }
+    case JobState::kCancelled:
+      return "cancelled (zpipe show " + job.id + " says by whom, once recorded)";
     case JobState::kUnknown:
       break;
   }
