@@ -37,9 +37,9 @@ struct LimitControl {
 
 struct QueueSummary {
   std::string name;
-  std::uint64_t pending = 0;    // ready to run, waiting for a worker
-  std::uint64_t running = 0;    // sent to a worker, outcome not recorded yet
-  std::uint64_t scheduled = 0;  // delayed or waiting for a retry
+  std::uint64_t pending = 0;     // ready to run, waiting for a worker
+  std::uint64_t running = 0;     // sent to a worker, outcome not recorded yet
+  std::uint64_t scheduled = 0;   // delayed or waiting for a retry
   std::uint64_t latency_ms = 0;  // age of its oldest pending job; 0 when none
   bool paused = false;
   friend bool operator==(const QueueSummary&, const QueueSummary&) = default;
@@ -47,7 +47,7 @@ struct QueueSummary {
 
 // One limit in force, with what it holds now.
 struct LimitSummary {
-  std::string limit;         // canonical text: "thumbnail=10/s", "queue:mail=concurrency:2"
+  std::string limit;          // canonical text: "thumbnail=10/s", "queue:mail=concurrency:2"
   std::uint64_t running = 0;  // jobs of its type or queue running now
   std::uint64_t waiting = 0;  // jobs of its type or queue pending now
   friend bool operator==(const LimitSummary&, const LimitSummary&) = default;

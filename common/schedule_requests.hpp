@@ -24,7 +24,7 @@ struct ScheduledJob {
   std::string id;
   std::string type;
   std::string queue;
-  std::uint64_t due_ms = 0;  // Unix ms
+  std::uint64_t due_ms = 0;   // Unix ms
   std::uint32_t attempt = 1;  // > 1: a retry
   friend bool operator==(const ScheduledJob&, const ScheduledJob&) = default;
 };

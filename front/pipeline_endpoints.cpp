@@ -16,9 +16,9 @@ PipelineEndpoints PipelineEndpoints::in_folder(const std::filesystem::path& dir)
 
 std::vector<std::string> ventilator_command(const PipelineEndpoints& e,
                                             const std::filesystem::path& data_dir) {
-  return {"zpipe-ventilator", "--data-dir",   data_dir.string(), "--submit", e.submit,
-          "--jobs",           e.jobs,         "--acks",          e.acks,     "--events-in",
-          e.events_in,        "--events-out", e.events_out};
+  return {"zpipe-ventilator", "--data-dir",   data_dir.string(), "--submit",      e.submit,
+          "--jobs",           e.jobs,         "--acks",          e.acks,          "--events-in",
+          e.events_in,        "--events-out", e.events_out,      "--outcomes-to", e.outcomes};
 }
 
 std::vector<std::string> sink_command(const PipelineEndpoints& e,

@@ -1,5 +1,7 @@
 #include "ventilator/job_table.hpp"
 
+#include <algorithm>
+
 namespace zpipe {
 
 using Stage = TypeTally::Stage;
@@ -27,18 +29,30 @@ void JobTable::keep(TrackedJob& t) {
   memory_bytes_ += memory_cost(t);
 }
 
-void JobTable::restore(std::vector<TrackedJob> live,
-                       const std::map<std::string, std::uint64_t>& dead_by_type) {
-  for (auto& t : live) {
+void JobTable::restore(std::vector<RestoredJob> live,
+                       const std::map<std::string, std::uint64_t>& dead_by_type,
+                       const PipelineCounts& totals) {
+  finished_.accepted = totals.accepted;
+  finished_.succeeded = totals.succeeded;
+  finished_.failed = totals.failed;
+  finished_.cancelled = totals.cancelled;
+  for (auto& r : live) {
+    auto& t = r.tracked;
     keep(t);
+    if (!r.unique_key.empty()) {
+      unique_ids_.insert_or_assign(r.unique_key, t.job.id);
+      unique_keys_.insert_or_assign(t.job.id, r.unique_key);
+    }
+    if (!r.cancelled_by.empty()) {
+      hold_cancelled(std::move(t), r.cancelled_by);
+      continue;
+    }
     maybe_recorded_.insert(t.job.id);
     if (t.due_ms > 0) {
-      by_type_.add(t.job.type, Stage::kRetrying);
-      retry_due_.emplace(t.due_ms, t.job.id);
-      retrying_.emplace(t.job.id, std::move(t));
+      add_timed(std::move(t));
     } else {
       by_type_.add(t.job.type, Stage::kPending);
-      pending_.push_back(std::move(t));
+      ready_.push_back(std::move(t));
     }
   }
   finished_.dead = 0;
@@ -46,12 +60,33 @@ void JobTable::restore(std::vector<TrackedJob> live,
     by_type_.add(type, Stage::kDead, dead);
     finished_.dead += dead;
   }
+  saved_totals_ = finished_;
+}
+
+void JobTable::add_timed(TrackedJob t) {
+  by_type_.add(t.job.type, Stage::kRetrying);
+  if (is_delayed(t)) ++delayed_;
+  due_.emplace(t.due_ms, t.job.id);
+  auto id = t.job.id;
+  const auto [it, added] = timed_.try_emplace(std::move(id));
+  if (!added) {
+    by_type_.remove(it->second.job.type, Stage::kRetrying);
+    if (is_delayed(it->second)) --delayed_;
+  }
+  it->second = std::move(t);
 }
 
 std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms) {
   std::vector<std::string> ids;
   ids.reserve(specs.size());
+  std::uint64_t added = 0;
   for (auto& spec : specs) {
+    if (!spec.unique_key.empty()) {
+      if (const auto live = unique_ids_.find(spec.unique_key); live != unique_ids_.end()) {
+        ids.push_back(live->second);
+        continue;
+      }
+    }
     TrackedJob t;
     auto& job = t.job;
     job.id = id_prefix_ + "-" + std::to_string(next_seq_++);
@@ -62,42 +97,77 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
         spec.max_attempts != 0 ? spec.max_attempts : policy_.max_attempts_for(job.type);
     job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
     job.created_ms = now_ms;
+    if (!spec.queue.empty()) job.queue = std::move(spec.queue);
+    t.priority = spec.priority;
     t.attempts_per_round = job.max_attempts;
-    if (journal_ != nullptr) t.journal_row = journal_->add(t);
+    t.due_ms = spec.run_at_ms > now_ms ? spec.run_at_ms : 0;
+    if (journal_ != nullptr) t.journal_row = journal_->add(t, spec.unique_key);
     keep(t);
     ids.push_back(job.id);
-    by_type_.add(job.type, Stage::kPending);
-    pending_.push_back(std::move(t));
+    ++added;
+    if (!spec.unique_key.empty()) {
+      unique_ids_.emplace(spec.unique_key, job.id);
+      unique_keys_.emplace(job.id, std::move(spec.unique_key));
+    }
+    if (t.due_ms > 0) {
+      add_timed(std::move(t));
+    } else {
+      by_type_.add(job.type, Stage::kPending);
+      ready_.push_back(std::move(t));
+    }
   }
-  finished_.accepted += ids.size();
+  finished_.accepted += added;
   return ids;
 }
 
 bool JobTable::has_pending() {
-  while (!pending_.empty() && !finished_while_pending_.empty()) {
-    const auto found = finished_while_pending_.find(pending_.front().job.id);
-    if (found == finished_while_pending_.end()) break;
-    by_type_.remove(pending_.front().job.type, Stage::kPending);
-    finish(pending_.front(), found->second);
-    finished_while_pending_.erase(found);
-    pending_.pop_front();
+  if (!finished_while_pending_.empty()) {
+    // One pass over the ready jobs for all of them: it happens after a restart or a worker
+    // lost, not per job.
+    auto settled = ready_.take_if(
+        [this](const TrackedJob& t) { return finished_while_pending_.contains(t.job.id); });
+    for (auto& t : settled) {
+      by_type_.remove(t.job.type, Stage::kPending);
+      finish(t, finished_while_pending_.at(t.job.id));
+    }
+    finished_while_pending_.clear();  // any other is no longer ready: nothing to settle
   }
-  return !pending_.empty();
+  return !ready_.empty();
 }
 
-const Job& JobTable::next_pending() {
-  auto& t = pending_.front();
-  // Read back for the send; let go of again once sent (mark_dispatched()).
-  if (t.payload_in_journal && t.job.payload.msgpack().size() <= 1) {
-    t.job.payload = journal_->payload_of(t.journal_row);
+const Job* JobTable::next_for(const WorkerRoute& route, std::uint64_t now_ms) {
+  ReadyQueues::MayStart may_start;
+  if (!limits_.empty()) {
+    may_start = [this, now_ms](const std::string& type, const std::string& queue) {
+      return limits_.may_start(type, queue, now_ms);
+    };
   }
-  return t.job;
+  while (true) {
+    auto* t = ready_.peek(route, may_start, random_);
+    if (t == nullptr) return nullptr;
+    if (!finished_while_pending_.empty()) {
+      // Restored or taken back, and recorded meanwhile: settled here instead of run again.
+      if (const auto found = finished_while_pending_.find(t->job.id);
+          found != finished_while_pending_.end()) {
+        auto job = ready_.take();
+        by_type_.remove(job.job.type, Stage::kPending);
+        finish(job, found->second);
+        finished_while_pending_.erase(found);
+        continue;
+      }
+    }
+    // Read back for the send; let go of again once sent (mark_dispatched()).
+    if (t->payload_in_journal && t->job.payload.msgpack().size() <= 1) {
+      t->job.payload = journal_->payload_of(t->journal_row);
+    }
+    return &t->job;
+  }
 }
 
 void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
-  auto t = std::move(pending_.front());
-  pending_.pop_front();
+  auto t = ready_.take();
   by_type_.move(t.job.type, Stage::kPending, Stage::kInFlight);
+  limits_.started(t.job.type, t.job.queue, now_ms);
   if (t.payload_in_journal) t.job.payload.clear();
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
@@ -106,6 +176,7 @@ void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   const auto [it, added] = in_flight_.try_emplace(std::move(id));
   if (!added) {
     forget_holder(it->second.owner);
+    limits_.finished(it->second.job.job.type, it->second.job.job.queue);
     by_type_.remove(it->second.job.job.type, Stage::kInFlight);
   }
   it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
@@ -119,21 +190,23 @@ void JobTable::forget_holder(const std::string& owner) {
 
 JobTable::InFlightMap::iterator JobTable::erase_in_flight(InFlightMap::iterator it) {
   forget_holder(it->second.owner);
+  limits_.finished(it->second.job.job.type, it->second.job.job.queue);
   return in_flight_.erase(it);
 }
 
-void JobTable::promote_due_retries(std::uint64_t now_ms) {
-  while (!retry_due_.empty() && retry_due_.top().first <= now_ms) {
-    const auto found = retrying_.find(retry_due_.top().second);
-    const bool current = found != retrying_.end() && found->second.due_ms == retry_due_.top().first;
-    retry_due_.pop();
+void JobTable::promote_due(std::uint64_t now_ms) {
+  while (!due_.empty() && due_.top().first <= now_ms) {
+    const auto found = timed_.find(due_.top().second);
+    const bool current = found != timed_.end() && found->second.due_ms == due_.top().first;
+    due_.pop();
     if (!current) continue;
     auto& t = found->second;
+    if (is_delayed(t)) --delayed_;
     t.due_ms = 0;
     if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
     by_type_.move(t.job.type, Stage::kRetrying, Stage::kPending);
-    pending_.push_back(std::move(t));
-    retrying_.erase(found);
+    ready_.push_back(std::move(t));
+    timed_.erase(found);
   }
 }
 
@@ -186,10 +259,22 @@ void JobTable::undo_dispatch(const std::vector<std::string>& ids) {
 
 JobTable::InFlightMap::iterator JobTable::requeue_front(InFlightMap::iterator it,
                                                         bool outcome_may_come) {
+  if (!it->second.cancel_by.empty()) {
+    // Asked to stop, and its worker went or gave it back: it is not run again; its record
+    // comes from here (a cancelled outcome from the worker, if one comes, is the same).
+    by_type_.remove(it->second.job.job.type, Stage::kInFlight);
+    auto by = std::move(it->second.cancel_by);
+    auto job = std::move(it->second.job);
+    const auto next = erase_in_flight(it);
+    hold_cancelled(std::move(job), by);
+    return next;
+  }
   if (outcome_may_come || it->second.maybe_recorded) maybe_recorded_.insert(it->first);
   by_type_.move(it->second.job.job.type, Stage::kInFlight, Stage::kPending);
-  pending_.push_front(std::move(it->second.job));
-  return erase_in_flight(it);
+  auto job = std::move(it->second.job);
+  const auto next = erase_in_flight(it);
+  ready_.push_front(std::move(job));
+  return next;
 }
 
 std::size_t JobTable::held_by(const std::string& owner) const {
@@ -197,11 +282,15 @@ std::size_t JobTable::held_by(const std::string& owner) const {
   return held == held_.end() ? 0 : held->second;
 }
 
-std::optional<std::uint64_t> JobTable::next_timer_ms() const {
+std::optional<std::uint64_t> JobTable::next_timer_ms(std::uint64_t now_ms) const {
   std::optional<std::uint64_t> next;
-  if (!deadlines_.empty()) next = deadlines_.top().first;
-  if (!retry_due_.empty() && (!next || retry_due_.top().first < *next)) {
-    next = retry_due_.top().first;
+  const auto consider = [&next](std::uint64_t at) {
+    if (!next || at < *next) next = at;
+  };
+  if (!deadlines_.empty()) consider(deadlines_.top().first);
+  if (!due_.empty()) consider(due_.top().first);
+  if (!ready_.empty() && !limits_.empty()) {
+    if (const auto allowed = limits_.next_allowed_ms(now_ms)) consider(*allowed);
   }
   return next;
 }
@@ -213,6 +302,25 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   const auto stale_failure = [&](const TrackedJob& t) {
     return ack.status == OutcomeStatus::kFailed && ack.attempt < t.job.attempt;
   };
+  const auto effect = [&ack] {
+    switch (ack.status) {
+      case OutcomeStatus::kSucceeded:
+        return AckEffect::kSucceeded;
+      case OutcomeStatus::kCancelled:
+        return AckEffect::kCancelled;
+      case OutcomeStatus::kFailed:
+        break;
+    }
+    return AckEffect::kDead;
+  };
+  if (const auto cancelled = cancelling_.find(ack.id);
+      cancelled != cancelling_.end() && ack.final) {
+    // Recorded: as cancelled, or as what it came to before the cancel reached it.
+    finish(cancelled->second.job, ack.status);
+    remember_ending(ack, cancelled->second.job.job.max_attempts);
+    cancelling_.erase(cancelled);
+    return effect();
+  }
   if (in_flight != in_flight_.end()) {
     auto& t = in_flight->second.job;
     if (stale_failure(t)) return AckEffect::kStale;
@@ -221,7 +329,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
       finish(t, ack.status);
       remember_ending(ack, t.job.max_attempts);
       erase_in_flight(in_flight);
-      return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+      return effect();
     }
     if (ack.attempt != t.job.attempt) return AckEffect::kStale;
     // Failed with attempts left: the next one waits out its backoff.
@@ -233,24 +341,22 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     t.due_ms = now_ms + std::max<std::uint64_t>(1, retry_delay_ms(policy_, attempt_in_round, unit));
     t.job.attempt += 1;
     if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, t.due_ms);
-    retry_due_.emplace(t.due_ms, t.job.id);
-    by_type_.move(t.job.type, Stage::kInFlight, Stage::kRetrying);
-    auto id = t.job.id;
-    const auto [retry, added] = retrying_.try_emplace(std::move(id));
-    if (!added) by_type_.remove(retry->second.job.type, Stage::kRetrying);
-    retry->second = std::move(t);
+    by_type_.remove(t.job.type, Stage::kInFlight);
+    auto job = std::move(t);
     erase_in_flight(in_flight);
+    add_timed(std::move(job));
     return AckEffect::kRetryScheduled;
   }
   if (!ack.final) return AckEffect::kUnknown;
-  const auto retrying = retrying_.find(ack.id);
-  if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
-  if (retrying != retrying_.end()) {
+  const auto retrying = timed_.find(ack.id);
+  if (retrying != timed_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
+  if (retrying != timed_.end()) {
     by_type_.remove(retrying->second.job.type, Stage::kRetrying);
+    if (is_delayed(retrying->second)) --delayed_;
     finish(retrying->second, ack.status);
     remember_ending(ack, retrying->second.job.max_attempts);
-    retrying_.erase(retrying);
-    return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+    timed_.erase(retrying);
+    return effect();
   }
   if (const auto pending = maybe_recorded_.find(ack.id); pending != maybe_recorded_.end()) {
     // A job pending again whose outcome was recorded after all: settled when it comes up for
@@ -258,13 +364,19 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     maybe_recorded_.erase(pending);
     finished_while_pending_.emplace(ack.id, ack.status);
     remember_ending(ack, 0);
-    return ack.status == OutcomeStatus::kSucceeded ? AckEffect::kSucceeded : AckEffect::kDead;
+    return effect();
   }
   return AckEffect::kUnknown;
 }
 
 void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
   memory_bytes_ -= std::min(memory_bytes_, memory_cost(t));
+  release_unique_key(t);
+  if (status == OutcomeStatus::kCancelled) {
+    ++finished_.cancelled;
+    if (journal_ != nullptr) journal_->remove(t.journal_row);
+    return;
+  }
   by_type_.add(t.job.type, status == OutcomeStatus::kSucceeded ? Stage::kSucceeded : Stage::kDead);
   if (status == OutcomeStatus::kSucceeded) {
     ++finished_.succeeded;
@@ -287,7 +399,7 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
     ids.push_back(t.job.id);
     t.due_ms = 0;
     by_type_.move(t.job.type, Stage::kDead, Stage::kPending);
-    pending_.push_back(std::move(t));
+    ready_.push_back(std::move(t));
   }
   finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
   return ids;
@@ -306,8 +418,9 @@ Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selectio
 
 void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
   const auto number = next_ending_++;
-  const bool succeeded = ack.status == OutcomeStatus::kSucceeded;
-  const Ending ending{number, ack.attempt, max_attempts, succeeded};
+  const bool succeeded = ack.status != OutcomeStatus::kFailed;
+  const Ending ending{number, ack.attempt, max_attempts, succeeded,
+                      ack.status == OutcomeStatus::kCancelled};
   // One lookup a job: the reasons table is touched only for failures, this one's or an
   // earlier ending's of the same id.
   if (auto [it, is_new] = endings_.try_emplace(ack.id, ending); !is_new) {
@@ -347,6 +460,7 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
     status.state = state;
     status.attempt = job.attempt;
     status.max_attempts = job.max_attempts;
+    status.queue = job.queue;
   };
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto& status = found[i];
@@ -354,12 +468,17 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
     if (const auto it = in_flight_.find(ids[i]); it != in_flight_.end()) {
       held(status, JobState::kRunning, it->second.job.job);
       status.worker = it->second.owner;
-    } else if (const auto r = retrying_.find(ids[i]); r != retrying_.end()) {
-      held(status, JobState::kRetrying, r->second.job);
+    } else if (const auto r = timed_.find(ids[i]); r != timed_.end()) {
+      held(status, is_delayed(r->second) ? JobState::kScheduled : JobState::kRetrying,
+           r->second.job);
       status.due_ms = r->second.due_ms;
+    } else if (const auto c = cancelling_.find(ids[i]); c != cancelling_.end()) {
+      held(status, JobState::kCancelled, c->second.job.job);
     } else if (const auto e = endings_.find(ids[i]); e != endings_.end()) {
       const auto& ending = e->second;
-      status.state = ending.succeeded ? JobState::kSucceeded : JobState::kDead;
+      status.state = ending.cancelled   ? JobState::kCancelled
+                     : ending.succeeded ? JobState::kSucceeded
+                                        : JobState::kDead;
       status.attempt = ending.attempt;
       status.max_attempts = ending.max_attempts;
       if (const auto why = ending_errors_.find(ids[i]); why != ending_errors_.end()) {
@@ -370,12 +489,14 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
       maybe_pending[ids[i]].push_back(i);
     }
   }
-  // One pass over the queue for every id not found above.
-  for (auto t = pending_.begin(); t != pending_.end() && !maybe_pending.empty(); ++t) {
-    const auto wanted = maybe_pending.find(t->job.id);
-    if (wanted == maybe_pending.end()) continue;
-    for (const auto i : wanted->second) held(found[i], JobState::kPending, t->job);
-    maybe_pending.erase(wanted);
+  // One pass over the ready jobs for every id not found above.
+  if (!maybe_pending.empty()) {
+    ready_.for_each([&](const TrackedJob& t) {
+      const auto wanted = maybe_pending.find(t.job.id);
+      if (wanted == maybe_pending.end()) return;
+      for (const auto i : wanted->second) held(found[i], JobState::kPending, t.job);
+      maybe_pending.erase(wanted);
+    });
   }
   if (journal_ == nullptr || maybe_pending.empty()) return found;
   // The rest may be dead jobs of earlier runs: one read of the journal for all of them.
@@ -395,10 +516,167 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
 
 PipelineCounts JobTable::counts() const {
   PipelineCounts counts = finished_;
-  counts.pending = pending_.size();
-  counts.in_flight = in_flight_.size();
-  counts.retrying = retrying_.size();
+  counts.pending = ready_.size();
+  counts.in_flight = in_flight_.size() + cancelling_.size();
+  counts.retrying = timed_.size() - delayed_;
+  counts.scheduled = delayed_;
   return counts;
+}
+
+void JobTable::release_unique_key(const TrackedJob& t) {
+  if (unique_keys_.empty()) return;
+  const auto key = unique_keys_.find(t.job.id);
+  if (key == unique_keys_.end()) return;
+  if (const auto id = unique_ids_.find(key->second);
+      id != unique_ids_.end() && id->second == t.job.id) {
+    unique_ids_.erase(id);
+  }
+  unique_keys_.erase(key);
+}
+
+void JobTable::hold_cancelled(TrackedJob t, const std::string& by) {
+  auto id = t.job.id;
+  cancel_unsent_.push_back(id);
+  cancelling_.insert_or_assign(std::move(id), Cancelling{std::move(t), by});
+}
+
+std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
+                                           const std::string& by, std::uint64_t now_ms,
+                                           std::vector<CancelAtWorker>& at_workers) {
+  (void)now_ms;
+  std::vector<CancelledJob> results;
+  results.reserve(ids.size());
+  std::unordered_map<std::string_view, std::vector<std::size_t>> maybe_ready;
+  const auto journal_cancel = [this, &by](const TrackedJob& t) {
+    if (journal_ != nullptr) journal_->cancel(t.journal_row, by);
+  };
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& id = ids[i];
+    results.push_back({id, CancelResult::kUnknown});
+    auto& result = results.back().result;
+    if (const auto running = in_flight_.find(id); running != in_flight_.end()) {
+      auto& f = running->second;
+      if (f.cancel_by.empty()) {
+        f.cancel_by = by.empty() ? std::string("someone") : by;
+        journal_cancel(f.job);
+        at_workers.push_back({f.owner, {id, f.job.job.attempt}});
+      }
+      result = CancelResult::kCancelling;
+    } else if (const auto timed = timed_.find(id); timed != timed_.end()) {
+      by_type_.remove(timed->second.job.type, Stage::kRetrying);
+      if (is_delayed(timed->second)) --delayed_;
+      journal_cancel(timed->second);
+      hold_cancelled(std::move(timed->second), by);
+      timed_.erase(timed);
+      result = CancelResult::kCancelled;
+    } else if (cancelling_.contains(id)) {
+      result = CancelResult::kCancelled;
+    } else if (const auto ended = endings_.find(id); ended != endings_.end()) {
+      result = CancelResult::kOver;
+    } else {
+      maybe_ready[id].push_back(i);
+    }
+  }
+  if (!maybe_ready.empty()) {
+    auto taken = ready_.take_if([&](const TrackedJob& t) {
+      return maybe_ready.contains(t.job.id) && !finished_while_pending_.contains(t.job.id);
+    });
+    for (auto& t : taken) {
+      for (const auto i : maybe_ready.at(t.job.id)) results[i].result = CancelResult::kCancelled;
+      by_type_.remove(t.job.type, Stage::kPending);
+      maybe_recorded_.erase(t.job.id);
+      journal_cancel(t);
+      hold_cancelled(std::move(t), by);
+    }
+  }
+  return results;
+}
+
+std::vector<CancelRecord> JobTable::take_cancel_records(bool again) {
+  std::vector<CancelRecord> records;
+  const auto record = [&records](const Cancelling& c) {
+    const auto& job = c.job.job;
+    records.push_back(
+        {job.id, job.type, job.queue, job.attempt, job.max_attempts, job.created_ms, c.by});
+  };
+  if (again) {
+    for (const auto& [id, c] : cancelling_) record(c);
+  } else {
+    for (const auto& id : cancel_unsent_) {
+      if (const auto c = cancelling_.find(id); c != cancelling_.end()) record(c->second);
+    }
+  }
+  cancel_unsent_.clear();
+  return records;
+}
+
+std::vector<QueueSummary> JobTable::queue_summaries(std::uint64_t now_ms) const {
+  std::map<std::string, QueueSummary> queues;
+  for (const auto& facts : ready_.queues()) {
+    auto& q = queues[facts.name];
+    q.name = facts.name;
+    q.pending = facts.pending;
+    q.paused = facts.paused;
+    q.latency_ms = facts.oldest_created_ms == 0 || facts.oldest_created_ms > now_ms
+                       ? 0
+                       : now_ms - facts.oldest_created_ms;
+  }
+  for (const auto& [id, f] : in_flight_) {
+    auto& q = queues[f.job.job.queue];
+    q.name = f.job.job.queue;
+    ++q.running;
+  }
+  for (const auto& [id, t] : timed_) {
+    auto& q = queues[t.job.queue];
+    q.name = t.job.queue;
+    ++q.scheduled;
+  }
+  std::vector<QueueSummary> summaries;
+  summaries.reserve(queues.size());
+  for (auto& [name, q] : queues) summaries.push_back(std::move(q));
+  return summaries;
+}
+
+std::vector<LimitSummary> JobTable::limit_summaries() const {
+  std::vector<LimitSummary> summaries;
+  for (const auto& spec : limits_.specs()) {
+    LimitSummary s{spec.text(), limits_.running(spec.scope, spec.name), 0};
+    s.waiting = spec.scope == LimitSpec::Scope::kType ? ready_.pending_of_type(spec.name)
+                                                      : ready_.pending_in_queue(spec.name);
+    summaries.push_back(std::move(s));
+  }
+  return summaries;
+}
+
+std::vector<ScheduledJob> JobTable::scheduled(std::uint64_t limit, std::uint64_t& total) const {
+  total = timed_.size();
+  std::vector<const TrackedJob*> soonest;
+  soonest.reserve(timed_.size());
+  for (const auto& [id, t] : timed_) soonest.push_back(&t);
+  const auto n = std::min<std::size_t>(soonest.size(), limit);
+  const auto by_due = [](const TrackedJob* a, const TrackedJob* b) {
+    return std::pair(a->due_ms, a->job.id) < std::pair(b->due_ms, b->job.id);
+  };
+  std::partial_sort(soonest.begin(), soonest.begin() + static_cast<std::ptrdiff_t>(n),
+                    soonest.end(), by_due);
+  std::vector<ScheduledJob> jobs;
+  jobs.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& t = *soonest[i];
+    jobs.push_back({t.job.id, t.job.type, t.job.queue, t.due_ms, t.job.attempt});
+  }
+  return jobs;
+}
+
+void JobTable::save_totals() {
+  if (journal_ == nullptr) return;
+  if (finished_.accepted == saved_totals_.accepted &&
+      finished_.succeeded == saved_totals_.succeeded && finished_.failed == saved_totals_.failed &&
+      finished_.cancelled == saved_totals_.cancelled) {
+    return;
+  }
+  journal_->save_totals(finished_);
+  saved_totals_ = finished_;
 }
 
 }  // namespace zpipe

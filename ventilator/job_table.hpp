@@ -1,7 +1,8 @@
 // JobTable: the ventilator's view of every job it owns, from acceptance to a final outcome:
-// pending jobs in arrival order, dispatched jobs with the worker they were sent to and the time
-// by which their outcome must be recorded, failed jobs waiting to be retried, and running counts
-// (in all, and per type: TypeTally).
+// ready jobs by queue, type and priority (ReadyQueues), dispatched jobs with the worker they
+// were sent to and the time by which their outcome must be recorded, jobs waiting for a time
+// (delayed, or failed and waiting to be retried), jobs being cancelled, the unique keys of live
+// jobs, and running counts (in all, and per type: TypeTally).
 // Every change of a job's life goes through the journal when there is one; the caller commits it.
 #pragma once
 
@@ -19,10 +20,14 @@
 #include "common/ack.hpp"
 #include "common/job.hpp"
 #include "common/job_credit.hpp"
+#include "common/queue_requests.hpp"
 #include "common/requests.hpp"
 #include "common/result.hpp"
+#include "common/schedule_requests.hpp"
+#include "ventilator/dispatch_limits.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
+#include "ventilator/ready_queues.hpp"
 #include "ventilator/tracked_job.hpp"
 #include "ventilator/type_tally.hpp"
 
@@ -35,6 +40,25 @@ enum class AckEffect {
   kSucceeded,       // final: recorded as succeeded
   kDead,            // final: failed on its last allowed attempt
   kRetryScheduled,  // failed, attempts remain: waits for its backoff delay
+  kCancelled,       // final: recorded as cancelled
+};
+
+// A job cancelled before it ran (or whose worker went after it was asked to stop it): the
+// ventilator records it at the sink itself, with this outcome.
+struct CancelRecord {
+  std::string id;
+  std::string type;
+  std::string queue;
+  std::uint32_t attempt = 1;
+  std::uint32_t max_attempts = 1;
+  std::uint64_t created_ms = 0;
+  std::string by;
+};
+
+// A running job whose worker is to be asked to stop it.
+struct CancelAtWorker {
+  std::string owner;  // the worker's jobs-socket identity
+  ReleasedJob job;
 };
 
 class JobTable {
@@ -45,25 +69,29 @@ class JobTable {
 
   // Takes the journal's jobs after a restart: retries keep their due time, the rest are
   // pending in their old order. `dead_by_type`: the journal's dead jobs, counted.
-  void restore(std::vector<TrackedJob> live,
-               const std::map<std::string, std::uint64_t>& dead_by_type);
+  void restore(std::vector<RestoredJob> live,
+               const std::map<std::string, std::uint64_t>& dead_by_type,
+               const PipelineCounts& totals = {});
 
-  // Gives each spec an id, fills defaults, journals it, queues it as pending. Returns the ids.
+  // Gives each spec an id, fills defaults, journals it, queues it as pending (or, with a
+  // run_at in the future, as scheduled). A spec whose unique key a live job holds is not
+  // added: its id is that job's. Returns the ids, in order.
   std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms);
 
-  // Drops restored jobs whose outcome turned out to be recorded already, then says whether a
-  // job waits for dispatch.
+  // The next job `route` may take now, within the dispatch limits, with its payload (read back
+  // from the journal when it is kept there); null when none. Restored jobs whose outcome
+  // turned out to be recorded already are settled on the way.
+  const Job* next_for(const WorkerRoute& route, std::uint64_t now_ms);
+  // Settles the ready jobs whose outcome turned out to be recorded, then says whether a job
+  // waits for a worker.
   bool has_pending();
-  // The job dispatch would send next, with its payload (read back from the journal when it is
-  // kept there). Precondition: has_pending().
-  const Job& next_pending();
-  // The job from next_pending() was sent to the worker whose jobs-socket identity is `owner`:
+  // The job from next_for() was sent to the worker whose jobs-socket identity is `owner`:
   // it is in flight there until its outcome is recorded, the worker gives it back or is lost,
   // or its time limit plus the redispatch grace passes.
   void mark_dispatched(std::uint64_t now_ms, const std::string& owner);
 
-  // Moves retries whose delay is over to the back of the pending queue.
-  void promote_due_retries(std::uint64_t now_ms);
+  // Moves delayed jobs and retries whose time has come to the back of their queue.
+  void promote_due(std::uint64_t now_ms);
   // Jobs in flight past their deadline go back to the front of the queue, same attempt.
   // Returns their ids.
   std::vector<std::string> redispatch_overdue(std::uint64_t now_ms);
@@ -77,8 +105,34 @@ class JobTable {
   void undo_dispatch(const std::vector<std::string>& ids);
   // Jobs in flight at `owner`.
   std::size_t held_by(const std::string& owner) const;
-  // The earliest time promote_due_retries() or redispatch_overdue() will have work, if any.
-  std::optional<std::uint64_t> next_timer_ms() const;
+  // The earliest time promote_due() or redispatch_overdue() will have work, or a rate limit
+  // lets a waiting job through, if any.
+  std::optional<std::uint64_t> next_timer_ms(std::uint64_t now_ms) const;
+
+  // Cancels the jobs named: those waiting are taken out at once (their records for the sink
+  // come from take_cancel_records()); a running one's worker is to be asked (returned in
+  // `at_workers`). `by` and `now_ms` go into the record.
+  std::vector<CancelledJob> cancel(const std::vector<std::string>& ids, const std::string& by,
+                                   std::uint64_t now_ms, std::vector<CancelAtWorker>& at_workers);
+  // The cancelled jobs whose record the sink has not acknowledged: those not handed out yet,
+  // and with `again`, all of them (sent again: the sink may have missed them).
+  std::vector<CancelRecord> take_cancel_records(bool again = false);
+  bool has_pending_cancels() const { return !cancelling_.empty(); }
+
+  // Pauses or resumes dispatch from a queue (the caller keeps it in the journal).
+  void set_paused(const std::string& queue, bool paused) { ready_.set_paused(queue, paused); }
+  std::vector<std::string> paused_queues() const { return ready_.paused(); }
+  DispatchLimits& limits() { return limits_; }
+  // Each queue that holds jobs or is paused; each limit with what it holds.
+  std::vector<QueueSummary> queue_summaries(std::uint64_t now_ms) const;
+  std::vector<LimitSummary> limit_summaries() const;
+  // The jobs waiting for a time, soonest first, at most `limit`; `total` gets how many in all.
+  std::vector<ScheduledJob> scheduled(std::uint64_t limit, std::uint64_t& total) const;
+  // The types with jobs ready in an open queue, with how many.
+  std::map<std::string, std::uint64_t> waiting_types() const { return ready_.waiting_types(); }
+  // Puts the totals (accepted, succeeded, failed, cancelled) into the journal when they
+  // changed since the last call; restore() takes them back.
+  void save_totals();
 
   AckEffect on_recorded(const Ack& ack, std::uint64_t now_ms);
 
@@ -105,6 +159,13 @@ class JobTable {
 
  private:
   void finish(TrackedJob& job, OutcomeStatus status);
+  // A job now waits for `t.due_ms` (delayed: attempt 1; or a retry).
+  void add_timed(TrackedJob t);
+  static bool is_delayed(const TrackedJob& t) { return t.job.attempt == 1; }
+  // The job leaves the live ones: its unique key is free again.
+  void release_unique_key(const TrackedJob& t);
+  // A job that will not run: it waits in cancelling_ until the sink records it.
+  void hold_cancelled(TrackedJob t, const std::string& by);
   // Keeps how the job of `ack` ended, for statuses(); forgets the oldest past the limit.
   void remember_ending(const Ack& ack, std::uint32_t max_attempts);
   void forget_ending(const std::string& id);
@@ -117,13 +178,15 @@ class JobTable {
   Journal* journal_;
   std::mt19937_64 random_;
   std::uint64_t next_seq_ = 1;
-  std::deque<TrackedJob> pending_;
+  ReadyQueues ready_;
+  DispatchLimits limits_;
   struct InFlight {
     TrackedJob job;
     std::uint64_t deadline_ms = 0;
     std::string owner;  // the jobs-socket identity of the worker it was sent to
     // It was in maybe_recorded_ when sent: if it comes back, it goes there again.
     bool maybe_recorded = false;
+    std::string cancel_by{};  // set: its worker was asked to cancel it
   };
   using InFlightMap = std::unordered_map<std::string, InFlight>;
   // Back to the front of the queue with its attempt (a lost delivery is not a failed attempt);
@@ -137,10 +200,24 @@ class JobTable {
 
   InFlightMap in_flight_;
   std::unordered_map<std::string, std::size_t> held_;  // jobs in flight, by owner
-  std::unordered_map<std::string, TrackedJob> retrying_;
+  // Jobs waiting for a time (TrackedJob::due_ms): delayed ones and retries.
+  std::unordered_map<std::string, TrackedJob> timed_;
+  std::uint64_t delayed_ = 0;                           // of timed_, the delayed ones
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> due_;
+  // Cancelled jobs whose record the sink has not acknowledged, with who cancelled them; those
+  // not yet handed to take_cancel_records() are in cancel_unsent_.
+  struct Cancelling {
+    TrackedJob job;
+    std::string by;
+  };
+  std::unordered_map<std::string, Cancelling> cancelling_;
+  std::vector<std::string> cancel_unsent_;
+  // The unique keys of live jobs: key to id, and id to key.
+  std::unordered_map<std::string, std::string> unique_ids_;
+  std::unordered_map<std::string, std::string> unique_keys_;
+  PipelineCounts saved_totals_;  // as last put into the journal
   // Pending jobs whose outcome may be recorded already: restored after a restart (recorded
   // while we were down), or taken back from a worker that was lost or past its time limit
   // (it may have sent the outcome before it went). Final acks for them wait in
@@ -156,12 +233,13 @@ class JobTable {
     std::uint32_t attempt = 0;
     std::uint32_t max_attempts = 0;
     bool succeeded = false;
+    bool cancelled = false;
   };
   std::unordered_map<std::string, Ending> endings_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> ending_errors_;
   std::deque<std::pair<std::uint64_t, std::string>> ending_order_;
   std::uint64_t next_ending_ = 0;
-  PipelineCounts finished_;  // accepted, succeeded, failed, dead; the rest derive
+  PipelineCounts finished_;  // accepted, succeeded, failed, dead, cancelled; the rest derive
   TypeTally by_type_;        // changed wherever a job changes stage
   std::uint64_t memory_bytes_ = 0;
 };

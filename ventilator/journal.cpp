@@ -21,11 +21,29 @@ CREATE TABLE IF NOT EXISTS jobs (
   timeout_ms         INTEGER NOT NULL,
   created_ms         INTEGER NOT NULL,
   due_ms             INTEGER NOT NULL DEFAULT 0,
-  dead               INTEGER NOT NULL DEFAULT 0
+  dead               INTEGER NOT NULL DEFAULT 0,
+  queue              TEXT NOT NULL DEFAULT 'default',
+  priority           INTEGER NOT NULL DEFAULT 0,
+  unique_key         TEXT NOT NULL DEFAULT '',
+  cancelled_by       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 CREATE TABLE IF NOT EXISTS pipeline (id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS schedules (name TEXT PRIMARY KEY, spec BLOB NOT NULL) WITHOUT ROWID;
 )sql";
+
+// Columns of `jobs` that a journal of an older zpipe lacks, added in place at open.
+constexpr std::pair<const char*, const char*> kLaterColumns[] = {
+    {"queue", "TEXT NOT NULL DEFAULT 'default'"},
+    {"priority", "INTEGER NOT NULL DEFAULT 0"},
+    {"unique_key", "TEXT NOT NULL DEFAULT ''"},
+    {"cancelled_by", "TEXT NOT NULL DEFAULT ''"},
+};
+
+// The totals kept in the `totals` table.
+constexpr const char* kTotalNames[] = {"accepted", "succeeded", "failed", "cancelled"};
 
 // A new pipeline's identity: 16 random hex digits.
 std::string new_pipeline_identity() {
@@ -37,12 +55,12 @@ std::string new_pipeline_identity() {
 
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
-    "due_ms";
+    "due_ms, queue, priority, unique_key, cancelled_by";
 // The same, with large payloads left in the file (TrackedJob::payload_in_journal).
 const std::string kColumnsLeavingLargePayloads =
     "row, id, type, CASE WHEN length(payload) > " + std::to_string(kPayloadKeptInMemory) +
     " THEN x'' ELSE payload END, attempt, max_attempts, attempts_per_round, timeout_ms, "
-    "created_ms, due_ms, length(payload) > " +
+    "created_ms, due_ms, queue, priority, unique_key, cancelled_by, length(payload) > " +
     std::to_string(kPayloadKeptInMemory);
 
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
@@ -66,7 +84,11 @@ JournalRow read_row(const sqlite::Statement& s) {
   row.timeout_ms = s.column_i64(7);
   row.created_ms = s.column_i64(8);
   row.due_ms = s.column_i64(9);
-  row.payload_left_out = s.column_count() > 10 && s.column_i64(10) != 0;
+  row.queue = s.column_text(10);
+  row.priority = s.column_i64(11);
+  row.unique_key = s.column_text(12);
+  row.cancelled_by = s.column_text(13);
+  row.payload_left_out = s.column_count() > 14 && s.column_i64(14) != 0;
   return row;
 }
 
@@ -105,6 +127,7 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   usable(db_->exec(durability == Durability::kSync ? "PRAGMA synchronous=FULL"
                                                    : "PRAGMA synchronous=NORMAL"),
          path);
+  upgrade_jobs_table();
   usable(db_->exec(kSchema), path);  // what a journal of an older zpipe lacks
   auto check = usable(db_->prepare("PRAGMA quick_check"), path);
   std::string problems;
@@ -125,9 +148,22 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
     }
   }
   insert_ = usable(db_->prepare("INSERT INTO jobs (row, id, type, payload, attempt, max_attempts, "
-                                "attempts_per_round, timeout_ms, created_ms, due_ms) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                "attempts_per_round, timeout_ms, created_ms, due_ms, queue, "
+                                "priority, unique_key) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    path);
+  cancel_ = usable(db_->prepare("UPDATE jobs SET cancelled_by = ? WHERE row = ?"), path);
+  save_total_ = usable(db_->prepare("INSERT INTO totals (name, value) VALUES (?, ?) "
+                                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+                       path);
+  set_setting_ = usable(db_->prepare("INSERT INTO settings (name, value) VALUES (?, ?) "
+                                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
+                        path);
+  clear_setting_ = usable(db_->prepare("DELETE FROM settings WHERE name = ?"), path);
+  save_schedule_ = usable(db_->prepare("INSERT INTO schedules (name, spec) VALUES (?, ?) "
+                                       "ON CONFLICT (name) DO UPDATE SET spec = excluded.spec"),
+                          path);
+  remove_schedule_ = usable(db_->prepare("DELETE FROM schedules WHERE name = ?"), path);
   revive_ = usable(
       db_->prepare(
           "UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? WHERE row = ?"),
@@ -164,20 +200,33 @@ void Journal::begin_if_needed() {
   in_transaction_ = true;
 }
 
-std::vector<TrackedJob> Journal::load_live() {
+void Journal::upgrade_jobs_table() {
+  auto columns = usable(db_->prepare("SELECT name FROM pragma_table_info('jobs')"), path_);
+  std::set<std::string> present;
+  while (usable(columns.step(), path_)) present.insert(columns.column_text(0));
+  if (present.empty()) return;  // a new journal: the schema makes the table whole
+  for (const auto& [name, definition] : kLaterColumns) {
+    if (present.contains(name)) continue;
+    usable(db_->exec(std::string("ALTER TABLE jobs ADD COLUMN ") + name + " " + definition), path_);
+  }
+}
+
+std::vector<RestoredJob> Journal::load_live() {
   auto s = usable(db_->prepare("SELECT " + kColumnsLeavingLargePayloads +
                                " FROM jobs WHERE dead = 0 ORDER BY row"),
                   path_);
-  std::vector<TrackedJob> jobs;
+  std::vector<RestoredJob> jobs;
   std::uint64_t unreadable = 0;
   std::string first_problem;
   while (usable(s.step(), path_)) {
-    auto job = restore_job(read_row(s), limits_);
+    auto row = read_row(s);
+    auto job = restore_job(row, limits_);
     if (!job.ok()) {
       if (unreadable++ == 0) first_problem = job.error().message;
       continue;
     }
-    jobs.push_back(std::move(job).value());
+    jobs.push_back(
+        {std::move(job).value(), std::move(row.unique_key), std::move(row.cancelled_by)});
   }
   if (unreadable > 0) {
     warnings_.push_back(std::to_string(unreadable) +
@@ -201,10 +250,58 @@ std::map<std::string, std::uint64_t> Journal::count_dead_by_type() {
   return dead;
 }
 
-std::int64_t Journal::add(const TrackedJob& t) {
+std::int64_t Journal::add(const TrackedJob& t, const std::string& unique_key) {
   const auto row = next_row_++;
-  apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t});
+  apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t, unique_key});
   return row;
+}
+
+void Journal::cancel(std::int64_t row, const std::string& by) {
+  apply(Write{Write::Kind::kCancel, row, 0, 0, 0, {}, by.empty() ? "someone" : by});
+}
+
+void Journal::save_totals(const PipelineCounts& totals) {
+  const std::uint64_t values[] = {totals.accepted, totals.succeeded, totals.failed,
+                                  totals.cancelled};
+  for (std::size_t i = 0; i < std::size(values); ++i) {
+    apply(Write{Write::Kind::kTotal, 0, 0, 0, values[i], {}, kTotalNames[i]});
+  }
+}
+
+PipelineCounts Journal::load_totals() {
+  PipelineCounts totals;
+  auto s = usable(db_->prepare("SELECT name, value FROM totals"), path_);
+  while (usable(s.step(), path_)) {
+    const auto name = s.column_text(0);
+    const auto value = s.column_u64(1);
+    if (name == "accepted") totals.accepted = value;
+    if (name == "succeeded") totals.succeeded = value;
+    if (name == "failed") totals.failed = value;
+    if (name == "cancelled") totals.cancelled = value;
+  }
+  return totals;
+}
+
+void Journal::set_setting(const std::string& name, const std::string& value) {
+  apply(Write{Write::Kind::kSetting, 0, 0, 0, 0, {}, name, value});
+}
+
+std::map<std::string, std::string> Journal::settings() {
+  std::map<std::string, std::string> found;
+  auto s = usable(db_->prepare("SELECT name, value FROM settings"), path_);
+  while (usable(s.step(), path_)) found[s.column_text(0)] = s.column_text(1);
+  return found;
+}
+
+void Journal::save_schedule(const std::string& name, const std::string& spec) {
+  apply(Write{Write::Kind::kSchedule, 0, 0, 0, 0, {}, name, spec});
+}
+
+std::vector<std::string> Journal::schedules() {
+  std::vector<std::string> found;
+  auto s = usable(db_->prepare("SELECT spec FROM schedules ORDER BY name"), path_);
+  while (usable(s.step(), path_)) found.push_back(s.column_blob(0));
+  return found;
 }
 
 void Journal::remove(std::int64_t row) { apply(Write{Write::Kind::kDelete, row, 0, 0, 0, {}}); }
@@ -241,8 +338,35 @@ Result<Ok> Journal::make(const Write& w) {
       insert_.bind_u64(8, j.timeout_ms);
       insert_.bind_u64(9, j.created_ms);
       insert_.bind_u64(10, w.job.due_ms);
+      insert_.bind_text(11, j.queue);
+      insert_.bind_i64(12, w.job.priority);
+      insert_.bind_text(13, w.text);
       return insert_.run("cannot add a job");
     }
+    case Write::Kind::kCancel:
+      cancel_.bind_text(1, w.text);
+      cancel_.bind_i64(2, w.row);
+      return cancel_.run("cannot mark a job cancelled");
+    case Write::Kind::kTotal:
+      save_total_.bind_text(1, w.text);
+      save_total_.bind_u64(2, w.due_ms);
+      return save_total_.run("cannot save the totals");
+    case Write::Kind::kSetting:
+      if (w.value.empty()) {
+        clear_setting_.bind_text(1, w.text);
+        return clear_setting_.run("cannot clear a setting");
+      }
+      set_setting_.bind_text(1, w.text);
+      set_setting_.bind_text(2, w.value);
+      return set_setting_.run("cannot save a setting");
+    case Write::Kind::kSchedule:
+      if (w.value.empty()) {
+        remove_schedule_.bind_text(1, w.text);
+        return remove_schedule_.run("cannot remove a schedule");
+      }
+      save_schedule_.bind_text(1, w.text);
+      save_schedule_.bind_blob(2, w.value);
+      return save_schedule_.run("cannot save a schedule");
     case Write::Kind::kDelete:
       delete_.bind_i64(1, w.row);
       return delete_.run("cannot remove a finished job");

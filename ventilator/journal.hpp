@@ -41,7 +41,13 @@ class Journal {
   // Jobs to run, in submission order, each with its journal row and retry due time. Rows that
   // cannot be run (restore_job() in journal_row.hpp) are skipped and counted in warnings().
   // Both throw std::runtime_error saying the journal is damaged when it cannot be read.
-  std::vector<TrackedJob> load_live();  // large payloads left in the file (payload_of())
+  std::vector<RestoredJob> load_live();  // large payloads left in the file (payload_of())
+  // The totals as last saved (save_totals()); zero in a new journal.
+  PipelineCounts load_totals();
+  // Settings by name: "paused:QUEUE" -> "1", "limit:TEXT" -> TEXT.
+  std::map<std::string, std::string> settings();
+  // The recurring jobs' specs, as save_schedule() was given them, by name.
+  std::vector<std::string> schedules();
   std::uint64_t count_dead();
   // The dead jobs of each type.
   std::map<std::string, std::uint64_t> count_dead_by_type();
@@ -56,7 +62,13 @@ class Journal {
   // until it commits: when the disk has no room for it, SQLite rolls the whole transaction
   // back, and commit() writes it all again once there is room. A write that fails otherwise
   // throws std::runtime_error: the journal would fall behind what the ventilator holds.
-  std::int64_t add(const TrackedJob& job);  // returns its row
+  std::int64_t add(const TrackedJob& job, const std::string& unique_key = {});  // returns its row
+  // The job at `row` is cancelled by `by`: it does not run again, even after a restart, and
+  // is removed once the sink has recorded it.
+  void cancel(std::int64_t row, const std::string& by);
+  void save_totals(const PipelineCounts& totals);
+  void set_setting(const std::string& name, const std::string& value);   // empty value: removes
+  void save_schedule(const std::string& name, const std::string& spec);  // empty spec: removes
   void remove(std::int64_t row);
   void reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms);
   void bury(std::int64_t row, std::uint32_t attempt);  // the job is dead
@@ -86,13 +98,27 @@ class Journal {
  private:
   // One write of the open transaction, as it can be made again.
   struct Write {
-    enum class Kind { kInsert, kDelete, kReschedule, kBury, kRevive } kind;
+    enum class Kind {
+      kInsert,
+      kDelete,
+      kReschedule,
+      kBury,
+      kRevive,
+      kCancel,
+      kTotal,
+      kSetting,
+      kSchedule
+    } kind;
     std::int64_t row = 0;
     std::uint32_t attempt = 0;
     std::uint32_t max_attempts = 0;  // kRevive
-    std::uint64_t due_ms = 0;        // kReschedule, kRevive
+    std::uint64_t due_ms = 0;        // kReschedule, kRevive; kTotal: the value
     TrackedJob job;                  // kInsert: the whole job, payload included
+    // kInsert: the unique key; kCancel: by whom; kTotal, kSetting, kSchedule: the name.
+    std::string text{};
+    std::string value{};  // kSetting, kSchedule
   };
+  void upgrade_jobs_table();
   static void must(Result<Ok> done);
   void begin_if_needed();
   // Keeps `write` for the commit and makes it now, unless the disk already turned the
@@ -115,6 +141,12 @@ class Journal {
   sqlite::Statement select_payload_;
   sqlite::Statement bury_;
   sqlite::Statement revive_;
+  sqlite::Statement cancel_;
+  sqlite::Statement save_total_;
+  sqlite::Statement set_setting_;
+  sqlite::Statement clear_setting_;
+  sqlite::Statement save_schedule_;
+  sqlite::Statement remove_schedule_;
   bool in_transaction_ = false;  // a BEGIN is open
   std::vector<Write> writes_;    // since the last commit
   bool remake_writes_ = false;   // the transaction was lost: writes_ are in no transaction

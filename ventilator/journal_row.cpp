@@ -47,8 +47,14 @@ Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits
   const auto due_ms = in_range(row.due_ms, 0, kMaxTime);
   if (!due_ms) return out_of_range("due_ms", row.due_ms);
 
+  if (row.priority < std::numeric_limits<std::int32_t>::min() ||
+      row.priority > std::numeric_limits<std::int32_t>::max()) {
+    return out_of_range("priority", row.priority);
+  }
   TrackedJob t;
   t.journal_row = row.row;
+  if (!row.queue.empty()) t.job.queue = row.queue;
+  t.priority = static_cast<std::int32_t>(row.priority);
   t.job.id = row.id;
   t.job.type = row.type;
   t.payload_in_journal = row.payload_left_out;

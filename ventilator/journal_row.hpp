@@ -26,6 +26,10 @@ struct JournalRow {
   std::int64_t timeout_ms = 0;
   std::int64_t created_ms = 0;
   std::int64_t due_ms = 0;
+  std::string queue{"default"};
+  std::int64_t priority = 0;
+  std::string unique_key{};
+  std::string cancelled_by{};
   bool payload_left_out = false;  // too large to keep in memory: `payload` is empty
 };
 

@@ -26,6 +26,10 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
   app.add_option("--acks", config.acks_endpoint,
                  "Endpoint the sink acknowledges recorded outcomes to (PULL, bind)")
       ->capture_default_str();
+  app.add_option("--outcomes-to", config.outcomes_endpoint,
+                 "The sink's outcomes endpoint, where jobs cancelled before they ran are "
+                 "recorded (PUSH, connect)")
+      ->capture_default_str();
   app.add_option("--events-in", config.events_in_endpoint,
                  "Endpoint components publish events to (event hub, bind)")
       ->capture_default_str();
@@ -74,6 +78,12 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
       ->transform(CLI::AsSizeValue(false))
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  std::vector<std::string> limits;
+  app.add_option("--limit", limits,
+                 "A dispatch limit (repeatable): TYPE=10/s (also /m, /h), TYPE=concurrency:4, "
+                 "queue:NAME=... for a queue; jobs held back wait. Changed at run time with "
+                 "zpipe limit set|clear, which the journal keeps")
+      ->type_name("SPEC");
   add_max_message_bytes_option(app, config.limits, "Largest message accepted from a peer");
   if (auto exit_code = parse_program_command_line(app, argc, argv, CurveRole::kServer, log_options,
                                                   config.curve)) {
@@ -86,6 +96,14 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
   if (auto problem = parse_max_attempts(max_attempts, config.policy)) {
     std::cerr << "zpipe-ventilator: --max-attempts: " << *problem << "\n";
     return kExitUsage;
+  }
+  for (const auto& text : limits) {
+    auto spec = parse_limit(text);
+    if (!spec.ok()) {
+      std::cerr << "zpipe-ventilator: --limit: " << spec.error().message << "\n";
+      return kExitUsage;
+    }
+    config.limits_at_start.push_back(std::move(spec).value());
   }
   config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);
   return options;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "common/job.hpp"
 
@@ -19,6 +20,15 @@ struct TrackedJob {
   std::uint32_t attempts_per_round = 1;  // max_attempts as submitted; `zpipe retry` grants as many
   std::uint64_t due_ms = 0;              // Unix ms before which a scheduled retry waits
   bool payload_in_journal = false;       // job.payload is nil here except while it is sent
+  std::int32_t priority = 0;             // lower runs first within its queue
+  std::int64_t order = 0;                // its place among ready jobs (ReadyQueues)
+};
+
+// A job as the journal gives it back on restart, with what only a restart needs.
+struct RestoredJob {
+  TrackedJob tracked;
+  std::string unique_key;    // empty: none
+  std::string cancelled_by;  // set: cancelled, its record not yet acknowledged by the sink
 };
 
 }  // namespace zpipe

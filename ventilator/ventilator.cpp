@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "common/clock.hpp"
 #include "common/command_line.hpp"
@@ -60,6 +61,18 @@ SocketOptions submit_socket_options(const VentilatorConfig& config) {
   return options;
 }
 
+// The socket to the sink: a connecting one, so no message size limit (see SocketOptions); its
+// records wait while the sink is away, and are sent again until acknowledged.
+SocketOptions outcome_socket_options(const VentilatorConfig& config) {
+  auto options = config.sockets;
+  options.max_message_bytes = -1;
+  options.linger_ms = 0;  // not sent by a stop: sent again at the next start
+  return options;
+}
+
+// How often records of cancelled jobs that the sink has not acknowledged are sent again.
+constexpr std::chrono::seconds kCancelResend{5};
+
 }  // namespace
 
 Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> log)
@@ -68,7 +81,9 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
       context_(1),
       submit_in_(make_socket(context_, zmq::socket_type::router, submit_socket_options(config_))),
       jobs_out_(make_socket(context_, zmq::socket_type::router, config_.sockets)),
-      acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)) {
+      acks_in_(make_socket(context_, zmq::socket_type::pull, config_.sockets)),
+      outcomes_out_(
+          make_socket(context_, zmq::socket_type::push, outcome_socket_options(config_))) {
   // Before any bind: a CURVE server socket must find the context's handler in place.
   if (config_.curve.enabled()) {
     zap_ = std::make_unique<ZapHandler>(context_, config_.curve.trusted, config_.curve.trust_dir,
@@ -92,6 +107,12 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
   config_.submit_endpoint = bound_endpoint(submit_in_);
   config_.jobs_endpoint = bound_endpoint(jobs_out_);
   config_.acks_endpoint = bound_endpoint(acks_in_);
+  {
+    // The sink holds the ventilator's key pair (CurveSetup): a client of it expects that key.
+    auto as_client = config_.curve;
+    if (as_client.enabled()) as_client.server_key = as_client.own->public_key;
+    connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", as_client);
+  }
   // After the sockets: a mistyped endpoint must not leave a journal behind.
   if (config_.durability != Durability::kNone) {
     // Two ventilators on one journal would each run the other's jobs: refuse to start.
@@ -136,7 +157,39 @@ void Ventilator::restore_from_journal() {
     // let those acks in before dispatching, so that their jobs do not run twice.
     dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
   }
-  jobs_->restore(std::move(live), dead_by_type);
+  jobs_->restore(std::move(live), dead_by_type, journal_->load_totals());
+}
+
+void Ventilator::restore_settings() {
+  for (const auto& spec : config_.limits_at_start) jobs_->limits().set(spec);
+  if (!journal_) return;
+  for (const auto& [name, value] : journal_->settings()) {
+    if (name.starts_with("paused:")) {
+      jobs_->set_paused(name.substr(7), true);
+      log_->info("queue {} is paused (zpipe resume {})", name.substr(7), name.substr(7));
+    } else if (name.starts_with("limit:")) {
+      auto spec = parse_limit(value);
+      if (!spec.ok()) {
+        log_->warn("journal: limit {} cannot be read: {}", value, spec.error().message);
+        continue;
+      }
+      jobs_->limits().set(spec.value());
+    } else if (name.starts_with("unlimit:")) {
+      // A limit given by a flag and cleared at run time stays cleared.
+      if (auto spec = parse_limit(value); spec.ok()) {
+        jobs_->limits().clear(spec.value().scope, spec.value().name, spec.value().kind);
+      }
+    }
+  }
+  const auto now_ms = unix_ms_now();
+  for (const auto& bytes : journal_->schedules()) {
+    auto schedule = RecurringSchedules::from_bytes(bytes);
+    auto restored = schedule.ok() ? schedules_.restore(std::move(schedule).value(), now_ms)
+                                  : Result<Ok>(schedule.error());
+    if (!restored.ok()) {
+      log_->warn("journal: a recurring job cannot be read: {}", restored.error().message);
+    }
+  }
 }
 
 Ventilator::~Ventilator() {
@@ -145,6 +198,7 @@ Ventilator::~Ventilator() {
   submit_in_.close();
   jobs_out_.close();
   acks_in_.close();
+  outcomes_out_.close();
   hub_.reset();  // shuts the context down
 }
 
@@ -159,6 +213,7 @@ int Ventilator::run(const StopFlag& stop) {
   events_->publish("component.up", {{"component", "ventilator"}});
 
   restore_from_journal();
+  restore_settings();
   using Clock = std::chrono::steady_clock;
   auto next_snapshot = Clock::now();
   while (!stop.is_stop_requested() && !journal_lost_) {
@@ -170,12 +225,20 @@ int Ventilator::run(const StopFlag& stop) {
     };
     auto until = std::min(next_snapshot, next_link_check_);
     if (probe_again_at_) until = std::min(until, *probe_again_at_);
-    if (const auto timer = jobs_->next_timer_ms()) {
+    {
       // Timers are in Unix ms; translate the distance onto the steady clock.
       const auto unix_now = unix_ms_now();
-      until = std::min(
-          until, now + std::chrono::milliseconds(*timer > unix_now ? *timer - unix_now + 1 : 0));
+      auto timer = jobs_->next_timer_ms(unix_now);
+      if (const auto schedule = schedules_.next_due_ms();
+          schedule && (!timer || *schedule < *timer)) {
+        timer = schedule;
+      }
+      if (timer) {
+        until = std::min(
+            until, now + std::chrono::milliseconds(*timer > unix_now ? *timer - unix_now : 0));
+      }
     }
+    if (jobs_->has_pending_cancels()) until = std::min(until, resend_cancels_at_);
     if (now < dispatch_from_ && jobs_->has_pending()) until = std::min(until, dispatch_from_);
     if (dispatch_blocked_) until = std::min(until, now + std::chrono::milliseconds(1));
     if (commit_waits_) until = std::min(until, retry_commit_at_);
@@ -199,7 +262,12 @@ int Ventilator::run(const StopFlag& stop) {
     }
     run_timers();
     if (Clock::now() >= dispatch_from_) dispatch();
+    jobs_->save_totals();
     commit_and_reply();
+    if (!commit_waits_ && !journal_lost_) {
+      const bool again = jobs_->has_pending_cancels() && Clock::now() >= resend_cancels_at_;
+      send_cancel_records(again);
+    }
     if (Clock::now() >= next_snapshot) {
       if (!journal_files_intact()) break;
       check_disk_room();
@@ -367,7 +435,20 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     StatusReply answer{status->req, jobs_->counts(), hub_->alerts(), pipeline_};
     answer.by_type = jobs_->type_counts();
     answer.other_types = jobs_->other_type_counts();
+    answer.types_without_workers = types_without_workers();
     reply(envelope, encode(answer), false);
+  } else if (auto* cancel = std::get_if<CancelRequest>(&message)) {
+    handle_cancel(envelope, *cancel);
+  } else if (std::holds_alternative<QueuesRequest>(message) ||
+             std::holds_alternative<QueueControl>(message) ||
+             std::holds_alternative<LimitControl>(message)) {
+    handle_queue_request(envelope, message);
+  } else if (auto* scheduled = std::get_if<ScheduledRequest>(&message)) {
+    ScheduledReply answer{scheduled->req, {}, 0, pipeline_};
+    answer.jobs = jobs_->scheduled(std::min(scheduled->limit, kMaxScheduledListed), answer.total);
+    reply(envelope, encode(answer), false);
+  } else if (auto* schedule = std::get_if<ScheduleControl>(&message)) {
+    handle_schedule_control(envelope, *schedule);
   } else if (auto* workers = std::get_if<WorkersRequest>(&message)) {
     // What the ventilator knows now: it need not wait for a commit.
     reply(
@@ -388,7 +469,9 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
                               "the submit socket takes submit, status_request, query, "
-                              "workers_request, retry and discard, not " +
+                              "workers_request, retry, discard, cancel, queues_request, "
+                              "queue_control, limit_control, scheduled_request and "
+                              "schedule_control, not " +
                                   std::string(kind_name(message))));
   }
 }
@@ -397,6 +480,10 @@ std::optional<Error> Ventilator::wrong_pipeline(const Message& request) const {
   std::string meant;
   if (const auto* submit = std::get_if<SubmitRequest>(&request)) meant = submit->pipeline;
   if (const auto* dead = std::get_if<DeadJobsRequest>(&request)) meant = dead->pipeline;
+  if (const auto* cancel = std::get_if<CancelRequest>(&request)) meant = cancel->pipeline;
+  if (const auto* queue = std::get_if<QueueControl>(&request)) meant = queue->pipeline;
+  if (const auto* limit = std::get_if<LimitControl>(&request)) meant = limit->pipeline;
+  if (const auto* schedule = std::get_if<ScheduleControl>(&request)) meant = schedule->pipeline;
   if (meant.empty() || meant == pipeline_) return std::nullopt;
   return make_error(ErrorCode::kWrongPipeline,
                     "this is pipeline " + pipeline_ + ", not pipeline " + meant +
@@ -426,6 +513,184 @@ void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,
   log_->info("{} {} dead jobs (request {})", retry ? "requeued" : "discarded", ids.size(),
              request.req);
   reply(envelope, encode(SubmitAccepted{request.req, std::move(ids), pipeline_}));
+}
+
+void Ventilator::handle_cancel(std::vector<zmq::message_t>& envelope,
+                               const CancelRequest& request) {
+  std::vector<CancelAtWorker> at_workers;
+  const auto by = request.by.empty() ? std::string("someone") : request.by;
+  auto results = jobs_->cancel(request.ids, by, unix_ms_now(), at_workers);
+  // Ask each worker once, for all of its jobs.
+  std::map<std::string, CancelJobs> asks;
+  for (auto& ask : at_workers) {
+    auto& message = asks[ask.owner];
+    message.by = by;
+    message.jobs.push_back(std::move(ask.job));
+  }
+  for (const auto& [owner, message] : asks) {
+    if (send_to_worker(owner, encode(message)) == Delivery::kGone) connection_closed(owner);
+  }
+  std::size_t cancelled = 0;
+  for (const auto& job : results) {
+    if (job.result != CancelResult::kCancelled && job.result != CancelResult::kCancelling) {
+      continue;
+    }
+    ++cancelled;
+    events_->publish("job.cancelled",
+                     {{"job", job.id}, {"by", by}, {"state", std::string(to_string(job.result))}});
+  }
+  log_->info("{} cancelled {} of {} jobs asked ({} running: their workers were asked to stop them)",
+             by, cancelled, results.size(), at_workers.size());
+  reply(envelope, encode(CancelReply{request.req, std::move(results), pipeline_}));
+}
+
+QueuesReply Ventilator::queues_reply(std::uint64_t req) const {
+  const auto now_ms = unix_ms_now();
+  return QueuesReply{req, jobs_->queue_summaries(now_ms), jobs_->limit_summaries(), pipeline_};
+}
+
+void Ventilator::handle_queue_request(std::vector<zmq::message_t>& envelope,
+                                      const Message& request) {
+  if (const auto* queues = std::get_if<QueuesRequest>(&request)) {
+    reply(envelope, encode(queues_reply(queues->req)), false);
+    return;
+  }
+  if (const auto* control = std::get_if<QueueControl>(&request)) {
+    jobs_->set_paused(control->queue, control->paused);
+    if (journal_) journal_->set_setting("paused:" + control->queue, control->paused ? "1" : "");
+    log_->info("queue {} {}", control->queue, control->paused ? "paused" : "resumed");
+    events_->publish(control->paused ? "queue.paused" : "queue.resumed",
+                     {{"queue", control->queue}});
+    reply(envelope, encode(queues_reply(control->req)));
+    return;
+  }
+  const auto& control = std::get<LimitControl>(request);
+  auto spec = parse_limit(control.limit);
+  if (!control.clear) {
+    if (!spec.ok()) {
+      refuse_request(envelope, control.req, spec.error());
+      return;
+    }
+    jobs_->limits().set(spec.value());
+    if (journal_) {
+      journal_->set_setting("limit:" + spec.value().text(), spec.value().text());
+      journal_->set_setting("unlimit:" + spec.value().text(), "");
+    }
+    log_->info("limit {} set", spec.value().text());
+  } else {
+    // "TYPE" or "queue:NAME" clears both kinds; "TYPE=..." one kind.
+    std::vector<LimitSpec> cleared;
+    for (const auto& held : jobs_->limits().specs()) {
+      const auto scope_name = (held.scope == LimitSpec::Scope::kQueue ? "queue:" : "") + held.name;
+      if (control.limit == scope_name ||
+          (spec.ok() && spec.value().scope == held.scope && spec.value().name == held.name &&
+           spec.value().kind == held.kind)) {
+        cleared.push_back(held);
+      }
+    }
+    if (cleared.empty()) {
+      refuse_request(envelope, control.req,
+                     make_error(ErrorCode::kInvalid, "no limit " + control.limit + " is set"));
+      return;
+    }
+    for (const auto& held : cleared) {
+      jobs_->limits().clear(held.scope, held.name, held.kind);
+      if (journal_) {
+        journal_->set_setting("limit:" + held.text(), "");
+        journal_->set_setting("unlimit:" + held.text(), held.text());
+      }
+      log_->info("limit {} cleared", held.text());
+    }
+  }
+  reply(envelope, encode(queues_reply(control.req)));
+}
+
+void Ventilator::handle_schedule_control(std::vector<zmq::message_t>& envelope,
+                                         const ScheduleControl& request) {
+  switch (request.action) {
+    case ScheduleControl::Action::kList:
+      reply(envelope, encode(SchedulesReply{request.req, schedules_.list(), pipeline_}), false);
+      return;
+    case ScheduleControl::Action::kAdd: {
+      auto added = schedules_.add(request.schedule, unix_ms_now());
+      if (!added.ok()) {
+        refuse_request(envelope, request.req, added.error());
+        return;
+      }
+      if (journal_) {
+        journal_->save_schedule(
+            request.schedule.name,
+            RecurringSchedules::to_bytes(*schedules_.find(request.schedule.name)));
+      }
+      log_->info("recurring job {} added", request.schedule.name);
+      break;
+    }
+    case ScheduleControl::Action::kRemove:
+      if (!schedules_.remove(request.schedule.name)) {
+        refuse_request(
+            envelope, request.req,
+            make_error(ErrorCode::kInvalid, "no recurring job is named " + request.schedule.name));
+        return;
+      }
+      if (journal_) journal_->save_schedule(request.schedule.name, "");
+      log_->info("recurring job {} removed", request.schedule.name);
+      break;
+  }
+  reply(envelope, encode(SchedulesReply{request.req, schedules_.list(), pipeline_}));
+}
+
+void Ventilator::fire_schedules(std::uint64_t now_ms) {
+  for (const auto& name : schedules_.due(now_ms)) {
+    const auto* schedule = schedules_.find(name);
+    auto ids = jobs_->accept({schedule->job}, now_ms);
+    schedules_.fired(name, ids.front(), now_ms);
+    if (journal_)
+      journal_->save_schedule(name, RecurringSchedules::to_bytes(*schedules_.find(name)));
+    log_->info("recurring job {} submitted job {}", name, ids.front());
+    events_->publish("schedule.fired", {{"schedule", name}, {"job", ids.front()}});
+  }
+}
+
+void Ventilator::send_cancel_records(bool again) {
+  auto records = jobs_->take_cancel_records(again);
+  if (again) resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
+  if (records.empty()) return;
+  if (!again) resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
+  const auto now_ms = unix_ms_now();
+  std::vector<std::string> entries;
+  entries.reserve(records.size());
+  for (const auto& r : records) {
+    Outcome o;
+    o.id = r.id;
+    o.type = r.type;
+    o.attempt = r.attempt;
+    o.max_attempts = r.max_attempts;
+    o.status = OutcomeStatus::kCancelled;
+    o.error_code = "cancelled";
+    o.error = "cancelled by " + r.by;
+    o.worker = "ventilator";
+    o.created_ms = r.created_ms;
+    o.finished_ms = now_ms;
+    o.queue = r.queue == kDefaultQueue ? "" : r.queue;
+    entries.push_back(encode_outcome_entry(o));
+  }
+  // In messages of at most 1,000, as workers send theirs.
+  for (std::size_t i = 0; i < entries.size(); i += 1000) {
+    const auto end = std::min(entries.size(), i + 1000);
+    const auto body = encode_outcomes(
+        std::vector<std::string_view>(entries.begin() + static_cast<std::ptrdiff_t>(i),
+                                      entries.begin() + static_cast<std::ptrdiff_t>(end)));
+    // The sink away: they go again in kCancelResend.
+    if (!outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
+  }
+}
+
+std::vector<std::string> Ventilator::types_without_workers() const {
+  std::vector<std::string> types;
+  for (const auto& [type, waiting] : jobs_->waiting_types()) {
+    if (!links_.any_handles(type)) types.push_back(type);
+  }
+  return types;
 }
 
 std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) const {
@@ -540,6 +805,7 @@ void Ventilator::publish_ack_effect(const Ack& ack, AckEffect effect) {
       return;
     case AckEffect::kStale:
     case AckEffect::kSucceeded:
+    case AckEffect::kCancelled:
       return;
     case AckEffect::kDead:
       events_->publish("job.dead", {{"job", ack.id}, {"attempt", std::to_string(ack.attempt)}});
@@ -586,7 +852,8 @@ void Ventilator::take_back_from(const std::string& identity, const std::string& 
 
 void Ventilator::run_timers() {
   const auto now_ms = unix_ms_now();
-  jobs_->promote_due_retries(now_ms);
+  jobs_->promote_due(now_ms);
+  fire_schedules(now_ms);
   const auto overdue = jobs_->redispatch_overdue(now_ms);
   if (overdue.empty()) return;
   overdue_ += overdue.size();
@@ -686,27 +953,36 @@ Ventilator::Delivery Ventilator::send_to_worker(const std::string& identity,
 void Ventilator::dispatch() {
   dispatch_blocked_ = false;
   const auto now_ms = unix_ms_now();
-  for (int sent = 0; sent < kBurst && jobs_->has_pending();) {
+  // Workers in turn; a whole round in which none could take a job (their types, queues or the
+  // limits) ends it.
+  std::size_t idle_in_a_row = 0;
+  for (int sent = 0; sent < kBurst && jobs_->has_pending() && idle_in_a_row < links_.size();) {
     const auto identity = links_.next(held_by_);
     if (!identity) return;
-    if (!dispatch_to(*identity, links_.sendable(*identity, jobs_->held_by(*identity)), now_ms)) {
+    const auto outcome =
+        dispatch_to(*identity, links_.sendable(*identity, jobs_->held_by(*identity)), now_ms);
+    if (outcome == DispatchResult::kBlocked) {
       dispatch_blocked_ = true;
       return;
     }
+    idle_in_a_row = outcome == DispatchResult::kNothing ? idle_in_a_row + 1 : 0;
     ++sent;
   }
 }
 
-bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
-                             std::uint64_t now_ms) {
+Ventilator::DispatchResult Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
+                                                   std::uint64_t now_ms) {
   // As many as the worker asked for, up to a message's worth; they count as in flight now, and
   // go back to the front of the queue if the send fails.
   JobBatch batch;
   std::vector<std::string> ids;
   std::size_t bytes = 0;
   const auto max = std::min<std::uint64_t>(limit, config_.max_jobs_per_message);
-  while (batch.jobs.size() < max && jobs_->has_pending()) {
-    const auto& job = jobs_->next_pending();
+  const auto& route = links_.route_of(identity);
+  while (batch.jobs.size() < max) {
+    const auto* next = jobs_->next_for(route, now_ms);
+    if (next == nullptr) break;
+    const auto& job = *next;
     const auto size = job.payload.msgpack().size() + job.type.size() + kJobEnvelopeBytes;
     if (!batch.jobs.empty() && bytes + size > config_.limits.max_message_bytes) break;
     bytes += size;
@@ -714,17 +990,17 @@ bool Ventilator::dispatch_to(const std::string& identity, std::uint64_t limit,
     ids.push_back(job.id);
     jobs_->mark_dispatched(now_ms, identity);
   }
-  if (batch.jobs.empty()) return true;
+  if (batch.jobs.empty()) return DispatchResult::kNothing;
   const auto body = batch.jobs.size() == 1 ? encode(batch.jobs.front()) : encode(batch);
   const auto delivery = send_to_worker(identity, body);
   if (delivery != Delivery::kSent) {
     jobs_->undo_dispatch(ids);  // never delivered: first in line again
     // Gone since it asked: its credit goes with it, and what it held comes back. Full: later.
     if (delivery == Delivery::kGone) connection_closed(identity);
-    return delivery == Delivery::kGone;
+    return delivery == Delivery::kGone ? DispatchResult::kSent : DispatchResult::kBlocked;
   }
   links_.take(identity, batch.jobs.size(), std::chrono::steady_clock::now());
-  return true;
+  return DispatchResult::kSent;
 }
 
 void Ventilator::publish_state() {

@@ -7,8 +7,10 @@
 // its jobs taken back and sent out again at once.
 // Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ ROUTER bind <->
 //          workers (ready, heartbeat and release in; jobs, job and heartbeat out: a worker gets
-//          no more jobs than it asked for); acks_in_ PULL bind <- sink; events_ PUB connect ->
-//          the hub (inproc). Call run() from one thread only.
+//          no more jobs than it asked for, and only of the types and queues it takes); acks_in_
+//          PULL bind <- sink; outcomes_out_ PUSH connect -> sink (the records of jobs
+//          cancelled before they ran); events_ PUB connect -> the hub (inproc).
+//          Call run() from one thread only.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +35,7 @@
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
+#include "ventilator/recurring_schedules.hpp"
 #include "ventilator/ventilator_config.hpp"
 #include "ventilator/worker_links.hpp"
 
@@ -54,6 +57,21 @@ class Ventilator {
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
   void handle_dead_jobs(std::vector<zmq::message_t>& envelope, const DeadJobsRequest& request);
+  void handle_cancel(std::vector<zmq::message_t>& envelope, const CancelRequest& request);
+  // queues_request, queue_control and limit_control: each answered with the queues.
+  void handle_queue_request(std::vector<zmq::message_t>& envelope, const Message& request);
+  void handle_schedule_control(std::vector<zmq::message_t>& envelope,
+                               const ScheduleControl& request);
+  QueuesReply queues_reply(std::uint64_t req) const;
+  // Takes the paused queues, the limits and the recurring jobs from the journal and the flags.
+  void restore_settings();
+  // Submits the jobs of the recurring schedules that are due.
+  void fire_schedules(std::uint64_t now_ms);
+  // Records at the sink the jobs cancelled before they ran (`again`: every one not yet
+  // acknowledged: the sink may have missed them).
+  void send_cancel_records(bool again);
+  // Types with jobs waiting that no connected worker handles.
+  std::vector<std::string> types_without_workers() const;
   // Queues a reply; replies go out after the journal commits what they confirm. One that
   // confirms nothing (`confirms` false: a status, a refusal) goes out even while a commit
   // waits for disk space.
@@ -98,8 +116,11 @@ class Ventilator {
   // The worker's connection is gone: take_back_from() it.
   void connection_closed(const std::string& identity);
   void dispatch();
-  // Sends up to `limit` pending jobs to one worker; false if it could take none now.
-  bool dispatch_to(const std::string& identity, std::uint64_t limit, std::uint64_t now_ms);
+  enum class DispatchResult { kSent, kNothing, kBlocked };
+  // Sends up to `limit` jobs that the worker takes; kNothing when none was for it now,
+  // kBlocked when its queue was full.
+  DispatchResult dispatch_to(const std::string& identity, std::uint64_t limit,
+                             std::uint64_t now_ms);
   void publish_state();
   // False (and said loudly) when the journal's files were removed, replaced or truncated.
   bool journal_files_intact();
@@ -112,6 +133,9 @@ class Ventilator {
   zmq::socket_t submit_in_;
   zmq::socket_t jobs_out_;
   zmq::socket_t acks_in_;
+  zmq::socket_t outcomes_out_;
+  RecurringSchedules schedules_;
+  std::chrono::steady_clock::time_point resend_cancels_at_{};
   std::unique_ptr<EventPublisher> events_;
   std::optional<InputRefusals> refusals_;      // made with events_
   std::optional<DiskFullNotice> disk_notice_;  // made with events_

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
@@ -16,6 +17,7 @@
 #include "common/socket.hpp"
 #include "ventilator/durability.hpp"
 #include "ventilator/job_policy.hpp"
+#include "ventilator/limit_spec.hpp"
 
 namespace zpipe {
 
@@ -31,9 +33,13 @@ inline std::uint64_t default_max_backlog_bytes() {
 }
 
 struct VentilatorConfig {
-  std::string submit_endpoint = DefaultEndpoints::kSubmit;         // ROUTER bind: producers
-  std::string jobs_endpoint = DefaultEndpoints::kJobs;             // ROUTER bind: workers
-  std::string acks_endpoint = DefaultEndpoints::kAcks;             // PULL bind: the sink
+  std::string submit_endpoint = DefaultEndpoints::kSubmit;  // ROUTER bind: producers
+  std::string jobs_endpoint = DefaultEndpoints::kJobs;      // ROUTER bind: workers
+  std::string acks_endpoint = DefaultEndpoints::kAcks;      // PULL bind: the sink
+  // PUSH connect: the sink's outcomes endpoint, where jobs cancelled before they ran are
+  // recorded (as a worker records what it ran).
+  std::string outcomes_endpoint = DefaultEndpoints::kOutcomes;
+  std::vector<LimitSpec> limits_at_start;  // --limit; `zpipe limit` changes are journaled
   std::string events_in_endpoint = DefaultEndpoints::kEventsIn;    // hub SUB bind: components
   std::string events_out_endpoint = DefaultEndpoints::kEventsOut;  // hub PUB bind: monitors
   std::filesystem::path data_dir = default_data_dir();             // holds journal.db

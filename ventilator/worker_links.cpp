@@ -21,11 +21,27 @@ void WorkerLinks::apply(const std::string& identity, const Credit& credit) {
   auto& link = it->second;
   if (!credit.worker.empty()) link.name = credit.worker;
   if (credit.slots > 0) link.slots = credit.slots;
+  if (credit.says_routing) {
+    link.route = WorkerRoute{credit.types, credit.queues, credit.queue_weights};
+  }
   total_ -= link.credit;
   const auto window = window_of(link.slots);
   const auto base = credit.reset ? 0 : link.credit;
   link.credit = std::min(window, base + std::min(window, credit.credit));
   total_ += link.credit;
+}
+
+const WorkerRoute& WorkerLinks::route_of(const std::string& identity) const {
+  static const WorkerRoute kAnything;
+  const auto it = workers_.find(identity);
+  return it == workers_.end() ? kAnything : it->second.route;
+}
+
+bool WorkerLinks::any_handles(const std::string& type) const {
+  for (const auto& [identity, link] : workers_) {
+    if (link.route.handles(type)) return true;
+  }
+  return false;
 }
 
 std::uint64_t WorkerLinks::sendable(const std::string& identity, std::size_t held) const {
@@ -127,6 +143,12 @@ std::vector<WorkerSummary> WorkerLinks::summaries(Clock::time_point now,
     w.heard_ms_ago = ms_since(link.last_heard);
     w.connected_ms_ago = ms_since(link.connected);
     w.heartbeat_ms = static_cast<std::uint64_t>(link.interval.count());
+    w.types = link.route.types;
+    for (std::size_t i = 0; i < link.route.queues.size(); ++i) {
+      w.queues.push_back(link.route.queues[i] + (i < link.route.weights.size()
+                                                     ? ":" + std::to_string(link.route.weights[i])
+                                                     : std::string()));
+    }
     const auto quiet = std::chrono::milliseconds(w.heard_ms_ago);
     const bool silent = link.interval.count() > 0 ? quiet > kSilentHeartbeats * link.interval
                                                   : w.held > 0 && quiet > kUnpromisedInterval;

@@ -17,6 +17,7 @@
 
 #include "common/job_credit.hpp"
 #include "common/requests.hpp"
+#include "ventilator/ready_queues.hpp"
 
 namespace zpipe {
 
@@ -48,6 +49,10 @@ class WorkerLinks {
   bool heard(const std::string& identity, Clock::time_point now);
   // Adds the credit (or sets it, on a reset), up to the worker's window. Call heard() first.
   void apply(const std::string& identity, const Credit& credit);
+  // What the worker takes (its ready's types and queues); a new worker takes anything.
+  const WorkerRoute& route_of(const std::string& identity) const;
+  // Whether some connected worker handles `type`.
+  bool any_handles(const std::string& type) const;
   // Takes the worker's promise to send a heartbeat every `interval_ms` (0: no promise).
   void on_heartbeat(const std::string& identity, const Heartbeat& heartbeat);
 
@@ -90,6 +95,7 @@ class WorkerLinks {
     std::uint64_t sent = 0;                 // jobs sent to it since then
     std::string state;                      // its last heartbeat's: "paused", "draining", ""
     std::string process;                    // its host:pid, when not its name
+    WorkerRoute route;
   };
   std::map<std::string, Link> workers_;
   std::string last_served_;

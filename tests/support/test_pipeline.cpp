@@ -18,6 +18,9 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   // port is chosen here and then taken by another test before a program binds it.
   const std::string any_port = "tcp://127.0.0.1:*";
   endpoints_ = {any_port, any_port, any_port, any_port, any_port, any_port};
+  // The sink's outcomes on a path known before it starts: the ventilator, which starts first,
+  // records the jobs it cancels there.
+  endpoints_.outcomes = "ipc://" + (dir() / "outcomes.ipc").string();
   if (options_.data_dir_bytes > 0)
     data_dir_filesystem_.emplace(data_dir(), options_.data_dir_bytes);
   ventilator_.emplace(start_program("ventilator", ventilator_argv()));
@@ -28,7 +31,6 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   endpoints_.events_in = logged_endpoint(ventilator_log, "components publish to ");
   endpoints_.events_out = logged_endpoint(ventilator_log, "monitors subscribe at ");
   sink_.emplace(start_program("sink", sink_argv()));
-  endpoints_.outcomes = logged_endpoint(log_of("sink"), "outcomes on ");
   for (int i = 0; i < options_.workers; ++i) add_worker();
 }
 

@@ -29,7 +29,7 @@ std::vector<Job> dispatch_all(JobTable& table, std::uint64_t now,
                               const std::string& worker = "worker-a") {
   std::vector<Job> sent;
   while (table.has_pending()) {
-    sent.push_back(table.next_pending());
+    sent.push_back((*table.next_for({}, 0)));
     table.mark_dispatched(now, worker);
   }
   return sent;
@@ -78,9 +78,9 @@ TEST(JobTable, DispatchesInArrivalOrderAndCounts) {
   const auto ids = table.accept(specs(3), 1);
   EXPECT_EQ(table.counts().pending, 3u);
   ASSERT_TRUE(table.has_pending());
-  EXPECT_EQ(table.next_pending().id, ids[0]);
+  EXPECT_EQ(table.next_for({}, 0)->id, ids[0]);
   table.mark_dispatched(0, "worker-a");
-  EXPECT_EQ(table.next_pending().id, ids[1]);
+  EXPECT_EQ(table.next_for({}, 0)->id, ids[1]);
   table.mark_dispatched(0, "worker-a");
   const auto c = table.counts();
   EXPECT_EQ(c.accepted, 3u);
@@ -114,20 +114,20 @@ TEST(JobTable, AFailedAttemptWithAttemptsLeftIsRetriedAfterItsBackoff) {
             AckEffect::kRetryScheduled);
   EXPECT_EQ(table.counts().retrying, 1u);
   // First retry after 100 ms +-25%.
-  table.promote_due_retries(1074);
+  table.promote_due(1074);
   EXPECT_FALSE(table.has_pending());
-  ASSERT_TRUE(table.next_timer_ms().has_value());
-  EXPECT_GE(*table.next_timer_ms(), 1075u);
-  EXPECT_LE(*table.next_timer_ms(), 1125u);
-  table.promote_due_retries(1125);
+  ASSERT_TRUE(table.next_timer_ms(0).has_value());
+  EXPECT_GE(*table.next_timer_ms(0), 1075u);
+  EXPECT_LE(*table.next_timer_ms(0), 1125u);
+  table.promote_due(1125);
   ASSERT_TRUE(table.has_pending());
-  EXPECT_EQ(table.next_pending().attempt, 2u);
+  EXPECT_EQ(table.next_for({}, 0)->attempt, 2u);
   sent = dispatch_all(table, 1200);
   EXPECT_EQ(table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, false), 1200),
             AckEffect::kRetryScheduled);
   // Second retry after 200 ms +-25%: the delay doubles.
-  EXPECT_GE(*table.next_timer_ms(), 1350u);
-  EXPECT_LE(*table.next_timer_ms(), 1450u);
+  EXPECT_GE(*table.next_timer_ms(0), 1350u);
+  EXPECT_LE(*table.next_timer_ms(0), 1450u);
   EXPECT_EQ(table.counts().failed, 2u);
 }
 
@@ -137,7 +137,7 @@ TEST(JobTable, AnAckAboutAnOlderAttemptChangesNothing) {
   auto first = dispatch_all(table, 0)[0];
   ASSERT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, false), 0),
             AckEffect::kRetryScheduled);
-  table.promote_due_retries(10'000);
+  table.promote_due(10'000);
   (void)dispatch_all(table, 10'000);
   // A repeat of attempt 1's failure (its first worker came back) must not schedule a retry.
   EXPECT_EQ(table.on_recorded(ack(first, OutcomeStatus::kFailed, false, true), 10'001),
@@ -149,13 +149,13 @@ TEST(JobTable, AnAckAboutAnOlderAttemptChangesNothing) {
 TEST(JobTable, JobsWithoutAnOutcomeByTheirDeadlineGoOutAgainFirst) {
   JobTable table("p", quick_policy(), nullptr);  // limit 1000 ms + grace 500 ms
   const auto ids = table.accept(specs(2), 1);
-  table.next_pending();
+  ASSERT_NE(table.next_for({}, 0), nullptr);
   table.mark_dispatched(0, "worker-a");
   EXPECT_TRUE(table.redispatch_overdue(1499).empty());
   EXPECT_EQ(table.redispatch_overdue(1500), std::vector<std::string>{ids[0]});
   ASSERT_TRUE(table.has_pending());
-  EXPECT_EQ(table.next_pending().id, ids[0]);
-  EXPECT_EQ(table.next_pending().attempt, 1u);  // a lost delivery is not a failed attempt
+  EXPECT_EQ(table.next_for({}, 0)->id, ids[0]);
+  EXPECT_EQ(table.next_for({}, 0)->attempt, 1u);  // a lost delivery is not a failed attempt
   table.mark_dispatched(2000, "worker-a");
   // The late outcome of the first delivery still finishes the job.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 1, true}, 2001),
@@ -212,8 +212,8 @@ TEST(JobTable, AGivenBackJobGoesOutAgainOnlyIfItsGiverStillHoldsThatAttempt) {
   EXPECT_TRUE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1}));
   EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1})) << "given back once";
   ASSERT_TRUE(table.has_pending());
-  EXPECT_EQ(table.next_pending().id, sent[1].id);
-  EXPECT_EQ(table.next_pending().attempt, 1u);
+  EXPECT_EQ(table.next_for({}, 0)->id, sent[1].id);
+  EXPECT_EQ(table.next_for({}, 0)->attempt, 1u);
   table.mark_dispatched(20, "worker-b");
   EXPECT_FALSE(table.give_back("worker-a", ReleasedJob{sent[1].id, 1}))
       << "now b runs it: a's late word changes nothing";
@@ -274,7 +274,7 @@ TEST(JobTable, AJobWhoseSendFailedIsFirstInLineAgainInItsOrder) {
   const auto ids = table.accept(specs(3), 1);
   std::vector<std::string> batch;
   for (int i = 0; i < 2; ++i) {
-    batch.push_back(table.next_pending().id);
+    batch.push_back(table.next_for({}, 0)->id);
     table.mark_dispatched(10, "worker-a");
   }
   table.undo_dispatch(batch);
@@ -324,7 +324,7 @@ TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMean
   // The sink recorded ids[2] while we were down: its ack comes before dispatch.
   EXPECT_EQ(table.on_recorded(Ack{ids[2], OutcomeStatus::kSucceeded, false, 1, true}, 30),
             AckEffect::kSucceeded);
-  table.promote_due_retries(100'000);
+  table.promote_due(100'000);
   const auto sent = dispatch_all(table, 100'000);
   std::vector<std::string> sent_ids;
   for (const auto& job : sent) sent_ids.push_back(job.id);
@@ -352,8 +352,8 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50).value(),
             std::vector<std::string>{ids[1]});
   ASSERT_TRUE(table.has_pending());
-  EXPECT_EQ(table.next_pending().attempt, 2u);       // attempt numbers go on
-  EXPECT_EQ(table.next_pending().max_attempts, 2u);  // with one more round of 1 attempt
+  EXPECT_EQ(table.next_for({}, 0)->attempt, 2u);       // attempt numbers go on
+  EXPECT_EQ(table.next_for({}, 0)->max_attempts, 2u);  // with one more round of 1 attempt
   EXPECT_EQ(table.discard(DeadSelection{{}, true, "fail"}).value().size(), 2u);
   EXPECT_EQ(table.counts().dead, 0u);
   ASSERT_TRUE(journal.commit().ok());
@@ -389,12 +389,12 @@ TEST_F(JournaledJobTable, ARetriedDeadJobBacksOffAsAtItsFirstRound) {
   std::uint64_t now = 10;
   // Round 1: attempts 1 and 2 fail and are retried, attempt 3 ends it.
   for (std::uint32_t attempt = 1; attempt <= 3; ++attempt) {
-    table.promote_due_retries(now);
+    table.promote_due(now);
     const auto sent = dispatch_all(table, now);
     ASSERT_EQ(sent.size(), 1u);
     ASSERT_EQ(sent[0].attempt, attempt);
     table.on_recorded(ack(sent[0], OutcomeStatus::kFailed, attempt == 3), now);
-    if (attempt < 3) now = *table.next_timer_ms();
+    if (attempt < 3) now = *table.next_timer_ms(0);
   }
   ASSERT_EQ(table.counts().dead, 1u);
   ASSERT_EQ(table.revive(DeadSelection{{ids[0]}, false, ""}, now).value().size(), 1u);
@@ -405,8 +405,8 @@ TEST_F(JournaledJobTable, ARetriedDeadJobBacksOffAsAtItsFirstRound) {
   ASSERT_EQ(fourth[0].attempt, 4u);
   ASSERT_EQ(table.on_recorded(ack(fourth[0], OutcomeStatus::kFailed, false), now),
             AckEffect::kRetryScheduled);
-  EXPECT_GE(*table.next_timer_ms(), now + 75);
-  EXPECT_LE(*table.next_timer_ms(), now + 125);
+  EXPECT_GE(*table.next_timer_ms(0), now + 75);
+  EXPECT_LE(*table.next_timer_ms(0), now + 125);
 }
 
 TEST_F(JournaledJobTable, AfterARestartDeadJobsAreToldFromTheJournal) {
@@ -444,14 +444,14 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
     failed_attempt = dispatch_all(table, 10)[0];
     ASSERT_EQ(table.on_recorded(ack(failed_attempt, OutcomeStatus::kFailed, false), 20),
               AckEffect::kRetryScheduled);
-    table.promote_due_retries(10'000);
+    table.promote_due(10'000);
     (void)dispatch_all(table, 10'000);  // attempt 2 out, then the ventilator dies
     ASSERT_TRUE(journal.commit().ok());
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
   table.restore(journal.load_live(), journal.count_dead_by_type());
-  table.promote_due_retries(20'000);
+  table.promote_due(20'000);
   // Attempt 2 succeeded while we were down; its ack arrives during the recovery hold.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 2, true}, 20'001),
             AckEffect::kSucceeded);
@@ -485,8 +485,8 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   Journal journal(path_, Durability::kBatched);
   const auto live = journal.load_live();
   ASSERT_EQ(live.size(), 2u);
-  EXPECT_TRUE(live[0].payload_in_journal) << "left in the file at restart";
-  EXPECT_FALSE(live[1].payload_in_journal);
+  EXPECT_TRUE(live[0].tracked.payload_in_journal) << "left in the file at restart";
+  EXPECT_FALSE(live[1].tracked.payload_in_journal);
   JobTable table("run2", quick_policy(), &journal);
   table.restore(live, {});
   const auto sent = dispatch_all(table, 100'000);
@@ -498,11 +498,11 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
 TEST(JobTable, TellsWhereEachJobIsAndHowTheLastToEndEnded) {
   JobTable table("p", quick_policy(), nullptr);
   const auto ids = table.accept(specs(4, "echo", 2), 1);
-  auto sent = std::vector<Job>{table.next_pending()};
+  auto sent = std::vector<Job>{(*table.next_for({}, 0))};
   table.mark_dispatched(10, "worker-a");
-  sent.push_back(table.next_pending());
+  sent.push_back((*table.next_for({}, 0)));
   table.mark_dispatched(10, "worker-b");
-  sent.push_back(table.next_pending());
+  sent.push_back((*table.next_for({}, 0)));
   table.mark_dispatched(10, "worker-b");
   table.on_recorded(ack(sent[0], OutcomeStatus::kSucceeded, true), 20);
   table.on_recorded(ack(sent[1], OutcomeStatus::kFailed, false), 20);
@@ -523,7 +523,7 @@ TEST(JobTable, TellsWhereEachJobIsAndHowTheLastToEndEnded) {
   EXPECT_EQ(statuses[4].state, JobState::kUnknown);
   EXPECT_EQ(statuses[4].id, "p-99");
   EXPECT_EQ(statuses[5].state, JobState::kPending) << "an id asked twice is answered twice";
-  table.promote_due_retries(100'000);
+  table.promote_due(100'000);
   dispatch_all(table, 100'000, "worker-c");
   const auto running = table.statuses({ids[1]});
   EXPECT_EQ(running[0].state, JobState::kRunning);
@@ -586,7 +586,7 @@ TEST(JobTable, CountsJobsPerTypeThroughTheirLives) {
   EXPECT_EQ(table.take_back_from("worker-a").size(), 1u);
   EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 1, 0, 0, 1, 0}));
   EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 0, 2, 0, 0}));
-  table.promote_due_retries(100'000);
+  table.promote_due(100'000);
   EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 2, 0, 0, 0, 0}));
   sent = dispatch_all(table, 100'000);
   ASSERT_EQ(sent.size(), 3u);

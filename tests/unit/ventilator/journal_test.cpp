@@ -25,6 +25,12 @@ TrackedJob make_job(const std::string& id, std::string_view payload_json = R"({"
   return t;
 }
 
+std::vector<std::string> ids_of(const std::vector<RestoredJob>& jobs) {
+  std::vector<std::string> ids;
+  for (const auto& r : jobs) ids.push_back(r.tracked.job.id);
+  return ids;
+}
+
 std::vector<std::string> ids_of(const std::vector<TrackedJob>& jobs) {
   std::vector<std::string> ids;
   for (const auto& t : jobs) ids.push_back(t.job.id);
@@ -60,12 +66,12 @@ TEST_F(JournalTest, KeepsCommittedJobsInOrderWithEveryField) {
   Journal journal(path_, Durability::kSync);
   const auto live = journal.load_live();
   ASSERT_EQ(ids_of(live), (std::vector<std::string>{"a-1", "a-2", "a-3"}));
-  EXPECT_EQ(live[0].job.payload.to_json_text(), R"({"list":[1,2],"msg":"hello"})");
-  EXPECT_EQ(live[0].job.attempt, 2u);
-  EXPECT_EQ(live[0].due_ms, 99'000u);
-  EXPECT_EQ(live[1].job.timeout_ms, 5000u);
-  EXPECT_EQ(live[1].job.created_ms, 1234u);
-  EXPECT_EQ(live[1].attempts_per_round, 3u);
+  EXPECT_EQ(live[0].tracked.job.payload.to_json_text(), R"({"list":[1,2],"msg":"hello"})");
+  EXPECT_EQ(live[0].tracked.job.attempt, 2u);
+  EXPECT_EQ(live[0].tracked.due_ms, 99'000u);
+  EXPECT_EQ(live[1].tracked.job.timeout_ms, 5000u);
+  EXPECT_EQ(live[1].tracked.job.created_ms, 1234u);
+  EXPECT_EQ(live[1].tracked.attempts_per_round, 3u);
   EXPECT_TRUE(journal.warnings().empty());
 }
 
@@ -114,7 +120,7 @@ TEST_F(JournalTest, ATornTailOfTheLogIsRecoveredAndReported) {
   EXPECT_LT(live.size(), 50u);
   // What is there is a prefix: commits are never half applied.
   for (std::size_t i = 0; i < live.size(); ++i) {
-    EXPECT_EQ(live[i].job.id, "a-" + std::to_string(i + 1));
+    EXPECT_EQ(live[i].tracked.job.id, "a-" + std::to_string(i + 1));
   }
   ASSERT_EQ(recovered.warnings().size(), 1u);
   EXPECT_NE(recovered.warnings()[0].find("torn frame"), std::string::npos)
@@ -225,8 +231,8 @@ TEST_F(JournalTest, WritesTheDiskHadNoRoomForAreMadeAgainWhenThereIs) {
   Journal journal(path, Durability::kBatched);
   const auto live = journal.load_live();
   ASSERT_EQ(live.size(), rows.size() - 1) << "every job added, \"before\" removed";
-  EXPECT_EQ(live.front().job.id, "job-0");
-  EXPECT_EQ(journal.payload_of(live.back().journal_row).to_json()["blob"], blob);
+  EXPECT_EQ(live.front().tracked.job.id, "job-0");
+  EXPECT_EQ(journal.payload_of(live.back().tracked.journal_row).to_json()["blob"], blob);
 }
 
 }  // namespace
