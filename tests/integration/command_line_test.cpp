@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -437,6 +439,26 @@ TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
       << announced;
   EXPECT_NE(announced.find("zpipe monitor tail --events-from " + at(5)), std::string::npos)
       << announced;
+  // Every endpoint on a line of its own with its role, the endpoints in one column: the
+  // events-in one too, which a program of the user's own publishes to.
+  const std::pair<std::string, int> roles[] = {{"submit", 0},
+                                               {"jobs for workers", 1},
+                                               {"outcomes to sink", 2},
+                                               {"acks to ventilator", 3},
+                                               {"events in (publish)", 4},
+                                               {"events out (subscribe)", 5}};
+  std::set<std::size_t> endpoint_columns;
+  for (const auto& [role, offset] : roles) {
+    std::smatch line;
+    ASSERT_TRUE(std::regex_search(
+        announced, line,
+        std::regex("\\n(  " + std::regex_replace(role, std::regex("[()]"), "\\$&") + " +)" +
+                   at(offset) + "(\\n|   )")))
+        << role << " " << at(offset) << " in\n"
+        << announced;
+    endpoint_columns.insert(static_cast<std::size_t>(line.length(1)));
+  }
+  EXPECT_EQ(endpoint_columns.size(), 1u) << "endpoints not aligned:\n" << announced;
 
   // The export line, as a shell would take it, points plain commands at this pipeline.
   const auto line_start = announced.find("  export ");
