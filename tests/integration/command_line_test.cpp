@@ -66,6 +66,50 @@ TEST(CommandLine, ServerHelpShowsDefaultEndpoints) {
   EXPECT_NE(worker.out.find("tcp://127.0.0.1:5571"), std::string::npos) << worker.out;
 }
 
+// What `--help` says of an option: from its name to the next option.
+std::string help_of(const std::string& help, const std::string& option) {
+  const auto at = help.find("  " + option + " ");
+  if (at == std::string::npos) return "";
+  return help.substr(at, help.find("\n  -", at + 1) - at);
+}
+
+TEST(CommandLine, HelpNamesTheSocketBehindEachEndpoint) {
+  // A client written from --help alone must learn the socket type to pair with; the jobs
+  // socket is a ROUTER with credit-based dispatch, not the PUSH it once was.
+  const struct {
+    const char* program;
+    const char* option;
+    const char* socket;
+  } expected[] = {
+      {"zpipe-ventilator", "--submit", "(ROUTER, bind)"},
+      {"zpipe-ventilator", "--jobs", "(ROUTER, bind; each worker is sent no more than it asks"},
+      {"zpipe-ventilator", "--acks", "(PULL, bind)"},
+      {"zpipe-ventilator", "--events-in", "(event hub SUB, bind)"},
+      {"zpipe-ventilator", "--events-out", "(event hub PUB, bind)"},
+      {"zpipe-sink", "--outcomes", "(PULL, bind)"},
+      {"zpipe-sink", "--acks-to", "(PUSH, connect)"},
+      {"zpipe-sink", "--events-to", "(XPUB, connect)"},
+      {"zpipe-worker", "--jobs-from", "(DEALER, connect)"},
+      {"zpipe-worker", "--outcomes-to", "(PUSH, connect)"},
+      {"zpipe-worker", "--events-to", "(XPUB, connect)"},
+  };
+  std::map<std::string, std::string> help;
+  for (const auto& e : expected) {
+    if (help.count(e.program) == 0) {
+      help[e.program] = run_program({program(e.program), "--help"}, 10s).out;
+      EXPECT_EQ(help[e.program].find("PUSH, bind"), std::string::npos) << help[e.program];
+    }
+    EXPECT_NE(help_of(help[e.program], e.option).find(e.socket), std::string::npos)
+        << e.program << " " << e.option << ":\n"
+        << help[e.program];
+  }
+  for (const char* view : {"tail", "top"}) {
+    const auto monitor = run_program({program("zpipe-monitor"), view, "--help"}, 10s).out;
+    EXPECT_NE(help_of(monitor, "--events-from").find("(SUB, connect)"), std::string::npos)
+        << monitor;
+  }
+}
+
 TEST(CommandLine, FrontDispatchesToTheProgram) {
   const auto run = run_program({program("zpipe"), "worker", "--help"}, 10s);
   EXPECT_EQ(run.exit_code, 0);
