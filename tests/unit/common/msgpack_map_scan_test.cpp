@@ -1,6 +1,9 @@
 #include "common/msgpack_map_scan.hpp"
 
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <msgpack.hpp>
@@ -104,6 +107,59 @@ TEST(MsgpackMapScan, StopsAtTheMapsOwnEntries) {
   const auto bytes = map_of(1, [](Packer& p) { p.pack("a").pack(1); }) +
                      map_of(1, [](Packer& p) { p.pack("req").pack(3u); });
   EXPECT_EQ(scan_top_level_unsigned(bytes, "req"), std::nullopt);
+}
+
+// Wherever msgpack-c unpacks the bytes to a map, the scan finds what a look-up of its first
+// string key "req" finds: random bytes spliced into a message with a req, seeded.
+TEST(MsgpackMapScan, AgreesWithMsgpackCWhereverItUnpacks) {
+  const auto base = map_of(4, [](Packer& p) {
+    p.pack("v").pack(2).pack("k").pack("submit").pack("jobs").pack_array(2).pack(-7).pack_map(1);
+    p.pack("payload").pack(std::vector<int>{1, 2, 3});
+    p.pack("req").pack(1234567u);
+  });
+  std::mt19937 random(2024);
+  int unpacked_with_req = 0;
+  for (int i = 0; i < 50'000; ++i) {
+    std::string bytes = base;
+    const auto changes = 1 + random() % 4;
+    for (std::uint32_t c = 0; c < changes; ++c) {
+      const auto at = random() % bytes.size();
+      switch (random() % 3) {
+        case 0:
+          bytes[at] = static_cast<char>(random());
+          break;
+        case 1:
+          bytes.erase(at, 1);
+          break;
+        default:
+          bytes.insert(at, 1, static_cast<char>(random()));
+      }
+    }
+    std::optional<std::uint64_t> expected;
+    try {
+      // Under limits like decode()'s: unlimited, msgpack-c allocates what a header claims.
+      const auto handle =
+          msgpack::unpack(bytes.data(), bytes.size(), nullptr, nullptr,
+                          msgpack::unpack_limit(100'000, 10'000, 1 << 20, 1 << 20, 1 << 20, 32));
+      const auto& o = handle.get();
+      if (o.type != msgpack::type::MAP) continue;
+      for (std::uint32_t k = 0; k < o.via.map.size; ++k) {
+        const auto& key = o.via.map.ptr[k].key;
+        if (key.type != msgpack::type::STR ||
+            std::string_view(key.via.str.ptr, key.via.str.size) != "req") {
+          continue;
+        }
+        const auto& value = o.via.map.ptr[k].val;
+        if (value.type == msgpack::type::POSITIVE_INTEGER) expected = value.via.u64;
+        break;
+      }
+    } catch (const std::exception&) {
+      continue;  // not msgpack, ends early or over a limit: nothing to compare with
+    }
+    if (expected) ++unpacked_with_req;
+    EXPECT_EQ(scan_top_level_unsigned(bytes, "req"), expected) << i;
+  }
+  EXPECT_GT(unpacked_with_req, 1000) << "the mutations left too few readable messages";
 }
 
 }  // namespace
