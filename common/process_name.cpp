@@ -10,4 +10,11 @@ std::string host_and_pid() {
   return std::string(host) + ":" + std::to_string(::getpid());
 }
 
+std::string event_source(std::string_view component, std::string_view name) {
+  const auto process = host_and_pid();
+  std::string source(component);
+  if (!name.empty() && name != process) source += " " + std::string(name);
+  return source + " " + process;
+}
+
 }  // namespace zpipe

@@ -9,6 +9,7 @@
 
 #include <msgpack.hpp>
 
+#include "common/msgpack_map_scan.hpp"
 #include "common/version.hpp"
 
 namespace zpipe {
@@ -1447,18 +1448,9 @@ std::string encode(const Message& message) {
 std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
                                                  const DecodeLimits& limits) {
   if (bytes.size() > limits.max_message_bytes) return std::nullopt;
-  try {
-    std::size_t offset = 0;
-    const auto handle =
-        msgpack::unpack(bytes.data(), bytes.size(), offset, nullptr, nullptr,
-                        msgpack::unpack_limit(limits.max_array, limits.max_map, limits.max_string,
-                                              limits.max_binary, 0, limits.max_depth));
-    const auto* req = Fields(handle.get(), "message").find("req");
-    if (req == nullptr || req->type != msgpack::type::POSITIVE_INTEGER) return std::nullopt;
-    return req->via.u64;
-  } catch (...) {
-    return std::nullopt;  // not readable enough: the refusal carries req 0
-  }
+  // Scanned, not unpacked: a request refused for a msgpack limit (an ext, a long array, deep
+  // nesting) must still be answered with its req.
+  return scan_top_level_unsigned(bytes, "req");
 }
 
 std::string_view kind_name(const Message& message) {

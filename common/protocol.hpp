@@ -69,8 +69,9 @@ Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
 Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits = {});
 
 // The "req" of a request that decode() refused, so that the refusal can be matched to its
-// request: found when the bytes start with a readable msgpack map holding an unsigned "req"
-// (whatever else is wrong, trailing bytes included); else nullopt.
+// request: found when the bytes start with a msgpack map holding an unsigned "req" that can be
+// read up to it (whatever else is wrong: msgpack over `limits`, trailing or missing bytes after
+// it); else nullopt. Only the message size limit applies.
 std::optional<std::uint64_t> peek_request_number(std::string_view bytes,
                                                  const DecodeLimits& limits = {});
 

@@ -14,6 +14,7 @@
 #include "common/endpoints.hpp"
 #include "common/plural.hpp"
 #include "common/stop_flag.hpp"
+#include "front/endpoint_list.hpp"
 #include "front/free_ports.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
@@ -122,17 +123,17 @@ class UpCommand : public Command {
     const auto worker = on_defaults ? std::string()
                                     : " --jobs-from " + e.jobs + " --outcomes-to " + e.outcomes +
                                           " --events-to " + e.events_in;
-    std::printf(
-        "zpipe is up: pipeline %s, %s x %s, outcomes in %s\n"
-        "  submit    %s   zpipe submit echo --arg msg=hi%s\n"
-        "  jobs      %s   more workers: zpipe worker%s\n"
-        "  outcomes  %s\n"
-        "  events    %s   zpipe monitor tail%s\n",
-        pipeline.c_str(), count_noun(static_cast<std::uint64_t>(config_.workers), "worker").c_str(),
-        count_noun(static_cast<std::uint64_t>(config_.concurrency), "slot").c_str(),
-        outcome_store_path(config_.data_dir).c_str(), e.submit.c_str(), ventilator.c_str(),
-        e.jobs.c_str(), worker.c_str(), e.outcomes.c_str(), e.events_out.c_str(),
-        events_from.c_str());
+    std::printf("zpipe is up: pipeline %s, %s x %s, outcomes in %s\n", pipeline.c_str(),
+                count_noun(static_cast<std::uint64_t>(config_.workers), "worker").c_str(),
+                count_noun(static_cast<std::uint64_t>(config_.concurrency), "slot").c_str(),
+                outcome_store_path(config_.data_dir).c_str());
+    // Every endpoint, the events-in one too: a program of the user's own that publishes events
+    // connects there, and nothing else would tell it the port.
+    auto lines = pipeline_endpoint_lines(e);
+    lines[0].hint = "zpipe submit echo --arg msg=hi" + ventilator;
+    lines[1].hint = "more workers: zpipe worker" + worker;
+    lines[5].hint = "zpipe monitor tail" + events_from;
+    std::printf("%s", endpoint_list(lines).c_str());
     if (!on_defaults || app_.count("--data-dir") != 0) {
       std::printf("For every zpipe command of another shell to use this pipeline:\n  export");
       const std::pair<const char*, std::string> variables[] = {

@@ -28,7 +28,9 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
 
   auto& tail = options.tail;
   auto* tail_cmd = app.add_subcommand("tail", "Print one line per event as it happens");
-  tail_cmd->add_option("--events-from", tail.events_endpoint, "Event hub endpoint to subscribe to")
+  tail_cmd
+      ->add_option("--events-from", tail.events_endpoint,
+                   "Event hub endpoint to subscribe to (SUB, connect)")
       ->envname(EndpointVariables::kEventsOut)
       ->capture_default_str();
   tail_cmd->add_flag("--json", tail.json, "One JSON object per line");
@@ -52,7 +54,9 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
   auto& top = options.top;
   auto* top_cmd =
       app.add_subcommand("top", "A live full-screen dashboard (q quits, p pauses, f failures)");
-  top_cmd->add_option("--events-from", top.events_endpoint, "Event hub endpoint to subscribe to")
+  top_cmd
+      ->add_option("--events-from", top.events_endpoint,
+                   "Event hub endpoint to subscribe to (SUB, connect)")
       ->envname(EndpointVariables::kEventsOut)
       ->capture_default_str();
   top_cmd

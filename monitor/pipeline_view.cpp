@@ -30,7 +30,7 @@ std::string text(const Event& event, const std::string& key) {
   return it == event.fields.end() ? std::string() : it->second;
 }
 
-// "worker vm:12" -> "vm:12".
+// "worker vm:12" -> "vm:12"; "worker thumbs vm:12" (a worker given --name) -> "thumbs vm:12".
 std::string name_from_source(const std::string& source) {
   const auto space = source.find(' ');
   return space == std::string::npos ? source : source.substr(space + 1);

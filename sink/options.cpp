@@ -23,10 +23,11 @@ std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv) {
                  "Endpoint workers send outcomes to (PULL, bind)")
       ->capture_default_str();
   app.add_option("--acks-to", config.acks_endpoint,
-                 "Ventilator endpoint to acknowledge recorded outcomes to")
+                 "Ventilator endpoint to acknowledge recorded outcomes to (PUSH, connect)")
       ->envname(EndpointVariables::kAcks)
       ->capture_default_str();
-  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+  app.add_option("--events-to", config.events_endpoint,
+                 "Event hub endpoint to publish events to (XPUB, connect)")
       ->envname(EndpointVariables::kEventsIn)
       ->capture_default_str();
   app.add_option("--data-dir", config.data_dir,

@@ -21,7 +21,9 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
   app.get_formatter()->column_width(36);
   app.add_option("--submit", config.submit_endpoint, "Endpoint producers submit to (ROUTER, bind)")
       ->capture_default_str();
-  app.add_option("--jobs", config.jobs_endpoint, "Endpoint workers take jobs from (ROUTER, bind)")
+  app.add_option("--jobs", config.jobs_endpoint,
+                 "Endpoint workers take jobs from (ROUTER, bind; each worker is sent no more than "
+                 "it asks for)")
       ->capture_default_str();
   app.add_option("--acks", config.acks_endpoint,
                  "Endpoint the sink acknowledges recorded outcomes to (PULL, bind)")
@@ -31,10 +33,10 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
                  "recorded (PUSH, connect)")
       ->capture_default_str();
   app.add_option("--events-in", config.events_in_endpoint,
-                 "Endpoint components publish events to (event hub, bind)")
+                 "Endpoint components publish events to (event hub SUB, bind)")
       ->capture_default_str();
   app.add_option("--events-out", config.events_out_endpoint,
-                 "Endpoint monitors subscribe to (event hub, bind)")
+                 "Endpoint monitors subscribe to (event hub PUB, bind)")
       ->capture_default_str();
   app.add_option("--data-dir", config.data_dir, "Directory of the journal (journal.db)")
       ->capture_default_str();

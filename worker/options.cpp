@@ -21,13 +21,16 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
       "(up to --grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
-  app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint to take jobs from")
+  app.add_option("--jobs-from", config.jobs_endpoint,
+                 "Ventilator endpoint to ask for and take jobs from (DEALER, connect)")
       ->envname(EndpointVariables::kJobs)
       ->capture_default_str();
-  app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint to send outcomes to")
+  app.add_option("--outcomes-to", config.outcomes_endpoint,
+                 "Sink endpoint to send outcomes to (PUSH, connect)")
       ->envname(EndpointVariables::kOutcomes)
       ->capture_default_str();
-  app.add_option("--events-to", config.events_endpoint, "Event hub endpoint to publish events to")
+  app.add_option("--events-to", config.events_endpoint,
+                 "Event hub endpoint to publish events to (XPUB, connect)")
       ->envname(EndpointVariables::kEventsIn)
       ->capture_default_str();
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")

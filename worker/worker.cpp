@@ -51,7 +51,7 @@ Worker::Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log)
   connect_to_jobs();
   connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", config_.curve);
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
-                                             "worker " + config_.name, config_.curve);
+                                             event_source("worker", config_.name), config_.curve);
   refusals_.emplace(log_, events_.get());
 }
 

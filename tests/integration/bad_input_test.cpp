@@ -212,6 +212,56 @@ TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
   EXPECT_GE(std::stoi(refused[1]), 9) << "each bad outcome message counted";
 }
 
+// A submit {"v":2, "k":"submit", "req":REQ, "jobs":[{"type":"echo", "payload":...}]} whose
+// payload `pack_payload` packs, as a client in another language might send it.
+template <class PackPayload>
+std::string raw_submit(std::uint64_t req, PackPayload pack_payload) {
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> p(buffer);
+  p.pack_map(4).pack("v").pack(kProtocolVersion).pack("k").pack("submit").pack("req").pack(req);
+  p.pack("jobs").pack_array(1).pack_map(2).pack("type").pack("echo").pack("payload");
+  pack_payload(p);
+  return std::string(buffer.data(), buffer.size());
+}
+
+TEST(BadInput, ARequestOverAMsgpackLimitIsRefusedWithItsReq) {
+  TestPipeline pipeline(TestPipelineOptions(0));
+  using Packer = msgpack::packer<msgpack::sbuffer>;
+  const std::pair<std::uint64_t, std::string> requests[] = {
+      {101, raw_submit(101,
+                       [](Packer& p) {
+                         p.pack_ext(16, 5).pack_ext_body(std::string(16, 'e').data(), 16);
+                       })},
+      {102, raw_submit(102,
+                       [](Packer& p) {
+                         p.pack_array(100'001);
+                         for (int i = 0; i < 100'001; ++i) p.pack_true();
+                       })},
+      {103, raw_submit(103,
+                       [](Packer& p) {
+                         for (int i = 0; i < 36; ++i) p.pack_array(1);  // 40 levels in all
+                         p.pack_nil();
+                       })},
+  };
+  zmq::context_t context;
+  zmq::socket_t producer(context, zmq::socket_type::dealer);
+  producer.set(zmq::sockopt::linger, 0);
+  producer.set(zmq::sockopt::rcvtimeo, 10000);
+  producer.connect(pipeline.endpoints().submit);
+  for (const auto& [req, bytes] : requests) {
+    producer.send(zmq::buffer(bytes));
+    zmq::message_t reply;
+    ASSERT_TRUE(producer.recv(reply)) << "no reply to request " << req;
+    auto decoded = decode(reply.to_string_view());
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    ASSERT_TRUE(std::holds_alternative<SubmitRefused>(decoded.value())) << req;
+    const auto& refused = std::get<SubmitRefused>(decoded.value());
+    EXPECT_EQ(refused.req, req) << refused.message;
+    EXPECT_EQ(refused.code, "too_large") << refused.message;
+  }
+  EXPECT_TRUE(pipeline.stop());
+}
+
 TEST(BadInput, AWorkerRefusesBadJobsAndKeepsServing) {
   TestPipeline pipeline(TestPipelineOptions(0));
   const auto& e = pipeline.endpoints();

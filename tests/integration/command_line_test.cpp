@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <regex>
+#include <set>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -62,6 +64,50 @@ TEST(CommandLine, ServerHelpShowsDefaultEndpoints) {
   const auto worker = run_program({program("zpipe-worker"), "--help"}, 10s);
   EXPECT_NE(worker.out.find("--concurrency"), std::string::npos);
   EXPECT_NE(worker.out.find("tcp://127.0.0.1:5571"), std::string::npos) << worker.out;
+}
+
+// What `--help` says of an option: from its name to the next option.
+std::string help_of(const std::string& help, const std::string& option) {
+  const auto at = help.find("  " + option + " ");
+  if (at == std::string::npos) return "";
+  return help.substr(at, help.find("\n  -", at + 1) - at);
+}
+
+TEST(CommandLine, HelpNamesTheSocketBehindEachEndpoint) {
+  // A client written from --help alone must learn the socket type to pair with; the jobs
+  // socket is a ROUTER with credit-based dispatch, not the PUSH it once was.
+  const struct {
+    const char* program;
+    const char* option;
+    const char* socket;
+  } expected[] = {
+      {"zpipe-ventilator", "--submit", "(ROUTER, bind)"},
+      {"zpipe-ventilator", "--jobs", "(ROUTER, bind; each worker is sent no more than it asks"},
+      {"zpipe-ventilator", "--acks", "(PULL, bind)"},
+      {"zpipe-ventilator", "--events-in", "(event hub SUB, bind)"},
+      {"zpipe-ventilator", "--events-out", "(event hub PUB, bind)"},
+      {"zpipe-sink", "--outcomes", "(PULL, bind)"},
+      {"zpipe-sink", "--acks-to", "(PUSH, connect)"},
+      {"zpipe-sink", "--events-to", "(XPUB, connect)"},
+      {"zpipe-worker", "--jobs-from", "(DEALER, connect)"},
+      {"zpipe-worker", "--outcomes-to", "(PUSH, connect)"},
+      {"zpipe-worker", "--events-to", "(XPUB, connect)"},
+  };
+  std::map<std::string, std::string> help;
+  for (const auto& e : expected) {
+    if (help.count(e.program) == 0) {
+      help[e.program] = run_program({program(e.program), "--help"}, 10s).out;
+      EXPECT_EQ(help[e.program].find("PUSH, bind"), std::string::npos) << help[e.program];
+    }
+    EXPECT_NE(help_of(help[e.program], e.option).find(e.socket), std::string::npos)
+        << e.program << " " << e.option << ":\n"
+        << help[e.program];
+  }
+  for (const char* view : {"tail", "top"}) {
+    const auto monitor = run_program({program("zpipe-monitor"), view, "--help"}, 10s).out;
+    EXPECT_NE(help_of(monitor, "--events-from").find("(SUB, connect)"), std::string::npos)
+        << monitor;
+  }
 }
 
 TEST(CommandLine, FrontDispatchesToTheProgram) {
@@ -437,6 +483,26 @@ TEST(CommandLine, UpOnOtherPortsPrintsCommandsAndExportsThatReachIt) {
       << announced;
   EXPECT_NE(announced.find("zpipe monitor tail --events-from " + at(5)), std::string::npos)
       << announced;
+  // Every endpoint on a line of its own with its role, the endpoints in one column: the
+  // events-in one too, which a program of the user's own publishes to.
+  const std::pair<std::string, int> roles[] = {{"submit", 0},
+                                               {"jobs for workers", 1},
+                                               {"outcomes to sink", 2},
+                                               {"acks to ventilator", 3},
+                                               {"events in (publish)", 4},
+                                               {"events out (subscribe)", 5}};
+  std::set<std::size_t> endpoint_columns;
+  for (const auto& [role, offset] : roles) {
+    std::smatch line;
+    ASSERT_TRUE(std::regex_search(
+        announced, line,
+        std::regex("\\n(  " + std::regex_replace(role, std::regex("[()]"), "\\$&") + " +)" +
+                   at(offset) + "(\\n|   )")))
+        << role << " " << at(offset) << " in\n"
+        << announced;
+    endpoint_columns.insert(static_cast<std::size_t>(line.length(1)));
+  }
+  EXPECT_EQ(endpoint_columns.size(), 1u) << "endpoints not aligned:\n" << announced;
 
   // The export line, as a shell would take it, points plain commands at this pipeline.
   const auto line_start = announced.find("  export ");

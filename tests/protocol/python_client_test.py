@@ -264,6 +264,36 @@ def run(h, c):
             and reply.get("req") == 102 and reply.get("code") == "invalid"
             and isinstance(reply.get("message"), str), repr(reply))
 
+    # PROTOCOL.md: a refusal carries the request's req whenever the map holds one, whatever
+    # else is wrong: here a value over a msgpack limit (ext values are not allowed at all).
+    over_limit = {"v": 2, "k": "submit", "req": 103,
+                  "jobs": [{"type": "echo", "payload": msgpack.ExtType(5, b"x" * 16)}]}
+    reply = h.request(packb(over_limit), 103)
+    c.check("over a msgpack limit (an ext value): refused, same req, code too_large",
+            reply is not None and reply.get("k") == "refused" and reply.get("req") == 103
+            and reply.get("code") == "too_large", repr(reply))
+
+    # PROTOCOL.md, "Publishing events of your own": an XPUB that waits for the hub's
+    # subscription before its first send loses none of its events.
+    pub = h.ctx.socket(zmq.XPUB)
+    pub.setsockopt(zmq.LINGER, 0)
+    pub.connect(ep["events_in"])
+    subscribed = bool(pub.poll(5000)) and pub.recv()[:1] == b"\x01"
+    own_source = f"python-client {socket.gethostname()}:{os.getpid()}"
+    pub.send_multipart([b"custom.first", packb({
+        "v": 2, "k": "event", "name": "custom.first", "source": own_source, "seq": 1,
+        "time_ms": int(time.time() * 1000), "fields": {"n": "1"}})])
+
+    def own_event_seen():
+        return any(b is not None and b.get("source") == own_source for _, b, _ in h.events)
+    end = h.deadline(3.0)
+    while not own_event_seen() and time.monotonic() < end:
+        h.pump_events(0.1)
+    c.check("own publisher: the hub's subscription arrives on an XPUB as the byte 01",
+            subscribed)
+    c.check("own publisher: its very first event reaches subscribers", own_event_seen())
+    pub.close()
+
     # 4. status until done
     counts = None
     end = h.deadline(DONE_TIMEOUT_S)

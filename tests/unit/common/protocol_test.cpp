@@ -423,6 +423,61 @@ TEST(Protocol, PeeksTheRequestNumberOfARefusedRequest) {
   EXPECT_EQ(peek_request_number(encode(sample_job())), std::nullopt) << "no req field";
 }
 
+// A submit that begins {"v":2, "k":"submit", "req":REQ, "jobs":[{"type":"echo", "payload":
+// ...}]} with a payload that `pack_payload` packs.
+template <class PackPayload>
+std::string submit_with_payload(std::uint64_t req, PackPayload pack_payload) {
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> p(buffer);
+  p.pack_map(4).pack("v").pack(kProtocolVersion).pack("k").pack("submit").pack("req").pack(req);
+  p.pack("jobs").pack_array(1).pack_map(2).pack("type").pack("echo").pack("payload");
+  pack_payload(p);
+  return std::string(buffer.data(), buffer.size());
+}
+
+TEST(Protocol, PeeksTheRequestNumberOfARequestOverAMsgpackLimit) {
+  using Packer = msgpack::packer<msgpack::sbuffer>;
+  const std::pair<const char*, std::string> over_limits[] = {
+      {"an ext value", submit_with_payload(11,
+                                           [](Packer& p) {
+                                             p.pack_ext(2000, 1).pack_ext_body(
+                                                 std::string(2000, 'e').data(), 2000);
+                                           })},
+      {"an array of 100,001 elements", submit_with_payload(12,
+                                                           [](Packer& p) {
+                                                             p.pack_array(100'001);
+                                                             for (int i = 0; i < 100'001; ++i)
+                                                               p.pack_nil();
+                                                           })},
+      {"nesting 40 deep", submit_with_payload(13,
+                                              [](Packer& p) {
+                                                for (int i = 0; i < 36; ++i) p.pack_array(1);
+                                                p.pack_nil();
+                                              })},
+  };
+  std::uint64_t req = 11;
+  for (const auto& [what, bytes] : over_limits) {
+    const auto decoded = decode(bytes);
+    ASSERT_FALSE(decoded.ok()) << what;
+    EXPECT_EQ(decoded.error().code, ErrorCode::kTooLarge)
+        << what << ": " << decoded.error().message;
+    EXPECT_EQ(peek_request_number(bytes), req++) << what;
+  }
+  // The req after the value over the limit: still found.
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> p(buffer);
+  p.pack_map(3).pack("v").pack(kProtocolVersion).pack("deep");
+  for (int i = 0; i < 40; ++i) p.pack_array(1);
+  p.pack_nil().pack("req").pack(14);
+  const std::string req_last(buffer.data(), buffer.size());
+  ASSERT_EQ(decode(req_last).error().code, ErrorCode::kTooLarge);
+  EXPECT_EQ(peek_request_number(req_last), 14u);
+  // Over the message size limit: not looked at.
+  DecodeLimits small;
+  small.max_message_bytes = 64;
+  EXPECT_EQ(peek_request_number(over_limits[0].second, small), std::nullopt);
+}
+
 TEST(Protocol, NeverThrowsOnRandomBytes) {
   std::mt19937 random(12345);
   const auto valid = encode(sample_job());
