@@ -42,8 +42,8 @@ ReadyQueues::Lane* ReadyQueues::best_lane(Queue& queue, const std::string& queue
   for (auto& [type, lane] : queue.lanes) {
     const auto* head = lane.head();
     if (head == nullptr || !route.handles(type)) continue;
-    if (best_head != nullptr && std::pair(best_head->priority, best_head->order) <
-                                    std::pair(head->priority, head->order)) {
+    if (best_head != nullptr &&
+        std::pair(best_head->priority, best_head->order) < std::pair(head->priority, head->order)) {
       continue;
     }
     if (may_start && !may_start(type, queue_name)) continue;

@@ -26,8 +26,8 @@ namespace zpipe {
 
 // What a worker takes, as its ready said (Credit).
 struct WorkerRoute {
-  std::vector<std::string> types;  // empty: any
-  std::vector<std::string> queues;  // empty: every queue, in turn
+  std::vector<std::string> types;      // empty: any
+  std::vector<std::string> queues;     // empty: every queue, in turn
   std::vector<std::uint32_t> weights;  // empty: `queues` strictly in order
 
   bool handles(std::string_view type) const;

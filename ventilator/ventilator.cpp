@@ -111,7 +111,16 @@ Ventilator::Ventilator(VentilatorConfig config, std::shared_ptr<spdlog::logger> 
     // The sink holds the ventilator's key pair (CurveSetup): a client of it expects that key.
     auto as_client = config_.curve;
     if (as_client.enabled()) as_client.server_key = as_client.own->public_key;
-    connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", as_client);
+    if (config_.outcomes_endpoint.ends_with(":*")) {
+      // A port to be picked is no place to connect to: cancelled jobs that never ran wait
+      // here, unrecorded, until a start with the sink's endpoint.
+      log_->warn(
+          "--outcomes-to {} names no port: jobs cancelled before they run cannot be "
+          "recorded at the sink",
+          config_.outcomes_endpoint);
+    } else {
+      connect_endpoint(outcomes_out_, config_.outcomes_endpoint, "outcomes", as_client);
+    }
   }
   // After the sockets: a mistyped endpoint must not leave a journal behind.
   if (config_.durability != Durability::kNone) {

@@ -123,7 +123,9 @@ class RefusalWatcher {
 };
 
 TEST(BadInput, EveryProgramKeepsServingAfterGarbageOnEveryBoundSocket) {
-  TestPipeline pipeline({2, 2});
+  TestPipelineOptions options(2, 2);
+  options.outcomes_over_tcp = true;  // garbage goes to every TCP port
+  TestPipeline pipeline(options);
   const auto& e = pipeline.endpoints();
   std::mt19937 random(2024);
   zmq::context_t context;

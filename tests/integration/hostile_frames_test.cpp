@@ -154,7 +154,9 @@ class HostileFrames : public ::testing::TestWithParam<bool> {};
 TEST_P(HostileFrames, EveryProgramKeepsRunningAndEveryJobIsRecordedCorrectly) {
   const bool with_curve = GetParam();
   CurveKeySets keys;
-  TestPipeline pipeline(with_curve ? curve_pipeline(keys, 2, 2) : TestPipelineOptions(2, 2));
+  auto options = with_curve ? curve_pipeline(keys, 2, 2) : TestPipelineOptions(2, 2);
+  options.outcomes_over_tcp = true;  // hostile frames go to every TCP port
+  TestPipeline pipeline(options);
   const auto& e = pipeline.endpoints();
   // Every bound socket that reads: the ventilator's submit and acks, the hub's input and
   // output (subscriptions), the sink's outcomes. The jobs socket only writes; it gets raw bytes.

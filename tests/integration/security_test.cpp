@@ -52,7 +52,9 @@ void expect_recorded_correctly(TestPipeline& pipeline, const std::vector<std::st
 
 TEST(Security, OnlyTrustedKeysSubmitTakeJobsReportAndWatch) {
   CurveKeySets keys;
-  TestPipeline pipeline(curve_pipeline(keys, 1, 2));
+  auto options = curve_pipeline(keys, 1, 2);
+  options.outcomes_over_tcp = true;  // refusals are logged with the peer's TCP address
+  TestPipeline pipeline(options);
   const auto& e = pipeline.endpoints();
 
   // An untrusted worker, a worker with no key, and monitors with and without trust.

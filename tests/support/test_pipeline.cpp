@@ -20,7 +20,8 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   endpoints_ = {any_port, any_port, any_port, any_port, any_port, any_port};
   // The sink's outcomes on a path known before it starts: the ventilator, which starts first,
   // records the jobs it cancels there.
-  endpoints_.outcomes = "ipc://" + (dir() / "outcomes.ipc").string();
+  if (!options_.outcomes_over_tcp)
+    endpoints_.outcomes = "ipc://" + (dir() / "outcomes.ipc").string();
   if (options_.data_dir_bytes > 0)
     data_dir_filesystem_.emplace(data_dir(), options_.data_dir_bytes);
   ventilator_.emplace(start_program("ventilator", ventilator_argv()));
@@ -31,6 +32,9 @@ TestPipeline::TestPipeline(TestPipelineOptions options) : options_(std::move(opt
   endpoints_.events_in = logged_endpoint(ventilator_log, "components publish to ");
   endpoints_.events_out = logged_endpoint(ventilator_log, "monitors subscribe at ");
   sink_.emplace(start_program("sink", sink_argv()));
+  if (options_.outcomes_over_tcp) {
+    endpoints_.outcomes = logged_endpoint(log_of("sink"), "outcomes on ");
+  }
   for (int i = 0; i < options_.workers; ++i) add_worker();
 }
 
@@ -139,6 +143,9 @@ void TestPipeline::crash_and_restart_sink() {
   (void)sink_->wait_for(std::chrono::seconds(10));
   sink_.reset();
   sink_.emplace(start_program("sink", sink_argv()));
+  if (options_.outcomes_over_tcp) {
+    endpoints_.outcomes = logged_endpoint(log_of("sink"), "outcomes on ");
+  }
 }
 
 std::string TestPipeline::log_of(const std::string& name) const {

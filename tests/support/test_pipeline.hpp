@@ -36,6 +36,10 @@ struct TestPipelineOptions {
   // Non-zero: the data dir is a filesystem of its own, of this many bytes (a SmallFilesystem:
   // check SmallFilesystem::cannot_mount() first).
   std::uint64_t data_dir_bytes = 0;
+  // The sink takes outcomes on TCP (a port it picks) rather than on a path in dir(): for tests
+  // of what reaches a TCP port. The ventilator, started before the sink, then cannot record the
+  // jobs it cancels before they run.
+  bool outcomes_over_tcp = false;
 };
 
 class TestPipeline {

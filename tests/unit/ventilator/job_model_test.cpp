@@ -46,9 +46,9 @@ TEST(JobModel, AJobGoesOnlyToAWorkerThatHandlesItsTypeAndTheRestWait) {
 
 TEST(JobModel, WithinAQueueTheLowestPriorityNumberRunsFirstThenArrivalOrder) {
   JobTable table("p", {}, nullptr);
-  const auto ids = table.accept({spec("a", "", 5), spec("a", "", 0), spec("b", "", 0),
-                                 spec("a", "", -3), spec("b", "", 5)},
-                                1);
+  const auto ids = table.accept(
+      {spec("a", "", 5), spec("a", "", 0), spec("b", "", 0), spec("a", "", -3), spec("b", "", 5)},
+      1);
   const auto taken = take_all(table, {});
   std::vector<std::string> order;
   for (const auto& job : taken) order.push_back(job.id);
@@ -58,11 +58,11 @@ TEST(JobModel, WithinAQueueTheLowestPriorityNumberRunsFirstThenArrivalOrder) {
 TEST(JobModel, QueuesNamedInOrderAreServedStrictly) {
   JobTable table("p", {}, nullptr);
   table.accept({spec("t", "low"), spec("t", "default"), spec("t", "critical"), spec("t", "low"),
-                 spec("t", "critical")},
-                1);
+                spec("t", "critical")},
+               1);
   const auto taken = take_all(table, WorkerRoute{{}, {"critical", "default", "low"}, {}});
-  EXPECT_EQ(types_of(taken), (std::vector<std::string>{"t@critical", "t@critical", "t@default",
-                                                       "t@low", "t@low"}));
+  EXPECT_EQ(types_of(taken),
+            (std::vector<std::string>{"t@critical", "t@critical", "t@default", "t@low", "t@low"}));
 }
 
 TEST(JobModel, WeightedQueuesAreServedInProportion) {
@@ -174,7 +174,8 @@ TEST(JobModel, ASubmitWithTheUniqueKeyOfALiveJobGetsThatJobsId) {
 
 TEST(JobModel, AConcurrencyLimitHoldsJobsBackWithoutFailingThem) {
   JobTable table("p", {}, nullptr);
-  table.limits().set(LimitSpec{LimitSpec::Scope::kType, "api", LimitSpec::Kind::kConcurrency, 0, 2});
+  table.limits().set(
+      LimitSpec{LimitSpec::Scope::kType, "api", LimitSpec::Kind::kConcurrency, 0, 2});
   const auto ids = table.accept({spec("api"), spec("api"), spec("api"), spec("echo")}, 1);
   const auto taken = take_all(table, {});
   EXPECT_EQ(types_of(taken),
@@ -185,7 +186,7 @@ TEST(JobModel, AConcurrencyLimitHoldsJobsBackWithoutFailingThem) {
 }
 
 TEST(JournaledJobModel, QueuesPrioritiesDelaysKeysCancelsAndTotalsSurviveARestart) {
-  TempDir dir;
+  test::TempDir dir;
   const auto path = dir.path() / "journal.db";
   std::vector<std::string> ids;
   {
