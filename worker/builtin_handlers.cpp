@@ -42,4 +42,10 @@ std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits) {
   };
 }
 
+std::vector<std::string> builtin_types() {
+  std::vector<std::string> types;
+  for (const auto& [type, handler] : builtin_handlers({})) types.push_back(type);
+  return types;
+}
+
 }  // namespace zpipe

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "worker/exec_handler.hpp"
 #include "worker/handler.hpp"
@@ -19,5 +20,7 @@ HandlerResult fail_handler(const Job& job, const JobContext& context);
 
 // thumbnail runs in a plugin loaded at the first thumbnail job (thumbnail_loader.hpp).
 std::map<std::string, Handler> builtin_handlers(const ExecLimits& exec_limits);
+// The names of the built-in types, in order: what `zpipe-worker --types` may choose from.
+std::vector<std::string> builtin_types();
 
 }  // namespace zpipe

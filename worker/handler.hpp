@@ -35,7 +35,8 @@ class JobContext {
 
   // When the job's time limit runs out; work past it is recorded as timed out.
   Clock::time_point deadline() const { return deadline_; }
-  // True once the worker is stopping and wants running jobs to end early.
+  // True once this job is cancelled (`zpipe cancel`), or the worker is stopping and wants
+  // running jobs to end early: return soon (what is returned then is recorded as cancelled).
   bool is_cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
   // Sleeps up to `duration`, waking early on cancellation or at the deadline. Returns true
   // when the full duration passed.

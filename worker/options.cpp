@@ -1,15 +1,27 @@
 #include "worker/options.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
 #include "common/job_credit.hpp"
+#include "worker/builtin_handlers.hpp"
 #include "worker/isolation.hpp"
 
 namespace zpipe {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
+  return text;
+}
+
+}  // namespace
 
 std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   WorkerOptions options;
@@ -43,6 +55,26 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
                  "ventilator sends no more than that ahead")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{0}, static_cast<std::size_t>(kMaxJobsAhead)));
+  app.add_option("--types", config.types,
+                 "Job types to take, comma-separated (default: every built-in type: " +
+                     join(builtin_types(), ",") + "); the ventilator sends this worker no other")
+      ->delimiter(',')
+      ->check(CLI::Validator(
+          [](std::string& type) {
+            const auto available = builtin_types();
+            if (std::find(available.begin(), available.end(), type) != available.end()) {
+              return std::string();
+            }
+            return "no handler for type '" + type + "' here; the types it has are " +
+                   join(available, ", ");
+          },
+          "TYPE,..."));
+  std::vector<std::string> queues;
+  app.add_option("--queues", queues,
+                 "Queues to serve, comma-separated: in strict order (critical,default,low: a "
+                 "later queue only while the earlier ones have no job ready), or by weight "
+                 "(critical:6,default:3,low:1: in proportion). Default: every queue")
+      ->delimiter(',');
   app.add_flag("--isolate", config.isolate,
                "Run each job in a process of its own: a crash fails that job, not the worker; "
                "outcomes then record CPU time and peak memory");
@@ -71,6 +103,16 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
                                                   config.curve, !is_isolated_child())) {
     return *exit_code;
   }
+  // Said twice is said once.
+  std::sort(config.types.begin(), config.types.end());
+  config.types.erase(std::unique(config.types.begin(), config.types.end()), config.types.end());
+  auto selection = parse_queue_selection(queues);
+  if (!selection) {
+    std::cerr << "zpipe-worker: --queues: " << selection.error().message << "\n"
+              << "Run 'zpipe-worker --help' for the options.\n";
+    return kExitUsage;
+  }
+  config.queues = std::move(selection).value();
   config.grace = std::chrono::milliseconds(static_cast<long>(grace_s * 1000));
   config.heartbeat = std::chrono::milliseconds(static_cast<long>(heartbeat_s * 1000));
   config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);

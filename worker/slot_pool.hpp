@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,20 @@ struct RunningJob {
 struct SlotReport {
   std::vector<RunningJob> started;  // jobs a slot began, in order (they may have finished too)
   std::vector<Outcome> finished;    // in completion order
+  // Attempts given up on (give_up_on()) whose handler has now returned: their outcome went out
+  // already, and their slot is free again.
+  std::size_t given_up_returned = 0;
+};
+
+// What cancel() found of the attempt it was asked to stop.
+struct CancelFound {
+  enum class Where {
+    kNotHeld,  // not here (over already, given back, never sent): nothing to do
+    kRunning,  // its cancellation is raised; its outcome comes when its handler returns
+    kWaiting,  // it was waiting for a slot: taken out, `outcome` says it is cancelled
+  };
+  Where where = Where::kNotHeld;
+  std::optional<Outcome> outcome{};
 };
 
 class SlotPool {
@@ -59,6 +74,16 @@ class SlotPool {
   std::vector<RunningJob> running() const;
   // Asks running handlers to return early (their jobs fail as cancelled).
   void cancel_all();
+  // Cancels attempt `attempt` of job `id` for `by` (who asked, for the record; may be empty).
+  // One waiting for a slot is taken out at once, its outcome returned (status cancelled). A
+  // running one has its own cancellation raised (JobContext::is_cancelled(); other jobs run
+  // on), and its outcome, unless the handler still succeeds, is recorded as cancelled by `by`.
+  CancelFound cancel(const std::string& id, std::uint32_t attempt, const std::string& by);
+  // For a cancelled attempt whose handler has not returned in time: its cancelled outcome, to be
+  // sent now in place of the handler's, which is dropped when it comes. Its slot stays busy
+  // (outstanding()) until the handler returns. std::nullopt when the handler has returned
+  // already (its outcome is in the reports) or the attempt was not cancelled.
+  std::optional<Outcome> give_up_on(const std::string& id, std::uint32_t attempt);
 
   struct Shared;  // state shared with the slot threads (slot_pool.cpp)
 

@@ -10,6 +10,7 @@
 #include "worker/builtin_handlers.hpp"
 #include "worker/isolation.hpp"
 #include "worker/orphan_guard.hpp"
+#include "worker/queue_selection.hpp"
 #include "worker/slot_pool.hpp"
 
 namespace zpipe {
@@ -23,6 +24,18 @@ constexpr double kQueuedWorkPerSlotUs = 5000;
 // Outcomes sent in one message at most: about a millisecond of short jobs on one worker, and
 // a quarter of what the sink records in one transaction.
 constexpr std::size_t kMaxOutcomesPerMessage = 256;
+
+// How long a cancelled job's handler has to return before its cancelled outcome goes without it
+// (the stop's --grace when shorter): a cancel is recorded within a second of being asked for.
+// Heeding handlers take a few tens of milliseconds (sleep naps 20 ms, exec polls every 50 ms,
+// an isolated job's process is watched every 20 ms).
+constexpr std::chrono::milliseconds kCancelGrace{500};
+
+std::string joined(const std::vector<std::string>& items, std::string_view separator) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : std::string(separator)) + item;
+  return text;
+}
 
 // The handlers of a process running one isolated job: exec commands stay in its process group
 // (the worker kills that group at the time limit).
@@ -78,7 +91,16 @@ void Worker::connect_to_jobs() {
 void Worker::send_credit(std::uint64_t credit, bool reset) {
   // Queued until the connection is up; on a full queue (a ventilator long gone) the resync a
   // ventilator sends to a worker it does not know brings the whole credit again.
-  const auto body = encode(Credit{credit, reset, config_.name, config_.concurrency});
+  Credit message{credit, reset, config_.name, config_.concurrency};
+  if (reset) {
+    // Said with every reset credit, the first one included: a ventilator that restarted or took
+    // us for lost learns it again with the resync that follows.
+    message.says_routing = true;
+    message.types = types_;
+    message.queues = config_.queues.queues;
+    message.queue_weights = config_.queues.weights;
+  }
+  const auto body = encode(message);
   if (!jobs_in_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
   credit_out_ = reset ? credit : credit_out_ + credit;
 }
@@ -113,6 +135,31 @@ void Worker::handle(const std::string& type, Handler handler) {
 
 int Worker::run(const StopFlag& stop) {
   if (is_isolated_child()) return run_isolated_child(handlers_, config_.name);
+  if (!config_.types.empty()) {
+    // Narrowed: the other handlers go, so that a job of another type (from a ventilator that
+    // does not route by type) fails as unknown_type here, as the ventilator was told.
+    for (const auto& type : config_.types) {
+      if (handlers_.count(type) == 0) {
+        throw std::runtime_error("types: no handler for type '" + type +
+                                 "' in this worker; it has " +
+                                 joined(
+                                     [&] {
+                                       std::vector<std::string> names;
+                                       for (const auto& [name, handler] : handlers_) {
+                                         names.push_back(name);
+                                       }
+                                       return names;
+                                     }(),
+                                     ", "));
+      }
+    }
+    std::erase_if(handlers_, [&](const auto& entry) {
+      return std::find(config_.types.begin(), config_.types.end(), entry.first) ==
+             config_.types.end();
+    });
+  }
+  types_.clear();
+  for (const auto& [type, handler] : handlers_) types_.push_back(type);
   install_pause_signals(pause_);
   auto slot_handlers = handlers_;
   if (config_.isolate) {
@@ -128,12 +175,15 @@ int Worker::run(const StopFlag& stop) {
 }
 
 void Worker::announce() {
-  std::string types;
-  for (const auto& [type, handler] : handlers_) types += (types.empty() ? "" : ", ") + type;
+  const auto types = joined(types_, ", ");
+  const auto queues = queue_selection_text(config_.queues);
   log_->info("worker {} with {}: jobs from {}, outcomes to {}, events to {}", config_.name,
              count_noun(config_.concurrency, "slot"), config_.jobs_endpoint,
              config_.outcomes_endpoint, config_.events_endpoint);
-  log_->info("handles: {}", types);
+  log_->info("handles: {}; queues: {}", types,
+             queues.empty()
+                 ? "every queue"
+                 : queues + (config_.queues.is_weighted() ? " (by weight)" : " (in strict order)"));
   log_->info("{}", config_.curve.describe());
   if (config_.isolate) {
     log_->info("each job runs in a process of its own (--isolate){}",
@@ -143,8 +193,10 @@ void Worker::announce() {
                    : "");
   }
   log_->info("ready");
-  events_->publish("worker.up",
-                   {{"slots", std::to_string(config_.concurrency)}, {"handles", types}});
+  // queues: as --queues gives them ("critical:6,default:3"); empty: every queue.
+  events_->publish(
+      "worker.up",
+      {{"slots", std::to_string(config_.concurrency)}, {"handles", types}, {"queues", queues}});
 }
 
 void Worker::serve(SlotPool& pool, const StopFlag& stop) {
@@ -178,13 +230,15 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
         {nullptr, stop.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
         {nullptr, pause_.fd(), static_cast<short>(grace_end ? 0 : ZMQ_POLLIN), 0},
     };
-    const auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
+    auto until = grace_end ? std::min(next_heartbeat, *grace_end) : next_heartbeat;
+    for (const auto& due : cancels_due_) until = std::min(until, due.at);
     const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     account_busy_time(pool);  // before collect() and the ventilator's messages change it
     if (items[2].revents & ZMQ_POLLIN) collect(pool);
     if (items[1].revents & ZMQ_POLLOUT) flush_outbox();
     if (items[0].revents & ZMQ_POLLIN) handle_ventilator_messages(pool);
+    if (!cancels_due_.empty()) give_up_on_overdue_cancels(pool);
     grant_credit(pool, false);
     if (Clock::now() >= next_heartbeat) {
       report_handshake_failures();
@@ -234,11 +288,14 @@ int Worker::say_goodbye(const SlotPool& pool) {
   const auto unsent = outbox_.size();
   events_->publish("worker.down", {{"succeeded", std::to_string(succeeded_)},
                                    {"failed", std::to_string(failed_)},
+                                   {"cancelled", std::to_string(cancelled_)},
                                    {"released", std::to_string(released_)},
                                    {"abandoned", std::to_string(abandoned)},
                                    {"unsent", std::to_string(unsent)}});
-  log_->info("stopped: {} succeeded, {} failed, {} given back unfinished, {} bad inputs refused",
-             succeeded_, failed_, released_, refusals_->count());
+  log_->info(
+      "stopped: {} succeeded, {} failed, {} cancelled, {} given back unfinished, {} bad inputs "
+      "refused",
+      succeeded_, failed_, cancelled_, released_, refusals_->count());
   if (abandoned + unsent > 0) {
     log_->error("{} jobs did not stop when cancelled and {} outcomes could not be sent to the sink",
                 abandoned, unsent);
@@ -278,9 +335,13 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
         grant_credit(pool, true);
       }
       continue;
+    } else if (const auto* cancel = std::get_if<CancelJobs>(&message)) {
+      cancel_jobs(pool, *cancel);
+      continue;
     } else {
       refusals_->refuse("jobs", make_error(ErrorCode::kUnexpectedKind,
-                                           "the jobs socket brings jobs, job and heartbeat, not " +
+                                           "the jobs socket brings jobs, job, heartbeat and "
+                                           "cancel_jobs, not " +
                                                std::string(kind_name(message))));
       continue;
     }
@@ -296,6 +357,49 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
 void Worker::start_job(SlotPool& pool, Job job) {
   log_->debug("received {} ({}, attempt {})", job.id, job.type, job.attempt);
   pool.start(std::move(job));
+}
+
+void Worker::cancel_jobs(SlotPool& pool, const CancelJobs& cancel) {
+  const auto by = cancel.by.empty() ? std::string("the ventilator") : cancel.by;
+  const auto grace = std::min<std::chrono::milliseconds>(config_.grace, kCancelGrace);
+  for (const auto& which : cancel.jobs) {
+    auto found = pool.cancel(which.id, which.attempt, cancel.by);
+    switch (found.where) {
+      case CancelFound::Where::kNotHeld:
+        log_->debug("asked to cancel {} (attempt {}), which is not running here", which.id,
+                    which.attempt);
+        break;
+      case CancelFound::Where::kWaiting:
+        log_->info("cancelled {} (attempt {}) for {} before it started", which.id, which.attempt,
+                   by);
+        record(std::move(*found.outcome));
+        break;
+      case CancelFound::Where::kRunning:
+        log_->info("cancelling {} (attempt {}) for {}", which.id, which.attempt, by);
+        cancels_due_.push_back(
+            CancelDue{which.id, which.attempt, std::chrono::steady_clock::now() + grace});
+        break;
+    }
+  }
+  flush_outbox();
+}
+
+void Worker::give_up_on_overdue_cancels(SlotPool& pool) {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(cancels_due_, [&](const CancelDue& due) {
+    if (now < due.at) return false;
+    if (auto outcome = pool.give_up_on(due.id, due.attempt)) {
+      // As at a time limit, a handler that does not return cannot be stopped from outside its
+      // thread: the record goes now, the slot stays taken until it returns.
+      log_->warn(
+          "the handler of {} (attempt {}) has not returned since it was cancelled: recorded as "
+          "cancelled; its slot stays busy until it returns",
+          due.id, due.attempt);
+      record(std::move(*outcome));
+    }
+    return true;
+  });
+  flush_outbox();
 }
 
 void Worker::stop_taking_jobs(SlotPool& pool, std::string_view why) {
@@ -339,7 +443,7 @@ void Worker::collect(SlotPool& pool) {
   }
   std::vector<Job> cut_short;
   for (auto& outcome : report.finished) {
-    if (cancelling_ && !outcome.succeeded()) {
+    if (cancelling_ && outcome.status == OutcomeStatus::kFailed) {
       // Cut short by our own stop, not by the job: it runs again elsewhere, attempt intact.
       Job job;
       job.id = std::move(outcome.id);
@@ -348,54 +452,69 @@ void Worker::collect(SlotPool& pool) {
       cut_short.push_back(std::move(job));
       continue;
     }
-    outcome.succeeded() ? ++succeeded_ : ++failed_;
-    // A moving average: recent jobs count most.
-    const auto run_us = static_cast<double>(std::max<std::uint64_t>(1, outcome.run_us));
-    job_us_average_ = job_us_average_ > 0 ? 0.9 * job_us_average_ + 0.1 * run_us : run_us;
-    if (!outcome.succeeded() && outcome.error_code == to_string(ErrorCode::kUnknownType) &&
-        unknown_type_log_limit_.allow()) {
-      log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
-    }
-    // Every failure is published; successes are sampled at high rates.
-    if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
-      std::map<std::string, std::string> fields{{"job", outcome.id},
-                                                {"type", outcome.type},
-                                                {"attempt", std::to_string(outcome.attempt)},
-                                                {"ms", std::to_string(outcome.run_us / 1000)},
-                                                {"us", std::to_string(outcome.run_us)}};
-      if (!outcome.succeeded()) {
-        fields["code"] = outcome.error_code;
-        fields["error"] = outcome.error;
-      }
-      events_->publish(outcome.succeeded() ? "job.succeeded" : "job.failed", std::move(fields));
-    }
-    auto body = encode_outcome_entry(outcome);
-    const auto fits = [&] {
-      return body.size() + kOutcomesEnvelopeBytes <= config_.limits.max_message_bytes;
-    };
-    if (!fits() && outcome.payload) {
-      // The payload only comes back for people to read: under a message limit too small for it
-      // beside the result, send its size alone rather than fail the job.
-      outcome.payload_bytes = outcome.payload->msgpack().size();
-      outcome.payload.reset();
-      body = encode_outcome_entry(outcome);
-    }
-    if (!fits()) {
-      // The sink would drop it, and the job with it: record the failure instead.
-      log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
-                 outcome.id, body.size(), config_.limits.max_message_bytes);
-      outcome.status = OutcomeStatus::kFailed;
-      outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
-      outcome.error = "the result is " + std::to_string(outcome.result.msgpack().size()) +
-                      " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
-                      "-byte message limit";
-      outcome.result = Payload();
-      body = encode_outcome_entry(outcome);
-    }
-    outbox_.push_back(std::move(body));
+    record(std::move(outcome));
   }
   give_back(cut_short, "the worker stopped before the job finished");
   flush_outbox();
+}
+
+void Worker::record(Outcome outcome) {
+  const bool cancelled = outcome.status == OutcomeStatus::kCancelled;
+  cancelled ? ++cancelled_ : (outcome.succeeded() ? ++succeeded_ : ++failed_);
+  // A moving average: recent jobs count most. Cut-short jobs say nothing of how long jobs take.
+  if (!cancelled) {
+    const auto run_us = static_cast<double>(std::max<std::uint64_t>(1, outcome.run_us));
+    job_us_average_ = job_us_average_ > 0 ? 0.9 * job_us_average_ + 0.1 * run_us : run_us;
+  }
+  if (!outcome.succeeded() && outcome.error_code == to_string(ErrorCode::kUnknownType) &&
+      unknown_type_log_limit_.allow()) {
+    log_->warn("{}{}", outcome.error, unknown_type_log_limit_.suppressed_note());
+  }
+  // Every failure is published; successes are sampled at high rates.
+  if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
+    std::map<std::string, std::string> fields{{"job", outcome.id},
+                                              {"type", outcome.type},
+                                              {"attempt", std::to_string(outcome.attempt)},
+                                              {"ms", std::to_string(outcome.run_us / 1000)},
+                                              {"us", std::to_string(outcome.run_us)}};
+    if (!outcome.succeeded()) {
+      fields["code"] = outcome.error_code;
+      fields["error"] = outcome.error;
+    }
+    events_->publish(outcome.succeeded() ? "job.succeeded"
+                     : cancelled         ? "job.cancelled"
+                                         : "job.failed",
+                     std::move(fields));
+  }
+  auto body = encode_outcome_entry(outcome);
+  const auto fits = [&] {
+    return body.size() + kOutcomesEnvelopeBytes <= config_.limits.max_message_bytes;
+  };
+  if (!fits() && outcome.payload) {
+    // The payload only comes back for people to read: under a message limit too small for it
+    // beside the result, send its size alone rather than fail the job.
+    outcome.payload_bytes = outcome.payload->msgpack().size();
+    outcome.payload.reset();
+    body = encode_outcome_entry(outcome);
+  }
+  if (!fits() && cancelled) {
+    // What a cancelled job had made so far is not worth losing its record over.
+    outcome.result = Payload();
+    body = encode_outcome_entry(outcome);
+  }
+  if (!fits()) {
+    // The sink would drop it, and the job with it: record the failure instead.
+    log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
+               outcome.id, body.size(), config_.limits.max_message_bytes);
+    outcome.status = OutcomeStatus::kFailed;
+    outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
+    outcome.error = "the result is " + std::to_string(outcome.result.msgpack().size()) +
+                    " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
+                    "-byte message limit";
+    outcome.result = Payload();
+    body = encode_outcome_entry(outcome);
+  }
+  outbox_.push_back(std::move(body));
 }
 
 void Worker::flush_outbox() {

@@ -1,7 +1,7 @@
 // Worker: runs jobs handed out by the ventilator and reports every outcome to the sink.
 // Sockets:
-//   jobs_in_      DEALER connect <-> ventilator: ready (credit), heartbeat and release out;
-//                 jobs, job and heartbeat in
+//   jobs_in_      DEALER connect <-> ventilator: ready (credit, with the types and queues it
+//                 takes), heartbeat and release out; jobs, job, heartbeat and cancel_jobs in
 //   outcomes_out_ PUSH connect -> sink: outcomes
 //   events_       PUB connect -> event hub: events, for monitors
 // Call from one thread only.
@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <zmq.hpp>
@@ -20,6 +21,8 @@
 #include "common/event_publisher.hpp"
 #include "common/handshake_watch.hpp"
 #include "common/input_refusals.hpp"
+#include "common/job_credit.hpp"
+#include "common/outcome.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/handler.hpp"
@@ -35,13 +38,17 @@ class Worker {
   Worker(WorkerConfig config, std::shared_ptr<spdlog::logger> log);
   ~Worker();
 
-  // Registers (or replaces) the handler for `type`. Call before run().
+  // Registers (or replaces) the handler for `type`. Call before run(). The worker tells the
+  // ventilator the types it has handlers for when run() starts (only those of config.types, when
+  // that is set), and gets jobs of those types only.
   void handle(const std::string& type, Handler handler);
 
   // Takes jobs until `stop` is raised, then lets running jobs finish for up to the grace
   // period and sends their outcomes; jobs still running then are cancelled and given back, as
   // are jobs received but not started. SIGUSR2 pauses taking jobs, SIGCONT resumes (run()
-  // installs both). Returns the exit code: 0 on a clean stop, 1 when a handler ignored
+  // installs both). A job the ventilator cancels (cancel_jobs) has its handler's cancellation
+  // raised, and is recorded as cancelled. Throws when config.types names a type without a
+  // handler. Returns the exit code: 0 on a clean stop, 1 when a handler ignored
   // cancellation or outcomes could not be handed to the sink.
   int run(const StopFlag& stop);
 
@@ -63,6 +70,11 @@ class Worker {
   // Jobs (started, or given back when we take none) and the ventilator's heartbeats.
   void handle_ventilator_messages(class SlotPool& pool);
   void start_job(class SlotPool& pool, Job job);
+  // The ventilator's cancel_jobs: stops those attempts (see SlotPool::cancel()).
+  void cancel_jobs(class SlotPool& pool, const CancelJobs& cancel);
+  // Sends the cancelled outcome of attempts whose handler has not returned within the cancel
+  // grace, in its stead.
+  void give_up_on_overdue_cancels(class SlotPool& pool);
   // Tells the ventilator how many more jobs we can take: `credit` more, or (reset) exactly.
   void send_credit(std::uint64_t credit, bool reset);
   // Asks for what the window (slots + prefetch) has room for, in batches; `resync`: says the
@@ -74,6 +86,8 @@ class Worker {
   // Tells the ventilator on the jobs channel that these jobs are back in its hands.
   void give_back(const std::vector<Job>& jobs, std::string_view why);
   void collect(class SlotPool& pool);
+  // Counts, publishes and queues for the sink one outcome.
+  void record(Outcome outcome);
   void flush_outbox();
   void account_busy_time(const class SlotPool& pool);
   // A heartbeat to the ventilator (jobs channel) and one to monitors (events). `state`
@@ -84,6 +98,9 @@ class Worker {
   WorkerConfig config_;
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, Handler> handlers_;
+  // What the ventilator is told with each reset credit (set by run()): the types it has
+  // handlers for, and config_.queues.
+  std::vector<std::string> types_;
   zmq::context_t context_;
   zmq::socket_t jobs_in_;
   bool taking_jobs_ = true;       // false while paused or stopping
@@ -100,12 +117,20 @@ class Worker {
   // Outcomes waiting for room toward the sink, each encoded as an entry of an "outcomes" batch.
   std::deque<std::string> outbox_;
   RateLimiter unknown_type_log_limit_;
+  // Cancelled attempts that still run, and when to give up waiting for their handler.
+  struct CancelDue {
+    std::string id;
+    std::uint32_t attempt = 1;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::vector<CancelDue> cancels_due_;
   // Slot-time spent on jobs since the last heartbeat, for its busy_pct.
   std::chrono::steady_clock::duration busy_slot_time_{};
   std::chrono::steady_clock::time_point last_accounted_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_heartbeat_ = std::chrono::steady_clock::now();
   std::uint64_t succeeded_ = 0;
   std::uint64_t failed_ = 0;
+  std::uint64_t cancelled_ = 0;
   std::uint64_t released_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
@@ -11,6 +12,7 @@
 #include "common/socket.hpp"
 #include "worker/exec_handler.hpp"
 #include "worker/isolation.hpp"
+#include "worker/queue_selection.hpp"
 
 namespace zpipe {
 
@@ -21,6 +23,10 @@ struct WorkerConfig {
   std::string name;                                             // empty: "host:pid"
   CurveSetup curve;  // enabled: connects as a CURVE client to the ventilator and the sink
   std::size_t concurrency = 1;  // jobs run at once (slots)
+  // The job types this worker takes, said to the ventilator so that it sends no other; each needs
+  // a handler (built in, or added with Worker::handle()). Empty: every type it has a handler for.
+  std::vector<std::string> types;
+  QueueSelection queues;  // the queues it serves, and in what order; empty: every queue
   // Jobs received ahead of a free slot. With the socket buffers below, this bounds what a
   // stalled worker sits on while others could run it.
   std::size_t prefetch = 4;

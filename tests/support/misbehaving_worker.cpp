@@ -1,10 +1,12 @@
 // zpipe-misbehaving-worker: a worker whose handlers do what real ones must not (segfault,
-// abort, eat memory), to show that --isolate records such jobs as failures and serves on.
+// abort, eat memory, ignore cancellation), to show that --isolate records such jobs as failures
+// and serves on, and that a cancel is recorded even when the handler does not heed it.
 #include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <new>
+#include <thread>
 #include <vector>
 
 #include "common/command_line.hpp"
@@ -44,6 +46,12 @@ int main(int argc, char** argv) {
       std::vector<std::vector<char>> pieces;
       for (int i = 0; i < 64; ++i) pieces.emplace_back(16 << 20, 'x');
       return zpipe::succeed({{"pieces", pieces.size()}});
+    });
+    // Sleeps {"ms": N} without ever looking at its cancellation.
+    worker.handle("stubborn", [](const zpipe::Job& job, const zpipe::JobContext&) {
+      const auto ms = job.payload.to_json().value("ms", 1000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+      return zpipe::succeed({{"slept_ms", ms}});
     });
     return worker.run(stop);
   } catch (const std::exception& e) {

@@ -79,5 +79,60 @@ TEST(WorkerOptions, AHeartbeatOutOfRangeIsAUsageError) {
   EXPECT_EQ(std::get<int>(parsed), kExitUsage);
 }
 
+TEST(WorkerOptions, TypesNarrowTheBuiltInsAndQueuesSayTheOrder) {
+  test::Argv args{"zpipe-worker", "--types",  "sleep,echo",          "--types",
+                  "echo",         "--queues", "critical,default,low"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  const auto& config = std::get<WorkerOptions>(parsed).config;
+  EXPECT_EQ(config.types, (std::vector<std::string>{"echo", "sleep"})) << "once each";
+  EXPECT_EQ(config.queues.queues, (std::vector<std::string>{"critical", "default", "low"}));
+  EXPECT_TRUE(config.queues.weights.empty());
+}
+
+TEST(WorkerOptions, WeightedQueuesReachTheConfig) {
+  test::Argv args{"zpipe-worker", "--queues", "critical:6,default:3,low:1"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  const auto& queues = std::get<WorkerOptions>(parsed).config.queues;
+  EXPECT_EQ(queues.queues, (std::vector<std::string>{"critical", "default", "low"}));
+  EXPECT_EQ(queues.weights, (std::vector<std::uint32_t>{6, 3, 1}));
+}
+
+TEST(WorkerOptions, WithoutTypesOrQueuesItTakesEverything) {
+  test::Argv args{"zpipe-worker"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  const auto& config = std::get<WorkerOptions>(parsed).config;
+  EXPECT_TRUE(config.types.empty());
+  EXPECT_TRUE(config.queues.queues.empty());
+}
+
+TEST(WorkerOptions, AnUnknownTypeIsAUsageErrorListingTheTypes) {
+  test::Argv args{"zpipe-worker", "--types", "echo,word_count"};
+  testing::internal::CaptureStderr();
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  const auto err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(std::holds_alternative<int>(parsed));
+  EXPECT_EQ(std::get<int>(parsed), kExitUsage);
+  EXPECT_NE(err.find("no handler for type 'word_count' here; the types it has are echo, exec, "
+                     "fail, sleep, thumbnail"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("--help"), std::string::npos) << err;
+}
+
+TEST(WorkerOptions, BadQueuesAreAUsageError) {
+  for (const auto* queues : {"critical:6,default", "a b", "low:0", "low,low"}) {
+    test::Argv args{"zpipe-worker", "--queues", queues};
+    testing::internal::CaptureStderr();
+    auto parsed = parse_worker_options(args.argc(), args.argv());
+    const auto err = testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(std::holds_alternative<int>(parsed)) << queues;
+    EXPECT_EQ(std::get<int>(parsed), kExitUsage) << queues;
+    EXPECT_NE(err.find("zpipe-worker: --queues: "), std::string::npos) << err;
+  }
+}
+
 }  // namespace
 }  // namespace zpipe

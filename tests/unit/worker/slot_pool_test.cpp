@@ -136,5 +136,134 @@ TEST(SlotPool, AHandlerReturningAfterItsLimitIsATimeout) {
   EXPECT_EQ(outcomes[0].error_code, "timeout");
 }
 
+// Waits until the slots have begun `id`.
+bool wait_for_start(SlotPool& pool, const std::string& id) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < give_up) {
+    const auto running = pool.running();
+    if (std::any_of(running.begin(), running.end(), [&](const auto& r) { return r.id == id; })) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+TEST(SlotPool, ACancelledRunningJobIsRecordedCancelledByWhoAsked) {
+  SlotPool pool(2, builtin_handlers({}), "w");
+  auto job = job_of("j1", "sleep", {{"ms", 30'000}});
+  job.queue = "critical";
+  pool.start(job);
+  pool.start(job_of("j2", "sleep", {{"ms", 300}}));
+  ASSERT_TRUE(wait_for_start(pool, "j1"));
+  const auto asked = std::chrono::steady_clock::now();
+  const auto found = pool.cancel("j1", 1, "alice@web1");
+  EXPECT_EQ(found.where, CancelFound::Where::kRunning);
+  EXPECT_FALSE(found.outcome.has_value()) << "its outcome comes from its handler";
+  auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::milliseconds(250))
+      << "sleep heeds its cancellation";
+  EXPECT_EQ(outcomes[0].id, "j1");
+  EXPECT_EQ(outcomes[0].status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(outcomes[0].error_code, "cancelled");
+  EXPECT_EQ(outcomes[0].error, "cancelled by alice@web1");
+  EXPECT_EQ(outcomes[0].queue, "critical");
+  // The cancellation was that job's own: the other one sleeps its time and succeeds.
+  outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].id, "j2");
+  EXPECT_TRUE(outcomes[0].succeeded()) << outcomes[0].error;
+  EXPECT_EQ(outcomes[0].queue, "") << "the default queue is left unsaid";
+}
+
+TEST(SlotPool, ACancelledWaitingJobComesOutAtOnceWithItsCancelledOutcome) {
+  SlotPool pool(1, builtin_handlers({}), "w");
+  pool.start(job_of("j1", "sleep", {{"ms", 300}}));
+  pool.start(job_of("j2", "echo", 5));
+  ASSERT_TRUE(wait_for_start(pool, "j1"));
+  EXPECT_EQ(pool.cancel("j2", 2, "bob").where, CancelFound::Where::kNotHeld)
+      << "another attempt of it is not this one";
+  const auto found = pool.cancel("j2", 1, "");
+  ASSERT_EQ(found.where, CancelFound::Where::kWaiting);
+  ASSERT_TRUE(found.outcome.has_value());
+  EXPECT_EQ(found.outcome->id, "j2");
+  EXPECT_EQ(found.outcome->status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(found.outcome->error, "cancelled");
+  EXPECT_EQ(found.outcome->payload, Payload::from_json(5));
+  EXPECT_EQ(pool.outstanding(), 1u) << "only the running one is left";
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].id, "j1");
+  EXPECT_EQ(pool.outstanding(), 0u) << "j2 never runs";
+  EXPECT_EQ(pool.cancel("j1", 1, "bob").where, CancelFound::Where::kNotHeld) << "over already";
+}
+
+TEST(SlotPool, AHandlerThatSucceedsDespiteItsCancellationIsRecordedAsSucceeded) {
+  auto handlers = builtin_handlers({});
+  std::atomic<bool> cancel_seen{false};
+  handlers["deaf"] = [&](const Job&, const JobContext& context) {
+    while (!context.is_cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    cancel_seen = true;
+    return succeed("done anyway");
+  };
+  SlotPool pool(1, handlers, "w");
+  pool.start(job_of("j1", "deaf", nullptr));
+  ASSERT_TRUE(wait_for_start(pool, "j1"));
+  EXPECT_EQ(pool.cancel("j1", 1, "bob").where, CancelFound::Where::kRunning);
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(cancel_seen);
+  EXPECT_TRUE(outcomes[0].succeeded()) << "the work was done: the record says so";
+}
+
+TEST(SlotPool, GivingUpOnACancelledHandlerSendsItsOutcomeAndKeepsTheSlotUntilItReturns) {
+  auto handlers = builtin_handlers({});
+  std::atomic<bool> release{false};
+  handlers["stubborn"] = [&](const Job&, const JobContext&) {
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return succeed();
+  };
+  SlotPool pool(1, handlers, "w");
+  pool.start(job_of("j1", "stubborn", {{"n", 1}}));
+  ASSERT_TRUE(wait_for_start(pool, "j1"));
+  EXPECT_FALSE(pool.give_up_on("j1", 1).has_value()) << "not cancelled: nothing to give up";
+  EXPECT_EQ(pool.cancel("j1", 1, "carol").where, CancelFound::Where::kRunning);
+  const auto outcome = pool.give_up_on("j1", 1);
+  ASSERT_TRUE(outcome.has_value());
+  EXPECT_EQ(outcome->status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(outcome->error, "cancelled by carol");
+  EXPECT_EQ(outcome->payload, Payload::from_json({{"n", 1}}));
+  EXPECT_FALSE(pool.give_up_on("j1", 1).has_value()) << "one outcome per attempt";
+  EXPECT_EQ(pool.outstanding(), 1u) << "its slot is still taken";
+  EXPECT_EQ(pool.busy(), 1u);
+
+  release = true;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::size_t finished = 0;
+  while (pool.outstanding() > 0 && std::chrono::steady_clock::now() < give_up) {
+    pollfd fd{pool.wake_fd(), POLLIN, 0};
+    ::poll(&fd, 1, 100);
+    finished += pool.take_reports().finished.size();
+  }
+  EXPECT_EQ(pool.outstanding(), 0u) << "the slot is free once the handler returns";
+  EXPECT_EQ(finished, 0u) << "what the handler returned is dropped: its outcome went already";
+}
+
+TEST(SlotPool, CancelAllReachesEveryRunningJob) {
+  SlotPool pool(2, builtin_handlers({}), "w");
+  pool.start(job_of("j1", "sleep", {{"ms", 30'000}}));
+  pool.start(job_of("j2", "sleep", {{"ms", 30'000}}));
+  ASSERT_TRUE(wait_for_start(pool, "j1"));
+  ASSERT_TRUE(wait_for_start(pool, "j2"));
+  pool.cancel_all();
+  const auto outcomes = wait_for_outcomes(pool, 2);
+  ASSERT_EQ(outcomes.size(), 2u);
+  for (const auto& o : outcomes) {
+    EXPECT_EQ(o.status, OutcomeStatus::kFailed) << "a stop, not a user's cancel";
+    EXPECT_EQ(o.error_code, "cancelled");
+  }
+}
+
 }  // namespace
 }  // namespace zpipe
