@@ -1,17 +1,20 @@
 #include "common/outcome_store.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
+#include "common/job.hpp"
 #include "common/sqlite/wal_checkpointer.hpp"
 
 namespace zpipe {
 namespace {
 
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS jobs (
+// The tables as this version makes them. A store an older zpipe made is brought to them when a
+// sink opens it (upgrade_statuses(), kAddedColumns).
+constexpr const char* kJobsColumns = R"sql(
   id           TEXT PRIMARY KEY,
   type         TEXT NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'cancelled')),
   error_code   TEXT NOT NULL DEFAULT '',
   error        TEXT NOT NULL DEFAULT '',
   attempt      INTEGER NOT NULL,
@@ -21,14 +24,13 @@ CREATE TABLE IF NOT EXISTS jobs (
   started_ms   INTEGER NOT NULL,
   finished_ms  INTEGER NOT NULL,
   recorded_ms  INTEGER NOT NULL,
-  result       TEXT NOT NULL DEFAULT 'null'
-);
-CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (status) WHERE status = 'failed';
-CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type);
-CREATE TABLE IF NOT EXISTS attempts (
+  result       TEXT NOT NULL DEFAULT 'null',
+  queue        TEXT NOT NULL DEFAULT 'default'
+)sql";
+constexpr const char* kAttemptsColumns = R"sql(
   id           TEXT NOT NULL,
   attempt      INTEGER NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'cancelled')),
   error_code   TEXT NOT NULL DEFAULT '',
   error        TEXT NOT NULL DEFAULT '',
   worker       TEXT NOT NULL,
@@ -42,8 +44,27 @@ CREATE TABLE IF NOT EXISTS attempts (
   payload      TEXT,
   payload_bytes INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (id, attempt)
-) WITHOUT ROWID;
 )sql";
+
+struct Table {
+  const char* name;
+  const char* columns;
+  const char* options;
+};
+constexpr Table kTables[] = {{"jobs", kJobsColumns, ""},
+                             {"attempts", kAttemptsColumns, " WITHOUT ROWID"}};
+
+std::string create_table(const Table& table, const std::string& name) {
+  return "CREATE TABLE IF NOT EXISTS " + name + " (" + table.columns + ")" + table.options + ";\n";
+}
+
+std::string schema() {
+  std::string sql;
+  for (const auto& table : kTables) sql += create_table(table, table.name);
+  return sql +
+         "CREATE INDEX IF NOT EXISTS jobs_failed ON jobs (status) WHERE status = 'failed';\n"
+         "CREATE INDEX IF NOT EXISTS jobs_by_type ON jobs (type);\n";
+}
 
 // Columns a store of an older zpipe lacks, added in place when a sink opens it (the attempts it
 // recorded then read with the default).
@@ -59,16 +80,60 @@ constexpr AddedColumn kAddedColumns[] = {
     // Its rows read as NULL and 0: the payload was not sent back.
     {"attempts", "payload", "TEXT", "NULL"},
     {"attempts", "payload_bytes", "INTEGER NOT NULL DEFAULT 0", "0"},
+    // Its jobs ran before there were queues: all in the default one.
+    {"jobs", "queue", "TEXT NOT NULL DEFAULT 'default'", "'default'"},
 };
 
-// Jobs by the time they were recorded, for pruning the oldest (OutcomeStore::prune). New rows
-// come at its end, so keeping it up costs little beside each insert.
-constexpr const char* kRecordedIndex =
-    "CREATE INDEX IF NOT EXISTS jobs_by_recorded ON jobs (recorded_ms)";
+// Indexes on columns added since the first stores, made once the columns are there.
+constexpr const char* kAddedIndexes[] = {
+    // Jobs by the time they were recorded, for pruning the oldest (OutcomeStore::prune). New
+    // rows come at its end, so keeping it up costs little beside each insert.
+    "CREATE INDEX IF NOT EXISTS jobs_by_recorded ON jobs (recorded_ms)",
+    // `zpipe results --queue Q`: newest first within the queue, without reading the others.
+    "CREATE INDEX IF NOT EXISTS jobs_by_queue ON jobs (queue)",
+    // `zpipe results --status cancelled` and the totals: few rows, so it costs the sink nothing
+    // for the others (a query must say status = 'cancelled' in its text to use it).
+    "CREATE INDEX IF NOT EXISTS jobs_cancelled ON jobs (status) WHERE status = 'cancelled'",
+};
 
-constexpr const char* kColumns =
+// A store an older zpipe made allows only 'succeeded' and 'failed' in its tables' status
+// columns. SQLite cannot change a CHECK constraint in place: such a table is copied into one of
+// this version's shape (jobs keep their rowids, by which they are listed and followed) and the
+// copy takes its name, in one transaction. Once per store; its indexes are made again after.
+void upgrade_statuses(sqlite::Database& db) {
+  for (const auto& table : kTables) {
+    const std::string name = table.name;
+    // Read in a scope of their own: a table cannot be dropped while a statement reads.
+    std::string columns = table.options[0] == '\0' ? "rowid" : "";
+    {
+      auto s =
+          db.prepare_or_throw("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?");
+      s.bind_text(1, name);
+      auto found = s.step();
+      if (!found.ok()) throw std::runtime_error(found.error().message);
+      if (!found.value() || s.column_text(0).find("'cancelled'") != std::string::npos) continue;
+      // The columns it has (a store older still lacks some: they take their defaults).
+      auto listed = db.prepare_or_throw("SELECT name FROM pragma_table_info(?)");
+      listed.bind_text(1, name);
+      while (true) {
+        auto row = listed.step();
+        if (!row.ok()) throw std::runtime_error(row.error().message);
+        if (!row.value()) break;
+        columns += (columns.empty() ? "" : ", ") + listed.column_text(0);
+      }
+    }
+    const auto copy = name + "_upgraded";
+    db.exec_or_throw("BEGIN IMMEDIATE;\n" + create_table(table, copy) + "INSERT INTO " + copy +
+                     " (" + columns + ") SELECT " + columns + " FROM " + name + ";\nDROP TABLE " +
+                     name + ";\nALTER TABLE " + copy + " RENAME TO " + name + ";\nCOMMIT");
+  }
+}
+
+// The columns read_row() reads, in its order, but for those of kAddedColumns (job_columns()).
+constexpr const char* kJobColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
     "finished_ms, recorded_ms, result";
+constexpr int kJobColumnCount = 14;
 
 StoredOutcome read_row(const sqlite::Statement& s) {
   StoredOutcome row;
@@ -87,6 +152,7 @@ StoredOutcome read_row(const sqlite::Statement& s) {
   row.recorded_ms = s.column_u64(11);
   auto result = Payload::parse_json(s.column_text(12));
   o.result = result.ok() ? std::move(result).value() : Payload();
+  o.queue = s.column_text(13);
   return row;
 }
 
@@ -121,13 +187,15 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
     std::filesystem::create_directories(path.parent_path(), ignored);
   }
   auto opened = sqlite::Database::open_store(
-      path, {"the outcome store", kSchema, "jobs", "the outcomes", "start a new store"});
+      path, {"the outcome store", schema(), "jobs", "the outcomes", "start a new store"});
   if (!opened.ok()) throw std::runtime_error(opened.error().message);
   db_.emplace(std::move(opened).value());
   // WAL (open_store): readers never block the sink. synchronous=NORMAL: a commit survives a
   // crash of the process; a power failure may lose the last commits.
   db_->exec_or_throw("PRAGMA synchronous=NORMAL");
-  db_->exec_or_throw(kSchema);  // what a store of an older zpipe lacks
+  // What a store of an older zpipe lacks.
+  upgrade_statuses(*db_);
+  db_->exec_or_throw(schema());
   // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
   // and that index cost the sink a tenth of each outcome.
   db_->exec_or_throw("DROP INDEX IF EXISTS jobs_by_status");
@@ -139,23 +207,23 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
                          " " + column.definition);
     }
   }
-  db_->exec_or_throw(kRecordedIndex);
+  for (const char* index : kAddedIndexes) db_->exec_or_throw(index);
   insert_attempt_ = db_->prepare_or_throw(
       "INSERT OR IGNORE INTO attempts (id, attempt, status, error_code, error, worker, "
       "started_ms, finished_ms, run_us, cpu_us, max_rss_kb, recorded_ms, key, payload, "
       "payload_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   // A dead job that `zpipe retry` brought back ends again with a later attempt: that outcome
-  // replaces the old one. Any other repeat leaves the row alone.
+  // replaces the old one. Any other repeat leaves the row alone (no change: a duplicate).
   upsert_job_ = db_->prepare_or_throw(
       "INSERT INTO jobs (id, type, status, error_code, error, attempt, max_attempts, worker, "
-      "created_ms, started_ms, finished_ms, recorded_ms, result) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "created_ms, started_ms, finished_ms, recorded_ms, result, queue) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET type = excluded.type, status = excluded.status, "
       "error_code = excluded.error_code, error = excluded.error, attempt = excluded.attempt, "
       "max_attempts = excluded.max_attempts, worker = excluded.worker, "
       "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
-      "recorded_ms = excluded.recorded_ms, result = excluded.result "
-      "WHERE excluded.attempt > jobs.attempt");
+      "recorded_ms = excluded.recorded_ms, result = excluded.result, queue = excluded.queue "
+      "WHERE excluded.attempt > jobs.attempt AND jobs.status = 'failed'");
   select_job_status_ = db_->prepare_or_throw("SELECT status, attempt FROM jobs WHERE id = ?");
   select_attempt_status_ =
       db_->prepare_or_throw("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
@@ -166,6 +234,8 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
   files_.emplace(path_, "the outcome store");
   writable_ = true;
+  job_columns_ = std::string(kJobColumns) + ", queue";
+  queue_column_ = "queue";
 }
 
 OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
@@ -230,40 +300,33 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
       !done.ok()) {
     return done.error();
   }
-  Recorded entry{db_->changes() == 1, o.status, ends_job(o)};
-  if (entry.is_new && entry.final) {
-    const auto result = o.result.to_json_text();
-    auto& job = upsert_job_;
-    job.bind_text(1, o.id);
-    job.bind_text(2, o.type);
-    job.bind_text(3, status);
-    job.bind_text(4, o.error_code);
-    job.bind_text(5, o.error);
-    job.bind_u64(6, o.attempt);
-    job.bind_u64(7, o.max_attempts);
-    job.bind_text(8, o.worker);
-    job.bind_u64(9, o.created_ms);
-    job.bind_u64(10, o.started_ms);
-    job.bind_u64(11, o.finished_ms);
-    job.bind_u64(12, now_ms);
-    job.bind_text(13, result);
-    if (auto done = job.run("cannot record job " + o.id); !done.ok()) return done.error();
-    return entry;
+  const bool attempt_is_new = db_->changes() == 1;
+  // A cancel under an attempt recorded as failed: the ventilator cancelled the job while it
+  // waited for its retry. The attempt stays as it ran; the job ends cancelled (unless its end
+  // was recorded first: record_job() keeps that).
+  if ((attempt_is_new && ends_job(o)) ||
+      (!attempt_is_new && o.status == OutcomeStatus::kCancelled)) {
+    return record_job(o, now_ms);
   }
-  if (entry.is_new) return entry;
-  // A repeat: the ventilator must hear what was kept, not what this one says. The job is over
-  // if its row is from this attempt or a later one (a row from before `zpipe retry` revived it
-  // is not); else the attempt's own status stands.
+  if (attempt_is_new) return Recorded{true, o.status, false};
+  // A repeat: the ventilator must hear what was kept, not what this one says. The job is over if
+  // its end is recorded from this attempt or a later one (one from before `zpipe retry` revived
+  // the job is not), or ended it for good (succeeded, cancelled); else the attempt's own status
+  // stands.
+  Recorded entry{false, o.status, false};
   {
     auto& job = select_job_status_;
     const auto resets = job.reset_at_exit();
     job.bind_text(1, o.id);
     auto found = job.step();
     if (!found.ok()) return found.error();
-    entry.final = found.value() && job.column_u64(1) >= o.attempt;
-    if (entry.final) {
-      entry.status = outcome_status_from(job.column_text(0)).value_or(o.status);
-      return entry;
+    if (found.value()) {
+      const auto kept = outcome_status_from(job.column_text(0)).value_or(o.status);
+      entry.final = job.column_u64(1) >= o.attempt || kept != OutcomeStatus::kFailed;
+      if (entry.final) {
+        entry.status = kept;
+        return entry;
+      }
     }
   }
   auto& kept = select_attempt_status_;
@@ -278,8 +341,59 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
   return entry;
 }
 
+Result<OutcomeStore::Recorded> OutcomeStore::record_job(const Outcome& o, std::uint64_t now_ms) {
+  const auto status = std::string(to_string(o.status));
+  const auto result = o.result.to_json_text();
+  const auto queue = o.queue.empty() ? std::string(kDefaultQueue) : o.queue;
+  {
+    auto& job = upsert_job_;
+    job.bind_text(1, o.id);
+    job.bind_text(2, o.type);
+    job.bind_text(3, status);
+    job.bind_text(4, o.error_code);
+    job.bind_text(5, o.error);
+    job.bind_u64(6, o.attempt);
+    job.bind_u64(7, o.max_attempts);
+    job.bind_text(8, o.worker);
+    job.bind_u64(9, o.created_ms);
+    job.bind_u64(10, o.started_ms);
+    job.bind_u64(11, o.finished_ms);
+    job.bind_u64(12, now_ms);
+    job.bind_text(13, result);
+    job.bind_text(14, queue);
+    if (auto done = job.run("cannot record job " + o.id); !done.ok()) return done.error();
+  }
+  if (db_->changes() == 1) return Recorded{true, o.status, true};
+  // The job's end was recorded first (a succeeded or cancelled job, or a dead one from this
+  // attempt or a later one): that end stays, and this outcome is a duplicate of it.
+  auto& job = select_job_status_;
+  const auto resets = job.reset_at_exit();
+  job.bind_text(1, o.id);
+  auto found = job.step();
+  if (!found.ok()) return found.error();
+  const auto kept = found.value() ? outcome_status_from(job.column_text(0)) : std::nullopt;
+  return Recorded{false, kept.value_or(o.status), true};
+}
+
+Result<std::string> OutcomeStore::job_columns() {
+  if (!job_columns_.empty()) return job_columns_;
+  std::string columns = kJobColumns;
+  for (const auto& column : kAddedColumns) {
+    if (std::string_view(column.table) != "jobs") continue;
+    auto has = db_->has_column(column.table, column.name);
+    if (!has.ok()) return has.error();
+    const std::string read_as = has.value() ? column.name : column.absent;
+    columns += ", " + read_as;
+    if (std::string_view(column.name) == "queue") queue_column_ = read_as;
+  }
+  job_columns_ = columns;
+  return job_columns_;
+}
+
 Result<std::optional<StoredOutcome>> OutcomeStore::find(const std::string& id) {
-  auto s = db_->prepare(std::string("SELECT ") + kColumns + " FROM jobs WHERE id = ?");
+  const auto columns = job_columns();
+  if (!columns.ok()) return columns.error();
+  auto s = db_->prepare("SELECT " + columns.value() + " FROM jobs WHERE id = ?");
   if (!s.ok()) return s.error();
   s.value().bind_text(1, id);
   auto found = s.value().step();
@@ -289,28 +403,35 @@ Result<std::optional<StoredOutcome>> OutcomeStore::find(const std::string& id) {
 }
 
 Result<std::vector<StoredOutcome>> OutcomeStore::list(const OutcomeQuery& query) {
-  std::string sql = std::string("SELECT ") + kColumns + " FROM jobs WHERE 1";
-  // The status as a literal, not a parameter: only then can SQLite use the failures' index.
+  const auto columns = job_columns();
+  if (!columns.ok()) return columns.error();
+  std::string sql = "SELECT " + columns.value() + " FROM jobs WHERE 1";
+  // The status as a literal, not a parameter: only then can SQLite use the indexes of failed
+  // and cancelled jobs.
   if (query.status) sql += " AND status = '" + std::string(to_string(*query.status)) + "'";
   if (!query.type.empty()) sql += " AND type = ?2";
+  if (!query.queue.empty()) sql += " AND " + queue_column_ + " = ?4";
   sql += " ORDER BY rowid DESC LIMIT ?3";
   auto s = db_->prepare(sql);
   if (!s.ok()) return s.error();
   if (!query.type.empty()) s.value().bind_text(2, query.type);
   s.value().bind_u64(3, query.limit);
+  if (!query.queue.empty()) s.value().bind_text(4, query.queue);
   return read_all<StoredOutcome>(s.value(), read_row);
 }
 
 Result<std::vector<StoredOutcome>> OutcomeStore::recorded_after(std::int64_t& after,
                                                                 std::size_t limit) {
-  auto s = db_->prepare(std::string("SELECT ") + kColumns +
+  const auto columns = job_columns();
+  if (!columns.ok()) return columns.error();
+  auto s = db_->prepare("SELECT " + columns.value() +
                         ", rowid FROM jobs WHERE rowid > ? ORDER BY rowid LIMIT ?");
   if (!s.ok()) return s.error();
   s.value().bind_i64(1, after);
   s.value().bind_u64(2, limit);
   auto last = after;
   auto rows = read_all<StoredOutcome>(s.value(), [&last](const sqlite::Statement& row) {
-    last = row.column_i64(13);
+    last = row.column_i64(kJobColumnCount);
     return read_row(row);
   });
   if (rows.ok()) after = last;
@@ -333,6 +454,7 @@ Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
       "attempt, status, error_code, error, worker, started_ms, finished_ms, run_us, cpu_us, "
       "max_rss_kb";
   for (const auto& column : kAddedColumns) {
+    if (std::string_view(column.table) != "attempts") continue;
     auto has = db_->has_column(column.table, column.name);
     if (!has.ok()) return has.error();
     columns += std::string(", ") + (has.value() ? column.name : column.absent);
@@ -364,16 +486,19 @@ Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
 }
 
 Result<StoreTotals> OutcomeStore::totals() {
-  // Counted over the failures' index and the smallest index of all rows, not the table.
+  // Counted over the indexes of failed and cancelled jobs and the smallest index of all rows,
+  // not the table.
   auto s = db_->prepare(
-      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE status = 'failed')");
+      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM jobs WHERE status = 'failed'), "
+      "(SELECT count(*) FROM jobs WHERE status = 'cancelled')");
   if (!s.ok()) return s.error();
   auto found = s.value().step();
   if (!found.ok()) return found.error();
   StoreTotals totals;
   if (found.value()) {
     totals.failed = s.value().column_u64(1);
-    totals.succeeded = s.value().column_u64(0) - totals.failed;
+    totals.cancelled = s.value().column_u64(2);
+    totals.succeeded = s.value().column_u64(0) - totals.failed - totals.cancelled;
   }
   return totals;
 }

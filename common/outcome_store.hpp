@@ -28,11 +28,14 @@ struct OutcomeQuery {
   std::optional<OutcomeStatus> status;
   std::string type;        // empty: any
   std::size_t limit = 20;  // newest first
+  std::string queue{};     // empty: any; "default" also finds jobs recorded without a queue
 };
 
+// Jobs recorded, by how they ended.
 struct StoreTotals {
   std::uint64_t succeeded = 0;
-  std::uint64_t failed = 0;
+  std::uint64_t failed = 0;  // dead
+  std::uint64_t cancelled = 0;
 };
 
 // What a prune deleted, or would delete.
@@ -64,13 +67,17 @@ class OutcomeStore {
   OutcomeStore& operator=(const OutcomeStore&) = delete;
 
   struct Recorded {
-    bool is_new = false;     // false: this attempt was recorded before and that record stays
+    // false: a duplicate. This attempt was recorded before, or the job's end was (a job ends
+    // once: its first succeeded, dead or cancelled outcome stays); that record stays.
+    bool is_new = false;
     OutcomeStatus status{};  // the job's status if final, else the attempt's, as stored
-    bool final = false;      // the job is over (succeeded, or failed on its last attempt)
+    bool final = false;      // the job is over (succeeded, dead or cancelled)
   };
   // Records, in one transaction, each outcome's attempt (once per job and attempt) and, when
-  // the job is over, the job (once per job). Returns one entry per outcome. On a storage error
-  // nothing of the batch is recorded.
+  // the job is over, the job (once per job; a dead job that `zpipe retry` brought back ends
+  // again with a later attempt). A cancelled outcome ends its job even when it comes under an
+  // attempt already recorded as failed (the ventilator cancels a job waiting for its retry).
+  // Returns one entry per outcome. On a storage error nothing of the batch is recorded.
   Result<std::vector<Recorded>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
 
   // The reads below say why when the store cannot be read (a damaged file, a lock held too
@@ -105,13 +112,21 @@ class OutcomeStore {
 
  private:
   Result<Recorded> record_one(const Outcome& outcome, std::uint64_t now_ms);
+  // Records the job's end from `outcome`, unless its end was recorded first: then the duplicate
+  // says what was kept.
+  Result<Recorded> record_job(const Outcome& outcome, std::uint64_t now_ms);
+  // The columns of a jobs row, as read_row() takes them: a store an older sink wrote, opened
+  // read-only before a newer sink upgraded it, reads the columns added since as their defaults.
+  Result<std::string> job_columns();
 
   std::filesystem::path path_;
   std::optional<sqlite::Database> db_;
   bool writable_ = false;
+  std::string job_columns_;   // job_columns(), once known
+  std::string queue_column_;  // with it: the queue column, or what stands for it
   sqlite::Statement insert_attempt_;
   sqlite::Statement upsert_job_;
-  sqlite::Statement select_job_status_;
+  sqlite::Statement select_job_status_;  // of a job whose end is recorded
   sqlite::Statement select_attempt_status_;
   sqlite::Statement select_oldest_jobs_;  // prune_batch()
   sqlite::Statement delete_attempts_;

@@ -107,9 +107,9 @@ int Sink::run(const StopFlag& stop) {
   }
   events_->publish("component.down", {{"component", "sink"}});
   log_->info(
-      "stopped: {} outcomes recorded ({} failures), {} duplicates dropped, {} bad inputs "
-      "refused",
-      recorded_, failures_, duplicates_, refusals_->count());
+      "stopped: {} outcomes recorded ({} failures, {} cancelled), {} duplicates dropped, {} bad "
+      "inputs refused",
+      recorded_, failures_, cancelled_, duplicates_, refusals_->count());
   return exit_code;
 }
 
@@ -169,7 +169,8 @@ bool Sink::record_waiting() {
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
     const auto [is_new, stored_status, final] = recorded.value()[i];
-    const bool failed_now = is_new && !o.succeeded();
+    // A cancelled outcome is no failure: the ack carries no error for it.
+    const bool failed_now = is_new && o.status == OutcomeStatus::kFailed;
     acks.acks.push_back(
         Ack{.id = o.id,
             .status = stored_status,
@@ -184,7 +185,8 @@ bool Sink::record_waiting() {
       continue;
     }
     ++recorded_;
-    if (!o.succeeded()) ++failures_;
+    if (o.status == OutcomeStatus::kFailed) ++failures_;
+    if (o.status == OutcomeStatus::kCancelled) ++cancelled_;
   }
   acks_outbox_.push_back(encode(acks));
   flush_acks();

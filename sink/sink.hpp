@@ -70,7 +70,8 @@ class Sink {
   std::vector<Outcome> batch_;           // the outcomes of record_waiting()'s transaction
   RateMeter recorded_rate_;
   std::uint64_t recorded_ = 0;
-  std::uint64_t failures_ = 0;
+  std::uint64_t failures_ = 0;   // failed attempts
+  std::uint64_t cancelled_ = 0;  // jobs cancelled (by `zpipe cancel`)
   std::uint64_t duplicates_ = 0;
 };
 

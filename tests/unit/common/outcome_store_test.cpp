@@ -52,7 +52,9 @@ TEST_F(OutcomeStoreTest, RecordsAndFindsAnOutcome) {
   EXPECT_EQ(which_are_new(recorded.value()), std::vector<bool>{true});
   const auto found = store.find("j-1").value();
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->outcome, o);
+  auto expected = o;
+  expected.queue = "default";  // an outcome that names no queue is of the default one
+  EXPECT_EQ(found->outcome, expected);
   EXPECT_EQ(found->recorded_ms, 200u);
   EXPECT_FALSE(store.find("j-2").value().has_value());
 }
@@ -363,6 +365,378 @@ TEST_F(OutcomeStoreTest, AnEmptyOrTableLessFileIsRefusedNotMadeAnew) {
               std::string::npos)
         << e.what();
   }
+}
+
+}  // namespace
+}  // namespace zpipe
+
+namespace zpipe {
+namespace {
+
+// What the ventilator or a worker sends for a job a user cancelled.
+Outcome cancelled_outcome(const std::string& id, std::uint32_t attempt,
+                          const std::string& worker = "ventilator") {
+  auto o = make_outcome(id, OutcomeStatus::kCancelled);
+  o.attempt = attempt;
+  o.max_attempts = 3;
+  o.error_code = "cancelled";
+  o.error = "cancelled by alice@web1";
+  o.worker = worker;
+  o.result = Payload();
+  return o;
+}
+
+std::vector<std::string> ids_of(const std::vector<StoredOutcome>& rows) {
+  std::vector<std::string> ids;
+  for (const auto& row : rows) ids.push_back(row.outcome.id);
+  return ids;
+}
+
+TEST_F(OutcomeStoreTest, ACancelledOutcomeEndsItsJobAndLaterOutcomesAreDuplicates) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  const auto cancelled = store.record({cancelled_outcome("c-1", 1, "host:7")}, 5);
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().message;
+  EXPECT_TRUE(cancelled.value()[0].is_new);
+  EXPECT_TRUE(cancelled.value()[0].final) << "a cancelled job is not retried";
+  EXPECT_EQ(cancelled.value()[0].status, OutcomeStatus::kCancelled);
+
+  // The worker finished the attempt anyway; another worker ran a later one (the ventilator had
+  // taken the job back); the cancel came twice.
+  auto late = make_outcome("c-1", OutcomeStatus::kSucceeded);
+  auto later = late;
+  later.attempt = 2;
+  later.max_attempts = 3;
+  const auto again = store.record({late, later, cancelled_outcome("c-1", 1, "host:7")}, 6);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  for (const auto& entry : again.value()) {
+    EXPECT_FALSE(entry.is_new);
+    EXPECT_TRUE(entry.final);
+    EXPECT_EQ(entry.status, OutcomeStatus::kCancelled) << "the first end of the job stays";
+  }
+  const auto found = store.find("c-1").value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->outcome.status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(found->outcome.error, "cancelled by alice@web1");
+  EXPECT_EQ(found->outcome.worker, "host:7");
+  EXPECT_EQ(found->recorded_ms, 5u);
+  const auto totals = store.totals().value();
+  EXPECT_EQ(totals.cancelled, 1u);
+  EXPECT_EQ(totals.succeeded, 0u);
+  EXPECT_EQ(totals.failed, 0u);
+}
+
+TEST_F(OutcomeStoreTest, AnEarlierSucceededOrDeadEndWinsOverALaterCancel) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto dead = make_outcome("dead-1", OutcomeStatus::kFailed);
+  dead.attempt = dead.max_attempts = 3;
+  ASSERT_TRUE(store.record({make_outcome("ok-1", OutcomeStatus::kSucceeded), dead}, 1).ok());
+  // The cancel of a later attempt of ok-1 raced its success; dead-1's came after its last one.
+  const auto cancels =
+      store.record({cancelled_outcome("ok-1", 2, "host:2"), cancelled_outcome("dead-1", 3)}, 2);
+  ASSERT_TRUE(cancels.ok()) << cancels.error().message;
+  EXPECT_FALSE(cancels.value()[0].is_new);
+  EXPECT_TRUE(cancels.value()[0].final);
+  EXPECT_EQ(cancels.value()[0].status, OutcomeStatus::kSucceeded);
+  EXPECT_FALSE(cancels.value()[1].is_new);
+  EXPECT_TRUE(cancels.value()[1].final);
+  EXPECT_EQ(cancels.value()[1].status, OutcomeStatus::kFailed);
+  EXPECT_EQ(store.find("ok-1").value()->outcome.status, OutcomeStatus::kSucceeded);
+  EXPECT_EQ(store.find("dead-1").value()->outcome.status, OutcomeStatus::kFailed);
+  EXPECT_EQ(store.totals().value().cancelled, 0u);
+
+  // Sent again, the cancel of ok-1's second attempt still hears that the job is over.
+  const auto repeat = store.record({cancelled_outcome("ok-1", 2, "host:2")}, 3);
+  ASSERT_TRUE(repeat.ok());
+  EXPECT_TRUE(repeat.value()[0].final);
+  EXPECT_EQ(repeat.value()[0].status, OutcomeStatus::kSucceeded);
+}
+
+TEST_F(OutcomeStoreTest, ASucceededJobIsNotRecordedAgainByALaterAttempt) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  ASSERT_TRUE(store.record({make_outcome("j-1", OutcomeStatus::kSucceeded)}, 1).ok());
+  // The job ran again (at-least-once) and failed on its last attempt there.
+  auto rerun = make_outcome("j-1", OutcomeStatus::kFailed);
+  rerun.attempt = rerun.max_attempts = 2;
+  const auto recorded = store.record({rerun}, 2);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_FALSE(recorded.value()[0].is_new);
+  EXPECT_EQ(recorded.value()[0].status, OutcomeStatus::kSucceeded);
+  EXPECT_TRUE(recorded.value()[0].final);
+  EXPECT_EQ(store.find("j-1").value()->outcome.status, OutcomeStatus::kSucceeded);
+  EXPECT_EQ(store.attempts("j-1").value().size(), 2u) << "the attempt that ran is still listed";
+}
+
+TEST_F(OutcomeStoreTest, ACancelWhileTheJobWaitsForItsRetryEndsIt) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto first = make_outcome("r-1", OutcomeStatus::kFailed);
+  first.max_attempts = 3;
+  auto other = make_outcome("r-2", OutcomeStatus::kFailed);
+  other.max_attempts = 3;
+  ASSERT_TRUE(store.record({first, other}, 1).ok());
+  // The ventilator records the cancel under the attempt that failed (r-1) or the next (r-2).
+  const auto recorded = store.record({cancelled_outcome("r-1", 1), cancelled_outcome("r-2", 2)}, 2);
+  ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+  for (const auto& entry : recorded.value()) {
+    EXPECT_TRUE(entry.is_new);
+    EXPECT_TRUE(entry.final);
+    EXPECT_EQ(entry.status, OutcomeStatus::kCancelled);
+  }
+  for (const char* id : {"r-1", "r-2"}) {
+    const auto found = store.find(id).value();
+    ASSERT_TRUE(found.has_value()) << id;
+    EXPECT_EQ(found->outcome.status, OutcomeStatus::kCancelled) << id;
+    EXPECT_EQ(found->outcome.worker, "ventilator") << id;
+  }
+  const auto r1 = store.attempts("r-1").value();
+  ASSERT_EQ(r1.size(), 1u);
+  EXPECT_EQ(r1[0].status, OutcomeStatus::kFailed) << "the attempt stays as it ran";
+  const auto r2 = store.attempts("r-2").value();
+  ASSERT_EQ(r2.size(), 2u);
+  EXPECT_EQ(r2[1].status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(store.totals().value().cancelled, 2u);
+}
+
+TEST_F(OutcomeStoreTest, ADeadJobRetriedAndThenCancelledEndsCancelled) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto dead = make_outcome("d-1", OutcomeStatus::kFailed);
+  dead.attempt = dead.max_attempts = 1;
+  ASSERT_TRUE(store.record({dead}, 1).ok());
+  // `zpipe retry` brought it back as attempt 2, then `zpipe cancel` stopped it.
+  const auto recorded = store.record({cancelled_outcome("d-1", 2, "host:3")}, 2);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_TRUE(recorded.value()[0].is_new);
+  EXPECT_EQ(store.find("d-1").value()->outcome.status, OutcomeStatus::kCancelled);
+  EXPECT_EQ(store.totals().value().failed, 0u);
+  EXPECT_EQ(store.totals().value().cancelled, 1u);
+}
+
+TEST_F(OutcomeStoreTest, ListsByQueueAndByCancelledStatus) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto in = [](Outcome o, const std::string& queue) {
+    o.queue = queue;
+    return o;
+  };
+  ASSERT_TRUE(store
+                  .record({in(make_outcome("a", OutcomeStatus::kSucceeded), ""),
+                           in(make_outcome("b", OutcomeStatus::kSucceeded), "critical"),
+                           in(cancelled_outcome("c", 1), "critical"),
+                           in(make_outcome("d", OutcomeStatus::kFailed), "default"),
+                           in(cancelled_outcome("e", 1), ""),
+                           in(make_outcome("f", OutcomeStatus::kFailed, "fail"), "critical")},
+                          1)
+                  .ok());
+  OutcomeQuery critical;
+  critical.queue = "critical";
+  EXPECT_EQ(ids_of(store.list(critical).value()), (std::vector<std::string>{"f", "c", "b"}));
+  OutcomeQuery by_default;
+  by_default.queue = "default";
+  EXPECT_EQ(ids_of(store.list(by_default).value()), (std::vector<std::string>{"e", "d", "a"}))
+      << "an outcome that names no queue is of the default one";
+  OutcomeQuery cancelled;
+  cancelled.status = OutcomeStatus::kCancelled;
+  EXPECT_EQ(ids_of(store.list(cancelled).value()), (std::vector<std::string>{"e", "c"}));
+  cancelled.queue = "critical";
+  EXPECT_EQ(ids_of(store.list(cancelled).value()), (std::vector<std::string>{"c"}));
+  OutcomeQuery failed_critical{OutcomeStatus::kFailed, "fail", 20, "critical"};
+  EXPECT_EQ(ids_of(store.list(failed_critical).value()), (std::vector<std::string>{"f"}));
+  OutcomeQuery nowhere;
+  nowhere.queue = "low";
+  EXPECT_TRUE(store.list(nowhere).value().empty());
+  EXPECT_EQ(store.find("a").value()->outcome.queue, "default");
+  EXPECT_EQ(store.find("c").value()->outcome.queue, "critical");
+  const auto totals = store.totals().value();
+  EXPECT_EQ(totals.succeeded, 2u);
+  EXPECT_EQ(totals.failed, 2u);
+  EXPECT_EQ(totals.cancelled, 2u);
+}
+
+TEST_F(OutcomeStoreTest, AQueueOrCancelledListingReadsOnlyItsIndex) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  ASSERT_TRUE(store.record({make_outcome("a", OutcomeStatus::kSucceeded)}, 1).ok());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  // The plan of the query list() makes, as SQLite words it.
+  auto plan = [db](const std::string& where) {
+    std::string text;
+    sqlite3_stmt* s = nullptr;
+    const auto sql = "EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE 1 AND " + where +
+                     " ORDER BY rowid DESC LIMIT 20";
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sql;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      text += reinterpret_cast<const char*>(sqlite3_column_text(s, 3));
+      text += "\n";
+    }
+    sqlite3_finalize(s);
+    return text;
+  };
+  const auto by_queue = plan("queue = 'critical'");
+  EXPECT_NE(by_queue.find("USING INDEX jobs_by_queue (queue=?)"), std::string::npos) << by_queue;
+  EXPECT_EQ(by_queue.find("TEMP B-TREE"), std::string::npos) << "no sort: " << by_queue;
+  const auto cancelled = plan("status = 'cancelled'");
+  EXPECT_NE(cancelled.find("USING INDEX jobs_cancelled"), std::string::npos) << cancelled;
+  sqlite3_close(db);
+}
+
+TEST_F(OutcomeStoreTest, PrunesCancelledJobsLikeTheRest) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto failed = make_outcome("c-1", OutcomeStatus::kFailed);
+  failed.max_attempts = 3;
+  ASSERT_TRUE(store.record({failed}, 1000).ok());
+  ASSERT_TRUE(store.record({cancelled_outcome("c-1", 2, "host:1")}, 1000).ok());
+  ASSERT_TRUE(store.record({cancelled_outcome("c-2", 1)}, 5000).ok());
+  EXPECT_EQ(store.count_recorded_before(2000).value().jobs, 1u);
+  EXPECT_EQ(store.count_recorded_before(2000).value().attempts, 2u);
+  const auto deleted = store.prune_batch(2000, 10).value();
+  EXPECT_EQ(deleted.jobs, 1u);
+  EXPECT_EQ(deleted.attempts, 2u);
+  EXPECT_FALSE(store.find("c-1").value().has_value());
+  EXPECT_TRUE(store.attempts("c-1").value().empty());
+  EXPECT_TRUE(store.find("c-2").value().has_value());
+  EXPECT_EQ(store.totals().value().cancelled, 1u);
+}
+
+// A store as the zpipe before queues and cancelling made it: statuses 'succeeded' and 'failed'
+// only, no queue column, its jobs at rowids 5 and 9.
+void make_store_before_queues(const std::filesystem::path& path) {
+  std::filesystem::create_directories(path.parent_path());
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* sql = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE jobs (
+  id           TEXT PRIMARY KEY,
+  type         TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  error_code   TEXT NOT NULL DEFAULT '',
+  error        TEXT NOT NULL DEFAULT '',
+  attempt      INTEGER NOT NULL,
+  max_attempts INTEGER NOT NULL,
+  worker       TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  finished_ms  INTEGER NOT NULL,
+  recorded_ms  INTEGER NOT NULL,
+  result       TEXT NOT NULL DEFAULT 'null'
+);
+CREATE INDEX jobs_failed ON jobs (status) WHERE status = 'failed';
+CREATE INDEX jobs_by_type ON jobs (type);
+CREATE TABLE attempts (
+  id           TEXT NOT NULL,
+  attempt      INTEGER NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+  error_code   TEXT NOT NULL DEFAULT '',
+  error        TEXT NOT NULL DEFAULT '',
+  worker       TEXT NOT NULL,
+  started_ms   INTEGER NOT NULL,
+  finished_ms  INTEGER NOT NULL,
+  run_us       INTEGER NOT NULL DEFAULT 0,
+  cpu_us       INTEGER NOT NULL DEFAULT 0,
+  max_rss_kb   INTEGER NOT NULL DEFAULT 0,
+  recorded_ms  INTEGER NOT NULL,
+  key          TEXT NOT NULL DEFAULT '',
+  payload      TEXT,
+  payload_bytes INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (id, attempt)
+) WITHOUT ROWID;
+CREATE INDEX jobs_by_recorded ON jobs (recorded_ms);
+INSERT INTO jobs (rowid, id, type, status, error_code, error, attempt, max_attempts, worker,
+                  created_ms, started_ms, finished_ms, recorded_ms, result)
+  VALUES (5, 'old-1', 'echo', 'succeeded', '', '', 1, 1, 'host:1', 100, 110, 150, 10, '{"n":1}'),
+         (9, 'old-2', 'fail', 'failed', 'handler_error', 'boom', 2, 2, 'host:2', 100, 110, 150,
+          20, 'null');
+INSERT INTO attempts (id, attempt, status, error_code, error, worker, started_ms, finished_ms,
+                      recorded_ms, key, payload)
+  VALUES ('old-1', 1, 'succeeded', '', '', 'host:1', 110, 150, 10, 'k', '{"to":"ann"}'),
+         ('old-2', 1, 'failed', 'handler_error', 'boom', 'host:2', 100, 105, 15, '', NULL),
+         ('old-2', 2, 'failed', 'handler_error', 'boom', 'host:2', 110, 150, 20, '', NULL),
+         ('old-3', 1, 'failed', 'handler_error', 'boom', 'host:3', 110, 150, 30, '', NULL);
+)sql";
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
+  make_store_before_queues(path_);
+  {
+    OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);  // `zpipe results` meanwhile
+    EXPECT_EQ(reader.find("old-1").value()->outcome.queue, "default");
+    OutcomeQuery by_default;
+    by_default.queue = "default";
+    EXPECT_EQ(ids_of(reader.list(by_default).value()),
+              (std::vector<std::string>{"old-2", "old-1"}));
+    OutcomeQuery elsewhere;
+    elsewhere.queue = "critical";
+    EXPECT_TRUE(reader.list(elsewhere).value().empty());
+    EXPECT_EQ(reader.totals().value().cancelled, 0u);
+  }
+  {
+    OutcomeStore sink(path_, OutcomeStore::Access::kReadWrite);  // a new sink upgrades it
+    auto in_critical = cancelled_outcome("new-1", 1);
+    in_critical.queue = "critical";
+    // old-3 waited for its retry when the sink stopped; it is cancelled now.
+    const auto recorded = sink.record({in_critical, cancelled_outcome("old-3", 1)}, 40);
+    ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+    EXPECT_TRUE(recorded.value()[0].is_new);
+    EXPECT_TRUE(recorded.value()[1].is_new);
+    // A repeat of old-2's last attempt still hears what was kept.
+    auto repeat = make_outcome("old-2", OutcomeStatus::kFailed);
+    repeat.attempt = repeat.max_attempts = 2;
+    const auto repeated = sink.record({repeat}, 41);
+    ASSERT_TRUE(repeated.ok());
+    EXPECT_FALSE(repeated.value()[0].is_new);
+    EXPECT_TRUE(repeated.value()[0].final);
+  }
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);  // opened again: nothing to do
+  EXPECT_EQ(ids_of(store.list({}).value()),
+            (std::vector<std::string>{"old-3", "new-1", "old-2", "old-1"}));
+  // Followers hold a row number: the old jobs keep theirs.
+  std::int64_t after = 5;
+  EXPECT_EQ(ids_of(store.recorded_after(after, 10).value()),
+            (std::vector<std::string>{"old-2", "new-1", "old-3"}));
+  const auto old = store.find("old-1").value();
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->outcome.queue, "default");
+  EXPECT_EQ(old->outcome.result.to_json(), nlohmann::json({{"n", 1}}));
+  EXPECT_EQ(old->recorded_ms, 10u);
+  const auto old_attempts = store.attempts("old-1").value();
+  ASSERT_EQ(old_attempts.size(), 1u);
+  EXPECT_EQ(old_attempts[0].key, "k");
+  EXPECT_EQ(old_attempts[0].payload->to_json(), nlohmann::json({{"to", "ann"}}));
+  EXPECT_EQ(store.attempts("old-2").value().size(), 2u);
+  OutcomeQuery critical;
+  critical.queue = "critical";
+  critical.status = OutcomeStatus::kCancelled;
+  EXPECT_EQ(ids_of(store.list(critical).value()), (std::vector<std::string>{"new-1"}));
+  const auto totals = store.totals().value();
+  EXPECT_EQ(totals.succeeded, 1u);
+  EXPECT_EQ(totals.failed, 1u);
+  EXPECT_EQ(totals.cancelled, 2u);
+  EXPECT_EQ(store.prune_batch(25, 10).value().jobs, 2u) << "old-1 and old-2 go";
+
+  // The indexes are all there, and the tables still refuse a status that means nothing.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  ASSERT_EQ(
+      sqlite3_prepare_v2(db,
+                         "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                         "ORDER BY name",
+                         -1, &s, nullptr),
+      SQLITE_OK);
+  std::vector<std::string> indexes;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    indexes.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  }
+  sqlite3_finalize(s);
+  EXPECT_EQ(indexes, (std::vector<std::string>{"jobs_by_queue", "jobs_by_recorded", "jobs_by_type",
+                                               "jobs_cancelled", "jobs_failed"}));
+  for (const char* sql : {"UPDATE jobs SET status = 'lost' WHERE id = 'new-1'",
+                          "UPDATE attempts SET status = 'lost' WHERE id = 'new-1'"}) {
+    EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_CONSTRAINT) << sql;
+  }
+  sqlite3_close(db);
 }
 
 }  // namespace
