@@ -23,7 +23,9 @@ std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message&
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, SubmitAccepted> || std::is_same_v<T, SubmitRefused> ||
                       std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates> ||
-                      std::is_same_v<T, WorkersReply>) {
+                      std::is_same_v<T, WorkersReply> || std::is_same_v<T, CancelReply> ||
+                      std::is_same_v<T, QueuesReply> || std::is_same_v<T, ScheduledReply> ||
+                      std::is_same_v<T, SchedulesReply>) {
           return std::make_pair(m.pipeline, m.req);
         } else {
           return std::nullopt;
@@ -264,6 +266,86 @@ Result<std::vector<std::string>> Client::dead_jobs(DeadJobsRequest request_messa
                           std::string(kind_name(reply.value())));
   }
   return std::move(accepted->ids);
+}
+
+template <class Reply, class Request>
+Result<Reply> Client::ask(Request request_message) {
+  request_message.req = next_req_++;
+  auto reply = request(encode(request_message), request_message.req);
+  if (!reply.ok()) return reply.error();
+  auto* answer = std::get_if<Reply>(&reply.value());
+  if (answer == nullptr) {
+    // A ventilator older than the request refuses it (unknown_kind): that refusal is the Error
+    // request() returns. Anything else is a reply to something else.
+    return make_error(ErrorCode::kUnexpectedKind,
+                      "the ventilator answered a " +
+                          std::string(kind_name(Message(request_message))) + " request with " +
+                          std::string(kind_name(reply.value())));
+  }
+  return std::move(*answer);
+}
+
+Result<CancelReply> Client::cancel(const std::vector<std::string>& ids, const std::string& by) {
+  CancelReply all;
+  all.jobs.reserve(ids.size());
+  for (std::size_t first = 0; first < ids.size(); first += kMaxJobsPerQuery) {
+    const auto last = std::min(ids.size(), first + kMaxJobsPerQuery);
+    CancelRequest cancel_request{0,
+                                 std::vector<std::string>(ids.begin() + static_cast<long>(first),
+                                                          ids.begin() + static_cast<long>(last)),
+                                 by, config_.pipeline};
+    auto reply = ask<CancelReply>(cancel_request);
+    if (!reply.ok()) return reply.error();
+    if (reply.value().jobs.size() != cancel_request.ids.size()) {
+      return make_error(ErrorCode::kInvalid, "the ventilator answered a cancel of " +
+                                                 std::to_string(cancel_request.ids.size()) +
+                                                 " jobs about " +
+                                                 std::to_string(reply.value().jobs.size()));
+    }
+    all.req = reply.value().req;
+    all.pipeline = reply.value().pipeline;
+    for (auto& job : reply.value().jobs) all.jobs.push_back(std::move(job));
+  }
+  return all;
+}
+
+Result<QueuesReply> Client::queues() { return ask<QueuesReply>(QueuesRequest{}); }
+
+Result<QueuesReply> Client::pause(const std::string& queue) {
+  return ask<QueuesReply>(QueueControl{0, queue, true, config_.pipeline});
+}
+
+Result<QueuesReply> Client::resume(const std::string& queue) {
+  return ask<QueuesReply>(QueueControl{0, queue, false, config_.pipeline});
+}
+
+Result<QueuesReply> Client::set_limit(const std::string& limit) {
+  return ask<QueuesReply>(LimitControl{0, false, limit, config_.pipeline});
+}
+
+Result<QueuesReply> Client::clear_limit(const std::string& limit) {
+  return ask<QueuesReply>(LimitControl{0, true, limit, config_.pipeline});
+}
+
+Result<ScheduledReply> Client::scheduled(std::uint64_t limit) {
+  return ask<ScheduledReply>(ScheduledRequest{0, limit});
+}
+
+Result<SchedulesReply> Client::schedules() {
+  return ask<SchedulesReply>(
+      ScheduleControl{0, ScheduleControl::Action::kList, RecurringJob{}, config_.pipeline});
+}
+
+Result<SchedulesReply> Client::add_schedule(const RecurringJob& schedule) {
+  return ask<SchedulesReply>(
+      ScheduleControl{0, ScheduleControl::Action::kAdd, schedule, config_.pipeline});
+}
+
+Result<SchedulesReply> Client::remove_schedule(const std::string& name) {
+  RecurringJob named;
+  named.name = name;
+  return ask<SchedulesReply>(
+      ScheduleControl{0, ScheduleControl::Action::kRemove, named, config_.pipeline});
 }
 
 }  // namespace zpipe

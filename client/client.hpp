@@ -1,5 +1,5 @@
-// Client: submits jobs to a ventilator and asks for its status, its jobs' and its workers',
-// waiting for each answer.
+// Client: submits jobs to a ventilator, asks for its status, its jobs', workers', queues' and
+// schedules', cancels jobs and steers queues, limits and recurring jobs, waiting for each answer.
 // Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
 #pragma once
 
@@ -17,8 +17,10 @@
 #include "common/handshake_watch.hpp"
 #include "common/job.hpp"
 #include "common/message.hpp"
+#include "common/queue_requests.hpp"
 #include "common/requests.hpp"
 #include "common/result.hpp"
+#include "common/schedule_requests.hpp"
 
 namespace zpipe {
 
@@ -71,6 +73,34 @@ class Client {
   // The workers connected to the ventilator now, as it sees them (WorkerSummary), by name.
   Result<std::vector<WorkerSummary>> workers();
 
+  // Cancels jobs: waiting ones at once, running ones by asking their worker; what became of
+  // each (CancelReply::jobs, in the order asked; any number of ids, asked kMaxJobsPerQuery at a
+  // time). `by` says who asks ("alice@web1"); it is kept with each job's record.
+  Result<CancelReply> cancel(const std::vector<std::string>& ids, const std::string& by);
+
+  // The queues (pending, running, scheduled, latency, paused) and the dispatch limits in force.
+  Result<QueuesReply> queues();
+  // Stops (pause) or restarts (resume) dispatch from `queue`, kept across restarts; the queues
+  // as they are after it.
+  Result<QueuesReply> pause(const std::string& queue);
+  Result<QueuesReply> resume(const std::string& queue);
+  // Sets a dispatch limit ("TYPE=10/s", "TYPE=concurrency:4", "queue:NAME=..."), or clears one
+  // ("TYPE", "queue:NAME", "TYPE=rate"); the queues and limits as they are after it. A limit
+  // the ventilator cannot read is its refusal (kInvalid, with its reason).
+  Result<QueuesReply> set_limit(const std::string& limit);
+  Result<QueuesReply> clear_limit(const std::string& limit);
+
+  // The jobs waiting for a time (delayed, or for a retry), soonest first, at most `limit`
+  // (the ventilator lists at most kMaxScheduledListed), with how many wait in all.
+  Result<ScheduledReply> scheduled(std::uint64_t limit = 100);
+
+  // The recurring jobs, by name. Adding or removing one answers with them all as they are
+  // after it; what the ventilator refuses (a cron it cannot read, a name it does not hold) is
+  // an Error with its code and reason.
+  Result<SchedulesReply> schedules();
+  Result<SchedulesReply> add_schedule(const RecurringJob& schedule);
+  Result<SchedulesReply> remove_schedule(const std::string& name);
+
   const ClientConfig& config() const { return config_; }
   // The identity of the pipeline that answered last; empty before any answer.
   const std::string& pipeline() const { return pipeline_; }
@@ -78,6 +108,10 @@ class Client {
  private:
   // Sends one request and waits for its reply; a refusal becomes an Error.
   Result<Message> request(const std::string& body, std::uint64_t req);
+  // request() for one Request, its `req` filled in here, answered by a Reply: any other answer
+  // is an Error (kUnexpectedKind) that names both.
+  template <class Reply, class Request>
+  Result<Reply> ask(Request request_message);
   void reconnect();
 
   ClientConfig config_;

@@ -8,12 +8,21 @@
 #include <nlohmann/json.hpp>
 
 #include "common/builtin_payloads.hpp"
+#include "common/decode_limits.hpp"
+#include "common/time_point_text.hpp"
+#include "front/delay_text.hpp"
 
 namespace zpipe {
 namespace {
 
-constexpr std::array<std::string_view, 5> kJsonLineKeys{"type", "payload", "timeout", "timeout_ms",
-                                                        "max_attempts"};
+constexpr std::array<std::string_view, 10> kJsonLineKeys{
+    "type",  "payload",  "timeout", "timeout_ms", "max_attempts",
+    "queue", "priority", "delay",   "run_at",     "unique_key"};
+
+// The last second of 9999-12-31, as far as parse_time_point() reads.
+constexpr double kLastUnixSecond = 253'402'300'799.0;
+// A century, as the longest delay (as parse_duration() takes).
+constexpr double kLongestDelaySeconds = 100.0 * 366 * 24 * 3600;
 
 // Levenshtein distance, for "did you mean" on a misspelled key.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -41,7 +50,9 @@ std::string unknown_key_message(const std::string& key) {
   if (edit_distance(key, *nearest) <= 2) {
     message += " (did you mean \"" + std::string(*nearest) + "\"?)";
   }
-  message += "; a job line takes type, payload, timeout (seconds) or timeout_ms, max_attempts";
+  message +=
+      "; a job line takes type, payload, timeout (seconds) or timeout_ms, max_attempts, queue, "
+      "priority, delay (seconds) or run_at, unique_key";
   return message;
 }
 
@@ -52,6 +63,33 @@ Result<std::uint64_t> timeout_ms_from_seconds(double seconds) {
   return static_cast<std::uint64_t>(std::ceil(seconds * 1000));
 }
 
+// What an --unique-key or "unique_key" may be.
+std::optional<std::string> unique_key_problem(const std::string& key) {
+  if (key.empty()) return "the unique key must not be empty";
+  if (key.size() > kMaxNameBytes) {
+    return "the unique key is longer than " + std::to_string(kMaxNameBytes) + " bytes";
+  }
+  return std::nullopt;
+}
+
+// The Unix ms of a JSON "run_at": RFC 3339 text, or Unix seconds as a number or as text.
+Result<std::uint64_t> run_at_from_json(const nlohmann::json& run_at) {
+  if (run_at.is_string()) return parse_time_point(run_at.get<std::string>());
+  if (run_at.is_number()) {
+    const auto seconds = run_at.get<double>();
+    if (!(seconds >= 0) || seconds > kLastUnixSecond) {
+      return make_error(ErrorCode::kInvalid,
+                        "\"run_at\" in Unix seconds must be from 0 to " +
+                            std::to_string(static_cast<std::uint64_t>(kLastUnixSecond)));
+    }
+    if (run_at.is_number_unsigned()) return run_at.get<std::uint64_t>() * 1000;
+    return static_cast<std::uint64_t>(std::llround(seconds * 1000));
+  }
+  return make_error(ErrorCode::kInvalid,
+                    "\"run_at\" must be an RFC 3339 time (\"2026-12-24T18:00:00Z\") or Unix "
+                    "seconds");
+}
+
 nlohmann::json value_from_text(const std::string& text) {
   auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   return parsed.is_discarded() ? nlohmann::json(text) : parsed;
@@ -59,7 +97,20 @@ nlohmann::json value_from_text(const std::string& text) {
 
 }  // namespace
 
-Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a) {
+std::optional<std::string> queue_name_problem(const std::string& name) {
+  if (name.empty()) return "the queue name must not be empty";
+  if (name.size() > kMaxNameBytes) {
+    return "the queue name is longer than " + std::to_string(kMaxNameBytes) + " bytes";
+  }
+  for (const unsigned char c : name) {
+    if (c <= ' ' || c == 0x7f || c == ',' || c == ':') {
+      return "the queue name \"" + name + "\" may not hold spaces, control characters, ',' or ':'";
+    }
+  }
+  return std::nullopt;
+}
+
+Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t now_ms) {
   JobSpec spec;
   spec.type = a.type;
   if (spec.type.empty()) return make_error(ErrorCode::kInvalid, "the job type must not be empty");
@@ -97,10 +148,36 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a) {
       return make_error(ErrorCode::kInvalid, "--max-attempts must be at least 1");
     spec.max_attempts = *a.max_attempts;
   }
+  if (a.queue) {
+    if (auto problem = queue_name_problem(*a.queue)) {
+      return make_error(ErrorCode::kInvalid, "--queue: " + *problem);
+    }
+    spec.queue = *a.queue;
+  }
+  if (a.priority) spec.priority = *a.priority;
+  if (!a.in.empty() && !a.at.empty()) {
+    return make_error(ErrorCode::kInvalid, "give --in or --at, not both");
+  }
+  if (!a.in.empty()) {
+    auto delay = parse_delay(a.in);
+    if (!delay.ok()) return make_error(ErrorCode::kInvalid, "--in: " + delay.error().message);
+    spec.run_at_ms = now_ms + static_cast<std::uint64_t>(delay.value().count());
+  }
+  if (!a.at.empty()) {
+    auto at = parse_time_point(a.at);
+    if (!at.ok()) return make_error(ErrorCode::kInvalid, "--at: " + at.error().message);
+    spec.run_at_ms = at.value();
+  }
+  if (a.unique_key) {
+    if (auto problem = unique_key_problem(*a.unique_key)) {
+      return make_error(ErrorCode::kInvalid, "--unique-key: " + *problem);
+    }
+    spec.unique_key = *a.unique_key;
+  }
   return spec;
 }
 
-Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
+Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::uint64_t now_ms) {
   std::vector<JobSpec> specs;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
@@ -148,6 +225,44 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in) {
         return bad("\"max_attempts\" must be a positive integer");
       }
       spec.max_attempts = m.get<std::uint32_t>();
+    }
+    if (j.contains("queue")) {
+      if (!j["queue"].is_string()) return bad("\"queue\" must be a string, such as \"mail\"");
+      if (auto problem = queue_name_problem(j["queue"].get<std::string>())) return bad(*problem);
+      spec.queue = j["queue"].get<std::string>();
+    }
+    if (j.contains("priority")) {
+      const auto& p = j["priority"];
+      if (!p.is_number_integer() || p.get<std::int64_t>() < INT32_MIN ||
+          p.get<std::int64_t>() > INT32_MAX) {
+        return bad(
+            "\"priority\" must be a whole number (a 32-bit signed integer; lower runs "
+            "first)");
+      }
+      spec.priority = p.get<std::int32_t>();
+    }
+    if (j.contains("delay") && j.contains("run_at")) {
+      return bad("give \"delay\" (seconds) or \"run_at\", not both");
+    }
+    if (j.contains("delay")) {
+      const auto& d = j["delay"];
+      if (!d.is_number() || !(d.get<double>() >= 0) || d.get<double>() > kLongestDelaySeconds) {
+        return bad("\"delay\" must be a number of seconds, from 0 to a century");
+      }
+      const auto delay_ms = static_cast<std::uint64_t>(std::llround(d.get<double>() * 1000));
+      if (delay_ms > 0) spec.run_at_ms = now_ms + delay_ms;
+    }
+    if (j.contains("run_at")) {
+      auto run_at = run_at_from_json(j["run_at"]);
+      if (!run_at.ok()) return bad(run_at.error().message);
+      spec.run_at_ms = run_at.value();
+    }
+    if (j.contains("unique_key")) {
+      if (!j["unique_key"].is_string()) return bad("\"unique_key\" must be a string");
+      if (auto problem = unique_key_problem(j["unique_key"].get<std::string>())) {
+        return bad(*problem);
+      }
+      spec.unique_key = j["unique_key"].get<std::string>();
     }
     specs.push_back(std::move(spec));
   }

@@ -1,6 +1,7 @@
 // Turning what a user types into JobSpecs: `zpipe submit TYPE --arg k=v ...` and JSON lines.
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <string>
@@ -18,14 +19,26 @@ struct SubmitArguments {
   std::vector<std::string> argv;  // for exec: the command line
   std::optional<double> timeout_s;
   std::optional<std::uint32_t> max_attempts;
+  std::optional<std::string> queue;      // none: the default queue
+  std::optional<std::int32_t> priority;  // lower runs first within its queue
+  std::string in;                        // --in: a delay, "90s" (front/delay_text.hpp)
+  std::string at;                        // --at: RFC 3339 or Unix seconds
+  std::optional<std::string> unique_key;
 };
 
-// Fails (kInvalid) with a message naming the bad argument.
-Result<JobSpec> job_spec_from_arguments(const SubmitArguments& arguments);
+// Fails (kInvalid) with a message naming the bad argument. `now_ms` (Unix ms) is the moment
+// --in counts from.
+Result<JobSpec> job_spec_from_arguments(const SubmitArguments& arguments, std::uint64_t now_ms);
 
 // One JSON object per line: {"type": "echo", "payload": ..., "timeout": seconds or
-// "timeout_ms": ms, "max_attempts": N}. Blank lines are skipped. Fails naming the first bad
-// line ("line 3: ...").
-Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in);
+// "timeout_ms": ms, "max_attempts": N, "queue": "mail", "priority": -5, "delay": seconds or
+// "run_at": RFC 3339 or Unix seconds, "unique_key": "..."}. Blank lines are skipped. Fails
+// naming the first bad line ("line 3: ..."). `now_ms` (Unix ms) is the moment "delay" counts
+// from.
+Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::uint64_t now_ms);
+
+// Why `name` cannot name a queue (empty, longer than 200 bytes, or holding spaces, control
+// characters, ',' or ':', which the ventilator's lists of queues use), or nullopt when it can.
+std::optional<std::string> queue_name_problem(const std::string& name);
 
 }  // namespace zpipe

@@ -12,12 +12,15 @@
 
 #include "common/command_line.hpp"
 #include "common/version.hpp"
+#include "front/cancel_command.hpp"
 #include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
 #include "front/keygen_command.hpp"
 #include "front/nearest_name.hpp"
 #include "front/program_path.hpp"
 #include "front/prune_command.hpp"
+#include "front/queue_commands.hpp"
+#include "front/schedule_commands.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
 #include "front/submit_command.hpp"
@@ -78,6 +81,9 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_workers_command(app));
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
+  commands.push_back(zpipe::make_cancel_command(app));
+  for (auto& command : zpipe::make_queue_commands(app)) commands.push_back(std::move(command));
+  for (auto& command : zpipe::make_schedule_commands(app)) commands.push_back(std::move(command));
   commands.push_back(zpipe::make_prune_command(app));
   commands.push_back(zpipe::make_keygen_command(app));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {
@@ -90,7 +96,10 @@ int main(int argc, char** argv) {
     try {
       return command->run();
     } catch (const std::exception& e) {
-      std::cerr << "zpipe " << command->app().get_name() << ": " << e.what() << "\n";
+      // A nested command ("schedule add") is named with its parent.
+      const auto* parent = command->app().get_parent();
+      std::cerr << "zpipe " << (parent != nullptr && parent != &app ? parent->get_name() + " " : "")
+                << command->app().get_name() << ": " << e.what() << "\n";
       return zpipe::kExitFailure;
     }
   }

@@ -30,8 +30,9 @@ class StatusCommand : public Command {
   explicit StatusCommand(CLI::App& parent)
       : app_(*parent.add_subcommand(
             "status",
-            "Show how many jobs are pending, in flight, retrying, succeeded and dead, in all and "
-            "per type, and how many attempts failed")) {
+            "Show how many jobs are pending, scheduled, in flight, retrying, succeeded, dead and "
+            "cancelled, in all and per type, how many attempts failed, and the types that wait "
+            "for a worker")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     ventilator_.add_options(app_);
   }
@@ -57,6 +58,9 @@ class StatusCommand : public Command {
                          {"succeeded", c.succeeded},
                          {"failed", c.failed},
                          {"dead", c.dead},
+                         {"scheduled", c.scheduled},
+                         {"cancelled", c.cancelled},
+                         {"types_without_workers", report.value().types_without_workers},
                          {"alerts", alerts},
                          {"pipeline", report.value().pipeline}};
       // Per type, by name: {"echo": {"pending": 0, ...}}; the types past the first 100 together.
@@ -71,15 +75,20 @@ class StatusCommand : public Command {
                 ventilator_.client.ventilator.c_str());
     for (const auto& alert : alerts) std::printf("! %s\n", alert.c_str());
     const std::pair<const char*, std::uint64_t> rows[] = {
-        {"accepted", c.accepted}, {"pending", c.pending},     {"in flight", c.in_flight},
-        {"retrying", c.retrying}, {"succeeded", c.succeeded}, {"failed", c.failed},  // attempts
-        {"dead", c.dead}};
+        {"accepted", c.accepted},   {"pending", c.pending},    {"scheduled", c.scheduled},
+        {"in flight", c.in_flight}, {"retrying", c.retrying},  {"succeeded", c.succeeded},
+        {"failed", c.failed},  // attempts
+        {"dead", c.dead},           {"cancelled", c.cancelled}};
     for (const auto& [label, value] : rows) {
       std::printf("%-10s %12llu%s\n", label, static_cast<unsigned long long>(value),
                   std::string_view(label) == "failed" ? "  (attempts)" : "");
     }
     if (const auto table = type_counts_table(by_type, others); !table.empty()) {
       std::printf("\n%s", table.c_str());
+    }
+    const auto& unserved = report.value().types_without_workers;
+    if (!unserved.empty()) {
+      std::printf("\n%s", types_without_workers_text(unserved, by_type).c_str());
     }
     return kExitOk;
   }

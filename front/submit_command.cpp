@@ -9,6 +9,7 @@
 #include "common/endpoints.hpp"
 #include "common/plural.hpp"
 #include "front/job_spec_parser.hpp"
+#include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
@@ -31,9 +32,26 @@ class SubmitCommand : public Command {
         ->check(CLI::Range(0.001, 604800.0));
     app_.add_option("--max-attempts", arguments_.max_attempts,
                     "Attempts allowed (default: the ventilator's)");
+    app_.add_option("--queue", arguments_.queue, "The job's queue (default: \"default\")")
+        ->type_name("QUEUE");
+    app_.add_option("--priority", arguments_.priority,
+                    "Lower runs first within its queue (default 0; may be negative)")
+        ->type_name("N");
+    app_.add_option("--in", arguments_.in,
+                    "Run it after this delay: 500ms, 90s, 5m, 2h, 1d (not with --at)")
+        ->type_name("DELAY");
+    app_.add_option("--at", arguments_.at,
+                    "Run it at this time: RFC 3339 (2026-12-24T18:00:00Z) or Unix seconds; a "
+                    "time past runs it at once (not with --in)")
+        ->type_name("TIME");
+    app_.add_option("--unique-key", arguments_.unique_key,
+                    "While a job with this key is waiting, scheduled or running, return its id "
+                    "instead of adding another (a safe retry after a timeout)")
+        ->type_name("KEY");
     app_.add_option("--jsonl", jsonl_,
                     "Submit one job per line of this file ('-': stdin): {\"type\":..., "
-                    "\"payload\":..., \"timeout\": s, \"max_attempts\": n}");
+                    "\"payload\":..., \"timeout\": s, \"max_attempts\": n, \"queue\": q, "
+                    "\"priority\": n, \"delay\": s or \"run_at\": time, \"unique_key\": k}");
     ventilator_.add_options(app_);
     app_.add_flag("--no-wait", no_wait_,
                   "When the ventilator's backlog is full, fail at once (exit 1) instead of "
@@ -46,16 +64,20 @@ class SubmitCommand : public Command {
   int run() override {
     if (auto code = ventilator_.load("zpipe submit")) return *code;
     std::vector<JobSpec> specs;
+    const auto now_ms = static_cast<std::uint64_t>(unix_now_ms());
     if (!jsonl_.empty()) {
       if (!arguments_.type.empty()) return usage("give either TYPE or --jsonl, not both");
-      auto parsed = read_jsonl();
+      if (const auto flag = job_flag_given()) {
+        return usage(*flag + " goes with TYPE; with --jsonl, give it on each line");
+      }
+      auto parsed = read_jsonl(now_ms);
       if (!parsed.ok()) return usage(parsed.error().message);
       specs = std::move(parsed).value();
       if (specs.empty()) return usage("no jobs in " + jsonl_);
     } else {
       if (arguments_.type.empty())
         return usage("give a job TYPE (e.g. zpipe submit echo --arg msg=hi) or --jsonl FILE");
-      auto spec = job_spec_from_arguments(arguments_);
+      auto spec = job_spec_from_arguments(arguments_, now_ms);
       if (!spec.ok()) return usage(spec.error().message);
       specs.push_back(std::move(spec).value());
     }
@@ -65,6 +87,7 @@ class SubmitCommand : public Command {
         std::chrono::milliseconds(0);  // first ask once, to say why we wait
     Client client(ventilator_.client);
     std::size_t accepted = 0;
+    std::size_t delayed = 0;
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
       const auto last = std::min(specs.size(), first + kJobsPerRequest);
       const std::vector<JobSpec> batch(specs.begin() + static_cast<long>(first),
@@ -86,25 +109,47 @@ class SubmitCommand : public Command {
                     << (accepted == 1 ? " was" : " were") << " accepted\n";
         return kExitFailure;
       }
-      accepted += ids.value().size();
       if (!quiet_) {
-        for (const auto& id : ids.value()) std::cout << id << "\n";
+        for (std::size_t i = 0; i < ids.value().size(); ++i) {
+          std::cout << ids.value()[i] << "\n";
+          // Said on stderr, so that stdout stays one id a line for scripts.
+          const auto run_at = static_cast<std::int64_t>(batch[i].run_at_ms);
+          if (specs.size() == 1 && run_at > static_cast<std::int64_t>(now_ms)) {
+            std::cout.flush();
+            std::cerr << "zpipe submit: " << ids.value()[i] << " runs at " << local_time(run_at)
+                      << " (" << relative_time(run_at, static_cast<std::int64_t>(now_ms)) << ")\n";
+          }
+        }
       }
+      accepted += ids.value().size();
+      for (const auto& spec : batch) delayed += spec.run_at_ms > now_ms ? 1 : 0;
     }
     std::cout.flush();
-    if (specs.size() > 1 && !quiet_)
-      std::cerr << "submitted " << count_noun(accepted, "job") << "\n";
+    if (specs.size() > 1 && !quiet_) {
+      std::cerr << "submitted " << count_noun(accepted, "job");
+      if (delayed > 0) std::cerr << ", " << delayed << " of them delayed (zpipe scheduled)";
+      std::cerr << "\n";
+    }
     return kExitOk;
   }
 
  private:
-  Result<std::vector<JobSpec>> read_jsonl() {
-    if (jsonl_ == "-") return job_specs_from_json_lines(std::cin);
+  Result<std::vector<JobSpec>> read_jsonl(std::uint64_t now_ms) {
+    if (jsonl_ == "-") return job_specs_from_json_lines(std::cin, now_ms);
     std::ifstream file(jsonl_);
     if (!file) return make_error(ErrorCode::kUnavailable, "cannot read " + jsonl_);
-    auto specs = job_specs_from_json_lines(file);
+    auto specs = job_specs_from_json_lines(file, now_ms);
     if (!specs.ok()) return make_error(specs.error().code, jsonl_ + " " + specs.error().message);
     return specs;
+  }
+
+  // The first flag given that describes one job, which --jsonl lines say for themselves.
+  std::optional<std::string> job_flag_given() const {
+    for (const char* flag : {"--arg", "--payload", "--timeout", "--max-attempts", "--queue",
+                             "--priority", "--in", "--at", "--unique-key"}) {
+      if (app_.count(flag) > 0) return std::string(flag);
+    }
+    return std::nullopt;
   }
 
   int usage(const std::string& message) {

@@ -38,6 +38,21 @@ std::string printed(const char* format, auto... values) {
 
 unsigned long long ull(std::uint64_t value) { return static_cast<unsigned long long>(value); }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+// What a worker takes, when it narrows it: "  types echo; queues critical, default"; empty when
+// it takes any type from every queue.
+std::string routing_line(const WorkerSummary& w) {
+  std::string line;
+  if (!w.types.empty()) line += "types " + joined(w.types);
+  if (!w.queues.empty()) line += (line.empty() ? "" : "; ") + ("queues " + joined(w.queues));
+  return line.empty() ? line : "  " + line;
+}
+
 }  // namespace
 
 std::string short_age(std::uint64_t ms) {
@@ -66,6 +81,9 @@ std::string worker_table(const std::vector<WorkerSummary>& workers, const Termin
     table += printed(" %5llu %5llu %8llu %6llu %9s %9s\n", ull(w.slots), ull(w.held), ull(w.sent),
                      ull(w.credit), (short_age(w.heard_ms_ago) + " ago").c_str(),
                      (short_age(w.connected_ms_ago) + " ago").c_str());
+    if (const auto routing = routing_line(w); !routing.empty()) {
+      table += (style.width ? one_line(routing, *style.width) : routing) + "\n";
+    }
   }
   return table;
 }

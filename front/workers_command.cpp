@@ -24,7 +24,9 @@ nlohmann::json to_json(const WorkerSummary& w) {
           {"credit", w.credit},
           {"heard_ms_ago", w.heard_ms_ago},
           {"connected_ms_ago", w.connected_ms_ago},
-          {"heartbeat_ms", w.heartbeat_ms}};
+          {"heartbeat_ms", w.heartbeat_ms},
+          {"types", w.types},
+          {"queues", w.queues}};
 }
 
 class WorkersCommand : public Command {
@@ -33,7 +35,7 @@ class WorkersCommand : public Command {
       : app_(*parent.add_subcommand(
             "workers",
             "List the workers connected to the ventilator: state, slots, jobs held and sent, "
-            "credit, when last heard")) {
+            "credit, when last heard, the types and queues each takes")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     ventilator_.add_options(app_);
   }

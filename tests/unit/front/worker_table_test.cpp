@@ -57,5 +57,21 @@ TEST(WorkerTable, ShortAgesUseTheLargestUnit) {
   EXPECT_EQ(short_age(3 * 86'400'000ull), "3d");
 }
 
+TEST(WorkerTable, SaysUnderAWorkerTheTypesAndQueuesItTakes) {
+  auto workers = two_workers();
+  workers[1].types = {"word_count", "thumbnail"};
+  workers[1].queues = {"critical:6", "default:3"};
+  const auto lines = lines_of(worker_table(workers, TerminalStyle{std::nullopt, false}));
+  ASSERT_EQ(lines.size(), 4u) << "a line more for the worker that narrows what it takes";
+  EXPECT_EQ(lines[3], "  types word_count, thumbnail; queues critical:6, default:3");
+  workers[1].types.clear();
+  const auto queues_only = lines_of(worker_table(workers, TerminalStyle{std::nullopt, false}));
+  EXPECT_EQ(queues_only.at(3), "  queues critical:6, default:3");
+  workers[1].types.assign(20, "a_rather_long_type");
+  const auto fitted = lines_of(worker_table(workers, TerminalStyle{80, false}));
+  for (const auto& line : fitted) EXPECT_LE(line.size(), 80u) << line;
+  EXPECT_EQ(fitted.at(3).rfind("  types a_rather_long_type, ", 0), 0u) << fitted.at(3);
+}
+
 }  // namespace
 }  // namespace zpipe
