@@ -100,7 +100,7 @@ constexpr const char* kAddedIndexes[] = {
 // columns. SQLite cannot change a CHECK constraint in place: such a table is copied into one of
 // this version's shape (jobs keep their rowids, by which they are listed and followed) and the
 // copy takes its name, in one transaction. Once per store; its indexes are made again after.
-void upgrade_statuses(sqlite::Database& db) {
+void upgrade_statuses(sqlite::Database& db, const OutcomeStore::UpgradeNotice& notice) {
   for (const auto& table : kTables) {
     const std::string name = table.name;
     // Read in a scope of their own: a table cannot be dropped while a statement reads.
@@ -121,6 +121,10 @@ void upgrade_statuses(sqlite::Database& db) {
         if (!row.value()) break;
         columns += (columns.empty() ? "" : ", ") + listed.column_text(0);
       }
+    }
+    if (notice) {
+      notice("upgrading " + db.what() + " to record cancelled jobs: copying its " + name +
+             " table, once (about 15 s a million jobs)");
     }
     const auto copy = name + "_upgraded";
     db.exec_or_throw("BEGIN IMMEDIATE;\n" + create_table(table, copy) + "INSERT INTO " + copy +
@@ -170,7 +174,9 @@ Result<std::vector<Row>> read_all(sqlite::Statement& s, Read read) {
 
 }  // namespace
 
-OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : path_(path) {
+OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access,
+                           const UpgradeNotice& notice)
+    : path_(path) {
   if (access == Access::kReadOnly) {
     if (!std::filesystem::exists(path)) {
       throw std::runtime_error("no outcome store at " + path.string() +
@@ -194,7 +200,7 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access) : p
   // crash of the process; a power failure may lose the last commits.
   db_->exec_or_throw("PRAGMA synchronous=NORMAL");
   // What a store of an older zpipe lacks.
-  upgrade_statuses(*db_);
+  upgrade_statuses(*db_, notice);
   db_->exec_or_throw(schema());
   // A store an earlier zpipe wrote indexed every status. Only failures are looked up by status,
   // and that index cost the sink a tenth of each outcome.

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,9 +60,14 @@ class OutcomeStore {
  public:
   enum class Access { kReadWrite, kReadOnly };
 
-  // Opens the store, creating file and schema when writable. Throws std::runtime_error naming
-  // the path when it cannot (read-only: when no store exists there yet).
-  OutcomeStore(const std::filesystem::path& path, Access access);
+  // Told what is about to take long when a store of an older zpipe is upgraded (read-write).
+  using UpgradeNotice = std::function<void(const std::string& what)>;
+
+  // Opens the store, creating file and schema when writable, and upgrading a store an older
+  // zpipe made (once; about 15 s a million jobs: `notice` hears of it first). Throws
+  // std::runtime_error naming the path when it cannot (read-only: when no store exists there
+  // yet).
+  OutcomeStore(const std::filesystem::path& path, Access access, const UpgradeNotice& notice = {});
   ~OutcomeStore();
   OutcomeStore(const OutcomeStore&) = delete;
   OutcomeStore& operator=(const OutcomeStore&) = delete;

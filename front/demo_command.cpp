@@ -160,6 +160,7 @@ class DemoCommand : public Command {
       return kExitFailure;
     }
     const auto& totals = counted.value();
+    const auto recorded = totals.succeeded + totals.failed + totals.cancelled;
     std::map<std::string, std::pair<int, std::string>> reasons;  // code -> count, an example
     for (const auto& row : failures.value()) {
       auto& [count, example] = reasons[row.outcome.error_code];
@@ -169,11 +170,15 @@ class DemoCommand : public Command {
     std::printf("  succeeded   %llu\n  failed      %llu\n",
                 static_cast<unsigned long long>(totals.succeeded),
                 static_cast<unsigned long long>(totals.failed));
+    // Only a `zpipe cancel` from another terminal meanwhile makes any.
+    if (totals.cancelled > 0) {
+      std::printf("  cancelled   %llu\n", static_cast<unsigned long long>(totals.cancelled));
+    }
     for (const auto& [code, entry] : reasons) {
       std::printf("    %5d x %s: %s\n", entry.first, code.c_str(), entry.second.c_str());
     }
     std::printf("  wall time   %.2f s (including start and stop)\n  throughput  %.0f jobs/s\n",
-                seconds, static_cast<double>(totals.succeeded + totals.failed) / seconds);
+                seconds, static_cast<double>(recorded) / seconds);
     const auto dir = config_.data_dir.string();
     const auto zpipe = program_path("zpipe");  // the full path: the build may not be on PATH
     std::printf(
@@ -182,7 +187,7 @@ class DemoCommand : public Command {
         "status'\n",
         outcome_store_path(config_.data_dir).c_str(), zpipe.c_str(), dir.c_str(), zpipe.c_str(),
         dir.c_str(), outcome_store_path(config_.data_dir).c_str());
-    const bool all_recorded = totals.succeeded + totals.failed == static_cast<std::uint64_t>(jobs_);
+    const bool all_recorded = recorded == static_cast<std::uint64_t>(jobs_);
     if (!all_recorded) std::cerr << "zpipe demo: not every job was recorded\n";
     return all_recorded ? kExitOk : kExitFailure;
   }

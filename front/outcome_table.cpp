@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/job.hpp"
 #include "common/utf8.hpp"
 #include "front/time_text.hpp"
 
@@ -40,6 +41,19 @@ std::string one_line(std::string text, std::size_t width) {
   return text.substr(0, starts[width - 3]) + "...";
 }
 
+std::string outcome_error_text(const Outcome& outcome) {
+  switch (outcome.status) {
+    case OutcomeStatus::kSucceeded:
+      return "";
+    case OutcomeStatus::kFailed:
+      return outcome.error_code + ": " + outcome.error;
+    case OutcomeStatus::kCancelled:
+      // The ventilator and the worker say who: "cancelled by alice@web1".
+      return outcome.error.empty() ? "cancelled" : outcome.error;
+  }
+  return outcome.error;
+}
+
 std::string state_cell(std::string_view state, std::size_t width, const TerminalStyle& style) {
   std::string cell(state);
   if (cell.size() < width) cell.append(width - cell.size(), ' ');
@@ -53,26 +67,44 @@ std::string state_cell(std::string_view state, std::size_t width, const Terminal
 
 std::string outcome_table(const std::vector<StoredOutcome>& rows, const TerminalStyle& style,
                           std::int64_t now_ms) {
-  // ID and TYPE as wide as their longest value (TYPE at most 16): the rest is for the error.
-  std::size_t id_width = 2, type_width = 4;
-  for (const auto& row : rows) {
-    id_width = std::max(id_width, row.outcome.id.size());
-    type_width = std::clamp(row.outcome.type.size(), type_width, std::size_t{16});
-  }
-  const int id_w = static_cast<int>(id_width), type_w = static_cast<int>(type_width);
-  // "ID TYPE STATUS(9) TRY(3) MS(6) FINISHED(8)  ": the columns before RESULT / ERROR.
-  const std::size_t prefix = id_width + 1 + type_width + 1 + 9 + 1 + 3 + 1 + 6 + 1 + 8 + 2;
-  const auto detail_width = rest_of(style, prefix);
-  std::string table = printed("%-*s %-*s %-9s %3s %6s %-8s  %s\n", id_w, "ID", type_w, "TYPE",
-                              "STATUS", "TRY", "MS", "FINISHED", "RESULT / ERROR");
+  // ID, TYPE and QUEUE as wide as their longest value (TYPE and QUEUE at most 16): the rest is
+  // for the error. QUEUE only when it says something: most pipelines use the default one alone.
+  std::size_t id_width = 2, type_width = 4, queue_width = 0;
   for (const auto& row : rows) {
     const auto& o = row.outcome;
-    const auto detail = o.succeeded() ? o.result.to_json_text() : o.error_code + ": " + o.error;
-    const auto ran_ms = o.finished_ms - std::min(o.finished_ms, o.started_ms);
+    id_width = std::max(id_width, o.id.size());
+    type_width = std::clamp(o.type.size(), type_width, std::size_t{16});
+    if (!o.queue.empty() && o.queue != kDefaultQueue) queue_width = 7;  // "default"
+  }
+  if (queue_width > 0) {
+    for (const auto& row : rows) {
+      queue_width = std::clamp(row.outcome.queue.size(), queue_width, std::size_t{16});
+    }
+  }
+  const int id_w = static_cast<int>(id_width), type_w = static_cast<int>(type_width);
+  const int queue_w = static_cast<int>(queue_width);
+  // "ID TYPE [QUEUE ]STATUS(9) TRY(3) MS(6) FINISHED(8)  ": the columns before RESULT / ERROR.
+  const std::size_t prefix = id_width + 1 + type_width + 1 + (queue_width ? queue_width + 1 : 0) +
+                             9 + 1 + 3 + 1 + 6 + 1 + 8 + 2;
+  const auto detail_width = rest_of(style, prefix);
+  std::string table = printed("%-*s %-*s ", id_w, "ID", type_w, "TYPE");
+  if (queue_width) table += printed("%-*s ", queue_w, "QUEUE");
+  table += printed("%-9s %3s %6s %-8s  %s\n", "STATUS", "TRY", "MS", "FINISHED", "RESULT / ERROR");
+  for (const auto& row : rows) {
+    const auto& o = row.outcome;
+    const auto detail = o.succeeded() ? o.result.to_json_text() : outcome_error_text(o);
+    // "-": it never started (cancelled before it ran).
+    const auto ran_ms = o.started_ms == 0
+                            ? std::string("-")
+                            : std::to_string(o.finished_ms - std::min(o.finished_ms, o.started_ms));
     table += printed("%-*s %-*s ", id_w, one_line(o.id, id_width).c_str(), type_w,
                      one_line(o.type, type_width).c_str());
+    if (queue_width) {
+      const auto queue = o.queue.empty() ? std::string(kDefaultQueue) : o.queue;
+      table += printed("%-*s ", queue_w, one_line(queue, queue_width).c_str());
+    }
     table += state_cell(to_string(o.status), 9, style);
-    table += printed(" %3u %6llu %-8s  ", o.attempt, static_cast<unsigned long long>(ran_ms),
+    table += printed(" %3u %6s %-8s  ", o.attempt, ran_ms.c_str(),
                      relative_time(static_cast<std::int64_t>(o.finished_ms), now_ms).c_str());
     table += one_line(detail, detail_width) + "\n";
   }
@@ -101,7 +133,7 @@ std::string attempts_table(const std::vector<Outcome>& attempts, const TerminalS
                      measured ? std::to_string(a.max_rss_kb / 1024).c_str() : "-",
                      one_line(a.worker, 16).c_str(), keyed ? 13 : 0, one_line(a.key, 12).c_str(),
                      relative_time(static_cast<std::int64_t>(a.finished_ms), now_ms).c_str());
-    table += (a.succeeded() ? std::string() : one_line(a.error_code + ": " + a.error, error_width));
+    table += one_line(outcome_error_text(a), error_width);
     // No trailing spaces on a line without an error.
     while (!table.empty() && table.back() == ' ') table.pop_back();
     table += "\n";

@@ -23,9 +23,14 @@ std::string one_line(std::string text, std::size_t width);
 // still to run.
 std::string state_cell(std::string_view state, std::size_t width, const TerminalStyle& style);
 
-// ID, TYPE, STATUS, TRY, MS (running time), FINISHED ("3m ago" against `now_ms`), RESULT /
-// ERROR: the last column takes the rest of `style.width` (at least 20 characters), all of
-// the text when the width is unknown. One line per row, header first, each ending in '\n'.
+// What the last column of a table says of an outcome: its error ("timeout: ran 30s") when it
+// failed, who cancelled it ("cancelled by alice@web1") when cancelled, "" when it succeeded.
+std::string outcome_error_text(const Outcome& outcome);
+
+// ID, TYPE, QUEUE (only when some row is not in the default queue), STATUS, TRY, MS (running
+// time; "-" for a job that never started), FINISHED ("3m ago" against `now_ms`), RESULT /
+// ERROR: the last column takes the rest of `style.width` (at least 20 characters), all of the
+// text when the width is unknown. One line per row, header first, each ending in '\n'.
 std::string outcome_table(const std::vector<StoredOutcome>& rows, const TerminalStyle& style,
                           std::int64_t now_ms);
 

@@ -25,6 +25,7 @@ nlohmann::json to_json(const StoredOutcome& row) {
   const auto& o = row.outcome;
   return {{"id", o.id},
           {"type", o.type},
+          {"queue", o.queue.empty() ? std::string(kDefaultQueue) : o.queue},
           {"status", to_string(o.status)},
           {"error_code", o.error_code},
           {"error", o.error},
@@ -37,6 +38,9 @@ nlohmann::json to_json(const StoredOutcome& row) {
           {"recorded_ms", row.recorded_ms},
           {"result", o.result.to_json()}};
 }
+
+// The worker a cancelled outcome names when the ventilator recorded it: the job never ran.
+constexpr std::string_view kCancelledByVentilator = "ventilator";
 
 nlohmann::json attempt_to_json(const Outcome& a) {
   return {{"attempt", a.attempt},
@@ -105,11 +109,13 @@ class ListCommand : public Command {
         failures_only_(failures_only) {
     app_.add_flag("--json", json_, "Print a JSON array");
     app_.add_option("--type", query_.type, "Only jobs of this type");
+    app_.add_option("--queue", query_.queue, "Only jobs of this queue");
     app_.add_option("--limit,-n", query_.limit, "At most this many, newest first")
         ->capture_default_str();
     if (!failures_only) {
-      app_.add_option("--status", status_, "Only succeeded or failed")
-          ->check(CLI::IsMember({"succeeded", "failed"}));
+      app_.add_option("--status", status_,
+                      "Only jobs that ended so: succeeded, failed (dead) or cancelled")
+          ->check(CLI::IsMember({"succeeded", "failed", "cancelled"}));
     }
     app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
         ->capture_default_str();
@@ -270,31 +276,51 @@ class ShowCommand : public Command {
     }
     const auto j = to_json(*row);
     const auto& o = row->outcome;
+    const bool is_cancelled = o.status == OutcomeStatus::kCancelled;
+    // The ventilator records a job it cancelled before any worker had it, under its own name.
+    const bool ran = !(is_cancelled && o.worker == kCancelledByVentilator);
     std::cout << fieldf("id", o.id) << fieldf("type", o.type)
-              << fieldf("status", state_cell(to_string(o.status), 0, style));
-    // Said when it adds something: a job retried since its recorded end, or still dead.
-    if (now && !(now->state == JobState::kSucceeded && o.succeeded())) {
-      std::cout << fieldf("now", describe_job_state(*now, now_ms));
+              << fieldf("queue", j["queue"].get<std::string>());
+    if (is_cancelled) {
+      // "cancelled by alice@web1 at 2026-12-04 10:00:03.000 (3m ago)": the error says who.
+      const auto at = static_cast<std::int64_t>(o.finished_ms);
+      std::cout << fieldf("status", state_cell(outcome_error_text(o), 0, style) + " at " +
+                                        local_time(at) + " (" + relative_time(at, now_ms) + ")");
+    } else {
+      std::cout << fieldf("status", state_cell(to_string(o.status), 0, style));
     }
-    if (!o.error_code.empty()) std::cout << fieldf("error_code", o.error_code);
-    if (!o.error.empty()) std::cout << fieldf("error", o.error);
+    // Said when it adds something: a job retried since its recorded end, or still dead.
+    const bool said = (now && now->state == JobState::kSucceeded && o.succeeded()) ||
+                      (now && now->state == JobState::kCancelled && is_cancelled);
+    if (now && !said) std::cout << fieldf("now", describe_job_state(*now, now_ms));
+    if (!is_cancelled) {
+      if (!o.error_code.empty()) std::cout << fieldf("error_code", o.error_code);
+      if (!o.error.empty()) std::cout << fieldf("error", o.error);
+    }
     std::cout << fieldf("attempt",
                         std::to_string(o.attempt) + " of " + std::to_string(o.max_attempts));
-    if (!o.worker.empty()) std::cout << fieldf("worker", o.worker);
+    if (!ran) {
+      std::cout << fieldf("worker", o.worker + " (cancelled before it ran)");
+    } else if (!o.worker.empty()) {
+      std::cout << fieldf("worker", o.worker);
+    }
     // Local clock time to the millisecond, and how long ago, for each moment of its life.
     const std::pair<const char*, std::uint64_t> moments[] = {{"created", o.created_ms},
                                                              {"started", o.started_ms},
                                                              {"finished", o.finished_ms},
                                                              {"recorded", row->recorded_ms}};
     for (const auto& [label, ms] : moments) {
+      if (!ran && ms == 0) continue;  // a job cancelled before it ran never started
       const auto at = static_cast<std::int64_t>(ms);
       std::cout << fieldf(label, local_time(at) + " (" + relative_time(at, now_ms) + ")");
     }
-    const auto waited_ms = o.started_ms - std::min(o.started_ms, o.created_ms);
-    const auto ran_ms = o.finished_ms - std::min(o.finished_ms, o.started_ms);
-    std::cout << fieldf(
-        "timing", std::to_string(waited_ms) + " ms from acceptance to the start of attempt " +
-                      std::to_string(o.attempt) + ", " + std::to_string(ran_ms) + " ms running");
+    if (ran) {
+      const auto waited_ms = o.started_ms - std::min(o.started_ms, o.created_ms);
+      const auto ran_ms = o.finished_ms - std::min(o.finished_ms, o.started_ms);
+      std::cout << fieldf(
+          "timing", std::to_string(waited_ms) + " ms from acceptance to the start of attempt " +
+                        std::to_string(o.attempt) + ", " + std::to_string(ran_ms) + " ms running");
+    }
     std::cout << payload_section(id_, attempts, style) << "result\n"
               << dump(j["result"], 2) << "\n"
               << attempts_table(attempts, style, now_ms);

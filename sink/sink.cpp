@@ -36,8 +36,9 @@ Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
   // After the sockets: a mistyped endpoint must not leave a store behind. Another sink on the
   // same store would record and acknowledge outcomes beside this one: refuse to start.
   data_dir_lock_.emplace(lock_data_dir(config_.data_dir, "sink"));
-  store_ = std::make_unique<OutcomeStore>(outcome_store_path(config_.data_dir),
-                                          OutcomeStore::Access::kReadWrite);
+  store_ = std::make_unique<OutcomeStore>(
+      outcome_store_path(config_.data_dir), OutcomeStore::Access::kReadWrite,
+      [this](const std::string& what) { log_->warn("{}", what); });
   events_ = std::make_unique<EventPublisher>(context_, config_.events_endpoint,
                                              "sink " + host_and_pid(), config_.curve);
   if (config_.keep.count() > 0) retention_.emplace(config_.keep, log_);

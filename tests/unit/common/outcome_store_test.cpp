@@ -671,8 +671,14 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
     EXPECT_TRUE(reader.list(elsewhere).value().empty());
     EXPECT_EQ(reader.totals().value().cancelled, 0u);
   }
+  std::vector<std::string> notices;
+  const auto note = [&notices](const std::string& what) { notices.push_back(what); };
   {
-    OutcomeStore sink(path_, OutcomeStore::Access::kReadWrite);  // a new sink upgrades it
+    OutcomeStore sink(path_, OutcomeStore::Access::kReadWrite, note);  // a new sink upgrades it
+    ASSERT_EQ(notices.size(), 2u) << "jobs and attempts, each copied once";
+    EXPECT_EQ(notices[0], "upgrading the outcome store " + path_.string() +
+                              " to record cancelled jobs: copying its jobs table, once (about "
+                              "15 s a million jobs)");
     auto in_critical = cancelled_outcome("new-1", 1);
     in_critical.queue = "critical";
     // old-3 waited for its retry when the sink stopped; it is cancelled now.
@@ -688,7 +694,8 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
     EXPECT_FALSE(repeated.value()[0].is_new);
     EXPECT_TRUE(repeated.value()[0].final);
   }
-  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);  // opened again: nothing to do
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite, note);  // again: nothing to do
+  EXPECT_EQ(notices.size(), 2u);
   EXPECT_EQ(ids_of(store.list({}).value()),
             (std::vector<std::string>{"old-3", "new-1", "old-2", "old-1"}));
   // Followers hold a row number: the old jobs keep theirs.

@@ -94,6 +94,66 @@ TEST(OutcomeTable, StatesAreColouredOnlyWithColours) {
   EXPECT_NE(lines[2].find("\033[32msucceeded\033[0m"), std::string::npos) << lines[2];
 }
 
+StoredOutcome cancelled_row() {
+  auto row = failed_row("cancelled by alice@web1");
+  row.outcome.status = OutcomeStatus::kCancelled;
+  row.outcome.error_code = "cancelled";
+  row.outcome.attempt = 1;
+  return row;
+}
+
+TEST(OutcomeTable, ACancelledJobSaysWhoCancelledIt) {
+  const auto lines = lines_of(outcome_table({cancelled_row()}, width(120), kNow));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[1].find(" cancelled "), std::string::npos) << lines[1];
+  const std::string who = "  cancelled by alice@web1";
+  EXPECT_EQ(lines[1].substr(lines[1].size() - who.size()), who) << lines[1];
+  EXPECT_EQ(lines[1].find("cancelled: "), std::string::npos) << "no error code before it";
+  EXPECT_NE(lines[1].find(" 250 "), std::string::npos) << "it ran 250 ms: " << lines[1];
+
+  auto never_ran = cancelled_row();
+  never_ran.outcome.started_ms = 0;  // the ventilator cancelled it before a worker had it
+  const auto waiting = lines_of(outcome_table({never_ran}, width(120), kNow));
+  const auto ms = waiting[0].find("    MS ");
+  ASSERT_NE(ms, std::string::npos) << waiting[0];
+  EXPECT_EQ(waiting[1].substr(ms, 7), "     - ") << waiting[1];
+}
+
+TEST(OutcomeTable, AQueueColumnOnlyWhenSomeJobIsNotInTheDefaultQueue) {
+  auto in_default = failed_row("boom");
+  in_default.outcome.queue = "default";
+  auto unnamed = failed_row("boom");  // recorded without a queue: the default one
+  const auto plain = lines_of(outcome_table({in_default, unnamed}, width(120), kNow));
+  EXPECT_EQ(plain[0].find("QUEUE"), std::string::npos) << plain[0];
+
+  auto critical = cancelled_row();
+  critical.outcome.queue = "critical";
+  auto long_error = failed_row(kLongError);
+  long_error.outcome.queue = "low";
+  const auto lines = lines_of(outcome_table({critical, unnamed, long_error}, width(120), kNow));
+  const auto column = lines[0].find("QUEUE");
+  ASSERT_NE(column, std::string::npos) << lines[0];
+  EXPECT_EQ(lines[1].substr(column, 9), "critical ") << lines[1];
+  EXPECT_EQ(lines[2].substr(column, 9), "default  ") << lines[2];
+  for (const char* heading : {"STATUS", "RESULT / ERROR"}) {
+    const auto at = lines[0].find(heading);
+    EXPECT_NE(lines[1][at], ' ') << heading << "\n" << lines[0] << "\n" << lines[1];
+    EXPECT_EQ(lines[1][at - 1], ' ') << heading << "\n" << lines[0] << "\n" << lines[1];
+  }
+  EXPECT_EQ(lines[3].size(), 120u) << "still fills the width, no more: " << lines[3];
+}
+
+TEST(AttemptsTable, ACancelledAttemptSaysWho) {
+  auto attempt = cancelled_row().outcome;
+  attempt.worker = "ventilator";
+  const auto lines = lines_of(attempts_table({attempt}, width(150), kNow));
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_NE(lines[2].find("cancelled "), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("ventilator"), std::string::npos) << lines[2];
+  const std::string who = "  cancelled by alice@web1";
+  EXPECT_EQ(lines[2].substr(lines[2].size() - who.size()), who) << lines[2];
+}
+
 TEST(OneLine, CutsWholeCharactersAndMarksTheCut) {
   EXPECT_EQ(one_line("short", 10), "short");
   EXPECT_EQ(one_line("exactly 10", 10), "exactly 10");
