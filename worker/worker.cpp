@@ -135,24 +135,17 @@ void Worker::handle(const std::string& type, Handler handler) {
 
 int Worker::run(const StopFlag& stop) {
   if (is_isolated_child()) return run_isolated_child(handlers_, config_.name);
+  std::vector<std::string> registered;
+  for (const auto& [type, handler] : handlers_) registered.push_back(type);
+  for (const auto& type : config_.types) {
+    if (handlers_.count(type) == 0) {
+      throw std::runtime_error("types: no handler for type '" + type + "' in this worker; it has " +
+                               joined(registered, ", "));
+    }
+  }
   if (!config_.types.empty()) {
     // Narrowed: the other handlers go, so that a job of another type (from a ventilator that
     // does not route by type) fails as unknown_type here, as the ventilator was told.
-    for (const auto& type : config_.types) {
-      if (handlers_.count(type) == 0) {
-        throw std::runtime_error("types: no handler for type '" + type +
-                                 "' in this worker; it has " +
-                                 joined(
-                                     [&] {
-                                       std::vector<std::string> names;
-                                       for (const auto& [name, handler] : handlers_) {
-                                         names.push_back(name);
-                                       }
-                                       return names;
-                                     }(),
-                                     ", "));
-      }
-    }
     std::erase_if(handlers_, [&](const auto& entry) {
       return std::find(config_.types.begin(), config_.types.end(), entry.first) ==
              config_.types.end();

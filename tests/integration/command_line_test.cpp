@@ -110,6 +110,21 @@ TEST(CommandLine, HelpNamesTheSocketBehindEachEndpoint) {
   }
 }
 
+TEST(CommandLine, AWorkerAskedForATypeItHasNotIsAUsageErrorListingItsTypes) {
+  const auto run = run_program({program("zpipe-worker"), "--types", "echo,word_count"}, 10s);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("no handler for type 'word_count' here; the types it has are echo, "
+                         "exec, fail, sleep, thumbnail"),
+            std::string::npos)
+      << run.err;
+  const auto mixed = run_program({program("zpipe-worker"), "--queues", "critical:6,low"}, 10s);
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.err.find("--queues: give every queue a weight"), std::string::npos) << mixed.err;
+  const auto help = run_program({program("zpipe-worker"), "--help"}, 10s);
+  EXPECT_NE(help.out.find("--types"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--queues"), std::string::npos) << help.out;
+}
+
 TEST(CommandLine, FrontDispatchesToTheProgram) {
   const auto run = run_program({program("zpipe"), "worker", "--help"}, 10s);
   EXPECT_EQ(run.exit_code, 0);
