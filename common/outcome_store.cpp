@@ -89,8 +89,10 @@ constexpr const char* kAddedIndexes[] = {
     // Jobs by the time they were recorded, for pruning the oldest (OutcomeStore::prune). New
     // rows come at its end, so keeping it up costs little beside each insert.
     "CREATE INDEX IF NOT EXISTS jobs_by_recorded ON jobs (recorded_ms)",
-    // `zpipe results --queue Q`: newest first within the queue, without reading the others.
-    "CREATE INDEX IF NOT EXISTS jobs_by_queue ON jobs (queue)",
+    // `zpipe results --queue Q`: newest first within the queue, without reading the others. Only
+    // jobs of named queues: an entry for each job of the default one cost the sink a tenth of
+    // its time, for a listing that finds its rows fast enough by reading the newest jobs.
+    "CREATE INDEX IF NOT EXISTS jobs_by_queue ON jobs (queue) WHERE queue <> 'default'",
     // `zpipe results --status cancelled` and the totals: few rows, so it costs the sink nothing
     // for the others (a query must say status = 'cancelled' in its text to use it).
     "CREATE INDEX IF NOT EXISTS jobs_cancelled ON jobs (status) WHERE status = 'cancelled'",
@@ -417,6 +419,10 @@ Result<std::vector<StoredOutcome>> OutcomeStore::list(const OutcomeQuery& query)
   if (query.status) sql += " AND status = '" + std::string(to_string(*query.status)) + "'";
   if (!query.type.empty()) sql += " AND type = ?2";
   if (!query.queue.empty()) sql += " AND " + queue_column_ + " = ?4";
+  // Said in the text, as in the index of named queues: only then can SQLite use it.
+  if (!query.queue.empty() && query.queue != kDefaultQueue) {
+    sql += " AND " + queue_column_ + " <> 'default'";
+  }
   sql += " ORDER BY rowid DESC LIMIT ?3";
   auto s = db_->prepare(sql);
   if (!s.ok()) return s.error();

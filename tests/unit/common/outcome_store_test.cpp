@@ -555,7 +555,7 @@ TEST_F(OutcomeStoreTest, AQueueOrCancelledListingReadsOnlyItsIndex) {
   ASSERT_TRUE(store.record({make_outcome("a", OutcomeStatus::kSucceeded)}, 1).ok());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  // The plan of the query list() makes, as SQLite words it.
+  // The plan of the query list() makes (its WHERE as list() words it), as SQLite words it.
   auto plan = [db](const std::string& where) {
     std::string text;
     sqlite3_stmt* s = nullptr;
@@ -569,7 +569,7 @@ TEST_F(OutcomeStoreTest, AQueueOrCancelledListingReadsOnlyItsIndex) {
     sqlite3_finalize(s);
     return text;
   };
-  const auto by_queue = plan("queue = 'critical'");
+  const auto by_queue = plan("queue = 'critical' AND queue <> 'default'");
   EXPECT_NE(by_queue.find("USING INDEX jobs_by_queue (queue=?)"), std::string::npos) << by_queue;
   EXPECT_EQ(by_queue.find("TEMP B-TREE"), std::string::npos) << "no sort: " << by_queue;
   const auto cancelled = plan("status = 'cancelled'");
