@@ -25,7 +25,7 @@ Result<std::vector<JobStatus>> JobFollower::take_ended(Client& client) {
   }
   for (auto& status : statuses.value()) {
     const bool over = status.state == JobState::kSucceeded || status.state == JobState::kDead ||
-                      status.state == JobState::kUnknown;
+                      status.state == JobState::kCancelled || status.state == JobState::kUnknown;
     if (!over) continue;
     const auto it = by_id_.find(status.id);
     if (it == by_id_.end()) continue;

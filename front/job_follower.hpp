@@ -27,7 +27,7 @@ class JobFollower {
   std::size_t pending() const { return by_id_.size(); }
 
   // Asks about the longest-followed jobs and returns those over, each once: succeeded, dead,
-  // or unknown (over long enough ago that the ventilator forgot it: it keeps the last
+  // cancelled, or unknown (over long enough ago that the ventilator forgot it: it keeps the last
   // 65,536 endings; the sink's store has them all). An Error when the ventilator does not
   // answer, or another pipeline does.
   Result<std::vector<JobStatus>> take_ended(Client& client);

@@ -286,6 +286,10 @@ class ThumbnailCommand : public Command {
         job.state == JobState::kSucceeded ? OutcomeStatus::kSucceeded : OutcomeStatus::kFailed;
     outcome.error_code = job.error_code;
     outcome.error = job.error;
+    if (job.state == JobState::kCancelled) {
+      outcome.error_code = "cancelled";
+      outcome.error = "cancelled (zpipe show " + job.id + " says by whom)";
+    }
     if (job.state == JobState::kUnknown) {
       outcome.error_code = to_string(ErrorCode::kUnavailable);
       outcome.error = "over, but the ventilator no longer holds how it ended: zpipe show " + job.id;

@@ -124,8 +124,7 @@ TEST(JobModelPipeline, APausedQueueHoldsItsJobsUntilResumed) {
   TestPipeline pipeline(TestPipelineOptions(1));
   auto client = pipeline.client();
   ASSERT_TRUE(client.pause("mail").ok());
-  ASSERT_TRUE(client.submit({job("echo", 1, "mail"), job("echo", 2, "mail"), job("echo", 3)})
-                  .ok());
+  ASSERT_TRUE(client.submit({job("echo", 1, "mail"), job("echo", 2, "mail"), job("echo", 3)}).ok());
   ASSERT_TRUE(wait_for_recorded(pipeline, 1));
   std::this_thread::sleep_for(500ms);
   EXPECT_EQ(recorded(pipeline).size(), 1u) << "the mail queue is paused";
@@ -192,7 +191,7 @@ TEST(JobModelPipeline, CancelStopsAPendingAScheduledAndARunningJob) {
         return states.ok() && states.value()[0].state == JobState::kRunning;
       },
       10s));
-  std::this_thread::sleep_for(300ms);  // the worker has started it
+  std::this_thread::sleep_for(300ms);                                  // the worker has started it
   const auto pending = client.submit(job("sleep", {{"ms", 30'000}}));  // waits: one slot
   ASSERT_TRUE(pending.ok());
   const auto asked = unix_ms_now();
