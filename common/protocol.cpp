@@ -10,6 +10,7 @@
 #include <msgpack.hpp>
 
 #include "common/msgpack_map_scan.hpp"
+#include "common/queue_name.hpp"
 #include "common/version.hpp"
 
 namespace zpipe {
@@ -398,18 +399,11 @@ std::uint64_t time_limit(std::uint64_t ms, const Fields& f, const DecodeLimits& 
   return ms;
 }
 
-// A queue's name as a spec or request gives it: at most kMaxNameBytes, printable.
+// A queue's name as a spec or request gives it (empty: the default queue).
 std::string queue_name(std::string name, const Fields& f) {
-  if (name.size() > kMaxNameBytes) {
-    fail(ErrorCode::kInvalid,
-         f.where() + " queue name is longer than " + std::to_string(kMaxNameBytes) + " bytes");
-  }
-  for (const unsigned char c : name) {
-    if (c <= ' ' || c == 0x7f || c == ',' || c == ':') {
-      fail(ErrorCode::kInvalid, f.where() + " queue name \"" + name +
-                                    "\" may not hold spaces, control characters, ',' or ':'");
-    }
-  }
+  if (name.empty()) return name;
+  if (auto problem = queue_name_problem(name))
+    fail(ErrorCode::kInvalid, f.where() + ": " + *problem);
   return name;
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/builtin_payloads.hpp"
 #include "common/decode_limits.hpp"
+#include "common/queue_name.hpp"
 #include "common/time_point_text.hpp"
 #include "front/delay_text.hpp"
 
@@ -96,19 +97,6 @@ nlohmann::json value_from_text(const std::string& text) {
 }
 
 }  // namespace
-
-std::optional<std::string> queue_name_problem(const std::string& name) {
-  if (name.empty()) return "the queue name must not be empty";
-  if (name.size() > kMaxNameBytes) {
-    return "the queue name is longer than " + std::to_string(kMaxNameBytes) + " bytes";
-  }
-  for (const unsigned char c : name) {
-    if (c <= ' ' || c == 0x7f || c == ',' || c == ':') {
-      return "the queue name \"" + name + "\" may not hold spaces, control characters, ',' or ':'";
-    }
-  }
-  return std::nullopt;
-}
 
 Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t now_ms) {
   JobSpec spec;

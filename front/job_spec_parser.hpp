@@ -37,8 +37,4 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& arguments, std::u
 // from.
 Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::uint64_t now_ms);
 
-// Why `name` cannot name a queue (empty, longer than 200 bytes, or holding spaces, control
-// characters, ',' or ':', which the ventilator's lists of queues use), or nullopt when it can.
-std::optional<std::string> queue_name_problem(const std::string& name);
-
 }  // namespace zpipe

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/decode_limits.hpp"
+#include "common/queue_name.hpp"
 
 namespace zpipe {
 namespace {
@@ -15,20 +16,10 @@ constexpr std::uint32_t kMaxWeight = 1'000'000;
 
 Error invalid(std::string message) { return Error{ErrorCode::kInvalid, std::move(message)}; }
 
-// The rules a ventilator applies to the queue names of a ready message, said here first so that
-// a bad name is a usage error and not a worker the ventilator refuses.
+// The rule the ventilator applies to the queue names of a ready message, checked here first so
+// that a bad name is a usage error and not a worker the ventilator refuses.
 std::optional<Error> check_name(const std::string& name) {
-  if (name.empty()) return invalid("a queue name is empty");
-  if (name.size() > kMaxNameBytes) {
-    return invalid("queue name \"" + name.substr(0, 40) + "...\" is longer than " +
-                   std::to_string(kMaxNameBytes) + " bytes");
-  }
-  for (const unsigned char c : name) {
-    if (c <= ' ' || c == 0x7f || c == ',' || c == ':') {
-      return invalid("queue name \"" + name +
-                     "\" may not hold spaces, control characters, ',' or ':'");
-    }
-  }
+  if (auto problem = queue_name_problem(name)) return invalid(*problem);
   return std::nullopt;
 }
 
