@@ -17,9 +17,9 @@ namespace zpipe::fuzz {
 
 inline JournalRow read_journal_row(std::string_view input) {
   JournalRow row;
-  const std::array<std::int64_t*, 7> numbers = {
+  const std::array<std::int64_t*, 8> numbers = {
       &row.row,        &row.attempt,    &row.max_attempts, &row.attempts_per_round,
-      &row.timeout_ms, &row.created_ms, &row.due_ms};
+      &row.timeout_ms, &row.created_ms, &row.due_ms,       &row.priority};
   for (auto* number : numbers) {
     std::uint64_t value = 0;
     for (std::size_t i = 0; i < 8 && i < input.size(); ++i) {
@@ -36,19 +36,20 @@ inline JournalRow read_journal_row(std::string_view input) {
   };
   row.id = take_text();
   row.type = take_text();
+  row.queue = take_text();
   row.payload = std::string(input);
   return row;
 }
 
-// Precondition: id and type hold no zero byte.
+// Precondition: id, type and queue hold no zero byte.
 inline std::string write_journal_row(const JournalRow& row) {
   std::string out;
   for (const std::int64_t number : {row.row, row.attempt, row.max_attempts, row.attempts_per_round,
-                                    row.timeout_ms, row.created_ms, row.due_ms}) {
+                                    row.timeout_ms, row.created_ms, row.due_ms, row.priority}) {
     const auto value = static_cast<std::uint64_t>(number);
     for (std::size_t i = 0; i < 8; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
   }
-  out += row.id + '\0' + row.type + '\0' + row.payload;
+  out += row.id + '\0' + row.type + '\0' + row.queue + '\0' + row.payload;
   return out;
 }
 
