@@ -541,9 +541,8 @@ void JobTable::hold_cancelled(TrackedJob t, const std::string& by) {
 }
 
 std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
-                                           const std::string& by, std::uint64_t now_ms,
+                                           const std::string& by,
                                            std::vector<CancelAtWorker>& at_workers) {
-  (void)now_ms;
   std::vector<CancelledJob> results;
   results.reserve(ids.size());
   std::unordered_map<std::string_view, std::vector<std::size_t>> maybe_ready;

@@ -111,9 +111,9 @@ class JobTable {
 
   // Cancels the jobs named: those waiting are taken out at once (their records for the sink
   // come from take_cancel_records()); a running one's worker is to be asked (returned in
-  // `at_workers`). `by` and `now_ms` go into the record.
+  // `at_workers`). `by` goes into the record.
   std::vector<CancelledJob> cancel(const std::vector<std::string>& ids, const std::string& by,
-                                   std::uint64_t now_ms, std::vector<CancelAtWorker>& at_workers);
+                                   std::vector<CancelAtWorker>& at_workers);
   // The cancelled jobs whose record the sink has not acknowledged: those not handed out yet,
   // and with `again`, all of them (sent again: the sink may have missed them).
   std::vector<CancelRecord> take_cancel_records(bool again = false);

@@ -179,7 +179,8 @@ std::vector<ReadyQueues::QueueFacts> ReadyQueues::queues() const {
   for (const auto& [name, queue] : queues_) {
     if (queue.size == 0 && !queue.paused) continue;
     QueueFacts f{name, queue.size, 0, queue.paused};
-    // The oldest job is at the front of one of the FIFOs (a retried job keeps its created time).
+    // The age of the oldest of the FIFOs' first jobs: exact while jobs come in order; a retry,
+    // which keeps its created time, waits at the back and is not looked at.
     for (const auto& [type, lane] : queue.lanes) {
       for (const auto& [priority, fifo] : lane.by_priority) {
         const auto created = fifo.front().job.created_ms;

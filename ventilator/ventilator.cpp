@@ -528,7 +528,7 @@ void Ventilator::handle_cancel(std::vector<zmq::message_t>& envelope,
                                const CancelRequest& request) {
   std::vector<CancelAtWorker> at_workers;
   const auto by = request.by.empty() ? std::string("someone") : request.by;
-  auto results = jobs_->cancel(request.ids, by, unix_ms_now(), at_workers);
+  auto results = jobs_->cancel(request.ids, by, at_workers);
   // Ask each worker once, for all of its jobs.
   std::map<std::string, CancelJobs> asks;
   for (auto& ask : at_workers) {
@@ -662,9 +662,10 @@ void Ventilator::fire_schedules(std::uint64_t now_ms) {
 
 void Ventilator::send_cancel_records(bool again) {
   auto records = jobs_->take_cancel_records(again);
-  if (again) resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
+  if (!again && records.empty()) return;
+  // Whatever the sink has not acknowledged by then goes again.
+  resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
   if (records.empty()) return;
-  if (!again) resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
   const auto now_ms = unix_ms_now();
   std::vector<std::string> entries;
   entries.reserve(records.size());

@@ -115,7 +115,7 @@ TEST(JobModel, CancelTakesWaitingJobsOutAndAsksTheWorkerOfARunningOne) {
   ASSERT_NE(table.next_for({}, 1000), nullptr);
   table.mark_dispatched(1000, "worker-a");  // ids[0] runs
   std::vector<CancelAtWorker> at_workers;
-  const auto results = table.cancel({ids[0], ids[1], ids[2], "p-999"}, "alice", 1100, at_workers);
+  const auto results = table.cancel({ids[0], ids[1], ids[2], "p-999"}, "alice", at_workers);
   ASSERT_EQ(results.size(), 4u);
   EXPECT_EQ(results[0].result, CancelResult::kCancelling);
   EXPECT_EQ(results[1].result, CancelResult::kCancelled);
@@ -149,7 +149,7 @@ TEST(JobModel, ARunningJobAskedToStopWhoseWorkerGoesIsNotRunAgain) {
   ASSERT_NE(table.next_for({}, 1000), nullptr);
   table.mark_dispatched(1000, "worker-a");
   std::vector<CancelAtWorker> at_workers;
-  (void)table.cancel({ids[0]}, "bob", 1100, at_workers);
+  (void)table.cancel({ids[0]}, "bob", at_workers);
   (void)table.take_back_from("worker-a");
   EXPECT_FALSE(table.has_pending());
   const auto records = table.take_cancel_records();
@@ -197,7 +197,7 @@ TEST(JournaledJobModel, QueuesPrioritiesDelaysKeysCancelsAndTotalsSurviveARestar
     later.unique_key = "k1";
     ids = table.accept({later, spec("t", "low", -2), spec("t"), spec("t")}, 1000);
     std::vector<CancelAtWorker> at_workers;
-    (void)table.cancel({ids[3]}, "carol", 1100, at_workers);
+    (void)table.cancel({ids[3]}, "carol", at_workers);
     ASSERT_NE(table.next_for({}, 1000), nullptr);
     table.mark_dispatched(1000, "w");
     (void)table.on_recorded(Ack{ids[2], OutcomeStatus::kSucceeded, false, 1, true}, 1200);
