@@ -18,7 +18,7 @@ std::uint64_t JobTable::memory_cost(const TrackedJob& t) {
   // A payload kept in the journal counts as the nil it is between sends.
   const auto payload =
       t.payload_in_journal ? Payload().msgpack().size() : t.job.payload.msgpack().size();
-  return kTrackedJobBytes + t.job.id.size() + t.job.type.size() + payload;
+  return kTrackedJobBytes + t.job.id.size() + payload;  // its type's name is shared
 }
 
 void JobTable::keep(TrackedJob& t) {
@@ -31,7 +31,7 @@ void JobTable::keep(TrackedJob& t) {
 
 void JobTable::restore(std::vector<RestoredJob> live,
                        const std::map<std::string, std::uint64_t>& dead_by_type,
-                       const PipelineCounts& totals) {
+                       const PipelineCounts& totals, std::uint64_t now_ms) {
   finished_.accepted = totals.accepted;
   finished_.succeeded = totals.succeeded;
   finished_.failed = totals.failed;
@@ -47,10 +47,16 @@ void JobTable::restore(std::vector<RestoredJob> live,
       hold_cancelled(std::move(t), r.cancelled_by);
       continue;
     }
+    if (is_delayed(t) && t.due_ms > now_ms) {
+      // Never due yet, so never sent: no outcome of it can have been recorded.
+      add_timed(std::move(t));
+      continue;
+    }
     maybe_recorded_.insert(t.job.id);
-    if (t.due_ms > 0) {
+    if (!is_delayed(t) && t.due_ms > 0) {
       add_timed(std::move(t));
     } else {
+      t.due_ms = 0;  // a delayed job due while we were down: it may have run before
       by_type_.add(t.job.type, Stage::kPending);
       ready_.push_back(std::move(t));
     }
@@ -65,15 +71,22 @@ void JobTable::restore(std::vector<RestoredJob> live,
 
 void JobTable::add_timed(TrackedJob t) {
   by_type_.add(t.job.type, Stage::kRetrying);
-  if (is_delayed(t)) ++delayed_;
-  due_.emplace(t.due_ms, t.job.id);
-  auto id = t.job.id;
-  const auto [it, added] = timed_.try_emplace(std::move(id));
-  if (!added) {
-    by_type_.remove(it->second.job.type, Stage::kRetrying);
-    if (is_delayed(it->second)) --delayed_;
+  if (is_delayed(t)) {
+    delayed_.push(std::move(t));
+    return;
   }
+  retry_due_.emplace(t.due_ms, t.job.id);
+  auto id = t.job.id;
+  const auto [it, added] = retrying_.try_emplace(std::move(id));
+  if (!added) by_type_.remove(it->second.job.type, Stage::kRetrying);
   it->second = std::move(t);
+}
+
+void JobTable::make_ready_after_wait(TrackedJob t) {
+  t.due_ms = 0;
+  if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
+  by_type_.move(t.job.type, Stage::kRetrying, Stage::kPending);
+  ready_.push_back(std::move(t));
 }
 
 std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms) {
@@ -90,14 +103,14 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
     TrackedJob t;
     auto& job = t.job;
     job.id = id_prefix_ + "-" + std::to_string(next_seq_++);
-    job.type = std::move(spec.type);
+    job.type = SharedName(spec.type);
     job.payload = std::move(spec.payload);
     job.attempt = 1;
     job.max_attempts =
         spec.max_attempts != 0 ? spec.max_attempts : policy_.max_attempts_for(job.type);
     job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
     job.created_ms = now_ms;
-    if (!spec.queue.empty()) job.queue = std::move(spec.queue);
+    if (!spec.queue.empty()) job.queue = SharedName(spec.queue);
     t.priority = spec.priority;
     t.attempts_per_round = job.max_attempts;
     t.due_ms = spec.run_at_ms > now_ms ? spec.run_at_ms : 0;
@@ -156,11 +169,10 @@ const Job* JobTable::next_for(const WorkerRoute& route, std::uint64_t now_ms) {
         continue;
       }
     }
-    // Read back for the send; let go of again once sent (mark_dispatched()).
-    if (t->payload_in_journal && t->job.payload.msgpack().size() <= 1) {
-      t->job.payload = journal_->payload_of(t->journal_row);
-    }
-    return &t->job;
+    t->job.copy_to(sending_);
+    // Read back for the send only.
+    if (t->payload_in_journal) sending_.payload = journal_->payload_of(t->journal_row);
+    return &sending_;
   }
 }
 
@@ -168,7 +180,6 @@ void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   auto t = ready_.take();
   by_type_.move(t.job.type, Stage::kPending, Stage::kInFlight);
   limits_.started(t.job.type, t.job.queue, now_ms);
-  if (t.payload_in_journal) t.job.payload.clear();
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
   deadlines_.emplace(deadline, t.job.id);
@@ -195,18 +206,14 @@ JobTable::InFlightMap::iterator JobTable::erase_in_flight(InFlightMap::iterator 
 }
 
 void JobTable::promote_due(std::uint64_t now_ms) {
-  while (!due_.empty() && due_.top().first <= now_ms) {
-    const auto found = timed_.find(due_.top().second);
-    const bool current = found != timed_.end() && found->second.due_ms == due_.top().first;
-    due_.pop();
+  while (auto due = delayed_.pop_due(now_ms)) make_ready_after_wait(std::move(*due));
+  while (!retry_due_.empty() && retry_due_.top().first <= now_ms) {
+    const auto found = retrying_.find(retry_due_.top().second);
+    const bool current = found != retrying_.end() && found->second.due_ms == retry_due_.top().first;
+    retry_due_.pop();
     if (!current) continue;
-    auto& t = found->second;
-    if (is_delayed(t)) --delayed_;
-    t.due_ms = 0;
-    if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
-    by_type_.move(t.job.type, Stage::kRetrying, Stage::kPending);
-    ready_.push_back(std::move(t));
-    timed_.erase(found);
+    make_ready_after_wait(std::move(found->second));
+    retrying_.erase(found);
   }
 }
 
@@ -288,7 +295,8 @@ std::optional<std::uint64_t> JobTable::next_timer_ms(std::uint64_t now_ms) const
     if (!next || at < *next) next = at;
   };
   if (!deadlines_.empty()) consider(deadlines_.top().first);
-  if (!due_.empty()) consider(due_.top().first);
+  if (!retry_due_.empty()) consider(retry_due_.top().first);
+  if (const auto delayed = delayed_.next_due_ms()) consider(*delayed);
   if (!ready_.empty() && !limits_.empty()) {
     if (const auto allowed = limits_.next_allowed_ms(now_ms)) consider(*allowed);
   }
@@ -348,14 +356,14 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     return AckEffect::kRetryScheduled;
   }
   if (!ack.final) return AckEffect::kUnknown;
-  const auto retrying = timed_.find(ack.id);
-  if (retrying != timed_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
-  if (retrying != timed_.end()) {
+  // A delayed job has never been sent: no outcome can be about it.
+  const auto retrying = retrying_.find(ack.id);
+  if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
+  if (retrying != retrying_.end()) {
     by_type_.remove(retrying->second.job.type, Stage::kRetrying);
-    if (is_delayed(retrying->second)) --delayed_;
     finish(retrying->second, ack.status);
     remember_ending(ack, retrying->second.job.max_attempts);
-    timed_.erase(retrying);
+    retrying_.erase(retrying);
     return effect();
   }
   if (const auto pending = maybe_recorded_.find(ack.id); pending != maybe_recorded_.end()) {
@@ -456,11 +464,11 @@ void JobTable::forget_ending(const std::string& id) {
 std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
   std::vector<JobStatus> found(ids.size());
   std::unordered_map<std::string_view, std::vector<std::size_t>> maybe_pending;
-  const auto held = [](JobStatus& status, JobState state, const Job& job) {
+  const auto held = [](JobStatus& status, JobState state, const HeldJob& job) {
     status.state = state;
     status.attempt = job.attempt;
     status.max_attempts = job.max_attempts;
-    status.queue = job.queue;
+    status.queue = job.queue.str();
   };
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto& status = found[i];
@@ -468,9 +476,8 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
     if (const auto it = in_flight_.find(ids[i]); it != in_flight_.end()) {
       held(status, JobState::kRunning, it->second.job.job);
       status.worker = it->second.owner;
-    } else if (const auto r = timed_.find(ids[i]); r != timed_.end()) {
-      held(status, is_delayed(r->second) ? JobState::kScheduled : JobState::kRetrying,
-           r->second.job);
+    } else if (const auto r = retrying_.find(ids[i]); r != retrying_.end()) {
+      held(status, JobState::kRetrying, r->second.job);
       status.due_ms = r->second.due_ms;
     } else if (const auto c = cancelling_.find(ids[i]); c != cancelling_.end()) {
       held(status, JobState::kCancelled, c->second.job.job);
@@ -489,12 +496,23 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
       maybe_pending[ids[i]].push_back(i);
     }
   }
-  // One pass over the ready jobs for every id not found above.
+  // One pass over the ready jobs for every id not found above, then one over the delayed ones.
   if (!maybe_pending.empty()) {
     ready_.for_each([&](const TrackedJob& t) {
       const auto wanted = maybe_pending.find(t.job.id);
       if (wanted == maybe_pending.end()) return;
       for (const auto i : wanted->second) held(found[i], JobState::kPending, t.job);
+      maybe_pending.erase(wanted);
+    });
+  }
+  if (!maybe_pending.empty() && !delayed_.empty()) {
+    delayed_.for_each([&](const TrackedJob& t) {
+      const auto wanted = maybe_pending.find(t.job.id);
+      if (wanted == maybe_pending.end()) return;
+      for (const auto i : wanted->second) {
+        held(found[i], JobState::kScheduled, t.job);
+        found[i].due_ms = t.due_ms;
+      }
       maybe_pending.erase(wanted);
     });
   }
@@ -518,8 +536,8 @@ PipelineCounts JobTable::counts() const {
   PipelineCounts counts = finished_;
   counts.pending = ready_.size();
   counts.in_flight = in_flight_.size() + cancelling_.size();
-  counts.retrying = timed_.size() - delayed_;
-  counts.scheduled = delayed_;
+  counts.retrying = retrying_.size();
+  counts.scheduled = delayed_.size();
   return counts;
 }
 
@@ -561,12 +579,11 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
         at_workers.push_back({f.owner, {id, f.job.job.attempt}});
       }
       result = CancelResult::kCancelling;
-    } else if (const auto timed = timed_.find(id); timed != timed_.end()) {
+    } else if (const auto timed = retrying_.find(id); timed != retrying_.end()) {
       by_type_.remove(timed->second.job.type, Stage::kRetrying);
-      if (is_delayed(timed->second)) --delayed_;
       journal_cancel(timed->second);
       hold_cancelled(std::move(timed->second), by);
-      timed_.erase(timed);
+      retrying_.erase(timed);
       result = CancelResult::kCancelled;
     } else if (cancelling_.contains(id)) {
       result = CancelResult::kCancelled;
@@ -576,17 +593,27 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
       maybe_ready[id].push_back(i);
     }
   }
-  if (!maybe_ready.empty()) {
-    auto taken = ready_.take_if([&](const TrackedJob& t) {
-      return maybe_ready.contains(t.job.id) && !finished_while_pending_.contains(t.job.id);
-    });
+  // One pass over the ready jobs for the ids not found above, then one over the delayed ones.
+  const auto cancel_taken = [&](std::vector<TrackedJob> taken, Stage stage) {
     for (auto& t : taken) {
       for (const auto i : maybe_ready.at(t.job.id)) results[i].result = CancelResult::kCancelled;
-      by_type_.remove(t.job.type, Stage::kPending);
+      maybe_ready.erase(t.job.id);
+      by_type_.remove(t.job.type, stage);
       maybe_recorded_.erase(t.job.id);
       journal_cancel(t);
       hold_cancelled(std::move(t), by);
     }
+  };
+  if (!maybe_ready.empty()) {
+    cancel_taken(ready_.take_if([&](const TrackedJob& t) {
+      return maybe_ready.contains(t.job.id) && !finished_while_pending_.contains(t.job.id);
+    }),
+                 Stage::kPending);
+  }
+  if (!maybe_ready.empty() && !delayed_.empty()) {
+    cancel_taken(
+        delayed_.take_if([&](const TrackedJob& t) { return maybe_ready.contains(t.job.id); }),
+        Stage::kRetrying);
   }
   return results;
 }
@@ -625,11 +652,13 @@ std::vector<QueueSummary> JobTable::queue_summaries(std::uint64_t now_ms) const 
     q.name = f.job.job.queue;
     ++q.running;
   }
-  for (const auto& [id, t] : timed_) {
+  const auto count_scheduled = [&queues](const TrackedJob& t) {
     auto& q = queues[t.job.queue];
     q.name = t.job.queue;
     ++q.scheduled;
-  }
+  };
+  for (const auto& [id, t] : retrying_) count_scheduled(t);
+  delayed_.for_each(count_scheduled);
   std::vector<QueueSummary> summaries;
   summaries.reserve(queues.size());
   for (auto& [name, q] : queues) summaries.push_back(std::move(q));
@@ -648,10 +677,11 @@ std::vector<LimitSummary> JobTable::limit_summaries() const {
 }
 
 std::vector<ScheduledJob> JobTable::scheduled(std::uint64_t limit, std::uint64_t& total) const {
-  total = timed_.size();
+  total = retrying_.size() + delayed_.size();
   std::vector<const TrackedJob*> soonest;
-  soonest.reserve(timed_.size());
-  for (const auto& [id, t] : timed_) soonest.push_back(&t);
+  soonest.reserve(total);
+  for (const auto& [id, t] : retrying_) soonest.push_back(&t);
+  delayed_.for_each([&soonest](const TrackedJob& t) { soonest.push_back(&t); });
   const auto n = std::min<std::size_t>(soonest.size(), limit);
   const auto by_due = [](const TrackedJob* a, const TrackedJob* b) {
     return std::pair(a->due_ms, a->job.id) < std::pair(b->due_ms, b->job.id);

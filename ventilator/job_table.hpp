@@ -24,6 +24,7 @@
 #include "common/requests.hpp"
 #include "common/result.hpp"
 #include "common/schedule_requests.hpp"
+#include "ventilator/delayed_jobs.hpp"
 #include "ventilator/dispatch_limits.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
@@ -69,9 +70,10 @@ class JobTable {
 
   // Takes the journal's jobs after a restart: retries keep their due time, the rest are
   // pending in their old order. `dead_by_type`: the journal's dead jobs, counted.
+  // A delayed job due by `now_ms` is ready at once.
   void restore(std::vector<RestoredJob> live,
                const std::map<std::string, std::uint64_t>& dead_by_type,
-               const PipelineCounts& totals = {});
+               const PipelineCounts& totals, std::uint64_t now_ms);
 
   // Gives each spec an id, fills defaults, journals it, queues it as pending (or, with a
   // run_at in the future, as scheduled). A spec whose unique key a live job holds is not
@@ -152,8 +154,8 @@ class JobTable {
   // of the types past kMaxCountedTypes.
   std::vector<TypeCounts> type_counts() const { return by_type_.counted(); }
   std::optional<TypeCounts> other_type_counts() const { return by_type_.others(); }
-  // What the jobs held take in memory, about: kTrackedJobBytes each plus their id, type and
-  // the payloads kept in memory.
+  // What the jobs held take in memory, about: kTrackedJobBytes each plus their id and the
+  // payloads kept in memory.
   std::uint64_t memory_bytes() const { return memory_bytes_; }
   static constexpr std::uint64_t kTrackedJobBytes = 200;
 
@@ -161,6 +163,8 @@ class JobTable {
   void finish(TrackedJob& job, OutcomeStatus status);
   // A job now waits for `t.due_ms` (delayed: attempt 1; or a retry).
   void add_timed(TrackedJob t);
+  // Its wait is over: to the back of its queue.
+  void make_ready_after_wait(TrackedJob t);
   static bool is_delayed(const TrackedJob& t) { return t.job.attempt == 1; }
   // The job leaves the live ones: its unique key is free again.
   void release_unique_key(const TrackedJob& t);
@@ -200,12 +204,13 @@ class JobTable {
 
   InFlightMap in_flight_;
   std::unordered_map<std::string, std::size_t> held_;  // jobs in flight, by owner
-  // Jobs waiting for a time (TrackedJob::due_ms): delayed ones and retries.
-  std::unordered_map<std::string, TrackedJob> timed_;
-  std::uint64_t delayed_ = 0;                           // of timed_, the delayed ones
+  // Jobs waiting for a time (TrackedJob::due_ms): delayed ones, never sent yet, and retries,
+  // found by id when a late outcome of an earlier attempt comes.
+  DelayedJobs delayed_;
+  std::unordered_map<std::string, TrackedJob> retrying_;
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> due_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
   // Cancelled jobs whose record the sink has not acknowledged, with who cancelled them; those
   // not yet handed to take_cancel_records() are in cancel_unsent_.
   struct Cancelling {
@@ -242,6 +247,7 @@ class JobTable {
   PipelineCounts finished_;  // accepted, succeeded, failed, dead, cancelled; the rest derive
   TypeTally by_type_;        // changed wherever a job changes stage
   std::uint64_t memory_bytes_ = 0;
+  Job sending_;  // what next_for() gives: its memory is used again for the next job
 };
 
 }  // namespace zpipe

@@ -53,10 +53,10 @@ Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits
   }
   TrackedJob t;
   t.journal_row = row.row;
-  if (!row.queue.empty()) t.job.queue = row.queue;
+  if (!row.queue.empty()) t.job.queue = SharedName(row.queue);
   t.priority = static_cast<std::int32_t>(row.priority);
   t.job.id = row.id;
-  t.job.type = row.type;
+  t.job.type = SharedName(row.type);
   t.payload_in_journal = row.payload_left_out;
   if (!row.payload_left_out) t.job.payload = restore_payload(row.payload, limits);
   t.job.attempt = static_cast<std::uint32_t>(*attempt);

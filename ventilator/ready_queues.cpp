@@ -17,8 +17,8 @@ ReadyQueues::Queue& ReadyQueues::queue_of(const std::string& name) {
 
 void ReadyQueues::add(TrackedJob job, bool front) {
   auto& queue = queue_of(job.job.queue);
-  auto lane = queue.lanes.find(job.job.type);
-  if (lane == queue.lanes.end()) lane = queue.lanes.emplace(job.job.type, Lane{}).first;
+  auto lane = queue.lanes.find(job.job.type.str());
+  if (lane == queue.lanes.end()) lane = queue.lanes.emplace(job.job.type.str(), Lane{}).first;
   auto& fifo = lane->second.by_priority[job.priority];
   job.order = front ? next_front_-- : next_back_++;
   if (front) {

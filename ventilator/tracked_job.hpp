@@ -1,7 +1,8 @@
 // TrackedJob: a job as the ventilator keeps it between acceptance and its final outcome: the
-// job itself plus where the journal holds it and how many attempts one round allows. A payload
-// larger than kPayloadKeptInMemory stays in the journal only (when there is one): the job holds
-// a nil payload, read back for the moment it is sent.
+// job itself (HeldJob: a Job whose type and queue names are shared) plus where the journal holds
+// it and how many attempts one round allows. A payload larger than kPayloadKeptInMemory stays in
+// the journal only (when there is one): the job holds a nil payload, read back for the moment it
+// is sent. Small on purpose: a million pending jobs are a million of these.
 #pragma once
 
 #include <cstddef>
@@ -9,19 +10,37 @@
 #include <string>
 
 #include "common/job.hpp"
+#include "ventilator/shared_name.hpp"
 
 namespace zpipe {
 
 inline constexpr std::size_t kPayloadKeptInMemory = 1024;
 
-struct TrackedJob {
-  Job job;
+// A Job as the ventilator holds it; to_job() makes the one sent.
+struct HeldJob {
+  std::string id;
+  SharedName type;
+  SharedName queue{kDefaultQueue};
+  Payload payload;
+  std::uint32_t attempt = 1;
+  std::uint32_t max_attempts = 1;
+  std::uint64_t timeout_ms = 0;
+  std::uint64_t created_ms = 0;
+
+  // Fills `job` (reusing its strings' memory) with this one.
+  void copy_to(Job& job) const;
+  Job to_job() const;
+  static HeldJob from(const Job& job);
+};
+
+struct TrackedJob {  // fields ordered so that no padding sits between them
+  HeldJob job;
   std::int64_t journal_row = 0;          // 0: not journaled (durability none)
-  std::uint32_t attempts_per_round = 1;  // max_attempts as submitted; `zpipe retry` grants as many
-  std::uint64_t due_ms = 0;              // Unix ms before which a scheduled retry waits
-  bool payload_in_journal = false;       // job.payload is nil here except while it is sent
-  std::int32_t priority = 0;             // lower runs first within its queue
+  std::uint64_t due_ms = 0;              // Unix ms before which a delayed job or a retry waits
   std::int64_t order = 0;                // its place among ready jobs (ReadyQueues)
+  std::uint32_t attempts_per_round = 1;  // max_attempts as submitted; `zpipe retry` grants as many
+  std::int32_t priority = 0;             // lower runs first within its queue
+  bool payload_in_journal = false;       // job.payload is nil here: it is read back to be sent
 };
 
 // A job as the journal gives it back on restart, with what only a restart needs.

@@ -166,7 +166,7 @@ void Ventilator::restore_from_journal() {
     // let those acks in before dispatching, so that their jobs do not run twice.
     dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
   }
-  jobs_->restore(std::move(live), dead_by_type, journal_->load_totals());
+  jobs_->restore(std::move(live), dead_by_type, journal_->load_totals(), unix_ms_now());
 }
 
 void Ventilator::restore_settings() {

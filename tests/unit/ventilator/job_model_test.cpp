@@ -206,7 +206,7 @@ TEST(JournaledJobModel, QueuesPrioritiesDelaysKeysCancelsAndTotalsSurviveARestar
   }
   Journal journal(path, Durability::kBatched);
   JobTable table("run2", {}, &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type(), journal.load_totals());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), journal.load_totals(), 2000);
   const auto counts = table.counts();
   EXPECT_EQ(counts.accepted, 4u);
   EXPECT_EQ(counts.succeeded, 1u);
@@ -222,6 +222,45 @@ TEST(JournaledJobModel, QueuesPrioritiesDelaysKeysCancelsAndTotalsSurviveARestar
   auto again = spec("t");
   again.unique_key = "k1";
   EXPECT_EQ(table.accept({again}, 2000)[0], ids[0]);
+}
+
+// After a restart, a delayed job whose time came while the ventilator was down runs at once;
+// one still to come waits for its time, and can be cancelled meanwhile.
+TEST(JournaledJobModel, ARestartRunsTheDelayedJobsDueMeanwhileAndKeepsTheOthersWaiting) {
+  test::TempDir dir;
+  const auto path = dir.path() / "journal.db";
+  std::vector<std::string> ids;
+  {
+    Journal journal(path, Durability::kBatched);
+    JobTable table("run1", {}, &journal);
+    auto soon = spec("t");
+    soon.run_at_ms = 5'000;
+    auto later = spec("t");
+    later.run_at_ms = 90'000;
+    auto latest = spec("t");
+    latest.run_at_ms = 95'000;
+    ids = table.accept({soon, later, latest}, 1000);
+    ASSERT_EQ(table.counts().scheduled, 3u);
+    ASSERT_TRUE(journal.commit().ok());
+  }
+  Journal journal(path, Durability::kBatched);
+  JobTable table("run2", {}, &journal);
+  table.restore(journal.load_live(), journal.count_dead_by_type(), journal.load_totals(), 10'000);
+  EXPECT_EQ(table.counts().scheduled, 2u);
+  const auto now = take_all(table, {}, 10'000);
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0].id, ids[0]);
+  std::vector<CancelAtWorker> at_workers;
+  const auto cancelled = table.cancel({ids[2]}, "dave", at_workers);
+  EXPECT_EQ(cancelled[0].result, CancelResult::kCancelled);
+  EXPECT_EQ(table.statuses({ids[2]})[0].state, JobState::kCancelled);
+  EXPECT_EQ(table.next_timer_ms(10'000), 90'000u);
+  EXPECT_TRUE(take_all(table, {}, 89'999).empty()) << "not before its time";
+  table.promote_due(90'000);
+  const auto due = take_all(table, {}, 90'000);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].id, ids[1]);
+  EXPECT_EQ(table.counts().scheduled, 0u);
 }
 
 }  // namespace

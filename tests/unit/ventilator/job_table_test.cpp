@@ -317,7 +317,7 @@ TEST_F(JournaledJobTable, ARestartResumesUnfinishedJobsAndDropsThoseRecordedMean
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), {}, 100);
   auto c = table.counts();
   EXPECT_EQ(c.pending, 2u);   // ids[2], ids[3]: dispatched, no outcome known
   EXPECT_EQ(c.retrying, 1u);  // ids[1], attempt 2 due
@@ -346,7 +346,7 @@ TEST_F(JournaledJobTable, DeadJobsStayInTheJournalUntilRetriedOrDiscarded) {
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), {}, 100);
   EXPECT_EQ(table.counts().dead, 3u);
   EXPECT_EQ(table.counts().pending, 0u);
   EXPECT_EQ(table.revive(DeadSelection{{ids[1]}, false, ""}, 50).value(),
@@ -422,7 +422,7 @@ TEST_F(JournaledJobTable, AfterARestartDeadJobsAreToldFromTheJournal) {
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), {}, 100);
   // The endings remembered in memory went with the first run: the journal tells.
   const auto statuses = table.statuses({ids[1], ids[2], ids[0], ids[1], "run1-99"});
   EXPECT_EQ(statuses[0].state, JobState::kDead);
@@ -450,7 +450,7 @@ TEST_F(JournaledJobTable, ARestoredRetryRecordedWhileTheVentilatorWasDownDoesNot
   }
   Journal journal(path_, Durability::kBatched);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), {}, 100);
   table.promote_due(20'000);
   // Attempt 2 succeeded while we were down; its ack arrives during the recovery hold.
   EXPECT_EQ(table.on_recorded(Ack{ids[0], OutcomeStatus::kSucceeded, false, 2, true}, 20'001),
@@ -488,7 +488,7 @@ TEST_F(JournaledJobTable, LargePayloadsStayInTheJournalAndGoOutWhole) {
   EXPECT_TRUE(live[0].tracked.payload_in_journal) << "left in the file at restart";
   EXPECT_FALSE(live[1].tracked.payload_in_journal);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(live, {});
+  table.restore(live, {}, {}, 100);
   const auto sent = dispatch_all(table, 100'000);
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].payload, large);
@@ -643,7 +643,7 @@ TEST_F(JournaledJobTable, DeadJobsAreCountedByTypeAfterARestartUntilRetriedOrDis
   }
   Journal journal(path_, Durability::kSync);
   JobTable table("run2", quick_policy(), &journal);
-  table.restore(journal.load_live(), journal.count_dead_by_type());
+  table.restore(journal.load_live(), journal.count_dead_by_type(), {}, 100);
   EXPECT_EQ(counts_of(table, "fail"), (TypeCounts{"fail", 0, 0, 0, 0, 3}));
   EXPECT_EQ(counts_of(table, "exec"), (TypeCounts{"exec", 0, 0, 0, 0, 1}));
   EXPECT_EQ(counts_of(table, "echo"), (TypeCounts{"echo", 2, 0, 0, 0, 0}));

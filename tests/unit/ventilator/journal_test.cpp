@@ -15,7 +15,7 @@ namespace {
 TrackedJob make_job(const std::string& id, std::string_view payload_json = R"({"n":1})") {
   TrackedJob t;
   t.job.id = id;
-  t.job.type = "echo";
+  t.job.type = SharedName("echo");
   t.job.payload = Payload::parse_json(payload_json).value();
   t.job.attempt = 1;
   t.job.max_attempts = 3;
