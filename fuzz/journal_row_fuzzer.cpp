@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::read_journal_row(std::string_view(reinterpret_cast<const char*>(data), size));
   const auto restored = restore_job(row);
   if (!restored.ok()) return 0;
-  const auto& job = restored.value().job;
+  const auto job = restored.value().job.to_job();
   const auto sent = decode(encode(job));
   fuzz::require(sent.ok(), "a runnable restored job decodes at a worker");
   fuzz::require(std::holds_alternative<Job>(sent.value()) && std::get<Job>(sent.value()) == job,
