@@ -196,7 +196,8 @@ class UpCommand : public Command {
     auto* ventilator = &config_.ventilator_args;
     auto* worker = &config_.worker_args;
     auto* sink = &config_.sink_args;
-    const std::string jobs = "Ventilator: journal, attempts, backlog (zpipe-ventilator --help)";
+    const std::string jobs =
+        "Ventilator: journal, attempts, backlog, limits (zpipe-ventilator --help)";
     passed_.add(app_, "--durability", "LEVEL",
                 "The journal: sync (fsync before confirming a submit), batched (the default: "
                 "survives a crash of the process, fsync about once a second) or none (memory)",
@@ -222,10 +223,22 @@ class UpCommand : public Command {
                 "Memory the waiting jobs may take before submits are refused as busy; KiB, MiB, "
                 "GiB suffixes (default: a quarter of this machine's memory)",
                 jobs, {ventilator});
+    passed_.add(app_, "--limit", "SPEC",
+                "A dispatch limit (repeatable): TYPE=10/s (also /m, /h), TYPE=concurrency:4, "
+                "queue:NAME=... for a queue; jobs held back wait (zpipe queues shows them)",
+                jobs, {ventilator}, true);
     passed_.add(app_, "--keep", "DURATION",
                 "Delete jobs recorded longer ago than this (30d, 12h, 2w...), at start and then "
                 "hourly (default: keep everything)",
                 "Sink: the outcome store (zpipe-sink --help)", {sink});
+    passed_.add(app_, "--types", "TYPE,...",
+                "Job types the workers take (default: every built-in type); the ventilator "
+                "sends them no other",
+                workers, {worker}, true);
+    passed_.add(app_, "--queues", "Q,...",
+                "Queues the workers serve: in strict order (critical,default,low) or by weight "
+                "(critical:6,default:3,low:1). Default: every queue",
+                workers, {worker}, true);
     passed_.add(app_, "--prefetch", "N",
                 "Jobs each worker asks for ahead of a free slot (default 4)", workers, {worker});
     passed_.add(app_, "--memory-limit", "MiB",

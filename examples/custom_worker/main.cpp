@@ -1,4 +1,5 @@
-// A complete custom worker: the built-in handlers plus "word_count", written by a user of zpipe.
+// A complete custom worker: the built-in handlers plus "word_count" and "contact_email"
+// (contact_email.hpp), written by a user of zpipe.
 //
 //   zpipe submit word_count --arg text="the cat and the hat"
 //   -> {"words": 5, "distinct": 4, "top": [["the", 2], ...]}
@@ -6,6 +7,7 @@
 // Build it by linking the zpipe::worker CMake target (see CMakeLists.txt beside this file).
 #include <algorithm>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
+#include "examples/custom_worker/contact_email.hpp"
 #include "worker/worker.hpp"
 
 namespace {
@@ -40,8 +43,10 @@ zpipe::HandlerResult count_words(const zpipe::Job& job, const zpipe::JobContext&
 int main(int argc, char** argv) {
   zpipe::WorkerConfig config;  // defaults find a pipeline on this host
   zpipe::LogOptions log_options;
-  CLI::App app{"zpipe-example-worker: a zpipe worker with a custom word_count handler",
-               "zpipe-example-worker"};
+  std::filesystem::path mail_spool = "mail-spool";
+  CLI::App app{
+      "zpipe-example-worker: a zpipe worker with custom word_count and contact_email handlers",
+      "zpipe-example-worker"};
   app.add_option("--jobs-from", config.jobs_endpoint, "Ventilator endpoint")->capture_default_str();
   app.add_option("--outcomes-to", config.outcomes_endpoint, "Sink endpoint")->capture_default_str();
   app.add_option("--events-to", config.events_endpoint, "Event hub endpoint")
@@ -49,6 +54,10 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency,-c", config.concurrency, "Jobs to run at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  app.add_option("--mail-spool", mail_spool,
+                 "Directory contact_email writes its mails to (relative: to the directory the "
+                 "worker starts in)")
+      ->capture_default_str();
   zpipe::CurveFlags curve_flags;  // --curve-secret, --curve-server-key: a CURVE pipeline
   zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kClient);
   zpipe::add_logging_options(app, log_options);
@@ -61,8 +70,13 @@ int main(int argc, char** argv) {
   try {
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
-    zpipe::Worker worker(config, zpipe::make_logger("zpipe-example-worker", log_options));
+    const auto log = zpipe::make_logger("zpipe-example-worker", log_options);
+    zpipe::Worker worker(config, log);
     worker.handle("word_count", count_words);
+    // Resolved once, at start: a handler must never change the process's current directory.
+    const auto spool = std::filesystem::absolute(mail_spool);
+    log->info("contact_email writes mail to {}", spool.string());
+    worker.handle("contact_email", example::contact_email_handler(spool));
     return worker.run(stop);
   } catch (const std::exception& e) {
     std::cerr << "zpipe-example-worker: " << e.what() << "\n";

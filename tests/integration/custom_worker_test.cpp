@@ -1,10 +1,16 @@
 // A user's own programs in a pipeline: the example custom worker (examples/custom_worker)
-// serving its own job type, and the example producer (examples/producer) built on zpipe::client.
+// serving its own job types (word_count; contact_email, the guide's job followed from start to
+// finish), and the example producer (examples/producer) built on zpipe::client.
+#include <fstream>
+#include <iterator>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/program_run.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
+#include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
 namespace {
@@ -29,6 +35,87 @@ TEST(CustomWorker, RunsItsOwnHandlerBesideTheBuiltIns) {
   const auto refused = store->find(ids.value()[1]).value()->outcome;
   EXPECT_EQ(refused.error, "word_count needs a payload {\"text\": \"...\"}");
   EXPECT_EQ(store->find(ids.value()[2]).value()->outcome.result.to_json(), "still here");
+  EXPECT_TRUE(pipeline.stop());
+}
+
+// The guide's contact form: the mail is spooled once per form submission, a relay that is down
+// (no spool directory) fails the job until it is dead, and `zpipe retry` once the relay is back
+// sends it; a second job for the same submission sends nothing twice.
+TEST(CustomWorker, ContactEmailSpoolsEachFormOnceAndRetriesWhenTheRelayIsBack) {
+  TempDir spool_parent;
+  const auto spool = spool_parent.path() / "spool";
+  TestPipelineOptions options(1);
+  options.worker_program = "zpipe-example-worker";
+  options.worker_args = {"--mail-spool", spool.string()};
+  options.ventilator_args = {"--retry-delay", "0.1"};
+  TestPipeline pipeline(options);
+  const auto zpipe = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), program("zpipe"));
+    args.insert(args.end(), {"--ventilator", pipeline.endpoints().submit});
+    return run_program(args, std::chrono::seconds(20));
+  };
+  const std::vector<std::string> form{"submit",         "contact_email",
+                                      "--unique-key",   "contact-1842",
+                                      "--arg",          "contact=1842",
+                                      "--arg",          "from=ada@example.org",
+                                      "--arg",          "message=Where is my order?",
+                                      "--max-attempts", "2"};
+  const auto submitted = zpipe(form);
+  ASSERT_EQ(submitted.exit_code, 0) << submitted.err;
+  const auto id = submitted.out.substr(0, submitted.out.find('\n'));
+  ASSERT_TRUE(pipeline.wait_for_finished(1, std::chrono::seconds(20)));
+  const auto dead = pipeline.store()->find(id).value()->outcome;
+  EXPECT_FALSE(dead.succeeded());
+  EXPECT_EQ(dead.error, "mail relay unavailable: no spool directory " + spool.string());
+  EXPECT_EQ(dead.attempt, 2u) << "unavailable is retried";
+  const auto failures = zpipe({"failures", "--data-dir", pipeline.data_dir().string()});
+  EXPECT_NE(failures.out.find(id), std::string::npos) << failures.out << failures.err;
+
+  std::filesystem::create_directory(spool);
+  const auto retried = zpipe({"retry", id});
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  ASSERT_TRUE(wait_until([&] { return pipeline.store()->find(id).value()->outcome.attempt == 3; },
+                         std::chrono::seconds(20)))
+      << "retry numbers its attempts on from the last";
+  const auto sent = pipeline.store()->find(id).value()->outcome;
+  ASSERT_TRUE(sent.succeeded()) << sent.error;
+  const auto mail_path = spool / "contact-1842.eml";
+  EXPECT_EQ(sent.result.to_json()["spooled"], mail_path.string());
+  std::ifstream in(mail_path);
+  const std::string mail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(mail.find("From: ada@example.org\r\n"), std::string::npos) << mail;
+  EXPECT_NE(mail.find("Message-ID: <contact-1842@example.org>\r\n"), std::string::npos) << mail;
+  EXPECT_NE(mail.find("\r\n\r\nWhere is my order?\r\n"), std::string::npos) << mail;
+
+  // The producer submits the same form again (its first submit timed out, say): a new job, as
+  // the first is over, but no second mail.
+  const auto again = zpipe(form);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto again_id = again.out.substr(0, again.out.find('\n'));
+  const auto finished = [&](const std::string& job) {
+    return wait_until(
+        [&] {
+          auto found = pipeline.store()->find(job);
+          return found.ok() && found.value().has_value();
+        },
+        std::chrono::seconds(20));
+  };
+  ASSERT_TRUE(finished(again_id));
+  const auto second = pipeline.store()->find(again_id).value()->outcome;
+  ASSERT_TRUE(second.succeeded()) << second.error;
+  EXPECT_EQ(second.result.to_json()["already"], true);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(spool)) ++files;
+  EXPECT_EQ(files, 1u) << "one mail, no temporary file left";
+
+  const auto bad = zpipe({"submit", "contact_email", "--arg", "contact=0"});
+  ASSERT_EQ(bad.exit_code, 0) << bad.err;
+  const auto bad_id = bad.out.substr(0, bad.out.find('\n'));
+  ASSERT_TRUE(finished(bad_id));
+  const auto refused = pipeline.store()->find(bad_id).value();
+  EXPECT_EQ(refused->outcome.error,
+            "contact_email: needs \"contact\", the form submission's number");
+  EXPECT_EQ(refused->outcome.attempt, 1u) << "invalid is not retried";
   EXPECT_TRUE(pipeline.stop());
 }
 

@@ -1,13 +1,18 @@
 // The job model as a user drives it with `zpipe` against the real programs: delayed jobs and
 // `zpipe scheduled`, cancel, queues paused and resumed, limits, recurring jobs, unique keys,
-// and what `status` and `workers` say about types and queues.
+// and what `status` and `workers` say about types and queues; and `zpipe up` passing the
+// workers' types and queues and the ventilator's limits on.
+#include <sys/wait.h>
+
 #include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/support/program_run.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
+#include "tests/support/up_on_free_ports.hpp"
 #include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
@@ -258,6 +263,65 @@ TEST_F(JobModelCommands, StatusNamesTheTypesNoWorkerTakesAndWorkersSayWhatEachTa
   const auto table = zpipe(pipeline, {"workers"});
   EXPECT_NE(table.out.find("\n  types echo; queues critical, default\n"), std::string::npos)
       << table.out;
+}
+
+// What a user of `zpipe up` sees: its ventilator holds the limit given (zpipe queues), and its
+// workers take only the types and queues given (a sleep job and a job in another queue wait).
+TEST(UpPassesJobModelFlags, LimitsToItsVentilatorAndTypesAndQueuesToItsWorkers) {
+  TempDir dir;
+  auto up =
+      start_up_on_free_ports({"--workers", "2", "--types", "echo", "--queues", "critical,default",
+                              "--limit", "echo=concurrency:1", "--limit", "queue:critical=5/s",
+                              "--data-dir", (dir.path() / "data").string()},
+                             dir.path());
+  const auto ventilator = "tcp://127.0.0.1:" + std::to_string(up.port_base);
+  const auto zpipe = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), program("zpipe"));
+    args.insert(args.end(), {"--ventilator", ventilator});
+    return run_program(args, 20s);
+  };
+  const auto json_of = [&](std::vector<std::string> args) {
+    args.push_back("--json");
+    const auto run = zpipe(args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return nlohmann::json::parse(run.out, nullptr, false);
+  };
+
+  const auto queues = zpipe({"queues"});
+  ASSERT_EQ(queues.exit_code, 0) << queues.err;
+  EXPECT_TRUE(std::regex_search(queues.out, std::regex(R"(\necho=concurrency:1 +0 +0\n)")))
+      << queues.out;
+  EXPECT_TRUE(std::regex_search(queues.out, std::regex(R"(\nqueue:critical=5/s +0 +0\n)")))
+      << queues.out;
+  EXPECT_EQ(json_of({"queues"})["limits"].size(), 2u);
+
+  const auto echo = zpipe({"submit", "echo", "--arg", "msg=hi", "--queue", "critical"});
+  const auto sleep = zpipe({"submit", "sleep", "--arg", "ms=1"});
+  const auto low = zpipe({"submit", "echo", "--queue", "low"});
+  ASSERT_EQ(echo.exit_code + sleep.exit_code + low.exit_code, 0)
+      << echo.err << sleep.err << low.err;
+  ASSERT_TRUE(wait_until([&] { return json_of({"status"})["succeeded"] == 1; }, 20s))
+      << zpipe({"status"}).out;
+  ASSERT_TRUE(
+      wait_until([&] { return !json_of({"status"})["types_without_workers"].empty(); }, 10s));
+  EXPECT_EQ(json_of({"status"})["types_without_workers"], (nlohmann::json{"sleep"}));
+  const auto waiting = json_of({"queues"})["queues"];
+  const auto low_queue = std::find_if(waiting.begin(), waiting.end(),
+                                      [](const nlohmann::json& q) { return q["name"] == "low"; });
+  ASSERT_NE(low_queue, waiting.end()) << waiting;
+  EXPECT_EQ((*low_queue)["pending"], 1) << "no worker of this `up` serves queue low";
+  ASSERT_TRUE(wait_until([&] { return json_of({"workers"})["workers"].size() == 2; }, 10s))
+      << zpipe({"workers"}).out;
+  const auto workers = json_of({"workers"})["workers"];
+  for (const auto& worker : workers) {
+    EXPECT_EQ(worker["types"], (nlohmann::json{"echo"})) << worker;
+    EXPECT_EQ(worker["queues"], (nlohmann::json{"critical", "default"})) << worker;
+  }
+
+  up.process.request_stop();
+  const auto status = up.process.wait_for(30s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << describe_wait_status(*status);
 }
 
 }  // namespace
