@@ -89,7 +89,8 @@ void JobTable::make_ready_after_wait(TrackedJob t) {
   ready_.push_back(std::move(t));
 }
 
-std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms) {
+std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint64_t now_ms,
+                                          std::vector<std::size_t>* added_at) {
   std::vector<std::string> ids;
   ids.reserve(specs.size());
   std::uint64_t added = 0;
@@ -116,6 +117,7 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
     t.due_ms = spec.run_at_ms > now_ms ? spec.run_at_ms : 0;
     if (journal_ != nullptr) t.journal_row = journal_->add(t, spec.unique_key);
     keep(t);
+    if (added_at != nullptr) added_at->push_back(ids.size());
     ids.push_back(job.id);
     ++added;
     if (!spec.unique_key.empty()) {

@@ -77,8 +77,10 @@ class JobTable {
 
   // Gives each spec an id, fills defaults, journals it, queues it as pending (or, with a
   // run_at in the future, as scheduled). A spec whose unique key a live job holds is not
-  // added: its id is that job's. Returns the ids, in order.
-  std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms);
+  // added: its id is that job's. Returns the ids, in order; `added`, when given, gets the
+  // places of the specs that made a new job.
+  std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms,
+                                  std::vector<std::size_t>* added = nullptr);
 
   // The next job `route` may take now, within the dispatch limits, with its payload (read back
   // from the journal when it is kept there); null when none. Restored jobs whose outcome

@@ -433,8 +433,9 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     std::vector<std::string> types;
     types.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) types.push_back(spec.type);
-    auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
+    std::vector<std::size_t> added;  // a duplicate unique key's id is no new job: no event
+    auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now(), &added);
+    for (const auto i : added) {
       if (!events_->admit_per_job_event("job.accepted")) continue;
       events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
     }

@@ -162,9 +162,12 @@ TEST(JobModel, ASubmitWithTheUniqueKeyOfALiveJobGetsThatJobsId) {
   auto once = spec("mail");
   once.unique_key = "contact-42";
   const auto first = table.accept({once}, 1);
-  const auto again = table.accept({once, once}, 2);
-  EXPECT_EQ(again, (std::vector<std::string>{first[0], first[0]}));
-  EXPECT_EQ(table.counts().accepted, 1u);
+  std::vector<std::size_t> added;
+  const auto again = table.accept({spec("mail"), once, once}, 2, &added);
+  EXPECT_EQ(again[1], first[0]);
+  EXPECT_EQ(again[2], first[0]);
+  EXPECT_EQ(added, (std::vector<std::size_t>{0})) << "only the job without the key is new";
+  EXPECT_EQ(table.counts().accepted, 2u);
   ASSERT_NE(table.next_for({}, 3), nullptr);
   table.mark_dispatched(3, "w");
   EXPECT_EQ(table.accept({once}, 4)[0], first[0]) << "running: still the same job";
