@@ -39,16 +39,28 @@ ReadyQueues::Lane* ReadyQueues::best_lane(Queue& queue, const std::string& queue
                                           const WorkerRoute& route, const MayStart& may_start) {
   Lane* best = nullptr;
   const TrackedJob* best_head = nullptr;
-  for (auto& [type, lane] : queue.lanes) {
+  const auto consider = [&](const std::string& type, Lane& lane) {
     const auto* head = lane.head();
-    if (head == nullptr || !route.handles(type)) continue;
+    if (head == nullptr) return;
     if (best_head != nullptr &&
         std::pair(best_head->priority, best_head->order) < std::pair(head->priority, head->order)) {
-      continue;
+      return;
     }
-    if (may_start && !may_start(type, queue_name)) continue;
+    if (may_start && !may_start(type, queue_name)) return;
     best = &lane;
     best_head = head;
+  };
+  if (!route.types.empty() && route.types.size() < queue.lanes.size()) {
+    // A worker of a few types among many: look up its own lanes only.
+    for (const auto& type : route.types) {
+      if (const auto lane = queue.lanes.find(type); lane != queue.lanes.end()) {
+        consider(lane->first, lane->second);
+      }
+    }
+    return best;
+  }
+  for (auto& [type, lane] : queue.lanes) {
+    if (route.handles(type)) consider(type, lane);
   }
   return best;
 }
