@@ -624,8 +624,8 @@ std::vector<CancelRecord> JobTable::take_cancel_records(bool again) {
   std::vector<CancelRecord> records;
   const auto record = [&records](const Cancelling& c) {
     const auto& job = c.job.job;
-    records.push_back(
-        {job.id, job.type, job.queue, job.attempt, job.max_attempts, job.created_ms, c.by});
+    records.push_back({job.id, job.type, job.queue, job.attempt, job.max_attempts, job.created_ms,
+                       c.by, job.payload, c.job.payload_in_journal ? c.job.journal_row : 0});
   };
   if (again) {
     for (const auto& [id, c] : cancelling_) record(c);

@@ -54,6 +54,8 @@ struct CancelRecord {
   std::uint32_t max_attempts = 1;
   std::uint64_t created_ms = 0;
   std::string by;
+  Payload payload{};             // nil when left in the journal
+  std::int64_t payload_row = 0;  // non-zero: the payload is left in the journal, at this row
 };
 
 // A running job whose worker is to be asked to stop it.

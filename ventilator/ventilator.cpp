@@ -668,9 +668,11 @@ void Ventilator::send_cancel_records(bool again) {
   resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
   if (records.empty()) return;
   const auto now_ms = unix_ms_now();
+  const std::size_t room =
+      std::min<std::size_t>(1 << 20, config_.limits.max_message_bytes) - kOutcomesEnvelopeBytes;
   std::vector<std::string> entries;
   entries.reserve(records.size());
-  for (const auto& r : records) {
+  for (auto& r : records) {
     Outcome o;
     o.id = r.id;
     o.type = r.type;
@@ -683,16 +685,29 @@ void Ventilator::send_cancel_records(bool again) {
     o.created_ms = r.created_ms;
     o.finished_ms = now_ms;
     o.queue = r.queue == kDefaultQueue ? "" : r.queue;
-    entries.push_back(encode_outcome_entry(o));
+    // As a worker sends it back, so that `zpipe show` says what the job was asked to do; its
+    // size alone when a message could not hold it.
+    keep_job_payload(
+        o, r.payload_row != 0 ? journal_->payload_of(r.payload_row) : std::move(r.payload));
+    auto entry = encode_outcome_entry(o);
+    if (entry.size() > room && o.payload) {
+      o.payload_bytes = o.payload->msgpack().size();
+      o.payload.reset();
+      entry = encode_outcome_entry(o);
+    }
+    entries.push_back(std::move(entry));
   }
-  // In messages of at most 1,000, as workers send theirs.
-  for (std::size_t i = 0; i < entries.size(); i += 1000) {
-    const auto end = std::min(entries.size(), i + 1000);
-    const auto body = encode_outcomes(
-        std::vector<std::string_view>(entries.begin() + static_cast<std::ptrdiff_t>(i),
-                                      entries.begin() + static_cast<std::ptrdiff_t>(end)));
+  // In messages of at most 1,000 and `room` bytes (the sink refuses a message over its limit).
+  for (std::size_t i = 0; i < entries.size();) {
+    std::vector<std::string_view> batch;
+    std::size_t bytes = 0;
+    for (; i < entries.size() && batch.size() < 1000; ++i) {
+      if (!batch.empty() && bytes + entries[i].size() > room) break;
+      batch.push_back(entries[i]);
+      bytes += entries[i].size();
+    }
     // The sink away: they go again in kCancelResend.
-    if (!outcomes_out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) return;
+    if (!outcomes_out_.send(zmq::buffer(encode_outcomes(batch)), zmq::send_flags::dontwait)) return;
   }
 }
 

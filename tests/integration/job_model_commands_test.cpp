@@ -151,6 +151,50 @@ TEST_F(JobModelCommands, CancelAsksTheWorkerToStopARunningJob) {
   EXPECT_EQ(outcome.attempt, 1u) << "not retried";
 }
 
+// A job cancelled before it ran is recorded by the ventilator, with the payload as any other.
+TEST_F(JobModelCommands, ShowGivesThePayloadOfAJobCancelledBeforeItRan) {
+  TestPipeline pipeline(TestPipelineOptions(0, 1));  // no worker: every job waits
+  const auto pending = first_line(zpipe(pipeline, {"submit", "echo", "--arg", "to=ann@x.org"}).out);
+  // Over the 1 KiB the ventilator keeps in memory: read back from its journal for the record.
+  const std::string note(2000, 'n');
+  const auto scheduled =
+      first_line(zpipe(pipeline, {"submit", "echo", "--arg", "note=" + note, "--in", "1h"}).out);
+  // 40 payloads of 40 KiB (submitted 20 at a time, within the message limit): more than one
+  // message of 1 MiB takes their records to the sink.
+  const JobSpec blob{"echo", Payload::from_json({{"blob", std::string(40'000, 'b')}}), 0, 0};
+  std::vector<std::string> blobs;
+  for (int i = 0; i < 2; ++i) {
+    const auto accepted = pipeline.client().submit(std::vector<JobSpec>(20, blob));
+    ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+    blobs.insert(blobs.end(), accepted.value().begin(), accepted.value().end());
+  }
+  auto ids = blobs;
+  ids.insert(ids.begin(), {pending, scheduled});
+  auto args = ids;
+  args.insert(args.begin(), "cancel");
+  args.insert(args.end(), {"--by", "tester@here"});
+  ASSERT_EQ(zpipe(pipeline, args).exit_code, 0);
+  for (const auto& id : ids) {
+    ASSERT_TRUE(wait_until([&] { return recorded(pipeline, id).has_value(); }, 10s)) << id;
+  }
+
+  const auto data = pipeline.data_dir().string();
+  const auto shown = zpipe(pipeline, {"show", pending, "--data-dir", data});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("status        cancelled by tester@here at "), std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("payload\n" + nlohmann::json{{"to", "ann@x.org"}}.dump(2) + "\n"),
+            std::string::npos)
+      << shown.out;
+  EXPECT_EQ(zpipe_json(pipeline, {"show", scheduled, "--data-dir", data})["payload"],
+            (nlohmann::json{{"note", note}}));
+  for (const auto& id : blobs) {
+    const auto attempts = pipeline.store()->attempts(id).value();
+    ASSERT_EQ(attempts.size(), 1u) << id;
+    EXPECT_EQ(attempts[0].payload, blob.payload) << id;
+  }
+}
+
 TEST_F(JobModelCommands, PauseHoldsAQueueAndResumeLetsItRun) {
   TestPipeline pipeline(TestPipelineOptions(1, 1));
   auto client = pipeline.client();

@@ -6,14 +6,15 @@
 
 #include <fstream>
 #include <random>
-#include <regex>
-#include <set>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "common/protocol.hpp"
+#include "tests/support/log_numbers.hpp"
+#include "tests/support/nothing_lost_checks.hpp"
 #include "tests/support/program_run.hpp"
+#include "tests/support/submit_all.hpp"
 #include "tests/support/test_pipeline.hpp"
 #include "tests/support/wait_until.hpp"
 
@@ -21,67 +22,6 @@ namespace zpipe::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Submits `count` jobs in batches; returns the ids the ventilator acknowledged.
-std::vector<std::string> submit_all(Client& client, int count, const JobSpec& spec) {
-  std::vector<std::string> ids;
-  for (int first = 0; first < count; first += 1000) {
-    const auto n = static_cast<std::size_t>(std::min(1000, count - first));
-    auto accepted = client.submit(std::vector<JobSpec>(n, spec));
-    EXPECT_TRUE(accepted.ok()) << accepted.error().message;
-    if (!accepted.ok()) break;
-    ids.insert(ids.end(), accepted.value().begin(), accepted.value().end());
-  }
-  return ids;
-}
-
-// Every id recorded once as succeeded, and nothing else recorded.
-void expect_recorded_exactly_once(TestPipeline& pipeline, const std::vector<std::string>& ids) {
-  const auto rows = pipeline.store()->list({std::nullopt, "", 10'000'000}).value();
-  std::set<std::string> recorded;
-  for (const auto& row : rows) {
-    EXPECT_TRUE(recorded.insert(row.outcome.id).second) << "recorded twice: " << row.outcome.id;
-    EXPECT_TRUE(row.outcome.succeeded()) << row.outcome.id << ": " << row.outcome.error;
-  }
-  const std::set<std::string> expected(ids.begin(), ids.end());
-  ASSERT_EQ(expected.size(), ids.size()) << "ids must be unique";
-  std::vector<std::string> missing;
-  for (const auto& id : expected) {
-    if (!recorded.contains(id)) missing.push_back(id);
-  }
-  EXPECT_TRUE(missing.empty()) << missing.size() << " jobs never recorded, first " << missing[0];
-  EXPECT_EQ(recorded.size(), expected.size());
-}
-
-// The ventilator holds nothing more: nothing pending, in flight or waiting for a retry.
-void expect_nothing_left(TestPipeline& pipeline, std::uint64_t succeeded) {
-  auto status = pipeline.client().status();
-  ASSERT_TRUE(status.ok());
-  const auto& c = status.value();
-  EXPECT_EQ(c.pending, 0u);
-  EXPECT_EQ(c.in_flight, 0u);
-  EXPECT_EQ(c.retrying, 0u);
-  EXPECT_EQ(c.succeeded, succeeded);
-}
-
-// The number in a log line such as "... 12 dispatched again after their time limit".
-std::uint64_t number_before(const std::string& log, const std::string& words) {
-  const std::regex pattern("(\\d+) " + words);
-  std::smatch match;
-  std::uint64_t last = 0;
-  for (auto it = std::sregex_iterator(log.begin(), log.end(), pattern);
-       it != std::sregex_iterator(); ++it) {
-    last = std::stoull((*it)[1]);
-  }
-  return last;
-}
-
-// How many times `words` occurs in `log`.
-std::size_t occurrences(const std::string& log, const std::string& words) {
-  std::size_t count = 0;
-  for (auto at = log.find(words); at != std::string::npos; at = log.find(words, at + 1)) ++count;
-  return count;
-}
 
 // Short time limits, so that jobs lost with a killed or stopped worker come back in seconds.
 TestPipelineOptions quick_redispatch(int workers, int slots) {
