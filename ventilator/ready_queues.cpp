@@ -76,13 +76,13 @@ TrackedJob* ReadyQueues::peek(const WorkerRoute& route, const MayStart& may_star
   };
   if (route.queues.empty()) {
     // In turn over every queue, from the one after the last served.
-    auto start = queues_.upper_bound(turn_);
+    auto start = turn_ == queues_.end() ? queues_.begin() : std::next(turn_);
     for (std::size_t seen = 0; seen < queues_.size(); ++seen, ++start) {
       if (start == queues_.end()) start = queues_.begin();
       auto& [name, queue] = *start;
       if (!open(queue)) continue;
       if (auto* lane = best_lane(queue, name, route, may_start)) {
-        turn_ = name;
+        turn_ = start;
         return found(queue, lane);
       }
     }

@@ -38,6 +38,11 @@ class ReadyQueues {
   // Whether a job of this type and queue may start now (the dispatch limits).
   using MayStart = std::function<bool(const std::string& type, const std::string& queue)>;
 
+  ReadyQueues() = default;
+  // Not copied nor moved: it holds an iterator into itself.
+  ReadyQueues(const ReadyQueues&) = delete;
+  ReadyQueues& operator=(const ReadyQueues&) = delete;
+
   void push_back(TrackedJob job);
   void push_front(TrackedJob job);
 
@@ -95,11 +100,13 @@ class ReadyQueues {
   // A queue the route may take from now.
   bool open(const Queue& queue) const { return queue.size > 0 && !queue.paused; }
 
-  std::map<std::string, Queue, std::less<>> queues_;
+  // A queue, once made, stays (empty) for as long as this object: iterators into it stay good.
+  using QueueMap = std::map<std::string, Queue, std::less<>>;
+  QueueMap queues_;
   std::size_t size_ = 0;
   std::int64_t next_back_ = 0;    // order numbers of jobs put at the back: rising
   std::int64_t next_front_ = -1;  // of jobs put back in front: falling, before every other
-  std::string turn_;              // the queue served last to a route that names none
+  QueueMap::iterator turn_ = queues_.end();  // served last to a route that names none
   // What peek() found, for take().
   Queue* peeked_queue_ = nullptr;
   Lane* peeked_lane_ = nullptr;
