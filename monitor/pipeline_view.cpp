@@ -69,6 +69,29 @@ void PipelineView::apply(const Event& event, Clock::time_point now) {
   if (event.name == "disk.room" || event.name == "component.down") alerts_.erase(event.source);
 }
 
+void PipelineView::apply_queues(QueuesReply reply, Clock::time_point now) {
+  queues_.reply = std::move(reply);
+  queues_.answered_at = now;
+  queues_.unanswered_since.reset();
+}
+
+void PipelineView::apply_status(const StatusReply& status, Clock::time_point now) {
+  queues_.types_without_workers = status.types_without_workers;
+  queues_.waiting_types.clear();
+  for (const auto& counts : status.by_type) {
+    const auto& unserved = status.types_without_workers;
+    if (std::find(unserved.begin(), unserved.end(), counts.type) != unserved.end()) {
+      queues_.waiting_types.push_back(counts);
+    }
+  }
+  queues_.answered_at = now;
+  queues_.unanswered_since.reset();
+}
+
+void PipelineView::queues_asked(Clock::time_point now) {
+  if (!queues_.unanswered_since) queues_.unanswered_since = now;
+}
+
 std::vector<std::string> PipelineView::alerts(Clock::time_point now) const {
   std::vector<std::string> lines;
   for (const auto& [source, alert] : alerts_) {
