@@ -171,8 +171,14 @@ void PipelineView::tick(Clock::time_point now) {
   const bool hearing_others = last_event_ && now - *last_event_ <= kSilentAfter;
   for (auto it = workers_.begin(); it != workers_.end();) {
     auto& worker = it->second;
-    const auto silent_for = now - std::max(worker.last_seen, stream_back_at_);
-    if (!worker.is_gone() && hearing_others &&
+    const auto heard_at = std::max(worker.last_seen, stream_back_at_);
+    const auto silent_for = now - heard_at;
+    // Others must have gone on being heard for more than one of its heartbeat intervals after
+    // it: when the hub itself stops, every worker's last heartbeat lies within one interval of
+    // the last event, and none of them is to blame.
+    const bool others_heard_after =
+        last_event_ && *last_event_ - heard_at > worker.heartbeat + worker.heartbeat / 2;
+    if (!worker.is_gone() && hearing_others && others_heard_after &&
         silent_for > kVanishAfterHeartbeats * worker.heartbeat) {
       worker.state = "vanished";
       worker.job.clear();

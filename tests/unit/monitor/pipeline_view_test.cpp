@@ -176,6 +176,17 @@ TEST_F(PipelineViewTest, WhenNothingArrivesAtAllNoWorkerIsVanishedAndTheVentilat
   EXPECT_EQ(view_.workers()[1].state, "busy");
 }
 
+// The hub stops: one worker's last heartbeat came most of a second before the other's. Three
+// seconds after the first, the stream's last event is under three seconds old, yet nobody is to
+// blame but the hub.
+TEST_F(PipelineViewTest, WhenTheHubStopsNoWorkerIsVanishedForHavingBeenHeardALittleEarlier) {
+  state(t0_, 0, 0);
+  heartbeat(t0_, "a:1");
+  heartbeat(t0_ + 900ms, "b:2");
+  for (auto t = t0_ + 1s; t <= t0_ + 10s; t += 50ms) view_.tick(t);
+  for (const auto& w : view_.workers()) EXPECT_EQ(w.state, "busy") << w.name;
+}
+
 TEST_F(PipelineViewTest, WorkersWhoseHeartbeatsArriveAreNotVanishedWhenTheVentilatorIsSilent) {
   state(t0_, 0, 0);
   for (int s = 0; s <= 10; ++s) {
