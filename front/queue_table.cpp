@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/short_age.hpp"
 #include "front/outcome_table.hpp"
-#include "front/worker_table.hpp"
 
 namespace zpipe {
 namespace {

@@ -11,6 +11,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
+#include "common/types_without_workers_text.hpp"
 #include "front/type_counts_table.hpp"
 #include "front/ventilator_options.hpp"
 

@@ -1,5 +1,5 @@
 // The per-type part of `zpipe status`: for each job type, how many jobs are pending, in
-// flight, retrying, succeeded and dead; and the types whose jobs wait for want of a worker.
+// flight, retrying, succeeded and dead.
 #pragma once
 
 #include <optional>
@@ -15,11 +15,5 @@ namespace zpipe {
 // Header first, each line ending in '\n'; empty when there is no row.
 std::string type_counts_table(const std::vector<TypeCounts>& by_type,
                               const std::optional<TypeCounts>& others);
-
-// A line for each of `types` (jobs wait, no connected worker handles them): "2 jobs of type
-// word_count wait: no connected worker handles word_count", the count from `by_type` (just
-// "jobs of type X wait" for a type it does not count). Each line ends in '\n'.
-std::string types_without_workers_text(const std::vector<std::string>& types,
-                                       const std::vector<TypeCounts>& by_type);
 
 }  // namespace zpipe

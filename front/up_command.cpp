@@ -166,7 +166,8 @@ class UpCommand : public Command {
     ChildOptions foreground;
     foreground.own_process_group = false;  // it reads the keyboard
     ChildProcess dashboard(
-        {program_path("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out},
+        {program_path("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out,
+         "--ventilator", pipeline.endpoints().submit},
         foreground);
     while (!stop.is_stop_requested() && !dashboard.has_exited()) {
       pollfd fd{stop.fd(), POLLIN, 0};

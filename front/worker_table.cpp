@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common/plural.hpp"
+#include "common/short_age.hpp"
 #include "front/outcome_table.hpp"
 
 namespace zpipe {
@@ -54,15 +55,6 @@ std::string routing_line(const WorkerSummary& w) {
 }
 
 }  // namespace
-
-std::string short_age(std::uint64_t ms) {
-  if (ms < 10'000) return printed("%.1fs", static_cast<double>(ms) / 1000);
-  const auto s = ms / 1000;
-  if (s < 120) return std::to_string(s) + "s";
-  if (s < 120 * 60) return std::to_string(s / 60) + "m";
-  if (s < 48 * 3600) return std::to_string(s / 3600) + "h";
-  return std::to_string(s / 86400) + "d";
-}
 
 std::string worker_table(const std::vector<WorkerSummary>& workers, const TerminalStyle& style) {
   // WORKER as wide as its longest value; on a terminal, no wider than what the rest leaves.

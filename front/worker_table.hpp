@@ -11,9 +11,6 @@
 
 namespace zpipe {
 
-// A short age: "0.4s" under 10 seconds, then "12s", "3m", "5h", "4d".
-std::string short_age(std::uint64_t ms);
-
 // WORKER (its name, and its host:pid when that differs), STATE ("silent 12s" for one silent
 // that long), SLOTS, HELD (jobs it holds now), SENT (jobs sent to it since it connected),
 // CREDIT, HEARD and CONNECTED (how long ago). A worker that takes only some types or queues has

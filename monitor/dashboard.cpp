@@ -32,6 +32,7 @@ struct CursesSession {
       init_pair(1, COLOR_CYAN, -1);
       init_pair(2, COLOR_GREEN, -1);
       init_pair(3, COLOR_RED, -1);
+      init_pair(4, COLOR_YELLOW, -1);
     }
   }
   ~CursesSession() { endwin(); }
@@ -47,6 +48,8 @@ attr_t attribute(LineStyle style) {
       return has_colors() ? COLOR_PAIR(2) : 0;
     case LineStyle::kBad:
       return has_colors() ? COLOR_PAIR(3) : A_BOLD;
+    case LineStyle::kWarn:
+      return has_colors() ? COLOR_PAIR(4) : A_NORMAL;
     case LineStyle::kDim:
       return A_DIM;
     case LineStyle::kNormal:
@@ -58,7 +61,10 @@ attr_t attribute(LineStyle style) {
 }  // namespace
 
 Dashboard::Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log)
-    : config_(std::move(config)), log_(std::move(log)), context_(1) {
+    : config_(std::move(config)),
+      log_(std::move(log)),
+      context_(1),
+      queue_poll_(context_, config_.ventilator_endpoint, config_.curve, config_.limits) {
   SocketOptions options;
   options.linger_ms = 0;
   options.receive_hwm = 100'000;
@@ -67,6 +73,7 @@ Dashboard::Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log)
   events_in_.set(zmq::sockopt::subscribe, "");
   connect_endpoint(events_in_, config_.events_endpoint, "events", config_.curve);
   state_.endpoint = config_.events_endpoint;
+  state_.ventilator_endpoint = config_.ventilator_endpoint;
   state_.target_minutes = config_.target_minutes;
 }
 
@@ -82,14 +89,17 @@ int Dashboard::run(const StopFlag& stop) {
   using Clock = PipelineView::Clock;
   auto next_draw = Clock::now();
   while (!stop.is_stop_requested()) {
-    const auto wait =
-        std::chrono::duration_cast<std::chrono::milliseconds>(next_draw - Clock::now());
+    if (queue_poll_.ask_if_due(Clock::now())) view_.queues_asked(Clock::now());
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::min(next_draw, queue_poll_.next_ask()) - Clock::now());
     zmq::pollitem_t items[] = {{events_in_.handle(), 0, ZMQ_POLLIN, 0},
                                {nullptr, STDIN_FILENO, ZMQ_POLLIN, 0},
-                               {nullptr, stop.fd(), ZMQ_POLLIN, 0}};
+                               {nullptr, stop.fd(), ZMQ_POLLIN, 0},
+                               {queue_poll_.socket().handle(), 0, ZMQ_POLLIN, 0}};
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     const auto now = Clock::now();
     if (items[0].revents & ZMQ_POLLIN) take_events(now);
+    if (items[3].revents & ZMQ_POLLIN) take_queue_replies(now);
     bool redraw_now = false;
     for (int key = getch(); key != ERR; key = getch()) {
       if (!handle_key(key, now)) return 0;
@@ -120,6 +130,12 @@ void Dashboard::take_events(PipelineView::Clock::time_point now) {
     }
     view_.apply(*event, now);
   }
+}
+
+void Dashboard::take_queue_replies(PipelineView::Clock::time_point now) {
+  auto replies = queue_poll_.take_replies(now);
+  if (replies.queues) view_.apply_queues(std::move(*replies.queues), now);
+  if (replies.status) view_.apply_status(*replies.status, now);
 }
 
 bool Dashboard::handle_key(int key, PipelineView::Clock::time_point now) {

@@ -1,5 +1,6 @@
 // Dashboard: `zpipe-monitor top`, a full-screen live view of the pipeline in the terminal.
-// Socket: events_in_ SUB connect -> the event hub's events-out. Call from one thread only.
+// Sockets: events_in_ SUB connect -> the event hub's events-out; queue_poll_'s DEALER connect ->
+// the ventilator's submit endpoint (its queues, each second). Call from one thread only.
 #pragma once
 
 #include <memory>
@@ -16,12 +17,14 @@
 #include "monitor/dashboard_layout.hpp"
 #include "monitor/failure_scroll_anchor.hpp"
 #include "monitor/pipeline_view.hpp"
+#include "monitor/queue_poll.hpp"
 #include "monitor/screen_hold.hpp"
 
 namespace zpipe {
 
 struct TopConfig {
   std::string events_endpoint = DefaultEndpoints::kEventsOut;
+  std::string ventilator_endpoint = DefaultEndpoints::kSubmit;  // asked for its queues
   double target_minutes = 10;  // the worker advice: finish the backlog within this
   std::chrono::milliseconds redraw{250};
   DecodeLimits limits;
@@ -37,6 +40,7 @@ class Dashboard {
 
  private:
   void take_events(PipelineView::Clock::time_point now);
+  void take_queue_replies(PipelineView::Clock::time_point now);
   bool handle_key(int key, PipelineView::Clock::time_point now);  // false: quit
   // Moves the list on screen (workers, or failures with 'f') by `rows`, within the list.
   void scroll_by(int rows);
@@ -46,6 +50,7 @@ class Dashboard {
   std::shared_ptr<spdlog::logger> log_;
   zmq::context_t context_;
   zmq::socket_t events_in_;
+  QueuePoll queue_poll_;
   PipelineView view_;
   ScreenHold hold_;  // what 'p' holds on screen
   FailureScrollAnchor failure_anchor_;

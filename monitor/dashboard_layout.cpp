@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <tuple>
+
+#include "common/short_age.hpp"
+#include "common/types_without_workers_text.hpp"
 
 namespace zpipe {
 namespace {
@@ -175,6 +179,239 @@ std::string failure_row(const FailureView& f) {
          f.worker + ")";
 }
 
+// `text` in at most `width` columns: cut with "..." at the end when longer.
+std::string shortened(const std::string& text, std::size_t width) {
+  if (columns_of(text) <= width) return text;
+  if (width <= 3) return clip(text, static_cast<int>(width));
+  return clip(text, static_cast<int>(width - 3)) + "...";
+}
+
+// Items joined by `separator` while they fit in `room` columns, whole or not at all; those left
+// out are counted at the end ("+3 more"), within the room too.
+std::string fitting_items(const std::vector<std::string>& items, const std::string& separator,
+                          std::size_t room) {
+  std::string line;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto with = line + (line.empty() ? "" : separator) + items[i];
+    const auto left = items.size() - i - 1;
+    const auto note = left == 0 ? std::string() : separator + "+" + std::to_string(left) + " more";
+    if (columns_of(with + note) <= room) {
+      line = with;
+      continue;
+    }
+    // This one does not fit with what follows counted: count it with them.
+    const auto more = std::to_string(items.size() - i);
+    return line + (line.empty() ? "+" : separator + "+") + more + " more";
+  }
+  return line;
+}
+
+// "12 jobs of type word_count wait: no connected worker handles word_count" (as `zpipe status`
+// says it), a line for each of the first two types, then one line that names the rest.
+std::vector<std::string> unserved_type_lines(const QueuesView& queues, std::size_t room) {
+  const auto& types = queues.types_without_workers;
+  std::vector<std::string> lines;
+  const std::size_t each = types.size() <= 2 ? types.size() : 1;
+  for (std::size_t i = 0; i < each; ++i) {
+    auto line = types_without_workers_text({types[i]}, queues.waiting_types);
+    line.pop_back();  // its '\n'
+    lines.push_back("! " + line);
+  }
+  if (each < types.size()) {
+    const std::vector<std::string> rest(types.begin() + static_cast<long>(each), types.end());
+    const std::string head =
+        "! " + std::to_string(rest.size()) + " more types wait for a worker too: ";
+    lines.push_back(
+        head + fitting_items(rest, ", ", room > columns_of(head) ? room - columns_of(head) : 0));
+  }
+  return lines;
+}
+
+// What the LIMITS column says of a queue: the value of each "queue:NAME=..." limit.
+std::string queue_limits(const QueuesReply& reply, const std::string& queue) {
+  const auto prefix = "queue:" + queue + "=";
+  std::string text;
+  for (const auto& limit : reply.limits) {
+    if (limit.limit.rfind(prefix, 0) != 0) continue;
+    text += (text.empty() ? "" : ", ") + limit.limit.substr(prefix.size());
+  }
+  return text;
+}
+
+// The limits not shown beside a queue in `beside` (those of job types, of queues that hold no job
+// now or are not on screen): "api=10/s (1 running, 4 waiting)", or "api=10/s" when it holds
+// nothing.
+std::vector<std::string> other_limits(const QueuesReply& reply,
+                                      const std::vector<const QueueSummary*>& beside) {
+  std::vector<std::string> items;
+  for (const auto& limit : reply.limits) {
+    const bool beside_its_queue = std::any_of(beside.begin(), beside.end(), [&](const auto* q) {
+      return limit.limit.rfind("queue:" + q->name + "=", 0) == 0;
+    });
+    if (beside_its_queue) continue;
+    // What it holds back, when it holds anything.
+    const bool idle = limit.running == 0 && limit.waiting == 0;
+    items.push_back(idle ? limit.limit
+                         : limit.limit + " (" + std::to_string(limit.running) + " running, " +
+                               std::to_string(limit.waiting) + " waiting)");
+  }
+  return items;
+}
+
+// The queues to show when `rows` cannot hold them all: the paused ones first, then those with
+// the most jobs waiting, running, scheduled; shown in the reply's order (by name).
+std::vector<const QueueSummary*> queues_to_show(const std::vector<QueueSummary>& queues,
+                                                std::size_t rows) {
+  std::vector<const QueueSummary*> shown;
+  for (const auto& q : queues) shown.push_back(&q);
+  if (shown.size() <= rows) return shown;
+  auto weight = [](const QueueSummary* q) {
+    return std::tuple(q->paused, q->pending, q->running, q->scheduled);
+  };
+  std::stable_sort(shown.begin(), shown.end(), [&](const QueueSummary* a, const QueueSummary* b) {
+    return weight(a) > weight(b);
+  });
+  shown.resize(rows);
+  std::sort(shown.begin(), shown.end());  // pointers into `queues`: its order
+  return shown;
+}
+
+// "2 more queues: 340 pending, 1 paused".
+std::string more_queues_line(const std::vector<QueueSummary>& queues,
+                             const std::vector<const QueueSummary*>& shown) {
+  std::uint64_t pending = 0, running = 0, paused = 0;
+  for (const auto& q : queues) {
+    if (std::find(shown.begin(), shown.end(), &q) != shown.end()) continue;
+    pending += q.pending;
+    running += q.running;
+    paused += q.paused ? 1 : 0;
+  }
+  std::string line = std::to_string(queues.size() - shown.size()) +
+                     " more queues: " + std::to_string(pending) + " pending, " +
+                     std::to_string(running) + " running";
+  if (paused > 0) line += ", " + std::to_string(paused) + " paused";
+  return line + " (zpipe queues lists them all)";
+}
+
+// The panel of the queues, in at most `rows` lines (at least 1): a heading, a line per queue
+// (pending, running, scheduled, latency, paused, its limits), the limits of types, and what is
+// wrong with the answers (none yet, none for a while). Fewer than 4 rows: one summary line.
+void add_queue_panel(std::vector<ScreenLine>& lines, const PipelineView& view,
+                     const DashboardState& state, int width, int rows,
+                     PipelineView::Clock::time_point now) {
+  const auto& queues = view.queues();
+  const auto silent_for = queues.unanswered_since
+                              ? std::chrono::duration<double>(now - *queues.unanswered_since)
+                              : std::chrono::duration<double>(0);
+  const bool silent = silent_for > std::chrono::seconds(3);
+  if (!queues.reply) {
+    if (silent) {
+      add(lines,
+          "QUEUES: no answer from the ventilator at " + state.ventilator_endpoint +
+              " (--ventilator)",
+          LineStyle::kBad, width);
+    } else {
+      add(lines, "QUEUES: asking the ventilator at " + state.ventilator_endpoint + " ...",
+          LineStyle::kDim, width);
+    }
+    return;
+  }
+  const auto& reply = *queues.reply;
+  const auto& all = reply.queues;
+  const auto room = static_cast<std::size_t>(std::max(0, width));
+  std::uint64_t pending = 0, running = 0, paused = 0;
+  for (const auto& q : all) {
+    pending += q.pending;
+    running += q.running;
+    paused += q.paused ? 1 : 0;
+  }
+  if (all.empty() || rows < 4) {
+    // What a glance needs first: a paused queue, then the counts.
+    std::string line = "QUEUES (" + std::to_string(all.size()) + "): ";
+    if (paused > 0) line += std::to_string(paused) + " paused, ";
+    line += std::to_string(pending) + " pending, " + std::to_string(running) + " running";
+    if (all.empty()) line = "QUEUES: no job waits or runs in any queue";
+    if (silent) {
+      line += "; no answer for " +
+              short_age(static_cast<std::uint64_t>(silent_for.count() * 1000)) + ", as they were";
+    }
+    add(lines, line,
+        silent       ? LineStyle::kBad
+        : paused > 0 ? LineStyle::kWarn
+                     : LineStyle::kDim,
+        width);
+    const auto limits = other_limits(reply, {});
+    if (!limits.empty() && rows >= 2) {
+      add(lines, "limits: " + fitting_items(limits, "  ", room > 8 ? room - 8 : 0),
+          LineStyle::kNormal, width);
+    }
+    return;
+  }
+  // Name, then the counts, then LIMITS in what is left: a queue's own limits, when the column
+  // has room for them (else they join the other limits below).
+  constexpr std::size_t kCountsWidth = 1 + 7 + 1 + 7 + 1 + 9 + 1 + 7 + 2 + 6;
+  constexpr std::size_t kMinLimitsWidth = 10;
+  // At least as wide as the WORKERS column below it, so that the two tables line up.
+  std::size_t name_width = 16;
+  for (const auto& q : all) name_width = std::max(name_width, columns_of(q.name));
+  // Long names give way to the LIMITS column on a narrow screen.
+  name_width = std::min<std::size_t>(name_width, room >= 120 ? 40 : room >= 100 ? 24 : 16);
+  if (name_width + kCountsWidth > room) {
+    name_width = room > kCountsWidth + 6 ? room - kCountsWidth : 6;
+  }
+  const auto used = name_width + kCountsWidth + 2;
+  const auto limits_room = room >= used + kMinLimitsWidth ? room - used : 0;
+  auto row = [&](const std::string& name, const std::string& pending_text,
+                 const std::string& running_text, const std::string& scheduled_text,
+                 const std::string& latency, const std::string& paused_text,
+                 const std::string& limits) {
+    char text[512];
+    std::snprintf(text, sizeof text, "%s %7s %7s %9s %7s  %-6s", pad(name, name_width).c_str(),
+                  pending_text.c_str(), running_text.c_str(), scheduled_text.c_str(),
+                  latency.c_str(), paused_text.c_str());
+    std::string line = text;
+    if (!limits.empty() && limits_room > 0) line += "  " + shortened(limits, limits_room);
+    // No blanks at the end of a line.
+    line.erase(line.find_last_not_of(' ') + 1);
+    return line;
+  };
+  // Rows for the queues: what is left after the heading, the staleness line and the limits line.
+  const int left = rows - 1 - (silent ? 1 : 0) - (reply.limits.empty() ? 0 : 1);
+  const auto fit = static_cast<std::size_t>(std::max(1, left));
+  const auto shown = queues_to_show(all, all.size() <= fit ? fit : fit - 1);
+  bool any_limit = false;
+  for (const auto* q : shown) any_limit = any_limit || !queue_limits(reply, q->name).empty();
+  const auto heading = "QUEUES (" + std::to_string(all.size()) + ")";
+  add(lines,
+      row(shortened(heading, name_width), "PENDING", "RUNNING", "SCHEDULED", "LATENCY", "PAUSED",
+          any_limit && limits_room > 0 ? "LIMITS" : ""),
+      LineStyle::kHeading, width);
+  if (silent) {
+    add(lines,
+        "! no answer from " + state.ventilator_endpoint + " for " +
+            short_age(static_cast<std::uint64_t>(silent_for.count() * 1000)) +
+            ": the queues as they were",
+        LineStyle::kBad, width);
+  }
+  for (const auto* q : shown) {
+    // As `zpipe queues` writes it: "3.2s", "12s", "4m".
+    const auto latency = q->latency_ms == 0 ? std::string("-") : short_age(q->latency_ms);
+    add(lines,
+        row(shortened(q->name, name_width), std::to_string(q->pending), std::to_string(q->running),
+            std::to_string(q->scheduled), latency, q->paused ? "paused" : "",
+            queue_limits(reply, q->name)),
+        q->paused ? LineStyle::kWarn : LineStyle::kNormal, width);
+  }
+  if (shown.size() < all.size()) add(lines, more_queues_line(all, shown), LineStyle::kDim, width);
+  const auto limits =
+      other_limits(reply, limits_room > 0 ? shown : std::vector<const QueueSummary*>{});
+  if (!limits.empty()) {
+    const std::string label = any_limit && limits_room > 0 ? "other limits: " : "limits: ";
+    add(lines, label + fitting_items(limits, "  ", room > label.size() ? room - label.size() : 0),
+        LineStyle::kNormal, width);
+  }
+}
+
 }  // namespace
 
 std::string format_duration(std::chrono::seconds duration) {
@@ -234,11 +471,28 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
       LineStyle::kGood, width);
   add(lines, advice_line(view, state.target_minutes), LineStyle::kNormal, width);
   for (const auto& alert : view.alerts(now)) add(lines, "! " + alert, LineStyle::kBad, width);
+  for (const auto& line : unserved_type_lines(view.queues(), room)) {
+    add(lines, line, LineStyle::kBad, width);
+  }
   add(lines, "", LineStyle::kNormal, width);
 
   const auto workers = view.workers();
   const auto& failures = view.failures();
-  const int body = std::max(0, height - static_cast<int>(lines.size()) - 1);  // last line: status
+  int body = std::max(0, height - static_cast<int>(lines.size()) - 1);  // last line: status
+  if (!state.failures_only && body > 0) {
+    // Queues above the workers, one summary line on a small screen, and a blank line after.
+    // Rows the workers and failures below would take, all shown; what they leave, or at least a
+    // third of the screen, goes to the queues.
+    const int below =
+        1 + static_cast<int>(workers.size()) +
+        (failures.empty() ? 0 : 1 + std::min<int>(3, static_cast<int>(failures.size())));
+    const int queue_rows = body < 10 ? 1 : std::max({4, body / 3, body - 1 - below});
+    const auto before = lines.size();
+    add_queue_panel(lines, view, state, width, queue_rows, now);
+    if (body - static_cast<int>(lines.size() - before) > 1)
+      add(lines, "", LineStyle::kNormal, width);
+    body -= static_cast<int>(lines.size() - before);
+  }
   if (state.failures_only) {
     add(lines, "FAILURES (" + failure_count(view) + ", newest first)", LineStyle::kHeading, width);
     const auto first =

@@ -11,7 +11,8 @@
 
 namespace zpipe {
 
-enum class LineStyle { kNormal, kTitle, kHeading, kGood, kBad, kDim };
+// kWarn: wants a look, not wrong (a paused queue).
+enum class LineStyle { kNormal, kTitle, kHeading, kGood, kBad, kWarn, kDim };
 
 struct ScreenLine {
   std::string text;  // UTF-8, at most `width` columns
@@ -19,8 +20,9 @@ struct ScreenLine {
 };
 
 struct DashboardState {
-  std::string endpoint;        // where events come from, for the title
-  double target_minutes = 10;  // for the worker advice
+  std::string endpoint;             // where events come from, for the title
+  std::string ventilator_endpoint;  // asked for its queues
+  double target_minutes = 10;       // for the worker advice
   bool paused = false;
   bool failures_only = false;          // the 'f' view
   int scroll = 0;                      // first worker (or failure) row shown

@@ -1,5 +1,7 @@
 #include "monitor/event_filter.hpp"
 
+#include "common/job.hpp"
+
 namespace zpipe {
 namespace {
 
@@ -17,6 +19,16 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 bool is_periodic_event(const std::string& name) {
   return name == "worker.heartbeat" || name == "ventilator.state" || name == "sink.state";
+}
+
+bool names_job_queue(const Event& event) {
+  const auto& name = event.name;
+  if (name == "job.accepted" || name == "job.started" || name == "job.succeeded" ||
+      name == "job.failed" || name == "job.released") {
+    return true;
+  }
+  // The ventilator's job.cancelled (a job cancelled before it ran) does not say.
+  return name == "job.cancelled" && event.source.rfind("worker ", 0) == 0;
 }
 
 bool EventFilter::matches(const Event& event) const {
@@ -40,6 +52,14 @@ bool EventFilter::matches(const Event& event) const {
     if (!from_worker && field(event, "worker").find(worker) == std::string::npos) return false;
   }
   if (!job.empty() && field(event, "job") != job) return false;
+  if (!queue.empty()) {
+    // An event that names a queue (queue.paused too); one of the job events that leave out the
+    // default queue's name.
+    const auto named = field(event, "queue");
+    if (!named.empty() ? named != queue : queue != kDefaultQueue || !names_job_queue(event)) {
+      return false;
+    }
+  }
   return true;
 }
 

@@ -14,6 +14,9 @@ struct EventFilter {
   std::string status;  // the name ends with ".<status>": accepted, started, succeeded, failed, ...
   std::string worker;  // a worker name (its events' source, or the worker field) contains this
   std::string job;     // the job field equals this
+  // The event's `queue` field equals this: the events of jobs that say their queue
+  // (names_job_queue(), which leave out "default"), and queue.paused and queue.resumed.
+  std::string queue;
   // Also the periodic events (heartbeats, state snapshots), which otherwise show only when a
   // --topic names them in full or --status asks for them.
   bool verbose = false;
@@ -24,5 +27,10 @@ struct EventFilter {
 // Whether `name` is one of the events every component repeats each second (worker.heartbeat,
 // ventilator.state, sink.state): the pipeline's pulse rather than something that happened.
 bool is_periodic_event(const std::string& name);
+
+// Whether `event` says which queue its job is in: job.accepted (from the ventilator),
+// job.started, job.succeeded, job.failed, job.released and a worker's job.cancelled. They carry a
+// `queue` field when it is not "default", and none when it is.
+bool names_job_queue(const Event& event);
 
 }  // namespace zpipe

@@ -29,10 +29,12 @@ std::string json_text(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// ANSI colour of an event's name: failures red, successes green, starts cyan, workers yellow.
+// ANSI colour of an event's name: failures red, successes green, cancels magenta, starts cyan,
+// workers yellow.
 const char* color_of(const std::string& name) {
   if (name == "job.failed" || name == "input.refused" || name == "worker.down") return "\x1b[31m";
   if (name == "job.succeeded") return "\x1b[32m";
+  if (name == "job.cancelled") return "\x1b[35m";
   if (name == "job.started") return "\x1b[36m";
   if (name.rfind("worker.", 0) == 0) return "\x1b[33m";
   return "\x1b[2m";  // dim: accepted, state snapshots
@@ -42,8 +44,8 @@ const char* color_of(const std::string& name) {
 // an error "42"): a script gets one JSON type per field.
 bool is_text_field(const std::string& key) {
   static const std::set<std::string> kText = {
-      "job",  "type",   "job_type",  "code",   "error",   "state", "reason",
-      "what", "worker", "component", "socket", "handles", "key",   "message"};
+      "job", "type",  "job_type", "code",      "error",  "state",   "reason", "what",   "worker",
+      "by",  "queue", "queues",   "component", "socket", "handles", "key",    "message"};
   return kText.count(key) != 0;
 }
 

@@ -44,6 +44,9 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
   tail_cmd->add_option("--worker", tail.filter.worker,
                        "Only events from or about workers whose name contains this");
   tail_cmd->add_option("--job", tail.filter.job, "Only the events of this job id");
+  tail_cmd->add_option("--queue", tail.filter.queue,
+                       "Only events of jobs in this queue (accepted, started, succeeded, failed, "
+                       "cancelled, released) and of the queue (paused, resumed)");
   add_curve_options(*tail_cmd, curve_flags, CurveRole::kClient);
   tail_cmd
       ->add_option("--color", options.color,
@@ -64,6 +67,12 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
                    "Advise how many workers finish the backlog within this many minutes")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 100000.0));
+  top_cmd
+      ->add_option("--ventilator", top.ventilator_endpoint,
+                   "Ventilator's submit endpoint, asked each second for its queues (DEALER, "
+                   "connect)")
+      ->envname(EndpointVariables::kSubmit)
+      ->capture_default_str();
   add_curve_options(*top_cmd, curve_flags, CurveRole::kClient);
 
   if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;

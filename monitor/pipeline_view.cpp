@@ -69,6 +69,29 @@ void PipelineView::apply(const Event& event, Clock::time_point now) {
   if (event.name == "disk.room" || event.name == "component.down") alerts_.erase(event.source);
 }
 
+void PipelineView::apply_queues(QueuesReply reply, Clock::time_point now) {
+  queues_.reply = std::move(reply);
+  queues_.answered_at = now;
+  queues_.unanswered_since.reset();
+}
+
+void PipelineView::apply_status(const StatusReply& status, Clock::time_point now) {
+  queues_.types_without_workers = status.types_without_workers;
+  queues_.waiting_types.clear();
+  for (const auto& counts : status.by_type) {
+    const auto& unserved = status.types_without_workers;
+    if (std::find(unserved.begin(), unserved.end(), counts.type) != unserved.end()) {
+      queues_.waiting_types.push_back(counts);
+    }
+  }
+  queues_.answered_at = now;
+  queues_.unanswered_since.reset();
+}
+
+void PipelineView::queues_asked(Clock::time_point now) {
+  if (!queues_.unanswered_since) queues_.unanswered_since = now;
+}
+
 std::vector<std::string> PipelineView::alerts(Clock::time_point now) const {
   std::vector<std::string> lines;
   for (const auto& [source, alert] : alerts_) {
@@ -148,8 +171,14 @@ void PipelineView::tick(Clock::time_point now) {
   const bool hearing_others = last_event_ && now - *last_event_ <= kSilentAfter;
   for (auto it = workers_.begin(); it != workers_.end();) {
     auto& worker = it->second;
-    const auto silent_for = now - std::max(worker.last_seen, stream_back_at_);
-    if (!worker.is_gone() && hearing_others &&
+    const auto heard_at = std::max(worker.last_seen, stream_back_at_);
+    const auto silent_for = now - heard_at;
+    // Others must have gone on being heard for more than one of its heartbeat intervals after
+    // it: when the hub itself stops, every worker's last heartbeat lies within one interval of
+    // the last event, and none of them is to blame.
+    const bool others_heard_after =
+        last_event_ && *last_event_ - heard_at > worker.heartbeat + worker.heartbeat / 2;
+    if (!worker.is_gone() && hearing_others && others_heard_after &&
         silent_for > kVanishAfterHeartbeats * worker.heartbeat) {
       worker.state = "vanished";
       worker.job.clear();

@@ -1,7 +1,9 @@
-// PipelineView: what `zpipe-monitor top` knows of the pipeline, built from events alone:
-// totals, throughput and its history, ETA, workers (vanished ones marked), recent failures,
-// missed events, a ventilator that stopped answering, and how many workers the backlog calls for.
-// Fed by one thread; the clock is passed in, so tests drive it with synthetic events and time.
+// PipelineView: what `zpipe-monitor top` knows of the pipeline, built from events: totals,
+// throughput and its history, ETA, workers (vanished ones marked), recent failures, missed
+// events, a ventilator that stopped answering, and how many workers the backlog calls for; and
+// from the ventilator's answers (QueuePoll): its queues and limits, and the types that wait for a
+// worker. Fed by one thread; the clock is passed in, so tests drive it with synthetic events and
+// answers and time.
 #pragma once
 
 #include <chrono>
@@ -13,6 +15,8 @@
 #include <vector>
 
 #include "common/event.hpp"
+#include "common/queue_requests.hpp"
+#include "common/requests.hpp"
 #include "monitor/sequence_gaps.hpp"
 
 namespace zpipe {
@@ -53,6 +57,19 @@ struct WorkerAdvice {
   std::uint64_t workers_running = 0;
 };
 
+// What the ventilator last said of its queues and of the job types that wait for a worker.
+struct QueuesView {
+  using Clock = std::chrono::steady_clock;
+  std::optional<QueuesReply> reply;  // the last `queues`; nullopt before the first
+  Clock::time_point answered_at{};   // when it came
+  // From the last `status`: the types with pending jobs and no connected worker that handles
+  // them, and the counts of those types (for how many jobs wait).
+  std::vector<std::string> types_without_workers;
+  std::vector<TypeCounts> waiting_types;
+  // Since when a request has gone unanswered; nullopt once answered.
+  std::optional<Clock::time_point> unanswered_since;
+};
+
 class PipelineView {
  public:
   using Clock = std::chrono::steady_clock;
@@ -64,6 +81,10 @@ class PipelineView {
   static constexpr std::chrono::seconds kSilentAfter{3};
 
   void apply(const Event& event, Clock::time_point now);
+  // The ventilator's answers (QueuePoll), and that it was asked at `now`.
+  void apply_queues(QueuesReply reply, Clock::time_point now);
+  void apply_status(const StatusReply& status, Clock::time_point now);
+  void queues_asked(Clock::time_point now);
   // Marks workers vanished that went silent while events from others kept arriving, and forgets
   // long-gone ones; call about once a second.
   void tick(Clock::time_point now);
@@ -84,6 +105,7 @@ class PipelineView {
   std::vector<std::string> alerts(Clock::time_point now) const;
   static constexpr std::chrono::seconds kAlertLife{15};
   const std::deque<FailureView>& failures() const { return failures_; }  // newest first
+  const QueuesView& queues() const { return queues_; }
   // job.failed events received, kept or not (failures() keeps the last kFailuresKept).
   std::uint64_t failures_seen() const { return failures_seen_; }
   std::uint64_t missed_events() const { return gaps_.total(); }
@@ -117,6 +139,7 @@ class PipelineView {
   std::optional<Clock::time_point> last_event_;
   Clock::time_point stream_back_at_{};  // the first event after a silence: silences start here
   std::optional<Clock::time_point> last_state_;  // the last ventilator.state
+  QueuesView queues_;
 };
 
 }  // namespace zpipe

@@ -430,14 +430,21 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
       return;
     }
     uncommitted_bytes_ += body.size();
-    std::vector<std::string> types;
-    types.reserve(submit->jobs.size());
-    for (const auto& spec : submit->jobs) types.push_back(spec.type);
+    // What job.accepted says of each: its type, and its queue when not the default one (left
+    // out, as the workers' job events leave it out).
+    std::vector<std::pair<std::string, std::string>> types_and_queues;
+    types_and_queues.reserve(submit->jobs.size());
+    for (const auto& spec : submit->jobs) {
+      types_and_queues.emplace_back(spec.type, spec.queue == kDefaultQueue ? "" : spec.queue);
+    }
     std::vector<std::size_t> added;  // a duplicate unique key's id is no new job: no event
     auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now(), &added);
     for (const auto i : added) {
       if (!events_->admit_per_job_event("job.accepted")) continue;
-      events_->publish("job.accepted", {{"job", ids[i]}, {"type", types[i]}});
+      const auto& [type, queue] = types_and_queues[i];
+      std::map<std::string, std::string> fields{{"job", ids[i]}, {"type", type}};
+      if (!queue.empty()) fields["queue"] = queue;
+      events_->publish("job.accepted", std::move(fields));
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids), pipeline_}));

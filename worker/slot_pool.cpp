@@ -164,7 +164,7 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
                                                std::forward_as_tuple(job.id, job.attempt),
                                                std::forward_as_tuple());
     auto& attempt = entry->second;
-    attempt.running = RunningJob{job.id, job.type, job.attempt, unix_ms_now()};
+    attempt.running = RunningJob{job.id, job.type, job.attempt, unix_ms_now(), job.queue};
     attempt.job = &job;
     attempt.cancelled = shared->cancelled;
     const auto started_ms = attempt.running.started_ms;

@@ -25,6 +25,7 @@ struct RunningJob {
   std::string type;
   std::uint32_t attempt = 1;
   std::uint64_t started_ms = 0;
+  std::string queue{kDefaultQueue};
 };
 
 // What the slots did since the poll loop last asked.

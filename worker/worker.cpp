@@ -31,6 +31,15 @@ constexpr std::size_t kMaxOutcomesPerMessage = 256;
 // an isolated job's process is watched every 20 ms).
 constexpr std::chrono::milliseconds kCancelGrace{500};
 
+// A job event's fields: the job, its type, and its queue when not the default one (left out, as
+// in the job message, so that a pipeline without queues sends what it sent before).
+std::map<std::string, std::string> job_fields(const std::string& id, const std::string& type,
+                                              const std::string& queue) {
+  std::map<std::string, std::string> fields{{"job", id}, {"type", type}};
+  if (!queue.empty() && queue != kDefaultQueue) fields["queue"] = queue;
+  return fields;
+}
+
 std::string joined(const std::vector<std::string>& items, std::string_view separator) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : std::string(separator)) + item;
@@ -411,7 +420,7 @@ void Worker::give_back(const std::vector<Job>& jobs, std::string_view why) {
   release.reason = std::string(why);
   for (const auto& job : jobs) {
     release.jobs.push_back(ReleasedJob{job.id, job.attempt});
-    events_->publish("job.released", {{"job", job.id}, {"type", job.type}});
+    events_->publish("job.released", job_fields(job.id, job.type, job.queue));
   }
   released_ += jobs.size();
   // Lost only if the ventilator is unreachable, and then it holds them in its journal and
@@ -429,9 +438,9 @@ void Worker::collect(SlotPool& pool) {
   for (const auto& started : report.started) {
     log_->debug("started {} ({}, attempt {})", started.id, started.type, started.attempt);
     if (events_->admit_per_job_event("job.started")) {
-      events_->publish("job.started", {{"job", started.id},
-                                       {"type", started.type},
-                                       {"attempt", std::to_string(started.attempt)}});
+      auto fields = job_fields(started.id, started.type, started.queue);
+      fields["attempt"] = std::to_string(started.attempt);
+      events_->publish("job.started", std::move(fields));
     }
   }
   std::vector<Job> cut_short;
@@ -442,6 +451,7 @@ void Worker::collect(SlotPool& pool) {
       job.id = std::move(outcome.id);
       job.type = std::move(outcome.type);
       job.attempt = outcome.attempt;
+      if (!outcome.queue.empty()) job.queue = std::move(outcome.queue);
       cut_short.push_back(std::move(job));
       continue;
     }
@@ -465,11 +475,10 @@ void Worker::record(Outcome outcome) {
   }
   // Every failure is published; successes are sampled at high rates.
   if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
-    std::map<std::string, std::string> fields{{"job", outcome.id},
-                                              {"type", outcome.type},
-                                              {"attempt", std::to_string(outcome.attempt)},
-                                              {"ms", std::to_string(outcome.run_us / 1000)},
-                                              {"us", std::to_string(outcome.run_us)}};
+    auto fields = job_fields(outcome.id, outcome.type, outcome.queue);
+    fields["attempt"] = std::to_string(outcome.attempt);
+    fields["ms"] = std::to_string(outcome.run_us / 1000);
+    fields["us"] = std::to_string(outcome.run_us);
     if (!outcome.succeeded()) {
       fields["code"] = outcome.error_code;
       fields["error"] = outcome.error;

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -184,6 +185,106 @@ TEST(MonitorTail, FiltersByStatusAndType) {
     ++count;
   }
   EXPECT_GE(count, 2);
+  EXPECT_TRUE(pipeline.stop());
+}
+
+JobSpec in_queue(JobSpec spec, const std::string& queue) {
+  spec.queue = queue;
+  return spec;
+}
+
+// The JSON events of `text`, whole lines only (one being written is read next time).
+std::vector<nlohmann::json> json_events(std::string text) {
+  text.erase(text.rfind('\n') + 1);
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) events.push_back(nlohmann::json::parse(line));
+  return events;
+}
+
+bool has_event(const std::vector<nlohmann::json>& events, const std::string& name,
+               const std::string& job) {
+  return std::any_of(events.begin(), events.end(), [&](const nlohmann::json& e) {
+    return e["name"] == name && e["fields"].value("job", "") == job;
+  });
+}
+
+TEST(MonitorTail, QueueShowsTheEventsOfItsJobsOnlyCancelsIncluded) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  const auto out = pipeline.dir() / "mail.out";
+  ChildProcess tail({program("zpipe-monitor"), "tail", "--json", "--queue", "mail", "--events-from",
+                     pipeline.endpoints().events_out},
+                    ChildOptions{out, pipeline.dir() / "mail.log", {}});
+  const auto events = [&] { return json_events(read_text(out)); };
+  auto client = pipeline.client();
+  // Joined once the hub forwards to it: probe with jobs of the queue until one shows.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        (void)client.submit(in_queue(JobSpec{"echo", Payload::from_json("probe"), 0, 0}, "mail"));
+        return !events().empty();
+      },
+      15s, 300ms));
+  // A job of another queue, finished before the one of "mail" starts: the single worker and the
+  // ventilator publish in order, so its events would be in before the mail job's.
+  const auto other = client.submit(in_queue(JobSpec{"echo", Payload::from_json(1), 0, 0}, "bulk"));
+  ASSERT_TRUE(other.ok());
+  const auto in_default = client.submit(JobSpec{"echo", Payload::from_json(2), 0, 0});
+  ASSERT_TRUE(in_default.ok());
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto states = client.job_statuses({other.value(), in_default.value()});
+        return states.ok() &&
+               std::all_of(states.value().begin(), states.value().end(),
+                           [](const JobStatus& s) { return s.state == JobState::kSucceeded; });
+      },
+      10s));
+  const auto mail = client.submit(in_queue(JobSpec{"echo", Payload::from_json(3), 0, 0}, "mail"));
+  ASSERT_TRUE(mail.ok());
+  // A running job of the queue, cancelled: its worker's job.cancelled says so.
+  const auto long_one =
+      client.submit(in_queue(JobSpec{"sleep", Payload::from_json({{"ms", 30000}}), 0, 0}, "mail"));
+  ASSERT_TRUE(long_one.ok());
+  ASSERT_TRUE(wait_until([&] { return has_event(events(), "job.started", long_one.value()); }, 10s))
+      << read_text(out);
+  ASSERT_TRUE(client.cancel({long_one.value()}, "alice@web1").ok());
+  ASSERT_TRUE(
+      wait_until([&] { return has_event(events(), "job.cancelled", long_one.value()); }, 10s))
+      << read_text(out);
+  tail.stop(5s);
+
+  const auto shown = events();
+  for (const char* name : {"job.accepted", "job.started", "job.succeeded"}) {
+    EXPECT_TRUE(has_event(shown, name, mail.value())) << name << " of the mail job\n"
+                                                      << read_text(out);
+  }
+  for (const auto& event : shown) {
+    EXPECT_EQ(event["fields"]["queue"], "mail") << event.dump();
+    EXPECT_NE(event["fields"]["job"], other.value()) << "a job of bulk: " << event.dump();
+    EXPECT_NE(event["fields"]["job"], in_default.value()) << "a job of default: " << event.dump();
+  }
+  const auto cancelled = std::find_if(shown.begin(), shown.end(), [&](const nlohmann::json& e) {
+    return e["name"] == "job.cancelled" && e["fields"]["job"] == long_one.value();
+  });
+  ASSERT_NE(cancelled, shown.end());
+  EXPECT_EQ((*cancelled)["fields"]["code"], "cancelled");
+  EXPECT_EQ((*cancelled)["fields"]["error"], "cancelled by alice@web1");
+  EXPECT_EQ((*cancelled)["fields"]["type"], "sleep");
+
+  // The default queue's events carry no queue field: --queue default shows them.
+  const auto default_out = pipeline.dir() / "default.out";
+  ChildProcess default_tail({program("zpipe-monitor"), "tail", "--json", "--queue", "default",
+                             "--events-from", pipeline.endpoints().events_out},
+                            ChildOptions{default_out, pipeline.dir() / "default.log", {}});
+  ASSERT_TRUE(wait_until(
+      [&] {
+        (void)client.submit(JobSpec{"echo", Payload::from_json("probe"), 0, 0});
+        return !json_events(read_text(default_out)).empty();
+      },
+      15s, 300ms));
+  default_tail.stop(5s);
+  for (const auto& event : json_events(read_text(default_out))) {
+    EXPECT_FALSE(event["fields"].contains("queue")) << event.dump();
+  }
   EXPECT_TRUE(pipeline.stop());
 }
 

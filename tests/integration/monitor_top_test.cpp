@@ -61,14 +61,18 @@ bool exited_and_restored(const std::string& screen) {
          screen.find(" icanon") != std::string::npos && screen.find(" echo ") != std::string::npos;
 }
 
+// zpipe-monitor top on `pipeline`: its events, and its ventilator for the queues.
+std::vector<std::string> top_of(const TestPipeline& pipeline) {
+  return {program("zpipe-monitor"),        "top",          "--events-from",
+          pipeline.endpoints().events_out, "--ventilator", pipeline.endpoints().submit};
+}
+
 class MonitorTop : public ::testing::TestWithParam<std::pair<int, int>> {};
 
 TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
   const auto [width, height] = GetParam();
   TestPipeline pipeline(TestPipelineOptions(2, 2));
-  TmuxSession top(
-      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, width,
-      height);
+  TmuxSession top(top_of(pipeline), width, height);
   EXPECT_EQ(top.size(), std::to_string(width) + "x" + std::to_string(height));
   ASSERT_TRUE(wait_until([&] { return totals_on(top.screen()).has_value(); }, 15s)) << top.screen();
 
@@ -99,9 +103,7 @@ TEST_P(MonitorTop, CountsMoveAndEndEqualToTheSinks) {
   EXPECT_NE(screen.find("no luck"), std::string::npos) << "recent failures shown:\n" << screen;
 
   // A dashboard that joins after the work is done shows the same picture within seconds.
-  TmuxSession late(
-      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, width,
-      height);
+  TmuxSession late(top_of(pipeline), width, height);
   EXPECT_TRUE(wait_until([&] { return shows_the_sinks_totals(late); }, 5s)) << late.screen();
   EXPECT_TRUE(
       wait_until([&] { return late.screen().find("WORKERS (2)") != std::string::npos; }, 5s))
@@ -124,11 +126,77 @@ INSTANTIATE_TEST_SUITE_P(Sizes, MonitorTop,
                                   std::to_string(size.param.second);
                          });
 
+// The queues panel: each queue's line as the dashboard lays it out, "mail   12   0   0   4m
+// paused".
+std::optional<std::smatch> queue_line(const std::string& screen, const std::string& queue) {
+  const std::regex line("(^|\n)" + queue +
+                        R"( +(\d+) +(\d+) +(\d+) +(\S+)( +paused)?( +[^\n]*)?(\n|$))");
+  std::smatch m;
+  if (!std::regex_search(screen, m, line)) return std::nullopt;
+  return m;
+}
+
+class MonitorTopQueues : public ::testing::TestWithParam<std::pair<int, int>> {};
+
+TEST_P(MonitorTopQueues, ShowsAPausedQueueWithItsPendingJobsItsLimitAndTypesWithoutAWorker) {
+  const auto [width, height] = GetParam();
+  TestPipeline pipeline(TestPipelineOptions(1));
+  auto client = pipeline.client();
+  ASSERT_TRUE(client.pause("mail").ok());
+  ASSERT_TRUE(client.set_limit("queue:mail=concurrency:2").ok());
+  std::vector<JobSpec> mail;
+  for (int i = 0; i < 12; ++i) {
+    JobSpec job{"echo", Payload::from_json(i), 0, 0};
+    job.queue = "mail";
+    mail.push_back(std::move(job));
+  }
+  ASSERT_TRUE(client.submit(mail).ok());
+  // A type no worker handles: its jobs wait, and the dashboard says why.
+  JobSpec word_count{"word_count", Payload::from_json({{"text", "a b"}}), 0, 0};
+  word_count.queue = "bulk";
+  ASSERT_TRUE(client.submit({word_count, word_count, word_count}).ok());
+
+  TmuxSession top(top_of(pipeline), width, height);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto screen = top.screen();
+        return queue_line(screen, "mail") && screen.find("WORKERS (1)") != std::string::npos;
+      },
+      15s))
+      << top.screen();
+  auto screen = top.screen();
+  const auto paused = *queue_line(screen, "mail");
+  EXPECT_EQ(paused[2], "12") << "pending:\n" << screen;
+  EXPECT_EQ(paused[3], "0") << "running:\n" << screen;
+  EXPECT_NE(paused.str(6).find("paused"), std::string::npos) << screen;
+  EXPECT_NE(paused.str(7).find("concurrency:2"), std::string::npos) << "its limit:\n" << screen;
+  const auto bulk = queue_line(screen, "bulk");
+  ASSERT_TRUE(bulk) << screen;
+  EXPECT_EQ((*bulk)[2], "3") << screen;
+  EXPECT_NE(screen.find("QUEUES (2)"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("! 3 jobs of type word_count wait: no connected worker handles word_count"),
+            std::string::npos)
+      << screen;
+
+  // Resumed, the mail jobs run and the queue leaves the panel.
+  ASSERT_TRUE(client.resume("mail").ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(12, 20s));
+  EXPECT_TRUE(wait_until([&] { return !queue_line(top.screen(), "mail"); }, 5s)) << top.screen();
+  EXPECT_TRUE(queue_line(top.screen(), "bulk")) << top.screen();
+  top.send_keys({"q"});
+  EXPECT_TRUE(pipeline.stop());
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, MonitorTopQueues,
+                         ::testing::Values(std::pair{80, 24}, std::pair{160, 50}),
+                         [](const ::testing::TestParamInfo<std::pair<int, int>>& size) {
+                           return std::to_string(size.param.first) + "x" +
+                                  std::to_string(size.param.second);
+                         });
+
 TEST(MonitorTopInterrupted, CtrlCRestoresTheTerminal) {
   TestPipeline pipeline(TestPipelineOptions(0));
-  TmuxSession top(then_show_the_terminal({program("zpipe-monitor"), "top", "--events-from",
-                                          pipeline.endpoints().events_out}),
-                  80, 24);
+  TmuxSession top(then_show_the_terminal(top_of(pipeline)), 80, 24);
   ASSERT_TRUE(wait_until([&] { return totals_on(top.screen()).has_value(); }, 15s)) << top.screen();
   top.send_keys({"C-c"});
   EXPECT_TRUE(wait_until([&] { return exited_and_restored(top.screen()); }, 5s)) << top.screen();
@@ -182,8 +250,7 @@ std::vector<JobSpec> echoes(int n) {
 
 TEST(MonitorTopPaused, HoldsTheScreenWhileJobsFinishScrollingIncluded) {
   TestPipeline pipeline(TestPipelineOptions(2));
-  const std::vector<std::string> argv{program("zpipe-monitor"), "top", "--events-from",
-                                      pipeline.endpoints().events_out};
+  const auto argv = top_of(pipeline);
   TmuxSession top(argv, 80, 24);
   TmuxSession reference(argv, 80, 24);  // never paused: shows when the new jobs are counted
   auto client = pipeline.client();
@@ -231,8 +298,7 @@ TEST(MonitorTopPaused, HoldsTheScreenWhileJobsFinishScrollingIncluded) {
 // may be fine, must not be shown vanished; the dashboard names the ventilator instead.
 TEST(MonitorTopVentilatorDown, NamesTheVentilatorAndShowsNoWorkerVanished) {
   TestPipeline pipeline(TestPipelineOptions(2));
-  TmuxSession top(
-      {program("zpipe-monitor"), "top", "--events-from", pipeline.endpoints().events_out}, 80, 24);
+  TmuxSession top(top_of(pipeline), 80, 24);
   ASSERT_TRUE(wait_until(
       [&] {
         const auto screen = top.screen();

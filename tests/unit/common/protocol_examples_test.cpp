@@ -137,7 +137,7 @@ TEST(ProtocolExamples, DocumentShowsWhatTheCodeSends) {
                       "worker vm:4327",
                       7,
                       1795890149992,
-                      {{"job", "mx0qmj60-1"}, {"type", "echo"}}}},
+                      {{"job", "mx0qmj60-1"}, {"type", "echo"}, {"queue", "mail"}}}},
   };
   // ZPIPE_PRINT_EXAMPLES=1: print each example's bytes as the document shows them, to paste
   // in after a change of the protocol.

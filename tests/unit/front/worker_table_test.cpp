@@ -49,14 +49,6 @@ TEST(WorkerTable, ColoursStatesOnAColourTerminal) {
   EXPECT_NE(table.find("\x1b[32mbusy"), std::string::npos) << table;        // green
 }
 
-TEST(WorkerTable, ShortAgesUseTheLargestUnit) {
-  EXPECT_EQ(short_age(0), "0.0s");
-  EXPECT_EQ(short_age(9'949), "9.9s");
-  EXPECT_EQ(short_age(75'000), "75s");
-  EXPECT_EQ(short_age(3'600'000), "60m");
-  EXPECT_EQ(short_age(3 * 86'400'000ull), "3d");
-}
-
 TEST(WorkerTable, SaysUnderAWorkerTheTypesAndQueuesItTakes) {
   auto workers = two_workers();
   workers[1].types = {"word_count", "thumbnail"};

@@ -315,6 +315,127 @@ TEST(DashboardLayout, APausedScreenShowsTheSameDataUntilUnpausedScrollingInclude
   EXPECT_NE(present.find("WORKERS (31)"), std::string::npos) << present;
 }
 
+// The ventilator's answers of a pipeline with queues: "mail" paused with its own limit, a type
+// limit, a scheduled job in a queue of a long name, and jobs of a type no worker handles.
+void answer_queues(PipelineView& view, PipelineView::Clock::time_point now,
+                   std::size_t extra_queues = 0) {
+  QueuesReply queues;
+  queues.queues = {QueueSummary{"default", 1200, 4, 3, 4'100, false},
+                   QueueSummary{"mail", 12, 0, 0, 240'000, true},
+                   QueueSummary{"reports-nightly-with-a-long-queue-name", 0, 0, 1, 0, false}};
+  for (std::size_t i = 0; i < extra_queues; ++i) {
+    queues.queues.push_back(QueueSummary{"q" + std::to_string(100 + i), i, 0, 0, 500, false});
+  }
+  std::sort(queues.queues.begin(), queues.queues.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  queues.limits = {LimitSummary{"api=10/s", 1, 4}, LimitSummary{"queue:mail=concurrency:2", 0, 12}};
+  view.apply_queues(queues, now);
+  StatusReply status;
+  status.by_type = {TypeCounts{"echo", 3, 1, 0, 9, 0}, TypeCounts{"word_count", 7, 0, 0, 0, 0}};
+  status.types_without_workers = {"word_count"};
+  view.apply_status(status, now);
+}
+
+const ScreenLine* line_starting(const std::vector<ScreenLine>& lines, const std::string& start) {
+  const auto it = std::find_if(lines.begin(), lines.end(), [&](const ScreenLine& line) {
+    return line.text.rfind(start, 0) == 0;
+  });
+  return it == lines.end() ? nullptr : &*it;
+}
+
+TEST(DashboardLayout, QueuesPanelShowsEachQueueItsLimitsAndTheTypesWithoutAWorker) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto view = busy_view(t0);
+  answer_queues(view, t0 + 4s);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.ventilator_endpoint = "tcp://127.0.0.1:5570";
+  const auto lines = layout_dashboard(view, state, 80, 24, t0 + 4s, 1'700'000'000'000);
+  const auto screen = screen_of(lines);
+  const auto* heading = line_starting(lines, "QUEUES (3)");
+  ASSERT_NE(heading, nullptr) << screen;
+  EXPECT_EQ(heading->style, LineStyle::kHeading);
+  EXPECT_NE(heading->text.find("PENDING RUNNING SCHEDULED LATENCY  PAUSED  LIMITS"),
+            std::string::npos)
+      << screen;
+  const auto* mail = line_starting(lines, "mail ");
+  ASSERT_NE(mail, nullptr) << screen;
+  EXPECT_EQ(mail->text,
+            "mail                  12       0         0      4m  paused  concurrency:2");
+  EXPECT_EQ(mail->style, LineStyle::kWarn);
+  const auto* default_queue = line_starting(lines, "default ");
+  ASSERT_NE(default_queue, nullptr) << screen;
+  EXPECT_EQ(default_queue->text, "default             1200       4         3    4.1s");
+  // A long name is cut at 80 columns, whole at 160.
+  EXPECT_NE(line_starting(lines, "reports-night... "), nullptr) << screen;
+  const auto wide = layout_dashboard(view, state, 160, 50, t0 + 4s, 1'700'000'000'000);
+  EXPECT_NE(line_starting(wide, "reports-nightly-with-a-long-queue-name "), nullptr)
+      << screen_of(wide);
+  // The type's limit, with what it holds, below the queues.
+  EXPECT_NE(line_starting(lines, "other limits: api=10/s (1 running, 4 waiting)"), nullptr)
+      << screen;
+  // As `zpipe status` says it, red with the alerts.
+  const auto* unserved = line_starting(
+      lines, "! 7 jobs of type word_count wait: no connected worker handles word_count");
+  ASSERT_NE(unserved, nullptr) << screen;
+  EXPECT_EQ(unserved->style, LineStyle::kBad);
+  EXPECT_NE(screen.find("WORKERS (30)"), std::string::npos) << screen;
+}
+
+TEST(DashboardLayout, QueuesPanelFitsEveryScreenAndSaysWhatItLeavesOut) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto view = busy_view(t0);
+  answer_queues(view, t0 + 4s, 100);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.ventilator_endpoint = "tcp://127.0.0.1:5570";
+  for (const auto& [width, height] :
+       {std::pair{80, 24}, {120, 40}, {40, 10}, {60, 16}, {200, 60}, {20, 5}}) {
+    const auto lines = layout_dashboard(view, state, width, height, t0 + 4s, 1'700'000'000'000);
+    const auto screen = screen_of(lines);
+    EXPECT_EQ(lines.size(), static_cast<std::size_t>(height)) << screen;
+    for (const auto& line : lines) {
+      EXPECT_LE(columns(line.text), static_cast<std::size_t>(width)) << line.text;
+    }
+    if (height < 20) continue;
+    // The paused queue and the busiest are among those shown; the rest are counted.
+    EXPECT_NE(line_starting(lines, "mail "), nullptr) << screen;
+    EXPECT_NE(line_starting(lines, "default "), nullptr) << screen;
+    EXPECT_NE(screen.find(" more queues: "), std::string::npos) << screen;
+    EXPECT_NE(screen.find("WORKERS (30)"), std::string::npos) << "the workers keep rows:\n"
+                                                              << screen;
+  }
+  // On a small screen, one line that names the paused queue first.
+  const auto small = layout_dashboard(view, state, 80, 12, t0 + 4s, 1'700'000'000'000);
+  EXPECT_NE(line_starting(small, "QUEUES (103): 1 paused, "), nullptr) << screen_of(small);
+}
+
+TEST(DashboardLayout, QueuesPanelSaysWhenTheVentilatorDoesNotAnswer) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto view = busy_view(t0);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.ventilator_endpoint = "tcp://10.0.0.1:5570";
+  view.queues_asked(t0 + 4s);
+  auto lines = layout_dashboard(view, state, 80, 24, t0 + 5s, 1'700'000'000'000);
+  EXPECT_NE(line_starting(lines, "QUEUES: asking the ventilator at tcp://10.0.0.1:5570"), nullptr)
+      << screen_of(lines);
+  lines = layout_dashboard(view, state, 80, 24, t0 + 8s, 1'700'000'000'000);
+  const auto* silent = line_starting(
+      lines, "QUEUES: no answer from the ventilator at tcp://10.0.0.1:5570 (--ventilator)");
+  ASSERT_NE(silent, nullptr) << screen_of(lines);
+  EXPECT_EQ(silent->style, LineStyle::kBad);
+  // Answered once, then silent: the queues as they were, said to be so.
+  answer_queues(view, t0 + 8s);
+  view.queues_asked(t0 + 9s);
+  lines = layout_dashboard(view, state, 80, 24, t0 + 20s, 1'700'000'000'000);
+  EXPECT_NE(
+      line_starting(lines, "! no answer from tcp://10.0.0.1:5570 for 11s: the queues as they were"),
+      nullptr)
+      << screen_of(lines);
+  EXPECT_NE(line_starting(lines, "mail "), nullptr) << screen_of(lines);
+}
+
 TEST(FailureScrollAnchor, KeepsTheRowsInViewAsNewFailuresArriveOnTop) {
   const auto t0 = PipelineView::Clock::time_point{} + 1h;
   PipelineView view;

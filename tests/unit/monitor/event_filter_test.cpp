@@ -79,5 +79,44 @@ TEST(EventFilter, AllCriteriaMustMatch) {
   EXPECT_FALSE(f.matches(kFailed));
 }
 
+TEST(EventFilter, QueueMatchesTheJobEventsThatNameTheirQueueAbsentMeaningDefault) {
+  const Event mail_started{
+      "job.started", "worker vm:12", 1, 0, {{"job", "j-1"}, {"type", "email"}, {"queue", "mail"}}};
+  const Event default_started{
+      "job.started", "worker vm:12", 2, 0, {{"job", "j-2"}, {"type", "echo"}}};
+  const Event mail_accepted{"job.accepted",
+                            "ventilator vm:10",
+                            1,
+                            0,
+                            {{"job", "j-1"}, {"type", "email"}, {"queue", "mail"}}};
+  const Event worker_cancelled{
+      "job.cancelled", "worker vm:12", 3, 0, {{"job", "j-3"}, {"type", "sleep"}}};
+  // The ventilator's own job.cancelled (a job that had not started) does not say its queue.
+  const Event ventilator_cancelled{
+      "job.cancelled", "ventilator vm:10", 2, 0, {{"job", "j-4"}, {"by", "alice@web1"}}};
+  const Event dead{"job.dead", "ventilator vm:10", 3, 0, {{"job", "j-5"}, {"attempt", "3"}}};
+  const Event up{"worker.up", "worker vm:12", 4, 0, {{"slots", "1"}, {"queues", "mail"}}};
+  const Event paused{"queue.paused", "ventilator vm:10", 4, 0, {{"queue", "mail"}}};
+
+  EventFilter f;
+  f.queue = "mail";
+  EXPECT_TRUE(f.matches(mail_started));
+  EXPECT_TRUE(f.matches(mail_accepted));
+  EXPECT_FALSE(f.matches(default_started));
+  EXPECT_FALSE(f.matches(worker_cancelled));
+  EXPECT_FALSE(f.matches(ventilator_cancelled));
+  EXPECT_FALSE(f.matches(up)) << "a worker that serves the queue is not a job of it";
+  EXPECT_TRUE(f.matches(paused)) << "the queue itself paused";
+
+  f.queue = "default";
+  EXPECT_FALSE(f.matches(mail_started));
+  EXPECT_TRUE(f.matches(default_started));
+  EXPECT_TRUE(f.matches(worker_cancelled));
+  EXPECT_FALSE(f.matches(ventilator_cancelled)) << "it may be of any queue";
+  EXPECT_FALSE(f.matches(dead)) << "it may be of any queue";
+  EXPECT_FALSE(f.matches(up));
+  EXPECT_FALSE(f.matches(paused));
+}
+
 }  // namespace
 }  // namespace zpipe

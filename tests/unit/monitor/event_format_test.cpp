@@ -60,6 +60,24 @@ TEST(EventFormat, JsonGivesNumbersAsNumbersAndTextAsText) {
   EXPECT_EQ(j["half"], "5x");
 }
 
+TEST(EventFormat, ACancelledJobStandsOutAndNamesItsQueueAsText) {
+  const Event cancelled{"job.cancelled",
+                        "worker h:1",
+                        9,
+                        1700000000123,
+                        {{"job", "a-3"},
+                         {"type", "sleep"},
+                         {"queue", "2024"},
+                         {"code", "cancelled"},
+                         {"error", "cancelled by alice@web1"}}};
+  const auto line = format_event_line(cancelled, true);
+  EXPECT_NE(line.find("\x1b[35mjob.cancelled"), std::string::npos) << "magenta: " << line;
+  EXPECT_NE(line.find("error=\"cancelled by alice@web1\""), std::string::npos) << line;
+  const auto j = nlohmann::json::parse(format_event_json(cancelled))["fields"];
+  EXPECT_EQ(j["queue"], "2024") << "a queue's name is text, even one of digits";
+  EXPECT_EQ(j["code"], "cancelled");
+}
+
 TEST(EventFormat, NeverThrowsOnBytesThatAreNotUtf8AndKeepsOneLine) {
   const Event event{"job.failed",
                     "worker h:1",

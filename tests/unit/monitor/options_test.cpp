@@ -12,7 +12,7 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   test::Argv tail_args{"zpipe-monitor", "tail",     "--events-from", "tcp://127.0.0.1:7005",
                        "--json",        "--topic",  "job.",          "--topic",
                        "worker.",       "--status", "failed",        "--color",
-                       "never"};
+                       "never",         "--queue",  "mail"};
   auto parsed = parse_monitor_options(tail_args.argc(), tail_args.argv());
   ASSERT_TRUE(std::holds_alternative<MonitorOptions>(parsed));
   const auto& tail = std::get<MonitorOptions>(parsed);
@@ -21,6 +21,7 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   EXPECT_TRUE(tail.tail.json);
   EXPECT_EQ(tail.tail.filter.topics, (std::vector<std::string>{"job.", "worker."}));
   EXPECT_EQ(tail.tail.filter.status, "failed");
+  EXPECT_EQ(tail.tail.filter.queue, "mail");
   EXPECT_FALSE(tail.tail.color);
   EXPECT_FALSE(tail.tail.filter.verbose) << "heartbeats and snapshots are hidden by default";
 
@@ -30,12 +31,14 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   EXPECT_TRUE(std::get<MonitorOptions>(parsed).tail.color);
   EXPECT_TRUE(std::get<MonitorOptions>(parsed).tail.filter.verbose);
 
-  test::Argv top_args{"zpipe-monitor", "top", "--target-minutes", "5"};
+  test::Argv top_args{"zpipe-monitor",      "top", "--target-minutes", "5", "--ventilator",
+                      "tcp://10.0.0.1:5570"};
   parsed = parse_monitor_options(top_args.argc(), top_args.argv());
   ASSERT_TRUE(std::holds_alternative<MonitorOptions>(parsed));
   const auto& top = std::get<MonitorOptions>(parsed);
   EXPECT_EQ(top.mode, MonitorOptions::Mode::kTop);
   EXPECT_DOUBLE_EQ(top.top.target_minutes, 5.0);
+  EXPECT_EQ(top.top.ventilator_endpoint, "tcp://10.0.0.1:5570") << "asked for its queues";
   EXPECT_EQ(top.log.level, "off") << "the dashboard owns the screen";
 }
 

@@ -47,6 +47,25 @@ class PipelineViewTest : public ::testing::Test {
   Clock::time_point t0_ = Clock::time_point{} + 1h;
 };
 
+TEST_F(PipelineViewTest, KeepsTheVentilatorsLastAnswersAboutQueuesAndSinceWhenItIsSilent) {
+  const auto t0 = Clock::time_point{} + 1h;
+  EXPECT_FALSE(view_.queues().reply.has_value());
+  view_.queues_asked(t0);
+  view_.queues_asked(t0 + 1s);
+  EXPECT_EQ(view_.queues().unanswered_since, t0) << "since the first unanswered request";
+  view_.apply_queues(QueuesReply{1, {QueueSummary{"mail", 3, 0, 0, 900, true}}, {}}, t0 + 2s);
+  ASSERT_TRUE(view_.queues().reply.has_value());
+  EXPECT_EQ(view_.queues().reply->queues.at(0).name, "mail");
+  EXPECT_FALSE(view_.queues().unanswered_since.has_value());
+  StatusReply status;
+  status.by_type = {TypeCounts{"echo", 4, 0, 0, 0, 0}, TypeCounts{"word_count", 2, 0, 0, 0, 0}};
+  status.types_without_workers = {"word_count"};
+  view_.apply_status(status, t0 + 2s);
+  EXPECT_EQ(view_.queues().types_without_workers, std::vector<std::string>{"word_count"});
+  ASSERT_EQ(view_.queues().waiting_types.size(), 1u) << "only the counts of those types";
+  EXPECT_EQ(view_.queues().waiting_types[0].pending, 2u);
+}
+
 TEST_F(PipelineViewTest, TotalsComeFromTheVentilatorsState) {
   EXPECT_FALSE(view_.totals().known);
   state(t0_, 90, 5, 3, 2);
@@ -155,6 +174,17 @@ TEST_F(PipelineViewTest, WhenNothingArrivesAtAllNoWorkerIsVanishedAndTheVentilat
   view_.tick(t0_ + 35s);
   EXPECT_EQ(view_.workers()[0].state, "vanished");
   EXPECT_EQ(view_.workers()[1].state, "busy");
+}
+
+// The hub stops: one worker's last heartbeat came most of a second before the other's. Three
+// seconds after the first, the stream's last event is under three seconds old, yet nobody is to
+// blame but the hub.
+TEST_F(PipelineViewTest, WhenTheHubStopsNoWorkerIsVanishedForHavingBeenHeardALittleEarlier) {
+  state(t0_, 0, 0);
+  heartbeat(t0_, "a:1");
+  heartbeat(t0_ + 900ms, "b:2");
+  for (auto t = t0_ + 1s; t <= t0_ + 10s; t += 50ms) view_.tick(t);
+  for (const auto& w : view_.workers()) EXPECT_EQ(w.state, "busy") << w.name;
 }
 
 TEST_F(PipelineViewTest, WorkersWhoseHeartbeatsArriveAreNotVanishedWhenTheVentilatorIsSilent) {
