@@ -37,7 +37,8 @@ struct Setup {
 };
 
 // Jobs handed out a second: `jobs` accepted, then taken in turn by the routes until none is left.
-[[gnu::noinline]] double dispatch_rate(const Setup& setup, std::size_t jobs) {  // one symbol to profile
+[[gnu::noinline]] double dispatch_rate(const Setup& setup,
+                                       std::size_t jobs) {  // one symbol to profile
   zpipe::JobTable table("bench", {}, nullptr);
   std::vector<zpipe::JobSpec> specs;
   specs.reserve(jobs);
@@ -129,7 +130,9 @@ int main(int argc, char** argv) {
       {"1 queue, 8 types, 4 workers of 2 types each", 1, 8, pairs},
   };
   if (!only.empty()) {
-    std::erase_if(setups, [&only](const Setup& s) { return std::string(s.name).find(only) == std::string::npos; });
+    std::erase_if(setups, [&only](const Setup& s) {
+      return std::string(s.name).find(only) == std::string::npos;
+    });
   }
   // Runs in turn (each setup once, then again), so that a slower moment of the machine falls on
   // all of them alike; the best of 5 of each.

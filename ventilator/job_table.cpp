@@ -70,7 +70,7 @@ void JobTable::restore(std::vector<RestoredJob> live,
 }
 
 void JobTable::add_timed(TrackedJob t) {
-  by_type_.add(t.job.type, Stage::kRetrying);
+  start_waiting(t);
   if (is_delayed(t)) {
     delayed_.push(std::move(t));
     return;
@@ -78,14 +78,26 @@ void JobTable::add_timed(TrackedJob t) {
   retry_due_.emplace(t.due_ms, t.job.id);
   auto id = t.job.id;
   const auto [it, added] = retrying_.try_emplace(std::move(id));
-  if (!added) by_type_.remove(it->second.job.type, Stage::kRetrying);
+  if (!added) stop_waiting(it->second);
   it->second = std::move(t);
+}
+
+void JobTable::start_waiting(const TrackedJob& t) {
+  by_type_.add(t.job.type, Stage::kRetrying);
+  ++waiting_in_queue_[t.job.queue];
+}
+
+void JobTable::stop_waiting(const TrackedJob& t) {
+  by_type_.remove(t.job.type, Stage::kRetrying);
+  const auto found = waiting_in_queue_.find(t.job.queue.str());
+  if (found != waiting_in_queue_.end() && --found->second == 0) waiting_in_queue_.erase(found);
 }
 
 void JobTable::make_ready_after_wait(TrackedJob t) {
   t.due_ms = 0;
   if (journal_ != nullptr) journal_->reschedule(t.journal_row, t.job.attempt, 0);
-  by_type_.move(t.job.type, Stage::kRetrying, Stage::kPending);
+  stop_waiting(t);
+  by_type_.add(t.job.type, Stage::kPending);
   ready_.push_back(std::move(t));
 }
 
@@ -362,7 +374,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   const auto retrying = retrying_.find(ack.id);
   if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
   if (retrying != retrying_.end()) {
-    by_type_.remove(retrying->second.job.type, Stage::kRetrying);
+    stop_waiting(retrying->second);
     finish(retrying->second, ack.status);
     remember_ending(ack, retrying->second.job.max_attempts);
     retrying_.erase(retrying);
@@ -582,7 +594,7 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
       }
       result = CancelResult::kCancelling;
     } else if (const auto timed = retrying_.find(id); timed != retrying_.end()) {
-      by_type_.remove(timed->second.job.type, Stage::kRetrying);
+      stop_waiting(timed->second);
       journal_cancel(timed->second);
       hold_cancelled(std::move(timed->second), by);
       retrying_.erase(timed);
@@ -600,7 +612,11 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
     for (auto& t : taken) {
       for (const auto i : maybe_ready.at(t.job.id)) results[i].result = CancelResult::kCancelled;
       maybe_ready.erase(t.job.id);
-      by_type_.remove(t.job.type, stage);
+      if (stage == Stage::kRetrying) {
+        stop_waiting(t);
+      } else {
+        by_type_.remove(t.job.type, stage);
+      }
       maybe_recorded_.erase(t.job.id);
       journal_cancel(t);
       hold_cancelled(std::move(t), by);
@@ -654,13 +670,11 @@ std::vector<QueueSummary> JobTable::queue_summaries(std::uint64_t now_ms) const 
     q.name = f.job.job.queue;
     ++q.running;
   }
-  const auto count_scheduled = [&queues](const TrackedJob& t) {
-    auto& q = queues[t.job.queue];
-    q.name = t.job.queue;
-    ++q.scheduled;
-  };
-  for (const auto& [id, t] : retrying_) count_scheduled(t);
-  delayed_.for_each(count_scheduled);
+  for (const auto& [name, waiting] : waiting_in_queue_) {
+    auto& q = queues[name];
+    q.name = name;
+    q.scheduled = waiting;
+  }
   std::vector<QueueSummary> summaries;
   summaries.reserve(queues.size());
   for (auto& [name, q] : queues) summaries.push_back(std::move(q));

@@ -167,6 +167,9 @@ class JobTable {
   void finish(TrackedJob& job, OutcomeStatus status);
   // A job now waits for `t.due_ms` (delayed: attempt 1; or a retry).
   void add_timed(TrackedJob t);
+  // A job starts or stops waiting for a time: counted by type and by queue.
+  void start_waiting(const TrackedJob& t);
+  void stop_waiting(const TrackedJob& t);
   // Its wait is over: to the back of its queue.
   void make_ready_after_wait(TrackedJob t);
   static bool is_delayed(const TrackedJob& t) { return t.job.attempt == 1; }
@@ -215,6 +218,8 @@ class JobTable {
   using Timer = std::pair<std::uint64_t, std::string>;  // (when, job id), checked lazily
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> deadlines_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retry_due_;
+  // Of those, how many in each queue: `zpipe queues` and top's panel ask every second.
+  std::map<std::string, std::uint64_t, std::less<>> waiting_in_queue_;
   // Cancelled jobs whose record the sink has not acknowledged, with who cancelled them; those
   // not yet handed to take_cancel_records() are in cancel_unsent_.
   struct Cancelling {

@@ -188,6 +188,37 @@ TEST(JobModel, AConcurrencyLimitHoldsJobsBackWithoutFailingThem) {
   EXPECT_EQ(take_all(table, {}).size(), 1u) << "one finished: one more may start";
 }
 
+// What `zpipe queues` says of each queue, as jobs wait, run, fail, are retried and cancelled.
+TEST(JobModel, QueueSummariesCountTheJobsWaitingForATimeInEachQueue) {
+  JobTable table("p", {}, nullptr);
+  auto delayed = spec("t", "mail");
+  delayed.run_at_ms = 5'000;
+  auto failing = spec("t", "mail");
+  failing.max_attempts = 3;
+  const auto ids = table.accept({delayed, delayed, failing, spec("t", "low")}, 1);
+  const auto summary = [&table](const std::string& queue, std::uint64_t now) {
+    for (const auto& q : table.queue_summaries(now)) {
+      if (q.name == queue) return q;
+    }
+    return QueueSummary{};
+  };
+  EXPECT_EQ(summary("mail", 1).scheduled, 2u);
+  EXPECT_EQ(summary("mail", 1).pending, 1u);
+  ASSERT_EQ(take_all(table, WorkerRoute{{}, {"mail"}, {}}, 1).size(), 1u);
+  EXPECT_EQ(summary("mail", 1).running, 1u);
+  ASSERT_EQ(table.on_recorded(Ack{ids[2], OutcomeStatus::kFailed, false, 1, false}, 2),
+            AckEffect::kRetryScheduled);
+  EXPECT_EQ(summary("mail", 2).scheduled, 3u) << "two delayed, one retry";
+  std::vector<CancelAtWorker> at_workers;
+  (void)table.cancel({ids[0]}, "erin", at_workers);
+  EXPECT_EQ(summary("mail", 2).scheduled, 2u);
+  table.promote_due(1'000'000);
+  EXPECT_EQ(summary("mail", 1'000'000).scheduled, 0u);
+  EXPECT_EQ(summary("mail", 1'000'000).pending, 2u);
+  EXPECT_EQ(summary("low", 1'000'000).pending, 1u);
+  EXPECT_EQ(summary("low", 1'000'000).scheduled, 0u);
+}
+
 TEST(JournaledJobModel, QueuesPrioritiesDelaysKeysCancelsAndTotalsSurviveARestart) {
   test::TempDir dir;
   const auto path = dir.path() / "journal.db";
