@@ -196,16 +196,26 @@ void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   limits_.started(t.job.type, t.job.queue, now_ms);
   const bool maybe_recorded = !maybe_recorded_.empty() && maybe_recorded_.erase(t.job.id) > 0;
   const auto deadline = now_ms + t.job.timeout_ms + policy_.redispatch_grace_ms;
+  if (deadlines_.size() > 2 * in_flight_.size() + kStaleTimersKept) drop_stale_deadlines();
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
-  const auto [it, added] = in_flight_.try_emplace(std::move(id));
+  // try_emplace leaves `t` alone when the id is there already.
+  const auto [it, added] =
+      in_flight_.try_emplace(std::move(id), std::move(t), deadline, owner, maybe_recorded);
   if (!added) {
     forget_holder(it->second.owner);
     limits_.finished(it->second.job.job.type, it->second.job.job.queue);
     by_type_.remove(it->second.job.job.type, Stage::kInFlight);
+    it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
   }
-  it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
   ++held_[owner];
+}
+
+void JobTable::drop_stale_deadlines() {
+  std::vector<Timer> current;
+  current.reserve(in_flight_.size());
+  for (const auto& [id, f] : in_flight_) current.emplace_back(f.deadline_ms, id);
+  deadlines_ = decltype(deadlines_)(std::greater<>{}, std::move(current));
 }
 
 void JobTable::forget_holder(const std::string& owner) {

@@ -162,6 +162,12 @@ class JobTable {
   // payloads kept in memory.
   std::uint64_t memory_bytes() const { return memory_bytes_; }
   static constexpr std::uint64_t kTrackedJobBytes = 200;
+  // Deadlines held for jobs sent (some of jobs since recorded, dropped in bulk).
+  std::size_t deadlines_held() const { return deadlines_.size(); }
+  // A job's deadline stays in the table after its outcome is recorded (taken out lazily, when
+  // due): a minute of jobs at full speed would be millions. Past twice the jobs in flight plus
+  // this many, the deadlines are made again from the jobs in flight.
+  static constexpr std::size_t kStaleTimersKept = 65'536;
 
  private:
   void finish(TrackedJob& job, OutcomeStatus status);
@@ -208,6 +214,7 @@ class JobTable {
   // job out of the entry).
   InFlightMap::iterator erase_in_flight(InFlightMap::iterator it);
   void forget_holder(const std::string& owner);
+  void drop_stale_deadlines();
 
   InFlightMap in_flight_;
   std::unordered_map<std::string, std::size_t> held_;  // jobs in flight, by owner

@@ -3,6 +3,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "common/job.hpp"
+
 namespace zpipe {
 
 struct SharedName::Entry {
@@ -30,10 +32,22 @@ const std::string& empty_name() {
 
 }  // namespace
 
+// The default queue's name, held by most jobs: made once, never counted nor let go, so that
+// making, copying and dropping it takes no lock.
+SharedName::Entry* SharedName::permanent_default() {
+  static const std::string name{kDefaultQueue};
+  static Entry entry{&name, 0};
+  return &entry;
+}
+
 SharedName::SharedName() = default;
 
 SharedName::SharedName(std::string_view name) {
   if (name.empty()) return;
+  if (name == kDefaultQueue) {
+    entry_ = permanent_default();
+    return;
+  }
   auto& p = pool();
   const std::lock_guard lock(p.mutex);
   auto [it, added] = p.entries.try_emplace(std::string(name));
@@ -43,7 +57,7 @@ SharedName::SharedName(std::string_view name) {
 }
 
 SharedName::SharedName(const SharedName& other) : entry_(other.entry_) {
-  if (entry_ == nullptr) return;
+  if (entry_ == nullptr || entry_ == permanent_default()) return;
   const std::lock_guard lock(pool().mutex);
   ++entry_->holders;
 }
@@ -65,7 +79,10 @@ SharedName& SharedName::operator=(SharedName&& other) noexcept {
 SharedName::~SharedName() { release(); }
 
 void SharedName::release() {
-  if (entry_ == nullptr) return;
+  if (entry_ == nullptr || entry_ == permanent_default()) {
+    entry_ = nullptr;
+    return;
+  }
   auto& p = pool();
   const std::lock_guard lock(p.mutex);
   if (--entry_->holders == 0) p.entries.erase(p.entries.find(*entry_->name));

@@ -3,7 +3,7 @@
 // (8 bytes a job instead of a 32-byte string each). The copy goes when its last holder does, so
 // that names never seen again (a producer's typo) do not pile up.
 // Safe to make, copy and drop on any thread: one lock, taken when a name is made or a copy is
-// made or dropped, never on a move.
+// made or dropped, never on a move, nor for the default queue's name, which is always there.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +40,7 @@ class SharedName {
 
  private:
   void release();
+  static Entry* permanent_default();
   Entry* entry_ = nullptr;  // null: the empty name
 };
 

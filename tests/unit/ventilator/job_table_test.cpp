@@ -655,5 +655,30 @@ TEST_F(JournaledJobTable, DeadJobsAreCountedByTypeAfterARestartUntilRetriedOrDis
   EXPECT_EQ(counts_of(table, "exec"), (TypeCounts{"exec", 0, 0, 0, 0, 1}));
 }
 
+// Each job sent leaves a deadline behind, taken out lazily: at full speed, with the default
+// 5-minute time limit, they were millions. They are dropped in bulk, and a job still in flight
+// keeps its own.
+TEST(JobTable, DeadlinesOfRecordedJobsDoNotPileUpAndTheLiveOnesStay) {
+  JobPolicy policy;
+  policy.timeout_ms = 300'000;
+  policy.redispatch_grace_ms = 0;
+  JobTable table("p", policy, nullptr);
+  const auto slow = table.accept(specs(1, "echo"), 1)[0];
+  ASSERT_NE(table.next_for({}, 1), nullptr);
+  table.mark_dispatched(1, "w");
+  for (int round = 0; round < 300; ++round) {
+    const auto ids = table.accept(specs(1000, "echo"), 2);
+    for (const auto& id : ids) {
+      ASSERT_NE(table.next_for({}, 2), nullptr);
+      table.mark_dispatched(2, "w");
+      table.on_recorded(Ack{id, OutcomeStatus::kSucceeded, false, 1, true}, 3);
+    }
+  }
+  EXPECT_LT(table.deadlines_held(), 2 * JobTable::kStaleTimersKept + 1000)
+      << "300,000 jobs sent and recorded";
+  EXPECT_TRUE(table.redispatch_overdue(300'000).empty()) << "not before its deadline";
+  EXPECT_EQ(table.redispatch_overdue(300'001), (std::vector<std::string>{slow}));
+}
+
 }  // namespace
 }  // namespace zpipe
