@@ -511,6 +511,21 @@ std::uint64_t Journal::reusable_bytes() {
   return found.ok() && found.value() ? free_pages_.column_u64(0) : 0;
 }
 
+void Journal::keep_log_short(bool tight) {
+  if (!checkpointer_) return;
+  if (default_log_pages_ == 0) default_log_pages_ = checkpointer_->hard_limit_frames();
+  checkpointer_->set_hard_limit_frames(tight ? kTightLogPages : default_log_pages_);
+}
+
+std::uint64_t Journal::log_growth_bytes() const {
+  if (!checkpointer_ || checkpointer_->hard_limit_frames() != kTightLogPages) return 0;
+  // A page in the log is 4 KiB and a 24-byte frame header, after a 32-byte file header.
+  constexpr std::uint64_t kMost = std::uint64_t{kTightLogPages} * (4096 + 24) + 32;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path_.string() + "-wal", error);
+  return error ? kMost : kMost - std::min<std::uint64_t>(kMost, size);
+}
+
 Result<Ok> Journal::check_files() {
   auto files = files_->check();
   if (!files.ok()) {

@@ -773,7 +773,10 @@ bool Ventilator::too_full_for(const std::optional<DiskSpace>& space, std::size_t
   // new rows first; the rest comes out of the free space, of which the reserve stays free.
   const auto needed = 4 * (uncommitted_bytes_ + request_bytes);
   const auto outside = needed - std::min<std::uint64_t>(needed, journal_->reusable_bytes());
-  return space->too_full_for(outside);
+  // Short of room, the journal's log is kept short, and the room it may still take while the
+  // jobs held finish is not the sink's reserve.
+  journal_->keep_log_short(space->free_bytes < 2 * space->reserve_bytes());
+  return space->too_full_for(outside + journal_->log_growth_bytes());
 }
 
 std::string Ventilator::disk_full_reason(const std::optional<DiskSpace>& space) const {

@@ -42,6 +42,10 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
+  // Changes hard_limit_frames; on the writer's thread (it is read in the writer's commits).
+  void set_hard_limit_frames(int frames) { options_.hard_limit_frames = frames; }
+  int hard_limit_frames() const { return options_.hard_limit_frames; }
+
   // Checkpoints run so far by the thread, and by the writer (catching up or past the limit).
   std::uint64_t checkpoints() const;
   std::uint64_t writer_checkpoints() const;
