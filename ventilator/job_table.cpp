@@ -199,15 +199,14 @@ void JobTable::mark_dispatched(std::uint64_t now_ms, const std::string& owner) {
   if (deadlines_.size() > 2 * in_flight_.size() + kStaleTimersKept) drop_stale_deadlines();
   deadlines_.emplace(deadline, t.job.id);
   auto id = t.job.id;
-  // try_emplace leaves `t` alone when the id is there already.
-  const auto [it, added] =
-      in_flight_.try_emplace(std::move(id), std::move(t), deadline, owner, maybe_recorded);
+  // A default entry first costs little: its queue name `default` takes no lock.
+  const auto [it, added] = in_flight_.try_emplace(std::move(id));
   if (!added) {
     forget_holder(it->second.owner);
     limits_.finished(it->second.job.job.type, it->second.job.job.queue);
     by_type_.remove(it->second.job.job.type, Stage::kInFlight);
-    it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
   }
+  it->second = InFlight{std::move(t), deadline, owner, maybe_recorded};
   ++held_[owner];
 }
 
