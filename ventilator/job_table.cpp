@@ -617,14 +617,14 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
     }
   }
   // One pass over the ready jobs for the ids not found above, then one over the delayed ones.
-  const auto cancel_taken = [&](std::vector<TrackedJob> taken, Stage stage) {
+  const auto cancel_taken = [&](std::vector<TrackedJob> taken, bool waiting) {
     for (auto& t : taken) {
       for (const auto i : maybe_ready.at(t.job.id)) results[i].result = CancelResult::kCancelled;
       maybe_ready.erase(t.job.id);
-      if (stage == Stage::kRetrying) {
+      if (waiting) {
         stop_waiting(t);
       } else {
-        by_type_.remove(t.job.type, stage);
+        by_type_.remove(t.job.type, Stage::kPending);
       }
       maybe_recorded_.erase(t.job.id);
       journal_cancel(t);
@@ -635,12 +635,12 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
     cancel_taken(ready_.take_if([&](const TrackedJob& t) {
       return maybe_ready.contains(t.job.id) && !finished_while_pending_.contains(t.job.id);
     }),
-                 Stage::kPending);
+                 false);
   }
   if (!maybe_ready.empty() && !delayed_.empty()) {
     cancel_taken(
         delayed_.take_if([&](const TrackedJob& t) { return maybe_ready.contains(t.job.id); }),
-        Stage::kRetrying);
+        true);
   }
   return results;
 }

@@ -159,9 +159,8 @@ class Journal {
   std::vector<Write> writes_;    // since the last commit
   bool remake_writes_ = false;   // the transaction was lost: writes_ are in no transaction
   std::int64_t next_row_ = 1;    // rows are given here, so that a write can be made again
-  std::unique_ptr<WalCheckpointer> checkpointer_;
-  int default_log_pages_ = 0;  // the checkpointer's own bound, for when room returns  // copies the
-                               // log back, fsyncing it first
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
+  int default_log_pages_ = 0;  // the checkpointer's own bound, for when room returns
   std::vector<std::string> warnings_;
   std::string pipeline_;
 };

@@ -7,6 +7,7 @@
 #include "common/clock.hpp"
 #include "common/command_line.hpp"
 #include "common/disk_space.hpp"
+#include "common/outcome_batch.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
@@ -675,8 +676,7 @@ void Ventilator::send_cancel_records(bool again) {
   resend_cancels_at_ = std::chrono::steady_clock::now() + kCancelResend;
   if (records.empty()) return;
   const auto now_ms = unix_ms_now();
-  const std::size_t room =
-      std::min<std::size_t>(1 << 20, config_.limits.max_message_bytes) - kOutcomesEnvelopeBytes;
+  const auto room = outcome_room(config_.limits.max_message_bytes);
   std::vector<std::string> entries;
   entries.reserve(records.size());
   for (auto& r : records) {
@@ -696,23 +696,13 @@ void Ventilator::send_cancel_records(bool again) {
     // size alone when a message could not hold it.
     keep_job_payload(
         o, r.payload_row != 0 ? journal_->payload_of(r.payload_row) : std::move(r.payload));
-    auto entry = encode_outcome_entry(o);
-    if (entry.size() > room && o.payload) {
-      o.payload_bytes = o.payload->msgpack().size();
-      o.payload.reset();
-      entry = encode_outcome_entry(o);
-    }
-    entries.push_back(std::move(entry));
+    entries.push_back(
+        encode_outcome_entry_within(o, config_.limits.max_message_bytes - kOutcomesEnvelopeBytes));
   }
-  // In messages of at most 1,000 and `room` bytes (the sink refuses a message over its limit).
-  for (std::size_t i = 0; i < entries.size();) {
-    std::vector<std::string_view> batch;
-    std::size_t bytes = 0;
-    for (; i < entries.size() && batch.size() < 1000; ++i) {
-      if (!batch.empty() && bytes + entries[i].size() > room) break;
-      batch.push_back(entries[i]);
-      bytes += entries[i].size();
-    }
+  // In messages as workers send theirs (common/outcome_batch).
+  for (auto next = entries.begin(); next != entries.end();) {
+    const auto batch = next_outcome_batch(next, entries.end(), room);
+    next += static_cast<std::ptrdiff_t>(batch.size());
     // The sink away: they go again in kCancelResend.
     if (!outcomes_out_.send(zmq::buffer(encode_outcomes(batch)), zmq::send_flags::dontwait)) return;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/job_credit.hpp"
+#include "common/outcome_batch.hpp"
 #include "common/plural.hpp"
 #include "common/process_name.hpp"
 #include "common/protocol.hpp"
@@ -23,7 +24,6 @@ constexpr double kQueuedWorkPerSlotUs = 5000;
 
 // Outcomes sent in one message at most: about a millisecond of short jobs on one worker, and
 // a quarter of what the sink records in one transaction.
-constexpr std::size_t kMaxOutcomesPerMessage = 256;
 
 // How long a cancelled job's handler has to return before its cancelled outcome goes without it
 // (the stop's --grace when shorter): a cancel is recorded within a second of being asked for.
@@ -488,17 +488,10 @@ void Worker::record(Outcome outcome) {
                                          : "job.failed",
                      std::move(fields));
   }
-  auto body = encode_outcome_entry(outcome);
-  const auto fits = [&] {
-    return body.size() + kOutcomesEnvelopeBytes <= config_.limits.max_message_bytes;
-  };
-  if (!fits() && outcome.payload) {
-    // The payload only comes back for people to read: under a message limit too small for it
-    // beside the result, send its size alone rather than fail the job.
-    outcome.payload_bytes = outcome.payload->msgpack().size();
-    outcome.payload.reset();
-    body = encode_outcome_entry(outcome);
-  }
+  // Alone in a message, it must fit the message limit.
+  const auto most = config_.limits.max_message_bytes - kOutcomesEnvelopeBytes;
+  auto body = encode_outcome_entry_within(outcome, most);
+  const auto fits = [&] { return body.size() <= most; };
   if (!fits() && cancelled) {
     // What a cancelled job had made so far is not worth losing its record over.
     outcome.result = Payload();
@@ -520,21 +513,11 @@ void Worker::record(Outcome outcome) {
 }
 
 void Worker::flush_outbox() {
-  // What finished goes together, as jobs come: one "outcomes" message of up to
-  // kMaxOutcomesPerMessage, within 1 MiB and the message limit. PUSH queues toward an absent
-  // sink until its high-water mark, then refuses: keep the rest.
-  const std::size_t room =
-      std::min<std::size_t>(1 << 20, config_.limits.max_message_bytes) - kOutcomesEnvelopeBytes;
-  std::vector<std::string_view> batch;
+  // What finished goes together, as jobs come (common/outcome_batch). PUSH queues toward an
+  // absent sink until its high-water mark, then refuses: keep the rest.
+  const auto room = outcome_room(config_.limits.max_message_bytes);
   while (!outbox_.empty()) {
-    batch.clear();
-    std::size_t bytes = 0;
-    for (const auto& entry : outbox_) {
-      if (batch.size() == kMaxOutcomesPerMessage) break;
-      if (!batch.empty() && bytes + entry.size() > room) break;
-      batch.push_back(entry);
-      bytes += entry.size();
-    }
+    const auto batch = next_outcome_batch(outbox_.begin(), outbox_.end(), room);
     if (!outcomes_out_.send(zmq::buffer(encode_outcomes(batch)), zmq::send_flags::dontwait)) {
       return;
     }
