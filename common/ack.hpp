@@ -27,6 +27,10 @@ inline constexpr std::size_t kAckErrorBytes = 512;
 
 struct AckBatch {
   std::vector<Ack> acks;
+  // How late the sink records: its clock now less the earliest `finished_ms` among these
+  // outcomes (0 when not behind). A job's outcome can wait that long in the queues to the sink;
+  // the ventilator waits that much longer before it takes a job for lost.
+  std::uint64_t lag_ms = 0;
   friend bool operator==(const AckBatch&, const AckBatch&) = default;
 };
 

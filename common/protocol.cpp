@@ -720,6 +720,7 @@ Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
     if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
     m.acks.push_back(std::move(ack));
   }
+  m.lag_ms = f.u64_or("lag_ms", 0);
   return m;
 }
 
@@ -1218,7 +1219,9 @@ std::string encode(const OutcomeBatch& m) {
 }
 
 std::string encode(const AckBatch& m) {
-  MessageWriter w(kind_of<AckBatch>(), 1);
+  // `lag_ms` left out when 0, as the acks of a sink that does not measure it.
+  MessageWriter w(kind_of<AckBatch>(), m.lag_ms > 0 ? 2 : 1);
+  if (m.lag_ms > 0) w.u64("lag_ms", m.lag_ms);
   w.key("acks");
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {

@@ -1,5 +1,6 @@
 #include "sink/sink.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/clock.hpp"
@@ -14,6 +15,17 @@ namespace {
 
 // How often outcomes that found the disk full are tried again.
 constexpr std::chrono::seconds kRetryWhenFull{1};
+
+// How long the oldest of these outcomes waited between its worker and its record: the time the
+// queues on the way hold an outcome when the sink falls behind. Read on the workers' clocks, so
+// a clock ahead of ours counts as no wait.
+std::uint64_t recording_lag_ms(const std::vector<Outcome>& outcomes, std::uint64_t now_ms) {
+  std::uint64_t lag = 0;
+  for (const auto& o : outcomes) {
+    if (o.finished_ms > 0 && o.finished_ms < now_ms) lag = std::max(lag, now_ms - o.finished_ms);
+  }
+  return lag;
+}
 
 }  // namespace
 
@@ -147,7 +159,8 @@ bool Sink::record_waiting() {
   if (batch_.empty()) return true;
   if (holding_ || short_of_room()) drop_payloads();
 
-  auto recorded = store_->record(batch_, unix_ms_now());
+  const auto now_ms = unix_ms_now();
+  auto recorded = store_->record(batch_, now_ms);
   if (!recorded.ok() && recorded.error().code == ErrorCode::kDiskFull) {
     holding_ = true;
     retry_at_ = std::chrono::steady_clock::now() + kRetryWhenFull;
@@ -166,6 +179,7 @@ bool Sink::record_waiting() {
   disk_notice_->room();
   if (!store_files_intact()) return false;  // recorded into a file no longer there: no acks
   AckBatch acks;
+  acks.lag_ms = recording_lag_ms(batch_, now_ms);
   acks.acks.reserve(batch_.size());
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];

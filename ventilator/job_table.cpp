@@ -242,7 +242,7 @@ void JobTable::promote_due(std::uint64_t now_ms) {
 
 std::vector<std::string> JobTable::redispatch_overdue(std::uint64_t now_ms) {
   std::vector<std::string> overdue;
-  while (!deadlines_.empty() && deadlines_.top().first <= now_ms) {
+  while (!deadlines_.empty() && deadlines_.top().first + recording_lag_ms_ <= now_ms) {
     const auto found = in_flight_.find(deadlines_.top().second);
     const bool current =
         found != in_flight_.end() && found->second.deadline_ms == deadlines_.top().first;
@@ -317,7 +317,7 @@ std::optional<std::uint64_t> JobTable::next_timer_ms(std::uint64_t now_ms) const
   const auto consider = [&next](std::uint64_t at) {
     if (!next || at < *next) next = at;
   };
-  if (!deadlines_.empty()) consider(deadlines_.top().first);
+  if (!deadlines_.empty()) consider(deadlines_.top().first + recording_lag_ms_);
   if (!retry_due_.empty()) consider(retry_due_.top().first);
   if (const auto delayed = delayed_.next_due_ms()) consider(*delayed);
   if (!ready_.empty() && !limits_.empty()) {

@@ -98,9 +98,12 @@ class JobTable {
 
   // Moves delayed jobs and retries whose time has come to the back of their queue.
   void promote_due(std::uint64_t now_ms);
-  // Jobs in flight past their deadline go back to the front of the queue, same attempt.
-  // Returns their ids.
+  // Jobs in flight past their deadline (and the recording lag) go back to the front of the
+  // queue, same attempt. Returns their ids.
   std::vector<std::string> redispatch_overdue(std::uint64_t now_ms);
+  // Outcomes reach the sink's store this late now (RecordingLag): a job in flight is taken for
+  // lost that much after its deadline, not before its outcome could be recorded.
+  void allow_recording_lag(std::uint64_t lag_ms) { recording_lag_ms_ = lag_ms; }
   // Every job in flight at `owner` goes back to the front of the queue, same attempt: the
   // worker is lost or its connection closed. Returns their ids.
   std::vector<std::string> take_back_from(const std::string& owner);
@@ -192,6 +195,7 @@ class JobTable {
 
   std::string id_prefix_;
   JobPolicy policy_;
+  std::uint64_t recording_lag_ms_ = 0;
   Journal* journal_;
   std::mt19937_64 random_;
   std::uint64_t next_seq_ = 1;

@@ -818,6 +818,8 @@ void Ventilator::handle_acks() {
       continue;
     }
     const auto now_ms = unix_ms_now();
+    recording_lag_.note(received->value().lag_ms, now_ms);
+    jobs_->allow_recording_lag(recording_lag_.ms());
     for (const auto& ack : received->value().acks) {
       publish_ack_effect(ack, jobs_->on_recorded(ack, now_ms));
     }
@@ -885,9 +887,13 @@ void Ventilator::run_timers() {
   overdue_ += overdue.size();
   // Many at once means a worker died or stalled with them; one line says so.
   log_->warn(
-      "{} jobs had no outcome within their time limit plus {} ms and go out again (first: "
+      "{} jobs had no outcome within their time limit plus {} ms{} and go out again (first: "
       "{})",
-      overdue.size(), config_.policy.redispatch_grace_ms, overdue.front());
+      overdue.size(), config_.policy.redispatch_grace_ms,
+      recording_lag_.ms() > 0
+          ? " and the sink's recording lag of " + std::to_string(recording_lag_.ms()) + " ms"
+          : "",
+      overdue.front());
   for (const auto& id : overdue) {
     events_->publish("job.redispatched", {{"job", id}, {"reason", "no outcome in time"}});
   }
@@ -1033,6 +1039,7 @@ void Ventilator::publish_state() {
   const auto counts = jobs_->counts();
   auto fields = counts_fields(counts);
   fields["accepted_per_s"] = std::to_string(accepted_rate_.per_second(counts.accepted));
+  fields["recording_lag_ms"] = std::to_string(recording_lag_.ms());
   events_->publish("ventilator.state", std::move(fields));
 }
 

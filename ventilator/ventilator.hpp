@@ -35,6 +35,7 @@
 #include "ventilator/event_hub.hpp"
 #include "ventilator/job_table.hpp"
 #include "ventilator/journal.hpp"
+#include "ventilator/recording_lag.hpp"
 #include "ventilator/recurring_schedules.hpp"
 #include "ventilator/ventilator_config.hpp"
 #include "ventilator/worker_links.hpp"
@@ -172,6 +173,7 @@ class Ventilator {
   std::uint64_t overdue_ = 0;      // sent again after their time limit plus the grace
   RateMeter accepted_rate_;
   std::uint64_t unknown_acks_ = 0;
+  RecordingLag recording_lag_;
 };
 
 }  // namespace zpipe

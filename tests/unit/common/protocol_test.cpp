@@ -78,6 +78,8 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   AckBatch acks{
       {Ack{"abc-1", OutcomeStatus::kSucceeded, false}, Ack{"abc-2", OutcomeStatus::kFailed, true}}};
   EXPECT_EQ(round_trip(acks), acks);
+  acks.lag_ms = 9'500;  // a sink behind says by how much
+  EXPECT_EQ(round_trip(acks), acks);
   Event event{"job.failed", "worker h:1", 42, 1700000000000, {{"job", "abc-1"}, {"error", "boom"}}};
   EXPECT_EQ(round_trip(event), event);
   const Credit credit{12, true, "vm:4327"};

@@ -163,6 +163,21 @@ TEST(JobTable, JobsWithoutAnOutcomeByTheirDeadlineGoOutAgainFirst) {
   EXPECT_TRUE(table.redispatch_overdue(100'000).empty());
 }
 
+// Outcomes queued toward a sink that fell behind are late, not lost: the job waits for them.
+TEST(JobTable, AJobWaitsTheSinksRecordingLagPastItsDeadlineBeforeItGoesOutAgain) {
+  JobTable table("p", quick_policy(), nullptr);  // limit 1000 ms + grace 500 ms
+  const auto ids = table.accept(specs(1), 1);
+  ASSERT_NE(table.next_for({}, 0), nullptr);
+  table.mark_dispatched(0, "worker-a");
+  table.allow_recording_lag(8'000);
+  EXPECT_EQ(table.next_timer_ms(1), 9'500u) << "no wake-up before the job can be overdue";
+  EXPECT_TRUE(table.redispatch_overdue(9'499).empty());
+  // The sink caught up: the deadline is the job's own again.
+  table.allow_recording_lag(100);
+  EXPECT_EQ(table.next_timer_ms(1), 1'600u);
+  EXPECT_EQ(table.redispatch_overdue(1'600), std::vector<std::string>{ids[0]});
+}
+
 TEST(JobTable, ALostWorkersJobsAndOnlyItsGoOutAgainAtOnceFirstInLine) {
   JobTable table("p", quick_policy(), nullptr);
   table.accept(specs(3), 1);
