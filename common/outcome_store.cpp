@@ -248,6 +248,14 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access,
 
 OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
 
+void OutcomeStore::keep_log_short(bool tight) {
+  if (checkpointer_) checkpointer_->keep_log_short(tight);
+}
+
+std::uint64_t OutcomeStore::log_growth_bytes() const {
+  return checkpointer_ ? checkpointer_->log_growth_bytes() : 0;
+}
+
 Result<Ok> OutcomeStore::check_files() {
   if (!files_) return Ok{};
   auto files = files_->check();

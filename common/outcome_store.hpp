@@ -112,6 +112,12 @@ class OutcomeStore {
   // Bytes of the file on free pages, which SQLite reuses before growing the file.
   Result<std::uint64_t> reusable_bytes();
 
+  // Read-write: on a disk short of room, the log is kept to 2 MiB (WalCheckpointer), so that
+  // the store itself keeps room to grow into as the log is copied back.
+  void keep_log_short(bool tight);
+  // What the log may still grow by while kept short (WalCheckpointer); else 0.
+  std::uint64_t log_growth_bytes() const;
+
   // Read-write: Ok while the store's files are the ones opened (sqlite/database_files.hpp);
   // else what happened to them. Call it after recording and before acknowledging.
   Result<Ok> check_files();

@@ -27,6 +27,12 @@ std::uint64_t recording_lag_ms(const std::vector<Outcome>& outcomes, std::uint64
   return lag;
 }
 
+std::uint64_t payload_bytes(const std::vector<Outcome>& outcomes) {
+  std::uint64_t bytes = 0;
+  for (const auto& o : outcomes) bytes += o.payload ? o.payload->msgpack().size() : 0;
+  return bytes;
+}
+
 }  // namespace
 
 Sink::Sink(SinkConfig config, std::shared_ptr<spdlog::logger> log)
@@ -126,9 +132,14 @@ int Sink::run(const StopFlag& stop) {
   return exit_code;
 }
 
-bool Sink::short_of_room() const {
+bool Sink::short_of_room(std::uint64_t payload_bytes) {
   const auto space = disk_space_of(config_.data_dir);
-  return space && space->too_full_for(0);
+  // Nearing the reserve, the store's log stays short: a log grown over the room left would
+  // leave the store no room to take it back, and no outcome could be recorded again.
+  store_->keep_log_short(space && space->free_bytes < 2 * space->reserve_bytes());
+  // The payloads go in twice, into the log and then the store: 1,000 outcomes of 4 KB jobs
+  // took 8 MB, the whole reserve, in one commit.
+  return space && space->too_full_for(2 * payload_bytes + store_->log_growth_bytes());
 }
 
 void Sink::drop_payloads() {
@@ -157,7 +168,7 @@ bool Sink::record_waiting() {
     }
   }
   if (batch_.empty()) return true;
-  if (holding_ || short_of_room()) drop_payloads();
+  if (holding_ || short_of_room(payload_bytes(batch_))) drop_payloads();
 
   const auto now_ms = unix_ms_now();
   auto recorded = store_->record(batch_, now_ms);

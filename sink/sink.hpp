@@ -42,9 +42,10 @@ class Sink {
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it. When
   // the disk is too full to record them, the outcomes are held (not acked) and tried again
   // from retry_at_, and nothing more is read meanwhile. False when the sink must stop.
-  // Less than the reserve (disk_space.hpp) is free where the store is: what is recorded then
-  // is what the ventilator's jobs need, the outcome; the copies of the jobs' payloads go.
-  bool short_of_room() const;
+  // Recording copies of `payload_bytes` of the jobs' payloads would leave less than the reserve
+  // (disk_space.hpp) free where the store is: what is recorded then is what the ventilator's
+  // jobs need, the outcome; the copies go.
+  bool short_of_room(std::uint64_t payload_bytes);
   void drop_payloads();
   bool record_waiting();
   void flush_acks();

@@ -512,18 +512,11 @@ std::uint64_t Journal::reusable_bytes() {
 }
 
 void Journal::keep_log_short(bool tight) {
-  if (!checkpointer_) return;
-  if (default_log_pages_ == 0) default_log_pages_ = checkpointer_->hard_limit_frames();
-  checkpointer_->set_hard_limit_frames(tight ? kTightLogPages : default_log_pages_);
+  if (checkpointer_) checkpointer_->keep_log_short(tight);
 }
 
 std::uint64_t Journal::log_growth_bytes() const {
-  if (!checkpointer_ || checkpointer_->hard_limit_frames() != kTightLogPages) return 0;
-  // A page in the log is 4 KiB and a 24-byte frame header, after a 32-byte file header.
-  constexpr std::uint64_t kMost = std::uint64_t{kTightLogPages} * (4096 + 24) + 32;
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path_.string() + "-wal", error);
-  return error ? kMost : kMost - std::min<std::uint64_t>(kMost, size);
+  return checkpointer_ ? checkpointer_->log_growth_bytes() : 0;
 }
 
 Result<Ok> Journal::check_files() {

@@ -91,14 +91,13 @@ class Journal {
   // Bytes of the file's pages that finished jobs freed: new jobs reuse them before the file
   // grows (it never shrinks).
   std::uint64_t reusable_bytes();
-  // On a disk short of room (`tight`), the writer makes the log start over at kTightLogPages
-  // instead of SQLite's 64 MiB bound: a ventilator that finishes jobs without a pause never
-  // lets it start over on its own, and it grew into the room kept for the sink.
+  // On a disk short of room (`tight`), the log is kept to 2 MiB (WalCheckpointer): a
+  // ventilator that finishes jobs without a pause never lets it start over on its own, and it
+  // grew into the room kept for the sink.
   void keep_log_short(bool tight);
-  // What the log may still grow by (its file keeps its largest size): room the disk must keep
-  // for it beside the reserve. 0 unless the log is kept short.
+  // What the log may still grow by while kept short: room the disk must keep for it beside
+  // the reserve. 0 unless the log is kept short.
   std::uint64_t log_growth_bytes() const;
-  static constexpr int kTightLogPages = 512;  // 2 MiB of 4 KiB pages
   // Ok while the journal's files are the ones opened (sqlite/database_files.hpp); else what
   // happened to them. Check it after commit(), before confirming what was committed.
   Result<Ok> check_files();
@@ -160,7 +159,6 @@ class Journal {
   bool remake_writes_ = false;   // the transaction was lost: writes_ are in no transaction
   std::int64_t next_row_ = 1;    // rows are given here, so that a write can be made again
   std::unique_ptr<WalCheckpointer> checkpointer_;  // copies the log back, fsyncing it first
-  int default_log_pages_ = 0;  // the checkpointer's own bound, for when room returns
   std::vector<std::string> warnings_;
   std::string pipeline_;
 };

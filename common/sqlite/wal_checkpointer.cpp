@@ -1,5 +1,6 @@
 #include "common/sqlite/wal_checkpointer.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -9,7 +10,10 @@ namespace zpipe {
 
 WalCheckpointer::WalCheckpointer(sqlite3* writer, const std::filesystem::path& path,
                                  Options options)
-    : writer_(writer), options_(options) {
+    : writer_(writer),
+      log_path_(path.string() + "-wal"),
+      options_(options),
+      roomy_hard_limit_frames_(options.hard_limit_frames) {
   auto own = sqlite::Database::open(path, sqlite::Database::Mode::kReadWrite,
                                     path.string() + " (to checkpoint it)");
   if (!own.ok()) throw std::runtime_error(own.error().message);
@@ -34,6 +38,24 @@ WalCheckpointer::~WalCheckpointer() {
   wake_.notify_one();
   thread_.join();
   sqlite3_wal_autocheckpoint(writer_, 1000);  // SQLite's default again
+}
+
+void WalCheckpointer::keep_log_short(bool tight) {
+  if (tight == log_kept_short()) return;
+  options_.hard_limit_frames = tight ? kTightLogPages : roomy_hard_limit_frames_;
+  // -1: SQLite's default, the log file keeps its largest size.
+  const auto limit = tight ? std::to_string(std::int64_t{kTightLogPages} * 4096) : "-1";
+  sqlite3_exec(writer_, ("PRAGMA journal_size_limit = " + limit).c_str(), nullptr, nullptr,
+               nullptr);
+}
+
+std::uint64_t WalCheckpointer::log_growth_bytes() const {
+  if (!log_kept_short()) return 0;
+  // A page in the log is 4 KiB and a 24-byte frame header, after a 32-byte file header.
+  constexpr std::uint64_t kMost = std::uint64_t{kTightLogPages} * (4096 + 24) + 32;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(log_path_, error);
+  return error ? kMost : kMost - std::min<std::uint64_t>(kMost, size);
 }
 
 std::uint64_t WalCheckpointer::checkpoints() const {

@@ -42,9 +42,17 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Changes hard_limit_frames; on the writer's thread (it is read in the writer's commits).
-  void set_hard_limit_frames(int frames) { options_.hard_limit_frames = frames; }
-  int hard_limit_frames() const { return options_.hard_limit_frames; }
+  // On a disk short of room (`tight`; on the writer's thread), the writer makes the log start
+  // over at kTightLogPages instead of hard_limit_frames, and a log file grown longer is cut to
+  // that when it starts over. The log of a writer that never pauses never starts over on its
+  // own, and a log that grows takes the room the database itself needs to grow into when the
+  // log is copied back: with neither room the database can take no more writes, ever.
+  void keep_log_short(bool tight);
+  bool log_kept_short() const { return options_.hard_limit_frames == kTightLogPages; }
+  // What the log may still grow by while kept short: room the disk must keep for it. 0 when
+  // it is not kept short.
+  std::uint64_t log_growth_bytes() const;
+  static constexpr int kTightLogPages = 512;  // 2 MiB of 4 KiB pages
 
   // Checkpoints run so far by the thread, and by the writer (catching up or past the limit).
   std::uint64_t checkpoints() const;
@@ -56,8 +64,10 @@ class WalCheckpointer {
   void run();
 
   sqlite3* writer_;
+  std::filesystem::path log_path_;
   std::optional<sqlite::Database> own_;  // the thread's connection
   Options options_;
+  int roomy_hard_limit_frames_;  // options_.hard_limit_frames as given
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool written_ = false;  // a commit since the last checkpoint

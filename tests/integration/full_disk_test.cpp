@@ -1,6 +1,7 @@
 // A full disk under the ventilator and the sink (a tmpfs of a few MiB): new jobs are refused as
 // disk_full while the jobs held still run; the sink holds outcomes it cannot record rather than
 // exit; when room returns everything goes on, and nothing accepted is lost or recorded twice.
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,17 @@ bool mentions(const std::vector<std::string>& lines, const std::string& text) {
 std::vector<JobSpec> echo_jobs(std::size_t count, std::size_t payload_bytes) {
   return std::vector<JobSpec>(
       count, JobSpec{"echo", Payload::from_json({{"pad", std::string(payload_bytes, 'x')}}), 0, 0});
+}
+
+// What takes the room of a data directory, for a failure's message.
+std::string room_report(const std::filesystem::path& dir) {
+  std::string text = "in " + dir.string() + ":";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      text += " " + entry.path().filename().string() + " " + std::to_string(entry.file_size());
+    }
+  }
+  return text + "; free " + std::to_string(std::filesystem::space(dir).available);
 }
 
 class FullDisk : public ::testing::Test {
@@ -134,7 +146,11 @@ TEST_F(FullDisk, AProducerCannotFillTheDiskUnderTheVentilator) {
   pipeline.add_worker();
   // (The outcomes recorded in the reserve keep no copy of their jobs' 4 KB payloads: that
   // copy is what the reserve would not hold.)
-  ASSERT_TRUE(pipeline.wait_for_finished(accepted, 60s)) << pipeline.log_of("sink");
+  const auto before_run = room_report(pipeline.data_dir());
+  ASSERT_TRUE(pipeline.wait_for_finished(accepted, 60s))
+      << "when the disk filled, " << before_run << "\nnow " << room_report(pipeline.data_dir())
+      << "\n"
+      << pipeline.log_of("sink");
   EXPECT_EQ(pipeline.store()->totals().value().succeeded, accepted);
   EXPECT_TRUE(pipeline.stop());
 }

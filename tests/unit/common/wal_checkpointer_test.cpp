@@ -87,6 +87,39 @@ TEST_F(WalCheckpointerTest, KeepsTheLogShortUnderAWriterThatNeverPauses) {
   EXPECT_EQ(row_count(), 3000);
 }
 
+// On a disk short of room: a log that grew long before is cut back when it starts over, and
+// stays within 2 MiB and a commit, out of reach of the thread (its start is far off too).
+TEST_F(WalCheckpointerTest, KeptShortTheLogFileIsCutAndStaysWithinTwoMebibytes) {
+  WalCheckpointer::Options options;
+  options.start_frames = 100000;
+  options.catch_up_frames = 100000;
+  options.hard_limit_frames = 100000;
+  options.interval = std::chrono::hours(1);
+  WalCheckpointer checkpointer(db_, path_, options);
+  for (int commit = 0; commit < 40; ++commit) write(100);  // ~1,450 pages, never copied
+  ASSERT_GT(log_frames(), 1000u);
+  EXPECT_EQ(checkpointer.log_growth_bytes(), 0u) << "not kept short: no bound to tell";
+
+  checkpointer.keep_log_short(true);
+  EXPECT_EQ(checkpointer.log_growth_bytes(), 0u) << "a file past the bound takes no more room";
+  std::uint64_t longest_after_cut = 0;
+  for (int commit = 0; commit < 60; ++commit) {
+    write(20);  // ~22 pages a commit
+    if (commit > 0) longest_after_cut = std::max(longest_after_cut, log_frames());
+  }
+  EXPECT_LE(longest_after_cut, std::uint64_t{WalCheckpointer::kTightLogPages} + 30);
+  EXPECT_EQ(row_count(), 40 * 100 + 60 * 20);
+  // Cut: what it may still grow by is the rest of the bound.
+  const auto size = std::filesystem::file_size(path_.string() + "-wal");
+  ASSERT_LT(size, std::uint64_t{WalCheckpointer::kTightLogPages} * 4120);
+  EXPECT_EQ(checkpointer.log_growth_bytes() + size,
+            std::uint64_t{WalCheckpointer::kTightLogPages} * 4120 + 32);
+
+  // Room again: the bound is the given one, and nothing is kept back for the log.
+  checkpointer.keep_log_short(false);
+  EXPECT_EQ(checkpointer.log_growth_bytes(), 0u);
+}
+
 // As the sink writes: a batch, then a moment receiving the next. The thread does all copying.
 // The moment lasts until the thread has copied once since the batch began (woken by the
 // interval, as a log under start_frames after it starts over would not wake it): how soon a
