@@ -16,18 +16,21 @@ namespace zpipe {
 
 // What the ventilator honours of a worker's credit. A worker's window is a job for each of its
 // slots (as it says, 1 when it does not, at most kMaxSlots) and kMaxJobsAhead more waiting for
-// a slot: it is owed at most that, and the ventilator sends it nothing while it holds (sent, no
-// outcome recorded yet) kHeldWindows of them, one at the worker and one of outcomes on their
-// way to the sink. A peer that asks for a billion jobs gets that many, not half the queue.
+// a slot: it is owed at most that. It holds (sent, no outcome recorded yet) at most its window
+// at the worker and as many again, or kOutcomesOnTheirWay when more, of outcomes on their way to
+// the sink; the window is the one it says (`window`) when smaller. A peer that asks for a
+// billion jobs gets that many, not half the queue. A worker killed, or a sink behind, costs
+// no more than that many jobs run again, or waiting for their record.
 inline constexpr std::uint64_t kMaxSlots = 1024;
 inline constexpr std::uint64_t kMaxJobsAhead = 1000;
-inline constexpr std::uint64_t kHeldWindows = 2;
+inline constexpr std::uint64_t kOutcomesOnTheirWay = 256;
 
 struct Credit {
   std::uint64_t credit = 0;  // jobs the worker can take
   bool reset = false;        // true: `credit` replaces what the ventilator holds; false: adds
   std::string worker;        // the worker's name, for logs
   std::uint64_t slots = 0;   // jobs the worker runs at once; 0: not said
+  std::uint64_t window = 0;  // jobs it runs and keeps waiting at most, now; 0: not said
   // What the worker takes, said with its first credit (and again with each reset); a credit
   // that does not say keeps what was said. Types: the job types it has handlers for (empty:
   // any). Queues: the queues it serves (empty: every queue), in order; with weights (one per

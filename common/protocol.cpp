@@ -649,6 +649,7 @@ Message ready_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.reset = f.boolean_or("reset", false);
   m.worker = f.str_or("worker", "");
   m.slots = f.u64_or("slots", 0);
+  m.window = f.u64_or("window", 0);
   m.says_routing = f.find("types") != nullptr || f.find("queues") != nullptr;
   m.types = f.strings_or_none("types");
   m.queues = f.strings_or_none("queues");
@@ -1148,12 +1149,13 @@ std::string encode(const JobBatch& m) {
 }
 
 std::string encode(const Credit& m) {
-  MessageWriter w(kind_of<Credit>(),
-                  4 + (m.says_routing ? 2 : 0) + (!m.queue_weights.empty() ? 1 : 0));
+  MessageWriter w(kind_of<Credit>(), 4 + (m.window > 0 ? 1 : 0) + (m.says_routing ? 2 : 0) +
+                                         (!m.queue_weights.empty() ? 1 : 0));
   w.u64("credit", m.credit);
   w.boolean("reset", m.reset);
   w.str("worker", m.worker);
   w.u64("slots", m.slots);
+  if (m.window > 0) w.u64("window", m.window);
   if (m.says_routing) {
     w.strings("types", m.types);
     w.strings("queues", m.queues);

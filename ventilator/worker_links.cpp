@@ -21,6 +21,7 @@ void WorkerLinks::apply(const std::string& identity, const Credit& credit) {
   auto& link = it->second;
   if (!credit.worker.empty()) link.name = credit.worker;
   if (credit.slots > 0) link.slots = credit.slots;
+  if (credit.window > 0) link.window = credit.window;
   if (credit.says_routing) {
     link.route = WorkerRoute{credit.types, credit.queues, credit.queue_weights};
   }
@@ -47,7 +48,9 @@ bool WorkerLinks::any_handles(const std::string& type) const {
 std::uint64_t WorkerLinks::sendable(const std::string& identity, std::size_t held) const {
   const auto it = workers_.find(identity);
   if (it == workers_.end()) return 0;
-  const auto most_held = kHeldWindows * window_of(it->second.slots);
+  const auto window = window_of(it->second.slots);
+  const auto own = it->second.window > 0 ? std::min(it->second.window, window) : window;
+  const auto most_held = own + std::max(own, kOutcomesOnTheirWay);
   return most_held > held ? std::min<std::uint64_t>(it->second.credit, most_held - held) : 0;
 }
 

@@ -59,8 +59,8 @@ class WorkerLinks {
   // The next worker in turn that can be sent jobs, if any.
   std::optional<std::string> next(const HeldBy& held_by);
   std::uint64_t credit_of(const std::string& identity) const;
-  // How many jobs can be sent to the worker now: its credit, within kHeldWindows of what it
-  // holds.
+  // How many jobs can be sent to the worker now: its credit, within what it may hold
+  // (job_credit.hpp) less what it holds.
   std::uint64_t sendable(const std::string& identity, std::size_t held) const;
   // `jobs` were sent to the worker.
   void take(const std::string& identity, std::uint64_t jobs, Clock::time_point now);
@@ -90,6 +90,7 @@ class WorkerLinks {
     Clock::time_point last_heard;
     Clock::time_point last_sent;
     std::uint64_t slots = 1;
+    std::uint64_t window = 0;               // as it last said; 0: not said
     std::chrono::milliseconds interval{0};  // 0: none promised
     Clock::time_point connected;            // first heard on this connection
     std::uint64_t sent = 0;                 // jobs sent to it since then

@@ -100,7 +100,7 @@ void Worker::connect_to_jobs() {
 void Worker::send_credit(std::uint64_t credit, bool reset) {
   // Queued until the connection is up; on a full queue (a ventilator long gone) the resync a
   // ventilator sends to a worker it does not know brings the whole credit again.
-  Credit message{credit, reset, config_.name, config_.concurrency};
+  Credit message{credit, reset, config_.name, config_.concurrency, window_};
   if (reset) {
     // Said with every reset credit, the first one included: a ventilator that restarted or took
     // us for lost learns it again with the resync that follows.
@@ -125,6 +125,7 @@ void Worker::grant_credit(const SlotPool& pool, bool resync) {
     ahead = std::max(ahead, static_cast<std::size_t>(std::min(for_work, double{kMaxJobsAhead})));
   }
   const auto window = pool.slots() + ahead;
+  window_ = window;
   const auto held = pool.outstanding();
   const auto free = window > held ? window - held : 0;
   if (resync) {

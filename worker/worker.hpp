@@ -105,6 +105,7 @@ class Worker {
   zmq::socket_t jobs_in_;
   bool taking_jobs_ = true;       // false while paused or stopping
   std::uint64_t credit_out_ = 0;  // credit the ventilator holds for us, as far as we know
+  std::uint64_t window_ = 0;      // said with our credit: what we run and keep waiting, at most
   double job_us_average_ = 0;     // how long jobs run here; 0 until one has
   bool cancelling_ = false;       // cancel_all() was called: cancelled jobs are given back
   PauseFlag pause_;

@@ -84,6 +84,10 @@ TEST(Protocol, RoundTripsEveryMessageKind) {
   EXPECT_EQ(round_trip(event), event);
   const Credit credit{12, true, "vm:4327"};
   EXPECT_EQ(round_trip(credit), credit);
+  auto windowed = credit;
+  windowed.slots = 4;
+  windowed.window = 14;
+  EXPECT_EQ(round_trip(windowed), windowed);
   auto second = sample_job();
   second.id = "mx0qmj60-2";
   const JobBatch batch{{sample_job(), second}};

@@ -91,8 +91,8 @@ TEST(WorkerLinks, AHugeCreditIsCappedToTheWorkersWindow) {
 }
 
 // A worker counts the jobs it holds; the ventilator counts those too and those whose outcomes
-// are on their way to the sink: it allows kHeldWindows windows held, so that it does not starve
-// a worker that finishes jobs faster than the sink records them.
+// are on their way to the sink: it allows two windows held, so that it does not starve a worker
+// that finishes jobs faster than the sink records them.
 TEST(WorkerLinks, NothingIsSentToAWorkerHoldingTwoWindows) {
   WorkerLinks links;
   links.heard("a", t0);
@@ -114,6 +114,29 @@ TEST(WorkerLinks, NothingIsSentToAWorkerHoldingTwoWindows) {
   EXPECT_FALSE(links.next(held_by));
   held["a"] = 0;
   EXPECT_EQ(links.next(held_by), "a");
+}
+
+// A worker of 4 slots running 2 ms jobs keeps 10 waiting: what it holds beyond its 14 is
+// outcomes on their way, 256 at most, not a thousand jobs to run again if it is killed.
+TEST(WorkerLinks, AWorkerThatSaysASmallWindowHoldsItAndTheOutcomesOnTheirWay) {
+  WorkerLinks links;
+  links.heard("a", t0);
+  Credit credit{14, true, "", 4};
+  credit.window = 14;
+  links.apply("a", credit);
+  const auto most = 14 + kOutcomesOnTheirWay;
+  EXPECT_EQ(links.sendable("a", 0), 14u) << "its credit, as ever";
+  EXPECT_EQ(links.sendable("a", most - 5), 5u);
+  EXPECT_EQ(links.sendable("a", most), 0u);
+  // Faster jobs: it says a window of 600 (and asks for it): two windows again.
+  credit.credit = 600;
+  credit.window = 600;
+  links.apply("a", credit);
+  EXPECT_EQ(links.sendable("a", 1'195), 5u);
+  // A window said larger than the one its slots allow counts as that one.
+  credit.window = 100'000;
+  links.apply("a", credit);
+  EXPECT_EQ(links.sendable("a", 2 * (4 + kMaxJobsAhead) - 1), 1u);
 }
 
 TEST(WorkerLinks, AWorkerSilentForThreeOfItsIntervalsIsLostOnceWithItsCredit) {
