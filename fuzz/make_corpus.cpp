@@ -98,9 +98,15 @@ Seeds protocol_seeds() {
                                 Job{"0190a2b3-2", "sleep", Payload(), 2, 2, 1, 0}}})},
       {"ready", encode(Credit{6, false, "host:1", 2})},
       {"ready_reset", encode(Credit{0, true, "", 0})},
-      {"ready_routing",
-       encode(Credit{
-           0, true, "host:1", 2, true, {"echo", "thumbnail"}, {"critical", "default"}, {6, 1}})},
+      {"ready_routing", encode(Credit{0,
+                                      true,
+                                      "host:1",
+                                      2,
+                                      14,
+                                      true,
+                                      {"echo", "thumbnail"},
+                                      {"critical", "default"},
+                                      {6, 1}})},
       {"submit_job_model",
        encode(SubmitRequest{
            5, {JobSpec{"email", Payload(), 0, 0, "mail", -5, 1798135200000, "contact-42"}}})},
@@ -122,6 +128,8 @@ Seeds protocol_seeds() {
       {"ack", encode(AckBatch{{Ack{"0190a2b3-1", OutcomeStatus::kSucceeded, false, 1, true},
                                Ack{"0190a2b3-7", OutcomeStatus::kFailed, true, 2, false},
                                Ack{"0190a2b3-8", OutcomeStatus::kFailed, false, 1, false}}})},
+      {"ack_lagging",
+       encode(AckBatch{{Ack{"0190a2b3-9", OutcomeStatus::kSucceeded, false, 1, true}}, 9500})},
       {"event", encode(event("job.failed", "worker host:1", 7,
                              {{"job", "0190a2b3-7"}, {"type", "exec"}, {"error", "boom"}}))},
       {"event_no_fields", encode(event("worker.down", "worker host:1", 8, {}))},
@@ -377,7 +385,8 @@ Tokens protocol_tokens() {
         "fields",      "all_dead",   "submit",       "accepted",    "refused", "status_request",
         "job",         "outcome",    "ack",          "event",       "retry",   "discard",
         "succeeded",   "failed",     "code",         "message",     "ready",   "credit",
-        "reset",       "outcomes",   "release",      "interval_ms", "resync",  "reason"}) {
+        "reset",       "outcomes",   "release",      "interval_ms", "resync",  "reason",
+        "window",      "lag_ms"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;
@@ -397,6 +406,7 @@ Tokens event_tokens() {
                            "job.released",
                            "interval_ms",
                            "slots",
+                           "recording_lag_ms",
                            "busy_pct",
                            "state",
                            "job",
