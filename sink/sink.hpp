@@ -44,7 +44,8 @@ class Sink {
   // from retry_at_, and nothing more is read meanwhile. False when the sink must stop.
   // Recording copies of `payload_bytes` of the jobs' payloads would leave less than the reserve
   // (disk_space.hpp) free where the store is: what is recorded then is what the ventilator's
-  // jobs need, the outcome; the copies go.
+  // jobs need, the outcome; the copies go. Nearing the reserve, it also keeps the store's log
+  // short (OutcomeStore::keep_log_short).
   bool short_of_room(std::uint64_t payload_bytes);
   void drop_payloads();
   bool record_waiting();
