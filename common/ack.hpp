@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,11 @@ struct Ack {
   // (the error cut to kAckErrorBytes; the store keeps it whole). Empty otherwise.
   std::string error_code{};
   std::string error{};
+  // A recorded success's follow-ups (the first outcome's, for a duplicate too): the handler's,
+  // then `next`, its chain's next step (its payload holds the result). The ventilator creates
+  // them when this ack ends the job, and never again.
+  std::vector<JobSpec> follow_ups{};
+  std::optional<JobSpec> next{};
   friend bool operator==(const Ack&, const Ack&) = default;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/payload.hpp"
 
@@ -24,6 +25,14 @@ struct JobSpec {
   std::int32_t priority = 0;    // lower runs first within its queue (beanstalkd's order)
   std::uint64_t run_at_ms = 0;  // Unix ms before which it does not run; 0: at once
   std::string unique_key{};     // set: while a job with this key is live, submit returns its id
+  // Workflows (follow_ups.hpp). The batch it belongs to (an open one; empty: none).
+  std::string batch{};
+  // A chain: after this job succeeds, then[0] runs with this job's result in its payload
+  // (kPreviousResultKey), then then[1] with then[0]'s, and so on. Entries have no `then`,
+  // `on_failure` or `batch` of their own: each step takes this job's.
+  std::vector<JobSpec> then{};
+  // Created when this job (or a step of its chain) is dead, with why (kFailedJobKey).
+  std::vector<JobSpec> on_failure{};
 
   friend bool operator==(const JobSpec&, const JobSpec&) = default;
 };
@@ -42,6 +51,11 @@ struct Job {
   std::uint64_t timeout_ms = 0;    // time limit of one attempt
   std::uint64_t created_ms = 0;    // Unix ms at which the ventilator accepted it
   std::string queue{kDefaultQueue};
+  // Workflows; a worker copies all three into the job's outcome. The job that created this one
+  // (a follow-up, a chain step, a callback); empty: submitted by a producer.
+  std::string parent{};
+  std::string batch{};          // its batch; empty: none
+  std::vector<JobSpec> then{};  // the rest of its chain, run after it succeeds
 
   friend bool operator==(const Job&, const Job&) = default;
 };

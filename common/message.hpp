@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "common/ack.hpp"
+#include "common/batch_requests.hpp"
 #include "common/event.hpp"
 #include "common/job.hpp"
 #include "common/job_credit.hpp"
@@ -21,7 +22,8 @@ using Message =
                  Outcome, AckBatch, Event, DeadJobsRequest, Credit, JobBatch, OutcomeBatch,
                  Heartbeat, Release, JobsQuery, JobStates, WorkersRequest, WorkersReply,
                  CancelRequest, CancelReply, CancelJobs, QueuesRequest, QueueControl, LimitControl,
-                 QueuesReply, ScheduledRequest, ScheduledReply, ScheduleControl, SchedulesReply>;
+                 QueuesReply, ScheduledRequest, ScheduledReply, ScheduleControl, SchedulesReply,
+                 BatchOpen, BatchSeal, BatchesRequest, BatchesReply>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

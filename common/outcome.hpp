@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/job.hpp"
 #include "common/payload.hpp"
 
 namespace zpipe {
@@ -44,6 +45,14 @@ struct Outcome {
   std::optional<Payload> payload{};
   std::uint64_t payload_bytes = 0;
   std::string queue{};  // the job's queue; empty: "default"
+  // Copied from the job (Job::parent, batch, then): the sink keeps parent and batch, and makes
+  // the chain's next step from `then` and the result when the job succeeded.
+  std::string parent{};
+  std::string batch{};
+  std::vector<JobSpec> then{};
+  // Jobs the handler asked for (JobContext::enqueue): created once the outcome is recorded,
+  // and only when the job succeeded. At most kMaxFollowUps.
+  std::vector<JobSpec> follow_ups{};
   // Set by the sink, never read from the wire: the name of the trusted CURVE key the outcome
   // arrived with (its file name without .key); empty in the clear.
   std::string key{};

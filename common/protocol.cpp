@@ -9,6 +9,7 @@
 
 #include <msgpack.hpp>
 
+#include "common/follow_ups.hpp"
 #include "common/msgpack_map_scan.hpp"
 #include "common/queue_name.hpp"
 #include "common/version.hpp"
@@ -47,7 +48,11 @@ constexpr std::string_view kKindNames[] = {"submit",
                                            "scheduled_request",
                                            "scheduled",
                                            "schedule_control",
-                                           "schedules"};
+                                           "schedules",
+                                           "batch_open",
+                                           "batch_seal",
+                                           "batches_request",
+                                           "batches"};
 static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
 constexpr std::string_view kDiscard = "discard";
 
@@ -122,11 +127,21 @@ class MessageWriter {
   msgpack::packer<msgpack::sbuffer> packer_;
 };
 
+void write_job_spec(MessageWriter& w, const JobSpec& spec);
+
+void write_job_specs(MessageWriter& w, std::string_view name, const std::vector<JobSpec>& specs) {
+  w.key(name);
+  w.packer().pack_array(static_cast<std::uint32_t>(specs.size()));
+  for (const auto& spec : specs) write_job_spec(w, spec);
+}
+
 // A spec's fields past the first four are written only when set.
 void write_job_spec(MessageWriter& w, const JobSpec& spec) {
   auto& p = w.packer();
   p.pack_map(4 + (spec.queue.empty() ? 0 : 1) + (spec.priority != 0 ? 1 : 0) +
-             (spec.run_at_ms != 0 ? 1 : 0) + (spec.unique_key.empty() ? 0 : 1));
+             (spec.run_at_ms != 0 ? 1 : 0) + (spec.unique_key.empty() ? 0 : 1) +
+             (spec.batch.empty() ? 0 : 1) + (spec.then.empty() ? 0 : 1) +
+             (spec.on_failure.empty() ? 0 : 1));
   w.str("type", spec.type);
   w.payload("payload", spec.payload);
   w.u64("timeout_ms", spec.timeout_ms);
@@ -135,11 +150,17 @@ void write_job_spec(MessageWriter& w, const JobSpec& spec) {
   if (spec.priority != 0) w.i64("priority", spec.priority);
   if (spec.run_at_ms != 0) w.u64("run_at", spec.run_at_ms);
   if (!spec.unique_key.empty()) w.str("unique_key", spec.unique_key);
+  if (!spec.batch.empty()) w.str("batch", spec.batch);
+  if (!spec.then.empty()) write_job_specs(w, "then", spec.then);
+  if (!spec.on_failure.empty()) write_job_specs(w, "on_failure", spec.on_failure);
 }
 
 // A job's queue goes on the wire only when it is not the default one.
 bool names_queue(const Job& m) { return m.queue != kDefaultQueue; }
-std::uint32_t job_field_count(const Job& m) { return 7 + (names_queue(m) ? 1 : 0); }
+std::uint32_t job_field_count(const Job& m) {
+  return 7 + (names_queue(m) ? 1 : 0) + (m.parent.empty() ? 0 : 1) + (m.batch.empty() ? 0 : 1) +
+         (m.then.empty() ? 0 : 1);
+}
 
 // The fields of a job, in a "job" message or in each map of a "jobs" batch.
 void write_job_fields(MessageWriter& w, const Job& m) {
@@ -151,6 +172,9 @@ void write_job_fields(MessageWriter& w, const Job& m) {
   w.u64("timeout_ms", m.timeout_ms);
   w.u64("created_ms", m.created_ms);
   if (names_queue(m)) w.str("queue", m.queue);
+  if (!m.parent.empty()) w.str("parent", m.parent);
+  if (!m.batch.empty()) w.str("batch", m.batch);
+  if (!m.then.empty()) write_job_specs(w, "then", m.then);
 }
 
 // The fields of an outcome, in an "outcome" message or in each map of an "outcomes" batch.
@@ -158,7 +182,8 @@ bool is_measured(const Outcome& m) { return m.cpu_us != 0 || m.max_rss_kb != 0; 
 
 std::uint32_t outcome_field_count(const Outcome& m) {
   return 13 + (is_measured(m) ? 2 : 0) + (m.payload ? 1 : 0) + (m.payload_bytes != 0 ? 1 : 0) +
-         (m.queue.empty() || m.queue == kDefaultQueue ? 0 : 1);
+         (m.queue.empty() || m.queue == kDefaultQueue ? 0 : 1) + (m.parent.empty() ? 0 : 1) +
+         (m.batch.empty() ? 0 : 1) + (m.then.empty() ? 0 : 1) + (m.follow_ups.empty() ? 0 : 1);
 }
 
 void write_outcome_fields(MessageWriter& w, const Outcome& m) {
@@ -182,6 +207,10 @@ void write_outcome_fields(MessageWriter& w, const Outcome& m) {
   if (m.payload) w.payload("payload", *m.payload);
   if (m.payload_bytes != 0) w.u64("payload_bytes", m.payload_bytes);
   if (!m.queue.empty() && m.queue != kDefaultQueue) w.str("queue", m.queue);
+  if (!m.parent.empty()) w.str("parent", m.parent);
+  if (!m.batch.empty()) w.str("batch", m.batch);
+  if (!m.then.empty()) write_job_specs(w, "then", m.then);
+  if (!m.follow_ups.empty()) write_job_specs(w, "follow_ups", m.follow_ups);
 }
 
 // Thrown inside this file only, caught by decode().
@@ -407,8 +436,40 @@ std::string queue_name(std::string name, const Fields& f) {
   return name;
 }
 
-JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeLimits& limits) {
-  Fields f(o, "job " + std::to_string(index));
+// `where` names the spec in errors; `nested`: an entry of a chain's `then` or of `on_failure`,
+// which takes those of its job and has none of its own.
+JobSpec read_job_spec(const msgpack::object& o, std::string where, const DecodeLimits& limits,
+                      bool nested = false);
+
+std::vector<JobSpec> read_job_specs(const Fields& f, std::string_view key, std::size_t most,
+                                    const DecodeLimits& limits, bool nested) {
+  std::vector<JobSpec> specs;
+  if (f.find(key) == nullptr) return specs;
+  const auto& items = f.array(key);
+  if (items.size > most) {
+    fail(ErrorCode::kTooLarge, f.where() + " " + std::string(key) + " has " +
+                                   std::to_string(items.size) + " jobs, more than the limit of " +
+                                   std::to_string(most));
+  }
+  specs.reserve(items.size);
+  for (std::uint32_t i = 0; i < items.size; ++i) {
+    specs.push_back(read_job_spec(items.ptr[i],
+                                  f.where() + " " + std::string(key) + " " + std::to_string(i),
+                                  limits, nested));
+  }
+  return specs;
+}
+
+// A job a workflow makes gets keys added to its payload: it must be a map or absent.
+void check_workflow_payloads(const std::vector<JobSpec>& specs) {
+  for (const auto& spec : specs) {
+    if (auto problem = workflow_payload_problem(spec)) fail(ErrorCode::kInvalid, *problem);
+  }
+}
+
+JobSpec read_job_spec(const msgpack::object& o, std::string where, const DecodeLimits& limits,
+                      bool nested) {
+  Fields f(o, std::move(where));
   JobSpec spec;
   spec.type = non_empty(f.str("type"), f, "type");
   spec.payload = f.payload_or_nil("payload");
@@ -426,6 +487,20 @@ JobSpec read_job_spec(const msgpack::object& o, std::size_t index, const DecodeL
     fail(ErrorCode::kInvalid,
          f.where() + " unique_key is longer than " + std::to_string(kMaxNameBytes) + " bytes");
   }
+  spec.batch = f.str_or("batch", "");
+  if (spec.batch.size() > kMaxNameBytes) {
+    fail(ErrorCode::kInvalid,
+         f.where() + " batch is longer than " + std::to_string(kMaxNameBytes) + " bytes");
+  }
+  spec.then = read_job_specs(f, "then", kMaxChainSteps, limits, true);
+  spec.on_failure = read_job_specs(f, "on_failure", kMaxChainSteps, limits, true);
+  if (nested && (!spec.then.empty() || !spec.on_failure.empty() || !spec.batch.empty())) {
+    fail(ErrorCode::kInvalid, f.where() +
+                                  " has then, on_failure or batch of its own: a step of a chain "
+                                  "or an on_failure job takes those of the job it follows");
+  }
+  check_workflow_payloads(spec.then);
+  check_workflow_payloads(spec.on_failure);
   return spec;
 }
 
@@ -440,13 +515,16 @@ Job read_job(const Fields& f, const DecodeLimits& limits) {
   m.timeout_ms = time_limit(f.u64("timeout_ms"), f, limits);
   m.created_ms = f.u64("created_ms");
   m.queue = f.str_or("queue", std::string(kDefaultQueue));
+  m.parent = f.str_or("parent", "");
+  m.batch = f.str_or("batch", "");
+  m.then = read_job_specs(f, "then", kMaxChainSteps, limits, true);
   if (m.attempt == 0 || m.max_attempts == 0)
     fail(ErrorCode::kInvalid, "job attempt and max_attempts start at 1");
   return m;
 }
 
 // The fields of an outcome, in an "outcome" message or an element of an "outcomes" batch.
-Outcome read_outcome(const Fields& f) {
+Outcome read_outcome(const Fields& f, const DecodeLimits& limits) {
   Outcome m;
   m.id = non_empty(f.str("id"), f, "id");
   m.type = f.str("type");
@@ -470,6 +548,10 @@ Outcome read_outcome(const Fields& f) {
   if (const auto* payload = f.find("payload"); payload != nullptr) m.payload = payload_of(*payload);
   m.payload_bytes = f.u64_or("payload_bytes", 0);
   m.queue = f.str_or("queue", "");
+  m.parent = f.str_or("parent", "");
+  m.batch = f.str_or("batch", "");
+  m.then = read_job_specs(f, "then", kMaxChainSteps, limits, true);
+  m.follow_ups = read_job_specs(f, "follow_ups", kMaxFollowUps, limits, false);
   return m;
 }
 
@@ -485,7 +567,7 @@ Message submit_from(const Fields& f, const DecodeLimits& limits) {
   }
   m.jobs.reserve(jobs.size);
   for (std::uint32_t i = 0; i < jobs.size; ++i)
-    m.jobs.push_back(read_job_spec(jobs.ptr[i], i, limits));
+    m.jobs.push_back(read_job_spec(jobs.ptr[i], "job " + std::to_string(i), limits));
   return m;
 }
 
@@ -688,20 +770,23 @@ Message release_from(const Fields& f, const DecodeLimits& /*limits*/) {
   return m;
 }
 
-Message outcome_from(const Fields& f, const DecodeLimits& /*limits*/) { return read_outcome(f); }
+Message outcome_from(const Fields& f, const DecodeLimits& limits) {
+  return read_outcome(f, limits);
+}
 
-Message outcomes_from(const Fields& f, const DecodeLimits& /*limits*/) {
+Message outcomes_from(const Fields& f, const DecodeLimits& limits) {
   OutcomeBatch m;
   const auto& outcomes = f.array("outcomes");
   if (outcomes.size == 0) fail(ErrorCode::kInvalid, "an outcomes message needs at least one");
   m.outcomes.reserve(outcomes.size);
   for (std::uint32_t i = 0; i < outcomes.size; ++i) {
-    m.outcomes.push_back(read_outcome(Fields(outcomes.ptr[i], "outcome " + std::to_string(i))));
+    m.outcomes.push_back(
+        read_outcome(Fields(outcomes.ptr[i], "outcome " + std::to_string(i)), limits));
   }
   return m;
 }
 
-Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
+Message ack_from(const Fields& f, const DecodeLimits& limits) {
   AckBatch m;
   const auto& acks = f.array("acks");
   m.acks.reserve(acks.size);
@@ -718,6 +803,10 @@ Message ack_from(const Fields& f, const DecodeLimits& /*limits*/) {
             .final = a.boolean_or("final", true),
             .error_code = a.str_or("error_code", ""),
             .error = a.str_or("error", "")};
+    ack.follow_ups = read_job_specs(a, "follow_ups", kMaxFollowUps, limits, false);
+    if (const auto* next = a.find("next"); next != nullptr) {
+      ack.next = read_job_spec(*next, a.where() + " next", limits);
+    }
     if (ack.attempt == 0) fail(ErrorCode::kInvalid, "ack attempt starts at 1");
     m.acks.push_back(std::move(ack));
   }
@@ -860,7 +949,7 @@ RecurringJob recurring_from(const Fields& f, const DecodeLimits& limits) {
   }
   r.every_ms = f.u64_or("every_ms", 0);
   r.cron = f.str_or("cron", "");
-  if (const auto* job = f.find("job")) r.job = read_job_spec(*job, 0, limits);
+  if (const auto* job = f.find("job")) r.job = read_job_spec(*job, f.where() + " job", limits);
   r.next_run_ms = f.u64_or("next_run_ms", 0);
   r.last_run_ms = f.u64_or("last_run_ms", 0);
   r.last_job_id = f.str_or("last_job_id", "");
@@ -905,6 +994,72 @@ Message schedules_from(const Fields& f, const DecodeLimits& limits) {
   return m;
 }
 
+Message batch_open_from(const Fields& f, const DecodeLimits& limits) {
+  BatchOpen m;
+  m.req = f.u64("req");
+  m.description = f.str_or("description", "");
+  if (const auto* spec = f.find("on_complete")) {
+    m.on_complete = read_job_spec(*spec, "batch_open on_complete", limits);
+  }
+  if (const auto* spec = f.find("on_success")) {
+    m.on_success = read_job_spec(*spec, "batch_open on_success", limits);
+  }
+  for (const auto* callback : {&m.on_complete, &m.on_success}) {
+    if (!*callback) continue;
+    if (!(*callback)->batch.empty()) {
+      fail(ErrorCode::kInvalid, "a batch's callback cannot belong to a batch");
+    }
+    if (auto problem = workflow_payload_problem(**callback)) fail(ErrorCode::kInvalid, *problem);
+  }
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message batch_seal_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return BatchSeal{f.u64("req"), non_empty(f.str("batch"), f, "batch"), f.str_or("pipeline", "")};
+}
+
+Message batches_request_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  BatchesRequest m;
+  m.req = f.u64("req");
+  m.ids = f.strings_or_none("ids");
+  if (m.ids.size() > kMaxBatchesListed) {
+    fail(ErrorCode::kTooLarge,
+         "batches_request names more than " + std::to_string(kMaxBatchesListed) + " batches");
+  }
+  m.limit = std::min(f.u64_or("limit", 100), kMaxBatchesListed);
+  return m;
+}
+
+Message batches_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  BatchesReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& batches = f.array("batches");
+  m.batches.reserve(batches.size);
+  for (std::uint32_t i = 0; i < batches.size; ++i) {
+    const Fields b(batches.ptr[i], "batches batch " + std::to_string(i));
+    BatchSummary batch;
+    batch.id = b.str("id");
+    batch.known = b.boolean_or("known", true);
+    batch.description = b.str_or("description", "");
+    batch.created_ms = b.u64_or("created_ms", 0);
+    batch.finished_ms = b.u64_or("finished_ms", 0);
+    batch.sealed = b.boolean_or("sealed", false);
+    batch.total = b.u64_or("total", 0);
+    batch.pending = b.u64_or("pending", 0);
+    batch.running = b.u64_or("running", 0);
+    batch.succeeded = b.u64_or("succeeded", 0);
+    batch.dead = b.u64_or("dead", 0);
+    batch.cancelled = b.u64_or("cancelled", 0);
+    batch.on_complete_id = b.str_or("on_complete_id", "");
+    batch.on_success_id = b.str_or("on_success_id", "");
+    batch.dead_ids = b.strings_or_none("dead_ids");
+    m.batches.push_back(std::move(batch));
+  }
+  return m;
+}
+
 // Every kind a message may have, and how its fields are read.
 struct KindReader {
   std::string_view kind;
@@ -943,6 +1098,10 @@ constexpr KindReader kKindReaders[] = {
     {kind_of<ScheduledReply>(), scheduled_from},
     {kind_of<ScheduleControl>(), schedule_control_from},
     {kind_of<SchedulesReply>(), schedules_from},
+    {kind_of<BatchOpen>(), batch_open_from},
+    {kind_of<BatchSeal>(), batch_seal_from},
+    {kind_of<BatchesRequest>(), batches_request_from},
+    {kind_of<BatchesReply>(), batches_from},
 };
 
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
@@ -1228,7 +1387,7 @@ std::string encode(const AckBatch& m) {
   w.packer().pack_array(static_cast<std::uint32_t>(m.acks.size()));
   for (const auto& ack : m.acks) {
     const bool why = !ack.error_code.empty() || !ack.error.empty();
-    w.packer().pack_map(why ? 7 : 5);
+    w.packer().pack_map((why ? 7 : 5) + (ack.follow_ups.empty() ? 0 : 1) + (ack.next ? 1 : 0));
     w.str("id", ack.id);
     w.str("status", to_string(ack.status));
     w.boolean("duplicate", ack.duplicate);
@@ -1237,6 +1396,11 @@ std::string encode(const AckBatch& m) {
     if (why) {
       w.str("error_code", ack.error_code);
       w.str("error", ack.error);
+    }
+    if (!ack.follow_ups.empty()) write_job_specs(w, "follow_ups", ack.follow_ups);
+    if (ack.next) {
+      w.key("next");
+      write_job_spec(w, *ack.next);
     }
   }
   return w.take();
@@ -1436,6 +1600,75 @@ std::string encode(const SchedulesReply& m) {
   w.key("schedules");
   w.packer().pack_array(static_cast<std::uint32_t>(m.schedules.size()));
   for (const auto& r : m.schedules) write_recurring(w, r, true);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const BatchOpen& m) {
+  MessageWriter w(kind_of<BatchOpen>(), 1 + (m.description.empty() ? 0 : 1) +
+                                            (m.on_complete ? 1 : 0) + (m.on_success ? 1 : 0) +
+                                            (m.pipeline.empty() ? 0 : 1));
+  w.u64("req", m.req);
+  if (!m.description.empty()) w.str("description", m.description);
+  if (m.on_complete) {
+    w.key("on_complete");
+    write_job_spec(w, *m.on_complete);
+  }
+  if (m.on_success) {
+    w.key("on_success");
+    write_job_spec(w, *m.on_success);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const BatchSeal& m) {
+  MessageWriter w(kind_of<BatchSeal>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.str("batch", m.batch);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const BatchesRequest& m) {
+  MessageWriter w(kind_of<BatchesRequest>(), m.ids.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.u64("limit", m.limit);
+  if (!m.ids.empty()) w.strings("ids", m.ids);
+  return w.take();
+}
+
+std::string encode(const BatchesReply& m) {
+  MessageWriter w(kind_of<BatchesReply>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("batches");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.batches.size()));
+  for (const auto& b : m.batches) {
+    if (!b.known) {
+      w.packer().pack_map(2);
+      w.str("id", b.id);
+      w.boolean("known", false);
+      continue;
+    }
+    w.packer().pack_map(10 + (b.description.empty() ? 0 : 1) + (b.finished_ms != 0 ? 1 : 0) +
+                        (b.on_complete_id.empty() ? 0 : 1) + (b.on_success_id.empty() ? 0 : 1) +
+                        (b.dead_ids.empty() ? 0 : 1));
+    w.str("id", b.id);
+    if (!b.description.empty()) w.str("description", b.description);
+    w.u64("created_ms", b.created_ms);
+    if (b.finished_ms != 0) w.u64("finished_ms", b.finished_ms);
+    w.boolean("sealed", b.sealed);
+    w.u64("total", b.total);
+    w.u64("pending", b.pending);
+    w.u64("running", b.running);
+    w.u64("succeeded", b.succeeded);
+    w.u64("dead", b.dead);
+    w.u64("cancelled", b.cancelled);
+    if (!b.on_complete_id.empty()) w.str("on_complete_id", b.on_complete_id);
+    if (!b.on_success_id.empty()) w.str("on_success_id", b.on_success_id);
+    if (!b.dead_ids.empty()) w.strings("dead_ids", b.dead_ids);
+    w.boolean("known", true);
+  }
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();
 }

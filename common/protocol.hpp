@@ -45,6 +45,10 @@ std::string encode(const ScheduledRequest& message);
 std::string encode(const ScheduledReply& message);
 std::string encode(const ScheduleControl& message);
 std::string encode(const SchedulesReply& message);
+std::string encode(const BatchOpen& message);
+std::string encode(const BatchSeal& message);
+std::string encode(const BatchesRequest& message);
+std::string encode(const BatchesReply& message);
 std::string encode(const Message& message);
 
 // An "outcomes" batch in two steps, so that a sender encodes each outcome once, when it is
