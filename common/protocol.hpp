@@ -66,6 +66,11 @@ inline constexpr std::size_t kOutcomesEnvelopeBytes = 32;
 // (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
 
+// One job spec alone, as a submit carries each (for files that keep specs: the journal's
+// workflows, the store's follow-ups), and read back under `limits` as decode() reads it.
+std::string encode_job_spec(const JobSpec& spec);
+Result<JobSpec> decode_job_spec(std::string_view bytes, const DecodeLimits& limits = {});
+
 // Reads one msgpack value as decode() reads a payload field: under the same limits (its depth
 // counted as inside a "jobs" message), refused with the same codes, and packed again into the
 // same form. For payloads that arrive outside a message (the ventilator's journal), so that

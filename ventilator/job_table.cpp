@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
+#include "common/follow_ups.hpp"
+
 namespace zpipe {
 
 using Stage = TypeTally::Stage;
@@ -10,7 +14,8 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
     : id_prefix_(std::move(id_prefix)),
       policy_(std::move(policy)),
       journal_(journal),
-      random_(seed) {
+      random_(seed),
+      batches_(journal, id_prefix_) {
   endings_.reserve(kRememberedEndings + 1);  // no rehash of a table that is always full
 }
 
@@ -105,46 +110,79 @@ std::vector<std::string> JobTable::accept(std::vector<JobSpec> specs, std::uint6
                                           std::vector<std::size_t>* added_at) {
   std::vector<std::string> ids;
   ids.reserve(specs.size());
-  std::uint64_t added = 0;
   for (auto& spec : specs) {
-    if (!spec.unique_key.empty()) {
-      if (const auto live = unique_ids_.find(spec.unique_key); live != unique_ids_.end()) {
-        ids.push_back(live->second);
-        continue;
-      }
-    }
-    TrackedJob t;
-    auto& job = t.job;
-    job.id = id_prefix_ + "-" + std::to_string(next_seq_++);
-    job.type = SharedName(spec.type);
-    job.payload = std::move(spec.payload);
-    job.attempt = 1;
-    job.max_attempts =
-        spec.max_attempts != 0 ? spec.max_attempts : policy_.max_attempts_for(job.type);
-    job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
-    job.created_ms = now_ms;
-    if (!spec.queue.empty()) job.queue = SharedName(spec.queue);
-    t.priority = spec.priority;
-    t.attempts_per_round = job.max_attempts;
-    t.due_ms = spec.run_at_ms > now_ms ? spec.run_at_ms : 0;
-    if (journal_ != nullptr) t.journal_row = journal_->add(t, spec.unique_key);
-    keep(t);
-    if (added_at != nullptr) added_at->push_back(ids.size());
-    ids.push_back(job.id);
-    ++added;
-    if (!spec.unique_key.empty()) {
-      unique_ids_.emplace(spec.unique_key, job.id);
-      unique_keys_.emplace(job.id, std::move(spec.unique_key));
-    }
-    if (t.due_ms > 0) {
-      add_timed(std::move(t));
-    } else {
-      by_type_.add(job.type, Stage::kPending);
-      ready_.push_back(std::move(t));
+    bool added = false;
+    ids.push_back(
+        add(std::move(spec), id_prefix_ + "-" + std::to_string(next_seq_++), {}, now_ms, &added));
+    if (added && added_at != nullptr) added_at->push_back(ids.size() - 1);
+  }
+  return ids;
+}
+
+std::string JobTable::add(JobSpec spec, std::string id, std::string parent, std::uint64_t now_ms,
+                          bool* added) {
+  if (!spec.unique_key.empty()) {
+    if (const auto live = unique_ids_.find(spec.unique_key); live != unique_ids_.end()) {
+      return live->second;
     }
   }
-  finished_.accepted += added;
-  return ids;
+  TrackedJob t;
+  auto& job = t.job;
+  job.id = std::move(id);
+  job.type = SharedName(spec.type);
+  job.payload = std::move(spec.payload);
+  job.attempt = 1;
+  job.max_attempts =
+      spec.max_attempts != 0 ? spec.max_attempts : policy_.max_attempts_for(job.type);
+  job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
+  job.created_ms = now_ms;
+  if (!spec.queue.empty()) job.queue = SharedName(spec.queue);
+  if (!parent.empty() || !spec.batch.empty() || !spec.then.empty() || !spec.on_failure.empty()) {
+    job.links = std::make_shared<const JobLinks>(
+        JobLinks{std::move(parent), spec.batch, std::move(spec.then), std::move(spec.on_failure)});
+  }
+  if (!spec.batch.empty()) batches_.joined(spec.batch);
+  t.priority = spec.priority;
+  t.attempts_per_round = job.max_attempts;
+  t.due_ms = spec.run_at_ms > now_ms ? spec.run_at_ms : 0;
+  if (journal_ != nullptr) t.journal_row = journal_->add(t, spec.unique_key);
+  keep(t);
+  if (added != nullptr) *added = true;
+  ++finished_.accepted;
+  auto given = job.id;
+  if (!spec.unique_key.empty()) {
+    unique_ids_.emplace(spec.unique_key, job.id);
+    unique_keys_.emplace(job.id, std::move(spec.unique_key));
+  }
+  if (t.due_ms > 0) {
+    add_timed(std::move(t));
+  } else {
+    by_type_.add(job.type, Stage::kPending);
+    ready_.push_back(std::move(t));
+  }
+  return given;
+}
+
+std::optional<std::string> JobTable::batch_problem(const std::vector<JobSpec>& specs) const {
+  for (const auto& spec : specs) {
+    if (spec.batch.empty()) continue;
+    if (auto problem = batches_.join_problem(spec.batch)) return problem;
+  }
+  return std::nullopt;
+}
+
+Result<Ok> JobTable::seal_batch(const std::string& id, std::uint64_t now_ms) {
+  auto sealed = batches_.seal(id, now_ms);
+  if (sealed.ok()) make_jobs_of(TrackedJob{}, Ack{}, now_ms);  // its callbacks, when it is over
+  return sealed;
+}
+
+std::vector<BatchSummary> JobTable::batch_summaries(const BatchesRequest& request) const {
+  std::map<std::string, std::uint64_t> running;
+  for (const auto& [id, f] : in_flight_) {
+    if (const auto& batch = f.job.job.batch(); !batch.empty()) ++running[batch];
+  }
+  return batches_.summaries(request.ids, std::min(request.limit, kMaxBatchesListed), running);
 }
 
 bool JobTable::has_pending() {
@@ -155,7 +193,8 @@ bool JobTable::has_pending() {
         [this](const TrackedJob& t) { return finished_while_pending_.contains(t.job.id); });
     for (auto& t : settled) {
       by_type_.remove(t.job.type, Stage::kPending);
-      finish(t, finished_while_pending_.at(t.job.id));
+      const auto& settled_by = finished_while_pending_.at(t.job.id);
+      finish(t, settled_by.ack, settled_by.now_ms);
     }
     finished_while_pending_.clear();  // any other is no longer ready: nothing to settle
   }
@@ -178,7 +217,7 @@ const Job* JobTable::next_for(const WorkerRoute& route, std::uint64_t now_ms) {
           found != finished_while_pending_.end()) {
         auto job = ready_.take();
         by_type_.remove(job.job.type, Stage::kPending);
-        finish(job, found->second);
+        finish(job, found->second.ack, found->second.now_ms);
         finished_while_pending_.erase(found);
         continue;
       }
@@ -347,7 +386,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   if (const auto cancelled = cancelling_.find(ack.id);
       cancelled != cancelling_.end() && ack.final) {
     // Recorded: as cancelled, or as what it came to before the cancel reached it.
-    finish(cancelled->second.job, ack.status);
+    finish(cancelled->second.job, ack, now_ms);
     remember_ending(ack, cancelled->second.job.job.max_attempts);
     cancelling_.erase(cancelled);
     return effect();
@@ -357,7 +396,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     if (stale_failure(t)) return AckEffect::kStale;
     if (ack.final) {
       by_type_.remove(t.job.type, Stage::kInFlight);
-      finish(t, ack.status);
+      finish(t, ack, now_ms);
       remember_ending(ack, t.job.max_attempts);
       erase_in_flight(in_flight);
       return effect();
@@ -384,7 +423,7 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
   if (retrying != retrying_.end() && stale_failure(retrying->second)) return AckEffect::kStale;
   if (retrying != retrying_.end()) {
     stop_waiting(retrying->second);
-    finish(retrying->second, ack.status);
+    finish(retrying->second, ack, now_ms);
     remember_ending(ack, retrying->second.job.max_attempts);
     retrying_.erase(retrying);
     return effect();
@@ -393,28 +432,78 @@ AckEffect JobTable::on_recorded(const Ack& ack, std::uint64_t now_ms) {
     // A job pending again whose outcome was recorded after all: settled when it comes up for
     // dispatch, instead of running again.
     maybe_recorded_.erase(pending);
-    finished_while_pending_.emplace(ack.id, ack.status);
+    finished_while_pending_.emplace(ack.id, Settled{ack, now_ms});
     remember_ending(ack, 0);
     return effect();
   }
   return AckEffect::kUnknown;
 }
 
-void JobTable::finish(TrackedJob& t, OutcomeStatus status) {
+void JobTable::finish(TrackedJob& t, const Ack& ack, std::uint64_t now_ms) {
+  const auto status = ack.status;
   memory_bytes_ -= std::min(memory_bytes_, memory_cost(t));
   release_unique_key(t);
   if (status == OutcomeStatus::kCancelled) {
     ++finished_.cancelled;
     if (journal_ != nullptr) journal_->remove(t.journal_row);
-    return;
-  }
-  by_type_.add(t.job.type, status == OutcomeStatus::kSucceeded ? Stage::kSucceeded : Stage::kDead);
-  if (status == OutcomeStatus::kSucceeded) {
-    ++finished_.succeeded;
-    if (journal_ != nullptr) journal_->remove(t.journal_row);
   } else {
-    ++finished_.dead;
-    if (journal_ != nullptr) journal_->bury(t.journal_row, t.job.attempt);
+    by_type_.add(t.job.type,
+                 status == OutcomeStatus::kSucceeded ? Stage::kSucceeded : Stage::kDead);
+    if (status == OutcomeStatus::kSucceeded) {
+      ++finished_.succeeded;
+      if (journal_ != nullptr) journal_->remove(t.journal_row);
+    } else {
+      ++finished_.dead;
+      if (journal_ != nullptr) journal_->bury(t.journal_row, t.job.attempt);
+    }
+  }
+  make_jobs_of(t, ack, now_ms);
+}
+
+void JobTable::make_jobs_of(const TrackedJob& t, const Ack& ack, std::uint64_t now_ms) {
+  const auto make = [&](JobSpec spec, std::string id, const std::string& parent) {
+    // A batch over (or forgotten) takes no more jobs: the job is made without it.
+    if (!spec.batch.empty() && !batches_.takes_follow_ups(spec.batch)) spec.batch.clear();
+    MadeJob made{id, spec.type, spec.queue, parent};
+    bool added = false;
+    add(std::move(spec), std::move(id), parent, now_ms, &added);
+    if (added) made_.push_back(std::move(made));
+  };
+  const auto& links = t.job.links;
+  const auto& id = t.job.id;
+  if (!id.empty() && ack.status == OutcomeStatus::kSucceeded) {
+    // Those that join its batch count before it ends, so that the batch cannot end first.
+    std::size_t n = 0;
+    for (const auto& spec : ack.follow_ups) make(spec, follow_up_id(id, ++n), id);
+    if (ack.next) {
+      auto next = *ack.next;
+      next.batch = t.job.batch();
+      if (links) next.on_failure = links->on_failure;
+      make(std::move(next), chain_step_id(id), id);
+    }
+  } else if (!id.empty() && ack.status == OutcomeStatus::kFailed && links &&
+             !links->on_failure.empty()) {
+    const auto facts = Payload::from_json({{"id", id},
+                                           {"type", t.job.type.str()},
+                                           {"attempts", t.job.attempt},
+                                           {"error_code", ack.error_code},
+                                           {"error", ack.error}});
+    const auto round =
+        (t.job.max_attempts - 1) / std::max<std::uint32_t>(1, t.attempts_per_round) + 1;
+    std::size_t n = 0;
+    for (auto spec : links->on_failure) {
+      // Checked at submit (workflow_payload_problem).
+      if (auto payload = with_key(spec.payload, kFailedJobKey, facts); payload.ok()) {
+        spec.payload = std::move(payload.value());
+      }
+      make(std::move(spec), on_failure_id(id, ++n, round), id);
+    }
+  }
+  if (const auto& batch = t.job.batch(); !batch.empty()) {
+    batches_.ended(batch, id, ack.status, now_ms);
+  }
+  for (auto& callback : batches_.take_callbacks_due()) {
+    make(std::move(callback.spec), std::move(callback.id), callback.batch);
   }
 }
 
@@ -430,6 +519,7 @@ Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection
     ids.push_back(t.job.id);
     t.due_ms = 0;
     by_type_.move(t.job.type, Stage::kDead, Stage::kPending);
+    if (const auto& batch = t.job.batch(); !batch.empty()) batches_.revived(batch, t.job.id);
     ready_.push_back(std::move(t));
   }
   finished_.dead -= std::min<std::uint64_t>(finished_.dead, ids.size());
@@ -723,6 +813,7 @@ std::vector<ScheduledJob> JobTable::scheduled(std::uint64_t limit, std::uint64_t
 }
 
 void JobTable::save_totals() {
+  batches_.save_changed();
   if (journal_ == nullptr) return;
   if (finished_.accepted == saved_totals_.accepted &&
       finished_.succeeded == saved_totals_.succeeded && finished_.failed == saved_totals_.failed &&

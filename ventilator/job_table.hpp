@@ -24,6 +24,7 @@
 #include "common/requests.hpp"
 #include "common/result.hpp"
 #include "common/schedule_requests.hpp"
+#include "ventilator/batch_book.hpp"
 #include "ventilator/delayed_jobs.hpp"
 #include "ventilator/dispatch_limits.hpp"
 #include "ventilator/job_policy.hpp"
@@ -42,6 +43,15 @@ enum class AckEffect {
   kDead,            // final: failed on its last allowed attempt
   kRetryScheduled,  // failed, attempts remain: waits for its backoff delay
   kCancelled,       // final: recorded as cancelled
+};
+
+// A job made by another's end (a follow-up, a chain step, an on_failure job, a batch's
+// callback): said in a job.accepted event with its parent.
+struct MadeJob {
+  std::string id;
+  std::string type;
+  std::string queue;
+  std::string parent;
 };
 
 // A job cancelled before it ran (or whose worker went after it was asked to stop it): the
@@ -70,6 +80,8 @@ class JobTable {
   // none) and must outlive the table. `seed` drives the retry jitter.
   JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, std::uint64_t seed = 1);
 
+  // Takes the journal's batches after a restart (before restore()).
+  void restore_batches(std::vector<BatchRecord> batches) { batches_.restore(std::move(batches)); }
   // Takes the journal's jobs after a restart: retries keep their due time, the rest are
   // pending in their old order. `dead_by_type`: the journal's dead jobs, counted.
   // A delayed job due by `now_ms` is ready at once.
@@ -83,6 +95,16 @@ class JobTable {
   // places of the specs that made a new job.
   std::vector<std::string> accept(std::vector<JobSpec> specs, std::uint64_t now_ms,
                                   std::vector<std::size_t>* added = nullptr);
+
+  // Why the jobs of a submit cannot join the batches they name (unknown, sealed), or nullopt.
+  std::optional<std::string> batch_problem(const std::vector<JobSpec>& specs) const;
+  BatchBook& batches() { return batches_; }
+  // Seals a batch; its callbacks are made at once when its jobs have all ended.
+  Result<Ok> seal_batch(const std::string& id, std::uint64_t now_ms);
+  // The batches asked for, with how many jobs of each run now.
+  std::vector<BatchSummary> batch_summaries(const BatchesRequest& request) const;
+  // The jobs made by others' ends since the last call.
+  std::vector<MadeJob> take_made() { return std::exchange(made_, {}); }
 
   // The next job `route` may take now, within the dispatch limits, with its payload (read back
   // from the journal when it is kept there); null when none. Restored jobs whose outcome
@@ -139,8 +161,9 @@ class JobTable {
   std::vector<ScheduledJob> scheduled(std::uint64_t limit, std::uint64_t& total) const;
   // The types with jobs ready in an open queue, with how many.
   std::map<std::string, std::uint64_t> waiting_types() const { return ready_.waiting_types(); }
-  // Puts the totals (accepted, succeeded, failed, cancelled) into the journal when they
-  // changed since the last call; restore() takes them back.
+  // Puts the totals (accepted, succeeded, failed, cancelled) and the batches changed into the
+  // journal when they changed since the last call; restore() takes them back. Called before
+  // each commit.
   void save_totals();
 
   AckEffect on_recorded(const Ack& ack, std::uint64_t now_ms);
@@ -173,7 +196,16 @@ class JobTable {
   static constexpr std::size_t kStaleTimersKept = 65'536;
 
  private:
-  void finish(TrackedJob& job, OutcomeStatus status);
+  // The job ended as `ack` says (its status, follow-ups, error): every job it makes is made
+  // here, in the same journal transaction.
+  void finish(TrackedJob& job, const Ack& ack, std::uint64_t now_ms);
+  // What the job's end makes: follow-ups and the chain's next step on success, its on_failure
+  // jobs when dead, and the callbacks of a batch it was the last of.
+  void make_jobs_of(const TrackedJob& t, const Ack& ack, std::uint64_t now_ms);
+  // Adds one job, given its id (accept() makes one), as accept() does. Returns its id, or the
+  // live job's that holds its unique key.
+  std::string add(JobSpec spec, std::string id, std::string parent, std::uint64_t now_ms,
+                  bool* added = nullptr);
   // A job now waits for `t.due_ms` (delayed: attempt 1; or a retry).
   void add_timed(TrackedJob t);
   // A job starts or stops waiting for a time: counted by type and by queue.
@@ -248,7 +280,11 @@ class JobTable {
   // (it may have sent the outcome before it went). Final acks for them wait in
   // finished_while_pending_, so that dispatch drops them instead of running them again.
   std::unordered_set<std::string> maybe_recorded_;
-  std::unordered_map<std::string, OutcomeStatus> finished_while_pending_;
+  struct Settled {
+    Ack ack;
+    std::uint64_t now_ms = 0;
+  };
+  std::unordered_map<std::string, Settled> finished_while_pending_;
   // The last jobs to end, by id, with the number of their entry in ending_order_ (an id
   // forgotten and remembered again has a later one: older entries of the queue are skipped).
   // Small on purpose: one is made for every job that ends; the reasons of the few that failed
@@ -268,6 +304,8 @@ class JobTable {
   TypeTally by_type_;        // changed wherever a job changes stage
   std::uint64_t memory_bytes_ = 0;
   Job sending_;  // what next_for() gives: its memory is used again for the next job
+  BatchBook batches_;
+  std::vector<MadeJob> made_;
 };
 
 }  // namespace zpipe

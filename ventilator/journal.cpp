@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "common/protocol.hpp"
 #include "common/sqlite/wal_checkpointer.hpp"
 
 namespace zpipe {
@@ -25,21 +26,40 @@ CREATE TABLE IF NOT EXISTS jobs (
   queue              TEXT NOT NULL DEFAULT 'default',
   priority           INTEGER NOT NULL DEFAULT 0,
   unique_key         TEXT NOT NULL DEFAULT '',
-  cancelled_by       TEXT NOT NULL DEFAULT ''
+  cancelled_by       TEXT NOT NULL DEFAULT '',
+  parent             TEXT NOT NULL DEFAULT '',
+  batch              TEXT NOT NULL DEFAULT '',
+  workflow           BLOB NOT NULL DEFAULT x''
 );
 CREATE INDEX IF NOT EXISTS dead_jobs ON jobs (id) WHERE dead = 1;
 CREATE TABLE IF NOT EXISTS pipeline (id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS totals (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS schedules (name TEXT PRIMARY KEY, spec BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS batches (
+  id          TEXT PRIMARY KEY,
+  opened      BLOB NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  finished_ms INTEGER NOT NULL,
+  sealed      INTEGER NOT NULL,
+  total       INTEGER NOT NULL,
+  succeeded   INTEGER NOT NULL,
+  dead        INTEGER NOT NULL,
+  cancelled   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS batch_dead (
+  batch TEXT NOT NULL,
+  job   TEXT NOT NULL,
+  UNIQUE (batch, job)
+);
 )sql";
 
 // Columns of `jobs` that a journal of an older zpipe lacks, added in place at open.
 constexpr std::pair<const char*, const char*> kLaterColumns[] = {
-    {"queue", "TEXT NOT NULL DEFAULT 'default'"},
-    {"priority", "INTEGER NOT NULL DEFAULT 0"},
-    {"unique_key", "TEXT NOT NULL DEFAULT ''"},
-    {"cancelled_by", "TEXT NOT NULL DEFAULT ''"},
+    {"queue", "TEXT NOT NULL DEFAULT 'default'"}, {"priority", "INTEGER NOT NULL DEFAULT 0"},
+    {"unique_key", "TEXT NOT NULL DEFAULT ''"},   {"cancelled_by", "TEXT NOT NULL DEFAULT ''"},
+    {"parent", "TEXT NOT NULL DEFAULT ''"},       {"batch", "TEXT NOT NULL DEFAULT ''"},
+    {"workflow", "BLOB NOT NULL DEFAULT x''"},
 };
 
 // The totals kept in the `totals` table.
@@ -55,12 +75,13 @@ std::string new_pipeline_identity() {
 
 constexpr const char* kColumns =
     "row, id, type, payload, attempt, max_attempts, attempts_per_round, timeout_ms, created_ms, "
-    "due_ms, queue, priority, unique_key, cancelled_by";
+    "due_ms, queue, priority, unique_key, cancelled_by, parent, batch, workflow";
 // The same, with large payloads left in the file (TrackedJob::payload_in_journal).
 const std::string kColumnsLeavingLargePayloads =
     "row, id, type, CASE WHEN length(payload) > " + std::to_string(kPayloadKeptInMemory) +
     " THEN x'' ELSE payload END, attempt, max_attempts, attempts_per_round, timeout_ms, "
-    "created_ms, due_ms, queue, priority, unique_key, cancelled_by, length(payload) > " +
+    "created_ms, due_ms, queue, priority, unique_key, cancelled_by, parent, batch, workflow, "
+    "length(payload) > " +
     std::to_string(kPayloadKeptInMemory);
 
 std::string damaged_message(const std::filesystem::path& path, const std::string& reason) {
@@ -88,7 +109,10 @@ JournalRow read_row(const sqlite::Statement& s) {
   row.priority = s.column_i64(11);
   row.unique_key = s.column_text(12);
   row.cancelled_by = s.column_text(13);
-  row.payload_left_out = s.column_count() > 14 && s.column_i64(14) != 0;
+  row.parent = s.column_text(14);
+  row.batch = s.column_text(15);
+  row.workflow = s.column_blob(16);
+  row.payload_left_out = s.column_count() > 17 && s.column_i64(17) != 0;
   return row;
 }
 
@@ -149,8 +173,8 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
   }
   insert_ = usable(db_->prepare("INSERT INTO jobs (row, id, type, payload, attempt, max_attempts, "
                                 "attempts_per_round, timeout_ms, created_ms, due_ms, queue, "
-                                "priority, unique_key) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                                "priority, unique_key, parent, batch, workflow) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                    path);
   cancel_ = usable(db_->prepare("UPDATE jobs SET cancelled_by = ? WHERE row = ?"), path);
   save_total_ = usable(db_->prepare("INSERT INTO totals (name, value) VALUES (?, ?) "
@@ -164,6 +188,14 @@ Journal::Journal(const std::filesystem::path& path, Durability durability, Decod
                                        "ON CONFLICT (name) DO UPDATE SET spec = excluded.spec"),
                           path);
   remove_schedule_ = usable(db_->prepare("DELETE FROM schedules WHERE name = ?"), path);
+  save_batch_ = usable(
+      db_->prepare("INSERT OR REPLACE INTO batches (id, opened, created_ms, finished_ms, sealed, "
+                   "total, succeeded, dead, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+      path);
+  add_batch_dead_ =
+      usable(db_->prepare("INSERT OR IGNORE INTO batch_dead (batch, job) VALUES (?, ?)"), path);
+  forget_batch_ = usable(db_->prepare("DELETE FROM batches WHERE id = ?"), path);
+  forget_batch_dead_ = usable(db_->prepare("DELETE FROM batch_dead WHERE batch = ?"), path);
   revive_ = usable(
       db_->prepare(
           "UPDATE jobs SET dead = 0, attempt = ?, max_attempts = ?, due_ms = ? WHERE row = ?"),
@@ -252,7 +284,15 @@ std::map<std::string, std::uint64_t> Journal::count_dead_by_type() {
 
 std::int64_t Journal::add(const TrackedJob& t, const std::string& unique_key) {
   const auto row = next_row_++;
-  apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t, unique_key});
+  std::string workflow;
+  if (const auto& links = t.job.links;
+      links && (!links->then.empty() || !links->on_failure.empty())) {
+    JobSpec spec{t.job.type.str(), Payload(), 0, 0};
+    spec.then = links->then;
+    spec.on_failure = links->on_failure;
+    workflow = encode_job_spec(spec);
+  }
+  apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t, unique_key, std::move(workflow)});
   return row;
 }
 
@@ -304,6 +344,64 @@ std::vector<std::string> Journal::schedules() {
   return found;
 }
 
+void Journal::save_batch(const BatchRecord& batch) {
+  apply(Write{Write::Kind::kBatch,
+              0,
+              0,
+              0,
+              0,
+              {},
+              batch.id,
+              {},
+              std::make_shared<const BatchRecord>(batch)});
+}
+
+void Journal::add_batch_dead(const std::string& batch, const std::string& job) {
+  apply(Write{Write::Kind::kBatchDead, 0, 0, 0, 0, {}, batch, job});
+}
+
+void Journal::forget_batch(const std::string& batch) {
+  apply(Write{Write::Kind::kBatchForget, 0, 0, 0, 0, {}, batch});
+}
+
+std::vector<BatchRecord> Journal::load_batches() {
+  std::vector<BatchRecord> batches;
+  std::map<std::string, std::size_t> at;
+  auto s = usable(db_->prepare("SELECT id, opened, created_ms, finished_ms, sealed, total, "
+                               "succeeded, dead, cancelled FROM batches ORDER BY created_ms, id"),
+                  path_);
+  while (usable(s.step(), path_)) {
+    BatchRecord b;
+    b.id = s.column_text(0);
+    // The request it was opened with; one this version cannot read keeps its counts.
+    if (auto opened = decode(s.column_blob(1), limits_);
+        opened.ok() && std::holds_alternative<BatchOpen>(opened.value())) {
+      auto& open = std::get<BatchOpen>(opened.value());
+      b.description = std::move(open.description);
+      b.on_complete = std::move(open.on_complete);
+      b.on_success = std::move(open.on_success);
+    } else {
+      warnings_.push_back("batch " + b.id + ": its callbacks cannot be read and will not run");
+    }
+    b.created_ms = s.column_u64(2);
+    b.finished_ms = s.column_u64(3);
+    b.sealed = s.column_i64(4) != 0;
+    b.total = s.column_u64(5);
+    b.succeeded = s.column_u64(6);
+    b.dead = s.column_u64(7);
+    b.cancelled = s.column_u64(8);
+    at.emplace(b.id, batches.size());
+    batches.push_back(std::move(b));
+  }
+  auto dead = usable(db_->prepare("SELECT batch, job FROM batch_dead ORDER BY rowid"), path_);
+  while (usable(dead.step(), path_)) {
+    if (const auto found = at.find(dead.column_text(0)); found != at.end()) {
+      batches[found->second].dead_ids.push_back(dead.column_text(1));
+    }
+  }
+  return batches;
+}
+
 void Journal::remove(std::int64_t row) { apply(Write{Write::Kind::kDelete, row, 0, 0, 0, {}}); }
 
 void Journal::reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms) {
@@ -327,20 +425,24 @@ void Journal::apply(Write write) {
 Result<Ok> Journal::make(const Write& w) {
   switch (w.kind) {
     case Write::Kind::kInsert: {
-      const auto& j = w.job.job;
+      const auto& j = w.job->job;
       insert_.bind_i64(1, w.row);
       insert_.bind_text(2, j.id);
       insert_.bind_text(3, j.type);
       insert_.bind_blob(4, j.payload.msgpack());
       insert_.bind_u64(5, j.attempt);
       insert_.bind_u64(6, j.max_attempts);
-      insert_.bind_u64(7, w.job.attempts_per_round);
+      insert_.bind_u64(7, w.job->attempts_per_round);
       insert_.bind_u64(8, j.timeout_ms);
       insert_.bind_u64(9, j.created_ms);
-      insert_.bind_u64(10, w.job.due_ms);
+      insert_.bind_u64(10, w.job->due_ms);
       insert_.bind_text(11, j.queue);
-      insert_.bind_i64(12, w.job.priority);
+      insert_.bind_i64(12, w.job->priority);
       insert_.bind_text(13, w.text);
+      static const std::string kNone;
+      insert_.bind_text(14, j.links ? j.links->parent : kNone);
+      insert_.bind_text(15, j.batch());
+      insert_.bind_blob(16, w.value);  // the workflow, encoded by add()
       return insert_.run("cannot add a job");
     }
     case Write::Kind::kCancel:
@@ -367,6 +469,30 @@ Result<Ok> Journal::make(const Write& w) {
       save_schedule_.bind_text(1, w.text);
       save_schedule_.bind_blob(2, w.value);
       return save_schedule_.run("cannot save a schedule");
+    case Write::Kind::kBatch: {
+      const auto& b = *w.batch;
+      const auto opened = encode(BatchOpen{0, b.description, b.on_complete, b.on_success});
+      save_batch_.bind_text(1, b.id);
+      save_batch_.bind_blob(2, opened);
+      save_batch_.bind_u64(3, b.created_ms);
+      save_batch_.bind_u64(4, b.finished_ms);
+      save_batch_.bind_i64(5, b.sealed ? 1 : 0);
+      save_batch_.bind_u64(6, b.total);
+      save_batch_.bind_u64(7, b.succeeded);
+      save_batch_.bind_u64(8, b.dead);
+      save_batch_.bind_u64(9, b.cancelled);
+      return save_batch_.run("cannot save a batch");
+    }
+    case Write::Kind::kBatchDead:
+      add_batch_dead_.bind_text(1, w.text);
+      add_batch_dead_.bind_text(2, w.value);
+      return add_batch_dead_.run("cannot add a batch's dead job");
+    case Write::Kind::kBatchForget: {
+      forget_batch_dead_.bind_text(1, w.text);
+      if (auto done = forget_batch_dead_.run("cannot forget a batch"); !done.ok()) return done;
+      forget_batch_.bind_text(1, w.text);
+      return forget_batch_.run("cannot forget a batch");
+    }
     case Write::Kind::kDelete:
       delete_.bind_i64(1, w.row);
       return delete_.run("cannot remove a finished job");
@@ -493,7 +619,7 @@ Payload Journal::payload_of(std::int64_t row) {
   // A job added since a transaction the disk turned away is in no table yet.
   if (remake_writes_) {
     for (auto w = writes_.rbegin(); w != writes_.rend(); ++w) {
-      if (w->kind == Write::Kind::kInsert && w->row == row) return w->job.job.payload;
+      if (w->kind == Write::Kind::kInsert && w->row == row) return w->job->job.payload;
     }
   }
   const auto resets = select_payload_.reset_at_exit();

@@ -18,6 +18,7 @@
 #include "common/result.hpp"
 #include "common/sqlite/database.hpp"
 #include "common/sqlite/database_files.hpp"
+#include "ventilator/batch_record.hpp"
 #include "ventilator/durability.hpp"
 #include "ventilator/journal_row.hpp"
 #include "ventilator/tracked_job.hpp"
@@ -48,6 +49,8 @@ class Journal {
   std::map<std::string, std::string> settings();
   // The recurring jobs' specs, as save_schedule() was given them, by name.
   std::vector<std::string> schedules();
+  // The batches, oldest first, with their dead jobs' ids. Throws as load_live() does.
+  std::vector<BatchRecord> load_batches();
   std::uint64_t count_dead();
   // The dead jobs of each type.
   std::map<std::string, std::uint64_t> count_dead_by_type();
@@ -70,6 +73,10 @@ class Journal {
   void set_setting(const std::string& name, const std::string& value);   // empty value: removes
   void save_schedule(const std::string& name, const std::string& spec);  // empty spec: removes
   void remove(std::int64_t row);
+  // Saves a batch's record (not its dead ids); add_batch_dead() adds one of those.
+  void save_batch(const BatchRecord& batch);
+  void add_batch_dead(const std::string& batch, const std::string& job);
+  void forget_batch(const std::string& batch);
   void reschedule(std::int64_t row, std::uint32_t attempt, std::uint64_t due_ms);
   void bury(std::int64_t row, std::uint32_t attempt);  // the job is dead
   // Dead jobs selected, made live again with a fresh round of attempts; returns them. Rows that
@@ -114,16 +121,20 @@ class Journal {
       kCancel,
       kTotal,
       kSetting,
-      kSchedule
+      kSchedule,
+      kBatch,
+      kBatchDead,
+      kBatchForget
     } kind;
     std::int64_t row = 0;
     std::uint32_t attempt = 0;
     std::uint32_t max_attempts = 0;  // kRevive
     std::uint64_t due_ms = 0;        // kReschedule, kRevive; kTotal: the value
-    TrackedJob job;                  // kInsert: the whole job, payload included
+    std::optional<TrackedJob> job;   // kInsert: the whole job, payload included
     // kInsert: the unique key; kCancel: by whom; kTotal, kSetting, kSchedule: the name.
     std::string text{};
-    std::string value{};  // kSetting, kSchedule
+    std::string value{};  // kSetting, kSchedule; kInsert: its workflow; kBatchDead: the job
+    std::shared_ptr<const BatchRecord> batch{};  // kBatch
   };
   void upgrade_jobs_table();
   static void must(Result<Ok> done);
@@ -154,6 +165,10 @@ class Journal {
   sqlite::Statement clear_setting_;
   sqlite::Statement save_schedule_;
   sqlite::Statement remove_schedule_;
+  sqlite::Statement save_batch_;
+  sqlite::Statement add_batch_dead_;
+  sqlite::Statement forget_batch_;
+  sqlite::Statement forget_batch_dead_;
   bool in_transaction_ = false;  // a BEGIN is open
   std::vector<Write> writes_;    // since the last commit
   bool remake_writes_ = false;   // the transaction was lost: writes_ are in no transaction

@@ -65,6 +65,14 @@ Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits
   t.job.timeout_ms = *timeout_ms;
   t.job.created_ms = *created_ms;
   t.due_ms = *due_ms;
+  JobLinks links{row.parent, row.batch, {}, {}};
+  if (!row.workflow.empty()) {
+    if (auto workflow = decode_job_spec(row.workflow, limits); workflow.ok()) {
+      links.then = std::move(workflow.value().then);
+      links.on_failure = std::move(workflow.value().on_failure);
+    }
+  }
+  if (!links.empty()) t.job.links = std::make_shared<const JobLinks>(std::move(links));
   return t;
 }
 

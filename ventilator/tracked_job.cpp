@@ -11,6 +11,20 @@ void HeldJob::copy_to(Job& job) const {
   job.max_attempts = max_attempts;
   job.timeout_ms = timeout_ms;
   job.created_ms = created_ms;
+  if (links) {
+    job.parent = links->parent;
+    job.batch = links->batch;
+    job.then = links->then;
+  } else if (!job.parent.empty() || !job.batch.empty() || !job.then.empty()) {
+    job.parent.clear();
+    job.batch.clear();
+    job.then.clear();
+  }
+}
+
+const std::string& HeldJob::batch() const {
+  static const std::string kNone;
+  return links ? links->batch : kNone;
 }
 
 Job HeldJob::to_job() const {
@@ -20,8 +34,12 @@ Job HeldJob::to_job() const {
 }
 
 HeldJob HeldJob::from(const Job& job) {
-  return {job.id,      SharedName(job.type), SharedName(job.queue), job.payload,
-          job.attempt, job.max_attempts,     job.timeout_ms,        job.created_ms};
+  HeldJob held{job.id,      SharedName(job.type), SharedName(job.queue), job.payload,
+               job.attempt, job.max_attempts,     job.timeout_ms,        job.created_ms};
+  if (!job.parent.empty() || !job.batch.empty() || !job.then.empty()) {
+    held.links = std::make_shared<const JobLinks>(JobLinks{job.parent, job.batch, job.then, {}});
+  }
+  return held;
 }
 
 }  // namespace zpipe

@@ -7,7 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "common/job.hpp"
 #include "ventilator/shared_name.hpp"
@@ -15,6 +17,18 @@
 namespace zpipe {
 
 inline constexpr std::size_t kPayloadKeptInMemory = 1024;
+
+// A job's place in workflows (common/follow_ups.hpp): what made it, its batch, and what it
+// makes when it ends. Most jobs have none: HeldJob holds a pointer, null for them.
+struct JobLinks {
+  std::string parent{};
+  std::string batch{};
+  std::vector<JobSpec> then{};
+  std::vector<JobSpec> on_failure{};
+  bool empty() const {
+    return parent.empty() && batch.empty() && then.empty() && on_failure.empty();
+  }
+};
 
 // A Job as the ventilator holds it; to_job() makes the one sent.
 struct HeldJob {
@@ -26,6 +40,9 @@ struct HeldJob {
   std::uint32_t max_attempts = 1;
   std::uint64_t timeout_ms = 0;
   std::uint64_t created_ms = 0;
+  std::shared_ptr<const JobLinks> links{};  // null: none
+
+  const std::string& batch() const;
 
   // Fills `job` (reusing its strings' memory) with this one.
   void copy_to(Job& job) const;

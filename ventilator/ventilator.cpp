@@ -152,6 +152,7 @@ void Ventilator::restore_from_journal() {
     return;
   }
   auto live = journal_->load_live();
+  auto batches = journal_->load_batches();
   const auto dead_by_type = journal_->count_dead_by_type();
   std::uint64_t dead = 0;
   for (const auto& [type, count] : dead_by_type) dead += count;
@@ -167,6 +168,11 @@ void Ventilator::restore_from_journal() {
     // let those acks in before dispatching, so that their jobs do not run twice.
     dispatch_from_ = std::chrono::steady_clock::now() + config_.recovery_hold;
   }
+  if (!batches.empty())
+    log_->info(
+        "{} batches, {} of them open", batches.size(),
+        std::count_if(batches.begin(), batches.end(), [](const auto& b) { return !b.finished(); }));
+  jobs_->restore_batches(std::move(batches));
   jobs_->restore(std::move(live), dead_by_type, journal_->load_totals(), unix_ms_now());
 }
 
@@ -272,6 +278,7 @@ int Ventilator::run(const StopFlag& stop) {
     }
     run_timers();
     if (Clock::now() >= dispatch_from_) dispatch();
+    publish_made_jobs();
     jobs_->save_totals();
     commit_and_reply();
     if (!commit_waits_ && !journal_lost_) {
@@ -426,6 +433,10 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
       }
       return;
     }
+    if (auto problem = jobs_->batch_problem(submit->jobs)) {
+      refuse_request(envelope, submit->req, make_error(ErrorCode::kInvalid, *problem));
+      return;
+    }
     if (auto full = check_disk(body.size())) {
       refuse_for_now(envelope, submit->req, *full);
       return;
@@ -449,6 +460,10 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);
     reply(envelope, encode(SubmitAccepted{submit->req, std::move(ids), pipeline_}));
+  } else if (std::holds_alternative<BatchOpen>(message) ||
+             std::holds_alternative<BatchSeal>(message) ||
+             std::holds_alternative<BatchesRequest>(message)) {
+    handle_batch_request(envelope, message, body.size());
   } else if (auto* status = std::get_if<StatusRequest>(&message)) {
     StatusReply answer{status->req, jobs_->counts(), hub_->alerts(), pipeline_};
     answer.by_type = jobs_->type_counts();
@@ -488,8 +503,9 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
                    make_error(ErrorCode::kUnexpectedKind,
                               "the submit socket takes submit, status_request, query, "
                               "workers_request, retry, discard, cancel, queues_request, "
-                              "queue_control, limit_control, scheduled_request and "
-                              "schedule_control, not " +
+                              "queue_control, limit_control, scheduled_request, "
+                              "schedule_control, batch_open, batch_seal and batches_request, "
+                              "not " +
                                   std::string(kind_name(message))));
   }
 }
@@ -502,10 +518,50 @@ std::optional<Error> Ventilator::wrong_pipeline(const Message& request) const {
   if (const auto* queue = std::get_if<QueueControl>(&request)) meant = queue->pipeline;
   if (const auto* limit = std::get_if<LimitControl>(&request)) meant = limit->pipeline;
   if (const auto* schedule = std::get_if<ScheduleControl>(&request)) meant = schedule->pipeline;
+  if (const auto* open = std::get_if<BatchOpen>(&request)) meant = open->pipeline;
+  if (const auto* seal = std::get_if<BatchSeal>(&request)) meant = seal->pipeline;
   if (meant.empty() || meant == pipeline_) return std::nullopt;
   return make_error(ErrorCode::kWrongPipeline,
                     "this is pipeline " + pipeline_ + ", not pipeline " + meant +
                         " that the request is meant for: nothing was done");
+}
+
+void Ventilator::handle_batch_request(std::vector<zmq::message_t>& envelope, const Message& request,
+                                      std::size_t request_bytes) {
+  const auto now_ms = unix_ms_now();
+  if (const auto* asked = std::get_if<BatchesRequest>(&request)) {
+    reply(envelope, encode(BatchesReply{asked->req, jobs_->batch_summaries(*asked), pipeline_}),
+          false);
+    return;
+  }
+  if (const auto* open = std::get_if<BatchOpen>(&request)) {
+    if (auto full = check_disk(request_bytes)) {
+      refuse_for_now(envelope, open->req, *full);
+      return;
+    }
+    const auto id = jobs_->batches().open(*open, now_ms);
+    log_->debug("opened batch {} (request {})", id, open->req);
+    events_->publish("batch.opened", {{"batch", id}, {"description", open->description}});
+    reply(envelope, encode(SubmitAccepted{open->req, {id}, pipeline_}));
+    return;
+  }
+  const auto& seal = std::get<BatchSeal>(request);
+  if (auto sealed = jobs_->seal_batch(seal.batch, now_ms); !sealed.ok()) {
+    refuse_request(envelope, seal.req, sealed.error());
+    return;
+  }
+  events_->publish("batch.sealed", {{"batch", seal.batch}});
+  reply(envelope, encode(SubmitAccepted{seal.req, {seal.batch}, pipeline_}));
+}
+
+void Ventilator::publish_made_jobs() {
+  for (auto& made : jobs_->take_made()) {
+    if (!events_->admit_per_job_event("job.accepted")) continue;
+    std::map<std::string, std::string> fields{
+        {"job", std::move(made.id)}, {"type", std::move(made.type)}, {"parent", made.parent}};
+    if (!made.queue.empty() && made.queue != kDefaultQueue) fields["queue"] = made.queue;
+    events_->publish("job.accepted", std::move(fields));
+  }
 }
 
 void Ventilator::handle_dead_jobs(std::vector<zmq::message_t>& envelope,

@@ -57,6 +57,11 @@ class Ventilator {
  private:
   void handle_submit_socket();
   void handle_request(std::vector<zmq::message_t>& frames);
+  // batch_open, batch_seal, batches_request.
+  void handle_batch_request(std::vector<zmq::message_t>& envelope, const Message& request,
+                            std::size_t request_bytes);
+  // job.accepted for the jobs that others' ends made (follow-ups, chain steps, callbacks).
+  void publish_made_jobs();
   void handle_dead_jobs(std::vector<zmq::message_t>& envelope, const DeadJobsRequest& request);
   void handle_cancel(std::vector<zmq::message_t>& envelope, const CancelRequest& request);
   // queues_request, queue_control and limit_control: each answered with the queues.
