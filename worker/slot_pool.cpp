@@ -89,6 +89,9 @@ Outcome outcome_for(const Job& job, const std::string& worker_name) {
   outcome.created_ms = job.created_ms;
   outcome.worker = worker_name;
   if (job.queue != kDefaultQueue) outcome.queue = job.queue;
+  outcome.parent = job.parent;
+  outcome.batch = job.batch;
+  outcome.then = job.then;
   return outcome;
 }
 
@@ -164,7 +167,8 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
                                                std::forward_as_tuple(job.id, job.attempt),
                                                std::forward_as_tuple());
     auto& attempt = entry->second;
-    attempt.running = RunningJob{job.id, job.type, job.attempt, unix_ms_now(), job.queue};
+    attempt.running =
+        RunningJob{job.id, job.type, job.attempt, unix_ms_now(), job.queue, job.batch};
     attempt.job = &job;
     attempt.cancelled = shared->cancelled;
     const auto started_ms = attempt.running.started_ms;

@@ -31,12 +31,14 @@ constexpr double kQueuedWorkPerSlotUs = 5000;
 // an isolated job's process is watched every 20 ms).
 constexpr std::chrono::milliseconds kCancelGrace{500};
 
-// A job event's fields: the job, its type, and its queue when not the default one (left out, as
-// in the job message, so that a pipeline without queues sends what it sent before).
+// A job event's fields: the job, its type, its queue when not the default one (left out, as
+// in the job message, so that a pipeline without queues sends what it sent before) and its
+// batch when it has one.
 std::map<std::string, std::string> job_fields(const std::string& id, const std::string& type,
-                                              const std::string& queue) {
+                                              const std::string& queue, const std::string& batch) {
   std::map<std::string, std::string> fields{{"job", id}, {"type", type}};
   if (!queue.empty() && queue != kDefaultQueue) fields["queue"] = queue;
+  if (!batch.empty()) fields["batch"] = batch;
   return fields;
 }
 
@@ -421,7 +423,7 @@ void Worker::give_back(const std::vector<Job>& jobs, std::string_view why) {
   release.reason = std::string(why);
   for (const auto& job : jobs) {
     release.jobs.push_back(ReleasedJob{job.id, job.attempt});
-    events_->publish("job.released", job_fields(job.id, job.type, job.queue));
+    events_->publish("job.released", job_fields(job.id, job.type, job.queue, job.batch));
   }
   released_ += jobs.size();
   // Lost only if the ventilator is unreachable, and then it holds them in its journal and
@@ -439,7 +441,7 @@ void Worker::collect(SlotPool& pool) {
   for (const auto& started : report.started) {
     log_->debug("started {} ({}, attempt {})", started.id, started.type, started.attempt);
     if (events_->admit_per_job_event("job.started")) {
-      auto fields = job_fields(started.id, started.type, started.queue);
+      auto fields = job_fields(started.id, started.type, started.queue, started.batch);
       fields["attempt"] = std::to_string(started.attempt);
       events_->publish("job.started", std::move(fields));
     }
@@ -453,6 +455,7 @@ void Worker::collect(SlotPool& pool) {
       job.type = std::move(outcome.type);
       job.attempt = outcome.attempt;
       if (!outcome.queue.empty()) job.queue = std::move(outcome.queue);
+      job.batch = std::move(outcome.batch);
       cut_short.push_back(std::move(job));
       continue;
     }
@@ -476,7 +479,7 @@ void Worker::record(Outcome outcome) {
   }
   // Every failure is published; successes are sampled at high rates.
   if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
-    auto fields = job_fields(outcome.id, outcome.type, outcome.queue);
+    auto fields = job_fields(outcome.id, outcome.type, outcome.queue, outcome.batch);
     fields["attempt"] = std::to_string(outcome.attempt);
     fields["ms"] = std::to_string(outcome.run_us / 1000);
     fields["us"] = std::to_string(outcome.run_us);
