@@ -505,12 +505,19 @@ void Worker::record(Outcome outcome) {
     // The sink would drop it, and the job with it: record the failure instead.
     log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
                outcome.id, body.size(), config_.limits.max_message_bytes);
+    const auto result_bytes = std::to_string(outcome.result.msgpack().size());
+    const auto limit = std::to_string(config_.limits.max_message_bytes);
     outcome.status = OutcomeStatus::kFailed;
     outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
-    outcome.error = "the result is " + std::to_string(outcome.result.msgpack().size()) +
-                    " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
-                    "-byte message limit";
+    outcome.error =
+        outcome.follow_ups.empty()
+            ? "the result is " + result_bytes + " bytes, over the " + limit + "-byte message limit"
+            : "the result (" + result_bytes + " bytes) and " +
+                  count_noun(outcome.follow_ups.size(), "follow-up") + " make an outcome of " +
+                  std::to_string(body.size()) + " bytes, over the " + limit +
+                  "-byte message limit; no follow-up is created";
     outcome.result = Payload();
+    outcome.follow_ups.clear();
     body = encode_outcome_entry(outcome);
   }
   outbox_.push_back(std::move(body));
