@@ -145,13 +145,29 @@ void Worker::handle(const std::string& type, Handler handler) {
   handlers_[type] = std::move(handler);
 }
 
+void Worker::use(Middleware middleware) { middleware_.push_back(std::move(middleware)); }
+
+void Worker::use(const std::string& type, Middleware middleware) {
+  type_middleware_[type].push_back(std::move(middleware));
+}
+
 int Worker::run(const StopFlag& stop) {
-  if (is_isolated_child()) return run_isolated_child(handlers_, config_.name);
+  if (is_isolated_child()) {
+    return run_isolated_child(with_middleware(handlers_, middleware_, type_middleware_),
+                              config_.name);
+  }
   std::vector<std::string> registered;
   for (const auto& [type, handler] : handlers_) registered.push_back(type);
   for (const auto& type : config_.types) {
     if (handlers_.count(type) == 0) {
       throw std::runtime_error("types: no handler for type '" + type + "' in this worker; it has " +
+                               joined(registered, ", "));
+    }
+  }
+  for (const auto& [type, middleware] : type_middleware_) {
+    if (handlers_.count(type) == 0) {
+      throw std::runtime_error("use: middleware for type '" + type +
+                               "', which has no handler in this worker; it has " +
                                joined(registered, ", "));
     }
   }
@@ -166,7 +182,9 @@ int Worker::run(const StopFlag& stop) {
   types_.clear();
   for (const auto& [type, handler] : handlers_) types_.push_back(type);
   install_pause_signals(pause_);
-  auto slot_handlers = handlers_;
+  // Built once, here, so that a job pays for its type's middleware only (none: the handler
+  // alone). An isolated job's process builds its own (run_isolated_child above).
+  auto slot_handlers = with_middleware(handlers_, middleware_, type_middleware_);
   if (config_.isolate) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "worker/builtin_handlers.hpp"
+#include "worker/middleware.hpp"
 
 namespace zpipe {
 namespace {
@@ -337,6 +338,18 @@ TEST(SlotPool, EveryOutcomeEchoesTheJobsParentBatchAndChain) {
     EXPECT_EQ(outcome.then, (std::vector<JobSpec>{JobSpec{"upload", Payload(), 0, 0}}))
         << outcome.id;
   }
+}
+
+TEST(SlotPool, AnExceptionNoMiddlewareCatchesFailsTheJobWithItsText) {
+  const Handler explode = [](const Job&, const JobContext&) -> HandlerResult {
+    throw std::runtime_error("kaboom");
+  };
+  const auto watch = after([](const Job&, const JobContext&, HandlerResult&) {});
+  SlotPool pool(1, {{"explode", with_middleware(explode, {watch})}}, "w");
+  pool.start(job_of("j1", "explode", nullptr));
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].error, "handler threw: kaboom");
 }
 
 }  // namespace
