@@ -10,26 +10,45 @@
 // A handler runs on one of the worker's slot threads, possibly at the same time as other jobs
 // of the same type: it must not keep unsynchronised state between calls. A thrown exception
 // fails the job with its what() text.
+//
+// A handler may ask for more jobs (follow-ups), created once its job has succeeded:
+//
+//   worker.handle("split", [](const zpipe::Job& job, const zpipe::JobContext& context) {
+//     for (const auto& page : job.payload.to_json()["pages"]) {
+//       context.enqueue({.type = "ocr", .payload = zpipe::Payload::from_json({{"page", page}})});
+//     }
+//     return zpipe::succeed();
+//   });
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/follow_ups.hpp"
 #include "common/job.hpp"
 #include "common/payload.hpp"
 #include "common/result.hpp"
 
 namespace zpipe {
 
+// What a handler sees of its job's run besides the job. Each context belongs to one attempt of
+// one job, on the thread running its handler: call it from that thread only.
 class JobContext {
  public:
   using Clock = std::chrono::steady_clock;
+  // For `job`, which must outlive the context.
+  JobContext(const Job& job, Clock::time_point deadline, const std::atomic<bool>& cancelled)
+      : deadline_(deadline), cancelled_(cancelled), job_(&job) {}
+  // Without a job (a handler run on its own, as in tests): no id, no batch.
   JobContext(Clock::time_point deadline, const std::atomic<bool>& cancelled)
       : deadline_(deadline), cancelled_(cancelled) {}
 
@@ -42,9 +61,33 @@ class JobContext {
   // when the full duration passed.
   bool sleep_for(std::chrono::milliseconds duration) const;
 
+  // Asks for `spec` to be created as a job of its own (a follow-up: its parent is this job, its
+  // id "<job>.<n>", n from 1 in the order enqueued) once this attempt has succeeded. The
+  // follow-ups of an attempt that fails, times out or is cancelled are dropped; a retry runs
+  // the handler again, which enqueues them again. More than kMaxFollowUps, or a spec the
+  // pipeline would refuse (no type; a `then` or `on_failure` entry whose payload is not a map
+  // or that has a `then`, `on_failure` or `batch` of its own; a name too long), fail the
+  // attempt instead, saying why. They travel with the job's outcome, which must fit the
+  // worker's message limit (--max-message-bytes): a larger one fails the attempt too.
+  void enqueue(JobSpec spec) const;
+  // enqueue() into this job's batch (a batch job adding jobs to its own batch); a job in no
+  // batch enqueues a follow-up in none.
+  void enqueue_in_batch(JobSpec spec) const;
+  // The batch this job belongs to; empty: none.
+  std::string_view batch() const { return job_ != nullptr ? job_->batch : std::string_view(); }
+
+  // For the worker, once the handler has succeeded: the follow-ups in the order enqueued, or
+  // why they fail the attempt (kTooLarge: more than kMaxFollowUps; kInvalid: a spec the
+  // pipeline would refuse). Leaves none behind.
+  Result<std::vector<JobSpec>> take_follow_ups();
+
  private:
   Clock::time_point deadline_;
   const std::atomic<bool>& cancelled_;
+  const Job* job_ = nullptr;  // outlives the context; null: none
+  // Filled by the const handler's calls: the context is its attempt's alone (see above).
+  mutable std::vector<JobSpec> follow_ups_;  // the first kMaxFollowUps enqueued
+  mutable std::size_t enqueued_ = 0;         // all of them
 };
 
 struct HandlerResult {
@@ -69,5 +112,9 @@ inline HandlerResult fail(Error error, Payload detail = {}) {
 }
 
 using Handler = std::function<HandlerResult(const Job& job, const JobContext& context)>;
+
+// The failure a handler's exception makes of its job: "handler threw: " and its what() text.
+// Call inside a catch block only.
+HandlerResult fail_with_current_exception();
 
 }  // namespace zpipe

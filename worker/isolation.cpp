@@ -56,14 +56,16 @@ HandlerResult failure(ErrorCode code, std::string message) {
   return fail(Error{code, std::move(message)});
 }
 
-// What the child's outcome says, as the handler's result.
-HandlerResult from_outcome(const Outcome& outcome) {
+// What the child's outcome says, as the handler's result; its follow-ups are enqueued here, as
+// if the handler had run in this process.
+HandlerResult from_outcome(Outcome& outcome, const JobContext& context) {
   HandlerResult handled;
-  handled.result = outcome.result;
+  handled.result = std::move(outcome.result);
   if (!outcome.succeeded()) {
     handled.error = Error{error_code_from(outcome.error_code).value_or(ErrorCode::kHandlerError),
                           outcome.error};
   }
+  for (auto& spec : outcome.follow_ups) context.enqueue(std::move(spec));
   return handled;
 }
 
@@ -145,8 +147,8 @@ SpawnRequest child_request(const IsolationConfig& config) {
 
 // The job's outcome from how its process ended: killed by us (`killed_for`), crashed, or
 // exited, having written its outcome (`outcome_bytes`) or not.
-HandlerResult judge(const Job& job, std::optional<ErrorCode> killed_for, int status,
-                    const std::string& outcome_bytes) {
+HandlerResult judge(const Job& job, const JobContext& context, std::optional<ErrorCode> killed_for,
+                    int status, const std::string& outcome_bytes) {
   if (killed_for == ErrorCode::kTimeout) {
     return failure(ErrorCode::kTimeout, "timed out after " + std::to_string(job.timeout_ms) +
                                             " ms; its process was killed");
@@ -161,14 +163,14 @@ HandlerResult judge(const Job& job, std::optional<ErrorCode> killed_for, int sta
     return failure(ErrorCode::kCrashed, std::move(message));
   }
   auto decoded = decode(outcome_bytes, DecodeLimits{kMaxOutcomeBytes});
-  const auto* outcome = decoded.ok() ? std::get_if<Outcome>(&decoded.value()) : nullptr;
+  auto* outcome = decoded.ok() ? std::get_if<Outcome>(&decoded.value()) : nullptr;
   if (outcome == nullptr) {
     return failure(ErrorCode::kCrashed,
                    "crashed: the job's process exited with status " +
                        std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
                        " without an outcome");
   }
-  return from_outcome(*outcome);
+  return from_outcome(*outcome, context);
 }
 
 HandlerResult run_in_child(const Job& job, const JobContext& context,
@@ -198,7 +200,7 @@ HandlerResult run_in_child(const Job& job, const JobContext& context,
   exchange.read_rest();
   const auto ended = child.reap();
 
-  HandlerResult handled = judge(job, killed_for, ended.status, exchange.outcome_bytes());
+  HandlerResult handled = judge(job, context, killed_for, ended.status, exchange.outcome_bytes());
   handled.cpu_us = micros(ended.usage.ru_utime) + micros(ended.usage.ru_stime);
   handled.max_rss_kb = static_cast<std::uint64_t>(ended.usage.ru_maxrss);
   return handled;
@@ -244,8 +246,8 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
   outcome.max_attempts = job->max_attempts;
   outcome.worker = worker_name;
   static const std::atomic<bool> never_cancelled{false};  // the parent kills instead
-  const JobContext context(JobContext::Clock::now() + std::chrono::milliseconds(job->timeout_ms),
-                           never_cancelled);
+  JobContext context(*job, JobContext::Clock::now() + std::chrono::milliseconds(job->timeout_ms),
+                     never_cancelled);
   HandlerResult handled;
   const auto handler = handlers.find(job->type);
   try {
@@ -257,10 +259,17 @@ int run_isolated_child(const std::map<std::string, Handler>& handlers,
                       "out of memory" + std::string(std::getenv(kMemoryLimitVariable) != nullptr
                                                         ? " (over --memory-limit)"
                                                         : ""));
-  } catch (const std::exception& e) {
-    handled = fail(std::string("handler threw: ") + e.what());
   } catch (...) {
-    handled = fail("handler threw a non-standard exception");
+    handled = fail_with_current_exception();
+  }
+  // Checked here too, so that the parent hears why rather than an outcome it cannot read.
+  if (!handled.error) {
+    auto follow_ups = context.take_follow_ups();
+    if (follow_ups.ok()) {
+      outcome.follow_ups = std::move(follow_ups).value();
+    } else {
+      handled.error = follow_ups.error();
+    }
   }
   outcome.result = std::move(handled.result);
   if (handled.error) {

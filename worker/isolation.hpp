@@ -5,8 +5,10 @@
 // limit applies to it.
 //
 // Parent and child speak over two pipes: the job (encoded as on the wire) goes to the child's
-// fd 3, the outcome comes back on its fd 4. Re-running the same program with the same
-// arguments means a custom worker's handlers exist in the child too, with no extra code.
+// fd 3, the outcome comes back on its fd 4, with the follow-ups the handler enqueued (the
+// parent enqueues them again in its own JobContext). Re-running the same program with the same
+// arguments means a custom worker's handlers and middleware exist in the child too, with no
+// extra code; the middleware runs there, around the handler.
 #pragma once
 
 #include <cstdint>

@@ -72,10 +72,8 @@ HandlerResult run_handler(SlotPool::Shared& shared, const Job& job, const JobCon
   }
   try {
     return it->second(job, context);
-  } catch (const std::exception& e) {
-    return fail(std::string("handler threw: ") + e.what());
   } catch (...) {
-    return fail("handler threw a non-standard exception");
+    return fail_with_current_exception();
   }
 }
 
@@ -89,6 +87,9 @@ Outcome outcome_for(const Job& job, const std::string& worker_name) {
   outcome.created_ms = job.created_ms;
   outcome.worker = worker_name;
   if (job.queue != kDefaultQueue) outcome.queue = job.queue;
+  outcome.parent = job.parent;
+  outcome.batch = job.batch;
+  outcome.then = job.then;
   return outcome;
 }
 
@@ -121,7 +122,7 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job, const std::atomic<bool
   try {
     // The protocol caps timeout_ms (7 days by default), so this cannot overflow.
     const auto deadline = JobContext::Clock::now() + std::chrono::milliseconds(job.timeout_ms);
-    const JobContext context(deadline, cancelled);
+    JobContext context(job, deadline, cancelled);
     auto handled = run_handler(shared, job, context);
     // Work that overran its limit is a time-out whatever it returned: by then the job may be
     // running elsewhere.
@@ -129,6 +130,15 @@ Outcome run_one(SlotPool::Shared& shared, const Job& job, const std::atomic<bool
       handled.error =
           Error{ErrorCode::kTimeout, "timed out: the handler returned after its time limit of " +
                                          std::to_string(job.timeout_ms) + " ms"};
+    }
+    // Follow-ups go with a success only (a cancel marked later leaves a success as it is).
+    if (!handled.error) {
+      auto follow_ups = context.take_follow_ups();
+      if (follow_ups.ok()) {
+        outcome.follow_ups = std::move(follow_ups).value();
+      } else {
+        handled.error = follow_ups.error();
+      }
     }
     outcome.result = std::move(handled.result);
     outcome.cpu_us = handled.cpu_us;
@@ -164,7 +174,8 @@ void slot_loop(std::shared_ptr<SlotPool::Shared> shared) {
                                                std::forward_as_tuple(job.id, job.attempt),
                                                std::forward_as_tuple());
     auto& attempt = entry->second;
-    attempt.running = RunningJob{job.id, job.type, job.attempt, unix_ms_now(), job.queue};
+    attempt.running =
+        RunningJob{job.id, job.type, job.attempt, unix_ms_now(), job.queue, job.batch};
     attempt.job = &job;
     attempt.cancelled = shared->cancelled;
     const auto started_ms = attempt.running.started_ms;

@@ -26,6 +26,7 @@ struct RunningJob {
   std::uint32_t attempt = 1;
   std::uint64_t started_ms = 0;
   std::string queue{kDefaultQueue};
+  std::string batch{};  // empty: none
 };
 
 // What the slots did since the poll loop last asked.

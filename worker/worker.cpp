@@ -31,12 +31,14 @@ constexpr double kQueuedWorkPerSlotUs = 5000;
 // an isolated job's process is watched every 20 ms).
 constexpr std::chrono::milliseconds kCancelGrace{500};
 
-// A job event's fields: the job, its type, and its queue when not the default one (left out, as
-// in the job message, so that a pipeline without queues sends what it sent before).
+// A job event's fields: the job, its type, its queue when not the default one (left out, as
+// in the job message, so that a pipeline without queues sends what it sent before) and its
+// batch when it has one.
 std::map<std::string, std::string> job_fields(const std::string& id, const std::string& type,
-                                              const std::string& queue) {
+                                              const std::string& queue, const std::string& batch) {
   std::map<std::string, std::string> fields{{"job", id}, {"type", type}};
   if (!queue.empty() && queue != kDefaultQueue) fields["queue"] = queue;
+  if (!batch.empty()) fields["batch"] = batch;
   return fields;
 }
 
@@ -143,13 +145,29 @@ void Worker::handle(const std::string& type, Handler handler) {
   handlers_[type] = std::move(handler);
 }
 
+void Worker::use(Middleware middleware) { middleware_.push_back(std::move(middleware)); }
+
+void Worker::use(const std::string& type, Middleware middleware) {
+  type_middleware_[type].push_back(std::move(middleware));
+}
+
 int Worker::run(const StopFlag& stop) {
-  if (is_isolated_child()) return run_isolated_child(handlers_, config_.name);
+  if (is_isolated_child()) {
+    return run_isolated_child(with_middleware(handlers_, middleware_, type_middleware_),
+                              config_.name);
+  }
   std::vector<std::string> registered;
   for (const auto& [type, handler] : handlers_) registered.push_back(type);
   for (const auto& type : config_.types) {
     if (handlers_.count(type) == 0) {
       throw std::runtime_error("types: no handler for type '" + type + "' in this worker; it has " +
+                               joined(registered, ", "));
+    }
+  }
+  for (const auto& [type, middleware] : type_middleware_) {
+    if (handlers_.count(type) == 0) {
+      throw std::runtime_error("use: middleware for type '" + type +
+                               "', which has no handler in this worker; it has " +
                                joined(registered, ", "));
     }
   }
@@ -164,7 +182,9 @@ int Worker::run(const StopFlag& stop) {
   types_.clear();
   for (const auto& [type, handler] : handlers_) types_.push_back(type);
   install_pause_signals(pause_);
-  auto slot_handlers = handlers_;
+  // Built once, here, so that a job pays for its type's middleware only (none: the handler
+  // alone). An isolated job's process builds its own (run_isolated_child above).
+  auto slot_handlers = with_middleware(handlers_, middleware_, type_middleware_);
   if (config_.isolate) {
     for (auto& [type, handler] : slot_handlers) handler = isolating_handler(config_.isolation);
   }
@@ -421,7 +441,7 @@ void Worker::give_back(const std::vector<Job>& jobs, std::string_view why) {
   release.reason = std::string(why);
   for (const auto& job : jobs) {
     release.jobs.push_back(ReleasedJob{job.id, job.attempt});
-    events_->publish("job.released", job_fields(job.id, job.type, job.queue));
+    events_->publish("job.released", job_fields(job.id, job.type, job.queue, job.batch));
   }
   released_ += jobs.size();
   // Lost only if the ventilator is unreachable, and then it holds them in its journal and
@@ -439,7 +459,7 @@ void Worker::collect(SlotPool& pool) {
   for (const auto& started : report.started) {
     log_->debug("started {} ({}, attempt {})", started.id, started.type, started.attempt);
     if (events_->admit_per_job_event("job.started")) {
-      auto fields = job_fields(started.id, started.type, started.queue);
+      auto fields = job_fields(started.id, started.type, started.queue, started.batch);
       fields["attempt"] = std::to_string(started.attempt);
       events_->publish("job.started", std::move(fields));
     }
@@ -453,6 +473,7 @@ void Worker::collect(SlotPool& pool) {
       job.type = std::move(outcome.type);
       job.attempt = outcome.attempt;
       if (!outcome.queue.empty()) job.queue = std::move(outcome.queue);
+      job.batch = std::move(outcome.batch);
       cut_short.push_back(std::move(job));
       continue;
     }
@@ -476,7 +497,7 @@ void Worker::record(Outcome outcome) {
   }
   // Every failure is published; successes are sampled at high rates.
   if (!outcome.succeeded() || events_->admit_per_job_event("job.succeeded")) {
-    auto fields = job_fields(outcome.id, outcome.type, outcome.queue);
+    auto fields = job_fields(outcome.id, outcome.type, outcome.queue, outcome.batch);
     fields["attempt"] = std::to_string(outcome.attempt);
     fields["ms"] = std::to_string(outcome.run_us / 1000);
     fields["us"] = std::to_string(outcome.run_us);
@@ -502,12 +523,19 @@ void Worker::record(Outcome outcome) {
     // The sink would drop it, and the job with it: record the failure instead.
     log_->warn("outcome of {} is {} bytes, over the {}-byte limit; recording it as failed",
                outcome.id, body.size(), config_.limits.max_message_bytes);
+    const auto result_bytes = std::to_string(outcome.result.msgpack().size());
+    const auto limit = std::to_string(config_.limits.max_message_bytes);
     outcome.status = OutcomeStatus::kFailed;
     outcome.error_code = std::string(to_string(ErrorCode::kTooLarge));
-    outcome.error = "the result is " + std::to_string(outcome.result.msgpack().size()) +
-                    " bytes, over the " + std::to_string(config_.limits.max_message_bytes) +
-                    "-byte message limit";
+    outcome.error =
+        outcome.follow_ups.empty()
+            ? "the result is " + result_bytes + " bytes, over the " + limit + "-byte message limit"
+            : "the result (" + result_bytes + " bytes) and " +
+                  count_noun(outcome.follow_ups.size(), "follow-up") + " make an outcome of " +
+                  std::to_string(body.size()) + " bytes, over the " + limit +
+                  "-byte message limit; no follow-up is created";
     outcome.result = Payload();
+    outcome.follow_ups.clear();
     body = encode_outcome_entry(outcome);
   }
   outbox_.push_back(std::move(body));

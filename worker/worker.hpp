@@ -26,6 +26,7 @@
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/handler.hpp"
+#include "worker/middleware.hpp"
 #include "worker/pause_flag.hpp"
 #include "worker/worker_config.hpp"
 
@@ -42,6 +43,18 @@ class Worker {
   // ventilator the types it has handlers for when run() starts (only those of config.types, when
   // that is set), and gets jobs of those types only.
   void handle(const std::string& type, Handler handler);
+  // Runs `middleware` around the handler of every type (the built-in ones too), or of `type`
+  // only (run() throws when `type` has no handler). Call before run(). Worker-wide middleware,
+  // in the order added, wraps the type's own, in the order added, which wraps the handler:
+  //
+  //   worker.use(timing);                      // runs first, sees the final result
+  //   worker.use(transient_errors);            // sees what the two below make of the job
+  //   worker.use("resize", check_paths);       // runs last, right around the handler
+  //
+  // Jobs of a type with no handler (unknown_type) run no middleware. With --isolate it runs
+  // in the job's process. See worker/middleware.hpp.
+  void use(Middleware middleware);
+  void use(const std::string& type, Middleware middleware);
 
   // Takes jobs until `stop` is raised, then lets running jobs finish for up to the grace
   // period and sends their outcomes; jobs still running then are cancelled and given back, as
@@ -98,6 +111,8 @@ class Worker {
   WorkerConfig config_;
   std::shared_ptr<spdlog::logger> log_;
   std::map<std::string, Handler> handlers_;
+  std::vector<Middleware> middleware_;                              // for every type
+  std::map<std::string, std::vector<Middleware>> type_middleware_;  // for one type each
   // What the ventilator is told with each reset credit (set by run()): the types it has
   // handlers for, and config_.queues.
   std::vector<std::string> types_;

@@ -1,12 +1,16 @@
 // A user's own programs in a pipeline: the example custom worker (examples/custom_worker)
 // serving its own job types (word_count; contact_email, the guide's job followed from start to
-// finish), and the example producer (examples/producer) built on zpipe::client.
+// finish), the example middleware (examples/middleware), and the example producer
+// (examples/producer) built on zpipe::client.
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/protocol.hpp"
+#include "tests/support/fake_ventilator.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -117,6 +121,44 @@ TEST(CustomWorker, ContactEmailSpoolsEachFormOnceAndRetriesWhenTheRelayIsBack) {
             "contact_email: needs \"contact\", the form submission's number");
   EXPECT_EQ(refused->outcome.attempt, 1u) << "invalid is not retried";
   EXPECT_TRUE(pipeline.stop());
+}
+
+// examples/middleware: its timing middleware logs every job, built-in ones too; a handler's
+// TransientError fails the attempt as unavailable (tried again), any other exception as
+// invalid (the job ends at once).
+TEST(CustomWorker, MiddlewareTimesEveryJobAndSortsExceptionsIntoRetriedOrFinal) {
+  FakeVentilator ventilator(program("zpipe-example-middleware"), {"--heartbeat", "0.1"});
+  const auto job_of = [](const std::string& id, const std::string& type,
+                         const nlohmann::json& payload) {
+    return Job{id, type, Payload::from_json(payload), 1, 3, 60'000, 1};
+  };
+  ventilator.send(encode(
+      JobBatch{{job_of("acme", "quote", {{"symbol", "ACME"}}),
+                job_of("flaky", "quote", {{"symbol", "FLAKY"}}),
+                job_of("nope", "quote", {{"symbol", "NOPE"}}), job_of("hi", "echo", "hi")}}));
+  std::map<std::string, Outcome> outcomes;
+  while (outcomes.size() < 4) {
+    auto outcome = ventilator.next_outcome(std::chrono::seconds(20));
+    ASSERT_TRUE(outcome.has_value()) << ventilator.log();
+    outcomes[outcome->id] = std::move(*outcome);
+  }
+  EXPECT_EQ(outcomes["acme"].result.to_json(),
+            (nlohmann::json{{"symbol", "ACME"}, {"price", 12.5}}));
+  EXPECT_EQ(outcomes["flaky"].error_code, "unavailable");
+  EXPECT_EQ(outcomes["flaky"].error, "the price service did not answer within 2 s");
+  EXPECT_FALSE(ends_job(outcomes["flaky"]));
+  EXPECT_EQ(outcomes["nope"].error_code, "invalid");
+  EXPECT_EQ(outcomes["nope"].error, "no such symbol: NOPE");
+  EXPECT_TRUE(ends_job(outcomes["nope"]));
+  EXPECT_TRUE(outcomes["hi"].succeeded());
+  EXPECT_EQ(ventilator.worker().stop(std::chrono::seconds(10)), 0);
+  const auto log = ventilator.log();
+  for (const auto* timed : {"quote acme took ", "quote nope took ", "echo hi took "}) {
+    EXPECT_NE(log.find(timed), std::string::npos) << timed << "\n" << log;
+  }
+  EXPECT_NE(log.find("quote flaky (attempt 1): handler threw: the price service did not answer"),
+            std::string::npos)
+      << log;
 }
 
 TEST(CustomProducer, SubmitsJobsThatThePipelineFinishes) {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "worker/builtin_handlers.hpp"
+#include "worker/middleware.hpp"
 
 namespace zpipe {
 namespace {
@@ -263,6 +264,92 @@ TEST(SlotPool, CancelAllReachesEveryRunningJob) {
     EXPECT_EQ(o.status, OutcomeStatus::kFailed) << "a stop, not a user's cancel";
     EXPECT_EQ(o.error_code, "cancelled");
   }
+}
+
+// A handler that enqueues {"n": N} "ocr" follow-ups, then fails when the payload says so.
+Handler fan_out() {
+  return [](const Job& job, const JobContext& context) {
+    const auto args = job.payload.to_json();
+    for (int i = 1; i <= args.value("n", 0); ++i) {
+      context.enqueue(JobSpec{"ocr", Payload::from_json({{"page", i}}), 0, 0});
+    }
+    return args.value("fail", false) ? fail("no pages after all") : succeed();
+  };
+}
+
+TEST(SlotPool, ASucceededJobsOutcomeCarriesItsFollowUpsInOrder) {
+  SlotPool pool(1, {{"split", fan_out()}}, "w");
+  pool.start(job_of("j1", "split", {{"n", 3}}));
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  ASSERT_TRUE(outcomes[0].succeeded()) << outcomes[0].error;
+  ASSERT_EQ(outcomes[0].follow_ups.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(outcomes[0].follow_ups[i].type, "ocr");
+    EXPECT_EQ(outcomes[0].follow_ups[i].payload.to_json(), (nlohmann::json{{"page", i + 1}}));
+  }
+}
+
+TEST(SlotPool, TheFollowUpsOfAFailedOrLateAttemptAreDropped) {
+  SlotPool pool(1, {{"split", fan_out()}}, "w");
+  pool.start(job_of("failed", "split", {{"n", 3}, {"fail", true}}));
+  auto late = job_of("late", "split", {{"n", 3}});
+  late.timeout_ms = 0;  // over before the handler returns
+  pool.start(late);
+  const auto outcomes = wait_for_outcomes(pool, 2);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].error, "no pages after all");
+  EXPECT_EQ(outcomes[1].error_code, "timeout");
+  EXPECT_TRUE(outcomes[0].follow_ups.empty());
+  EXPECT_TRUE(outcomes[1].follow_ups.empty());
+}
+
+TEST(SlotPool, TooManyFollowUpsFailTheAttemptSayingSo) {
+  SlotPool pool(1, {{"split", fan_out()}}, "w");
+  pool.start(job_of("j1", "split", {{"n", 1001}}));
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].status, OutcomeStatus::kFailed);
+  EXPECT_EQ(outcomes[0].error_code, "too_large");
+  EXPECT_EQ(outcomes[0].error, "the handler enqueued 1001 follow-ups, more than the limit of 1000");
+  EXPECT_TRUE(outcomes[0].follow_ups.empty());
+}
+
+TEST(SlotPool, EveryOutcomeEchoesTheJobsParentBatchAndChain) {
+  SlotPool pool(1, builtin_handlers({}), "w");
+  const auto in_workflow = [](Job job) {
+    job.parent = "mx-1";
+    job.batch = "mx-b1";
+    job.then = {JobSpec{"upload", Payload(), 0, 0}};
+    return job;
+  };
+  pool.start(in_workflow(job_of("ran", "sleep", {{"ms", 200}})));
+  pool.start(in_workflow(job_of("unknown", "resize", nullptr)));
+  pool.start(in_workflow(job_of("waiting", "echo", 1)));
+  ASSERT_TRUE(wait_for_start(pool, "ran"));
+  const auto cancelled = pool.cancel("waiting", 1, "bob");
+  ASSERT_TRUE(cancelled.outcome.has_value());
+  auto outcomes = wait_for_outcomes(pool, 2);
+  outcomes.push_back(*cancelled.outcome);
+  ASSERT_EQ(outcomes.size(), 3u);
+  for (const auto& outcome : outcomes) {
+    EXPECT_EQ(outcome.parent, "mx-1") << outcome.id;
+    EXPECT_EQ(outcome.batch, "mx-b1") << outcome.id;
+    EXPECT_EQ(outcome.then, (std::vector<JobSpec>{JobSpec{"upload", Payload(), 0, 0}}))
+        << outcome.id;
+  }
+}
+
+TEST(SlotPool, AnExceptionNoMiddlewareCatchesFailsTheJobWithItsText) {
+  const Handler explode = [](const Job&, const JobContext&) -> HandlerResult {
+    throw std::runtime_error("kaboom");
+  };
+  const auto watch = after([](const Job&, const JobContext&, HandlerResult&) {});
+  SlotPool pool(1, {{"explode", with_middleware(explode, {watch})}}, "w");
+  pool.start(job_of("j1", "explode", nullptr));
+  const auto outcomes = wait_for_outcomes(pool, 1);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].error, "handler threw: kaboom");
 }
 
 }  // namespace
