@@ -5,10 +5,14 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <thread>
+
+#include <csignal>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/log_numbers.hpp"
 #include "tests/support/nothing_lost_checks.hpp"
 #include "tests/support/submit_all.hpp"
 #include "tests/support/test_pipeline.hpp"
@@ -75,6 +79,48 @@ TEST(Workflows, ADeadStepRunsTheChainsOnFailureJobWithWhy) {
   EXPECT_EQ(alert["failed_job"]["type"], "fail");
   EXPECT_EQ(alert["failed_job"]["error"], "the printer is on fire");
   EXPECT_TRUE(pipeline.stop());
+}
+
+// The job's outcome reaches the sink (stopped, so that nothing is acknowledged), its worker is
+// killed, and the job runs again on another: two outcomes, each with three follow-ups, and the
+// three are made once.
+TEST(Workflows, AHandlerRunTwiceMakesItsThreeFollowUpsOnce) {
+  TestPipelineOptions options(0);
+  options.worker_program = "zpipe-fan-out-worker";
+  TestPipeline pipeline(options);
+  pipeline.sink().send_signal(SIGSTOP);
+  pipeline.add_worker();
+  auto client = pipeline.client();
+  const auto id = client.submit(job("fan_out", {{"n", 3}}));
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto states = client.job_statuses({id.value()});
+        return states.ok() && states.value()[0].state == JobState::kRunning;
+      },
+      10s));
+  // Ran, and its outcome is in the stopped sink's socket (the handler takes no time).
+  std::this_thread::sleep_for(500ms);
+  pipeline.kill_worker(0);
+  pipeline.add_worker();  // takes the job again, once the ventilator sees the first one gone
+  std::this_thread::sleep_for(1500ms);
+  pipeline.sink().send_signal(SIGCONT);
+  ASSERT_TRUE(recorded(pipeline, id.value() + ".3", 20s));
+  ASSERT_TRUE(pipeline.wait_for_finished(4, 10s));
+  const auto outcomes = finals_by_id(pipeline);
+  EXPECT_EQ(outcomes.size(), 4u);
+  for (int n = 1; n <= 3; ++n) {
+    const auto child = id.value() + "." + std::to_string(n);
+    ASSERT_TRUE(outcomes.contains(child)) << child;
+    EXPECT_EQ(outcomes.at(child).parent, id.value());
+    EXPECT_EQ(outcomes.at(child).result.to_json()["i"], n);
+  }
+  const auto status = client.status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.value().accepted, 4u) << "the parent and its three follow-ups, once each";
+  EXPECT_TRUE(pipeline.stop());
+  EXPECT_EQ(number_before(pipeline.log_of("sink"), "duplicates dropped"), 1u)
+      << "the job ran twice: " << pipeline.log_of("sink");
 }
 
 }  // namespace
