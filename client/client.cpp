@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "common/plural.hpp"
 #include "common/protocol.hpp"
 #include "common/receive_frames.hpp"
 #include "common/socket.hpp"
@@ -14,6 +15,10 @@
 
 namespace zpipe {
 namespace {
+
+// Jobs per submit request of submit_batch(), fewer when they do not fit one message
+// (docs/PROTOCOL.md: "Send large batches in requests of up to 1,000 jobs").
+constexpr std::size_t kJobsPerSubmit = 1000;
 
 // The pipeline a reply names, and the request number it answers; nullopt for a message that
 // is no reply.
@@ -25,7 +30,7 @@ std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message&
                       std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates> ||
                       std::is_same_v<T, WorkersReply> || std::is_same_v<T, CancelReply> ||
                       std::is_same_v<T, QueuesReply> || std::is_same_v<T, ScheduledReply> ||
-                      std::is_same_v<T, SchedulesReply>) {
+                      std::is_same_v<T, SchedulesReply> || std::is_same_v<T, BatchesReply>) {
           return std::make_pair(m.pipeline, m.req);
         } else {
           return std::nullopt;
@@ -346,6 +351,94 @@ Result<SchedulesReply> Client::remove_schedule(const std::string& name) {
   named.name = name;
   return ask<SchedulesReply>(
       ScheduleControl{0, ScheduleControl::Action::kRemove, named, config_.pipeline});
+}
+
+Result<std::string> Client::open_batch(const BatchOptions& options) {
+  auto accepted = ask<SubmitAccepted>(
+      BatchOpen{0, options.description, options.on_complete, options.on_success, config_.pipeline});
+  if (!accepted.ok()) return accepted.error();
+  if (accepted.value().ids.size() != 1) {
+    return make_error(ErrorCode::kInvalid, "the ventilator answered a batch_open with " +
+                                               count_noun(accepted.value().ids.size(), "id"));
+  }
+  return std::move(accepted.value().ids.front());
+}
+
+Result<Ok> Client::seal_batch(const std::string& id) {
+  auto accepted = ask<SubmitAccepted>(BatchSeal{0, id, config_.pipeline});
+  if (!accepted.ok()) return accepted.error();
+  return Ok{};
+}
+
+Result<std::vector<BatchSummary>> Client::batches(const std::vector<std::string>& ids) {
+  std::vector<BatchSummary> all;
+  all.reserve(ids.size());
+  for (std::size_t first = 0; first < ids.size(); first += kMaxBatchesListed) {
+    const auto last = std::min<std::size_t>(ids.size(), first + kMaxBatchesListed);
+    BatchesRequest request_message{0,
+                                   std::vector<std::string>(ids.begin() + static_cast<long>(first),
+                                                            ids.begin() + static_cast<long>(last))};
+    auto reply = ask<BatchesReply>(request_message);
+    if (!reply.ok()) return reply.error();
+    if (reply.value().batches.size() != request_message.ids.size()) {
+      return make_error(ErrorCode::kInvalid,
+                        "the ventilator answered a batches_request about " +
+                            count_noun(request_message.ids.size(), "batch", "batches") + " with " +
+                            std::to_string(reply.value().batches.size()));
+    }
+    for (auto& batch : reply.value().batches) all.push_back(std::move(batch));
+  }
+  return all;
+}
+
+Result<std::vector<BatchSummary>> Client::batches(std::uint64_t limit) {
+  auto reply = ask<BatchesReply>(BatchesRequest{0, {}, std::min(limit, kMaxBatchesListed)});
+  if (!reply.ok()) return reply.error();
+  return std::move(reply.value().batches);
+}
+
+Result<SubmittedBatch> Client::submit_batch(const BatchOptions& options,
+                                            std::vector<JobSpec> jobs) {
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!jobs[i].batch.empty()) {
+      return make_error(ErrorCode::kInvalid, "job " + std::to_string(i + 1) + " names batch " +
+                                                 jobs[i].batch +
+                                                 ": every job goes into the batch opened for them");
+    }
+  }
+  auto opened = open_batch(options);
+  if (!opened.ok()) return opened.error();
+  SubmittedBatch made{std::move(opened).value(), {}};
+  made.job_ids.reserve(jobs.size());
+  for (auto& job : jobs) job.batch = made.id;
+  const auto most = std::min(kJobsPerSubmit, config_.limits.max_jobs_per_submit);
+  for (std::size_t first = 0; first < jobs.size();) {
+    auto count = std::min(most, jobs.size() - first);
+    auto ids = submit(std::vector<JobSpec>(jobs.begin() + static_cast<long>(first),
+                                           jobs.begin() + static_cast<long>(first + count)));
+    // Over a limit (the message size, checked here before sending, or the ventilator's): none
+    // of them was accepted. Fewer at a time.
+    while (!ids.ok() && ids.error().code == ErrorCode::kTooLarge && count > 1) {
+      count = (count + 1) / 2;
+      ids = submit(std::vector<JobSpec>(jobs.begin() + static_cast<long>(first),
+                                        jobs.begin() + static_cast<long>(first + count)));
+    }
+    if (!ids.ok()) {
+      return make_error(ids.error().code,
+                        "batch " + made.id + " is left open with " + std::to_string(first) +
+                            " of its " + count_noun(jobs.size(), "job") + " in (sealing it ends " +
+                            "it with those): " + ids.error().message);
+    }
+    for (auto& id : ids.value()) made.job_ids.push_back(std::move(id));
+    first += count;
+  }
+  auto sealed = seal_batch(made.id);
+  if (!sealed.ok()) {
+    return make_error(sealed.error().code, "batch " + made.id + " has all its " +
+                                               count_noun(jobs.size(), "job") +
+                                               " but is not sealed: " + sealed.error().message);
+  }
+  return made;
 }
 
 }  // namespace zpipe

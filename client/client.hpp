@@ -1,16 +1,19 @@
-// Client: submits jobs to a ventilator, asks for its status, its jobs', workers', queues' and
-// schedules', cancels jobs and steers queues, limits and recurring jobs, waiting for each answer.
+// Client: submits jobs to a ventilator, asks for its status, its jobs', workers', queues',
+// schedules' and batches', cancels jobs, opens and seals batches and steers queues, limits and
+// recurring jobs, waiting for each answer.
 // Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <zmq.hpp>
 
+#include "common/batch_requests.hpp"
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/endpoints.hpp"
@@ -44,6 +47,20 @@ struct ClientConfig {
     config.reply_timeout = reply_timeout;
     return config;
   }
+};
+
+// A batch to open (batch_requests.hpp): its callbacks run once, when it is sealed and all its
+// jobs have ended; on_success only when none is dead or cancelled.
+struct BatchOptions {
+  std::string description{};  // for people (`zpipe batch show`)
+  std::optional<JobSpec> on_complete{};
+  std::optional<JobSpec> on_success{};
+};
+
+// What submit_batch() made: the batch's id and its jobs' ids, in the order given.
+struct SubmittedBatch {
+  std::string id;
+  std::vector<std::string> job_ids;
 };
 
 class Client {
@@ -100,6 +117,24 @@ class Client {
   Result<SchedulesReply> schedules();
   Result<SchedulesReply> add_schedule(const RecurringJob& schedule);
   Result<SchedulesReply> remove_schedule(const std::string& name);
+
+  // Opens a batch; returns its id. Jobs join it by naming it (JobSpec::batch) until it is
+  // sealed. Fails with the ventilator's refusal (a callback it cannot take) or as a request does.
+  Result<std::string> open_batch(const BatchOptions& options);
+  // Says that every job of batch `id` is in. Fails with the ventilator's refusal (kInvalid)
+  // when it holds no open batch of that id.
+  Result<Ok> seal_batch(const std::string& id);
+  // The batches named, in the order asked (one with `known` false for an id the ventilator does
+  // not hold; any number of ids, asked kMaxBatchesListed at a time), or the latest `limit`
+  // (at most kMaxBatchesListed), newest first.
+  Result<std::vector<BatchSummary>> batches(const std::vector<std::string>& ids);
+  Result<std::vector<BatchSummary>> batches(std::uint64_t limit = 100);
+  // Opens a batch, submits `jobs` into it (each one's `batch` set to it, in as many requests as
+  // the limits need, waiting for room as submit() does) and seals it. A job that names a batch
+  // of its own is kInvalid, before anything is sent. When a submit fails, the batch is left
+  // open with the jobs already accepted, and the Error's message names it and how many are in
+  // (seal_batch() ends it).
+  Result<SubmittedBatch> submit_batch(const BatchOptions& options, std::vector<JobSpec> jobs);
 
   const ClientConfig& config() const { return config_; }
   // The identity of the pipeline that answered last; empty before any answer.

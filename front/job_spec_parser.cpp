@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
 #include <string_view>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
 #include "common/builtin_payloads.hpp"
 #include "common/decode_limits.hpp"
+#include "common/follow_ups.hpp"
 #include "common/queue_name.hpp"
 #include "common/time_point_text.hpp"
 #include "front/delay_text.hpp"
@@ -16,9 +19,9 @@
 namespace zpipe {
 namespace {
 
-constexpr std::array<std::string_view, 10> kJsonLineKeys{
-    "type",  "payload",  "timeout", "timeout_ms", "max_attempts",
-    "queue", "priority", "delay",   "run_at",     "unique_key"};
+constexpr std::array<std::string_view, 13> kJsonLineKeys{
+    "type",  "payload", "timeout",    "timeout_ms", "max_attempts", "queue",     "priority",
+    "delay", "run_at",  "unique_key", "batch",      "then",         "on_failure"};
 
 // The last second of 9999-12-31, as far as parse_time_point() reads.
 constexpr double kLastUnixSecond = 253'402'300'799.0;
@@ -53,7 +56,7 @@ std::string unknown_key_message(const std::string& key) {
   }
   message +=
       "; a job line takes type, payload, timeout (seconds) or timeout_ms, max_attempts, queue, "
-      "priority, delay (seconds) or run_at, unique_key";
+      "priority, delay (seconds) or run_at, unique_key, batch, then, on_failure";
   return message;
 }
 
@@ -71,6 +74,31 @@ std::optional<std::string> unique_key_problem(const std::string& key) {
     return "the unique key is longer than " + std::to_string(kMaxNameBytes) + " bytes";
   }
   return std::nullopt;
+}
+
+// What a --batch or "batch" may be.
+std::optional<std::string> batch_id_problem(const std::string& id) {
+  if (id.empty()) return "the batch id must not be empty";
+  if (id.size() > kMaxNameBytes) {
+    return "the batch id is longer than " + std::to_string(kMaxNameBytes) + " bytes";
+  }
+  return std::nullopt;
+}
+
+// Where a job spec sits, which decides what it may hold: a job of its own (a line), an entry of
+// another's `then` or `on_failure` (a workflow adds keys to its payload, and it takes the
+// batch, chain and on_failure of the job it follows), or a batch's callback.
+enum class SpecPlace { kJob, kChainStep, kOnFailure, kBatchCallback };
+
+// Why a spec in `place` cannot have `payload`, or nullopt when it can: a workflow adds a key to
+// it, so it must be a map or absent.
+std::optional<std::string> added_keys_problem(SpecPlace place, const nlohmann::json& payload) {
+  if (place == SpecPlace::kJob || payload.is_null() || payload.is_object()) return std::nullopt;
+  const auto adds = place == SpecPlace::kChainStep
+                        ? "the chain adds " + std::string(kPreviousResultKey)
+                    : place == SpecPlace::kOnFailure ? std::string(kFailedJobKey) + " is added"
+                                                     : "the batch adds " + std::string(kBatchKey);
+  return "payload must be a map or absent: " + adds + " to it";
 }
 
 // The Unix ms of a JSON "run_at": RFC 3339 text, or Unix seconds as a number or as text.
@@ -96,9 +124,142 @@ nlohmann::json value_from_text(const std::string& text) {
   return parsed.is_discarded() ? nlohmann::json(text) : parsed;
 }
 
-}  // namespace
+Error invalid(std::string message) { return make_error(ErrorCode::kInvalid, std::move(message)); }
 
-Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t now_ms) {
+Result<JobSpec> spec_from_object(const nlohmann::json& j, std::uint64_t now_ms, SpecPlace place);
+
+// The entries of `key` ("then", "on_failure") of a job line, each an entry of `place`.
+Result<std::vector<JobSpec>> specs_from_array(const nlohmann::json& j, std::string_view key,
+                                              std::uint64_t now_ms, SpecPlace place) {
+  const auto& items = j.at(std::string(key));
+  if (!items.is_array()) {
+    return invalid("\"" + std::string(key) +
+                   "\" must be an array of jobs like [{\"type\": \"echo\"}]");
+  }
+  if (items.size() > kMaxChainSteps) {
+    return invalid("\"" + std::string(key) + "\" has " + std::to_string(items.size()) +
+                   " jobs, more than the limit of " + std::to_string(kMaxChainSteps));
+  }
+  std::vector<JobSpec> specs;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto spec = spec_from_object(items[i], now_ms, place);
+    if (!spec.ok()) {
+      return invalid(std::string(key) + "[" + std::to_string(i) + "]: " + spec.error().message);
+    }
+    specs.push_back(std::move(spec).value());
+  }
+  return specs;
+}
+
+// One job spec from a JSON object of a line's form; errors name what is wrong, not where.
+Result<JobSpec> spec_from_object(const nlohmann::json& j, std::uint64_t now_ms, SpecPlace place) {
+  if (!j.is_object()) {
+    return invalid("expected a JSON object like {\"type\": \"echo\", \"payload\": {}}");
+  }
+  // A misspelt key ("timout") silently ignored would give the job a default it was not meant
+  // to have.
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(kJsonLineKeys.begin(), kJsonLineKeys.end(), key) == kJsonLineKeys.end()) {
+      return invalid(unknown_key_message(key));
+    }
+  }
+  const bool is_entry = place == SpecPlace::kChainStep || place == SpecPlace::kOnFailure;
+  if (is_entry && (j.contains("then") || j.contains("on_failure") || j.contains("batch"))) {
+    return invalid(
+        "a chain step or on_failure job has no \"then\", \"on_failure\" or \"batch\" of its "
+        "own: it takes those of the job it follows");
+  }
+  if (place == SpecPlace::kBatchCallback && j.contains("batch")) {
+    return invalid("a batch's callback belongs to no batch: leave \"batch\" out");
+  }
+  if (!j.contains("type") || !j["type"].is_string() || j["type"].get<std::string>().empty()) {
+    return invalid("\"type\" must be a non-empty string");
+  }
+  JobSpec spec;
+  spec.type = j["type"].get<std::string>();
+  const auto payload = j.value("payload", nlohmann::json(nullptr));
+  if (auto problem = added_keys_problem(place, payload)) return invalid(*problem);
+  if (auto problem = builtin_payload_problem(spec.type, payload)) return *problem;
+  spec.payload = Payload::from_json(payload);
+  if (j.contains("timeout") && j.contains("timeout_ms")) {
+    return invalid("give \"timeout\" (seconds) or \"timeout_ms\", not both");
+  }
+  if (j.contains("timeout")) {
+    if (!j["timeout"].is_number()) return invalid("\"timeout\" must be a number of seconds");
+    auto ms = timeout_ms_from_seconds(j["timeout"].get<double>());
+    if (!ms.ok()) return invalid(ms.error().message);
+    spec.timeout_ms = ms.value();
+  } else if (j.contains("timeout_ms")) {
+    if (!j["timeout_ms"].is_number_unsigned() || j["timeout_ms"].get<std::uint64_t>() == 0) {
+      return invalid("\"timeout_ms\" must be a positive integer");
+    }
+    spec.timeout_ms = j["timeout_ms"].get<std::uint64_t>();
+  }
+  if (j.contains("max_attempts")) {
+    const auto& m = j["max_attempts"];
+    if (!m.is_number_unsigned() || m.get<std::uint64_t>() == 0 ||
+        m.get<std::uint64_t>() > 1'000'000) {
+      return invalid("\"max_attempts\" must be a positive integer");
+    }
+    spec.max_attempts = m.get<std::uint32_t>();
+  }
+  if (j.contains("queue")) {
+    if (!j["queue"].is_string()) return invalid("\"queue\" must be a string, such as \"mail\"");
+    if (auto problem = queue_name_problem(j["queue"].get<std::string>())) return invalid(*problem);
+    spec.queue = j["queue"].get<std::string>();
+  }
+  if (j.contains("priority")) {
+    const auto& p = j["priority"];
+    if (!p.is_number_integer() || p.get<std::int64_t>() < INT32_MIN ||
+        p.get<std::int64_t>() > INT32_MAX) {
+      return invalid(
+          "\"priority\" must be a whole number (a 32-bit signed integer; lower runs "
+          "first)");
+    }
+    spec.priority = p.get<std::int32_t>();
+  }
+  if (j.contains("delay") && j.contains("run_at")) {
+    return invalid("give \"delay\" (seconds) or \"run_at\", not both");
+  }
+  if (j.contains("delay")) {
+    const auto& d = j["delay"];
+    if (!d.is_number() || !(d.get<double>() >= 0) || d.get<double>() > kLongestDelaySeconds) {
+      return invalid("\"delay\" must be a number of seconds, from 0 to a century");
+    }
+    const auto delay_ms = static_cast<std::uint64_t>(std::llround(d.get<double>() * 1000));
+    if (delay_ms > 0) spec.run_at_ms = now_ms + delay_ms;
+  }
+  if (j.contains("run_at")) {
+    auto run_at = run_at_from_json(j["run_at"]);
+    if (!run_at.ok()) return invalid(run_at.error().message);
+    spec.run_at_ms = run_at.value();
+  }
+  if (j.contains("unique_key")) {
+    if (!j["unique_key"].is_string()) return invalid("\"unique_key\" must be a string");
+    if (auto problem = unique_key_problem(j["unique_key"].get<std::string>())) {
+      return invalid(*problem);
+    }
+    spec.unique_key = j["unique_key"].get<std::string>();
+  }
+  if (j.contains("batch")) {
+    if (!j["batch"].is_string()) return invalid("\"batch\" must be a string: a batch's id");
+    if (auto problem = batch_id_problem(j["batch"].get<std::string>())) return invalid(*problem);
+    spec.batch = j["batch"].get<std::string>();
+  }
+  for (auto [key, entries, entry_place] :
+       {std::tuple{"then", &spec.then, SpecPlace::kChainStep},
+        std::tuple{"on_failure", &spec.on_failure, SpecPlace::kOnFailure}}) {
+    if (!j.contains(key)) continue;
+    auto specs = specs_from_array(j, key, now_ms, entry_place);
+    if (!specs.ok()) return specs.error();
+    *entries = std::move(specs).value();
+  }
+  return spec;
+}
+
+// job_spec_from_arguments(), its errors naming the flag of payload fields `arg_flag`.
+Result<JobSpec> spec_from_arguments(const SubmitArguments& a, std::uint64_t now_ms,
+                                    std::string_view arg_flag) {
   JobSpec spec;
   spec.type = a.type;
   if (spec.type.empty()) return make_error(ErrorCode::kInvalid, "the job type must not be empty");
@@ -119,7 +280,7 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t 
   for (const auto& arg : a.args) {
     const auto eq = arg.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return make_error(ErrorCode::kInvalid, "--arg wants key=value, got '" + arg + "'");
+      return invalid(std::string(arg_flag) + " wants key=value, got '" + arg + "'");
     }
     payload[arg.substr(0, eq)] = value_from_text(arg.substr(eq + 1));
   }
@@ -162,7 +323,32 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t 
     }
     spec.unique_key = *a.unique_key;
   }
+  if (a.batch) {
+    if (auto problem = batch_id_problem(*a.batch)) return invalid("--batch: " + *problem);
+    spec.batch = *a.batch;
+  }
+  for (auto [flag, entries, specs] :
+       {std::tuple{"--then", &a.then, &spec.then},
+        std::tuple{"--on-failure", &a.on_failure, &spec.on_failure}}) {
+    if (entries->size() > kMaxChainSteps) {
+      return invalid("at most " + std::to_string(kMaxChainSteps) + " " + flag + " jobs");
+    }
+    for (const auto& entry : *entries) {
+      // Their payload is a map or nothing (only --then-arg or --on-failure-arg make it), as a
+      // workflow needs; they have no chain or batch of their own.
+      auto step = spec_from_arguments(entry, now_ms, std::string(flag) + "-arg");
+      if (!step.ok())
+        return invalid(std::string(flag) + " " + entry.type + ": " + step.error().message);
+      specs->push_back(std::move(step).value());
+    }
+  }
   return spec;
+}
+
+}  // namespace
+
+Result<JobSpec> job_spec_from_arguments(const SubmitArguments& a, std::uint64_t now_ms) {
+  return spec_from_arguments(a, now_ms, "--arg");
 }
 
 Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::uint64_t now_ms) {
@@ -175,86 +361,17 @@ Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::ui
     };
     const auto j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded()) return bad("not valid JSON");
-    if (!j.is_object())
-      return bad("expected a JSON object like {\"type\": \"echo\", \"payload\": {}}");
-    // A misspelt key ("timout") silently ignored would give the job a default it was not meant
-    // to have.
-    for (const auto& [key, value] : j.items()) {
-      if (std::find(kJsonLineKeys.begin(), kJsonLineKeys.end(), key) == kJsonLineKeys.end()) {
-        return bad(unknown_key_message(key));
-      }
-    }
-    if (j.contains("timeout") && j.contains("timeout_ms")) {
-      return bad("give \"timeout\" (seconds) or \"timeout_ms\", not both");
-    }
-    if (!j.contains("type") || !j["type"].is_string() || j["type"].get<std::string>().empty()) {
-      return bad("\"type\" must be a non-empty string");
-    }
-    JobSpec spec;
-    spec.type = j["type"].get<std::string>();
-    const auto payload = j.value("payload", nlohmann::json(nullptr));
-    if (auto problem = builtin_payload_problem(spec.type, payload)) return bad(problem->message);
-    spec.payload = Payload::from_json(payload);
-    if (j.contains("timeout")) {
-      if (!j["timeout"].is_number()) return bad("\"timeout\" must be a number of seconds");
-      auto ms = timeout_ms_from_seconds(j["timeout"].get<double>());
-      if (!ms.ok()) return bad(ms.error().message);
-      spec.timeout_ms = ms.value();
-    } else if (j.contains("timeout_ms")) {
-      if (!j["timeout_ms"].is_number_unsigned() || j["timeout_ms"].get<std::uint64_t>() == 0) {
-        return bad("\"timeout_ms\" must be a positive integer");
-      }
-      spec.timeout_ms = j["timeout_ms"].get<std::uint64_t>();
-    }
-    if (j.contains("max_attempts")) {
-      const auto& m = j["max_attempts"];
-      if (!m.is_number_unsigned() || m.get<std::uint64_t>() == 0 ||
-          m.get<std::uint64_t>() > 1'000'000) {
-        return bad("\"max_attempts\" must be a positive integer");
-      }
-      spec.max_attempts = m.get<std::uint32_t>();
-    }
-    if (j.contains("queue")) {
-      if (!j["queue"].is_string()) return bad("\"queue\" must be a string, such as \"mail\"");
-      if (auto problem = queue_name_problem(j["queue"].get<std::string>())) return bad(*problem);
-      spec.queue = j["queue"].get<std::string>();
-    }
-    if (j.contains("priority")) {
-      const auto& p = j["priority"];
-      if (!p.is_number_integer() || p.get<std::int64_t>() < INT32_MIN ||
-          p.get<std::int64_t>() > INT32_MAX) {
-        return bad(
-            "\"priority\" must be a whole number (a 32-bit signed integer; lower runs "
-            "first)");
-      }
-      spec.priority = p.get<std::int32_t>();
-    }
-    if (j.contains("delay") && j.contains("run_at")) {
-      return bad("give \"delay\" (seconds) or \"run_at\", not both");
-    }
-    if (j.contains("delay")) {
-      const auto& d = j["delay"];
-      if (!d.is_number() || !(d.get<double>() >= 0) || d.get<double>() > kLongestDelaySeconds) {
-        return bad("\"delay\" must be a number of seconds, from 0 to a century");
-      }
-      const auto delay_ms = static_cast<std::uint64_t>(std::llround(d.get<double>() * 1000));
-      if (delay_ms > 0) spec.run_at_ms = now_ms + delay_ms;
-    }
-    if (j.contains("run_at")) {
-      auto run_at = run_at_from_json(j["run_at"]);
-      if (!run_at.ok()) return bad(run_at.error().message);
-      spec.run_at_ms = run_at.value();
-    }
-    if (j.contains("unique_key")) {
-      if (!j["unique_key"].is_string()) return bad("\"unique_key\" must be a string");
-      if (auto problem = unique_key_problem(j["unique_key"].get<std::string>())) {
-        return bad(*problem);
-      }
-      spec.unique_key = j["unique_key"].get<std::string>();
-    }
-    specs.push_back(std::move(spec));
+    auto spec = spec_from_object(j, now_ms, SpecPlace::kJob);
+    if (!spec.ok()) return bad(spec.error().message);
+    specs.push_back(std::move(spec).value());
   }
   return specs;
+}
+
+Result<JobSpec> batch_callback_from_json(const std::string& text, std::uint64_t now_ms) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return invalid("not valid JSON: " + text);
+  return spec_from_object(j, now_ms, SpecPlace::kBatchCallback);
 }
 
 }  // namespace zpipe

@@ -12,6 +12,7 @@
 
 #include "common/command_line.hpp"
 #include "common/version.hpp"
+#include "front/batch_commands.hpp"
 #include "front/cancel_command.hpp"
 #include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_cancel_command(app));
   for (auto& command : zpipe::make_queue_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_schedule_commands(app)) commands.push_back(std::move(command));
+  for (auto& command : zpipe::make_batch_commands(app)) commands.push_back(std::move(command));
   commands.push_back(zpipe::make_prune_command(app));
   commands.push_back(zpipe::make_keygen_command(app));
   if (argc > 1 && argv[1][0] != '-' && !is_command(app, argv[1])) {

@@ -9,6 +9,7 @@
 #include "common/endpoints.hpp"
 #include "common/plural.hpp"
 #include "front/job_spec_parser.hpp"
+#include "front/submit_workflow_flags.hpp"
 #include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
@@ -48,10 +49,15 @@ class SubmitCommand : public Command {
                     "While a job with this key is waiting, scheduled or running, return its id "
                     "instead of adding another (a safe retry after a timeout)")
         ->type_name("KEY");
+    app_.add_option("--batch", arguments_.batch,
+                    "Put the job in this open batch (zpipe batch open prints one)")
+        ->type_name("ID");
+    workflow_.add_options(app_);
     app_.add_option("--jsonl", jsonl_,
                     "Submit one job per line of this file ('-': stdin): {\"type\":..., "
                     "\"payload\":..., \"timeout\": s, \"max_attempts\": n, \"queue\": q, "
-                    "\"priority\": n, \"delay\": s or \"run_at\": time, \"unique_key\": k}");
+                    "\"priority\": n, \"delay\": s or \"run_at\": time, \"unique_key\": k, "
+                    "\"batch\": id, \"then\": [{job}, ...], \"on_failure\": [{job}, ...]}");
     ventilator_.add_options(app_);
     app_.add_flag("--no-wait", no_wait_,
                   "When the ventilator's backlog is full, fail at once (exit 1) instead of "
@@ -77,6 +83,9 @@ class SubmitCommand : public Command {
     } else {
       if (arguments_.type.empty())
         return usage("give a job TYPE (e.g. zpipe submit echo --arg msg=hi) or --jsonl FILE");
+      if (auto read = workflow_.read(app_, arguments_); !read.ok()) {
+        return usage(read.error().message);
+      }
       auto spec = job_spec_from_arguments(arguments_, now_ms);
       if (!spec.ok()) return usage(spec.error().message);
       specs.push_back(std::move(spec).value());
@@ -146,7 +155,8 @@ class SubmitCommand : public Command {
   // The first flag given that describes one job, which --jsonl lines say for themselves.
   std::optional<std::string> job_flag_given() const {
     for (const char* flag : {"--arg", "--payload", "--timeout", "--max-attempts", "--queue",
-                             "--priority", "--in", "--at", "--unique-key"}) {
+                             "--priority", "--in", "--at", "--unique-key", "--batch", "--then",
+                             "--then-arg", "--on-failure", "--on-failure-arg"}) {
       if (app_.count(flag) > 0) return std::string(flag);
     }
     return std::nullopt;
@@ -159,6 +169,7 @@ class SubmitCommand : public Command {
 
   CLI::App& app_;
   SubmitArguments arguments_;
+  SubmitWorkflowFlags workflow_;
   std::string jsonl_;
   VentilatorConnection ventilator_{10.0};
   bool quiet_ = false;

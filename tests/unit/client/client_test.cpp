@@ -1,5 +1,6 @@
-// The Client's requests about cancelling, queues, limits and schedules, against a stand-in
-// ventilator: what each method sends, what it makes of the answer, and a refusal as an Error.
+// The Client's requests about cancelling, queues, limits, schedules and batches, against a
+// stand-in ventilator: what each method sends, what it makes of the answer, and a refusal as an
+// Error.
 #include "client/client.hpp"
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "common/protocol.hpp"
 
@@ -240,6 +242,194 @@ TEST(Client, AddListAndRemoveSchedules) {
   EXPECT_EQ(std::get<ScheduleControl>(sent[1]).action, ScheduleControl::Action::kList);
   EXPECT_EQ(std::get<ScheduleControl>(sent[2]).action, ScheduleControl::Action::kRemove);
   EXPECT_EQ(std::get<ScheduleControl>(sent[2]).schedule.name, "nightly-report");
+}
+
+// Answers batch_open with batch "b-1", each submit with ids "j-<n>" numbered across requests,
+// batch_seal as accepted, and a submit whose ordinal (from 1) is `refused_submit` with busy.
+Message batch_ventilator_answer(const Message& m, std::size_t& submits, std::size_t& jobs,
+                                std::size_t refused_submit = 0) {
+  if (const auto* open = std::get_if<BatchOpen>(&m)) {
+    return SubmitAccepted{open->req, {"b-1"}, kPipeline};
+  }
+  if (const auto* seal = std::get_if<BatchSeal>(&m)) {
+    return SubmitAccepted{seal->req, {seal->batch}, kPipeline};
+  }
+  const auto& submit = std::get<SubmitRequest>(m);
+  if (++submits == refused_submit) {
+    return SubmitRefused{submit.req, "invalid", "job 3: no handler", kPipeline};
+  }
+  SubmitAccepted accepted{submit.req, {}, kPipeline};
+  for (std::size_t i = 0; i < submit.jobs.size(); ++i) {
+    accepted.ids.push_back("j-" + std::to_string(++jobs));
+  }
+  return accepted;
+}
+
+JobSpec job_of(std::string type) {
+  JobSpec job;
+  job.type = std::move(type);
+  return job;
+}
+
+JobSpec echo_job(std::size_t payload_bytes = 0) {
+  auto job = job_of("echo");
+  job.payload = Payload::from_json(nlohmann::json{{"text", std::string(payload_bytes, 'x')}});
+  return job;
+}
+
+BatchSummary batch_of(std::string id) {
+  BatchSummary batch;
+  batch.id = std::move(id);
+  return batch;
+}
+
+TEST(Client, OpenBatchSendsTheDescriptionAndCallbacksAndReturnsTheBatchsId) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    return SubmitAccepted{std::get<BatchOpen>(m).req, {"mx0qmj60-b1"}, kPipeline};
+  });
+  Client client(ventilator.client_config(kPipeline));
+  BatchOptions options;
+  options.description = "upload 7f3e";
+  options.on_complete = job_of("manifest");
+  auto id = client.open_batch(options);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(id.value(), "mx0qmj60-b1");
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(std::get<BatchOpen>(sent[0]),
+            (BatchOpen{1, "upload 7f3e", job_of("manifest"), std::nullopt, kPipeline}));
+}
+
+TEST(Client, SealBatchNamesItAndARefusalIsAnError) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    const auto& seal = std::get<BatchSeal>(m);
+    if (seal.batch == "b-open") return SubmitAccepted{seal.req, {seal.batch}, kPipeline};
+    return SubmitRefused{seal.req, "invalid", "batch " + seal.batch + " is not open", kPipeline};
+  });
+  Client client(ventilator.client_config(kPipeline));
+  EXPECT_TRUE(client.seal_batch("b-open").ok());
+  auto refused = client.seal_batch("b-sealed");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(refused.error().message.find("batch b-sealed is not open"), std::string::npos)
+      << refused.error().message;
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::get<BatchSeal>(sent[0]), (BatchSeal{1, "b-open", kPipeline}));
+}
+
+TEST(Client, BatchesAsksByIdOrForTheLatestAndReturnsTheSummaries) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    const auto& request = std::get<BatchesRequest>(m);
+    BatchesReply reply{request.req, {}, kPipeline};
+    for (const auto& id : request.ids) {
+      auto batch = batch_of(id);
+      batch.known = id != "b-9";
+      reply.batches.push_back(batch);
+    }
+    if (request.ids.empty()) {
+      auto newest = batch_of("b-2");
+      newest.total = 3;
+      newest.dead_ids = {"j-7"};
+      reply.batches = {newest, batch_of("b-1")};
+    }
+    return reply;
+  });
+  Client client(ventilator.client_config());
+  auto named = client.batches(std::vector<std::string>{"b-1", "b-9"});
+  ASSERT_TRUE(named.ok()) << named.error().message;
+  ASSERT_EQ(named.value().size(), 2u);
+  EXPECT_TRUE(named.value()[0].known);
+  EXPECT_FALSE(named.value()[1].known);
+  auto latest = client.batches(20);
+  ASSERT_TRUE(latest.ok()) << latest.error().message;
+  ASSERT_EQ(latest.value().size(), 2u);
+  EXPECT_EQ(latest.value()[0].total, 3u);
+  EXPECT_EQ(latest.value()[0].dead_ids, std::vector<std::string>{"j-7"});
+
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::get<BatchesRequest>(sent[0]).ids, (std::vector<std::string>{"b-1", "b-9"}));
+  EXPECT_EQ(std::get<BatchesRequest>(sent[1]), (BatchesRequest{2, {}, 20}));
+}
+
+TEST(Client, SubmitBatchOpensSubmitsEveryJobInTheBatchAThousandAtATimeAndSeals) {
+  std::size_t submits = 0, jobs = 0;
+  StandInVentilator ventilator(
+      [&](const Message& m) { return batch_ventilator_answer(m, submits, jobs); });
+  Client client(ventilator.client_config(kPipeline));
+  BatchOptions options;
+  options.on_success = job_of("notify");
+  auto made = client.submit_batch(options, std::vector<JobSpec>(1'500, echo_job()));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made.value().id, "b-1");
+  ASSERT_EQ(made.value().job_ids.size(), 1'500u);
+  EXPECT_EQ(made.value().job_ids.front(), "j-1");
+  EXPECT_EQ(made.value().job_ids.back(), "j-1500");
+
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(std::get<BatchOpen>(sent[0]).on_success, job_of("notify"));
+  const auto& first = std::get<SubmitRequest>(sent[1]);
+  EXPECT_EQ(first.jobs.size(), 1'000u);
+  EXPECT_EQ(first.jobs.front().batch, "b-1");
+  EXPECT_EQ(first.pipeline, kPipeline);
+  EXPECT_EQ(std::get<SubmitRequest>(sent[2]).jobs.size(), 500u);
+  EXPECT_EQ(std::get<BatchSeal>(sent[3]).batch, "b-1");
+}
+
+TEST(Client, SubmitBatchSendsFewerJobsARequestWhenTheyDoNotFitTheMessageLimit) {
+  std::size_t submits = 0, jobs = 0;
+  StandInVentilator ventilator(
+      [&](const Message& m) { return batch_ventilator_answer(m, submits, jobs); });
+  auto config = ventilator.client_config();
+  config.limits.max_message_bytes = 4'096;
+  Client client(config);
+  auto made = client.submit_batch({}, std::vector<JobSpec>(10, echo_job(1'000)));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(made.value().job_ids.size(), 10u);
+  std::size_t requests = 0, submitted = 0;
+  for (const auto& message : ventilator.received()) {
+    if (const auto* submit = std::get_if<SubmitRequest>(&message)) {
+      ++requests;
+      submitted += submit->jobs.size();
+      EXPECT_LE(encode(*submit).size(), 4'096u);
+    }
+  }
+  EXPECT_EQ(submitted, 10u);
+  EXPECT_GE(requests, 4u) << "three jobs of 1 kB fit 4 kB at most";
+}
+
+TEST(Client, SubmitBatchLeavesTheBatchOpenWhenASubmitIsRefusedAndSaysSo) {
+  std::size_t submits = 0, jobs = 0;
+  StandInVentilator ventilator(
+      [&](const Message& m) { return batch_ventilator_answer(m, submits, jobs, 2); });
+  Client client(ventilator.client_config());
+  auto made = client.submit_batch({}, std::vector<JobSpec>(1'200, echo_job()));
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(made.error().message.find("batch b-1 is left open with 1000 of its 1200 jobs in"),
+            std::string::npos)
+      << made.error().message;
+  EXPECT_NE(made.error().message.find("job 3: no handler"), std::string::npos);
+  for (const auto& message : ventilator.received()) {
+    EXPECT_FALSE(std::holds_alternative<BatchSeal>(message)) << "a batch part in is not sealed";
+  }
+}
+
+TEST(Client, SubmitBatchRefusesAJobThatNamesABatchBeforeSendingAnything) {
+  std::size_t submits = 0, jobs = 0;
+  StandInVentilator ventilator(
+      [&](const Message& m) { return batch_ventilator_answer(m, submits, jobs); });
+  Client client(ventilator.client_config());
+  auto job = echo_job();
+  job.batch = "b-other";
+  auto made = client.submit_batch({}, {echo_job(), job});
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(made.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(made.error().message.find("job 2 names batch b-other"), std::string::npos)
+      << made.error().message;
+  EXPECT_TRUE(ventilator.received().empty());
 }
 
 }  // namespace

@@ -268,5 +268,126 @@ TEST(JobSpecParser, JsonLinesWithBadNewFieldsAreRefusedNamingLineAndField) {
   EXPECT_NE(specs.error().message.find("next tuesday"), std::string::npos) << specs.error().message;
 }
 
+TEST(JobSpecParser, JsonLinesTakeABatchAChainAndOnFailureJobs) {
+  std::istringstream in(
+      R"({"type": "resize", "payload": {"in": "a.jpg"}, "batch": "mx0qmj60-b1",)"
+      R"( "then": [{"type": "upload", "payload": {"to": "s3"}, "queue": "net"}, {"type": "notify"}],)"
+      R"( "on_failure": [{"type": "alert", "timeout": 5}]})"
+      "\n");
+  auto specs = job_specs_from_json_lines(in, kNow);
+  ASSERT_TRUE(specs.ok()) << specs.error().message;
+  const auto& spec = specs.value().at(0);
+  EXPECT_EQ(spec.batch, "mx0qmj60-b1");
+  ASSERT_EQ(spec.then.size(), 2u);
+  EXPECT_EQ(spec.then[0].type, "upload");
+  EXPECT_EQ(spec.then[0].payload.to_json(), (nlohmann::json{{"to", "s3"}}));
+  EXPECT_EQ(spec.then[0].queue, "net");
+  EXPECT_EQ(spec.then[1].type, "notify");
+  EXPECT_TRUE(spec.then[1].payload.to_json().is_null()) << "absent: the chain makes it a map";
+  ASSERT_EQ(spec.on_failure.size(), 1u);
+  EXPECT_EQ(spec.on_failure[0].timeout_ms, 5'000u);
+}
+
+TEST(JobSpecParser, JsonLinesWithBadWorkflowFieldsAreRefusedNamingLineAndEntry) {
+  std::string hundred_and_one_steps;
+  for (int i = 0; i < 101; ++i) hundred_and_one_steps += R"({"type": "echo"},)";
+  hundred_and_one_steps.pop_back();
+  const std::pair<std::string, const char*> cases[] = {
+      {R"({"type": "echo", "then": [{"type": "a"}, {"type": "b", "payload": 5}]})",
+       "line 2: then[1]: payload must be a map or absent: the chain adds previous_result to it"},
+      {R"({"type": "echo", "on_failure": [{"type": "alert", "payload": "x"}]})",
+       "line 2: on_failure[0]: payload must be a map or absent: failed_job is added to it"},
+      {R"({"type": "echo", "then": {"type": "a"}})",
+       "line 2: \"then\" must be an array of jobs like [{\"type\": \"echo\"}]"},
+      {R"({"type": "echo", "then": ["a"]})", "line 2: then[0]: expected a JSON object"},
+      {R"({"type": "echo", "then": [{"type": "a", "then": [{"type": "b"}]}]})",
+       "line 2: then[0]: a chain step or on_failure job has no \"then\", \"on_failure\" or "
+       "\"batch\" of its own"},
+      {R"({"type": "echo", "on_failure": [{"type": "a", "batch": "b-1"}]})",
+       "line 2: on_failure[0]: a chain step or on_failure job has no"},
+      {R"({"type": "echo", "then": [{"tpye": "a"}]})",
+       "line 2: then[0]: unknown key \"tpye\" (did you mean \"type\"?)"},
+      {R"({"type": "echo", "then": [{"type": "sleep", "payload": {"ms": -1}}]})",
+       "line 2: then[0]: sleep needs"},
+      {R"({"type": "echo", "then": [)" + hundred_and_one_steps + "]}",
+       "line 2: \"then\" has 101 jobs, more than the limit of 100"},
+      {R"({"type": "echo", "batch": 5})", "line 2: \"batch\" must be a string"},
+      {R"({"type": "echo", "batch": ""})", "line 2: the batch id must not be empty"},
+      {R"({"type": "echo", "on_falure": []})",
+       "line 2: unknown key \"on_falure\" (did you mean \"on_failure\"?)"},
+  };
+  for (const auto& [line, expected] : cases) {
+    std::istringstream in(std::string(R"({"type": "echo"})") + "\n" + line + "\n");
+    auto specs = job_specs_from_json_lines(in, kNow);
+    ASSERT_FALSE(specs.ok()) << line;
+    EXPECT_EQ(specs.error().message.rfind(expected, 0), 0u)
+        << line << "\n  gave: " << specs.error().message;
+  }
+}
+
+TEST(JobSpecParser, ABatchCallbackIsAJobLineWithoutBatchAndWithAMapOrNoPayload) {
+  auto callback = batch_callback_from_json(
+      R"({"type": "manifest", "payload": {"upload": "7f3e"}, "then": [{"type": "mail"}]})", kNow);
+  ASSERT_TRUE(callback.ok()) << callback.error().message;
+  EXPECT_EQ(callback.value().type, "manifest");
+  EXPECT_EQ(callback.value().then.size(), 1u);
+  EXPECT_TRUE(batch_callback_from_json(R"({"type": "notify"})", kNow).ok());
+
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"type": "notify", "batch": "b-1"})", "a batch's callback belongs to no batch"},
+      {R"({"type": "notify", "payload": [1]})",
+       "payload must be a map or absent: the batch adds batch to it"},
+      {R"({"type": "notify")", "not valid JSON"},
+      {R"("notify")", "expected a JSON object"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto refused = batch_callback_from_json(text, kNow);
+    ASSERT_FALSE(refused.ok()) << text;
+    EXPECT_EQ(refused.error().message.rfind(expected, 0), 0u) << refused.error().message;
+  }
+}
+
+TEST(JobSpecParser, ThenOnFailureAndBatchArgumentsGoIntoTheSpec) {
+  SubmitArguments a;
+  a.type = "resize";
+  a.batch = "mx0qmj60-b1";
+  SubmitArguments upload;
+  upload.type = "upload";
+  upload.args = {"to=s3", "tries=2"};
+  SubmitArguments notify;
+  notify.type = "notify";
+  SubmitArguments alert;
+  alert.type = "alert";
+  alert.args = {"who=ops"};
+  a.then = {upload, notify};
+  a.on_failure = {alert};
+  auto spec = job_spec_from_arguments(a, kNow);
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_EQ(spec.value().batch, "mx0qmj60-b1");
+  ASSERT_EQ(spec.value().then.size(), 2u);
+  EXPECT_EQ(spec.value().then[0].payload.to_json(), (nlohmann::json{{"to", "s3"}, {"tries", 2}}));
+  EXPECT_EQ(spec.value().then[1].type, "notify");
+  ASSERT_EQ(spec.value().on_failure.size(), 1u);
+  EXPECT_EQ(spec.value().on_failure[0].payload.to_json(), (nlohmann::json{{"who", "ops"}}));
+
+  a.then[1].args = {"oops"};
+  EXPECT_EQ(job_spec_from_arguments(a, kNow).error().message,
+            "--then notify: --then-arg wants key=value, got 'oops'");
+  a.then[1].args.clear();
+  alert.type = "sleep";
+  alert.args = {"ms=abc"};
+  a.on_failure = {alert};
+  EXPECT_EQ(
+      job_spec_from_arguments(a, kNow).error().message.rfind("--on-failure sleep: sleep needs", 0),
+      0u);
+  a.on_failure.clear();
+  a.batch = "";
+  EXPECT_EQ(job_spec_from_arguments(a, kNow).error().message,
+            "--batch: the batch id must not be empty");
+  a.batch.reset();
+  a.then.assign(101, notify);
+  EXPECT_EQ(job_spec_from_arguments(a, kNow).error().message, "at most 100 --then jobs");
+}
+
 }  // namespace
 }  // namespace zpipe
