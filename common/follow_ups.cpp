@@ -50,8 +50,8 @@ Result<Payload> with_key(const Payload& payload, std::string_view key, const Pay
   }
   const auto& o = handle.get();
   if (o.type != msgpack::type::MAP && o.type != msgpack::type::NIL) {
-    return make_error(ErrorCode::kInvalid, "a payload that a workflow adds \"" +
-                                               std::string(key) + "\" to must be a map");
+    return make_error(ErrorCode::kInvalid, "a payload that a workflow adds \"" + std::string(key) +
+                                               "\" to must be a map");
   }
   msgpack::sbuffer buffer;
   msgpack::packer<msgpack::sbuffer> packer(buffer);

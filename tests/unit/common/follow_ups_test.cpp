@@ -52,9 +52,9 @@ TEST(ChainNext, GivesTheFirstStepTheResultAndTheRestOfTheChain) {
   auto next = chain_next(then, "mx-1", Payload::from_json({{"out", "/a.webp"}}));
   ASSERT_TRUE(next.has_value());
   EXPECT_EQ(next->type, "resize");
-  EXPECT_EQ(next->payload.to_json(),
-            (nlohmann::json{
-                {"size", 128}, {"previous_result", {{"out", "/a.webp"}}}, {"previous_job", "mx-1"}}));
+  EXPECT_EQ(next->payload.to_json(), (nlohmann::json{{"size", 128},
+                                                     {"previous_result", {{"out", "/a.webp"}}},
+                                                     {"previous_job", "mx-1"}}));
   ASSERT_EQ(next->then.size(), 1u);
   EXPECT_EQ(next->then[0].type, "notify");
   EXPECT_FALSE(chain_next({}, "mx-1", Payload()).has_value());
@@ -137,13 +137,14 @@ TEST(WorkflowSpecs, BatchRequestsCrossTheWire) {
   ASSERT_FALSE(decoded.ok());
   EXPECT_NE(decoded.error().message.find("cannot belong to a batch"), std::string::npos);
 
-  BatchesReply reply{2, {BatchSummary{.id = "mx-b9", .known = false}, BatchSummary{.id = "mx-b1",
-                                                                                   .sealed = true,
-                                                                                   .total = 5,
-                                                                                   .pending = 1,
-                                                                                   .running = 1,
-                                                                                   .succeeded = 3,
-                                                                                   .dead_ids = {}}},
+  BatchesReply reply{2,
+                     {BatchSummary{.id = "mx-b9", .known = false}, BatchSummary{.id = "mx-b1",
+                                                                                .sealed = true,
+                                                                                .total = 5,
+                                                                                .pending = 1,
+                                                                                .running = 1,
+                                                                                .succeeded = 3,
+                                                                                .dead_ids = {}}},
                      "pipe"};
   decoded = decode(encode(reply));
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
