@@ -1,9 +1,12 @@
 #include "common/outcome_store.hpp"
 
+#include <limits>
 #include <stdexcept>
 #include <string_view>
 
+#include "common/follow_ups.hpp"
 #include "common/job.hpp"
+#include "common/protocol.hpp"
 #include "common/sqlite/wal_checkpointer.hpp"
 
 namespace zpipe {
@@ -25,7 +28,11 @@ constexpr const char* kJobsColumns = R"sql(
   finished_ms  INTEGER NOT NULL,
   recorded_ms  INTEGER NOT NULL,
   result       TEXT NOT NULL DEFAULT 'null',
-  queue        TEXT NOT NULL DEFAULT 'default'
+  queue        TEXT NOT NULL DEFAULT 'default',
+  parent       TEXT,
+  batch        TEXT,
+  follow_ups   BLOB,
+  next_step    BLOB
 )sql";
 constexpr const char* kAttemptsColumns = R"sql(
   id           TEXT NOT NULL,
@@ -82,6 +89,11 @@ constexpr AddedColumn kAddedColumns[] = {
     {"attempts", "payload_bytes", "INTEGER NOT NULL DEFAULT 0", "0"},
     // Its jobs ran before there were queues: all in the default one.
     {"jobs", "queue", "TEXT NOT NULL DEFAULT 'default'", "'default'"},
+    // Its jobs ran before workflows: none was made by another, in a batch, or made any.
+    {"jobs", "parent", "TEXT", "NULL"},
+    {"jobs", "batch", "TEXT", "NULL"},
+    {"jobs", "follow_ups", "BLOB", "NULL"},
+    {"jobs", "next_step", "BLOB", "NULL"},
 };
 
 // Indexes on columns added since the first stores, made once the columns are there.
@@ -96,6 +108,10 @@ constexpr const char* kAddedIndexes[] = {
     // `zpipe results --status cancelled` and the totals: few rows, so it costs the sink nothing
     // for the others (a query must say status = 'cancelled' in its text to use it).
     "CREATE INDEX IF NOT EXISTS jobs_cancelled ON jobs (status) WHERE status = 'cancelled'",
+    // `zpipe results --batch B` and the children `zpipe show` lists: only the jobs of a batch,
+    // or made by another, have an entry (`batch = ?` is enough for SQLite to use it).
+    "CREATE INDEX IF NOT EXISTS jobs_by_batch ON jobs (batch) WHERE batch IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS jobs_by_parent ON jobs (parent) WHERE parent IS NOT NULL",
 };
 
 // A store an older zpipe made allows only 'succeeded' and 'failed' in its tables' status
@@ -139,7 +155,44 @@ void upgrade_statuses(sqlite::Database& db, const OutcomeStore::UpgradeNotice& n
 constexpr const char* kJobColumns =
     "id, type, status, error_code, error, attempt, max_attempts, worker, created_ms, started_ms, "
     "finished_ms, recorded_ms, result";
-constexpr int kJobColumnCount = 14;
+constexpr int kJobColumnCount = 18;
+
+// The specs the store wrote are read back whole: they passed the sink's limits on their way in,
+// whatever those were.
+DecodeLimits stored_spec_limits() {
+  constexpr auto kAny = std::numeric_limits<std::size_t>::max();
+  return {kAny, kAny, kAny, kAny, kAny, kAny, kAny, std::numeric_limits<std::uint64_t>::max()};
+}
+
+// What a job made, as the store keeps it: its specs as one msgpack array; NULL for none.
+std::optional<std::string> made_column(const std::vector<JobSpec>& specs) {
+  if (specs.empty()) return std::nullopt;
+  return encode_job_specs(specs);
+}
+
+// Reads the specs of `column` (NULL: none).
+Result<std::vector<JobSpec>> read_made(const sqlite::Statement& s, int column) {
+  if (s.column_is_null(column)) return std::vector<JobSpec>();
+  return decode_job_specs(s.column_blob(column), stored_spec_limits());
+}
+
+// Reads the follow-ups and next step of job `id` from columns `first` and `first + 1` into
+// `follow_ups` and `next`.
+Result<Ok> read_made(const sqlite::Statement& s, int first, const std::string& id,
+                     std::vector<JobSpec>& follow_ups, std::optional<JobSpec>& next) {
+  auto handlers = read_made(s, first);
+  auto step = read_made(s, first + 1);
+  for (auto* read : {&handlers, &step}) {
+    if (!read->ok()) {
+      return make_error(
+          ErrorCode::kIo,
+          "the jobs that " + id + " made cannot be read from the store: " + read->error().message);
+    }
+  }
+  follow_ups = std::move(handlers).value();
+  if (!step.value().empty()) next = std::move(step.value().front());
+  return Ok{};
+}
 
 StoredOutcome read_row(const sqlite::Statement& s) {
   StoredOutcome row;
@@ -159,6 +212,10 @@ StoredOutcome read_row(const sqlite::Statement& s) {
   auto result = Payload::parse_json(s.column_text(12));
   o.result = result.ok() ? std::move(result).value() : Payload();
   o.queue = s.column_text(13);
+  o.parent = s.column_text(14);
+  o.batch = s.column_text(15);
+  // Specs that cannot be read (a damaged file) read as none.
+  if (o.succeeded()) (void)read_made(s, 16, o.id, o.follow_ups, row.next);
   return row;
 }
 
@@ -224,15 +281,19 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access,
   // replaces the old one. Any other repeat leaves the row alone (no change: a duplicate).
   upsert_job_ = db_->prepare_or_throw(
       "INSERT INTO jobs (id, type, status, error_code, error, attempt, max_attempts, worker, "
-      "created_ms, started_ms, finished_ms, recorded_ms, result, queue) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "created_ms, started_ms, finished_ms, recorded_ms, result, queue, parent, batch, "
+      "follow_ups, next_step) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET type = excluded.type, status = excluded.status, "
       "error_code = excluded.error_code, error = excluded.error, attempt = excluded.attempt, "
       "max_attempts = excluded.max_attempts, worker = excluded.worker, "
       "started_ms = excluded.started_ms, finished_ms = excluded.finished_ms, "
-      "recorded_ms = excluded.recorded_ms, result = excluded.result, queue = excluded.queue "
+      "recorded_ms = excluded.recorded_ms, result = excluded.result, queue = excluded.queue, "
+      "parent = excluded.parent, batch = excluded.batch, follow_ups = excluded.follow_ups, "
+      "next_step = excluded.next_step "
       "WHERE excluded.attempt > jobs.attempt AND jobs.status = 'failed'");
-  select_job_status_ = db_->prepare_or_throw("SELECT status, attempt FROM jobs WHERE id = ?");
+  select_job_status_ =
+      db_->prepare_or_throw("SELECT status, attempt, follow_ups, next_step FROM jobs WHERE id = ?");
   select_attempt_status_ =
       db_->prepare_or_throw("SELECT status FROM attempts WHERE id = ? AND attempt = ?");
   select_oldest_jobs_ = db_->prepare_or_throw(
@@ -242,8 +303,6 @@ OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access,
   checkpointer_ = std::make_unique<WalCheckpointer>(db_->handle(), path_);
   files_.emplace(path_, "the outcome store");
   writable_ = true;
-  job_columns_ = std::string(kJobColumns) + ", queue";
-  queue_column_ = "queue";
 }
 
 OutcomeStore::~OutcomeStore() { checkpointer_.reset(); }
@@ -341,6 +400,9 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
       entry.final = job.column_u64(1) >= o.attempt || kept != OutcomeStatus::kFailed;
       if (entry.final) {
         entry.status = kept;
+        if (kept != OutcomeStatus::kSucceeded) return entry;
+        auto made = read_made(job, 2, o.id, entry.follow_ups, entry.next);
+        if (!made.ok()) return made.error();
         return entry;
       }
     }
@@ -361,6 +423,14 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_job(const Outcome& o, std::u
   const auto status = std::string(to_string(o.status));
   const auto result = o.result.to_json_text();
   const auto queue = o.queue.empty() ? std::string(kDefaultQueue) : o.queue;
+  // Only a success makes jobs.
+  Recorded made{true, o.status, true};
+  if (o.succeeded()) {
+    made.follow_ups = o.follow_ups;
+    made.next = chain_next(o.then, o.id, o.result);
+  }
+  const auto follow_ups = made_column(made.follow_ups);
+  const auto next_step = made.next ? made_column({*made.next}) : std::optional<std::string>();
   {
     auto& job = upsert_job_;
     job.bind_text(1, o.id);
@@ -377,9 +447,18 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_job(const Outcome& o, std::u
     job.bind_u64(12, now_ms);
     job.bind_text(13, result);
     job.bind_text(14, queue);
+    const std::pair<int, const std::string*> texts[] = {{15, &o.parent}, {16, &o.batch}};
+    for (const auto& [column, text] : texts) {
+      text->empty() ? job.bind_null(column) : job.bind_text(column, *text);
+    }
+    const std::pair<int, const std::optional<std::string>*> blobs[] = {{17, &follow_ups},
+                                                                       {18, &next_step}};
+    for (const auto& [column, blob] : blobs) {
+      *blob ? job.bind_blob(column, **blob) : job.bind_null(column);
+    }
     if (auto done = job.run("cannot record job " + o.id); !done.ok()) return done.error();
   }
-  if (db_->changes() == 1) return Recorded{true, o.status, true};
+  if (db_->changes() == 1) return made;
   // The job's end was recorded first (a succeeded or cancelled job, or a dead one from this
   // attempt or a later one): that end stays, and this outcome is a duplicate of it.
   auto& job = select_job_status_;
@@ -388,7 +467,12 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_job(const Outcome& o, std::u
   auto found = job.step();
   if (!found.ok()) return found.error();
   const auto kept = found.value() ? outcome_status_from(job.column_text(0)) : std::nullopt;
-  return Recorded{false, kept.value_or(o.status), true};
+  Recorded entry{false, kept.value_or(o.status), true};
+  if (kept == OutcomeStatus::kSucceeded) {
+    auto read = read_made(job, 2, o.id, entry.follow_ups, entry.next);
+    if (!read.ok()) return read.error();
+  }
+  return entry;
 }
 
 Result<std::string> OutcomeStore::job_columns() {
@@ -400,7 +484,10 @@ Result<std::string> OutcomeStore::job_columns() {
     if (!has.ok()) return has.error();
     const std::string read_as = has.value() ? column.name : column.absent;
     columns += ", " + read_as;
-    if (std::string_view(column.name) == "queue") queue_column_ = read_as;
+    const std::string_view name = column.name;
+    if (name == "queue") queue_column_ = read_as;
+    if (name == "batch") batch_column_ = read_as;
+    if (name == "parent") parent_column_ = read_as;
   }
   job_columns_ = columns;
   return job_columns_;
@@ -431,12 +518,24 @@ Result<std::vector<StoredOutcome>> OutcomeStore::list(const OutcomeQuery& query)
   if (!query.queue.empty() && query.queue != kDefaultQueue) {
     sql += " AND " + queue_column_ + " <> 'default'";
   }
+  if (!query.batch.empty()) sql += " AND " + batch_column_ + " = ?5";
   sql += " ORDER BY rowid DESC LIMIT ?3";
   auto s = db_->prepare(sql);
   if (!s.ok()) return s.error();
   if (!query.type.empty()) s.value().bind_text(2, query.type);
   s.value().bind_u64(3, query.limit);
   if (!query.queue.empty()) s.value().bind_text(4, query.queue);
+  if (!query.batch.empty()) s.value().bind_text(5, query.batch);
+  return read_all<StoredOutcome>(s.value(), read_row);
+}
+
+Result<std::vector<StoredOutcome>> OutcomeStore::children(const std::string& id) {
+  const auto columns = job_columns();
+  if (!columns.ok()) return columns.error();
+  auto s = db_->prepare("SELECT " + columns.value() + " FROM jobs WHERE " + parent_column_ +
+                        " = ? ORDER BY rowid");
+  if (!s.ok()) return s.error();
+  s.value().bind_text(1, id);
   return read_all<StoredOutcome>(s.value(), read_row);
 }
 

@@ -20,9 +20,12 @@ namespace zpipe {
 
 class WalCheckpointer;
 
+// A job's end as recorded: its final outcome, with `parent`, `batch` and, when it succeeded, the
+// `follow_ups` it made (not `then`: `next` is its chain's next step, made from it).
 struct StoredOutcome {
   Outcome outcome;
   std::uint64_t recorded_ms = 0;
+  std::optional<JobSpec> next{};
 };
 
 struct OutcomeQuery {
@@ -30,6 +33,7 @@ struct OutcomeQuery {
   std::string type;        // empty: any
   std::size_t limit = 20;  // newest first
   std::string queue{};     // empty: any; "default" also finds jobs recorded without a queue
+  std::string batch{};     // empty: any
 };
 
 // Jobs recorded, by how they ended.
@@ -78,12 +82,18 @@ class OutcomeStore {
     bool is_new = false;
     OutcomeStatus status{};  // the job's status if final, else the attempt's, as stored
     bool final = false;      // the job is over (succeeded, dead or cancelled)
+    // A job whose end is a success: what it made, as stored from the outcome that ended it (for
+    // a duplicate too): its handler's follow-ups and its chain's next step. Else empty.
+    std::vector<JobSpec> follow_ups{};
+    std::optional<JobSpec> next{};
   };
   // Records, in one transaction, each outcome's attempt (once per job and attempt) and, when
   // the job is over, the job (once per job; a dead job that `zpipe retry` brought back ends
   // again with a later attempt). A cancelled outcome ends its job even when it comes under an
   // attempt already recorded as failed (the ventilator cancels a job waiting for its retry).
-  // Returns one entry per outcome. On a storage error nothing of the batch is recorded.
+  // A succeeded job's end keeps its parent and batch, its follow-ups, and its chain's next step
+  // (chain_next() of its `then` and result). Returns one entry per outcome. On a storage error
+  // nothing of the batch is recorded.
   Result<std::vector<Recorded>> record(const std::vector<Outcome>& outcomes, std::uint64_t now_ms);
 
   // The reads below say why when the store cannot be read (a damaged file, a lock held too
@@ -97,6 +107,8 @@ class OutcomeStore {
   // Every recorded attempt of a job, first attempt first (the result is not kept per attempt).
   Result<std::vector<Outcome>> attempts(const std::string& id);
   Result<std::vector<StoredOutcome>> list(const OutcomeQuery& query);
+  // The jobs recorded whose parent is `id`, oldest first: those it made, as far as they ended.
+  Result<std::vector<StoredOutcome>> children(const std::string& id);
   Result<StoreTotals> totals();
 
   // Retention. A job goes with all its attempts, once its final outcome was recorded before
@@ -134,8 +146,11 @@ class OutcomeStore {
   std::filesystem::path path_;
   std::optional<sqlite::Database> db_;
   bool writable_ = false;
-  std::string job_columns_;   // job_columns(), once known
-  std::string queue_column_;  // with it: the queue column, or what stands for it
+  std::string job_columns_;  // job_columns(), once known
+  // With it: the queue, batch and parent columns, or what stands for them.
+  std::string queue_column_;
+  std::string batch_column_;
+  std::string parent_column_;
   sqlite::Statement insert_attempt_;
   sqlite::Statement upsert_job_;
   sqlite::Statement select_job_status_;  // of a job whose end is recorded

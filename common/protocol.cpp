@@ -1406,6 +1406,13 @@ std::string encode(const AckBatch& m) {
   return w.take();
 }
 
+std::string encode_job_specs(const std::vector<JobSpec>& specs) {
+  MessageWriter w;
+  w.packer().pack_array(static_cast<std::uint32_t>(specs.size()));
+  for (const auto& spec : specs) write_job_spec(w, spec);
+  return w.take();
+}
+
 std::string encode(const Event& m) {
   MessageWriter w(kind_of<Event>(), 5);
   w.str("name", m.name);
@@ -1740,6 +1747,32 @@ Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limit
     return payload_of(handle.get());
   } catch (const std::bad_alloc&) {
     return make_error(ErrorCode::kTooLarge, "payload needs more memory than is available");
+  }
+}
+
+Result<std::vector<JobSpec>> decode_job_specs(std::string_view bytes, const DecodeLimits& limits) {
+  msgpack::object_handle handle;
+  if (auto refused = unpack_one(bytes, limits, handle)) return *std::move(refused);
+  try {
+    const auto& o = handle.get();
+    if (o.type != msgpack::type::ARRAY) {
+      fail(ErrorCode::kWrongType, "job specs must be an array, got " + std::string(type_name(o)));
+    }
+    if (o.via.array.size > kMaxFollowUps) {
+      fail(ErrorCode::kTooLarge, std::to_string(o.via.array.size) +
+                                     " job specs, more than the limit of " +
+                                     std::to_string(kMaxFollowUps));
+    }
+    std::vector<JobSpec> specs;
+    specs.reserve(o.via.array.size);
+    for (std::uint32_t i = 0; i < o.via.array.size; ++i) {
+      specs.push_back(read_job_spec(o.via.array.ptr[i], "job spec " + std::to_string(i), limits));
+    }
+    return specs;
+  } catch (const DecodeFailure& failure) {
+    return failure.error;
+  } catch (const std::bad_alloc&) {
+    return make_error(ErrorCode::kTooLarge, "job specs need more memory than is available");
   }
 }
 

@@ -59,6 +59,10 @@ std::string encode_outcomes(const std::vector<std::string_view>& entries);
 // The bytes an "outcomes" message adds around its entries, at most.
 inline constexpr std::size_t kOutcomesEnvelopeBytes = 32;
 
+// Job specs as one msgpack array, each as a message carries it: how the outcome store keeps
+// what a job made (its follow-ups, its chain's next step).
+std::string encode_job_specs(const std::vector<JobSpec>& specs);
+
 // Decodes one message. Refuses (never throws): oversized input and msgpack over `limits`
 // (kTooLarge), undecodable bytes (kMalformed), bytes after the message (kTrailingBytes), a
 // version other than kProtocolVersion (kUnsupportedVersion), an unknown "k" (kUnknownKind),
@@ -76,6 +80,11 @@ Result<JobSpec> decode_job_spec(std::string_view bytes, const DecodeLimits& limi
 // same form. For payloads that arrive outside a message (the ventilator's journal), so that
 // they are held to what a worker will accept.
 Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits = {});
+
+// Reads what encode_job_specs() wrote, as decode() reads a message's specs (at most
+// kMaxFollowUps of them), and refuses what it would refuse, with the same codes.
+Result<std::vector<JobSpec>> decode_job_specs(std::string_view bytes,
+                                              const DecodeLimits& limits = {});
 
 // The "req" of a request that decode() refused, so that the refusal can be matched to its
 // request: found when the bytes start with a msgpack map holding an unsigned "req" that can be

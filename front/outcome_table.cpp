@@ -141,4 +141,24 @@ std::string attempts_table(const std::vector<Outcome>& attempts, const TerminalS
   return table;
 }
 
+std::string children_table(const std::vector<JobChild>& children, const TerminalStyle& style) {
+  std::size_t id_width = 2, type_width = 4;
+  for (const auto& child : children) {
+    id_width = std::max(id_width, child.id.size());
+    type_width = std::clamp(child.type.size(), type_width, std::size_t{16});
+  }
+  const auto padded = [](std::string text, std::size_t width) {
+    text.resize(std::max(text.size(), width), ' ');
+    return text;
+  };
+  std::string table =
+      "children\n  " + padded("ID", id_width) + " " + padded("TYPE", type_width) + " STATE\n";
+  for (const auto& child : children) {
+    table += "  " + padded(child.id, id_width) + " " +
+             padded(one_line(child.type, type_width), type_width) + " " +
+             state_cell(child.state, 0, style) + "\n";
+  }
+  return table;
+}
+
 }  // namespace zpipe

@@ -1,5 +1,6 @@
-// The tables of `zpipe results`, `failures` and `show`: recorded outcomes and attempts as lines
-// that fit the terminal (cut with "..." only there), with coloured states on a colour terminal.
+// The tables of `zpipe results`, `failures` and `show`: recorded outcomes, attempts and children
+// as lines that fit the terminal (cut with "..." only there), with coloured states on a colour
+// terminal.
 #pragma once
 
 #include <cstddef>
@@ -38,5 +39,18 @@ std::string outcome_table(const std::vector<StoredOutcome>& rows, const Terminal
 // (only when some attempt has one), FINISHED, ERROR (the rest of the width).
 std::string attempts_table(const std::vector<Outcome>& attempts, const TerminalStyle& style,
                            std::int64_t now_ms);
+
+// A job that another made (a follow-up, a chain's next step, an on_failure job, ...) as `zpipe
+// show` lists it under its maker: `state` as recorded, else as the ventilator tells, else
+// "not recorded yet".
+struct JobChild {
+  std::string id;
+  std::string type;
+  std::string state;
+};
+
+// The children of one job (`zpipe show`): "children", then ID, TYPE (at most 16 characters
+// wide) and STATE (coloured as state_cell() colours it), one line each.
+std::string children_table(const std::vector<JobChild>& children, const TerminalStyle& style);
 
 }  // namespace zpipe

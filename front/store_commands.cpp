@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_options.hpp"
 #include "common/endpoints.hpp"
+#include "common/follow_ups.hpp"
 #include "common/outcome_store.hpp"
 #include "common/plural.hpp"
 #include "common/terminal.hpp"
@@ -23,20 +25,57 @@ namespace {
 
 nlohmann::json to_json(const StoredOutcome& row) {
   const auto& o = row.outcome;
-  return {{"id", o.id},
-          {"type", o.type},
-          {"queue", o.queue.empty() ? std::string(kDefaultQueue) : o.queue},
-          {"status", to_string(o.status)},
-          {"error_code", o.error_code},
-          {"error", o.error},
-          {"attempt", o.attempt},
-          {"max_attempts", o.max_attempts},
-          {"worker", o.worker},
-          {"created_ms", o.created_ms},
-          {"started_ms", o.started_ms},
-          {"finished_ms", o.finished_ms},
-          {"recorded_ms", row.recorded_ms},
-          {"result", o.result.to_json()}};
+  nlohmann::json j{{"id", o.id},
+                   {"type", o.type},
+                   {"queue", o.queue.empty() ? std::string(kDefaultQueue) : o.queue},
+                   {"status", to_string(o.status)},
+                   {"error_code", o.error_code},
+                   {"error", o.error},
+                   {"attempt", o.attempt},
+                   {"max_attempts", o.max_attempts},
+                   {"worker", o.worker},
+                   {"created_ms", o.created_ms},
+                   {"started_ms", o.started_ms},
+                   {"finished_ms", o.finished_ms},
+                   {"recorded_ms", row.recorded_ms},
+                   {"result", o.result.to_json()}};
+  if (!o.parent.empty()) j["parent"] = o.parent;
+  if (!o.batch.empty()) j["batch"] = o.batch;
+  return j;
+}
+
+// The state of a child neither the store nor the ventilator knows.
+constexpr std::string_view kNotRecordedYet = "not recorded yet";
+
+// The jobs that job `id` made, as the store knows them: the follow-ups and the chain's next step
+// of its recorded success (`row`), by the ids they get, then the other recorded jobs that name it
+// as their parent (`recorded`, OutcomeStore::children(): on_failure jobs, callbacks). A child
+// recorded has its recorded status as its state; the others have none yet.
+std::vector<JobChild> job_children(const std::string& id, const std::optional<StoredOutcome>& row,
+                                   const std::vector<StoredOutcome>& recorded) {
+  std::vector<JobChild> children;
+  if (row) {
+    const auto& follow_ups = row->outcome.follow_ups;
+    for (std::size_t n = 1; n <= follow_ups.size(); ++n) {
+      children.push_back({follow_up_id(id, n), follow_ups[n - 1].type, ""});
+    }
+    if (row->next) children.push_back({chain_step_id(id), row->next->type, ""});
+  }
+  std::map<std::string, const Outcome*> unlisted;
+  for (const auto& child : recorded) unlisted.emplace(child.outcome.id, &child.outcome);
+  for (auto& child : children) {
+    if (const auto found = unlisted.find(child.id); found != unlisted.end()) {
+      child.state = to_string(found->second->status);
+      unlisted.erase(found);
+    }
+  }
+  for (const auto& child : recorded) {
+    if (unlisted.contains(child.outcome.id)) {
+      children.push_back(
+          {child.outcome.id, child.outcome.type, std::string(to_string(child.outcome.status))});
+    }
+  }
+  return children;
 }
 
 // The worker a cancelled outcome names when the ventilator recorded it: the job never ran.
@@ -110,6 +149,7 @@ class ListCommand : public Command {
     app_.add_flag("--json", json_, "Print a JSON array");
     app_.add_option("--type", query_.type, "Only jobs of this type");
     app_.add_option("--queue", query_.queue, "Only jobs of this queue");
+    app_.add_option("--batch", query_.batch, "Only jobs of this batch");
     app_.add_option("--limit,-n", query_.limit, "At most this many, newest first")
         ->capture_default_str();
     if (!failures_only) {
@@ -205,7 +245,7 @@ class ShowCommand : public Command {
       : app_(*parent.add_subcommand(
             "show",
             "Show everything known about one job: its outcome and attempts as the sink "
-            "recorded them, and where it is now as the ventilator tells")) {
+            "recorded them, where it is now as the ventilator tells, and the jobs it made")) {
     app_.add_option("id", id_, "The job's id, as `zpipe submit` printed it")->required();
     app_.add_flag("--json", json_, "Print one JSON object");
     app_.add_option("--data-dir", data_dir_, "The sink's data directory (env ZPIPE_DATA_DIR)")
@@ -218,25 +258,46 @@ class ShowCommand : public Command {
     // The store may not be here (a sink on another host): the ventilator may still know.
     std::optional<StoredOutcome> row;
     std::vector<Outcome> attempts;
+    std::vector<StoredOutcome> made;
     std::string store_problem;
     if (auto store = open_quietly(store_problem)) {
       const auto found = store->find(id_);
       const auto attempts_found = store->attempts(id_);
+      const auto made_found = store->children(id_);
       for (const Error* error : {found.ok() ? nullptr : &found.error(),
-                                 attempts_found.ok() ? nullptr : &attempts_found.error()}) {
+                                 attempts_found.ok() ? nullptr : &attempts_found.error(),
+                                 made_found.ok() ? nullptr : &made_found.error()}) {
         if (error == nullptr) continue;
         std::cerr << "zpipe show: " << error->message << "\n";
         return kExitFailure;
       }
       row = found.value();
       attempts = attempts_found.value();
+      made = made_found.value();
+    }
+    // The ventilator says where the job is now, and its children not recorded yet.
+    auto children = job_children(id_, row, made);
+    std::vector<std::string> asked{id_};
+    for (const auto& child : children) {
+      if (child.state.empty()) asked.push_back(child.id);
     }
     std::optional<JobStatus> now;
     std::string ventilator_problem;
-    if (auto states = ventilator_.states({id_}, "show"); states.ok()) {
+    if (auto states = ventilator_.states(asked, "show"); states.ok()) {
       if (states.value().front().state != JobState::kUnknown) now = states.value().front();
+      std::map<std::string, JobState> live;
+      for (const auto& job : states.value()) live.emplace(job.id, job.state);
+      for (auto& child : children) {
+        const auto found = live.find(child.id);
+        if (child.state.empty() && found != live.end() && found->second != JobState::kUnknown) {
+          child.state = to_string(found->second);
+        }
+      }
     } else {
       ventilator_problem = states.error().message;
+    }
+    for (auto& child : children) {
+      if (child.state.empty()) child.state = kNotRecordedYet;
     }
     if (!row && attempts.empty() && !now) {
       std::cerr << "zpipe show: nothing known of job " << id_ << ": "
@@ -257,6 +318,13 @@ class ShowCommand : public Command {
       for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
       j["attempts"] = attempts_json;
       if (now) j["now"] = job_status_to_json(*now);
+      if (!children.empty()) {
+        auto children_json = nlohmann::json::array();
+        for (const auto& child : children) {
+          children_json.push_back({{"id", child.id}, {"type", child.type}, {"state", child.state}});
+        }
+        j["children"] = children_json;
+      }
       add_job_payload_fields(j, attempts);
       std::cout << dump(j) << "\n";
       return kExitOk;
@@ -271,6 +339,7 @@ class ShowCommand : public Command {
       if (now) std::cout << fieldf("now", describe_job_state(*now, now_ms));
       std::cout << payload_section(id_, attempts, style);
       if (!attempts.empty()) std::cout << attempts_table(attempts, style, now_ms);
+      if (!children.empty()) std::cout << children_table(children, style);
       note_what_was_not_asked(store_problem, ventilator_problem);
       return kExitOk;
     }
@@ -281,6 +350,8 @@ class ShowCommand : public Command {
     const bool ran = !(is_cancelled && o.worker == kCancelledByVentilator);
     std::cout << fieldf("id", o.id) << fieldf("type", o.type)
               << fieldf("queue", j["queue"].get<std::string>());
+    if (!o.parent.empty()) std::cout << fieldf("parent", o.parent);
+    if (!o.batch.empty()) std::cout << fieldf("batch", o.batch);
     if (is_cancelled) {
       // "cancelled by alice@web1 at 2026-12-04 10:00:03.000 (3m ago)": the error says who.
       const auto at = static_cast<std::int64_t>(o.finished_ms);
@@ -324,6 +395,7 @@ class ShowCommand : public Command {
     std::cout << payload_section(id_, attempts, style) << "result\n"
               << dump(j["result"], 2) << "\n"
               << attempts_table(attempts, style, now_ms);
+    if (!children.empty()) std::cout << children_table(children, style);
     note_what_was_not_asked(store_problem, ventilator_problem);
     return kExitOk;
   }

@@ -9,6 +9,7 @@
 #include "common/protocol.hpp"
 #include "common/receive_message.hpp"
 #include "common/utf8.hpp"
+#include "sink/ack_messages.hpp"
 
 namespace zpipe {
 namespace {
@@ -30,6 +31,29 @@ std::uint64_t recording_lag_ms(const std::vector<Outcome>& outcomes, std::uint64
 std::uint64_t payload_bytes(const std::vector<Outcome>& outcomes) {
   std::uint64_t bytes = 0;
   for (const auto& o : outcomes) bytes += o.payload ? o.payload->msgpack().size() : 0;
+  return bytes;
+}
+
+// What a job spec takes in the store, near enough: its payload and strings, and room for the
+// rest of its fields.
+std::uint64_t spec_bytes(const JobSpec& spec) {
+  std::uint64_t bytes = 64 + spec.type.size() + spec.payload.msgpack().size() + spec.queue.size() +
+                        spec.unique_key.size() + spec.batch.size();
+  for (const auto& step : spec.then) bytes += spec_bytes(step);
+  for (const auto& job : spec.on_failure) bytes += spec_bytes(job);
+  return bytes;
+}
+
+// What the successes among `outcomes` make, which the store keeps whatever the room: their
+// follow-ups and their chains' next steps (the rest of the chain, with the result).
+std::uint64_t made_bytes(const std::vector<Outcome>& outcomes) {
+  std::uint64_t bytes = 0;
+  for (const auto& o : outcomes) {
+    if (!o.succeeded()) continue;
+    for (const auto& spec : o.follow_ups) bytes += spec_bytes(spec);
+    for (const auto& step : o.then) bytes += spec_bytes(step);
+    if (!o.then.empty()) bytes += o.result.msgpack().size();
+  }
   return bytes;
 }
 
@@ -132,14 +156,15 @@ int Sink::run(const StopFlag& stop) {
   return exit_code;
 }
 
-bool Sink::short_of_room(std::uint64_t payload_bytes) {
+bool Sink::short_of_room(std::uint64_t payload_bytes, std::uint64_t kept_bytes) {
   const auto space = disk_space_of(config_.data_dir);
   // Nearing the reserve, the store's log stays short: a log grown over the room left would
   // leave the store no room to take it back, and no outcome could be recorded again.
   store_->keep_log_short(space && space->free_bytes < 2 * space->reserve_bytes());
   // The payloads go in twice, into the log and then the store: 1,000 outcomes of 4 KB jobs
-  // took 8 MB, the whole reserve, in one commit.
-  return space && space->too_full_for(2 * payload_bytes + store_->log_growth_bytes());
+  // took 8 MB, the whole reserve, in one commit. So do the bytes kept whatever the room.
+  return space &&
+         space->too_full_for(2 * (payload_bytes + kept_bytes) + store_->log_growth_bytes());
 }
 
 void Sink::drop_payloads() {
@@ -168,7 +193,7 @@ bool Sink::record_waiting() {
     }
   }
   if (batch_.empty()) return true;
-  if (holding_ || short_of_room(payload_bytes(batch_))) drop_payloads();
+  if (holding_ || short_of_room(payload_bytes(batch_), made_bytes(batch_))) drop_payloads();
 
   const auto now_ms = unix_ms_now();
   auto recorded = store_->record(batch_, now_ms);
@@ -194,17 +219,22 @@ bool Sink::record_waiting() {
   acks.acks.reserve(batch_.size());
   for (std::size_t i = 0; i < batch_.size(); ++i) {
     const auto& o = batch_[i];
-    const auto [is_new, stored_status, final] = recorded.value()[i];
+    auto& entry = recorded.value()[i];
+    const bool is_new = entry.is_new;
     // A cancelled outcome is no failure: the ack carries no error for it.
     const bool failed_now = is_new && o.status == OutcomeStatus::kFailed;
+    // A success carries what it made as the store kept it: for a duplicate, the first outcome's
+    // (the ventilator may learn of the job's end only now, if it restarted before the first ack).
     acks.acks.push_back(
         Ack{.id = o.id,
-            .status = stored_status,
+            .status = entry.status,
             .duplicate = !is_new,
             .attempt = o.attempt,
-            .final = final,
+            .final = entry.final,
             .error_code = failed_now ? o.error_code : std::string(),
-            .error = failed_now ? utf8_prefix(o.error, kAckErrorBytes) : std::string()});
+            .error = failed_now ? utf8_prefix(o.error, kAckErrorBytes) : std::string(),
+            .follow_ups = std::move(entry.follow_ups),
+            .next = std::move(entry.next)});
     if (!is_new) {
       ++duplicates_;
       events_->publish("job.duplicate", {{"job", o.id}, {"type", o.type}, {"worker", o.worker}});
@@ -214,7 +244,10 @@ bool Sink::record_waiting() {
     if (o.status == OutcomeStatus::kFailed) ++failures_;
     if (o.status == OutcomeStatus::kCancelled) ++cancelled_;
   }
-  acks_outbox_.push_back(encode(acks));
+  for (auto& message :
+       encode_acks_within(std::move(acks), ack_room(config_.limits.max_message_bytes))) {
+    acks_outbox_.push_back(std::move(message));
+  }
   flush_acks();
   return true;
 }

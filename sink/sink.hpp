@@ -42,11 +42,12 @@ class Sink {
   // Receives what is waiting (up to batch_max), records it in one transaction, acks it. When
   // the disk is too full to record them, the outcomes are held (not acked) and tried again
   // from retry_at_, and nothing more is read meanwhile. False when the sink must stop.
-  // Recording copies of `payload_bytes` of the jobs' payloads would leave less than the reserve
+  // Recording copies of `payload_bytes` of the jobs' payloads beside `kept_bytes` that go in
+  // whatever the room (the jobs that successes make) would leave less than the reserve
   // (disk_space.hpp) free where the store is: what is recorded then is what the ventilator's
-  // jobs need, the outcome; the copies go. Nearing the reserve, it also keeps the store's log
-  // short (OutcomeStore::keep_log_short).
-  bool short_of_room(std::uint64_t payload_bytes);
+  // jobs need, the outcome and the jobs it makes; the copies go. Nearing the reserve, it also
+  // keeps the store's log short (OutcomeStore::keep_log_short).
+  bool short_of_room(std::uint64_t payload_bytes, std::uint64_t kept_bytes);
   void drop_payloads();
   bool record_waiting();
   void flush_acks();

@@ -1,6 +1,7 @@
 // A cancelled job as a user meets it: the ventilator PUSHes its cancelled outcome to the real
 // zpipe-sink, which records it once and acks it as final; `zpipe show`, `zpipe results --status
-// cancelled --queue Q` and `zpipe failures` read it from the store.
+// cancelled --queue Q` and `zpipe failures` read it from the store. And a job that made others:
+// its acks carry what it made, `zpipe show` lists them and `zpipe results --batch` its batch.
 #include <sys/wait.h>
 #include <time.h>
 
@@ -215,6 +216,108 @@ TEST_F(LoneSink, RecordsACancelledJobOnceAndAcksItAsFinal) {
   EXPECT_NE(log().find("3 outcomes recorded (0 failures, 2 cancelled), 2 duplicates dropped"),
             std::string::npos)
       << log();
+}
+
+// Job mx2-1 of batch mx2-b1, made by mx2-0: it succeeded with two follow-ups and a chain of two
+// steps to go.
+Outcome made_others(std::uint64_t at_ms) {
+  Outcome o;
+  o.id = "mx2-1";
+  o.type = "resize";
+  o.worker = "host:42";
+  o.created_ms = at_ms - 100;
+  o.started_ms = at_ms - 50;
+  o.finished_ms = at_ms;
+  o.result = Payload::from_json({{"width", 256}});
+  o.parent = "mx2-0";
+  o.batch = "mx2-b1";
+  o.follow_ups = {JobSpec{"index", Payload::from_json({{"n", 1}}), 0, 0},
+                  JobSpec{"index", Payload::from_json({{"n", 2}}), 0, 0}};
+  o.then = {JobSpec{"upload", Payload::from_json({{"to", "s3"}}), 0, 0},
+            JobSpec{"notify", Payload(), 0, 0}};
+  return o;
+}
+
+TEST_F(LoneSink, AcksASuccessWithWhatItMadeAndItsDuplicateWithWhatTheFirstOutcomeMade) {
+  const auto at = unix_ms_now() - 60'000;
+  const auto first = made_others(at);
+  const auto acks = send({first});
+  ASSERT_EQ(acks.size(), 1u);
+  EXPECT_FALSE(acks[0].duplicate);
+  EXPECT_EQ(acks[0].follow_ups, first.follow_ups);
+  ASSERT_TRUE(acks[0].next.has_value());
+  EXPECT_EQ(acks[0].next->type, "upload");
+  EXPECT_EQ(acks[0].next->payload.to_json(),
+            nlohmann::json(
+                {{"to", "s3"}, {"previous_result", {{"width", 256}}}, {"previous_job", "mx2-1"}}));
+  ASSERT_EQ(acks[0].next->then.size(), 1u);
+  EXPECT_EQ(acks[0].next->then[0].type, "notify");
+
+  // It ran again and made other jobs; a job of the batch failed with follow-ups of its own.
+  auto again = first;
+  again.follow_ups = {JobSpec{"other", Payload(), 0, 0}};
+  again.result = Payload::from_json("different");
+  auto failed = first;
+  failed.id = "mx2-2";
+  failed.status = OutcomeStatus::kFailed;
+  failed.error_code = "handler_error";
+  failed.error = "boom";
+  const auto repeated = send({again, failed});
+  ASSERT_EQ(repeated.size(), 2u);
+  EXPECT_TRUE(repeated[0].duplicate);
+  EXPECT_EQ(repeated[0].status, OutcomeStatus::kSucceeded);
+  EXPECT_EQ(repeated[0].follow_ups, first.follow_ups) << "the first outcome's, as stored";
+  EXPECT_EQ(repeated[0].next, acks[0].next);
+  EXPECT_FALSE(repeated[1].duplicate);
+  EXPECT_TRUE(repeated[1].follow_ups.empty()) << "a failure makes nothing";
+  EXPECT_FALSE(repeated[1].next.has_value());
+
+  // Its first follow-up ended, and so did an on_failure job the ventilator made for it.
+  auto follow_up = made_others(at);
+  follow_up.id = "mx2-1.1";
+  follow_up.type = "index";
+  follow_up.parent = "mx2-1";
+  follow_up.follow_ups.clear();
+  follow_up.then.clear();
+  auto alert = follow_up;
+  alert.id = "mx2-1.f1";
+  alert.type = "alert";
+  alert.batch.clear();
+  alert.status = OutcomeStatus::kFailed;
+  alert.error_code = "invalid";
+  ASSERT_EQ(send({follow_up, alert}).size(), 2u);
+
+  auto show = std::vector<std::string>{"show", "mx2-1"};
+  for (auto& arg : no_ventilator()) show.push_back(arg);
+  const auto shown = zpipe(show);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  for (const auto* line :
+       {"parent        mx2-0\n", "batch         mx2-b1\n",
+        "children\n  ID       TYPE   STATE\n  mx2-1.1  index  succeeded\n"
+        "  mx2-1.2  index  not recorded yet\n  mx2-1.s1 upload not recorded yet\n"
+        "  mx2-1.f1 alert  failed\n"}) {
+    EXPECT_NE(shown.out.find(line), std::string::npos) << line << "in:\n" << shown.out;
+  }
+  show.push_back("--json");
+  const auto json = nlohmann::json::parse(zpipe(show).out);
+  EXPECT_EQ(json["parent"], "mx2-0");
+  EXPECT_EQ(json["batch"], "mx2-b1");
+  ASSERT_EQ(json["children"].size(), 4u) << json.dump();
+  EXPECT_EQ(
+      json["children"][2],
+      nlohmann::json({{"id", "mx2-1.s1"}, {"type", "upload"}, {"state", "not recorded yet"}}));
+
+  const auto ids_listed = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"results", "--json"});
+    std::vector<std::string> ids;
+    for (const auto& row : nlohmann::json::parse(zpipe(args).out)) ids.push_back(row["id"]);
+    return ids;
+  };
+  EXPECT_EQ(ids_listed({"--batch", "mx2-b1"}),
+            (std::vector<std::string>{"mx2-1.1", "mx2-2", "mx2-1"}));
+  EXPECT_EQ(ids_listed({"--batch", "mx2-b1", "--status", "failed"}),
+            (std::vector<std::string>{"mx2-2"}));
+  EXPECT_TRUE(ids_listed({"--batch", "mx2-b2"}).empty());
 }
 
 }  // namespace

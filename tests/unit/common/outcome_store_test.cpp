@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include "common/follow_ups.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zpipe {
@@ -550,7 +551,7 @@ TEST_F(OutcomeStoreTest, ListsByQueueAndByCancelledStatus) {
   EXPECT_EQ(totals.cancelled, 2u);
 }
 
-TEST_F(OutcomeStoreTest, AQueueOrCancelledListingReadsOnlyItsIndex) {
+TEST_F(OutcomeStoreTest, AQueueBatchParentOrCancelledListingReadsOnlyItsIndex) {
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
   ASSERT_TRUE(store.record({make_outcome("a", OutcomeStatus::kSucceeded)}, 1).ok());
   sqlite3* db = nullptr;
@@ -574,6 +575,12 @@ TEST_F(OutcomeStoreTest, AQueueOrCancelledListingReadsOnlyItsIndex) {
   EXPECT_EQ(by_queue.find("TEMP B-TREE"), std::string::npos) << "no sort: " << by_queue;
   const auto cancelled = plan("status = 'cancelled'");
   EXPECT_NE(cancelled.find("USING INDEX jobs_cancelled"), std::string::npos) << cancelled;
+  const auto by_batch = plan("batch = 'mx-b1'");
+  EXPECT_NE(by_batch.find("USING INDEX jobs_by_batch (batch=?)"), std::string::npos) << by_batch;
+  EXPECT_EQ(by_batch.find("TEMP B-TREE"), std::string::npos) << "no sort: " << by_batch;
+  const auto by_parent = plan("parent = 'mx-1'");
+  EXPECT_NE(by_parent.find("USING INDEX jobs_by_parent (parent=?)"), std::string::npos)
+      << by_parent;
   sqlite3_close(db);
 }
 
@@ -662,6 +669,11 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
   {
     OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);  // `zpipe results` meanwhile
     EXPECT_EQ(reader.find("old-1").value()->outcome.queue, "default");
+    EXPECT_EQ(reader.find("old-1").value()->outcome.parent, "");
+    OutcomeQuery in_batch;
+    in_batch.batch = "b1";
+    EXPECT_TRUE(reader.list(in_batch).value().empty());
+    EXPECT_TRUE(reader.children("old-1").value().empty());
     OutcomeQuery by_default;
     by_default.queue = "default";
     EXPECT_EQ(ids_of(reader.list(by_default).value()),
@@ -693,6 +705,12 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
     ASSERT_TRUE(repeated.ok());
     EXPECT_FALSE(repeated.value()[0].is_new);
     EXPECT_TRUE(repeated.value()[0].final);
+    // So does a repeat of a success recorded before workflows: it made nothing.
+    const auto old_success = sink.record({make_outcome("old-1", OutcomeStatus::kSucceeded)}, 42);
+    ASSERT_TRUE(old_success.ok()) << old_success.error().message;
+    EXPECT_FALSE(old_success.value()[0].is_new);
+    EXPECT_TRUE(old_success.value()[0].follow_ups.empty());
+    EXPECT_FALSE(old_success.value()[0].next.has_value());
   }
   OutcomeStore store(path_, OutcomeStore::Access::kReadWrite, note);  // again: nothing to do
   EXPECT_EQ(notices.size(), 2u);
@@ -737,13 +755,116 @@ TEST_F(OutcomeStoreTest, ReadsAndUpgradesAStoreWrittenBeforeQueuesAndCancels) {
     indexes.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
   }
   sqlite3_finalize(s);
-  EXPECT_EQ(indexes, (std::vector<std::string>{"jobs_by_queue", "jobs_by_recorded", "jobs_by_type",
-                                               "jobs_cancelled", "jobs_failed"}));
+  EXPECT_EQ(indexes, (std::vector<std::string>{"jobs_by_batch", "jobs_by_parent", "jobs_by_queue",
+                                               "jobs_by_recorded", "jobs_by_type", "jobs_cancelled",
+                                               "jobs_failed"}));
   for (const char* sql : {"UPDATE jobs SET status = 'lost' WHERE id = 'new-1'",
                           "UPDATE attempts SET status = 'lost' WHERE id = 'new-1'"}) {
     EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_CONSTRAINT) << sql;
   }
   sqlite3_close(db);
+}
+
+// A succeeded job that made two follow-ups and has a chain of two steps to go.
+Outcome workflow_outcome(const std::string& id) {
+  auto o = make_outcome(id, OutcomeStatus::kSucceeded, "resize");
+  o.parent = "mx-1";
+  o.batch = "mx-b1";
+  o.result = Payload::from_json({{"width", 256}});
+  o.follow_ups = {JobSpec{"index", Payload::from_json({{"n", 1}}), 0, 0},
+                  JobSpec{"index", Payload::from_json({{"n", 2}}), 0, 0}};
+  o.then = {JobSpec{"upload", Payload::from_json({{"to", "s3"}}), 0, 0},
+            JobSpec{"notify", Payload(), 0, 0}};
+  return o;
+}
+
+TEST_F(OutcomeStoreTest, KeepsTheParentBatchAndWhatASucceededJobMade) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  const auto o = workflow_outcome("mx-1.1");
+  auto dead = workflow_outcome("mx-1.2");
+  dead.status = OutcomeStatus::kFailed;
+  dead.error_code = "invalid";
+  const auto recorded = store.record({o, dead}, 1);
+  ASSERT_TRUE(recorded.ok()) << recorded.error().message;
+  const auto next = chain_next(o.then, o.id, o.result);
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->payload.to_json(),
+            nlohmann::json(
+                {{"to", "s3"}, {"previous_result", {{"width", 256}}}, {"previous_job", "mx-1.1"}}));
+  EXPECT_EQ(recorded.value()[0].follow_ups, o.follow_ups);
+  EXPECT_EQ(recorded.value()[0].next, next);
+  EXPECT_TRUE(recorded.value()[1].follow_ups.empty()) << "a dead job makes none";
+  EXPECT_FALSE(recorded.value()[1].next.has_value());
+
+  OutcomeStore reader(path_, OutcomeStore::Access::kReadOnly);
+  const auto found = reader.find("mx-1.1").value();
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->outcome.parent, "mx-1");
+  EXPECT_EQ(found->outcome.batch, "mx-b1");
+  EXPECT_EQ(found->outcome.follow_ups, o.follow_ups);
+  EXPECT_EQ(found->next, next);
+  const auto found_dead = reader.find("mx-1.2").value();
+  EXPECT_EQ(found_dead->outcome.batch, "mx-b1");
+  EXPECT_TRUE(found_dead->outcome.follow_ups.empty());
+  EXPECT_FALSE(found_dead->next.has_value());
+  const auto plain = make_outcome("mx-2", OutcomeStatus::kSucceeded);
+  ASSERT_TRUE(store.record({plain}, 2).ok());
+  auto expected = plain;
+  expected.queue = "default";
+  EXPECT_EQ(reader.find("mx-2").value()->outcome, expected) << "no parent, batch or follow-ups";
+  EXPECT_FALSE(reader.find("mx-2").value()->next.has_value());
+}
+
+TEST_F(OutcomeStoreTest, ADuplicateOfASuccessHearsWhatTheFirstOutcomeMade) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  const auto first = workflow_outcome("mx-1.1");
+  ASSERT_TRUE(store.record({first}, 1).ok());
+  // The job ran twice: the same attempt, and a later one, each made other jobs.
+  auto again = first;
+  again.follow_ups = {JobSpec{"other", Payload(), 0, 0}};
+  again.result = Payload::from_json("different");
+  auto later = again;
+  later.attempt = 2;
+  later.max_attempts = 2;
+  auto failed_later = make_outcome("mx-1.1", OutcomeStatus::kFailed);
+  failed_later.attempt = failed_later.max_attempts = 3;
+  const auto repeats = store.record({again, later, failed_later}, 2);
+  ASSERT_TRUE(repeats.ok()) << repeats.error().message;
+  const auto next = chain_next(first.then, first.id, first.result);
+  for (const auto& entry : repeats.value()) {
+    EXPECT_FALSE(entry.is_new);
+    EXPECT_TRUE(entry.final);
+    EXPECT_EQ(entry.status, OutcomeStatus::kSucceeded);
+    EXPECT_EQ(entry.follow_ups, first.follow_ups);
+    EXPECT_EQ(entry.next, next);
+  }
+  EXPECT_EQ(store.find("mx-1.1").value()->outcome.follow_ups, first.follow_ups);
+}
+
+TEST_F(OutcomeStoreTest, ListsABatchsJobsAndTheJobsAJobMade) {
+  OutcomeStore store(path_, OutcomeStore::Access::kReadWrite);
+  auto a = workflow_outcome("mx-1.1");
+  auto b = workflow_outcome("mx-1.2");
+  b.status = OutcomeStatus::kFailed;
+  b.error_code = "invalid";
+  auto elsewhere = workflow_outcome("mx-3.1");
+  elsewhere.parent = "mx-3";
+  elsewhere.batch = "mx-b2";
+  auto step = make_outcome("mx-1.1.s1", OutcomeStatus::kSucceeded, "upload");
+  step.parent = "mx-1.1";
+  ASSERT_TRUE(
+      store.record({a, b, elsewhere, step, make_outcome("mx-4", OutcomeStatus::kSucceeded)}, 1)
+          .ok());
+  OutcomeQuery batch;
+  batch.batch = "mx-b1";
+  EXPECT_EQ(ids_of(store.list(batch).value()), (std::vector<std::string>{"mx-1.2", "mx-1.1"}));
+  batch.status = OutcomeStatus::kFailed;
+  EXPECT_EQ(ids_of(store.list(batch).value()), (std::vector<std::string>{"mx-1.2"}));
+  batch.batch = "mx-b9";
+  EXPECT_TRUE(store.list(batch).value().empty());
+  EXPECT_EQ(ids_of(store.children("mx-1").value()), (std::vector<std::string>{"mx-1.1", "mx-1.2"}));
+  EXPECT_EQ(ids_of(store.children("mx-1.1").value()), (std::vector<std::string>{"mx-1.1.s1"}));
+  EXPECT_TRUE(store.children("mx-4").value().empty());
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <msgpack.hpp>
 #include <nlohmann/json.hpp>
 
+#include "common/follow_ups.hpp"
 #include "common/version.hpp"
 
 namespace zpipe {
@@ -530,6 +531,33 @@ TEST(Protocol, RefusesPayloadsAsDecodeDoes) {
   DecodeLimits limits;
   limits.max_depth = 4;
   EXPECT_EQ(decode_payload(std::string("\x91\x91\x91\x91\x91\x01"), limits).error().code,
+            ErrorCode::kTooLarge);
+}
+
+TEST(Protocol, JobSpecsRoundTripAsOneArrayAndAreRefusedAsDecodeRefusesThem) {
+  JobSpec step{"upload", Payload::from_json({{"to", "s3"}}), 0, 0};
+  JobSpec spec{"resize", Payload::from_json({{"size", 256}}), 5000, 3};
+  spec.queue = "images";
+  spec.batch = "mx-b1";
+  spec.then = {step};
+  const std::vector<JobSpec> specs{spec, JobSpec{"echo", Payload(), 0, 0}};
+  const auto bytes = encode_job_specs(specs);
+  EXPECT_EQ(static_cast<unsigned char>(bytes[0]), 0x92) << "a msgpack array of two";
+  EXPECT_EQ(decode_job_specs(bytes).value(), specs);
+  EXPECT_TRUE(decode_job_specs(encode_job_specs({})).value().empty());
+
+  EXPECT_EQ(decode_job_specs(std::string("\x05", 1)).error().code, ErrorCode::kWrongType);
+  EXPECT_EQ(decode_job_specs(bytes + '\x01').error().code, ErrorCode::kTrailingBytes);
+  EXPECT_EQ(decode_job_specs(std::string("\x91\x80", 2)).error().code, ErrorCode::kMissingField)
+      << "a spec without a type";
+  JobSpec chained{"a", Payload(), 0, 0};
+  step.then = {step};
+  chained.then = {step};
+  EXPECT_EQ(decode_job_specs(encode_job_specs({chained})).error().code, ErrorCode::kInvalid)
+      << "a chain step with a chain of its own";
+  EXPECT_EQ(decode_job_specs(encode_job_specs(std::vector<JobSpec>(kMaxFollowUps + 1, step)))
+                .error()
+                .code,
             ErrorCode::kTooLarge);
 }
 

@@ -181,5 +181,21 @@ TEST(AttemptsTable, ErrorsFillTheWidth) {
   EXPECT_NE(lines[2].find("3m ago"), std::string::npos) << lines[2];
 }
 
+TEST(ChildrenTable, ListsEachChildWithItsTypeAndStateUnderTheirHeadings) {
+  const std::vector<JobChild> children{{"mx-1.1", "index", "succeeded"},
+                                       {"mx-1.s1", "upload-to-the-archive-bucket", "pending"},
+                                       {"mx-1.f1", "alert", "not recorded yet"}};
+  EXPECT_EQ(children_table(children, TerminalStyle{}),
+            "children\n"
+            "  ID      TYPE             STATE\n"
+            "  mx-1.1  index            succeeded\n"
+            "  mx-1.s1 upload-to-the... pending\n"
+            "  mx-1.f1 alert            not recorded yet\n");
+  TerminalStyle style;
+  style.colour = true;
+  EXPECT_EQ(lines_of(children_table({children[0]}, style))[2],
+            "  mx-1.1 index \033[32msucceeded\033[0m");
+}
+
 }  // namespace
 }  // namespace zpipe
