@@ -474,7 +474,7 @@ std::vector<ScreenLine> batch_panel(const std::vector<BatchSummary>& batches, st
   if (recent.empty() || rows < 1) return lines;
   std::uint64_t dead = 0;
   for (const auto* b : recent) dead += b->dead;
-  if (rows < 3) {
+  if (rows < 2 || (rows == 2 && recent.size() > 1)) {
     add(lines, "BATCHES (" + std::to_string(recent.size()) + "): " + batch_counts(recent),
         dead > 0 ? LineStyle::kWarn : LineStyle::kDim, width);
     return lines;

@@ -44,7 +44,8 @@ inline constexpr std::chrono::minutes kFinishedBatchShownFor{1};
 // kFinishedBatchShownFor of `wall_ms`, in the order given (newest first), each with its id,
 // description (cut), a progress bar, jobs ended/total, dead jobs and state (open: jobs may still
 // join; sealed; done). When not all fit, finished ones give way first and the rest are counted on
-// the last line; fewer than 3 rows: one summary line. No lines when there is no batch to show.
+// the last line; when that leaves none (rows < 3 and more than one batch), one summary line. No
+// lines when there is no batch to show.
 std::vector<ScreenLine> batch_panel(const std::vector<BatchSummary>& batches, std::uint64_t wall_ms,
                                     int width, int rows, bool unicode);
 

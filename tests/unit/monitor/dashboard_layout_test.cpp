@@ -520,11 +520,15 @@ TEST(DashboardLayout, BatchPanelFitsItsRowsAndCountsWhatItLeavesOut) {
   EXPECT_EQ(lines[1].rfind("mx0qmj60-b4 ", 0), 0u) << lines[1];
   EXPECT_EQ(lines[2].rfind("mx0qmj60-b3 ", 0), 0u) << lines[2];
   EXPECT_EQ(lines[3], "21 more batches: 21 done, 30/30 jobs ended, 20 dead (zpipe batch list)");
-  // Two rows or fewer: one line for all.
+  // Too few rows for a row each and a count of the rest: one line for all.
   const auto one = batch_panel(batches, kWallMs, 80, 2, false);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(one[0].text, "BATCHES (23): 21 done, 152/335 jobs ended, 22 dead");
   EXPECT_EQ(one[0].style, LineStyle::kWarn);
+  // Two rows are enough for one batch.
+  const auto single = texts(batch_panel({latest_batches()[1]}, kWallMs, 80, 2, false));
+  ASSERT_EQ(single.size(), 2u);
+  EXPECT_EQ(single[1].rfind("mx0qmj60-b3 ", 0), 0u) << single[1];
   // A narrow screen drops the description, then the bar, never the counts.
   const auto narrow = texts(batch_panel(latest_batches(), kWallMs, 50, 10, false));
   EXPECT_EQ(narrow[2], "mx0qmj60-b3      ####....... 120/300     2  sealed");
