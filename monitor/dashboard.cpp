@@ -136,6 +136,7 @@ void Dashboard::take_queue_replies(PipelineView::Clock::time_point now) {
   auto replies = queue_poll_.take_replies(now);
   if (replies.queues) view_.apply_queues(std::move(*replies.queues), now);
   if (replies.status) view_.apply_status(*replies.status, now);
+  if (replies.batches) view_.apply_batches(std::move(*replies.batches), now);
 }
 
 bool Dashboard::handle_key(int key, PipelineView::Clock::time_point now) {

@@ -1,6 +1,6 @@
 // Dashboard: `zpipe-monitor top`, a full-screen live view of the pipeline in the terminal.
 // Sockets: events_in_ SUB connect -> the event hub's events-out; queue_poll_'s DEALER connect ->
-// the ventilator's submit endpoint (its queues, each second). Call from one thread only.
+// the ventilator's submit endpoint (its queues and batches, each second). One thread only.
 #pragma once
 
 #include <memory>
@@ -24,7 +24,7 @@ namespace zpipe {
 
 struct TopConfig {
   std::string events_endpoint = DefaultEndpoints::kEventsOut;
-  std::string ventilator_endpoint = DefaultEndpoints::kSubmit;  // asked for its queues
+  std::string ventilator_endpoint = DefaultEndpoints::kSubmit;  // asked for queues, batches
   double target_minutes = 10;  // the worker advice: finish the backlog within this
   std::chrono::milliseconds redraw{250};
   DecodeLimits limits;

@@ -412,7 +412,133 @@ void add_queue_panel(std::vector<ScreenLine>& lines, const PipelineView& view,
   }
 }
 
+// The batches the panel shows: not finished, or finished within kFinishedBatchShownFor (a
+// ventilator's clock ahead of ours counts as just now).
+std::vector<const BatchSummary*> recent_batches(const std::vector<BatchSummary>& batches,
+                                                std::uint64_t wall_ms) {
+  constexpr auto kShownMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(kFinishedBatchShownFor).count();
+  std::vector<const BatchSummary*> recent;
+  for (const auto& b : batches) {
+    if (b.finished_ms == 0 || b.finished_ms + static_cast<std::uint64_t>(kShownMs) > wall_ms) {
+      recent.push_back(&b);
+    }
+  }
+  return recent;
+}
+
+std::uint64_t ended(const BatchSummary& b) { return b.succeeded + b.dead + b.cancelled; }
+
+std::string fraction(const BatchSummary& b) {
+  return std::to_string(ended(b)) + "/" + std::to_string(b.total);
+}
+
+// "████░░░░" (or "####....") for `done` of `total` in `columns`; full only when all are done.
+std::string progress_bar(std::uint64_t done, std::uint64_t total, std::size_t columns,
+                         bool unicode) {
+  const auto filled =
+      total == 0 ? 0 : static_cast<std::size_t>(std::min(done, total) * columns / total);
+  std::string bar;
+  for (std::size_t i = 0; i < columns; ++i) {
+    bar += i < filled ? (unicode ? "█" : "#") : (unicode ? "░" : ".");
+  }
+  return bar;
+}
+
+LineStyle batch_style(const BatchSummary& b) {
+  if (b.dead > 0) return LineStyle::kWarn;
+  return b.finished_ms != 0 && b.cancelled == 0 ? LineStyle::kGood : LineStyle::kNormal;
+}
+
+// "1 done, 420/900 jobs ended, 2 dead": of `batches` together.
+std::string batch_counts(const std::vector<const BatchSummary*>& batches) {
+  std::uint64_t done = 0, jobs_ended = 0, total = 0, dead = 0;
+  for (const auto* b : batches) {
+    done += b->finished_ms != 0 ? 1 : 0;
+    jobs_ended += ended(*b);
+    total += b->total;
+    dead += b->dead;
+  }
+  std::string line = done > 0 ? std::to_string(done) + " done, " : "";
+  line += std::to_string(jobs_ended) + "/" + std::to_string(total) + " jobs ended";
+  if (dead > 0) line += ", " + std::to_string(dead) + " dead";
+  return line;
+}
+
 }  // namespace
+
+std::vector<ScreenLine> batch_panel(const std::vector<BatchSummary>& batches, std::uint64_t wall_ms,
+                                    int width, int rows, bool unicode) {
+  std::vector<ScreenLine> lines;
+  const auto recent = recent_batches(batches, wall_ms);
+  if (recent.empty() || rows < 1) return lines;
+  std::uint64_t dead = 0;
+  for (const auto* b : recent) dead += b->dead;
+  if (rows < 2 || (rows == 2 && recent.size() > 1)) {
+    add(lines, "BATCHES (" + std::to_string(recent.size()) + "): " + batch_counts(recent),
+        dead > 0 ? LineStyle::kWarn : LineStyle::kDim, width);
+    return lines;
+  }
+  // Those not finished first when not all fit, shown in the order given.
+  auto shown = recent;
+  const auto fit = static_cast<std::size_t>(rows - 1);
+  if (shown.size() > fit) {
+    std::stable_partition(shown.begin(), shown.end(),
+                          [](const BatchSummary* b) { return b->finished_ms == 0; });
+    shown.resize(fit - 1);
+    std::sort(shown.begin(), shown.end());  // pointers into `batches`: its order
+  }
+  // ID, DESCRIPTION and PROGRESS share what DONE, DEAD and STATE leave; the description goes
+  // first on a narrow screen, the bar next.
+  constexpr std::size_t kIdWidth = 16;  // as the WORKERS column below
+  std::size_t fraction_width = 4;       // "DONE"
+  for (const auto* b : shown) fraction_width = std::max(fraction_width, fraction(*b).size());
+  const auto room = static_cast<std::size_t>(std::max(0, width));
+  const auto fixed = kIdWidth + 1 + fraction_width + 1 + 5 + 2 + 6;
+  const auto left = room > fixed ? room - fixed : 0;
+  std::size_t bar_width = 0, description_width = 0;
+  if (left >= 2 + 10 + 8) {
+    bar_width = std::clamp<std::size_t>(left / 3, 8, 30);
+    description_width = left - 2 - bar_width;
+  } else if (left >= 1 + 4) {
+    bar_width = left - 1;
+  }
+  auto row = [&](const std::string& id, const std::string& description, const std::string& bar,
+                 const std::string& done, const std::string& dead_text, const std::string& state) {
+    std::string line = pad(shortened(id, kIdWidth), kIdWidth);
+    if (description_width > 0)
+      line += " " + pad(shortened(description, description_width), description_width);
+    if (bar_width > 0) line += " " + pad(bar, bar_width);
+    char counts[64];
+    std::snprintf(counts, sizeof counts, " %*s %5s  %s", static_cast<int>(fraction_width),
+                  done.c_str(), dead_text.c_str(), state.c_str());
+    line += counts;
+    line.erase(line.find_last_not_of(' ') + 1);  // no blanks at the end of a line
+    return line;
+  };
+  add(lines,
+      row("BATCHES (" + std::to_string(recent.size()) + ")", "DESCRIPTION", "PROGRESS", "DONE",
+          "DEAD", "STATE"),
+      LineStyle::kHeading, width);
+  for (const auto* b : shown) {
+    const auto state = b->finished_ms != 0 ? "done" : b->sealed ? "sealed" : "open";
+    add(lines,
+        row(b->id, printable(b->description), progress_bar(ended(*b), b->total, bar_width, unicode),
+            fraction(*b), std::to_string(b->dead), state),
+        batch_style(*b), width);
+  }
+  if (shown.size() < recent.size()) {
+    std::vector<const BatchSummary*> rest;
+    for (const auto* b : recent) {
+      if (std::find(shown.begin(), shown.end(), b) == shown.end()) rest.push_back(b);
+    }
+    add(lines,
+        std::to_string(rest.size()) + " more batches: " + batch_counts(rest) +
+            " (zpipe batch list)",
+        LineStyle::kDim, width);
+  }
+  return lines;
+}
 
 std::string format_duration(std::chrono::seconds duration) {
   const auto total = std::max<long>(0, static_cast<long>(duration.count()));
@@ -480,17 +606,34 @@ std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const Dashboa
   const auto& failures = view.failures();
   int body = std::max(0, height - static_cast<int>(lines.size()) - 1);  // last line: status
   if (!state.failures_only && body > 0) {
-    // Queues above the workers, one summary line on a small screen, and a blank line after.
+    // Queues above the workers, one summary line on a small screen, and a blank line after; then
+    // the batches, when there are any, likewise. A batch a line, up to a quarter of the screen.
     // Rows the workers and failures below would take, all shown; what they leave, or at least a
     // third of the screen, goes to the queues.
+    const auto& batches = view.queues().batches;
+    const auto recent = static_cast<int>(recent_batches(batches, wall_ms).size());
+    const int batch_rows = recent == 0 ? 0
+                           : body < 16 ? 1
+                                       : std::min(1 + recent, std::max(3, body / 4));
     const int below =
         1 + static_cast<int>(workers.size()) +
-        (failures.empty() ? 0 : 1 + std::min<int>(3, static_cast<int>(failures.size())));
+        (failures.empty() ? 0 : 1 + std::min<int>(3, static_cast<int>(failures.size()))) +
+        (batch_rows > 0 ? batch_rows + 1 : 0);
     const int queue_rows = body < 10 ? 1 : std::max({4, body / 3, body - 1 - below});
     const auto before = lines.size();
+    auto blank_if_room = [&] {
+      if (body - static_cast<int>(lines.size() - before) > 1) {
+        add(lines, "", LineStyle::kNormal, width);
+      }
+    };
     add_queue_panel(lines, view, state, width, queue_rows, now);
-    if (body - static_cast<int>(lines.size() - before) > 1)
-      add(lines, "", LineStyle::kNormal, width);
+    blank_if_room();
+    if (batch_rows > 0 && body - static_cast<int>(lines.size() - before) > 0) {
+      for (auto& line : batch_panel(batches, wall_ms, width, batch_rows, state.unicode)) {
+        lines.push_back(std::move(line));
+      }
+      blank_if_room();
+    }
     body -= static_cast<int>(lines.size() - before);
   }
   if (state.failures_only) {

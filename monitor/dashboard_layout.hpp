@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/batch_requests.hpp"
 #include "monitor/pipeline_view.hpp"
 
 namespace zpipe {
@@ -35,6 +36,18 @@ struct DashboardState {
 std::vector<ScreenLine> layout_dashboard(const PipelineView& view, const DashboardState& state,
                                          int width, int height, PipelineView::Clock::time_point now,
                                          std::uint64_t wall_ms);
+
+// How long a finished batch stays in the batches panel, marked done.
+inline constexpr std::chrono::minutes kFinishedBatchShownFor{1};
+
+// The batches panel, in at most `rows` lines: the batches not finished and those finished within
+// kFinishedBatchShownFor of `wall_ms`, in the order given (newest first), each with its id,
+// description (cut), a progress bar, jobs ended/total, dead jobs and state (open: jobs may still
+// join; sealed; done). When not all fit, finished ones give way first and the rest are counted on
+// the last line; when that leaves none (rows < 3 and more than one batch), one summary line. No
+// lines when there is no batch to show.
+std::vector<ScreenLine> batch_panel(const std::vector<BatchSummary>& batches, std::uint64_t wall_ms,
+                                    int width, int rows, bool unicode);
 
 // "▁▂▄█" (or " .:#" without unicode) for the last `columns` values, scaled to their maximum.
 std::string sparkline(const std::deque<double>& values, int columns, bool unicode);

@@ -60,6 +60,7 @@ bool EventFilter::matches(const Event& event) const {
       return false;
     }
   }
+  if (!batch.empty() && field(event, "batch") != batch) return false;
   return true;
 }
 

@@ -17,6 +17,9 @@ struct EventFilter {
   // The event's `queue` field equals this: the events of jobs that say their queue
   // (names_job_queue(), which leave out "default"), and queue.paused and queue.resumed.
   std::string queue;
+  // The event's `batch` field equals this: the events of the batch's jobs that say their batch
+  // (those from workers), and batch.opened and batch.sealed.
+  std::string batch;
   // Also the periodic events (heartbeats, state snapshots), which otherwise show only when a
   // --topic names them in full or --status asks for them.
   bool verbose = false;

@@ -44,8 +44,9 @@ const char* color_of(const std::string& name) {
 // an error "42"): a script gets one JSON type per field.
 bool is_text_field(const std::string& key) {
   static const std::set<std::string> kText = {
-      "job", "type",  "job_type", "code",      "error",  "state",   "reason", "what",   "worker",
-      "by",  "queue", "queues",   "component", "socket", "handles", "key",    "message"};
+      "job",     "type",   "job_type", "code",  "error",  "state",      "reason",
+      "what",    "worker", "by",       "queue", "queues", "component",  "socket",
+      "handles", "key",    "message",  "batch", "parent", "description"};
   return kText.count(key) != 0;
 }
 

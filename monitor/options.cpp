@@ -47,6 +47,9 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
   tail_cmd->add_option("--queue", tail.filter.queue,
                        "Only events of jobs in this queue (accepted, started, succeeded, failed, "
                        "cancelled, released) and of the queue (paused, resumed)");
+  tail_cmd->add_option("--batch", tail.filter.batch,
+                       "Only events of this batch: its jobs' (from workers: started, succeeded, "
+                       "failed, ...) and its own (opened, sealed)");
   add_curve_options(*tail_cmd, curve_flags, CurveRole::kClient);
   tail_cmd
       ->add_option("--color", options.color,

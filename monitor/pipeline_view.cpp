@@ -88,6 +88,12 @@ void PipelineView::apply_status(const StatusReply& status, Clock::time_point now
   queues_.unanswered_since.reset();
 }
 
+void PipelineView::apply_batches(BatchesReply reply, Clock::time_point now) {
+  queues_.batches = std::move(reply.batches);
+  queues_.answered_at = now;
+  queues_.unanswered_since.reset();
+}
+
 void PipelineView::queues_asked(Clock::time_point now) {
   if (!queues_.unanswered_since) queues_.unanswered_since = now;
 }

@@ -1,9 +1,9 @@
 // PipelineView: what `zpipe-monitor top` knows of the pipeline, built from events: totals,
 // throughput and its history, ETA, workers (vanished ones marked), recent failures, missed
 // events, a ventilator that stopped answering, and how many workers the backlog calls for; and
-// from the ventilator's answers (QueuePoll): its queues and limits, and the types that wait for a
-// worker. Fed by one thread; the clock is passed in, so tests drive it with synthetic events and
-// answers and time.
+// from the ventilator's answers (QueuePoll): its queues and limits, the types that wait for a
+// worker, and its latest batches. Fed by one thread; the clock is passed in, so tests drive it with
+// synthetic events and answers and time.
 #pragma once
 
 #include <chrono>
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/batch_requests.hpp"
 #include "common/event.hpp"
 #include "common/queue_requests.hpp"
 #include "common/requests.hpp"
@@ -57,7 +58,8 @@ struct WorkerAdvice {
   std::uint64_t workers_running = 0;
 };
 
-// What the ventilator last said of its queues and of the job types that wait for a worker.
+// What the ventilator last said of its queues, of the job types that wait for a worker, and of
+// its latest batches.
 struct QueuesView {
   using Clock = std::chrono::steady_clock;
   std::optional<QueuesReply> reply;  // the last `queues`; nullopt before the first
@@ -66,6 +68,8 @@ struct QueuesView {
   // them, and the counts of those types (for how many jobs wait).
   std::vector<std::string> types_without_workers;
   std::vector<TypeCounts> waiting_types;
+  // From the last `batches`: the latest batches, newest first; none before the first.
+  std::vector<BatchSummary> batches;
   // Since when a request has gone unanswered; nullopt once answered.
   std::optional<Clock::time_point> unanswered_since;
 };
@@ -84,6 +88,7 @@ class PipelineView {
   // The ventilator's answers (QueuePoll), and that it was asked at `now`.
   void apply_queues(QueuesReply reply, Clock::time_point now);
   void apply_status(const StatusReply& status, Clock::time_point now);
+  void apply_batches(BatchesReply reply, Clock::time_point now);
   void queues_asked(Clock::time_point now);
   // Marks workers vanished that went silent while events from others kept arriving, and forgets
   // long-gone ones; call about once a second.

@@ -1,6 +1,7 @@
 // QueuePoll: what `zpipe-monitor top` asks the ventilator, about once a second: its queues
-// (`queues_request`, as `zpipe queues` asks) and its status (`status_request`, for the types
-// whose jobs wait for a worker, as `zpipe status` shows them). It never waits for an answer: the
+// (`queues_request`, as `zpipe queues` asks), its status (`status_request`, for the types whose
+// jobs wait for a worker, as `zpipe status` shows them) and its latest batches
+// (`batches_request`, as `zpipe batch list` asks). It never waits for an answer: the
 // dashboard's loop polls socket() with its other sockets and calls take_replies() when it is
 // readable, so that a ventilator that is slow or gone never freezes the screen.
 // Socket: requests_out_ DEALER connect -> the ventilator's submit endpoint. One thread only.
@@ -13,6 +14,7 @@
 
 #include <zmq.hpp>
 
+#include "common/batch_requests.hpp"
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/queue_requests.hpp"
@@ -27,15 +29,19 @@ class QueuePoll {
   // Unanswered this long, the requests are dropped (a new connection) and asked again: a
   // ventilator that restarts is asked anew, and nothing piles up for one that is gone.
   static constexpr std::chrono::seconds kGiveUpAfter{3};
+  // The latest batches asked for (newest first): more than a screen shows.
+  static constexpr std::uint64_t kBatchesAsked = 20;
 
   struct Replies {
     std::optional<QueuesReply> queues;
     std::optional<StatusReply> status;
+    // Empty from a ventilator that refuses batches_request (one older than batches).
+    std::optional<BatchesReply> batches;
   };
 
   QueuePoll(zmq::context_t& context, std::string endpoint, CurveSetup curve, DecodeLimits limits);
 
-  // Sends both requests when they are due (kInterval after the last were answered, or
+  // Sends the three requests when they are due (kInterval after the last were answered, or
   // kGiveUpAfter after they were sent without an answer); true when it sent them.
   bool ask_if_due(Clock::time_point now);
   // When ask_if_due() next has something to do.
@@ -55,7 +61,8 @@ class QueuePoll {
   DecodeLimits limits_;
   zmq::socket_t requests_out_;
   std::uint64_t next_req_ = 1;
-  std::uint64_t queues_req_ = 0, status_req_ = 0;  // in flight; 0: answered (or none yet)
+  // In flight; 0: answered (or none yet).
+  std::uint64_t queues_req_ = 0, status_req_ = 0, batches_req_ = 0;
   Clock::time_point next_ask_{};
 };
 

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "common/protocol.hpp"
 #include "front/free_ports.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -317,6 +318,53 @@ TEST(MonitorTopVentilatorDown, NamesTheVentilatorAndShowsNoWorkerVanished) {
                                                                         << screen;
   EXPECT_EQ(screen.find("vanished"), std::string::npos) << screen;
   EXPECT_EQ(pipeline.exited_programs().size(), 1u) << "the workers still run";
+}
+
+// Sends `request` to the ventilator's submit endpoint on a DEALER of its own; the one id its
+// `accepted` answer gives, or "" when refused or unanswered within 10 s.
+std::string accepted_id(const std::string& submit_endpoint, const std::string& request) {
+  zmq::context_t context;
+  zmq::socket_t producer(context, zmq::socket_type::dealer);
+  producer.set(zmq::sockopt::linger, 0);
+  producer.set(zmq::sockopt::rcvtimeo, 10'000);
+  producer.connect(submit_endpoint);
+  producer.send(zmq::buffer(request));
+  zmq::message_t reply;
+  if (!producer.recv(reply)) return "";
+  auto decoded = decode(reply.to_string_view());
+  const auto* accepted = decoded.ok() ? std::get_if<SubmitAccepted>(&decoded.value()) : nullptr;
+  return accepted != nullptr && accepted->ids.size() == 1 ? accepted->ids[0] : "";
+}
+
+// A batch's row in the batches panel: "ID  DESCRIPTION  BAR  ENDED/TOTAL  DEAD  STATE".
+bool shows_batch(const std::string& screen, const std::string& id, const std::string& rest) {
+  return std::regex_search(screen, std::regex("(^|\n)" + id + " +nightly report +\\S+ +" + rest));
+}
+
+TEST(MonitorTopBatches, ShowsABatchWhileOpenAndDoneOnceSealed) {
+  TestPipeline pipeline(TestPipelineOptions(1));
+  TmuxSession top(top_of(pipeline), 80, 24);
+  ASSERT_TRUE(wait_until([&] { return top.screen().find("QUEUES") != std::string::npos; }, 15s))
+      << top.screen();
+  EXPECT_EQ(top.screen().find("BATCHES"), std::string::npos) << "none yet:\n" << top.screen();
+
+  const auto submit = pipeline.endpoints().submit;
+  const auto batch = accepted_id(submit, encode(BatchOpen{1, "nightly report"}));
+  ASSERT_FALSE(batch.empty());
+  std::vector<JobSpec> jobs = echoes(4);
+  jobs.push_back(JobSpec{"fail", Payload::from_json({{"message", "no luck"}}), 0, 1});
+  for (auto& job : jobs) job.batch = batch;
+  ASSERT_TRUE(pipeline.client().submit(jobs).ok());
+  ASSERT_TRUE(pipeline.wait_for_finished(5, 20s));
+  // All ended, one dead; not sealed, so more may join: open.
+  EXPECT_TRUE(wait_until([&] { return shows_batch(top.screen(), batch, "5/5 +1 +open"); }, 10s))
+      << top.screen();
+
+  ASSERT_EQ(accepted_id(submit, encode(BatchSeal{2, batch})), batch);
+  EXPECT_TRUE(wait_until([&] { return shows_batch(top.screen(), batch, "5/5 +1 +done"); }, 10s))
+      << top.screen();
+  top.send_keys({"q"});
+  EXPECT_TRUE(pipeline.stop());
 }
 
 TEST(MonitorTopWithoutATerminal, SaysSoAndSuggestsTail) {

@@ -436,6 +436,137 @@ TEST(DashboardLayout, QueuesPanelSaysWhenTheVentilatorDoesNotAnswer) {
   EXPECT_NE(line_starting(lines, "mail "), nullptr) << screen_of(lines);
 }
 
+constexpr std::uint64_t kWallMs = 1'700'000'000'000;
+
+// The latest batches, newest first: one still open, one sealed with dead jobs, one done 30 s
+// ago, and one done 2 minutes ago (no longer shown).
+std::vector<BatchSummary> latest_batches() {
+  return {BatchSummary{.id = "mx0qmj60-b4",
+                       .description = "nightly report",
+                       .total = 5,
+                       .pending = 3,
+                       .succeeded = 2},
+          BatchSummary{.id = "mx0qmj60-b3",
+                       .description = "upload 7f3e: thumbnails in three sizes for the gallery",
+                       .sealed = true,
+                       .total = 300,
+                       .pending = 170,
+                       .running = 10,
+                       .succeeded = 118,
+                       .dead = 2},
+          BatchSummary{.id = "mx0qmj60-b2",
+                       .finished_ms = kWallMs - 30'000,
+                       .sealed = true,
+                       .total = 10,
+                       .succeeded = 10},
+          BatchSummary{.id = "mx0qmj60-b1",
+                       .finished_ms = kWallMs - 120'000,
+                       .sealed = true,
+                       .total = 4,
+                       .succeeded = 4}};
+}
+
+std::vector<std::string> texts(const std::vector<ScreenLine>& lines) {
+  std::vector<std::string> all;
+  for (const auto& line : lines) all.push_back(line.text);
+  return all;
+}
+
+TEST(DashboardLayout, BatchPanelShowsOpenAndJustFinishedBatchesWithTheirProgress) {
+  const auto lines = batch_panel(latest_batches(), kWallMs, 80, 10, false);
+  EXPECT_EQ(texts(lines),
+            (std::vector<std::string>{
+                "BATCHES (3)      DESCRIPTION                PROGRESS          DONE  DEAD  STATE",
+                "mx0qmj60-b4      nightly report             #####.........     2/5     0  open",
+                "mx0qmj60-b3      upload 7f3e: thumbnails... #####......... 120/300     2  sealed",
+                "mx0qmj60-b2                                 ##############   10/10     0  done"}));
+  EXPECT_EQ(lines[0].style, LineStyle::kHeading);
+  EXPECT_EQ(lines[1].style, LineStyle::kNormal);
+  EXPECT_EQ(lines[2].style, LineStyle::kWarn) << "it has dead jobs";
+  EXPECT_EQ(lines[3].style, LineStyle::kGood) << "done, none dead";
+  // Block characters on a UTF-8 terminal; a wider screen gives the description more room.
+  const auto wide = batch_panel(latest_batches(), kWallMs, 120, 10, true);
+  ASSERT_EQ(wide.size(), 4u);
+  EXPECT_NE(wide[2].text.find("thumbnails in three sizes for the gal... ██████████░"),
+            std::string::npos)
+      << wide[2].text;
+  // A minute after its end, a batch leaves the panel; with none left, so does the panel.
+  EXPECT_EQ(batch_panel(latest_batches(), kWallMs + 31'000, 80, 10, false).size(), 3u);
+  EXPECT_TRUE(batch_panel({latest_batches()[3]}, kWallMs, 80, 10, false).empty());
+  EXPECT_TRUE(batch_panel({}, kWallMs, 80, 10, false).empty());
+}
+
+TEST(DashboardLayout, BatchPanelFitsItsRowsAndCountsWhatItLeavesOut) {
+  auto batches = latest_batches();
+  for (int i = 0; i < 20; ++i) {
+    batches.push_back(BatchSummary{.id = "mx0qmj60-a" + std::to_string(i),
+                                   .finished_ms = kWallMs - 1'000,
+                                   .sealed = true,
+                                   .total = 1,
+                                   .dead = 1});
+  }
+  for (const int width : {10, 20, 40, 60, 80, 200}) {
+    for (const int rows : {1, 2, 3, 4, 10, 30}) {
+      const auto lines = batch_panel(batches, kWallMs, width, rows, true);
+      EXPECT_LE(lines.size(), static_cast<std::size_t>(rows)) << width << "x" << rows;
+      for (const auto& line : lines) {
+        EXPECT_LE(columns(line.text), static_cast<std::size_t>(width)) << line.text;
+      }
+    }
+  }
+  // Those under way come first; the others are counted.
+  const auto lines = texts(batch_panel(batches, kWallMs, 80, 4, false));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[1].rfind("mx0qmj60-b4 ", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2].rfind("mx0qmj60-b3 ", 0), 0u) << lines[2];
+  EXPECT_EQ(lines[3], "21 more batches: 21 done, 30/30 jobs ended, 20 dead (zpipe batch list)");
+  // Too few rows for a row each and a count of the rest: one line for all.
+  const auto one = batch_panel(batches, kWallMs, 80, 2, false);
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].text, "BATCHES (23): 21 done, 152/335 jobs ended, 22 dead");
+  EXPECT_EQ(one[0].style, LineStyle::kWarn);
+  // Two rows are enough for one batch.
+  const auto single = texts(batch_panel({latest_batches()[1]}, kWallMs, 80, 2, false));
+  ASSERT_EQ(single.size(), 2u);
+  EXPECT_EQ(single[1].rfind("mx0qmj60-b3 ", 0), 0u) << single[1];
+  // A narrow screen drops the description, then the bar, never the counts.
+  const auto narrow = texts(batch_panel(latest_batches(), kWallMs, 50, 10, false));
+  EXPECT_EQ(narrow[2], "mx0qmj60-b3      ####....... 120/300     2  sealed");
+  const auto narrower = texts(batch_panel(latest_batches(), kWallMs, 40, 10, false));
+  EXPECT_EQ(narrower[2], "mx0qmj60-b3      120/300     2  sealed");
+}
+
+TEST(DashboardLayout, BatchesTakeRowsBetweenTheQueuesAndTheWorkersOnlyWhenThereAreAny) {
+  const auto t0 = PipelineView::Clock::time_point{} + 1h;
+  auto view = busy_view(t0);
+  answer_queues(view, t0 + 4s);
+  DashboardState state;
+  state.endpoint = "tcp://127.0.0.1:5575";
+  state.ventilator_endpoint = "tcp://127.0.0.1:5570";
+  const auto without = layout_dashboard(view, state, 80, 24, t0 + 4s, kWallMs);
+  EXPECT_EQ(screen_of(without).find("BATCHES"), std::string::npos) << screen_of(without);
+
+  view.apply_batches(BatchesReply{1, latest_batches()}, t0 + 4s);
+  for (const auto& [width, height] : {std::pair{80, 24}, {120, 40}, {40, 10}, {200, 60}}) {
+    const auto lines = layout_dashboard(view, state, width, height, t0 + 4s, kWallMs);
+    const auto screen = screen_of(lines);
+    EXPECT_EQ(lines.size(), static_cast<std::size_t>(height)) << screen;
+    for (const auto& line : lines) {
+      EXPECT_LE(columns(line.text), static_cast<std::size_t>(width)) << line.text;
+    }
+    if (height < 24) continue;
+    const auto* heading = line_starting(lines, "BATCHES (3) ");
+    ASSERT_NE(heading, nullptr) << screen;
+    EXPECT_LT(screen.find("QUEUES (3)"), screen.find("BATCHES (3)")) << screen;
+    EXPECT_LT(screen.find("mx0qmj60-b2 "), screen.find("WORKERS (30)")) << screen;
+  }
+  // A small screen: one line.
+  const auto small = layout_dashboard(view, state, 80, 16, t0 + 4s, kWallMs);
+  EXPECT_NE(line_starting(small, "BATCHES (3): 1 done, 132/315 jobs ended, 2 dead"), nullptr)
+      << screen_of(small);
+  EXPECT_NE(screen_of(small).find("WORKERS (30)"), std::string::npos) << screen_of(small);
+}
+
 TEST(FailureScrollAnchor, KeepsTheRowsInViewAsNewFailuresArriveOnTop) {
   const auto t0 = PipelineView::Clock::time_point{} + 1h;
   PipelineView view;

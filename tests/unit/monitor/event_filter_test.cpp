@@ -118,5 +118,39 @@ TEST(EventFilter, QueueMatchesTheJobEventsThatNameTheirQueueAbsentMeaningDefault
   EXPECT_FALSE(f.matches(paused));
 }
 
+TEST(EventFilter, BatchMatchesItsJobsEventsAndItsOwn) {
+  const Event started{"job.started",
+                      "worker vm:12",
+                      1,
+                      0,
+                      {{"job", "j-1"}, {"type", "resize"}, {"batch", "mx0qmj60-b1"}}};
+  const Event other_batch{"job.succeeded",
+                          "worker vm:12",
+                          2,
+                          0,
+                          {{"job", "j-2"}, {"type", "resize"}, {"batch", "mx0qmj60-b2"}}};
+  const Event no_batch{"job.failed", "worker vm:12", 3, 0, {{"job", "j-3"}, {"type", "resize"}}};
+  const Event opened{"batch.opened",
+                     "ventilator vm:10",
+                     1,
+                     0,
+                     {{"batch", "mx0qmj60-b1"}, {"description", "upload 7f3e"}}};
+  const Event sealed{"batch.sealed", "ventilator vm:10", 2, 0, {{"batch", "mx0qmj60-b1"}}};
+  const Event other_sealed{"batch.sealed", "ventilator vm:10", 3, 0, {{"batch", "mx0qmj60-b2"}}};
+
+  EventFilter f;
+  f.batch = "mx0qmj60-b1";
+  EXPECT_TRUE(f.matches(started));
+  EXPECT_FALSE(f.matches(other_batch));
+  EXPECT_FALSE(f.matches(no_batch));
+  EXPECT_TRUE(f.matches(opened));
+  EXPECT_TRUE(f.matches(sealed));
+  EXPECT_FALSE(f.matches(other_sealed));
+  EXPECT_FALSE(f.matches(Event{"worker.up", "worker vm:12", 4, 0, {}}));
+  f.status = "started";
+  EXPECT_TRUE(f.matches(started)) << "with the other criteria";
+  EXPECT_FALSE(f.matches(sealed));
+}
+
 }  // namespace
 }  // namespace zpipe

@@ -58,6 +58,14 @@ TEST(EventFormat, JsonGivesNumbersAsNumbersAndTextAsText) {
   EXPECT_EQ(j["padded"], "007");
   EXPECT_EQ(j["huge"], "123456789012345678901234567890");
   EXPECT_EQ(j["half"], "5x");
+  const Event opened{"batch.opened",
+                     "ventilator h:1",
+                     10,
+                     1700000000123,
+                     {{"batch", "7"}, {"description", "2024"}}};
+  const auto b = nlohmann::json::parse(format_event_json(opened))["fields"];
+  EXPECT_EQ(b["batch"], "7");
+  EXPECT_EQ(b["description"], "2024");
 }
 
 TEST(EventFormat, ACancelledJobStandsOutAndNamesItsQueueAsText) {

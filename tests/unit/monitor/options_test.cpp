@@ -12,7 +12,8 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   test::Argv tail_args{"zpipe-monitor", "tail",     "--events-from", "tcp://127.0.0.1:7005",
                        "--json",        "--topic",  "job.",          "--topic",
                        "worker.",       "--status", "failed",        "--color",
-                       "never",         "--queue",  "mail"};
+                       "never",         "--queue",  "mail",          "--batch",
+                       "mx0qmj60-b1"};
   auto parsed = parse_monitor_options(tail_args.argc(), tail_args.argv());
   ASSERT_TRUE(std::holds_alternative<MonitorOptions>(parsed));
   const auto& tail = std::get<MonitorOptions>(parsed);
@@ -22,6 +23,7 @@ TEST(MonitorOptions, TailFlagsReachItsFilterAndTheDashboardLogsNowhere) {
   EXPECT_EQ(tail.tail.filter.topics, (std::vector<std::string>{"job.", "worker."}));
   EXPECT_EQ(tail.tail.filter.status, "failed");
   EXPECT_EQ(tail.tail.filter.queue, "mail");
+  EXPECT_EQ(tail.tail.filter.batch, "mx0qmj60-b1");
   EXPECT_FALSE(tail.tail.color);
   EXPECT_FALSE(tail.tail.filter.verbose) << "heartbeats and snapshots are hidden by default";
 
