@@ -171,8 +171,7 @@ TEST(JobTableWorkflows, AJobAddingToItsOwnBatchKeepsTheBatchOpenUntilTheNewJobsE
 
 TEST(JobTableWorkflows, AnEmptyBatchEndsWhenSealedAndAnUnknownOneIsRefused) {
   JobTable table("p", {}, nullptr);
-  const auto batch =
-      table.batches().open(BatchOpen{1, "", spec("report"), spec("celebrate")}, 1);
+  const auto batch = table.batches().open(BatchOpen{1, "", spec("report"), spec("celebrate")}, 1);
   ASSERT_TRUE(table.seal_batch(batch, 2).ok());
   const auto sent = dispatch_all(table, 3);
   ASSERT_EQ(sent.size(), 2u);
