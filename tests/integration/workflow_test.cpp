@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -124,6 +125,101 @@ TEST(Workflows, AHandlerRunTwiceMakesItsThreeFollowUpsOnce) {
   EXPECT_TRUE(pipeline.stop());
   EXPECT_EQ(number_before(pipeline.log_of("sink"), "duplicates dropped"), 1u)
       << "the job ran twice: " << pipeline.log_of("sink");
+}
+
+// A batch job adds pages to its own batch: the batch ends when they have, with them counted.
+TEST(Workflows, ABatchJobAddsToItsOwnBatchAndTheBatchWaitsForThem) {
+  TestPipelineOptions options(1, 2);
+  options.worker_program = "zpipe-fan-out-worker";
+  TestPipeline pipeline(options);
+  auto client = pipeline.client();
+  const auto batch = client.submit_batch(
+      BatchOptions{"scan and pages", job("echo", {{"report", "pages"}}), job("echo")},
+      {job("fan_out", {{"n", 3}, {"in_batch", true}}), job("echo", {{"page", 0}})});
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  const auto& id = batch.value().id;
+  ASSERT_TRUE(recorded(pipeline, id + ".success", 20s));
+  const auto outcomes = finals_by_id(pipeline);
+  const auto facts = outcomes.at(id + ".complete").result.to_json()["batch"];
+  EXPECT_EQ(facts["total"], 5) << "the two submitted and the three pages";
+  EXPECT_EQ(facts["succeeded"], 5);
+  for (int n = 1; n <= 3; ++n) {
+    const auto page = batch.value().job_ids[0] + "." + std::to_string(n);
+    ASSERT_TRUE(outcomes.contains(page)) << page;
+    EXPECT_EQ(outcomes.at(page).batch, id);
+    EXPECT_LT(outcomes.at(page).finished_ms, outcomes.at(id + ".complete").started_ms + 1)
+        << "the callback starts after the last page ends";
+  }
+  const auto summary = client.batches(std::vector<std::string>{id});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_NE(summary.value()[0].finished_ms, 0u);
+  EXPECT_EQ(summary.value()[0].total, 5u);
+  EXPECT_EQ(summary.value()[0].on_success_id, id + ".success");
+  EXPECT_TRUE(pipeline.stop());
+}
+
+// 1,000 jobs in a batch, 20 of them failing for good, while a worker is killed every second and
+// the sink and then the ventilator are killed and restarted: on_complete is made once, and says
+// 980 succeeded and which 20 are dead.
+TEST(WorkflowStorm, ABatchsCallbackIsMadeOnceThroughKilledWorkersSinkAndVentilator) {
+  constexpr int kJobs = 1000;
+  TestPipelineOptions options(0, 4);
+  options.ventilator_args = {"--default-timeout-ms", "10000", "--redispatch-grace", "1"};
+  TestPipeline pipeline(options);
+  for (int i = 0; i < 3; ++i) pipeline.add_worker();
+  std::vector<JobSpec> specs;
+  std::vector<std::size_t> failing;
+  for (int i = 0; i < kJobs; ++i) {
+    if (i % 50 == 7) {
+      failing.push_back(specs.size());
+      specs.push_back(job("fail", {{"message", "no such page"}}, 1));
+    } else {
+      specs.push_back(job("sleep", {{"ms", 40}}));
+    }
+  }
+  const auto batch = pipeline.client().submit_batch(
+      BatchOptions{"storm", job("echo", {{"report", "storm"}}), std::nullopt}, specs);
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  const auto callback = batch.value().id + ".complete";
+  const auto ended = [&] {
+    const auto totals = pipeline.store()->totals();
+    return totals.ok() ? totals.value().succeeded + totals.value().failed : 0;
+  };
+  std::mt19937 random(20261204);
+  bool sink_killed = false;
+  bool ventilator_killed = false;
+  int kills = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 180s;
+  while (!recorded(pipeline, callback, 1s)) {
+    ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "the callback never came";
+    const auto pick = std::uniform_int_distribution<std::size_t>(0, 2)(random);
+    pipeline.kill_worker(pipeline.worker_count() - 1 - pick);
+    pipeline.add_worker();
+    ++kills;
+    if (!sink_killed && ended() >= kJobs / 4) {
+      pipeline.crash_and_restart_sink();
+      sink_killed = true;
+    } else if (sink_killed && !ventilator_killed && ended() >= kJobs / 2) {
+      pipeline.crash_and_restart_ventilator();
+      ventilator_killed = true;
+    }
+  }
+  EXPECT_TRUE(sink_killed && ventilator_killed) << "the batch ended before the crashes";
+  const auto facts = finals_by_id(pipeline).at(callback).result.to_json()["batch"];
+  EXPECT_EQ(facts["total"], kJobs);
+  EXPECT_EQ(facts["succeeded"], kJobs - static_cast<int>(failing.size()));
+  EXPECT_EQ(facts["dead"], failing.size());
+  std::set<std::string> dead_ids;
+  for (const auto& id : facts["dead_ids"]) dead_ids.insert(id.get<std::string>());
+  std::set<std::string> expected_dead;
+  for (const auto i : failing) expected_dead.insert(batch.value().job_ids[i]);
+  EXPECT_EQ(dead_ids, expected_dead);
+  const auto status = pipeline.client().status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status.value().accepted, static_cast<std::uint64_t>(kJobs) + 1)
+      << "the batch's jobs and its callback, once";
+  std::cout << "workers killed: " << kills << "\n";
+  EXPECT_TRUE(pipeline.stop());
 }
 
 }  // namespace
