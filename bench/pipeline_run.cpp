@@ -14,6 +14,9 @@
 
 #include "bench/recorded_watch.hpp"
 #include "common/curve_keys.hpp"
+#include "common/endpoints.hpp"
+#include "common/follow_ups.hpp"
+#include "common/outcome_store.hpp"
 #include "front/free_ports.hpp"
 
 namespace zpipe::bench {
@@ -30,6 +33,9 @@ JobSpec echo_job(std::size_t payload_bytes = 64) {
   return JobSpec{
       "echo", Payload::from_json(nlohmann::json(std::string(payload_bytes - header, 'p'))), 0, 0};
 }
+
+// A batch's callback: an echo job whose payload (a map) gets the batch's counts.
+JobSpec report_job() { return JobSpec{"echo", Payload::from_json({{"report", "bench"}}), 0, 0}; }
 
 std::filesystem::path make_temp_dir() {
   auto pattern = (std::filesystem::temp_directory_path() / "zpipe-speed-bench.XXXXXX").string();
@@ -168,6 +174,46 @@ double PipelineRun::throughput(std::uint64_t jobs) {
   last_cpu_.sink = cpu_after.sink - cpu_before.sink;
   last_cpu_.workers = cpu_after.workers - cpu_before.workers;
   return seconds;
+}
+
+double PipelineRun::batch_throughput(std::uint64_t jobs) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto before = must(client_->status(), "status").succeeded;
+  const auto batch = must(
+      client_->submit_batch(BatchOptions{"bench", report_job(), std::nullopt},
+                            std::vector<JobSpec>(static_cast<std::size_t>(jobs), echo_job())),
+      "submit_batch");
+  while (must(client_->status(), "status").succeeded < before + jobs + 1) {
+    if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::int64_t> PipelineRun::callback_latency_ms(std::uint64_t batches,
+                                                           std::uint64_t jobs) {
+  OutcomeStore store(outcome_store_path(dir_ / "data"), OutcomeStore::Access::kReadOnly);
+  std::vector<std::int64_t> samples;
+  for (std::uint64_t b = 0; b < batches; ++b) {
+    const auto batch = must(
+        client_->submit_batch(BatchOptions{"latency", report_job(), std::nullopt},
+                              std::vector<JobSpec>(static_cast<std::size_t>(jobs), echo_job())),
+        "submit_batch");
+    const auto callback = batch_callback_id(batch.id, false);
+    std::optional<StoredOutcome> found;
+    while (!(found = must(store.find(callback), "find"))) {
+      if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::uint64_t last_end = 0;
+    for (const auto& id : batch.job_ids) {
+      const auto job = must(store.find(id), "find");
+      if (job) last_end = std::max(last_end, job->outcome.finished_ms);
+    }
+    samples.push_back(static_cast<std::int64_t>(found->outcome.started_ms) -
+                      static_cast<std::int64_t>(last_end));
+  }
+  return samples;
 }
 
 std::vector<std::int64_t> PipelineRun::latency_one_in_flight(std::uint64_t jobs) {

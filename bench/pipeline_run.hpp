@@ -30,6 +30,13 @@ class PipelineRun {
   // recorded all of them (the ventilator's succeeded count, which moves on the sink's acks).
   // Seconds from the first submit to the last recorded.
   double throughput(std::uint64_t jobs);
+  // The same jobs in one batch (opened, filled in requests of 1000, sealed) whose on_complete
+  // is one more echo job; seconds from the opening to that callback recorded.
+  double batch_throughput(std::uint64_t jobs);
+  // `batches` batches of `jobs` echo jobs one after the other, each with an on_complete echo:
+  // for each, the time from its last job's end to its callback's start, in ms (the programs'
+  // wall clocks, as the store has them).
+  std::vector<std::int64_t> callback_latency_ms(std::uint64_t batches, std::uint64_t jobs);
   // CPU time (user + system, all threads) each program used during the last throughput().
   struct CpuSeconds {
     double ventilator = 0;

@@ -78,8 +78,8 @@ Result<Payload> with_key(const Payload& payload, std::string_view key, const Pay
 std::optional<std::string> workflow_payload_problem(const JobSpec& spec) {
   auto added = with_key(spec.payload, kPreviousJobKey, Payload());
   if (added.ok()) return std::nullopt;
-  return "the payload of a " + spec.type +
-         " job that a workflow makes must be a map (or absent): the workflow adds keys to it";
+  return "the payload of a job a workflow makes (type " + spec.type +
+         ") must be a map or absent: the workflow adds keys to it";
 }
 
 std::optional<JobSpec> chain_next(const std::vector<JobSpec>& then, std::string_view job_id,

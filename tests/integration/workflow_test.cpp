@@ -174,7 +174,7 @@ TEST(WorkflowStorm, ABatchsCallbackIsMadeOnceThroughKilledWorkersSinkAndVentilat
       failing.push_back(specs.size());
       specs.push_back(job("fail", {{"message", "no such page"}}, 1));
     } else {
-      specs.push_back(job("sleep", {{"ms", 40}}));
+      specs.push_back(job("sleep", {{"ms", 80}}));
     }
   }
   const auto batch = pipeline.client().submit_batch(
