@@ -179,10 +179,10 @@ double PipelineRun::throughput(std::uint64_t jobs) {
 double PipelineRun::batch_throughput(std::uint64_t jobs) {
   const auto start = std::chrono::steady_clock::now();
   const auto before = must(client_->status(), "status").succeeded;
-  const auto batch = must(
-      client_->submit_batch(BatchOptions{"bench", report_job(), std::nullopt},
-                            std::vector<JobSpec>(static_cast<std::size_t>(jobs), echo_job())),
-      "submit_batch");
+  const auto batch =
+      must(client_->submit_batch(BatchOptions{"bench", report_job(), std::nullopt},
+                                 std::vector<JobSpec>(static_cast<std::size_t>(jobs), echo_job())),
+           "submit_batch");
   while (must(client_->status(), "status").succeeded < before + jobs + 1) {
     if (auto exited = pipeline_->find_exited()) throw std::runtime_error(*exited);
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -55,8 +55,8 @@ int run(const Options& o) {
   }
   const double cost = 1 - batched / plain;
   std::printf("  %-28s %10.0f   %7.4fx   %7.4fx   (cost %.1f%%, target <= 15%%: %s)\n",
-              "one batch, with its callback", batched, batched / bare, batched / plain,
-              cost * 100, cost <= 0.15 ? "met" : "NOT MET");
+              "one batch, with its callback", batched, batched / bare, batched / plain, cost * 100,
+              cost <= 0.15 ? "met" : "NOT MET");
   std::fflush(stdout);
 
   std::vector<std::int64_t> latency;
@@ -79,8 +79,9 @@ int run(const Options& o) {
 
 int main(int argc, char** argv) {
   zpipe::bench::Options o;
-  CLI::App app{"zpipe-workflow-bench: what a batch costs against plain jobs, and how soon its "
-               "callback starts"};
+  CLI::App app{
+      "zpipe-workflow-bench: what a batch costs against plain jobs, and how soon its "
+      "callback starts"};
   app.add_option("--jobs", o.jobs, "Jobs in the throughput runs")->capture_default_str();
   app.add_option("--batches", o.batches, "Batches timed for the callback's latency")
       ->capture_default_str();

@@ -31,7 +31,7 @@ void BatchBook::restore(std::vector<BatchRecord> batches) {
     order_.push_back(b.id);
     if (b.finished()) finished_order_.push_back(b.id);
     auto id = b.id;
-    batches_.insert_or_assign(std::move(id), std::move(b));
+    batches_.insert_or_assign(std::move(id), Held{std::move(b), false});
   }
 }
 
@@ -43,17 +43,16 @@ std::string BatchBook::open(const BatchOpen& request, std::uint64_t now_ms) {
   b.on_success = request.on_success;
   b.created_ms = now_ms;
   order_.push_back(b.id);
-  changed_.insert(b.id);
   auto id = b.id;
-  batches_.emplace(id, std::move(b));
+  changed(batches_.emplace(id, Held{std::move(b), false}).first->second.record);
   return id;
 }
 
 Result<Ok> BatchBook::seal(const std::string& id, std::uint64_t now_ms) {
   if (auto problem = join_problem(id)) return make_error(ErrorCode::kInvalid, *problem);
-  auto& b = batches_.at(id);
+  auto& b = batches_.at(id).record;
   b.sealed = true;
-  changed_.insert(id);
+  changed(b);
   finish_if_done(b, now_ms);
   return Ok{};
 }
@@ -61,7 +60,7 @@ Result<Ok> BatchBook::seal(const std::string& id, std::uint64_t now_ms) {
 std::optional<std::string> BatchBook::join_problem(const std::string& id) const {
   const auto found = batches_.find(id);
   if (found == batches_.end()) return "no batch " + id + " is held by this pipeline";
-  if (found->second.sealed) {
+  if (found->second.record.sealed) {
     return "batch " + id + " is sealed: only its own jobs can add to it (as follow-ups)";
   }
   return std::nullopt;
@@ -69,21 +68,28 @@ std::optional<std::string> BatchBook::join_problem(const std::string& id) const 
 
 bool BatchBook::takes_follow_ups(const std::string& id) const {
   const auto found = batches_.find(id);
-  return found != batches_.end() && !found->second.finished();
+  return found != batches_.end() && !found->second.record.finished();
 }
 
 void BatchBook::joined(const std::string& id) {
   const auto found = batches_.find(id);
-  if (found == batches_.end() || found->second.finished()) return;
-  ++found->second.total;
-  changed_.insert(id);
+  if (found == batches_.end() || found->second.record.finished()) return;
+  ++found->second.record.total;
+  changed(found->second.record);
+}
+
+void BatchBook::changed(BatchRecord& b) {
+  auto& held = batches_.at(b.id);
+  if (held.changed) return;
+  held.changed = true;
+  changed_.push_back(b.id);
 }
 
 void BatchBook::ended(const std::string& id, const std::string& job, OutcomeStatus status,
                       std::uint64_t now_ms) {
   const auto found = batches_.find(id);
-  if (found == batches_.end() || found->second.finished()) return;
-  auto& b = found->second;
+  if (found == batches_.end() || found->second.record.finished()) return;
+  auto& b = found->second.record;
   switch (status) {
     case OutcomeStatus::kSucceeded:
       ++b.succeeded;
@@ -99,17 +105,18 @@ void BatchBook::ended(const std::string& id, const std::string& job, OutcomeStat
       }
       break;
   }
-  changed_.insert(id);
+  changed(b);
   finish_if_done(b, now_ms);
 }
 
 void BatchBook::revived(const std::string& id, const std::string& job) {
   const auto found = batches_.find(id);
-  if (found == batches_.end() || found->second.finished() || found->second.dead == 0) return;
-  auto& b = found->second;
+  if (found == batches_.end()) return;
+  auto& b = found->second.record;
+  if (b.finished() || b.dead == 0) return;
   --b.dead;
   std::erase(b.dead_ids, job);  // the journal's list keeps it: restored, it is counted dead
-  changed_.insert(id);
+  changed(b);
 }
 
 void BatchBook::finish_if_done(BatchRecord& b, std::uint64_t now_ms) {
@@ -133,7 +140,7 @@ void BatchBook::finish_if_done(BatchRecord& b, std::uint64_t now_ms) {
     finished_order_.pop_front();
     batches_.erase(old);
     std::erase(order_, old);
-    changed_.erase(old);
+    std::erase(changed_, old);
     if (journal_ != nullptr) journal_->forget_batch(old);
   }
 }
@@ -177,25 +184,27 @@ std::vector<BatchSummary> BatchBook::summaries(
       if (b == batches_.end()) {
         found.push_back(BatchSummary{.id = id, .known = false});
       } else {
-        found.push_back(summary_of(b->second, running_in(id), true));
+        found.push_back(summary_of(b->second.record, running_in(id), true));
       }
     }
     return found;
   }
   for (auto id = order_.rbegin(); id != order_.rend() && found.size() < limit; ++id) {
-    found.push_back(summary_of(batches_.at(*id), running_in(*id), false));
+    found.push_back(summary_of(batches_.at(*id).record, running_in(*id), false));
   }
   return found;
 }
 
 std::size_t BatchBook::open_count() const {
   return static_cast<std::size_t>(std::count_if(
-      batches_.begin(), batches_.end(), [](const auto& b) { return !b.second.finished(); }));
+      batches_.begin(), batches_.end(), [](const auto& b) { return !b.second.record.finished(); }));
 }
 
 void BatchBook::save_changed() {
-  if (journal_ != nullptr) {
-    for (const auto& id : changed_) journal_->save_batch(batches_.at(id));
+  for (const auto& id : changed_) {
+    auto& held = batches_.at(id);
+    held.changed = false;
+    if (journal_ != nullptr) journal_->save_batch(held.record);
   }
   changed_.clear();
 }

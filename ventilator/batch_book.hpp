@@ -8,8 +8,8 @@
 #include <deque>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/batch_requests.hpp"
@@ -63,15 +63,21 @@ class BatchBook {
 
  private:
   void finish_if_done(BatchRecord& b, std::uint64_t now_ms);
+  // Marks `b` for save_changed(): once per batch between two saves, not per job.
+  void changed(BatchRecord& b);
   BatchSummary summary_of(const BatchRecord& b, std::uint64_t running, bool with_dead) const;
 
   Journal* journal_;
   std::string id_prefix_;
   std::uint64_t next_seq_ = 1;
-  std::map<std::string, BatchRecord> batches_;
+  struct Held {
+    BatchRecord record;
+    bool changed = false;  // listed in changed_
+  };
+  std::unordered_map<std::string, Held> batches_;
   std::vector<std::string> order_;  // ids, oldest first
   std::deque<std::string> finished_order_;
-  std::set<std::string> changed_;
+  std::vector<std::string> changed_;
   std::vector<BatchCallback> due_;
 };
 

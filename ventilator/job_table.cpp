@@ -137,7 +137,14 @@ std::string JobTable::add(JobSpec spec, std::string id, std::string parent, std:
   job.timeout_ms = spec.timeout_ms != 0 ? spec.timeout_ms : policy_.timeout_ms;
   job.created_ms = now_ms;
   if (!spec.queue.empty()) job.queue = SharedName(spec.queue);
-  if (!parent.empty() || !spec.batch.empty() || !spec.then.empty() || !spec.on_failure.empty()) {
+  if (parent.empty() && spec.then.empty() && spec.on_failure.empty() && !spec.batch.empty()) {
+    // A batch's plain jobs share their links: one allocation per batch, not per job.
+    if (!batch_links_ || batch_links_->batch != spec.batch) {
+      batch_links_ = std::make_shared<const JobLinks>(JobLinks{{}, spec.batch, {}, {}});
+    }
+    job.links = batch_links_;
+  } else if (!parent.empty() || !spec.batch.empty() || !spec.then.empty() ||
+             !spec.on_failure.empty()) {
     job.links = std::make_shared<const JobLinks>(
         JobLinks{std::move(parent), spec.batch, std::move(spec.then), std::move(spec.on_failure)});
   }

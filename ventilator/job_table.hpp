@@ -305,6 +305,7 @@ class JobTable {
   std::uint64_t memory_bytes_ = 0;
   Job sending_;  // what next_for() gives: its memory is used again for the next job
   BatchBook batches_;
+  std::shared_ptr<const JobLinks> batch_links_;  // the last batch's, shared by its plain jobs
   std::vector<MadeJob> made_;
 };
 
