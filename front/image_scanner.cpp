@@ -20,14 +20,15 @@ std::vector<ThumbnailTarget> ImageScanner::scan(bool require_stable) {
   for (auto& target : find_images(plan_)) {
     const auto stamp = stamp_of(target.image);
     if (!stamp) continue;
-    const auto key = target.image.string();
+    // By thumbnail: an image of several sizes is several targets, each handled on its own.
+    const auto key = target.thumbnail.string();
     if (auto it = handled_.find(key); it != handled_.end() && it->second == *stamp) continue;
     if (require_stable) {
       auto [seen, is_new] = last_seen_.insert_or_assign(key, *stamp);
       if (is_new || !(seen->second == *stamp)) continue;
     }
     handled_[key] = *stamp;
-    if (is_up_to_date(target, plan_.size, tools_)) {
+    if (is_up_to_date(target, tools_)) {
       ++skipped_;
       continue;
     }

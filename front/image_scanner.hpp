@@ -23,7 +23,8 @@ class ImageScanner {
                const ImageTools& tools)
       : plan_(std::move(plan)), manifest_(manifest), tools_(tools) {}
 
-  // The images needing a thumbnail that no earlier scan returned (or that changed since).
+  // The thumbnails needed (one per image and size) that no earlier scan returned (or whose image
+  // changed since).
   // With `require_stable`, an image is taken only once it looks the same as at the previous
   // scan, so that one still being written is not thumbnailed half written.
   std::vector<ThumbnailTarget> scan(bool require_stable);
@@ -45,7 +46,8 @@ class ImageScanner {
   ThumbnailPlanOptions plan_;
   const ThumbnailManifest& manifest_;
   const ImageTools& tools_;
-  std::map<std::string, FileStamp> handled_;    // images returned or skipped, as they were
+  // By thumbnail path, the stamp of its image:
+  std::map<std::string, FileStamp> handled_;    // returned or skipped, as they were
   std::map<std::string, FileStamp> last_seen_;  // require_stable: as at the previous scan
   std::size_t skipped_ = 0;
   std::vector<std::string> left_alone_;

@@ -9,7 +9,9 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,9 +61,17 @@ class ThumbnailCommand : public Command {
     pipeline_.private_sockets = true;  // never on ports another pipeline could hold
     app_.add_option("in_dir", plan_.in_dir, "Folder of images (.jpg .jpeg .png .webp .tif .gif)");
     app_.add_option("out_dir", plan_.out_dir,
-                    "Folder for the thumbnails, same relative paths (created if missing)");
-    app_.add_option("--size,-s", plan_.size, "Side of the box each thumbnail fits in, in pixels")
+                    "Folder for the thumbnails, same relative paths (created if missing); with "
+                    "several --sizes, under a folder per size: OUT_DIR/<size>/");
+    app_.add_option("--size,-s", size_, "Side of the box each thumbnail fits in, in pixels")
         ->capture_default_str()
+        ->check(CLI::Range(1, 10'000));
+    app_.add_option("--sizes", sizes_,
+                    "Several sides, comma-separated (e.g. 128,256,512): a thumbnail of each size "
+                    "per image, in OUT_DIR/<size>/<same relative path>; with one value, as --size. "
+                    "Not with --size")
+        ->delimiter(',')
+        ->allow_extra_args(false)  // IN_DIR OUT_DIR may follow: they are not sizes
         ->check(CLI::Range(1, 10'000));
     app_.add_option("--format", plan_.format,
                     "Thumbnail format: same (JPEG for .tif and .gif), jpg, png or webp")
@@ -108,6 +118,18 @@ class ThumbnailCommand : public Command {
       if (plan_.in_dir.empty()) plan_.in_dir = base / "samples";
       if (plan_.out_dir.empty()) plan_.out_dir = base / "thumbnails";
     }
+    if (app_.count("--size") > 0 && app_.count("--sizes") > 0) {
+      return usage(
+          "--size and --sizes do not go together: give one size with --size, or "
+          "several with --sizes (--sizes 128,256,512)");
+    }
+    if (sizes_.empty()) {
+      plan_.sizes = {size_};
+    } else {
+      std::sort(sizes_.begin(), sizes_.end());
+      sizes_.erase(std::unique(sizes_.begin(), sizes_.end()), sizes_.end());
+      plan_.sizes = sizes_;
+    }
     if (plan_.in_dir.empty() || plan_.out_dir.empty()) {
       return usage(
           "give the folder of images and the folder for thumbnails: zpipe thumbnail "
@@ -131,17 +153,17 @@ class ThumbnailCommand : public Command {
     if (auto conflict = folder_conflict(plan_.in_dir, plan_.out_dir)) return usage(*conflict);
     manifest_.emplace(plan_.out_dir);
     scanner_.emplace(plan_, *manifest_, images);
-    tally_.emplace(plan_.in_dir);
+    tally_.emplace(plan_.in_dir, plan_.has_size_folders());
     tty_ = ::isatty(STDOUT_FILENO) != 0;
 
     StopFlag stop;
     install_stop_signals(stop);
     const auto work = scanner_->scan(/*require_stable=*/false);
-    std::printf(
-        "zpipe thumbnail: %s in %s -> %s (%d px)\n",
-        count_noun(work.size() + scanner_->skipped() + scanner_->left_alone().size(), "image")
-            .c_str(),
-        plan_.in_dir.c_str(), plan_.out_dir.c_str(), plan_.size);
+    // The first scan gives each image's thumbnails together, one per size.
+    const auto thumbnails = work.size() + scanner_->skipped() + scanner_->left_alone().size();
+    std::printf("zpipe thumbnail: %s in %s -> %s (%s)\n",
+                count_noun(thumbnails / plan_.sizes.size(), "image").c_str(), plan_.in_dir.c_str(),
+                plan_.out_dir.c_str(), sizes_text(thumbnails).c_str());
     std::fflush(stdout);
     if (work.empty() && !watch_) return summarise(false);
     if (watch_) {
@@ -176,6 +198,7 @@ class ThumbnailCommand : public Command {
     if (!submit(client, work)) return kExitFailure;
 
     const bool interrupted = !follow(client, stop, local ? &*local : nullptr);
+    seal_batch(client);
     if (local && !local->stop()) {
       std::cerr << "zpipe thumbnail: a program of the pipeline ended with an error (see "
                 << pipeline_.log_file.string() << ")\n";
@@ -184,15 +207,55 @@ class ThumbnailCommand : public Command {
   }
 
  private:
+  // "256 px"; several sizes: "64, 128 px: 10 thumbnails".
+  std::string sizes_text(std::size_t thumbnails) const {
+    std::string text;
+    for (const int size : plan_.sizes) text += (text.empty() ? "" : ", ") + std::to_string(size);
+    text += " px";
+    if (plan_.has_size_folders()) text += ": " + count_noun(thumbnails, "thumbnail");
+    return text;
+  }
+
+  // Opens the run's batch before its first job; false (said on stderr) when refused.
+  bool open_batch(Client& client) {
+    if (!batch_id_.empty()) return true;
+    BatchOptions options;
+    options.description = "zpipe thumbnail " + plan_.in_dir.string() + " -> " +
+                          plan_.out_dir.string() + ", " +
+                          (plan_.has_size_folders() ? count_noun(plan_.sizes.size(), "size")
+                                                    : std::to_string(plan_.sizes[0]) + " px");
+    auto id = client.open_batch(options);
+    if (!id.ok()) {
+      std::cerr << "zpipe thumbnail: the ventilator at " << client.config().ventilator
+                << " did not open a batch: " << id.error().message << "\n";
+      return false;
+    }
+    batch_id_ = std::move(id).value();
+    return true;
+  }
+
+  // Says that the run's jobs are all in (after the last submit, with --watch too), so that the
+  // batch ends once they have. A refusal is said on stderr; the run's outcome stands.
+  void seal_batch(Client& client) {
+    if (batch_id_.empty() || pipeline_lost_) return;
+    if (auto sealed = client.seal_batch(batch_id_); !sealed.ok()) {
+      std::cerr << "zpipe thumbnail: cannot seal batch " << batch_id_ << ": "
+                << sealed.error().message << "\n";
+    }
+  }
+
   bool submit(Client& client, const std::vector<ThumbnailTarget>& work) {
+    if (!open_batch(client)) return false;
     std::vector<JobSpec> specs;
     for (const auto& target : work) {
       nlohmann::json payload{
-          {"in", target.image.string()}, {"out", target.thumbnail.string()}, {"size", plan_.size}};
+          {"in", target.image.string()}, {"out", target.thumbnail.string()}, {"size", target.size}};
       if (quality_) payload["quality"] = *quality_;
       if (keep_metadata_) payload["strip"] = false;
       if (enlarge_) payload["enlarge"] = true;
-      specs.push_back(JobSpec{"thumbnail", Payload::from_json(payload), 0, attempts_});
+      JobSpec spec{"thumbnail", Payload::from_json(payload), 0, attempts_};
+      spec.batch = batch_id_;
+      specs.push_back(std::move(spec));
     }
     for (std::size_t first = 0; first < specs.size(); first += kJobsPerRequest) {
       const auto last = std::min(specs.size(), first + kJobsPerRequest);
@@ -233,6 +296,7 @@ class ThumbnailCommand : public Command {
         if (!ended.ok()) {
           if (tty_) std::printf("\n");
           std::cerr << "zpipe thumbnail: cannot follow the jobs: " << ended.error().message << "\n";
+          pipeline_lost_ = true;
           return false;
         }
         for (const auto& job : ended.value()) record(job);
@@ -260,6 +324,7 @@ class ThumbnailCommand : public Command {
         if (auto exited = local->find_exited()) {
           std::cerr << "\nzpipe thumbnail: " << *exited << " (logs: " << pipeline_.log_file.string()
                     << ")\n";
+          pipeline_lost_ = true;
           return false;
         }
       }
@@ -318,7 +383,16 @@ class ThumbnailCommand : public Command {
   int summarise(bool interrupted) {
     std::printf("%s",
                 tally_->summary(scanner_->skipped(), scanner_->left_alone(), jobs_.size()).c_str());
-    std::printf("Thumbnails are in %s\n", plan_.out_dir.c_str());
+    if (!batch_id_.empty()) {
+      // A local pipeline is gone by now: only a running one can still show the batch.
+      std::string line = "  batch     " + batch_id_;
+      if (!connect_.empty()) {
+        line += " (zpipe batch show " + batch_id_ + " --ventilator " + connect_ + ")";
+      }
+      std::printf("%s\n", line.c_str());
+    }
+    std::printf("Thumbnails are in %s%s\n", plan_.out_dir.c_str(),
+                plan_.has_size_folders() ? ", a folder per size" : "");
     if (tally_->failed() > 0 && connect_.empty()) {
       std::printf("Failures are recorded in %s\n", outcome_store_path(pipeline_.data_dir).c_str());
     }
@@ -335,6 +409,8 @@ class ThumbnailCommand : public Command {
 
   CLI::App& app_;
   ThumbnailPlanOptions plan_;
+  int size_ = 256;          // --size
+  std::vector<int> sizes_;  // --sizes
   LocalPipelineConfig pipeline_;
   std::optional<int> quality_;
   bool keep_metadata_ = false;
@@ -345,12 +421,14 @@ class ThumbnailCommand : public Command {
   std::string connect_;
   CurveFlags curve_flags_;
   bool tty_ = false;
+  bool pipeline_lost_ = false;  // it broke, or stopped answering: nothing more to ask of it
 
   JobFollower follower_;
   std::optional<ThumbnailManifest> manifest_;  // the thumbnails zpipe made in plan_.out_dir
   std::optional<ImageScanner> scanner_;
   std::optional<ThumbnailTally> tally_;
   std::map<std::string, ThumbnailTarget> jobs_;  // submitted, outcome not yet seen, by id
+  std::string batch_id_;                         // the run's batch, once opened
 };
 
 }  // namespace

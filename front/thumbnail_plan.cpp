@@ -33,10 +33,11 @@ bool is_image_name(const fs::path& name) {
   return std::find(kExtensions.begin(), kExtensions.end(), extension) != kExtensions.end();
 }
 
-fs::path thumbnail_path(const ThumbnailPlanOptions& options, const fs::path& image) {
+fs::path thumbnail_path(const ThumbnailPlanOptions& options, const fs::path& image, int size) {
   auto relative = image.lexically_relative(options.in_dir);
   if (relative.empty() || *relative.begin() == "..") relative = image.filename();
-  auto out = options.out_dir / relative;
+  auto out = options.has_size_folders() ? options.out_dir / std::to_string(size) / relative
+                                        : options.out_dir / relative;
   const auto extension = lower_extension(out);
   if (options.format == "same") {
     const bool writable =
@@ -81,12 +82,14 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
   std::vector<ThumbnailTarget> targets;
   const auto in_dir = fs::absolute(options.in_dir).lexically_normal();
   const auto out_dir = fs::absolute(options.out_dir).lexically_normal();
-  const ThumbnailPlanOptions absolute{in_dir, out_dir, options.recursive, options.size,
+  const ThumbnailPlanOptions absolute{in_dir, out_dir, options.recursive, options.sizes,
                                       options.format};
   auto consider = [&](const fs::directory_entry& entry) {
     std::error_code error;
     if (!entry.is_regular_file(error) || !is_image_name(entry.path())) return;
-    targets.push_back({entry.path(), thumbnail_path(absolute, entry.path())});
+    for (const int size : options.sizes) {
+      targets.push_back({entry.path(), thumbnail_path(absolute, entry.path(), size), size});
+    }
   };
   if (options.recursive) {
     fs::recursive_directory_iterator it(in_dir, fs::directory_options::skip_permission_denied);
@@ -102,18 +105,19 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
   } else {
     for (const auto& entry : fs::directory_iterator(in_dir)) consider(entry);
   }
-  std::sort(targets.begin(), targets.end(),
-            [](const auto& a, const auto& b) { return a.image < b.image; });
+  // Stable: an image's thumbnails stay in the order of the sizes.
+  std::stable_sort(targets.begin(), targets.end(),
+                   [](const auto& a, const auto& b) { return a.image < b.image; });
   return targets;
 }
 
-bool is_up_to_date(const ThumbnailTarget& target, int size, const ImageTools& tools) {
+bool is_up_to_date(const ThumbnailTarget& target, const ImageTools& tools) {
   std::error_code error;
   const auto thumbnail_time = fs::last_write_time(target.thumbnail, error);
   if (error) return false;
   const auto image_time = fs::last_write_time(target.image, error);
   if (error || thumbnail_time < image_time) return false;
-  return tools.longer_side(target.thumbnail) == size;
+  return tools.longer_side(target.thumbnail) == target.size;
 }
 
 }  // namespace zpipe

@@ -44,7 +44,9 @@ void ThumbnailTally::record(const Outcome& outcome, const ThumbnailTarget& targe
     ++done_;
     return;
   }
-  failed_[reason_of(outcome, target)].push_back(target.image.lexically_relative(in_dir_).string());
+  auto file = target.image.lexically_relative(in_dir_).string();
+  if (several_sizes_) file += " (" + std::to_string(target.size) + " px)";
+  failed_[reason_of(outcome, target)].push_back(std::move(file));
   ++failed_count_;
 }
 
@@ -72,8 +74,8 @@ std::string ThumbnailTally::summary(std::size_t skipped, const std::vector<std::
   std::string text = "  done      " + std::to_string(done_);
   if (done_ > 0 && seconds > 0) {
     char rate[64];
-    std::snprintf(rate, sizeof rate, " in %.2f s, %.1f images/s", seconds,
-                  static_cast<double>(done_) / seconds);
+    std::snprintf(rate, sizeof rate, " in %.2f s, %.1f %s/s", seconds,
+                  static_cast<double>(done_) / seconds, several_sizes_ ? "thumbnails" : "images");
     text += rate;
   }
   text += "\n  skipped   " + std::to_string(skipped) + " (thumbnail up to date)\n";

@@ -1,5 +1,6 @@
 // ThumbnailTally: how a `zpipe thumbnail` run goes and went: the progress line while it runs
-// and the summary at its end, with failures grouped by their reason.
+// and the summary at its end, with failures grouped by their reason. It counts jobs: one per
+// image and size.
 #pragma once
 
 #include <chrono>
@@ -19,7 +20,10 @@ class ThumbnailTally {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit ThumbnailTally(std::filesystem::path in_dir) : in_dir_(std::move(in_dir)) {}
+  // `several_sizes`: each image has a thumbnail of each of several sizes, so a failed file is
+  // named with its size and the rate is of thumbnails, not images.
+  explicit ThumbnailTally(std::filesystem::path in_dir, bool several_sizes = false)
+      : in_dir_(std::move(in_dir)), several_sizes_(several_sizes) {}
 
   void submitted(std::size_t count, Clock::time_point now);
   // The outcome of `target`'s job.
@@ -39,6 +43,7 @@ class ThumbnailTally {
 
  private:
   std::filesystem::path in_dir_;
+  bool several_sizes_ = false;
   std::map<std::string, std::vector<std::string>> failed_;  // reason -> files under in_dir
   std::size_t failed_count_ = 0;
   std::size_t done_ = 0;

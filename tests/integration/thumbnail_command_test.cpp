@@ -4,7 +4,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <vips/vips8>
@@ -151,6 +154,90 @@ TEST_F(ThumbnailCommand, UsesARunningPipelineWithConnectLearningEachOutcomeFromT
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& row : rows) EXPECT_EQ(row.outcome.max_attempts, 1u) << "a bad image stays bad";
   EXPECT_TRUE(pipeline.stop());
+}
+
+// The batch id on the summary's "  batch     ID" line; empty when there is none.
+std::string batch_of(const std::string& out) {
+  const std::string label = "\n  batch     ";
+  const auto at = out.find(label);
+  if (at == std::string::npos) return {};
+  const auto start = at + label.size();
+  return out.substr(start, out.find_first_of(" \n", start) - start);
+}
+
+// --sizes: a thumbnail per image and size, each size in a folder of its own, as one batch of
+// images x sizes jobs that the running pipeline shows once the run is over.
+TEST_F(ThumbnailCommand, SeveralSizesAreABatchOfAJobPerImageAndSizeInAFolderPerSize) {
+  fs::remove(in_ / "broken.jpg");
+  // Larger than both boxes: a thumbnail that keeps a small image's size is never taken for up
+  // to date (is_up_to_date wants the box's side), which the second run below would show.
+  draw("sub/nested.jpg", 300, 150);
+  TestPipeline pipeline({2, 1});
+  const auto run =
+      run_program({program("zpipe"), "thumbnail", "--sizes", "64,128", in_.string(), out_.string(),
+                   "--recursive", "--connect", pipeline.endpoints().submit},
+                  60s);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("4 images in " + in_.string() + " -> " + out_.string() +
+                         " (64, 128 px: 8 thumbnails)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("done      8"), std::string::npos) << run.out;
+  const std::map<std::string, std::pair<ImageSize, ImageSize>> expected{
+      {"wide.jpg", {{64, 32}, {128, 64}}},
+      {"tall.png", {{32, 64}, {64, 128}}},
+      {"square.webp", {{64, 64}, {128, 128}}},
+      {"sub/nested.jpg", {{64, 32}, {128, 64}}}};
+  for (const auto& [name, sizes] : expected) {
+    EXPECT_EQ(image_size(out_ / "64" / name), sizes.first) << name;
+    EXPECT_EQ(image_size(out_ / "128" / name), sizes.second) << name;
+    EXPECT_FALSE(fs::exists(out_ / name)) << name << ": not where one size puts it";
+  }
+
+  const auto id = batch_of(run.out);
+  ASSERT_FALSE(id.empty()) << run.out;
+  EXPECT_NE(run.out.find("zpipe batch show " + id), std::string::npos) << run.out;
+  const auto batches = pipeline.client().batches(std::vector<std::string>{id});
+  ASSERT_TRUE(batches.ok()) << batches.error().message;
+  ASSERT_EQ(batches.value().size(), 1u);
+  const auto& batch = batches.value()[0];
+  EXPECT_TRUE(batch.known);
+  EXPECT_EQ(batch.description,
+            "zpipe thumbnail " + in_.string() + " -> " + out_.string() + ", 2 sizes");
+  EXPECT_EQ(batch.total, 8u) << "4 images x 2 sizes";
+  EXPECT_EQ(batch.succeeded, 8u);
+  EXPECT_EQ(batch.dead + batch.cancelled + batch.pending + batch.running, 0u);
+  EXPECT_TRUE(batch.sealed);
+  EXPECT_NE(batch.finished_ms, 0u);
+
+  // Up to date for both sizes: nothing to do, so no batch.
+  const auto again =
+      run_program({program("zpipe"), "thumbnail", in_.string(), out_.string(), "--sizes", "128,64",
+                   "--recursive", "--connect", pipeline.endpoints().submit},
+                  60s);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("done      0"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("skipped   8"), std::string::npos) << again.out;
+  EXPECT_EQ(batch_of(again.out), "") << again.out;
+
+  // One value of --sizes is --size: the thumbnails go where they always did.
+  const auto one_out = dir_.path() / "one";
+  const auto one = run_program({program("zpipe"), "thumbnail", in_.string(), one_out.string(),
+                                "--sizes", "64", "--connect", pipeline.endpoints().submit},
+                               60s);
+  EXPECT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_EQ(image_size(one_out / "wide.jpg"), (ImageSize{64, 32}));
+  EXPECT_FALSE(fs::exists(one_out / "64"));
+  EXPECT_TRUE(pipeline.stop());
+}
+
+TEST_F(ThumbnailCommand, SizeAndSizesTogetherAreAUsageError) {
+  const auto both = run_program({program("zpipe"), "thumbnail", in_.string(), out_.string(),
+                                 "--size", "64", "--sizes", "64,128"},
+                                10s);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--size and --sizes do not go together"), std::string::npos) << both.err;
+  EXPECT_FALSE(fs::exists(out_));
 }
 
 TEST_F(ThumbnailCommand, MissingFoldersAreUsageErrors) {

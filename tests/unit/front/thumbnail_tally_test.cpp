@@ -56,5 +56,25 @@ TEST(ThumbnailTally, ListsTenFilesOfAReasonAndCountsTheRest) {
   EXPECT_EQ(summary.find("unfinished"), std::string::npos);
 }
 
+TEST(ThumbnailTally, WithSeveralSizesCountsThumbnailsAndNamesEachFailuresSize) {
+  ThumbnailTally tally("/in", /*several_sizes=*/true);
+  const auto start = ThumbnailTally::Clock::now();
+  tally.submitted(4, start);  // 2 images x 2 sizes
+  tally.record(outcome_of("1", "", ""), {"/in/a.jpg", "/out/64/a.jpg", 64}, start + 1s);
+  tally.record(outcome_of("2", "", ""), {"/in/a.jpg", "/out/128/a.jpg", 128}, start + 1s);
+  tally.record(outcome_of("3", "handler_error", "broken"), {"/in/b.jpg", "/out/64/b.jpg", 64},
+               start + 2s);
+  tally.record(outcome_of("4", "handler_error", "broken"), {"/in/b.jpg", "/out/128/b.jpg", 128},
+               start + 2s);
+  EXPECT_EQ(tally.plain_line(), "  4/4 finished, 2 failed");
+  const auto summary = tally.summary(0, {}, 0);
+  EXPECT_NE(summary.find("  done      2 in 2.00 s, 1.0 thumbnails/s\n"), std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("    2 x handler_error: broken\n        b.jpg (64 px)\n"
+                         "        b.jpg (128 px)\n"),
+            std::string::npos)
+      << summary;
+}
+
 }  // namespace
 }  // namespace zpipe
