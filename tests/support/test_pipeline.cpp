@@ -87,6 +87,8 @@ void TestPipeline::add_worker(const std::vector<std::string>& extra_args) {
   if (!options_.worker_events_to.empty()) e.events_in = options_.worker_events_to;
   auto argv = worker_command(e, options_.concurrency);
   argv.front() = program(options_.worker_program);
+  argv.insert(argv.begin() + 1, options_.worker_program_args.begin(),
+              options_.worker_program_args.end());
   argv.insert(argv.end(), options_.worker_args.begin(), options_.worker_args.end());
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   const auto name = "worker-" + std::to_string(workers_.size());

@@ -30,6 +30,9 @@ struct TestPipelineOptions {
   std::vector<std::string> sink_args;        // extra flags for the sink
   CurveSetup client_curve;                   // how client() connects (CURVE pipelines)
   std::string worker_program = "zpipe-worker";
+  // Arguments between the worker program and its flags: {"worker"} for a program whose first
+  // argument names its role (examples/upload_batch).
+  std::vector<std::string> worker_program_args;
   // Where workers send events, when not to the pipeline's hub (an endpoint nobody listens on
   // shows that no job depends on an event arriving).
   std::string worker_events_to;
