@@ -192,7 +192,10 @@ double PipelineRun::batch_throughput(std::uint64_t jobs) {
 
 std::vector<std::int64_t> PipelineRun::callback_latency_ms(std::uint64_t batches,
                                                            std::uint64_t jobs) {
-  OutcomeStore store(outcome_store_path(dir_ / "data"), OutcomeStore::Access::kReadOnly);
+  // The sink makes its store when it starts: it may not have yet.
+  const auto path = outcome_store_path(dir_ / "data");
+  while (!std::filesystem::exists(path)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  OutcomeStore store(path, OutcomeStore::Access::kReadOnly);
   std::vector<std::int64_t> samples;
   for (std::uint64_t b = 0; b < batches; ++b) {
     const auto batch = must(
