@@ -60,6 +60,42 @@ Outcome failed_outcome() {
   return o;
 }
 
+// A job spec with every workflow field: a batch, a chain of two steps, an on_failure job.
+JobSpec workflow_spec() {
+  JobSpec spec{"fetch", json_payload(R"({"url":"https://example.org"})"), 0, 0};
+  spec.batch = "0190a2b3-b1";
+  spec.then = {JobSpec{"parse", json_payload(R"({"strict":true})"), 0, 0},
+               JobSpec{"store", Payload(), 0, 2}};
+  spec.on_failure = {JobSpec{"alert", json_payload(R"({"to":"ops"})"), 0, 0}};
+  return spec;
+}
+
+Job workflow_job() {
+  Job job{"0190a2b3-1.s1", "parse",      json_payload(R"({"previous_result":1})"), 1, 3,
+          60000,           1700000000000};
+  job.parent = "0190a2b3-1";
+  job.batch = "0190a2b3-b1";
+  job.then = {JobSpec{"store", Payload(), 0, 2}};
+  return job;
+}
+
+Outcome outcome_with_follow_ups() {
+  Outcome outcome = failed_outcome();
+  outcome.status = OutcomeStatus::kSucceeded;
+  outcome.parent = "0190a2b3-1";
+  outcome.batch = "0190a2b3-b1";
+  outcome.then = {JobSpec{"store", Payload(), 0, 2}};
+  outcome.follow_ups = {JobSpec{"echo", json_payload(R"({"i":1})"), 0, 0}, workflow_spec()};
+  return outcome;
+}
+
+Ack ack_with_follow_ups() {
+  Ack ack{"0190a2b3-1", OutcomeStatus::kSucceeded, true, 1, true};
+  ack.follow_ups = {JobSpec{"echo", Payload(), 0, 0}};
+  ack.next = JobSpec{"parse", json_payload(R"({"previous_result":[1,2]})"), 0, 0};
+  return ack;
+}
+
 Event event(std::string name, std::string source, std::uint64_t seq,
             std::map<std::string, std::string> fields) {
   return Event{std::move(name), std::move(source), seq, 1700000000000 + seq * 1000,
@@ -145,6 +181,22 @@ Seeds protocol_seeds() {
                         {JobStatus{"0190a2b3-1", JobState::kRetrying, 2, 3, "", 1700000000000},
                          JobStatus{"0190a2b3-7", JobState::kDead, 3, 3, "", 0, "invalid", "bad"}},
                         "5f3a9c2e81d0b7a4"})},
+      {"submit_workflow", encode(SubmitRequest{11, {workflow_spec()}})},
+      {"jobs_in_a_workflow", encode(JobBatch{{workflow_job()}})},
+      {"outcome_with_follow_ups", encode(OutcomeBatch{{outcome_with_follow_ups()}})},
+      {"ack_with_follow_ups", encode(AckBatch{{ack_with_follow_ups()}})},
+      {"batch_open", encode(BatchOpen{12, "nightly", JobSpec{"report", Payload(), 0, 0},
+                                      JobSpec{"echo", json_payload(R"({"ok":1})"), 0, 0}})},
+      {"batch_seal", encode(BatchSeal{13, "0190a2b3-b1"})},
+      {"batches_request", encode(BatchesRequest{14, {"0190a2b3-b1"}, 100})},
+      {"batches", encode(BatchesReply{14,
+                                      {BatchSummary{.id = "0190a2b3-b1",
+                                                    .sealed = true,
+                                                    .total = 3,
+                                                    .succeeded = 2,
+                                                    .dead = 1,
+                                                    .dead_ids = {"0190a2b3-7"}},
+                                       BatchSummary{.id = "0190a2b3-b9", .known = false}}})},
   };
 }
 
@@ -376,17 +428,79 @@ Tokens msgpack_edges() {
 
 Tokens protocol_tokens() {
   Tokens tokens = msgpack_edges();
-  for (const char* word :
-       {"v",           "k",          "req",          "jobs",        "ids",     "type",
-        "payload",     "timeout_ms", "max_attempts", "id",          "attempt", "created_ms",
-        "status",      "error_code", "error",        "result",      "worker",  "started_ms",
-        "finished_ms", "run_us",     "cpu_us",       "max_rss_kb",  "acks",    "duplicate",
-        "final",       "heartbeat",  "name",         "source",      "seq",     "time_ms",
-        "fields",      "all_dead",   "submit",       "accepted",    "refused", "status_request",
-        "job",         "outcome",    "ack",          "event",       "retry",   "discard",
-        "succeeded",   "failed",     "code",         "message",     "ready",   "credit",
-        "reset",       "outcomes",   "release",      "interval_ms", "resync",  "reason",
-        "window",      "lag_ms"}) {
+  for (const char* word : {"v",
+                           "k",
+                           "req",
+                           "jobs",
+                           "ids",
+                           "type",
+                           "payload",
+                           "timeout_ms",
+                           "max_attempts",
+                           "id",
+                           "attempt",
+                           "created_ms",
+                           "status",
+                           "error_code",
+                           "error",
+                           "result",
+                           "worker",
+                           "started_ms",
+                           "finished_ms",
+                           "run_us",
+                           "cpu_us",
+                           "max_rss_kb",
+                           "acks",
+                           "duplicate",
+                           "final",
+                           "heartbeat",
+                           "name",
+                           "source",
+                           "seq",
+                           "time_ms",
+                           "fields",
+                           "all_dead",
+                           "submit",
+                           "accepted",
+                           "refused",
+                           "status_request",
+                           "job",
+                           "outcome",
+                           "ack",
+                           "event",
+                           "retry",
+                           "discard",
+                           "succeeded",
+                           "failed",
+                           "code",
+                           "message",
+                           "ready",
+                           "credit",
+                           "reset",
+                           "outcomes",
+                           "release",
+                           "interval_ms",
+                           "resync",
+                           "reason",
+                           "window",
+                           "lag_ms",
+                           "then",
+                           "on_failure",
+                           "batch",
+                           "parent",
+                           "follow_ups",
+                           "next",
+                           "description",
+                           "on_complete",
+                           "on_success",
+                           "sealed",
+                           "dead_ids",
+                           "known",
+                           "batch_open",
+                           "batch_seal",
+                           "batches",
+                           "batches_request",
+                           "on_complete_id"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;
