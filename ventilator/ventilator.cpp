@@ -444,18 +444,24 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     uncommitted_bytes_ += body.size();
     // What job.accepted says of each: its type, and its queue when not the default one (left
     // out, as the workers' job events leave it out).
-    std::vector<std::pair<std::string, std::string>> types_and_queues;
+    // And its batch, when it has one.
+    struct Said {
+      std::string type, queue, batch;
+    };
+    std::vector<Said> types_and_queues;
     types_and_queues.reserve(submit->jobs.size());
     for (const auto& spec : submit->jobs) {
-      types_and_queues.emplace_back(spec.type, spec.queue == kDefaultQueue ? "" : spec.queue);
+      types_and_queues.push_back(
+          Said{spec.type, spec.queue == kDefaultQueue ? "" : spec.queue, spec.batch});
     }
     std::vector<std::size_t> added;  // a duplicate unique key's id is no new job: no event
     auto ids = jobs_->accept(std::move(submit->jobs), unix_ms_now(), &added);
     for (const auto i : added) {
       if (!events_->admit_per_job_event("job.accepted")) continue;
-      const auto& [type, queue] = types_and_queues[i];
+      const auto& [type, queue, batch] = types_and_queues[i];
       std::map<std::string, std::string> fields{{"job", ids[i]}, {"type", type}};
       if (!queue.empty()) fields["queue"] = queue;
+      if (!batch.empty()) fields["batch"] = batch;
       events_->publish("job.accepted", std::move(fields));
     }
     log_->debug("accepted {} jobs (request {})", ids.size(), submit->req);

@@ -82,8 +82,12 @@ TEST_F(JobContextTest, RefusesTheFollowUpsTheSinkWouldRefuseSayingWhich) {
       {spec_of(""), "follow-up mx-1.2 has no type"},
       {nested_then,
        "then[0] of follow-up mx-1.2 (resize) has then, on_failure or batch of its own"},
-      {then_payload, "then[0] of follow-up mx-1.2 (resize): the payload of a upload job"},
-      {failure_payload, "on_failure[0] of follow-up mx-1.2 (resize): the payload of a alert"},
+      {then_payload,
+       "then[0] of follow-up mx-1.2 (resize): the payload of a job a workflow makes (type upload) "
+       "must be a map"},
+      {failure_payload,
+       "on_failure[0] of follow-up mx-1.2 (resize): the payload of a job a workflow makes (type "
+       "alert)"},
       {bad_queue, "follow-up mx-1.2 (resize): "},
       {long_batch, "follow-up mx-1.2 (resize) has a unique_key or batch longer than 200 bytes"},
       {long_timeout, "follow-up mx-1.2 (resize) has a timeout_ms over the limit of "},
