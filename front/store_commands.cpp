@@ -337,8 +337,17 @@ class ShowCommand : public Command {
                           now ? state_cell(std::string(to_string(now->state)), 0, style)
                               : state_cell("retrying", 0, style) + " (no final outcome yet)");
       if (now) std::cout << fieldf("now", describe_job_state(*now, now_ms));
-      std::cout << payload_section(id_, attempts, style);
-      if (!attempts.empty()) std::cout << attempts_table(attempts, style, now_ms);
+      if (!attempts.empty()) {
+        std::cout << payload_section(id_, attempts, style)
+                  << attempts_table(attempts, style, now_ms);
+      } else {
+        // Only the ventilator answered: the payload is in the store, once an attempt ends.
+        std::cout << fieldf("payload", store_problem.empty()
+                                           ? "not recorded yet (the store has it once an "
+                                             "attempt of the job ends)"
+                                           : "not known here: the outcome store was not read "
+                                             "(see below)");
+      }
       if (!children.empty()) std::cout << children_table(children, style);
       note_what_was_not_asked(store_problem, ventilator_problem);
       return kExitOk;

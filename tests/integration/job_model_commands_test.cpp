@@ -221,6 +221,12 @@ TEST_F(JobModelCommands, PauseHoldsAQueueAndResumeLetsItRun) {
       << table.out;
   const auto shown = zpipe(pipeline, {"show", id});
   EXPECT_NE(shown.out.find("waits for a worker in queue mail"), std::string::npos) << shown.out;
+  // The store has nothing of it yet: show says so, not that an older worker ran it.
+  const auto unrecorded = zpipe(pipeline, {"show", id, "--data-dir", pipeline.data_dir().string()});
+  EXPECT_NE(unrecorded.out.find("payload       not recorded yet (the store has it once an attempt "
+                                "of the job ends)"),
+            std::string::npos)
+      << unrecorded.out;
 
   const auto resumed = zpipe(pipeline, {"resume", "mail"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
