@@ -1719,22 +1719,6 @@ Result<Message> decode(std::string_view bytes, const DecodeLimits& limits) {
   }
 }
 
-std::string encode_job_spec(const JobSpec& spec) {
-  MessageWriter w;
-  write_job_spec(w, spec);
-  return w.take();
-}
-
-Result<JobSpec> decode_job_spec(std::string_view bytes, const DecodeLimits& limits) {
-  msgpack::object_handle handle;
-  if (auto refused = unpack_one(bytes, limits, handle)) return *refused;
-  try {
-    return read_job_spec(handle.get(), "job spec", limits);
-  } catch (const DecodeFailure& failure) {
-    return failure.error;
-  }
-}
-
 Result<Payload> decode_payload(std::string_view bytes, const DecodeLimits& limits) {
   // Inside a message a payload sits below three levels (the message's map, its "jobs" array, a
   // job's map), which count toward the depth limit: held to that, as a worker will hold it.

@@ -60,7 +60,7 @@ std::string encode_outcomes(const std::vector<std::string_view>& entries);
 inline constexpr std::size_t kOutcomesEnvelopeBytes = 32;
 
 // Job specs as one msgpack array, each as a message carries it: how the outcome store keeps
-// what a job made (its follow-ups, its chain's next step).
+// what a job made (its follow-ups, its chain's next step), and the journal a job's workflow.
 std::string encode_job_specs(const std::vector<JobSpec>& specs);
 
 // Decodes one message. Refuses (never throws): oversized input and msgpack over `limits`
@@ -69,11 +69,6 @@ std::string encode_job_specs(const std::vector<JobSpec>& specs);
 // missing fields (kMissingField), fields of the wrong type (kWrongType) and meaningless values
 // (kInvalid). Unknown extra fields are ignored so that later versions may add optional ones.
 Result<Message> decode(std::string_view bytes, const DecodeLimits& limits = {});
-
-// One job spec alone, as a submit carries each (for files that keep specs: the journal's
-// workflows, the store's follow-ups), and read back under `limits` as decode() reads it.
-std::string encode_job_spec(const JobSpec& spec);
-Result<JobSpec> decode_job_spec(std::string_view bytes, const DecodeLimits& limits = {});
 
 // Reads one msgpack value as decode() reads a payload field: under the same limits (its depth
 // counted as inside a "jobs" message), refused with the same codes, and packed again into the

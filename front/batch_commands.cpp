@@ -99,7 +99,7 @@ class BatchSubmitCommand : public Command {
     const auto now_ms = static_cast<std::uint64_t>(unix_now_ms());
     auto options = flags_.read(now_ms);
     if (!options.ok()) return usage(command, options.error().message);
-    auto specs = read_jsonl(now_ms);
+    auto specs = job_specs_from_jsonl_file(jsonl_, now_ms);
     if (!specs.ok()) return usage(command, specs.error().message);
     if (specs.value().empty()) return usage(command, "no jobs in " + jsonl_);
     for (std::size_t i = 0; i < specs.value().size(); ++i) {
@@ -122,15 +122,6 @@ class BatchSubmitCommand : public Command {
   }
 
  private:
-  Result<std::vector<JobSpec>> read_jsonl(std::uint64_t now_ms) const {
-    if (jsonl_ == "-") return job_specs_from_json_lines(std::cin, now_ms);
-    std::ifstream file(jsonl_);
-    if (!file) return make_error(ErrorCode::kUnavailable, "cannot read " + jsonl_);
-    auto specs = job_specs_from_json_lines(file, now_ms);
-    if (!specs.ok()) return make_error(specs.error().code, jsonl_ + " " + specs.error().message);
-    return specs;
-  }
-
   CLI::App& app_;
   std::string jsonl_;
   BatchOptionFlags flags_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
+#include <iostream>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -372,6 +374,16 @@ Result<JobSpec> batch_callback_from_json(const std::string& text, std::uint64_t 
   const auto j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return invalid("not valid JSON: " + text);
   return spec_from_object(j, now_ms, SpecPlace::kBatchCallback);
+}
+
+Result<std::vector<JobSpec>> job_specs_from_jsonl_file(const std::string& path,
+                                                       std::uint64_t now_ms) {
+  if (path == "-") return job_specs_from_json_lines(std::cin, now_ms);
+  std::ifstream file(path);
+  if (!file) return make_error(ErrorCode::kUnavailable, "cannot read " + path);
+  auto specs = job_specs_from_json_lines(file, now_ms);
+  if (!specs.ok()) return make_error(specs.error().code, path + " " + specs.error().message);
+  return specs;
 }
 
 }  // namespace zpipe

@@ -43,6 +43,9 @@ Result<JobSpec> job_spec_from_arguments(const SubmitArguments& arguments, std::u
 // map or absent (a workflow adds to it). Blank lines are skipped. Fails naming the first bad line
 // and entry ("line 3: then[1]: ..."). `now_ms` (Unix ms) is the moment "delay" counts from.
 Result<std::vector<JobSpec>> job_specs_from_json_lines(std::istream& in, std::uint64_t now_ms);
+// The same from the file at `path` ("-": standard input); errors name the file.
+Result<std::vector<JobSpec>> job_specs_from_jsonl_file(const std::string& path,
+                                                       std::uint64_t now_ms);
 
 // One job as a JSON object of a line's form, for a batch's callback (`zpipe batch submit
 // --on-complete`): no "batch", and a payload that is a map or absent (the batch's summary is

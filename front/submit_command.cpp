@@ -76,7 +76,7 @@ class SubmitCommand : public Command {
       if (const auto flag = job_flag_given()) {
         return usage(*flag + " goes with TYPE; with --jsonl, give it on each line");
       }
-      auto parsed = read_jsonl(now_ms);
+      auto parsed = job_specs_from_jsonl_file(jsonl_, now_ms);
       if (!parsed.ok()) return usage(parsed.error().message);
       specs = std::move(parsed).value();
       if (specs.empty()) return usage("no jobs in " + jsonl_);
@@ -143,15 +143,6 @@ class SubmitCommand : public Command {
   }
 
  private:
-  Result<std::vector<JobSpec>> read_jsonl(std::uint64_t now_ms) {
-    if (jsonl_ == "-") return job_specs_from_json_lines(std::cin, now_ms);
-    std::ifstream file(jsonl_);
-    if (!file) return make_error(ErrorCode::kUnavailable, "cannot read " + jsonl_);
-    auto specs = job_specs_from_json_lines(file, now_ms);
-    if (!specs.ok()) return make_error(specs.error().code, jsonl_ + " " + specs.error().message);
-    return specs;
-  }
-
   // The first flag given that describes one job, which --jsonl lines say for themselves.
   std::optional<std::string> job_flag_given() const {
     for (const char* flag : {"--arg", "--payload", "--timeout", "--max-attempts", "--queue",

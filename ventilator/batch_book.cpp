@@ -44,15 +44,16 @@ std::string BatchBook::open(const BatchOpen& request, std::uint64_t now_ms) {
   b.created_ms = now_ms;
   order_.push_back(b.id);
   auto id = b.id;
-  changed(batches_.emplace(id, Held{std::move(b), false}).first->second.record);
+  changed(batches_.emplace(id, Held{std::move(b), false}).first->second);
   return id;
 }
 
 Result<Ok> BatchBook::seal(const std::string& id, std::uint64_t now_ms) {
   if (auto problem = join_problem(id)) return make_error(ErrorCode::kInvalid, *problem);
-  auto& b = batches_.at(id).record;
+  auto& held = batches_.at(id);
+  auto& b = held.record;
   b.sealed = true;
-  changed(b);
+  changed(held);
   finish_if_done(b, now_ms);
   return Ok{};
 }
@@ -75,14 +76,13 @@ void BatchBook::joined(const std::string& id) {
   const auto found = batches_.find(id);
   if (found == batches_.end() || found->second.record.finished()) return;
   ++found->second.record.total;
-  changed(found->second.record);
+  changed(found->second);
 }
 
-void BatchBook::changed(BatchRecord& b) {
-  auto& held = batches_.at(b.id);
+void BatchBook::changed(Held& held) {
   if (held.changed) return;
   held.changed = true;
-  changed_.push_back(b.id);
+  changed_.push_back(held.record.id);
 }
 
 void BatchBook::ended(const std::string& id, const std::string& job, OutcomeStatus status,
@@ -105,7 +105,7 @@ void BatchBook::ended(const std::string& id, const std::string& job, OutcomeStat
       }
       break;
   }
-  changed(b);
+  changed(found->second);
   finish_if_done(b, now_ms);
 }
 
@@ -116,7 +116,7 @@ void BatchBook::revived(const std::string& id, const std::string& job) {
   if (b.finished() || b.dead == 0) return;
   --b.dead;
   std::erase(b.dead_ids, job);  // the journal's list keeps it: restored, it is counted dead
-  changed(b);
+  changed(found->second);
 }
 
 void BatchBook::finish_if_done(BatchRecord& b, std::uint64_t now_ms) {

@@ -63,8 +63,6 @@ class BatchBook {
 
  private:
   void finish_if_done(BatchRecord& b, std::uint64_t now_ms);
-  // Marks `b` for save_changed(): once per batch between two saves, not per job.
-  void changed(BatchRecord& b);
   BatchSummary summary_of(const BatchRecord& b, std::uint64_t running, bool with_dead) const;
 
   Journal* journal_;
@@ -75,6 +73,8 @@ class BatchBook {
     bool changed = false;  // listed in changed_
   };
   std::unordered_map<std::string, Held> batches_;
+  // Marks a batch for save_changed(): listed once between two saves, not once per job.
+  void changed(Held& held);
   std::vector<std::string> order_;  // ids, oldest first
   std::deque<std::string> finished_order_;
   std::vector<std::string> changed_;

@@ -180,7 +180,7 @@ std::optional<std::string> JobTable::batch_problem(const std::vector<JobSpec>& s
 
 Result<Ok> JobTable::seal_batch(const std::string& id, std::uint64_t now_ms) {
   auto sealed = batches_.seal(id, now_ms);
-  if (sealed.ok()) make_jobs_of(TrackedJob{}, Ack{}, now_ms);  // its callbacks, when it is over
+  if (sealed.ok()) make_callbacks_due(now_ms);  // when its jobs had all ended
   return sealed;
 }
 
@@ -467,29 +467,36 @@ void JobTable::finish(TrackedJob& t, const Ack& ack, std::uint64_t now_ms) {
   make_jobs_of(t, ack, now_ms);
 }
 
+void JobTable::make_job(JobSpec spec, std::string id, const std::string& parent,
+                        std::uint64_t now_ms) {
+  // A batch over (or forgotten) takes no more jobs: the job is made without it.
+  if (!spec.batch.empty() && !batches_.takes_follow_ups(spec.batch)) spec.batch.clear();
+  MadeJob made{id, spec.type, spec.queue, parent};
+  bool added = false;
+  add(std::move(spec), std::move(id), parent, now_ms, &added);
+  if (added) made_.push_back(std::move(made));
+}
+
+void JobTable::make_callbacks_due(std::uint64_t now_ms) {
+  for (auto& callback : batches_.take_callbacks_due()) {
+    make_job(std::move(callback.spec), std::move(callback.id), callback.batch, now_ms);
+  }
+}
+
 void JobTable::make_jobs_of(const TrackedJob& t, const Ack& ack, std::uint64_t now_ms) {
-  const auto make = [&](JobSpec spec, std::string id, const std::string& parent) {
-    // A batch over (or forgotten) takes no more jobs: the job is made without it.
-    if (!spec.batch.empty() && !batches_.takes_follow_ups(spec.batch)) spec.batch.clear();
-    MadeJob made{id, spec.type, spec.queue, parent};
-    bool added = false;
-    add(std::move(spec), std::move(id), parent, now_ms, &added);
-    if (added) made_.push_back(std::move(made));
-  };
   const auto& links = t.job.links;
   const auto& id = t.job.id;
-  if (!id.empty() && ack.status == OutcomeStatus::kSucceeded) {
+  if (ack.status == OutcomeStatus::kSucceeded) {
     // Those that join its batch count before it ends, so that the batch cannot end first.
     std::size_t n = 0;
-    for (const auto& spec : ack.follow_ups) make(spec, follow_up_id(id, ++n), id);
+    for (const auto& spec : ack.follow_ups) make_job(spec, follow_up_id(id, ++n), id, now_ms);
     if (ack.next) {
       auto next = *ack.next;
       next.batch = t.job.batch();
       if (links) next.on_failure = links->on_failure;
-      make(std::move(next), chain_step_id(id), id);
+      make_job(std::move(next), chain_step_id(id), id, now_ms);
     }
-  } else if (!id.empty() && ack.status == OutcomeStatus::kFailed && links &&
-             !links->on_failure.empty()) {
+  } else if (ack.status == OutcomeStatus::kFailed && links && !links->on_failure.empty()) {
     const auto facts = Payload::from_json({{"id", id},
                                            {"type", t.job.type.str()},
                                            {"attempts", t.job.attempt},
@@ -503,15 +510,13 @@ void JobTable::make_jobs_of(const TrackedJob& t, const Ack& ack, std::uint64_t n
       if (auto payload = with_key(spec.payload, kFailedJobKey, facts); payload.ok()) {
         spec.payload = std::move(payload.value());
       }
-      make(std::move(spec), on_failure_id(id, ++n, round), id);
+      make_job(std::move(spec), on_failure_id(id, ++n, round), id, now_ms);
     }
   }
   if (const auto& batch = t.job.batch(); !batch.empty()) {
     batches_.ended(batch, id, ack.status, now_ms);
   }
-  for (auto& callback : batches_.take_callbacks_due()) {
-    make(std::move(callback.spec), std::move(callback.id), callback.batch);
-  }
+  make_callbacks_due(now_ms);
 }
 
 Result<std::vector<std::string>> JobTable::revive(const DeadSelection& selection,

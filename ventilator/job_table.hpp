@@ -202,6 +202,10 @@ class JobTable {
   // What the job's end makes: follow-ups and the chain's next step on success, its on_failure
   // jobs when dead, and the callbacks of a batch it was the last of.
   void make_jobs_of(const TrackedJob& t, const Ack& ack, std::uint64_t now_ms);
+  // Makes one such job (without the batch it names when that batch takes no more).
+  void make_job(JobSpec spec, std::string id, const std::string& parent, std::uint64_t now_ms);
+  // The callbacks of the batches that just ended.
+  void make_callbacks_due(std::uint64_t now_ms);
   // Adds one job, given its id (accept() makes one), as accept() does. Returns its id, or the
   // live job's that holds its unique key.
   std::string add(JobSpec spec, std::string id, std::string parent, std::uint64_t now_ms,

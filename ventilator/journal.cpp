@@ -290,7 +290,7 @@ std::int64_t Journal::add(const TrackedJob& t, const std::string& unique_key) {
     JobSpec spec{t.job.type.str(), Payload(), 0, 0};
     spec.then = links->then;
     spec.on_failure = links->on_failure;
-    workflow = encode_job_spec(spec);
+    workflow = encode_job_specs({spec});
   }
   apply(Write{Write::Kind::kInsert, row, 0, 0, 0, t, unique_key, std::move(workflow)});
   return row;

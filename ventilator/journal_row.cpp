@@ -67,9 +67,10 @@ Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits
   t.due_ms = *due_ms;
   JobLinks links{row.parent, row.batch, {}, {}};
   if (!row.workflow.empty()) {
-    if (auto workflow = decode_job_spec(row.workflow, limits); workflow.ok()) {
-      links.then = std::move(workflow.value().then);
-      links.on_failure = std::move(workflow.value().on_failure);
+    if (auto workflow = decode_job_specs(row.workflow, limits);
+        workflow.ok() && workflow.value().size() == 1) {
+      links.then = std::move(workflow.value()[0].then);
+      links.on_failure = std::move(workflow.value()[0].on_failure);
     }
   }
   if (!links.empty()) t.job.links = std::make_shared<const JobLinks>(std::move(links));

@@ -32,7 +32,7 @@ struct JournalRow {
   std::string cancelled_by{};
   std::string parent{};
   std::string batch{};
-  std::string workflow{};  // encode_job_spec() of a spec holding its then and on_failure; or ""
+  std::string workflow{};  // encode_job_specs() of one spec holding its then and on_failure; or ""
   bool payload_left_out = false;  // too large to keep in memory: `payload` is empty
 };
 
@@ -41,7 +41,7 @@ struct JournalRow {
 // attempt counts outside 1..2^32-1, a time limit over the cap, or negative times. A payload that
 // decode() would refuse becomes nil, as if none had been given: the job still runs to an outcome.
 // A payload left out stays in the journal (TrackedJob::payload_in_journal). A workflow column
-// decode_job_spec() refuses is dropped, as if the job had none: it still runs.
+// decode_job_specs() refuses is dropped, as if the job had none: it still runs.
 Result<TrackedJob> restore_job(const JournalRow& row, const DecodeLimits& limits = {});
 
 // The payload of a row as a job carries it: as stored, or nil when decode() would refuse it.
