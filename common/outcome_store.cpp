@@ -565,6 +565,27 @@ Result<std::int64_t> OutcomeStore::last_row() {
   return found.value() ? s.value().column_i64(0) : std::int64_t{0};
 }
 
+Result<std::vector<RecordedRunTime>> OutcomeStore::run_times_after(std::int64_t& after,
+                                                                   std::size_t limit) {
+  // The final attempt by its primary key: one lookup a job.
+  auto s = db_->prepare(
+      "SELECT j.rowid, j.type, j.status, coalesce(a.run_us, 0) FROM jobs j "
+      "LEFT JOIN attempts a ON a.id = j.id AND a.attempt = j.attempt "
+      "WHERE j.rowid > ? ORDER BY j.rowid LIMIT ?");
+  if (!s.ok()) return s.error();
+  s.value().bind_i64(1, after);
+  s.value().bind_u64(2, limit);
+  auto last = after;
+  auto rows = read_all<RecordedRunTime>(s.value(), [&last](const sqlite::Statement& row) {
+    last = row.column_i64(0);
+    return RecordedRunTime{row.column_text(1),
+                           outcome_status_from(row.column_text(2)).value_or(OutcomeStatus::kFailed),
+                           row.column_u64(3)};
+  });
+  if (rows.ok()) after = last;
+  return rows;
+}
+
 Result<std::vector<Outcome>> OutcomeStore::attempts(const std::string& id) {
   // A store an older sink wrote, opened read-only before a newer sink upgraded it, lacks the
   // columns added since: they read as their defaults (no key: its attempts all came in the

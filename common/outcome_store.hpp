@@ -36,6 +36,13 @@ struct OutcomeQuery {
   std::string batch{};     // empty: any
 };
 
+// A recorded job's type, how it ended and how long its final attempt ran.
+struct RecordedRunTime {
+  std::string type;
+  OutcomeStatus status{};
+  std::uint64_t run_us = 0;
+};
+
 // Jobs recorded, by how they ended.
 struct StoreTotals {
   std::uint64_t succeeded = 0;
@@ -104,6 +111,9 @@ class OutcomeStore {
   // `after` moves to the last one returned. For following a store as it grows.
   Result<std::vector<StoredOutcome>> recorded_after(std::int64_t& after, std::size_t limit);
   Result<std::int64_t> last_row();
+  // Jobs first recorded after row `after`, oldest first, at most `limit`: how each ended and
+  // its final attempt's run time; `after` moves to the last one. For zpipe-web's histograms.
+  Result<std::vector<RecordedRunTime>> run_times_after(std::int64_t& after, std::size_t limit);
   // Every recorded attempt of a job, first attempt first (the result is not kept per attempt).
   Result<std::vector<Outcome>> attempts(const std::string& id);
   Result<std::vector<StoredOutcome>> list(const OutcomeQuery& query);

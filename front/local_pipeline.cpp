@@ -63,6 +63,13 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
     workers_.emplace_back(with_logging(std::move(worker)), relayed());
   }
+  if (!config_.web_listen.empty()) {
+    std::vector<std::string> web{
+        "zpipe-web",    "--listen", config_.web_listen, "--data-dir", config_.data_dir.string(),
+        "--ventilator", e.submit,   "--events-from",    e.events_out};
+    web.insert(web.end(), config_.web_args.begin(), config_.web_args.end());
+    web_.emplace(with_logging(std::move(web)), relayed());
+  }
   relay_->start();
 
   auto probe = ClientConfig::to(e.submit, std::chrono::milliseconds(500));
@@ -104,6 +111,9 @@ std::optional<std::string> LocalPipeline::find_exited() {
   for (std::size_t i = 0; i < workers_.size(); ++i) {
     if (auto exited = check(workers_[i], kFirstWorkerSource + i)) return exited;
   }
+  if (web_) {
+    if (auto exited = check(*web_, kFirstWorkerSource + workers_.size())) return exited;
+  }
   return std::nullopt;
 }
 
@@ -111,6 +121,8 @@ bool LocalPipeline::stop() {
   stopped_ = true;
   bool clean = true;
   auto ended_well = [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; };
+  // The web first: its pages would only say the rest is going.
+  if (web_) clean = ended_well(web_->stop(std::chrono::seconds(10))) && clean;
   // Workers first, all at once: they finish their running jobs and send the outcomes.
   for (auto& worker : workers_) worker.request_stop();
   for (auto& worker : workers_) clean = ended_well(worker.stop(std::chrono::seconds(40))) && clean;

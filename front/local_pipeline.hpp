@@ -31,6 +31,9 @@ struct LocalPipelineConfig {
   std::vector<std::string> worker_args;      // more flags for every worker (--isolate ...)
   std::vector<std::string> sink_args;        // more flags for the sink (--curve-secret ...)
   CurveSetup client_curve;                   // how to reach the ventilator, to see it is up
+  // Set: a zpipe-web is run too, listening there (HOST:PORT), with web_args (its CURVE flags).
+  std::string web_listen{};
+  std::vector<std::string> web_args{};
 };
 
 class LocalPipeline {
@@ -68,7 +71,8 @@ class LocalPipeline {
   std::vector<ChildProcess> workers_;
   std::optional<ChildProcess> sink_;
   std::optional<ChildProcess> ventilator_;
-  // The relay's source of each program: ventilator 0, sink 1, workers 2...
+  std::optional<ChildProcess> web_;
+  // The relay's source of each program: ventilator 0, sink 1, workers 2..., then the web.
   static constexpr std::size_t kVentilatorSource = 0, kSinkSource = 1, kFirstWorkerSource = 2;
   bool stopped_ = false;
 };

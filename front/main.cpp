@@ -1,4 +1,4 @@
-// zpipe: runs `zpipe worker ...` as `zpipe-worker ...` (likewise ventilator, sink, monitor),
+// zpipe: runs `zpipe worker ...` as `zpipe-worker ...` (likewise ventilator, sink, monitor, web),
 // and hosts the whole-pipeline commands.
 #include <string.h>
 #include <unistd.h>
@@ -55,7 +55,7 @@ int unknown_command(const CLI::App& app, const std::string& typed,
 }  // namespace
 
 int main(int argc, char** argv) {
-  static const std::set<std::string> kPrograms{"ventilator", "worker", "sink", "monitor"};
+  static const std::set<std::string> kPrograms{"ventilator", "worker", "sink", "monitor", "web"};
   if (argc > 1 && kPrograms.count(argv[1]) != 0) {
     const auto program = zpipe::program_path("zpipe-" + std::string(argv[1]));
     std::vector<char*> args{const_cast<char*>(program.c_str())};
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{
       "zpipe: a brokerless background-job pipeline on ZeroMQ.\n"
-      "Programs: zpipe ventilator|worker|sink|monitor ... runs zpipe-<program> ...",
+      "Programs: zpipe ventilator|worker|sink|monitor|web ... runs zpipe-<program> ...",
       "zpipe"};
   app.get_formatter()->column_width(36);
   app.set_version_flag("--version", "zpipe " + std::string(zpipe::kZpipeVersion) + " (protocol " +

@@ -49,6 +49,12 @@ class UpCommand : public Command {
                   "Show the live dashboard (zpipe-monitor top) on this terminal; the programs' "
                   "logs go to DATA_DIR/zpipe.log unless --log-file says otherwise")
         ->group(pipeline);
+    app_.add_option("--web", web_,
+                    "Also serve the web interface (zpipe-web) on ADDR, by default "
+                    "127.0.0.1:8080; its URL is printed")
+        ->expected(0, 1)
+        ->type_name("[ADDR]")
+        ->group(pipeline);
     add_local_pipeline_options(app_, config_, 0,
                                "Where the sink keeps outcomes.db and the ventilator journal.db "
                                "(env ZPIPE_DATA_DIR)");
@@ -73,6 +79,7 @@ class UpCommand : public Command {
                    "`zpipe monitor tail` elsewhere\n";
       return kExitUsage;
     }
+    if (app_.count("--web") != 0) config_.web_listen = web_.empty() ? kDefaultWebListen : web_[0];
     if (top_ && config_.log_file.empty()) {
       std::filesystem::create_directories(config_.data_dir);
       config_.log_file = config_.data_dir / "zpipe.log";
@@ -149,6 +156,11 @@ class UpCommand : public Command {
         std::printf(" %s=%s", name, shell_quoted(value).c_str());
       }
       std::printf("\n");
+    }
+    if (!config_.web_listen.empty()) {
+      const auto& listen = config_.web_listen;
+      std::printf("web: http://%s%s/\n", listen.starts_with(':') ? "localhost" : "",
+                  listen.c_str());
     }
     std::printf("Ctrl-C stops it (running jobs finish first).\n");
     std::fflush(stdout);
@@ -305,9 +317,10 @@ class UpCommand : public Command {
       args->insert(args->end(),
                    {"--curve-secret", curve_.secret_file, "--curve-trust", curve_.trust_dir});
     }
-    config_.worker_args.insert(
-        config_.worker_args.end(),
-        {"--curve-secret", curve_.secret_file, "--curve-server-key", curve_.server_key_file});
+    for (auto* args : {&config_.worker_args, &config_.web_args}) {
+      args->insert(args->end(), {"--curve-secret", curve_.secret_file, "--curve-server-key",
+                                 curve_.server_key_file});
+    }
     return std::nullopt;
   }
 
@@ -316,6 +329,8 @@ class UpCommand : public Command {
   CurveFlags curve_;
   LocalPipelineConfig config_;
   bool top_ = false;
+  std::vector<std::string> web_;  // --web's ADDR, when given one
+  static constexpr const char* kDefaultWebListen = "127.0.0.1:8080";
 };
 
 }  // namespace
