@@ -3,34 +3,18 @@
 #include <fstream>
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/plural.hpp"
 #include "front/batch_summary_text.hpp"
 #include "front/batch_table.hpp"
+#include "front/batches_json.hpp"
 #include "front/job_spec_parser.hpp"
 #include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
-
-nlohmann::json to_json(const BatchSummary& b) {
-  return {{"id", b.id},
-          {"description", b.description},
-          {"state", batch_state(b)},
-          {"sealed", b.sealed},
-          {"created_ms", b.created_ms},
-          {"finished_ms", b.finished_ms},
-          {"total", b.total},
-          {"pending", b.pending},
-          {"running", b.running},
-          {"succeeded", b.succeeded},
-          {"dead", b.dead},
-          {"cancelled", b.cancelled}};
-}
 
 int usage(const std::string& command, const std::string& message) {
   std::cerr << command << ": " << message << "\nRun '" << command << " --help' for the options.\n";
@@ -219,19 +203,7 @@ class BatchShowCommand : public Command {
       }
     }
     if (json_) {
-      auto out = to_json(batch);
-      out["pipeline"] = client.pipeline();
-      out["dead_ids"] = batch.dead_ids;
-      for (const auto& [key, id] : {std::pair{"on_complete", &batch.on_complete_id},
-                                    std::pair{"on_success", &batch.on_success_id}}) {
-        if (id->empty()) continue;
-        nlohmann::json callback{{"id", *id}};
-        for (const auto& job : callbacks) {
-          if (job.id == *id) callback["state"] = to_string(job.state);
-        }
-        out[key] = callback;
-      }
-      std::cout << out.dump() << "\n";
+      std::cout << batch_show_json(client.pipeline(), batch, callbacks).dump() << "\n";
       return kExitOk;
     }
     std::cout << batch_summary_text(batch, callbacks, unix_now_ms());
@@ -264,10 +236,7 @@ class BatchListCommand : public Command {
     auto batches = client.batches(limit_);
     if (!batches.ok()) return failure(command, batches.error().message);
     if (json_) {
-      auto list = nlohmann::json::array();
-      for (const auto& batch : batches.value()) list.push_back(to_json(batch));
-      std::cout << nlohmann::json{{"pipeline", client.pipeline()}, {"batches", list}}.dump()
-                << "\n";
+      std::cout << batches_json(client.pipeline(), batches.value()).dump() << "\n";
       return kExitOk;
     }
     std::cout << batch_table(batches.value());

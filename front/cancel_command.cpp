@@ -7,10 +7,9 @@
 #include <iostream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "front/cancel_json.hpp"
 #include "front/cancel_result_text.hpp"
 #include "front/ventilator_options.hpp"
 
@@ -43,11 +42,7 @@ class CancelCommand : public Command {
     bool any_unknown = false;
     for (const auto& job : reply.value().jobs) any_unknown |= job.result == CancelResult::kUnknown;
     if (json_) {
-      auto jobs = nlohmann::json::array();
-      for (const auto& job : reply.value().jobs) {
-        jobs.push_back({{"id", job.id}, {"result", to_string(job.result)}});
-      }
-      std::cout << nlohmann::json{{"pipeline", client.pipeline()}, {"jobs", jobs}}.dump() << "\n";
+      std::cout << cancel_json(reply.value()).dump() << "\n";
     } else {
       for (const auto& job : reply.value().jobs) {
         std::cout << job.id << " " << describe_cancel_result(job.result) << "\n";

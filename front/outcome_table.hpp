@@ -12,6 +12,7 @@
 #include "common/outcome.hpp"
 #include "common/outcome_store.hpp"
 #include "common/terminal.hpp"
+#include "front/job_child.hpp"
 
 namespace zpipe {
 
@@ -39,15 +40,6 @@ std::string outcome_table(const std::vector<StoredOutcome>& rows, const Terminal
 // (only when some attempt has one), FINISHED, ERROR (the rest of the width).
 std::string attempts_table(const std::vector<Outcome>& attempts, const TerminalStyle& style,
                            std::int64_t now_ms);
-
-// A job that another made (a follow-up, a chain's next step, an on_failure job, ...) as `zpipe
-// show` lists it under its maker: `state` as recorded, else as the ventilator tells, else
-// "not recorded yet".
-struct JobChild {
-  std::string id;
-  std::string type;
-  std::string state;
-};
 
 // The children of one job (`zpipe show`): "children", then ID, TYPE (at most 16 characters
 // wide) and STATE (coloured as state_cell() colours it), one line each.

@@ -3,32 +3,14 @@
 #include <iostream>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "front/queue_table.hpp"
+#include "front/queues_json.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
-
-nlohmann::json to_json(const QueuesReply& reply) {
-  auto queues = nlohmann::json::array();
-  for (const auto& q : reply.queues) {
-    queues.push_back({{"name", q.name},
-                      {"pending", q.pending},
-                      {"running", q.running},
-                      {"scheduled", q.scheduled},
-                      {"latency_ms", q.latency_ms},
-                      {"paused", q.paused}});
-  }
-  auto limits = nlohmann::json::array();
-  for (const auto& l : reply.limits) {
-    limits.push_back({{"limit", l.limit}, {"running", l.running}, {"waiting", l.waiting}});
-  }
-  return {{"pipeline", reply.pipeline}, {"queues", queues}, {"limits", limits}};
-}
 
 enum class QueueAction { kList, kPause, kResume, kSetLimit, kClearLimit };
 
@@ -73,7 +55,7 @@ class QueueCommand : public Command {
       return reply.error().code == ErrorCode::kInvalid ? kExitUsage : kExitFailure;
     }
     if (json_) {
-      std::cout << to_json(reply.value()).dump() << "\n";
+      std::cout << queues_json(reply.value()).dump() << "\n";
       return kExitOk;
     }
     if (const auto said = what_was_done(); !said.empty()) std::cout << said << "\n";

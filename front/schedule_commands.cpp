@@ -2,44 +2,17 @@
 
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
-#include "common/time_point_text.hpp"
 #include "front/schedule_arguments.hpp"
 #include "front/schedule_table.hpp"
 #include "front/scheduled_table.hpp"
+#include "front/schedules_json.hpp"
 #include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
-
-nlohmann::json to_json(const RecurringJob& s) {
-  nlohmann::json job{{"type", s.job.type},
-                     {"payload", s.job.payload.to_json()},
-                     {"queue", s.job.queue.empty() ? std::string(kDefaultQueue) : s.job.queue},
-                     {"priority", s.job.priority}};
-  if (s.job.timeout_ms != 0) job["timeout_ms"] = s.job.timeout_ms;
-  if (s.job.max_attempts != 0) job["max_attempts"] = s.job.max_attempts;
-  nlohmann::json out{{"name", s.name}, {"job", job}};
-  if (s.cron.empty()) {
-    out["every_ms"] = s.every_ms;
-  } else {
-    out["cron"] = s.cron;
-  }
-  out["next_run_ms"] = s.next_run_ms;
-  out["last_run_ms"] = s.last_run_ms;
-  out["last_job_id"] = s.last_job_id;
-  return out;
-}
-
-nlohmann::json to_json(const std::string& pipeline, const std::vector<RecurringJob>& all) {
-  auto list = nlohmann::json::array();
-  for (const auto& s : all) list.push_back(to_json(s));
-  return {{"pipeline", pipeline}, {"schedules", list}};
-}
 
 class ScheduledCommand : public Command {
  public:
@@ -65,20 +38,7 @@ class ScheduledCommand : public Command {
       return kExitFailure;
     }
     if (json_) {
-      auto jobs = nlohmann::json::array();
-      for (const auto& job : reply.value().jobs) {
-        jobs.push_back({{"id", job.id},
-                        {"type", job.type},
-                        {"queue", job.queue},
-                        {"due_ms", job.due_ms},
-                        {"due", format_time_point(job.due_ms)},
-                        {"attempt", job.attempt}});
-      }
-      std::cout << nlohmann::json{{"pipeline", reply.value().pipeline},
-                                  {"total", reply.value().total},
-                                  {"jobs", jobs}}
-                       .dump()
-                << "\n";
+      std::cout << scheduled_jobs_json(reply.value()).dump() << "\n";
       return kExitOk;
     }
     std::cout << scheduled_table(reply.value(), unix_now_ms());
@@ -138,7 +98,7 @@ class ScheduleAddCommand : public Command {
     }
     const auto& all = reply.value().schedules;
     if (json_) {
-      std::cout << to_json(reply.value().pipeline, all).dump() << "\n";
+      std::cout << schedules_json(reply.value()).dump() << "\n";
       return kExitOk;
     }
     std::cout << "added " << arguments_.name << ": " << schedule_when(schedule.value()) << ", "
@@ -179,7 +139,7 @@ class ScheduleListCommand : public Command {
     }
     const auto& all = reply.value().schedules;
     if (json_) {
-      std::cout << to_json(reply.value().pipeline, all).dump() << "\n";
+      std::cout << schedules_json(reply.value()).dump() << "\n";
       return kExitOk;
     }
     if (remove_) std::cout << "removed " << name_ << "\n";

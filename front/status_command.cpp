@@ -5,26 +5,17 @@
 #include <string_view>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
 #include "common/types_without_workers_text.hpp"
+#include "front/status_json.hpp"
 #include "front/type_counts_table.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
-
-nlohmann::json to_json(const TypeCounts& t) {
-  return {{"pending", t.pending},
-          {"in_flight", t.in_flight},
-          {"retrying", t.retrying},
-          {"succeeded", t.succeeded},
-          {"dead", t.dead}};
-}
 
 class StatusCommand : public Command {
  public:
@@ -47,31 +38,14 @@ class StatusCommand : public Command {
       std::cerr << "zpipe status: " << report.error().message << "\n";
       return kExitFailure;
     }
+    if (json_) {
+      std::cout << status_json(report.value()).dump() << "\n";
+      return kExitOk;
+    }
     const auto& c = report.value().counts;
     const auto& alerts = report.value().alerts;
     const auto& by_type = report.value().by_type;
     const auto& others = report.value().other_types;
-    if (json_) {
-      nlohmann::json out{{"accepted", c.accepted},
-                         {"pending", c.pending},
-                         {"in_flight", c.in_flight},
-                         {"retrying", c.retrying},
-                         {"succeeded", c.succeeded},
-                         {"failed", c.failed},
-                         {"dead", c.dead},
-                         {"scheduled", c.scheduled},
-                         {"cancelled", c.cancelled},
-                         {"types_without_workers", report.value().types_without_workers},
-                         {"alerts", alerts},
-                         {"pipeline", report.value().pipeline}};
-      // Per type, by name: {"echo": {"pending": 0, ...}}; the types past the first 100 together.
-      auto types = nlohmann::json::object();
-      for (const auto& t : by_type) types[t.type] = to_json(t);
-      out["by_type"] = types;
-      if (others) out["other_types"] = to_json(*others);
-      std::cout << out.dump() << "\n";
-      return kExitOk;
-    }
     std::printf("pipeline %s at %s\n", report.value().pipeline.c_str(),
                 ventilator_.client.ventilator.c_str());
     for (const auto& alert : alerts) std::printf("! %s\n", alert.c_str());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <iostream>
-#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -10,90 +9,23 @@
 #include "common/command_line.hpp"
 #include "common/curve_options.hpp"
 #include "common/endpoints.hpp"
-#include "common/follow_ups.hpp"
 #include "common/outcome_store.hpp"
 #include "common/plural.hpp"
 #include "common/terminal.hpp"
+#include "front/job_facts.hpp"
 #include "front/job_payload_text.hpp"
 #include "front/job_state_text.hpp"
+#include "front/outcome_json.hpp"
 #include "front/outcome_table.hpp"
+#include "front/show_json.hpp"
 #include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
 namespace {
 
-nlohmann::json to_json(const StoredOutcome& row) {
-  const auto& o = row.outcome;
-  nlohmann::json j{{"id", o.id},
-                   {"type", o.type},
-                   {"queue", o.queue.empty() ? std::string(kDefaultQueue) : o.queue},
-                   {"status", to_string(o.status)},
-                   {"error_code", o.error_code},
-                   {"error", o.error},
-                   {"attempt", o.attempt},
-                   {"max_attempts", o.max_attempts},
-                   {"worker", o.worker},
-                   {"created_ms", o.created_ms},
-                   {"started_ms", o.started_ms},
-                   {"finished_ms", o.finished_ms},
-                   {"recorded_ms", row.recorded_ms},
-                   {"result", o.result.to_json()}};
-  if (!o.parent.empty()) j["parent"] = o.parent;
-  if (!o.batch.empty()) j["batch"] = o.batch;
-  return j;
-}
-
-// The state of a child neither the store nor the ventilator knows.
-constexpr std::string_view kNotRecordedYet = "not recorded yet";
-
-// The jobs that job `id` made, as the store knows them: the follow-ups and the chain's next step
-// of its recorded success (`row`), by the ids they get, then the other recorded jobs that name it
-// as their parent (`recorded`, OutcomeStore::children(): on_failure jobs, callbacks). A child
-// recorded has its recorded status as its state; the others have none yet.
-std::vector<JobChild> job_children(const std::string& id, const std::optional<StoredOutcome>& row,
-                                   const std::vector<StoredOutcome>& recorded) {
-  std::vector<JobChild> children;
-  if (row) {
-    const auto& follow_ups = row->outcome.follow_ups;
-    for (std::size_t n = 1; n <= follow_ups.size(); ++n) {
-      children.push_back({follow_up_id(id, n), follow_ups[n - 1].type, ""});
-    }
-    if (row->next) children.push_back({chain_step_id(id), row->next->type, ""});
-  }
-  std::map<std::string, const Outcome*> unlisted;
-  for (const auto& child : recorded) unlisted.emplace(child.outcome.id, &child.outcome);
-  for (auto& child : children) {
-    if (const auto found = unlisted.find(child.id); found != unlisted.end()) {
-      child.state = to_string(found->second->status);
-      unlisted.erase(found);
-    }
-  }
-  for (const auto& child : recorded) {
-    if (unlisted.contains(child.outcome.id)) {
-      children.push_back(
-          {child.outcome.id, child.outcome.type, std::string(to_string(child.outcome.status))});
-    }
-  }
-  return children;
-}
-
 // The worker a cancelled outcome names when the ventilator recorded it: the job never ran.
 constexpr std::string_view kCancelledByVentilator = "ventilator";
-
-nlohmann::json attempt_to_json(const Outcome& a) {
-  return {{"attempt", a.attempt},
-          {"status", to_string(a.status)},
-          {"error_code", a.error_code},
-          {"error", a.error},
-          {"worker", a.worker},
-          {"started_ms", a.started_ms},
-          {"finished_ms", a.finished_ms},
-          {"run_us", a.run_us},
-          {"cpu_us", a.cpu_us},
-          {"max_rss_kb", a.max_rss_kb},
-          {"key", a.key}};
-}
 
 // "label         value\n": one field of `zpipe show`.
 std::string fieldf(const char* label, const std::string& value) {
@@ -184,9 +116,7 @@ class ListCommand : public Command {
     auto rows = listed.value();
     if (failures_only_ && !all_ && !rows.empty()) keep_still_dead(rows);
     if (json_) {
-      auto array = nlohmann::json::array();
-      for (const auto& row : rows) array.push_back(to_json(row));
-      std::cout << dump(array) << "\n";
+      std::cout << dump(outcomes_json(rows)) << "\n";
     } else if (rows.empty()) {
       std::cout << (failures_only_ ? "no failures recorded\n" : "no outcomes recorded\n");
     } else {
@@ -230,15 +160,6 @@ class ListCommand : public Command {
   std::filesystem::path data_dir_ = default_data_dir();
 };
 
-nlohmann::json job_status_to_json(const JobStatus& job) {
-  nlohmann::json j{{"state", to_string(job.state)}};
-  if (job.attempt != 0) j["attempt"] = job.attempt;
-  if (job.max_attempts != 0) j["max_attempts"] = job.max_attempts;
-  if (!job.worker.empty()) j["worker"] = job.worker;
-  if (job.due_ms != 0) j["due_ms"] = job.due_ms;
-  return j;
-}
-
 class ShowCommand : public Command {
  public:
   explicit ShowCommand(CLI::App& parent)
@@ -256,50 +177,29 @@ class ShowCommand : public Command {
 
   int run() override {
     // The store may not be here (a sink on another host): the ventilator may still know.
-    std::optional<StoredOutcome> row;
-    std::vector<Outcome> attempts;
-    std::vector<StoredOutcome> made;
-    std::string store_problem;
-    if (auto store = open_quietly(store_problem)) {
-      const auto found = store->find(id_);
-      const auto attempts_found = store->attempts(id_);
-      const auto made_found = store->children(id_);
-      for (const Error* error : {found.ok() ? nullptr : &found.error(),
-                                 attempts_found.ok() ? nullptr : &attempts_found.error(),
-                                 made_found.ok() ? nullptr : &made_found.error()}) {
-        if (error == nullptr) continue;
-        std::cerr << "zpipe show: " << error->message << "\n";
-        return kExitFailure;
-      }
-      row = found.value();
-      attempts = attempts_found.value();
-      made = made_found.value();
-    }
-    // The ventilator says where the job is now, and its children not recorded yet.
-    auto children = job_children(id_, row, made);
-    std::vector<std::string> asked{id_};
-    for (const auto& child : children) {
-      if (child.state.empty()) asked.push_back(child.id);
-    }
-    std::optional<JobStatus> now;
-    std::string ventilator_problem;
-    if (auto states = ventilator_.states(asked, "show"); states.ok()) {
-      if (states.value().front().state != JobState::kUnknown) now = states.value().front();
-      std::map<std::string, JobState> live;
-      for (const auto& job : states.value()) live.emplace(job.id, job.state);
-      for (auto& child : children) {
-        const auto found = live.find(child.id);
-        if (child.state.empty() && found != live.end() && found->second != JobState::kUnknown) {
-          child.state = to_string(found->second);
-        }
-      }
+    ShowSources sources;
+    const auto store = open_quietly(sources.why_no_store);
+    sources.store = store.get();
+    std::unique_ptr<Client> client;
+    if (ventilator_.connection.load("zpipe show")) {
+      sources.why_no_ventilator = "its CURVE keys could not be loaded";
     } else {
-      ventilator_problem = states.error().message;
+      client = std::make_unique<Client>(ventilator_.connection.client);
+      sources.ventilator = client.get();
     }
-    for (auto& child : children) {
-      if (child.state.empty()) child.state = kNotRecordedYet;
+    auto gathered = gather_job_facts(sources, id_);
+    if (!gathered.ok()) {
+      std::cerr << "zpipe show: " << gathered.error().message << "\n";
+      return kExitFailure;
     }
-    if (!row && attempts.empty() && !now) {
+    const auto& facts = gathered.value();
+    const auto& row = facts.row;
+    const auto& attempts = facts.attempts;
+    const auto& now = facts.now;
+    const auto& children = facts.children;
+    const auto& store_problem = facts.store_problem;
+    const auto& ventilator_problem = facts.ventilator_problem;
+    if (!facts.is_known()) {
       std::cerr << "zpipe show: nothing known of job " << id_ << ": "
                 << (store_problem.empty()
                         ? "no outcome recorded in " + outcome_store_path(data_dir_).string()
@@ -313,20 +213,7 @@ class ShowCommand : public Command {
       return kExitFailure;
     }
     if (json_) {
-      nlohmann::json j = row ? to_json(*row) : nlohmann::json{{"id", id_}};
-      auto attempts_json = nlohmann::json::array();
-      for (const auto& a : attempts) attempts_json.push_back(attempt_to_json(a));
-      j["attempts"] = attempts_json;
-      if (now) j["now"] = job_status_to_json(*now);
-      if (!children.empty()) {
-        auto children_json = nlohmann::json::array();
-        for (const auto& child : children) {
-          children_json.push_back({{"id", child.id}, {"type", child.type}, {"state", child.state}});
-        }
-        j["children"] = children_json;
-      }
-      add_job_payload_fields(j, attempts);
-      std::cout << dump(j) << "\n";
+      std::cout << dump(show_json(facts)) << "\n";
       return kExitOk;
     }
     const auto style = terminal_style();
@@ -352,7 +239,7 @@ class ShowCommand : public Command {
       note_what_was_not_asked(store_problem, ventilator_problem);
       return kExitOk;
     }
-    const auto j = to_json(*row);
+    const auto j = outcome_json(*row);
     const auto& o = row->outcome;
     const bool is_cancelled = o.status == OutcomeStatus::kCancelled;
     // The ventilator records a job it cancelled before any worker had it, under its own name.

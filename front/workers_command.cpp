@@ -10,24 +10,10 @@
 #include "common/terminal.hpp"
 #include "front/ventilator_options.hpp"
 #include "front/worker_table.hpp"
+#include "front/workers_json.hpp"
 
 namespace zpipe {
 namespace {
-
-nlohmann::json to_json(const WorkerSummary& w) {
-  return {{"name", w.name},
-          {"process", w.process},
-          {"state", w.state},
-          {"slots", w.slots},
-          {"held", w.held},
-          {"sent", w.sent},
-          {"credit", w.credit},
-          {"heard_ms_ago", w.heard_ms_ago},
-          {"connected_ms_ago", w.connected_ms_ago},
-          {"heartbeat_ms", w.heartbeat_ms},
-          {"types", w.types},
-          {"queues", w.queues}};
-}
 
 class WorkersCommand : public Command {
  public:
@@ -51,10 +37,7 @@ class WorkersCommand : public Command {
     }
     const auto& all = workers.value();
     if (json_) {
-      auto list = nlohmann::json::array();
-      for (const auto& w : all) list.push_back(to_json(w));
-      std::cout << nlohmann::json{{"pipeline", client.pipeline()}, {"workers", list}}.dump()
-                << "\n";
+      std::cout << workers_json(client.pipeline(), all).dump() << "\n";
       return kExitOk;
     }
     std::cout << "pipeline " << client.pipeline() << " at " << ventilator_.client.ventilator

@@ -1,0 +1,13 @@
+#include "front/cancel_json.hpp"
+
+namespace zpipe {
+
+nlohmann::json cancel_json(const CancelReply& reply) {
+  auto jobs = nlohmann::json::array();
+  for (const auto& job : reply.jobs) {
+    jobs.push_back({{"id", job.id}, {"result", to_string(job.result)}});
+  }
+  return {{"pipeline", reply.pipeline}, {"jobs", jobs}};
+}
+
+}  // namespace zpipe
