@@ -20,6 +20,8 @@ nlohmann::json attempt_json(const Outcome& a) {
           {"key", a.key}};
 }
 
+}  // namespace
+
 nlohmann::json job_status_json(const JobStatus& job) {
   nlohmann::json j{{"state", to_string(job.state)}};
   if (job.attempt != 0) j["attempt"] = job.attempt;
@@ -28,8 +30,6 @@ nlohmann::json job_status_json(const JobStatus& job) {
   if (job.due_ms != 0) j["due_ms"] = job.due_ms;
   return j;
 }
-
-}  // namespace
 
 nlohmann::json show_json(const JobFacts& facts) {
   nlohmann::json j = facts.row ? outcome_json(*facts.row) : nlohmann::json{{"id", facts.id}};

@@ -21,6 +21,9 @@ namespace zpipe {
 // "due_ms"} when the ventilator holds it; "children": [{"id", "type", "state"}, ...] when it
 // made any.
 nlohmann::json show_json(const JobFacts& facts);
+// Where the ventilator holds a job now, as show's "now": {"state"} and, when known, "attempt",
+// "max_attempts", "worker", "due_ms".
+nlohmann::json job_status_json(const JobStatus& job);
 
 // gather_job_facts() and show_json() of them; std::nullopt when nothing knows job `id`, an Error
 // when the store cannot be read.

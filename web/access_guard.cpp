@@ -125,7 +125,8 @@ AccessVerdict AccessGuard::check(const RequestFacts& request, Clock::time_point 
   const bool bearer =
       request.authorization.starts_with("Bearer ") && is_token(request.authorization.substr(7));
   if (!token_.empty() && !bearer && !has_session(request)) {
-    if (request.path == "/login" || request.path.starts_with("/assets/style")) return {};
+    // The sign-in page and its files (nothing of the pipeline is in them).
+    if (request.path == "/login" || request.path.starts_with("/assets/")) return {};
     if (is_api(request.path)) {
       return {401, "sign in: send `Authorization: Bearer TOKEN` or the session cookie of /login"};
     }

@@ -54,6 +54,22 @@ Result<JobPageQuery> page_query(const httplib::Request& req) {
   return query;
 }
 
+// Adds to each listed job where the ventilator holds it now ("now", as `zpipe show` says it): a
+// dead job retried or discarded since it was recorded says so. Asked in one request; left out
+// when the ventilator does not answer or holds the job no more.
+void add_where_now(WebContext& context, nlohmann::json& jobs) {
+  std::vector<std::string> ids;
+  for (const auto& j : jobs) ids.push_back(j["id"].get<std::string>());
+  if (ids.empty()) return;
+  auto states = context.facts.with_client([&ids](Client& c) { return c.job_statuses(ids); });
+  if (!states.ok() || states.value().size() != ids.size()) return;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (states.value()[i].state != JobState::kUnknown) {
+      jobs[i]["now"] = job_status_json(states.value()[i]);
+    }
+  }
+}
+
 nlohmann::json type_stats_json(const TypeStats& t) {
   return {{"type", t.type},
           {"jobs", t.jobs},

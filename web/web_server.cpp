@@ -128,7 +128,7 @@ void WebServer::add_page_routes() {
     if (!context_.guard.is_token(req.get_param_value("token"))) {
       context_.log->warn("sign-in with a wrong token from {}", req.remote_addr);
       res.status = 303;
-      res.set_header("Location", "/login?wrong=1");
+      res.set_header("Location", "/login?error=1");
       return;
     }
     res.status = 303;

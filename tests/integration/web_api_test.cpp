@@ -222,7 +222,7 @@ TEST(WebApi, WithATokenNothingIsServedWithoutIt) {
   const auto wrong =
       browser.Post("/login", "token=not-the-token", "application/x-www-form-urlencoded");
   ASSERT_TRUE(wrong);
-  EXPECT_EQ(wrong->get_header_value("Location"), "/login?wrong=1");
+  EXPECT_EQ(wrong->get_header_value("Location"), "/login?error=1");
   EXPECT_EQ(wrong->get_header_value("Set-Cookie").find("zpipe_session"), std::string::npos);
 
   const auto signed_in =
