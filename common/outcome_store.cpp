@@ -1,11 +1,13 @@
 #include "common/outcome_store.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
 
 #include "common/follow_ups.hpp"
 #include "common/job.hpp"
+#include "common/job_page_filters.hpp"
 #include "common/protocol.hpp"
 #include "common/sqlite/wal_checkpointer.hpp"
 
@@ -231,7 +233,56 @@ Result<std::vector<Row>> read_all(sqlite::Statement& s, Read read) {
   }
 }
 
+// Unix ms as SQLite's integers hold them: "no bound" (the largest std::uint64_t) is the largest.
+std::int64_t as_sql_ms(std::uint64_t ms) {
+  return static_cast<std::int64_t>(
+      std::min<std::uint64_t>(ms, std::numeric_limits<std::int64_t>::max()));
+}
+
+// A page's scan goes through the index of the filter with the fewest entries in the page's rows,
+// counted first from each index alone (its entries hold the rowid), up to this many: at most
+// 0.3 ms a count. A range (an id prefix), whose entries are all read and sorted, goes through
+// its index only when it has at most this many in all: the scan reads no more.
+constexpr std::uint64_t kDriverCountCap = 2000;
+
+// The jobs recorded last in a time range, and first after it, whose highest row bounds the
+// range's rows (OutcomeStore::row_bound_recorded_until()): only as many jobs in a row recorded out
+// of order could set the bound too low. About 0.3 ms.
+constexpr std::uint64_t kRowBoundJobs = 1000;
+// The jobs recorded first in a time range whose lowest row (but for jobs that ended again, in old
+// rows) bounds the range's rows (OutcomeStore::row_bound_recorded_since()). About 0.1 ms.
+constexpr std::uint64_t kRowBoundCandidates = 64;
+
 }  // namespace
+
+// What a page's statements bind (JobPageParam), kept alive while they step.
+struct OutcomeStore::PageValues {
+  const JobPageQuery& query;
+  std::optional<std::string> id_end;
+  std::int64_t before_row = std::numeric_limits<std::int64_t>::max();
+  std::int64_t first_row = 0;
+  std::int64_t last_row = std::numeric_limits<std::int64_t>::max();
+
+  // Binds the parameters `s` names.
+  void bind(sqlite::Statement& s) const {
+    const int named = s.parameter_count();
+    auto names = [named](JobPageParam param) { return param <= named; };
+    if (names(kParamBeforeRow)) s.bind_i64(kParamBeforeRow, before_row);
+    if (names(kParamFirstRow)) s.bind_i64(kParamFirstRow, first_row);
+    if (names(kParamLastRow)) s.bind_i64(kParamLastRow, last_row);
+    if (names(kParamType)) s.bind_text(kParamType, query.type);
+    if (names(kParamQueue)) s.bind_text(kParamQueue, query.queue);
+    if (names(kParamBatch)) s.bind_text(kParamBatch, query.batch);
+    if (names(kParamIdFrom)) s.bind_text(kParamIdFrom, query.id_prefix);
+    if (names(kParamIdTo) && id_end) s.bind_text(kParamIdTo, *id_end);
+    if (names(kParamFromMs)) s.bind_i64(kParamFromMs, as_sql_ms(query.from_ms.value_or(0)));
+    if (names(kParamToMs)) {
+      s.bind_i64(kParamToMs,
+                 as_sql_ms(query.to_ms.value_or(std::numeric_limits<std::uint64_t>::max())));
+    }
+    if (names(kParamLimit)) s.bind_u64(kParamLimit, query.limit + 1);  // one more: is there a next?
+  }
+};
 
 OutcomeStore::OutcomeStore(const std::filesystem::path& path, Access access,
                            const UpgradeNotice& notice)
@@ -527,6 +578,225 @@ Result<std::vector<StoredOutcome>> OutcomeStore::list(const OutcomeQuery& query)
   if (!query.queue.empty()) s.value().bind_text(4, query.queue);
   if (!query.batch.empty()) s.value().bind_text(5, query.batch);
   return read_all<StoredOutcome>(s.value(), read_row);
+}
+
+Result<std::optional<std::int64_t>> OutcomeStore::row_bound_recorded_since(std::uint64_t from_ms) {
+  // The first jobs recorded from `from_ms` on, by jobs_by_recorded (its entries are
+  // (recorded_ms, rowid)), and the lowest of their rows. Among them may be jobs recorded after a
+  // clock was set back, in rows above the range's first (the lowest finds it), and jobs that
+  // ended again, in old rows below it: such a one is left out, as the row after it was recorded
+  // before `from_ms` (unless it ended again too: the bound is then too low, which costs time, not
+  // jobs). The lowest of them all when every one is left out.
+  auto first = db_->prepare(
+      "SELECT rowid FROM jobs WHERE recorded_ms >= ? "
+      "ORDER BY recorded_ms, rowid LIMIT " +
+      std::to_string(kRowBoundCandidates));
+  if (!first.ok()) return first.error();
+  first.value().bind_i64(1, as_sql_ms(from_ms));
+  auto candidates = read_all<std::int64_t>(
+      first.value(), [](const sqlite::Statement& row) { return row.column_i64(0); });
+  if (!candidates.ok()) return candidates.error();
+  if (candidates.value().empty()) return std::optional<std::int64_t>();
+  auto next = db_->prepare("SELECT recorded_ms FROM jobs WHERE rowid > ? ORDER BY rowid LIMIT 1");
+  if (!next.ok()) return next.error();
+  std::optional<std::int64_t> lowest;
+  for (const auto row : candidates.value()) {
+    if (lowest && row > *lowest) continue;
+    auto& after = next.value();
+    const auto resets = after.reset_at_exit();
+    after.bind_i64(1, row);
+    auto found = after.step();
+    if (!found.ok()) return found.error();
+    if (!found.value() || after.column_u64(0) >= from_ms) lowest = row;
+  }
+  if (!lowest) lowest = *std::min_element(candidates.value().begin(), candidates.value().end());
+  return lowest;
+}
+
+Result<std::optional<std::int64_t>> OutcomeStore::row_bound_recorded_until(std::uint64_t to_ms) {
+  // The highest row of the last kRowBoundJobs recorded until `to_ms` (among them any recorded
+  // after a clock was set back, in newer rows than the others), and of the first kRowBoundJobs
+  // recorded after (as the last ones until then may all be jobs that ended again, in old rows).
+  // Too high by as many rows as were recorded after a clock was set back, at most.
+  const auto limit = std::to_string(kRowBoundJobs);
+  auto s = db_->prepare(
+      "SELECT (SELECT max(rowid) FROM (SELECT rowid FROM jobs WHERE recorded_ms <= ?1 "
+      "ORDER BY recorded_ms DESC, rowid DESC LIMIT " +
+      limit +
+      ")), (SELECT max(rowid) FROM (SELECT rowid FROM jobs WHERE recorded_ms > ?1 "
+      "ORDER BY recorded_ms, rowid LIMIT " +
+      limit + "))");
+  if (!s.ok()) return s.error();
+  s.value().bind_i64(1, as_sql_ms(to_ms));
+  auto found = s.value().step();
+  if (!found.ok()) return found.error();
+  if (!found.value() || s.value().column_is_null(0)) return std::optional<std::int64_t>();
+  if (s.value().column_is_null(1)) {
+    return std::optional(std::numeric_limits<std::int64_t>::max());  // none recorded after
+  }
+  return std::optional(std::max(s.value().column_i64(0), s.value().column_i64(1)));
+}
+
+Result<std::optional<std::string>> OutcomeStore::page_sql(PageValues& values) {
+  const auto& query = values.query;
+  if (query.limit == 0 || query.limit > kJobPageMaxLimit) {
+    return make_error(ErrorCode::kInvalid, "a page holds 1 to " + std::to_string(kJobPageMaxLimit) +
+                                               " jobs, not " + std::to_string(query.limit));
+  }
+  const auto columns = job_columns();
+  if (!columns.ok()) return columns.error();
+  const std::optional<std::string> none;
+  if (query.before) values.before_row = *query.before;
+  const bool timed = query.from_ms || query.to_ms;
+  if (query.from_ms) {
+    auto first = row_bound_recorded_since(*query.from_ms);
+    if (!first.ok()) return first.error();
+    if (!first.value()) return none;
+    values.first_row = *first.value();
+  }
+  if (query.to_ms) {
+    auto bound = row_bound_recorded_until(*query.to_ms);
+    if (!bound.ok()) return bound.error();
+    if (!bound.value()) return none;
+    values.last_row = *bound.value();
+  }
+  const auto filters =
+      job_page_filters(query, queue_column_, batch_column_, values.id_end.has_value());
+  // The page's rows. An index of an equality has its entries by rowid within the key, so that
+  // SQLite seeks to the cursor in it (`type=? AND rowid<?`); a range's entries come by id,
+  // and the rowid is checked on each (`+rowid`, from the entry itself).
+  auto rows_where = [timed](bool in_row_order) {
+    const std::string rowid = in_row_order ? "rowid" : "+rowid";
+    auto where = rowid + " < ?1";
+    if (timed) where += " AND " + rowid + " BETWEEN ?2 AND ?3";
+    return where;
+  };
+
+  // The driver: the filter whose index has the fewest entries among the page's rows (the first
+  // of those tied). None: the rows are read newest first through the table itself, and every
+  // filter checked on them: no filter is served by an index, or only a wide id prefix is.
+  std::optional<std::size_t> driver;
+  std::uint64_t fewest = std::numeric_limits<std::uint64_t>::max();
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const auto& filter = filters[i];
+    if (filter.on_index.empty()) continue;
+    // Entries of an equality from the page's rows on (a seek to them); of a range, all of them:
+    // checking the rowid of each could read all of a wide range to find a few below a cursor.
+    const auto rows = filter.in_row_order ? rows_where(true) + " AND " : std::string();
+    auto count =
+        db_->prepare("SELECT count(*) FROM (SELECT 1 FROM jobs WHERE " + rows + filter.on_index +
+                     " LIMIT " + std::to_string(kDriverCountCap + 1) + ")");
+    if (!count.ok()) return count.error();
+    values.bind(count.value());
+    auto counted = count.value().step();
+    if (!counted.ok()) return counted.error();
+    const auto entries = counted.value() ? count.value().column_u64(0) : 0;
+    if (entries == 0) return none;  // a filter no job of these rows matches
+    if ((filter.in_row_order || entries <= kDriverCountCap) && entries < fewest) {
+      driver = i;
+      fewest = entries;
+    }
+  }
+
+  std::string sql = "SELECT " + columns.value() + ", rowid FROM jobs WHERE " +
+                    rows_where(!driver || filters[*driver].in_row_order);
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    sql += " AND " + (driver == i ? filters[i].on_index : filters[i].on_row);
+  }
+  sql += " ORDER BY rowid DESC LIMIT ?" + std::to_string(static_cast<int>(kParamLimit));
+  return std::optional(std::move(sql));
+}
+
+Result<JobPage> OutcomeStore::page(const JobPageQuery& query) {
+  PageValues values{query, prefix_end(query.id_prefix)};
+  const auto sql = page_sql(values);
+  if (!sql.ok()) return sql.error();
+  if (!sql.value()) return JobPage{};
+  auto s = db_->prepare(*sql.value());
+  if (!s.ok()) return s.error();
+  values.bind(s.value());
+  auto rows = read_all<PagedJob>(s.value(), [](const sqlite::Statement& row) {
+    return PagedJob{row.column_i64(kJobColumnCount), read_row(row)};
+  });
+  if (!rows.ok()) return rows.error();
+  JobPage page{std::move(rows).value(), std::nullopt};
+  if (page.jobs.size() > query.limit) {
+    page.jobs.pop_back();
+    page.next = page.jobs.back().row;
+  }
+  return page;
+}
+
+Result<std::vector<std::string>> OutcomeStore::explain_page(const JobPageQuery& query) {
+  PageValues values{query, prefix_end(query.id_prefix)};
+  const auto sql = page_sql(values);
+  if (!sql.ok()) return sql.error();
+  if (!sql.value()) return std::vector<std::string>();
+  auto s = db_->prepare("EXPLAIN QUERY PLAN " + *sql.value());
+  if (!s.ok()) return s.error();
+  values.bind(s.value());
+  return read_all<std::string>(s.value(),
+                               [](const sqlite::Statement& row) { return row.column_text(3); });
+}
+
+Result<TypeStatsReport> OutcomeStore::type_stats(std::uint64_t since_ms, std::uint64_t max_jobs) {
+  TypeStatsReport report;
+  auto first = row_bound_recorded_since(since_ms);
+  if (!first.ok()) return first.error();
+  if (!first.value()) return report;
+  // The window's newest jobs, newest first through the table from the window's first row (rows
+  // come in the order jobs are recorded; recorded_ms is checked on each as well, for those that
+  // do not), each with its attempts by the attempts' primary key (id, attempt): one lookup per
+  // job. A LEFT JOIN reads its left side in the outer loop: a job's attempts come together,
+  // right after it. One more job than is read says whether the window held more.
+  auto s = db_->prepare(
+      "SELECT j.rowid, j.type, j.status, j.attempt, j.recorded_ms, "
+      "a.attempt, a.status, a.run_us, a.cpu_us, a.max_rss_kb, a.recorded_ms "
+      "FROM (SELECT rowid, id, type, status, attempt, recorded_ms FROM jobs "
+      "WHERE rowid >= ?1 AND +recorded_ms >= ?2 ORDER BY rowid DESC LIMIT ?3) AS j "
+      "LEFT JOIN attempts AS a ON a.id = j.id");
+  if (!s.ok()) return s.error();
+  auto& read = s.value();
+  read.bind_i64(1, *first.value());
+  read.bind_i64(2, as_sql_ms(since_ms));
+  read.bind_u64(3, max_jobs + 1);
+  TypeStatsTally tally;
+  std::optional<std::int64_t> job_row;
+  std::string type;
+  auto job_status = OutcomeStatus::kSucceeded;
+  std::uint64_t job_attempt = 0;
+  while (true) {
+    auto stepped = read.step();
+    if (!stepped.ok()) return stepped.error();
+    if (!stepped.value()) break;
+    if (read.column_i64(0) != job_row) {
+      if (report.jobs_read == max_jobs) {
+        report.sampled = true;
+        break;
+      }
+      job_row = read.column_i64(0);
+      type = read.column_text(1);
+      job_status = outcome_status_from(read.column_text(2)).value_or(OutcomeStatus::kFailed);
+      job_attempt = read.column_u64(3);
+      const auto recorded_ms = read.column_u64(4);
+      if (report.jobs_read == 0 || recorded_ms < report.read_since_ms) {
+        report.read_since_ms = recorded_ms;
+      }
+      ++report.jobs_read;
+      tally.add_job(type, job_status);
+    }
+    if (read.column_is_null(5)) continue;  // a job without attempts (none such is recorded)
+    TypeStatsTally::Attempt attempt;
+    attempt.status = outcome_status_from(read.column_text(6)).value_or(OutcomeStatus::kFailed);
+    attempt.last = read.column_u64(5) == job_attempt;
+    attempt.in_window = read.column_u64(10) >= since_ms;
+    attempt.run_us = read.column_u64(7);
+    attempt.cpu_us = read.column_u64(8);
+    attempt.max_rss_kb = read.column_u64(9);
+    tally.add_attempt(type, job_status, attempt);
+  }
+  report.types = tally.finish();
+  return report;
 }
 
 Result<std::vector<StoredOutcome>> OutcomeStore::children(const std::string& id) {

@@ -124,6 +124,8 @@ class Statement {
   }
   void bind_i64(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
   void bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+  // The largest parameter number the statement names (?NNN): those up to it may be bound.
+  int parameter_count() const { return sqlite3_bind_parameter_count(stmt_); }
 
   std::string column_text(int column) const;
   std::string column_blob(int column) const;
