@@ -6,6 +6,7 @@
 #include "front/batches_json.hpp"
 #include "front/cancel_json.hpp"
 #include "front/outcome_json.hpp"
+#include "front/run_now_json.hpp"
 #include "front/queues_json.hpp"
 #include "front/schedules_json.hpp"
 #include "front/show_json.hpp"
@@ -94,11 +95,13 @@ void add_worker_routes(httplib::Server& server, WebContext& context) {
                                                                      httplib::Response& res) {
     const auto name = req.matches[1].str();
     const auto action = req.matches[2].str();
-    auto done =
-        context.facts.with_client([&](Client& c) { return c.control_worker(name, action); });
+    // The route's pattern lets only the three actions through.
+    const auto order = *worker_action_from(action);
+    auto done = context.facts.with_client(
+        [&](Client& c) { return c.control_worker(name, order, actor(req)); });
     if (!done.ok()) return reply_error(res, done.error());
-    context.log->info("{} worker {} ({})", action, name, actor(req));
-    reply_json(res, {{"ok", true}, {"worker", name}, {"action", action}});
+    context.log->info("{} worker {} ({})", action, done.value().worker, actor(req));
+    reply_json(res, {{"ok", true}, {"worker", done.value().worker}, {"action", action}});
   });
 }
 

@@ -71,76 +71,91 @@ void add_where_now(WebContext& context, nlohmann::json& jobs) {
 }
 
 nlohmann::json type_stats_json(const TypeStats& t) {
+  const auto ms = [](double us) { return us / 1000.0; };
+  nlohmann::json run = nullptr;
+  if (t.run) {
+    run = {{"p50", ms(static_cast<double>(t.run->p50_us))},
+           {"p95", ms(static_cast<double>(t.run->p95_us))},
+           {"p99", ms(static_cast<double>(t.run->p99_us))}};
+  }
   return {{"type", t.type},
           {"jobs", t.jobs},
           {"succeeded", t.succeeded},
           {"dead", t.dead},
           {"cancelled", t.cancelled},
+          {"attempts", t.attempts},
           {"failed_attempts", t.failed_attempts},
           {"failure_rate", t.failure_rate},
-          {"run_ms",
-           {{"p50", t.p50_us / 1000.0}, {"p95", t.p95_us / 1000.0}, {"p99", t.p99_us / 1000.0}}},
-          {"cpu_ms_mean", t.cpu_us_mean / 1000.0},
+          {"run_ms", run},
+          {"cpu_ms_mean", t.cpu_us_mean ? nlohmann::json(ms(*t.cpu_us_mean)) : nullptr},
           {"max_rss_kb", t.max_rss_kb}};
+}
+
+void list_jobs(WebContext& context, const httplib::Request& req, httplib::Response& res) {
+  auto query = page_query(req);
+  if (!query.ok()) return reply_error(res, query.error());
+  auto page =
+      context.facts.with_store([&](OutcomeStore& store) { return store.page(query.value()); });
+  if (!page.ok()) return reply_error(res, page.error());
+  auto jobs = nlohmann::json::array();
+  for (const auto& paged : page.value().jobs) jobs.push_back(outcome_json(paged.stored));
+  add_where_now(context, jobs);
+  const auto& next = page.value().next;
+  reply_json(res, {{"jobs", jobs},
+                   {"next", next ? nlohmann::json(std::to_string(*next)) : nullptr}});
+}
+
+void show_job(WebContext& context, const httplib::Request& req, httplib::Response& res) {
+  const auto id = req.matches[1].str();
+  // The store and the ventilator, each one caller at a time, as `zpipe show` asks them.
+  auto shown = context.facts.with_client([&](Client& client) {
+    return context.facts.with_store([&](OutcomeStore& store) {
+      ShowSources sources;
+      sources.store = &store;
+      sources.ventilator = &client;
+      return show_json(sources, id);
+    });
+  });
+  if (!shown.ok()) return reply_error(res, shown.error());
+  if (!shown.value()) {
+    return reply_error(res, 404, "no job " + id + " is known to the store or the ventilator");
+  }
+  reply_json(res, *shown.value());
+}
+
+void type_metrics(WebContext& context, const httplib::Request& req, httplib::Response& res) {
+  auto window = text_param(req, "window");
+  if (window.empty()) window = "1h";
+  if (window != "1h" && window != "1d") {
+    return reply_error(res, 400, "?window=" + window + ": 1h or 1d is wanted");
+  }
+  const std::uint64_t span_ms = window == "1h" ? 3'600'000 : 86'400'000;
+  const auto since = unix_now_ms() - span_ms;
+  auto stats =
+      context.facts.with_store([since](OutcomeStore& store) { return store.type_stats(since); });
+  if (!stats.ok()) return reply_error(res, stats.error());
+  auto types = nlohmann::json::array();
+  for (const auto& t : stats.value().types) types.push_back(type_stats_json(t));
+  reply_json(res, {{"window", window},
+                   {"since_ms", since},
+                   {"sampled", stats.value().sampled},
+                   {"read_since_ms", stats.value().read_since_ms},
+                   {"types", types}});
 }
 
 }  // namespace
 
 void add_jobs_routes(httplib::Server& server, WebContext& context) {
-  server.Get(
-      "/api/jobs",
-      with_params({"id", "type", "queue", "batch", "status", "from", "to", "limit", "before"},
-                  [&context](const httplib::Request& req, httplib::Response& res) {
-                    auto query = page_query(req);
-                    if (!query.ok()) return reply_error(res, query.error());
-                    auto page = context.facts.with_store(
-                        [&](OutcomeStore& store) { return store.page(query.value()); });
-                    if (!page.ok()) return reply_error(res, page.error());
-                    reply_json(res,
-                               {{"jobs", outcomes_json(page.value().jobs)},
-                                {"next", page.value().next
-                                             ? nlohmann::json(std::to_string(*page.value().next))
-                                             : nlohmann::json(nullptr)}});
-                  }));
-  server.Get("/api/jobs/([^/]+)",
-             with_params({}, [&context](const httplib::Request& req, httplib::Response& res) {
-               const auto id = req.matches[1].str();
-               // The store and the ventilator, each one caller at a time, as `zpipe show` asks
-               // them.
-               auto shown = context.facts.with_client([&](Client& client) {
-                 return context.facts.with_store([&](OutcomeStore& store) {
-                   ShowSources sources;
-                   sources.store = &store;
-                   sources.ventilator = &client;
-                   return show_json(sources, id);
-                 });
-               });
-               if (!shown.ok()) return reply_error(res, shown.error());
-               if (!shown.value()) {
-                 return reply_error(res, 404,
-                                    "no job " + id + " is known to the store or the ventilator");
-               }
-               reply_json(res, *shown.value());
-             }));
-  server.Get("/api/metrics", with_params({"window"}, [&context](const httplib::Request& req,
-                                                                httplib::Response& res) {
-               auto window = text_param(req, "window");
-               if (window.empty()) window = "1h";
-               if (window != "1h" && window != "1d") {
-                 return reply_error(res, 400, "?window=" + window + ": 1h or 1d is wanted");
-               }
-               const std::uint64_t span_ms = window == "1h" ? 3'600'000 : 86'400'000;
-               const auto since = unix_now_ms() - span_ms;
-               auto stats = context.facts.with_store(
-                   [since](OutcomeStore& store) { return store.type_stats(since); });
-               if (!stats.ok()) return reply_error(res, stats.error());
-               auto types = nlohmann::json::array();
-               for (const auto& t : stats.value().types) types.push_back(type_stats_json(t));
-               reply_json(res, {{"window", window},
-                                {"since_ms", since},
-                                {"sampled", stats.value().sampled},
-                                {"types", types}});
-             }));
+  const auto with = [&context](auto handler) {
+    return [&context, handler](const httplib::Request& req, httplib::Response& res) {
+      handler(context, req, res);
+    };
+  };
+  server.Get("/api/jobs", with_params({"id", "type", "queue", "batch", "status", "from", "to",
+                                       "limit", "before"},
+                                      with(list_jobs)));
+  server.Get("/api/jobs/([^/]+)", with_params({}, with(show_job)));
+  server.Get("/api/metrics", with_params({"window"}, with(type_metrics)));
 }
 
 }  // namespace zpipe
