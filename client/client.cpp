@@ -30,7 +30,8 @@ std::optional<std::pair<std::string, std::uint64_t>> reply_header(const Message&
                       std::is_same_v<T, StatusReply> || std::is_same_v<T, JobStates> ||
                       std::is_same_v<T, WorkersReply> || std::is_same_v<T, CancelReply> ||
                       std::is_same_v<T, QueuesReply> || std::is_same_v<T, ScheduledReply> ||
-                      std::is_same_v<T, SchedulesReply> || std::is_same_v<T, BatchesReply>) {
+                      std::is_same_v<T, SchedulesReply> || std::is_same_v<T, BatchesReply> ||
+                      std::is_same_v<T, WorkerControlReply> || std::is_same_v<T, RunNowReply>) {
           return std::make_pair(m.pipeline, m.req);
         } else {
           return std::nullopt;
@@ -304,6 +305,35 @@ Result<CancelReply> Client::cancel(const std::vector<std::string>& ids, const st
     if (reply.value().jobs.size() != cancel_request.ids.size()) {
       return make_error(ErrorCode::kInvalid, "the ventilator answered a cancel of " +
                                                  std::to_string(cancel_request.ids.size()) +
+                                                 " jobs about " +
+                                                 std::to_string(reply.value().jobs.size()));
+    }
+    all.req = reply.value().req;
+    all.pipeline = reply.value().pipeline;
+    for (auto& job : reply.value().jobs) all.jobs.push_back(std::move(job));
+  }
+  return all;
+}
+
+Result<WorkerControlReply> Client::control_worker(const std::string& worker, WorkerAction action,
+                                                  const std::string& by) {
+  return ask<WorkerControlReply>(WorkerControl{0, worker, action, by, config_.pipeline});
+}
+
+Result<RunNowReply> Client::run_now(const std::vector<std::string>& ids) {
+  RunNowReply all;
+  all.jobs.reserve(ids.size());
+  for (std::size_t first = 0; first < ids.size(); first += kMaxJobsPerQuery) {
+    const auto last = std::min(ids.size(), first + kMaxJobsPerQuery);
+    RunNowRequest request_message{0,
+                                  std::vector<std::string>(ids.begin() + static_cast<long>(first),
+                                                           ids.begin() + static_cast<long>(last)),
+                                  config_.pipeline};
+    auto reply = ask<RunNowReply>(request_message);
+    if (!reply.ok()) return reply.error();
+    if (reply.value().jobs.size() != request_message.ids.size()) {
+      return make_error(ErrorCode::kInvalid, "the ventilator answered a run_now of " +
+                                                 std::to_string(request_message.ids.size()) +
                                                  " jobs about " +
                                                  std::to_string(reply.value().jobs.size()));
     }

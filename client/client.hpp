@@ -1,6 +1,6 @@
 // Client: submits jobs to a ventilator, asks for its status, its jobs', workers', queues',
-// schedules' and batches', cancels jobs, opens and seals batches and steers queues, limits and
-// recurring jobs, waiting for each answer.
+// schedules' and batches', cancels jobs or makes waiting ones due, opens and seals batches and
+// steers workers, queues, limits and recurring jobs, waiting for each answer.
 // Socket: requests_ DEALER connect -> ventilator submit endpoint. One thread at a time.
 #pragma once
 
@@ -23,7 +23,9 @@
 #include "common/queue_requests.hpp"
 #include "common/requests.hpp"
 #include "common/result.hpp"
+#include "common/run_now_requests.hpp"
 #include "common/schedule_requests.hpp"
+#include "common/worker_control.hpp"
 
 namespace zpipe {
 
@@ -89,6 +91,20 @@ class Client {
 
   // The workers connected to the ventilator now, as it sees them (WorkerSummary), by name.
   Result<std::vector<WorkerSummary>> workers();
+
+  // Pauses, resumes or stops one worker from afar, as SIGUSR2, SIGCONT and SIGTERM do on its
+  // host. `worker` is its name, or its process (host:pid), as workers() lists them; `by` says
+  // who asks, for the worker's log. Answered once the order is on its way: the worker's state
+  // in workers() follows within a moment. Fails with the ventilator's refusal: kNotFound (no
+  // worker of that name), kAmbiguous (several: the message lists them with their processes),
+  // kUnsupported (a worker too old to take orders), kUnknownKind (a ventilator too old).
+  Result<WorkerControlReply> control_worker(const std::string& worker, WorkerAction action,
+                                            const std::string& by = {});
+
+  // Makes the jobs named that wait for a time (delayed, or for a retry) due now, kept so across
+  // a restart of the ventilator; what became of each (RunNowReply::jobs, in the order asked;
+  // any number of ids, asked kMaxJobsPerQuery at a time).
+  Result<RunNowReply> run_now(const std::vector<std::string>& ids);
 
   // Cancels jobs: waiting ones at once, running ones by asking their worker; what became of
   // each (CancelReply::jobs, in the order asked; any number of ids, asked kMaxJobsPerQuery at a

@@ -63,6 +63,9 @@ struct Heartbeat {
   // while it takes jobs. Left out on the wire when empty.
   std::string state{};
   std::string process{};  // worker: its host:pid, when that is not its name; else empty
+  // worker: it takes orders from afar ("control": pause, resume, stop). Older workers leave it
+  // out, and are never sent one.
+  bool takes_control = false;
 
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };

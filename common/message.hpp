@@ -13,7 +13,9 @@
 #include "common/outcome.hpp"
 #include "common/queue_requests.hpp"
 #include "common/requests.hpp"
+#include "common/run_now_requests.hpp"
 #include "common/schedule_requests.hpp"
+#include "common/worker_control.hpp"
 
 namespace zpipe {
 
@@ -23,7 +25,8 @@ using Message =
                  Heartbeat, Release, JobsQuery, JobStates, WorkersRequest, WorkersReply,
                  CancelRequest, CancelReply, CancelJobs, QueuesRequest, QueueControl, LimitControl,
                  QueuesReply, ScheduledRequest, ScheduledReply, ScheduleControl, SchedulesReply,
-                 BatchOpen, BatchSeal, BatchesRequest, BatchesReply>;
+                 BatchOpen, BatchSeal, BatchesRequest, BatchesReply, WorkerControl,
+                 WorkerControlReply, ControlWorker, RunNowRequest, RunNowReply>;
 
 // The "k" value of each alternative, as on the wire.
 std::string_view kind_name(const Message& message);

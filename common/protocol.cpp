@@ -52,7 +52,12 @@ constexpr std::string_view kKindNames[] = {"submit",
                                            "batch_open",
                                            "batch_seal",
                                            "batches_request",
-                                           "batches"};
+                                           "batches",
+                                           "worker_control",
+                                           "worker_control_reply",
+                                           "control",
+                                           "run_now",
+                                           "run_now_reply"};
 static_assert(std::size(kKindNames) == std::variant_size_v<Message>);
 constexpr std::string_view kDiscard = "discard";
 
@@ -753,6 +758,7 @@ Message heartbeat_from(const Fields& f, const DecodeLimits& /*limits*/) {
   m.worker = f.str_or("worker", "");
   m.state = f.str_or("state", "");
   m.process = f.str_or("process", "");
+  m.takes_control = f.boolean_or("control", false);
   return m;
 }
 
@@ -1060,6 +1066,61 @@ Message batches_from(const Fields& f, const DecodeLimits& /*limits*/) {
   return m;
 }
 
+WorkerAction worker_action(const Fields& f) {
+  const auto action = worker_action_from(f.str("action"));
+  if (!action) {
+    fail(ErrorCode::kInvalid, f.where() + " action must be \"pause\", \"resume\" or \"stop\"");
+  }
+  return *action;
+}
+
+Message worker_control_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  WorkerControl m;
+  m.req = f.u64("req");
+  m.worker = non_empty(f.str("worker"), f, "worker");
+  m.action = worker_action(f);
+  m.by = f.str_or("by", "");
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message worker_control_reply_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return WorkerControlReply{f.u64("req"), f.str("worker"), f.str_or("process", ""),
+                            worker_action(f), f.str_or("pipeline", "")};
+}
+
+Message control_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  return ControlWorker{worker_action(f), f.str_or("by", "")};
+}
+
+Message run_now_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  RunNowRequest m;
+  m.req = f.u64("req");
+  if (f.array("ids").size > kMaxJobsPerQuery) {
+    fail(ErrorCode::kTooLarge, "run_now names " + std::to_string(f.array("ids").size) +
+                                   " jobs, more than the limit of " +
+                                   std::to_string(kMaxJobsPerQuery));
+  }
+  m.ids = f.strings_or_none("ids");
+  m.pipeline = f.str_or("pipeline", "");
+  return m;
+}
+
+Message run_now_reply_from(const Fields& f, const DecodeLimits& /*limits*/) {
+  RunNowReply m;
+  m.req = f.u64("req");
+  m.pipeline = f.str_or("pipeline", "");
+  const auto& jobs = f.array("jobs");
+  m.jobs.reserve(jobs.size);
+  for (std::uint32_t i = 0; i < jobs.size; ++i) {
+    const Fields j(jobs.ptr[i], "run_now_reply job " + std::to_string(i));
+    // A result this version does not know (a later one's) reads as unknown.
+    m.jobs.push_back(
+        {j.str("id"), run_now_result_from(j.str("result")).value_or(RunNowResult::kUnknown)});
+  }
+  return m;
+}
+
 // Every kind a message may have, and how its fields are read.
 struct KindReader {
   std::string_view kind;
@@ -1102,6 +1163,11 @@ constexpr KindReader kKindReaders[] = {
     {kind_of<BatchSeal>(), batch_seal_from},
     {kind_of<BatchesRequest>(), batches_request_from},
     {kind_of<BatchesReply>(), batches_from},
+    {kind_of<WorkerControl>(), worker_control_from},
+    {kind_of<WorkerControlReply>(), worker_control_reply_from},
+    {kind_of<ControlWorker>(), control_from},
+    {kind_of<RunNowRequest>(), run_now_from},
+    {kind_of<RunNowReply>(), run_now_reply_from},
 };
 
 Message read_body(std::string_view kind, const Fields& f, const DecodeLimits& limits) {
@@ -1328,13 +1394,15 @@ std::string encode(const Credit& m) {
 }
 
 std::string encode(const Heartbeat& m) {
-  MessageWriter w(kind_of<Heartbeat>(),
-                  3 + (m.state.empty() ? 0 : 1) + (m.process.empty() ? 0 : 1));
+  MessageWriter w(
+      kind_of<Heartbeat>(),
+      3 + (m.state.empty() ? 0 : 1) + (m.process.empty() ? 0 : 1) + (m.takes_control ? 1 : 0));
   w.u64("interval_ms", m.interval_ms);
   w.boolean("resync", m.resync);
   w.str("worker", m.worker);
   if (!m.state.empty()) w.str("state", m.state);
   if (!m.process.empty()) w.str("process", m.process);
+  if (m.takes_control) w.boolean("control", true);
   return w.take();
 }
 
@@ -1675,6 +1743,57 @@ std::string encode(const BatchesReply& m) {
     if (!b.on_success_id.empty()) w.str("on_success_id", b.on_success_id);
     if (!b.dead_ids.empty()) w.strings("dead_ids", b.dead_ids);
     w.boolean("known", true);
+  }
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const WorkerControl& m) {
+  MessageWriter w(kind_of<WorkerControl>(),
+                  3 + (m.by.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1));
+  w.u64("req", m.req);
+  w.str("worker", m.worker);
+  w.str("action", to_string(m.action));
+  if (!m.by.empty()) w.str("by", m.by);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const WorkerControlReply& m) {
+  MessageWriter w(kind_of<WorkerControlReply>(),
+                  3 + (m.process.empty() ? 0 : 1) + (m.pipeline.empty() ? 0 : 1));
+  w.u64("req", m.req);
+  w.str("worker", m.worker);
+  if (!m.process.empty()) w.str("process", m.process);
+  w.str("action", to_string(m.action));
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const ControlWorker& m) {
+  MessageWriter w(kind_of<ControlWorker>(), m.by.empty() ? 1 : 2);
+  w.str("action", to_string(m.action));
+  if (!m.by.empty()) w.str("by", m.by);
+  return w.take();
+}
+
+std::string encode(const RunNowRequest& m) {
+  MessageWriter w(kind_of<RunNowRequest>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.strings("ids", m.ids);
+  if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
+  return w.take();
+}
+
+std::string encode(const RunNowReply& m) {
+  MessageWriter w(kind_of<RunNowReply>(), m.pipeline.empty() ? 2 : 3);
+  w.u64("req", m.req);
+  w.key("jobs");
+  w.packer().pack_array(static_cast<std::uint32_t>(m.jobs.size()));
+  for (const auto& job : m.jobs) {
+    w.packer().pack_map(2);
+    w.str("id", job.id);
+    w.str("result", to_string(job.result));
   }
   if (!m.pipeline.empty()) w.str("pipeline", m.pipeline);
   return w.take();

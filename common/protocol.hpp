@@ -49,6 +49,11 @@ std::string encode(const BatchOpen& message);
 std::string encode(const BatchSeal& message);
 std::string encode(const BatchesRequest& message);
 std::string encode(const BatchesReply& message);
+std::string encode(const WorkerControl& message);
+std::string encode(const WorkerControlReply& message);
+std::string encode(const ControlWorker& message);
+std::string encode(const RunNowRequest& message);
+std::string encode(const RunNowReply& message);
 std::string encode(const Message& message);
 
 // An "outcomes" batch in two steps, so that a sender encodes each outcome once, when it is

@@ -44,12 +44,18 @@ std::string_view to_string(ErrorCode code) {
       return "disk_full";
     case ErrorCode::kWrongPipeline:
       return "wrong_pipeline";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kAmbiguous:
+      return "ambiguous";
+    case ErrorCode::kUnsupported:
+      return "unsupported";
   }
   return "unknown";
 }
 
 std::optional<ErrorCode> error_code_from(std::string_view name) {
-  for (int i = 0; i <= static_cast<int>(ErrorCode::kWrongPipeline); ++i) {
+  for (int i = 0; i <= static_cast<int>(kLastErrorCode); ++i) {
     const auto code = static_cast<ErrorCode>(i);
     if (to_string(code) == name) return code;
   }

@@ -32,7 +32,12 @@ enum class ErrorCode {
   kCrashed,        // an isolated job's process died of a signal (segfault, abort, killed)
   kDiskFull,       // a store's disk is full: refused or held until there is room again
   kWrongPipeline,  // a request meant for another pipeline than the one that got it
+  kNotFound,       // the request names something the ventilator does not hold (a worker)
+  kAmbiguous,      // the request's name fits more than one (workers of the same name)
+  kUnsupported,    // the peer asked cannot do it (a worker too old to take orders from afar)
 };
+// The last of ErrorCode, for loops over them all.
+inline constexpr ErrorCode kLastErrorCode = ErrorCode::kUnsupported;
 
 std::string_view to_string(ErrorCode code);
 // A refusal that goes away by itself (a backlog or a disk with no room): try again later.

@@ -21,12 +21,14 @@
 #include "front/program_path.hpp"
 #include "front/prune_command.hpp"
 #include "front/queue_commands.hpp"
+#include "front/run_now_command.hpp"
 #include "front/schedule_commands.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
 #include "front/submit_command.hpp"
 #include "front/thumbnail_command.hpp"
 #include "front/up_command.hpp"
+#include "front/worker_control_command.hpp"
 #include "front/workers_command.hpp"
 
 namespace {
@@ -80,9 +82,13 @@ int main(int argc, char** argv) {
   commands.push_back(zpipe::make_submit_command(app));
   commands.push_back(zpipe::make_status_command(app));
   commands.push_back(zpipe::make_workers_command(app));
+  for (auto& command : zpipe::make_worker_control_commands(commands.back()->app())) {
+    commands.push_back(std::move(command));
+  }
   for (auto& command : zpipe::make_store_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_dead_jobs_commands(app)) commands.push_back(std::move(command));
   commands.push_back(zpipe::make_cancel_command(app));
+  commands.push_back(zpipe::make_run_now_command(app));
   for (auto& command : zpipe::make_queue_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_schedule_commands(app)) commands.push_back(std::move(command));
   for (auto& command : zpipe::make_batch_commands(app)) commands.push_back(std::move(command));
@@ -94,7 +100,8 @@ int main(int argc, char** argv) {
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
 
   for (auto& command : commands) {
-    if (!command->app().parsed()) continue;
+    // A command given with one of its own ("workers pause") leaves the run to that one.
+    if (!command->app().parsed() || !command->app().get_subcommands().empty()) continue;
     try {
       return command->run();
     } catch (const std::exception& e) {

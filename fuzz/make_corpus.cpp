@@ -197,6 +197,15 @@ Seeds protocol_seeds() {
                                                     .dead = 1,
                                                     .dead_ids = {"0190a2b3-7"}},
                                        BatchSummary{.id = "0190a2b3-b9", .known = false}}})},
+      {"worker_control", encode(WorkerControl{15, "thumbs-1", WorkerAction::kPause, "alice@web1",
+                                              "5f3a9c2e81d0b7a4"})},
+      {"worker_control_reply",
+       encode(WorkerControlReply{15, "thumbs-1", "host:1", WorkerAction::kStop})},
+      {"control", encode(ControlWorker{WorkerAction::kResume, "alice@web1"})},
+      {"run_now", encode(RunNowRequest{16, {"0190a2b3-1", "0190a2b3-7"}})},
+      {"run_now_reply", encode(RunNowReply{16,
+                                           {RunNowJob{"0190a2b3-1", RunNowResult::kDue},
+                                            RunNowJob{"0190a2b3-7", RunNowResult::kOver}}})},
   };
 }
 
@@ -500,7 +509,12 @@ Tokens protocol_tokens() {
                            "batch_seal",
                            "batches",
                            "batches_request",
-                           "on_complete_id"}) {
+                           "on_complete_id",
+                           "worker_control",
+                           "worker_control_reply",
+                           "control",
+                           "run_now",
+                           "run_now_reply"}) {
     tokens.push_back(packed(std::string(word)));
   }
   return tokens;

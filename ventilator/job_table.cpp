@@ -747,6 +747,62 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
   return results;
 }
 
+std::vector<RunNowJob> JobTable::run_now(const std::vector<std::string>& ids) {
+  // Where each is now (one pass over the ready and the delayed jobs for them all); the delayed
+  // ones named are taken out together (another pass), then all are made due in the order asked.
+  const auto states = statuses(ids);
+  std::unordered_set<std::string_view> delayed_ids;
+  for (const auto& status : states) {
+    if (status.state == JobState::kScheduled) delayed_ids.insert(status.id);
+  }
+  std::unordered_map<std::string, TrackedJob> delayed;
+  if (!delayed_ids.empty()) {
+    for (auto& t :
+         delayed_.take_if([&](const TrackedJob& t) { return delayed_ids.contains(t.job.id); })) {
+      auto id = t.job.id;
+      delayed.emplace(std::move(id), std::move(t));
+    }
+  }
+  std::vector<RunNowJob> results;
+  results.reserve(ids.size());
+  for (const auto& status : states) {
+    auto result = RunNowResult::kUnknown;
+    switch (status.state) {
+      case JobState::kScheduled:
+        if (const auto found = delayed.find(status.id); found != delayed.end()) {
+          make_ready_after_wait(std::move(found->second));
+          delayed.erase(found);
+        }
+        result = RunNowResult::kDue;
+        break;
+      case JobState::kRetrying:
+        // Its entry in retry_due_ stays, and is passed over when it comes up (not in retrying_).
+        if (const auto found = retrying_.find(status.id); found != retrying_.end()) {
+          auto t = std::move(found->second);
+          retrying_.erase(found);
+          make_ready_after_wait(std::move(t));
+        }
+        result = RunNowResult::kDue;
+        break;
+      case JobState::kPending:
+        result = RunNowResult::kPending;
+        break;
+      case JobState::kRunning:
+        result = RunNowResult::kRunning;
+        break;
+      case JobState::kSucceeded:
+      case JobState::kDead:
+      case JobState::kCancelled:
+        result = RunNowResult::kOver;
+        break;
+      case JobState::kUnknown:
+        break;
+    }
+    results.push_back({status.id, result});
+  }
+  return results;
+}
+
 std::vector<CancelRecord> JobTable::take_cancel_records(bool again) {
   std::vector<CancelRecord> records;
   const auto record = [&records](const Cancelling& c) {

@@ -23,6 +23,7 @@
 #include "common/queue_requests.hpp"
 #include "common/requests.hpp"
 #include "common/result.hpp"
+#include "common/run_now_requests.hpp"
 #include "common/schedule_requests.hpp"
 #include "ventilator/batch_book.hpp"
 #include "ventilator/delayed_jobs.hpp"
@@ -149,6 +150,11 @@ class JobTable {
   // and with `again`, all of them (sent again: the sink may have missed them).
   std::vector<CancelRecord> take_cancel_records(bool again = false);
   bool has_pending_cancels() const { return !cancelling_.empty(); }
+
+  // The jobs named that wait for a time (delayed, or for a retry) stop waiting: each joins the
+  // back of its queue, as when its time comes, and the journal says so (the caller commits).
+  // What became of each, in the order asked (kDue for those); the rest are left as they are.
+  std::vector<RunNowJob> run_now(const std::vector<std::string>& ids);
 
   // Pauses or resumes dispatch from a queue (the caller keeps it in the journal).
   void set_paused(const std::string& queue, bool paused) { ready_.set_paused(queue, paused); }

@@ -478,6 +478,10 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     reply(envelope, encode(answer), false);
   } else if (auto* cancel = std::get_if<CancelRequest>(&message)) {
     handle_cancel(envelope, *cancel);
+  } else if (auto* run_now = std::get_if<RunNowRequest>(&message)) {
+    handle_run_now(envelope, *run_now);
+  } else if (auto* control = std::get_if<WorkerControl>(&message)) {
+    handle_worker_control(envelope, *control);
   } else if (std::holds_alternative<QueuesRequest>(message) ||
              std::holds_alternative<QueueControl>(message) ||
              std::holds_alternative<LimitControl>(message)) {
@@ -508,7 +512,8 @@ void Ventilator::handle_request(std::vector<zmq::message_t>& frames) {
     refuse_request(envelope, peek_request_number(body, config_.limits).value_or(0),
                    make_error(ErrorCode::kUnexpectedKind,
                               "the submit socket takes submit, status_request, query, "
-                              "workers_request, retry, discard, cancel, queues_request, "
+                              "workers_request, worker_control, retry, discard, cancel, "
+                              "run_now, queues_request, "
                               "queue_control, limit_control, scheduled_request, "
                               "schedule_control, batch_open, batch_seal and batches_request, "
                               "not " +
@@ -521,6 +526,8 @@ std::optional<Error> Ventilator::wrong_pipeline(const Message& request) const {
   if (const auto* submit = std::get_if<SubmitRequest>(&request)) meant = submit->pipeline;
   if (const auto* dead = std::get_if<DeadJobsRequest>(&request)) meant = dead->pipeline;
   if (const auto* cancel = std::get_if<CancelRequest>(&request)) meant = cancel->pipeline;
+  if (const auto* run_now = std::get_if<RunNowRequest>(&request)) meant = run_now->pipeline;
+  if (const auto* control = std::get_if<WorkerControl>(&request)) meant = control->pipeline;
   if (const auto* queue = std::get_if<QueueControl>(&request)) meant = queue->pipeline;
   if (const auto* limit = std::get_if<LimitControl>(&request)) meant = limit->pipeline;
   if (const auto* schedule = std::get_if<ScheduleControl>(&request)) meant = schedule->pipeline;
@@ -622,6 +629,60 @@ void Ventilator::handle_cancel(std::vector<zmq::message_t>& envelope,
   log_->info("{} cancelled {} of {} jobs asked ({} running: their workers were asked to stop them)",
              by, cancelled, results.size(), at_workers.size());
   reply(envelope, encode(CancelReply{request.req, std::move(results), pipeline_}));
+}
+
+void Ventilator::handle_run_now(std::vector<zmq::message_t>& envelope,
+                                const RunNowRequest& request) {
+  auto results = jobs_->run_now(request.ids);
+  std::size_t due = 0;
+  for (const auto& job : results) {
+    if (job.result != RunNowResult::kDue) continue;
+    ++due;
+    events_->publish("job.run_now", {{"job", job.id}});
+  }
+  log_->info("{} of {} jobs asked to run now were waiting for a time and are due now (request {})",
+             due, results.size(), request.req);
+  // After the commit: a restart then finds them due, not waiting for their old time.
+  reply(envelope, encode(RunNowReply{request.req, std::move(results), pipeline_}));
+}
+
+void Ventilator::handle_worker_control(std::vector<zmq::message_t>& envelope,
+                                       const WorkerControl& request) {
+  auto target = links_.control_target(request.worker);
+  if (!target.ok()) {
+    decline(envelope, request.req, target.error());
+    return;
+  }
+  const auto& worker = target.value();
+  const auto by = request.by.empty() ? std::string("someone") : request.by;
+  const auto action = std::string(to_string(request.action));
+  const auto described =
+      worker.process.empty() ? worker.name : worker.name + " (" + worker.process + ")";
+  switch (send_to_worker(worker.identity, encode(ControlWorker{request.action, by}))) {
+    case Delivery::kSent:
+      break;
+    case Delivery::kGone:
+      connection_closed(worker.identity);
+      decline(envelope, request.req,
+              make_error(ErrorCode::kNotFound, "worker " + described + " has just gone"));
+      return;
+    case Delivery::kQueueFull:
+      decline(envelope, request.req,
+              make_error(ErrorCode::kBusy, "worker " + described +
+                                               " is not reading what it is sent (its queue is "
+                                               "full); try again later"));
+      return;
+  }
+  log_->info("{} asked worker {} to {}", by, described, action);
+  std::map<std::string, std::string> fields{
+      {"worker", worker.name}, {"action", action}, {"by", by}};
+  if (!worker.process.empty()) fields["process"] = worker.process;
+  events_->publish("worker.control", std::move(fields));
+  // Nothing to journal: the worker keeps its own state.
+  reply(envelope,
+        encode(WorkerControlReply{request.req, worker.name, worker.process, request.action,
+                                  pipeline_}),
+        false);
 }
 
 QueuesReply Ventilator::queues_reply(std::uint64_t req) const {
@@ -862,6 +923,11 @@ void Ventilator::refuse_request(std::vector<zmq::message_t>& envelope, std::uint
 
 void Ventilator::refuse_for_now(std::vector<zmq::message_t>& envelope, std::uint64_t req,
                                 const Error& error) {
+  decline(envelope, req, error);
+}
+
+void Ventilator::decline(std::vector<zmq::message_t>& envelope, std::uint64_t req,
+                         const Error& error) {
   reply(envelope,
         encode(SubmitRefused{req, std::string(to_string(error.code)), error.message, pipeline_}),
         false);

@@ -6,7 +6,8 @@
 // sent on. A worker that gives jobs back, goes silent or whose connection closes has exactly
 // its jobs taken back and sent out again at once.
 // Sockets: submit_in_ ROUTER bind <- producers (request/reply); jobs_out_ ROUTER bind <->
-//          workers (ready, heartbeat and release in; jobs, job and heartbeat out: a worker gets
+//          workers (ready, heartbeat and release in; jobs, job, heartbeat, cancel_jobs and
+//          control out: a worker gets
 //          no more jobs than it asked for, and only of the types and queues it takes); acks_in_
 //          PULL bind <- sink; outcomes_out_ PUSH connect -> sink (the records of jobs
 //          cancelled before they ran); events_ PUB connect -> the hub (inproc).
@@ -64,6 +65,9 @@ class Ventilator {
   void publish_made_jobs();
   void handle_dead_jobs(std::vector<zmq::message_t>& envelope, const DeadJobsRequest& request);
   void handle_cancel(std::vector<zmq::message_t>& envelope, const CancelRequest& request);
+  // Passes the order on to the one worker the request names.
+  void handle_worker_control(std::vector<zmq::message_t>& envelope, const WorkerControl& request);
+  void handle_run_now(std::vector<zmq::message_t>& envelope, const RunNowRequest& request);
   // queues_request, queue_control and limit_control: each answered with the queues.
   void handle_queue_request(std::vector<zmq::message_t>& envelope, const Message& request);
   void handle_schedule_control(std::vector<zmq::message_t>& envelope,
@@ -102,6 +106,9 @@ class Ventilator {
   void refuse_request(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   // Tells the producer to try again later (busy, disk full): not bad input, not counted as such.
   void refuse_for_now(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
+  // Tells the producer why a well-formed request cannot be done (the worker it names is not
+  // there): not bad input either.
+  void decline(std::vector<zmq::message_t>& envelope, std::uint64_t req, const Error& error);
   void handle_acks();
   void publish_ack_effect(const Ack& ack, AckEffect effect);
   void handle_worker_messages();

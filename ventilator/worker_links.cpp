@@ -60,6 +60,7 @@ void WorkerLinks::on_heartbeat(const std::string& identity, const Heartbeat& hea
   if (!heartbeat.worker.empty()) it->second.name = heartbeat.worker;
   it->second.state = heartbeat.state;
   it->second.process = heartbeat.process;
+  it->second.takes_control = heartbeat.takes_control;
   const auto ms = std::min<std::uint64_t>(heartbeat.interval_ms, kMaxInterval.count());
   it->second.interval = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
@@ -167,6 +168,40 @@ std::vector<WorkerSummary> WorkerLinks::summaries(Clock::time_point now,
   std::stable_sort(all.begin(), all.end(),
                    [](const WorkerSummary& a, const WorkerSummary& b) { return a.name < b.name; });
   return all;
+}
+
+Result<ControlTarget> WorkerLinks::control_target(const std::string& worker) const {
+  std::vector<std::pair<const std::string*, const Link*>> named;
+  for (const auto& [identity, link] : workers_) {
+    if (link.name == worker || (!link.process.empty() && link.process == worker)) {
+      named.emplace_back(&identity, &link);
+    }
+  }
+  if (named.empty()) {
+    return make_error(ErrorCode::kNotFound, "no worker named " + worker +
+                                                " is connected to the ventilator (zpipe workers "
+                                                "lists those that are, with their processes)");
+  }
+  const auto described = [](const Link& link) {
+    return link.process.empty() ? link.name : link.name + " (" + link.process + ")";
+  };
+  if (named.size() > 1) {
+    std::string each;
+    for (const auto& [identity, link] : named)
+      each += (each.empty() ? "" : ", ") + described(*link);
+    return make_error(ErrorCode::kAmbiguous,
+                      std::to_string(named.size()) + " workers are named " + worker + ": " + each +
+                          "; name one by its process (host:pid), as zpipe workers lists it");
+  }
+  const auto& [identity, link] = named.front();
+  if (!link->takes_control) {
+    return make_error(ErrorCode::kUnsupported,
+                      "worker " + described(*link) +
+                          " does not take orders from afar (a zpipe worker older than this "
+                          "ventilator, or one that has not sent its first heartbeat yet); on its "
+                          "host, SIGUSR2 pauses it, SIGCONT resumes it and SIGTERM stops it");
+  }
+  return ControlTarget{*identity, link->name, link->process};
 }
 
 std::vector<std::string> WorkerLinks::identities() const {

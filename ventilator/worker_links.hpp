@@ -17,9 +17,17 @@
 
 #include "common/job_credit.hpp"
 #include "common/requests.hpp"
+#include "common/result.hpp"
 #include "ventilator/ready_queues.hpp"
 
 namespace zpipe {
+
+// The one worker an order from afar (worker_control) goes to.
+struct ControlTarget {
+  std::string identity;  // its jobs-socket identity
+  std::string name;
+  std::string process;  // its host:pid, when it says it and it is not the name
+};
 
 struct SilentWorker {
   std::string identity;
@@ -78,6 +86,11 @@ class WorkerLinks {
   std::vector<WorkerSummary> summaries(Clock::time_point now, const HeldBy& held_by) const;
   static constexpr int kSilentHeartbeats = 2;
 
+  // The worker that `worker` names, by its name or its process (host:pid), for an order from
+  // afar; else why none: kNotFound (no worker has it), kAmbiguous (several have it: each is
+  // named, with its process), kUnsupported (it has not said that it takes orders).
+  Result<ControlTarget> control_target(const std::string& worker) const;
+
   std::vector<std::string> identities() const;
   std::string name_of(const std::string& identity) const;
   std::uint64_t total_credit() const { return total_; }
@@ -96,6 +109,7 @@ class WorkerLinks {
     std::uint64_t sent = 0;                 // jobs sent to it since then
     std::string state;                      // its last heartbeat's: "paused", "draining", ""
     std::string process;                    // its host:pid, when not its name
+    bool takes_control = false;             // its last heartbeat said it takes orders
     WorkerRoute route;
   };
   std::map<std::string, Link> workers_;

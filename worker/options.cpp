@@ -30,7 +30,8 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   CLI::App app{
       "zpipe-worker: runs jobs (echo, sleep, fail, exec, thumbnail) handed out by the "
       "ventilator and sends every outcome to the sink. SIGTERM/SIGINT: finish running jobs "
-      "(up to --grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume.",
+      "(up to --grace) and exit; SIGUSR2: pause taking jobs; SIGCONT: resume. From any host, "
+      "zpipe workers pause|resume|stop NAME does the same.",
       "zpipe-worker"};
   app.get_formatter()->column_width(36);
   app.add_option("--jobs-from", config.jobs_endpoint,

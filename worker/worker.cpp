@@ -1,6 +1,7 @@
 #include "worker/worker.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/job_credit.hpp"
 #include "common/outcome_batch.hpp"
@@ -229,7 +230,7 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
   std::optional<Clock::time_point> grace_end;
   bool paused = false;
   while (true) {
-    if (stop.is_stop_requested() && !grace_end) {
+    if ((stop.is_stop_requested() || stop_ordered_) && !grace_end) {
       grace_end = Clock::now() + config_.grace;
       stop_taking_jobs(pool, "the worker is stopping");
       log_->info("stopping: taking no more jobs; {} given back, {} running, waiting up to {} ms",
@@ -239,6 +240,8 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
     if (!grace_end && pause_.is_paused() != paused) {
       paused = follow_pause(pool);
       next_heartbeat = Clock::now();  // monitors hear of it at once
+    } else {
+      paused_by_.clear();  // switched back and forth unseen: whoever asked, nothing changed
     }
     if (grace_end && pool.outstanding() == 0) return;
     if (grace_end && Clock::now() >= *grace_end) {
@@ -274,18 +277,40 @@ void Worker::serve(SlotPool& pool, const StopFlag& stop) {
 bool Worker::follow_pause(SlotPool& pool) {
   const bool paused = pause_.is_paused();
   pause_.clear_wakeup();
+  const auto by = std::exchange(paused_by_, {});
   if (paused) {
     const auto released_before = released_;
     stop_taking_jobs(pool, "the worker is pausing");
-    log_->info("paused (SIGUSR2): taking no jobs until SIGCONT; {} running, {} given back",
-               pool.busy(), released_ - released_before);
+    log_->info("paused ({}): taking no jobs until {}; {} running, {} given back",
+               by.empty() ? "SIGUSR2" : "by " + by, by.empty() ? "SIGCONT" : "resumed", pool.busy(),
+               released_ - released_before);
   } else {
-    log_->info("resumed (SIGCONT)");
+    log_->info("resumed ({})", by.empty() ? "SIGCONT" : "by " + by);
     taking_jobs_ = true;
     grant_credit(pool, true);
   }
-  events_->publish(paused ? "worker.paused" : "worker.resumed", {});
+  std::map<std::string, std::string> fields;
+  if (!by.empty()) fields["by"] = by;
+  events_->publish(paused ? "worker.paused" : "worker.resumed", std::move(fields));
   return paused;
+}
+
+void Worker::obey(const ControlWorker& order) {
+  const auto by = order.by.empty() ? std::string("the ventilator") : order.by;
+  if (order.action == WorkerAction::kStop) {
+    log_->info("asked to stop by {}", by);
+    stop_ordered_ = true;
+    return;
+  }
+  const bool pause = order.action == WorkerAction::kPause;
+  if (pause_.is_paused() == pause) {
+    log_->info("asked to {} by {}: {} already", to_string(order.action), by,
+               pause ? "paused" : "taking jobs");
+    return;
+  }
+  // Followed by serve() as a signal's switch is (a stopping worker follows none).
+  paused_by_ = by;
+  pause_.set_paused(pause);
 }
 
 void Worker::cancel_unfinished(SlotPool& pool) {
@@ -361,10 +386,13 @@ void Worker::handle_ventilator_messages(SlotPool& pool) {
     } else if (const auto* cancel = std::get_if<CancelJobs>(&message)) {
       cancel_jobs(pool, *cancel);
       continue;
+    } else if (const auto* order = std::get_if<ControlWorker>(&message)) {
+      obey(*order);
+      continue;
     } else {
       refusals_->refuse("jobs", make_error(ErrorCode::kUnexpectedKind,
-                                           "the jobs socket brings jobs, job, heartbeat and "
-                                           "cancel_jobs, not " +
+                                           "the jobs socket brings jobs, job, heartbeat, "
+                                           "cancel_jobs and control, not " +
                                                std::string(kind_name(message))));
       continue;
     }
@@ -574,10 +602,11 @@ void Worker::heartbeat(const SlotPool& pool, std::string_view state) {
   // It says whether it takes jobs (`zpipe workers` shows it), and its host:pid when it has
   // another name.
   const auto process = host_and_pid();
+  // And that it takes orders from afar (control).
   (void)jobs_in_.send(zmq::buffer(encode(Heartbeat{
                           static_cast<std::uint64_t>(config_.heartbeat.count()), false,
                           config_.name, state == "stopping" ? "draining" : std::string(state),
-                          process == config_.name ? "" : process})),
+                          process == config_.name ? "" : process, true})),
                       zmq::send_flags::dontwait);
   // On the event bus, for people.
   account_busy_time(pool);

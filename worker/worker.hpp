@@ -1,7 +1,8 @@
 // Worker: runs jobs handed out by the ventilator and reports every outcome to the sink.
 // Sockets:
 //   jobs_in_      DEALER connect <-> ventilator: ready (credit, with the types and queues it
-//                 takes), heartbeat and release out; jobs, job, heartbeat and cancel_jobs in
+//                 takes), heartbeat and release out; jobs, job, heartbeat, cancel_jobs and
+//                 control (pause, resume, stop from afar) in
 //   outcomes_out_ PUSH connect -> sink: outcomes
 //   events_       PUB connect -> event hub: events, for monitors
 // Call from one thread only.
@@ -25,6 +26,7 @@
 #include "common/outcome.hpp"
 #include "common/rate_limiter.hpp"
 #include "common/stop_flag.hpp"
+#include "common/worker_control.hpp"
 #include "worker/handler.hpp"
 #include "worker/middleware.hpp"
 #include "worker/pause_flag.hpp"
@@ -59,10 +61,11 @@ class Worker {
   // Takes jobs until `stop` is raised, then lets running jobs finish for up to the grace
   // period and sends their outcomes; jobs still running then are cancelled and given back, as
   // are jobs received but not started. SIGUSR2 pauses taking jobs, SIGCONT resumes (run()
-  // installs both). A job the ventilator cancels (cancel_jobs) has its handler's cancellation
-  // raised, and is recorded as cancelled. Throws when config.types names a type without a
-  // handler. Returns the exit code: 0 on a clean stop, 1 when a handler ignored
-  // cancellation or outcomes could not be handed to the sink.
+  // installs both); the ventilator's orders (control: `zpipe workers pause|resume|stop`) do
+  // what SIGUSR2, SIGCONT and `stop` do. A job the ventilator cancels (cancel_jobs) has its
+  // handler's cancellation raised, and is recorded as cancelled. Throws when config.types names
+  // a type without a handler. Returns the exit code: 0 on a clean stop, 1 when a handler
+  // ignored cancellation or outcomes could not be handed to the sink.
   int run(const StopFlag& stop);
 
   const std::string& name() const { return config_.name; }
@@ -83,6 +86,8 @@ class Worker {
   // Jobs (started, or given back when we take none) and the ventilator's heartbeats.
   void handle_ventilator_messages(class SlotPool& pool);
   void start_job(class SlotPool& pool, Job job);
+  // The ventilator's control: pauses, resumes or stops as the signal of that meaning does.
+  void obey(const ControlWorker& order);
   // The ventilator's cancel_jobs: stops those attempts (see SlotPool::cancel()).
   void cancel_jobs(class SlotPool& pool, const CancelJobs& cancel);
   // Sends the cancelled outcome of attempts whose handler has not returned within the cancel
@@ -124,6 +129,8 @@ class Worker {
   double job_us_average_ = 0;     // how long jobs run here; 0 until one has
   bool cancelling_ = false;       // cancel_all() was called: cancelled jobs are given back
   PauseFlag pause_;
+  std::string paused_by_;      // who ordered the switch of pause_ not yet followed; empty: a signal
+  bool stop_ordered_ = false;  // the ventilator passed on an order to stop, as SIGTERM does
   zmq::socket_t outcomes_out_;
   std::unique_ptr<EventPublisher> events_;
   std::optional<InputRefusals> refusals_;  // made with events_

@@ -1,4 +1,4 @@
-// The Client's requests about cancelling, queues, limits, schedules and batches, against a
+// The Client's requests about cancelling, workers, queues, limits, schedules and batches, against a
 // stand-in ventilator: what each method sends, what it makes of the answer, and a refusal as an
 // Error.
 #include "client/client.hpp"
@@ -127,6 +127,66 @@ TEST(Client, CancelOfManyIdsAsksInPartsAndAnswersForEveryId) {
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(std::get<CancelRequest>(sent[0]).ids.size(), kMaxJobsPerQuery);
   EXPECT_EQ(std::get<CancelRequest>(sent[1]).ids.size(), 5u);
+}
+
+TEST(Client, ControlWorkerSendsTheWorkerActionAndWhoAsksAndReturnsWhoGotIt) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    const auto& control = std::get<WorkerControl>(m);
+    return WorkerControlReply{control.req, "thumbs-1", "vm:4410", control.action, kPipeline};
+  });
+  Client client(ventilator.client_config(kPipeline));
+  auto stopped = client.control_worker("vm:4410", WorkerAction::kStop, "alice@web1");
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  EXPECT_EQ(stopped.value(),
+            (WorkerControlReply{1, "thumbs-1", "vm:4410", WorkerAction::kStop, kPipeline}));
+  ASSERT_TRUE(client.control_worker("thumbs-1", WorkerAction::kPause).ok());
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::get<WorkerControl>(sent[0]),
+            (WorkerControl{1, "vm:4410", WorkerAction::kStop, "alice@web1", kPipeline}));
+  EXPECT_EQ(std::get<WorkerControl>(sent[1]),
+            (WorkerControl{2, "thumbs-1", WorkerAction::kPause, "", kPipeline}));
+}
+
+TEST(Client, AWorkerControlRefusedAsAmbiguousIsThatErrorWithTheWorkersListed) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    return SubmitRefused{std::get<WorkerControl>(m).req, "ambiguous",
+                         "2 workers are named thumbs: thumbs (vm1:1), thumbs (vm2:1); name one by "
+                         "its process (host:pid), as zpipe workers lists it",
+                         kPipeline};
+  });
+  Client client(ventilator.client_config());
+  auto reply = client.control_worker("thumbs", WorkerAction::kResume);
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().code, ErrorCode::kAmbiguous);
+  EXPECT_NE(reply.error().message.find("thumbs (vm1:1), thumbs (vm2:1)"), std::string::npos)
+      << reply.error().message;
+}
+
+TEST(Client, RunNowOfManyIdsAsksInPartsAndAnswersForEveryId) {
+  StandInVentilator ventilator([](const Message& m) -> Message {
+    const auto& run_now = std::get<RunNowRequest>(m);
+    RunNowReply reply{run_now.req, {}, kPipeline};
+    for (const auto& id : run_now.ids) {
+      reply.jobs.push_back({id, id == "j-0" ? RunNowResult::kDue : RunNowResult::kUnknown});
+    }
+    return reply;
+  });
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < kMaxJobsPerQuery + 3; ++i) ids.push_back("j-" + std::to_string(i));
+  Client client(ventilator.client_config(kPipeline));
+  auto reply = client.run_now(ids);
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  ASSERT_EQ(reply.value().jobs.size(), ids.size());
+  EXPECT_EQ(reply.value().jobs.front(), (RunNowJob{"j-0", RunNowResult::kDue}));
+  EXPECT_EQ(reply.value().jobs.back(), (RunNowJob{ids.back(), RunNowResult::kUnknown}));
+  EXPECT_EQ(reply.value().pipeline, kPipeline);
+  const auto sent = ventilator.received();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(std::get<RunNowRequest>(sent[0]).ids.size(), kMaxJobsPerQuery);
+  EXPECT_EQ(std::get<RunNowRequest>(sent[1]).ids.size(), 3u);
+  EXPECT_EQ(std::get<RunNowRequest>(sent[0]).pipeline, kPipeline)
+      << "it acts: it names the pipeline";
 }
 
 TEST(Client, PauseAndResumeNameTheQueueAndReturnTheQueues) {

@@ -136,6 +136,89 @@ TEST(Protocol, AHeartbeatOfAWorkerTakingJobsSaysNoState) {
   EXPECT_EQ(encode(Heartbeat{1000, false, "vm:4327"}).find("state"), std::string::npos);
 }
 
+TEST(Protocol, WorkerControlRoundTripsEachActionWithOrWithoutWhoAsks) {
+  for (const auto action : {WorkerAction::kPause, WorkerAction::kResume, WorkerAction::kStop}) {
+    const WorkerControl asked{3, "vm:4410", action, "alice@web1", "p1"};
+    EXPECT_EQ(round_trip(asked), asked);
+    const WorkerControl plain{4, "thumbs-1", action};
+    EXPECT_EQ(round_trip(plain), plain);
+    EXPECT_EQ(encode(plain).find("pipeline"), std::string::npos);
+    const WorkerControlReply reply{3, "thumbs-1", "vm:4410", action, "p1"};
+    EXPECT_EQ(round_trip(reply), reply);
+    const ControlWorker order{action, "alice@web1"};
+    EXPECT_EQ(round_trip(order), order);
+    EXPECT_EQ(round_trip(ControlWorker{action}), ControlWorker{action});
+  }
+  EXPECT_EQ(to_string(WorkerAction::kStop), "stop");
+  EXPECT_EQ(worker_action_from("resume"), WorkerAction::kResume);
+  EXPECT_FALSE(worker_action_from("kill"));
+}
+
+TEST(Protocol, RefusesAWorkerControlWithoutAWorkerOrWithAnUnknownAction) {
+  msgpack::zone zone;
+  const auto with = [&zone](const std::string& kind, const std::string& worker,
+                            const std::string& action) {
+    std::vector<std::pair<std::string, msgpack::object>> fields{
+        {"v", msgpack::object(kProtocolVersion)},
+        {"k", msgpack::object(kind.c_str(), zone)},
+        {"action", msgpack::object(action.c_str(), zone)}};
+    if (kind == "worker_control") {
+      fields.emplace_back("req", msgpack::object(5));
+      fields.emplace_back("worker", msgpack::object(worker.c_str(), zone));
+    }
+    return decode(pack_map(fields, zone));
+  };
+  EXPECT_TRUE(with("worker_control", "thumbs-1", "stop").ok());
+  const auto nameless = with("worker_control", "", "stop");
+  ASSERT_FALSE(nameless.ok());
+  EXPECT_EQ(nameless.error().code, ErrorCode::kInvalid);
+  const auto unknown = with("worker_control", "thumbs-1", "kill");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(unknown.error().message.find("\"pause\", \"resume\" or \"stop\""), std::string::npos)
+      << unknown.error().message;
+  const auto order = with("control", "", "kill");
+  ASSERT_FALSE(order.ok());
+  EXPECT_EQ(order.error().code, ErrorCode::kInvalid);
+}
+
+TEST(Protocol, AHeartbeatSaysThatTheWorkerTakesControlOnlyWhenItDoes) {
+  Heartbeat heartbeat{1000, false, "thumbs-1", "", "vm:4410"};
+  EXPECT_EQ(encode(heartbeat).find("control"), std::string::npos) << "as an older worker's";
+  EXPECT_FALSE(round_trip(heartbeat).takes_control);
+  heartbeat.takes_control = true;
+  EXPECT_NE(encode(heartbeat).find("control"), std::string::npos);
+  EXPECT_EQ(round_trip(heartbeat), heartbeat);
+}
+
+TEST(Protocol, RunNowRoundTripsAndRefusesMoreIdsThanAQuery) {
+  const RunNowRequest request{6, {"x-1", "x-2"}, "p1"};
+  EXPECT_EQ(round_trip(request), request);
+  const RunNowReply reply{
+      6,
+      {RunNowJob{"x-1", RunNowResult::kDue}, RunNowJob{"x-2", RunNowResult::kPending},
+       RunNowJob{"x-3", RunNowResult::kRunning}, RunNowJob{"x-4", RunNowResult::kOver},
+       RunNowJob{"x-5", RunNowResult::kUnknown}},
+      "p1"};
+  EXPECT_EQ(round_trip(reply), reply);
+  const auto too_many =
+      decode(encode(RunNowRequest{1, std::vector<std::string>(kMaxJobsPerQuery + 1, "x-1")}));
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_EQ(too_many.error().code, ErrorCode::kTooLarge);
+  // A result from a later version reads as unknown.
+  msgpack::zone zone;
+  const auto later = decode(pack_map({{"v", msgpack::object(kProtocolVersion)},
+                                      {"k", msgpack::object("run_now_reply", zone)},
+                                      {"req", msgpack::object(2)},
+                                      {"jobs", msgpack::object(
+                                                   std::vector<std::map<std::string, std::string>>{
+                                                       {{"id", "x-1"}, {"result", "postponed"}}},
+                                                   zone)}},
+                                     zone));
+  ASSERT_TRUE(later.ok()) << later.error().message;
+  EXPECT_EQ(std::get<RunNowReply>(later.value()).jobs.at(0).result, RunNowResult::kUnknown);
+}
+
 Outcome outcome_of(std::string id, OutcomeStatus status) {
   Outcome o;
   o.id = std::move(id);

@@ -268,5 +268,69 @@ TEST(WorkerLinks, AWorkerThatMissedTwoHeartbeatsIsSilentUntilLost) {
   EXPECT_EQ(links.summaries(t0 + 11s, b_holds_one).at(1).state, "silent");
 }
 
+// A worker that says it takes orders, with its name and process.
+void heartbeat_of(WorkerLinks& links, const std::string& identity, const std::string& name,
+                  const std::string& process, bool takes_control = true) {
+  links.heard(identity, t0);
+  Heartbeat heartbeat{1000, false, name, "", process};
+  heartbeat.takes_control = takes_control;
+  links.on_heartbeat(identity, heartbeat);
+}
+
+TEST(WorkerLinks, AnOrderGoesToTheOneWorkerOfThatNameOrProcess) {
+  WorkerLinks links;
+  heartbeat_of(links, "a", "thumbs-1", "vm1:4410");
+  heartbeat_of(links, "b", "vm2:77", "");
+  const auto by_name = links.control_target("thumbs-1");
+  ASSERT_TRUE(by_name.ok()) << by_name.error().message;
+  EXPECT_EQ(by_name.value().identity, "a");
+  EXPECT_EQ(by_name.value().name, "thumbs-1");
+  EXPECT_EQ(by_name.value().process, "vm1:4410");
+  const auto by_process = links.control_target("vm1:4410");
+  ASSERT_TRUE(by_process.ok());
+  EXPECT_EQ(by_process.value().identity, "a");
+  const auto unnamed = links.control_target("vm2:77");
+  ASSERT_TRUE(unnamed.ok()) << "a worker without --name is named by its host:pid";
+  EXPECT_EQ(unnamed.value().identity, "b");
+}
+
+TEST(WorkerLinks, AnOrderNamingNoWorkerOrSeveralIsRefusedSayingWhich) {
+  WorkerLinks links;
+  heartbeat_of(links, "a", "thumbs", "vm1:4410");
+  heartbeat_of(links, "b", "thumbs", "vm2:4410");
+  const auto none = links.control_target("thumb");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+  EXPECT_NE(none.error().message.find("no worker named thumb "), std::string::npos)
+      << none.error().message;
+  const auto two = links.control_target("thumbs");
+  ASSERT_FALSE(two.ok());
+  EXPECT_EQ(two.error().code, ErrorCode::kAmbiguous);
+  EXPECT_NE(two.error().message.find(
+                "2 workers are named thumbs: thumbs (vm1:4410), thumbs (vm2:4410); name one by its "
+                "process"),
+            std::string::npos)
+      << two.error().message;
+  const auto one = links.control_target("vm2:4410");
+  ASSERT_TRUE(one.ok()) << "its process tells it apart";
+  EXPECT_EQ(one.value().identity, "b");
+  links.drop("a");
+  EXPECT_TRUE(links.control_target("thumbs").ok()) << "one left of that name";
+}
+
+TEST(WorkerLinks, AnOrderToAWorkerThatTakesNoneIsRefused) {
+  WorkerLinks links;
+  heartbeat_of(links, "a", "old-1", "vm:1", false);
+  const auto old = links.control_target("old-1");
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().code, ErrorCode::kUnsupported);
+  EXPECT_NE(old.error().message.find("worker old-1 (vm:1) does not take orders from afar"),
+            std::string::npos)
+      << old.error().message;
+  // Its next heartbeat may say otherwise (a worker heard before its first heartbeat).
+  heartbeat_of(links, "a", "old-1", "vm:1", true);
+  EXPECT_TRUE(links.control_target("old-1").ok());
+}
+
 }  // namespace
 }  // namespace zpipe
