@@ -3,10 +3,9 @@
 #include <iostream>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "client/client.hpp"
 #include "common/command_line.hpp"
+#include "front/run_now_json.hpp"
 #include "front/run_now_result_text.hpp"
 #include "front/ventilator_options.hpp"
 
@@ -37,11 +36,7 @@ class RunNowCommand : public Command {
     bool all_due = true;
     for (const auto& job : reply.value().jobs) all_due &= job.result == RunNowResult::kDue;
     if (json_) {
-      auto jobs = nlohmann::json::array();
-      for (const auto& job : reply.value().jobs) {
-        jobs.push_back({{"id", job.id}, {"result", to_string(job.result)}});
-      }
-      std::cout << nlohmann::json{{"pipeline", client.pipeline()}, {"jobs", jobs}}.dump() << "\n";
+      std::cout << run_now_json(reply.value()).dump() << "\n";
     } else {
       // Those not made due on stderr, so that a script sees them beside the exit code.
       for (const auto& job : reply.value().jobs) {

@@ -6,8 +6,8 @@
 #include "front/batches_json.hpp"
 #include "front/cancel_json.hpp"
 #include "front/outcome_json.hpp"
-#include "front/run_now_json.hpp"
 #include "front/queues_json.hpp"
+#include "front/run_now_json.hpp"
 #include "front/schedules_json.hpp"
 #include "front/show_json.hpp"
 #include "front/status_json.hpp"
@@ -198,7 +198,9 @@ void add_schedule_routes(httplib::Server& server, WebContext& context) {
                 const std::vector<std::string> ids{req.matches[1].str()};
                 auto done = context.facts.with_client([&](Client& c) { return c.run_now(ids); });
                 if (!done.ok()) return reply_error(res, done.error());
-                reply_json(res, run_now_json(done.value()));
+                auto body = run_now_json(done.value());
+                body["ok"] = true;
+                reply_json(res, body);
               });
   server.Post("/api/scheduled/([^/]+)/delete", [&context](const httplib::Request& req,
                                                           httplib::Response& res) {

@@ -22,6 +22,11 @@ int status_of(const Error& error) {
     case ErrorCode::kWrongType:
     case ErrorCode::kTooLarge:
       return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAmbiguous:
+    case ErrorCode::kUnsupported:
+      return 409;
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kBusy:

@@ -101,8 +101,8 @@ void list_jobs(WebContext& context, const httplib::Request& req, httplib::Respon
   for (const auto& paged : page.value().jobs) jobs.push_back(outcome_json(paged.stored));
   add_where_now(context, jobs);
   const auto& next = page.value().next;
-  reply_json(res, {{"jobs", jobs},
-                   {"next", next ? nlohmann::json(std::to_string(*next)) : nullptr}});
+  reply_json(res,
+             {{"jobs", jobs}, {"next", next ? nlohmann::json(std::to_string(*next)) : nullptr}});
 }
 
 void show_job(WebContext& context, const httplib::Request& req, httplib::Response& res) {

@@ -103,9 +103,12 @@ void LiveFeed::make_digest(PipelineView::Clock::time_point now) {
   });
   if (totals.known) {
     // As the ventilator's last state event said them (status has the rest).
-    (*live)["counts"] = {{"accepted", totals.accepted},   {"pending", totals.pending},
-                         {"in_flight", totals.in_flight}, {"retrying", totals.retrying},
-                         {"succeeded", totals.succeeded}, {"failed", totals.failed},
+    (*live)["counts"] = {{"accepted", totals.accepted},
+                         {"pending", totals.pending},
+                         {"in_flight", totals.in_flight},
+                         {"retrying", totals.retrying},
+                         {"succeeded", totals.succeeded},
+                         {"failed", totals.failed},
                          {"dead", totals.dead}};
   }
   auto& history = (*live)["history"] = nlohmann::json::array();
