@@ -259,15 +259,13 @@ constexpr std::uint64_t kRowBoundCandidates = 64;
 struct OutcomeStore::PageValues {
   const JobPageQuery& query;
   std::optional<std::string> id_end;
-  std::int64_t before_row = std::numeric_limits<std::int64_t>::max();
-  std::int64_t first_row = 0;
+  std::int64_t first_row = std::numeric_limits<std::int64_t>::min();
   std::int64_t last_row = std::numeric_limits<std::int64_t>::max();
 
   // Binds the parameters `s` names.
   void bind(sqlite::Statement& s) const {
     const int named = s.parameter_count();
     auto names = [named](JobPageParam param) { return param <= named; };
-    if (names(kParamBeforeRow)) s.bind_i64(kParamBeforeRow, before_row);
     if (names(kParamFirstRow)) s.bind_i64(kParamFirstRow, first_row);
     if (names(kParamLastRow)) s.bind_i64(kParamLastRow, last_row);
     if (names(kParamType)) s.bind_text(kParamType, query.type);
@@ -646,8 +644,12 @@ Result<std::optional<std::string>> OutcomeStore::page_sql(PageValues& values) {
   const auto columns = job_columns();
   if (!columns.ok()) return columns.error();
   const std::optional<std::string> none;
-  if (query.before) values.before_row = *query.before;
-  const bool timed = query.from_ms || query.to_ms;
+  // The page's rows: below its cursor and within its time range, as one range of rows (given
+  // `rowid < ?` and `rowid <= ?`, SQLite would seek by one and check the other on every row).
+  if (query.before) {
+    if (*query.before == std::numeric_limits<std::int64_t>::min()) return none;
+    values.last_row = *query.before - 1;
+  }
   if (query.from_ms) {
     auto first = row_bound_recorded_since(*query.from_ms);
     if (!first.ok()) return first.error();
@@ -658,18 +660,15 @@ Result<std::optional<std::string>> OutcomeStore::page_sql(PageValues& values) {
     auto bound = row_bound_recorded_until(*query.to_ms);
     if (!bound.ok()) return bound.error();
     if (!bound.value()) return none;
-    values.last_row = *bound.value();
+    values.last_row = std::min(values.last_row, *bound.value());
   }
   const auto filters =
       job_page_filters(query, queue_column_, batch_column_, values.id_end.has_value());
-  // The page's rows. An index of an equality has its entries by rowid within the key, so that
-  // SQLite seeks to the cursor in it (`type=? AND rowid<?`); a range's entries come by id,
-  // and the rowid is checked on each (`+rowid`, from the entry itself).
-  auto rows_where = [timed](bool in_row_order) {
-    const std::string rowid = in_row_order ? "rowid" : "+rowid";
-    auto where = rowid + " < ?1";
-    if (timed) where += " AND " + rowid + " BETWEEN ?2 AND ?3";
-    return where;
+  // An index of an equality has its entries by rowid within the key, so that SQLite seeks to
+  // the page's rows in it (`type=? AND rowid>? AND rowid<?`); a range's entries come by id, and
+  // the rowid is checked on each (`+rowid`, from the entry itself).
+  auto rows_where = [](bool in_row_order) {
+    return std::string(in_row_order ? "rowid" : "+rowid") + " BETWEEN ?1 AND ?2";
   };
 
   // The driver: the filter whose index has the fewest entries among the page's rows (the first

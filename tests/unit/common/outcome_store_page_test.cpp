@@ -405,20 +405,21 @@ TEST_F(OutcomeStorePageTest, EachFilterReadsItsIndexFromTheCursor) {
     EXPECT_EQ(text.find("TEMP B-TREE") != std::string::npos, sorts) << text;
   };
   expect_plan(with([](auto& q) { q.before = 50; }),
-              "SEARCH jobs USING INTEGER PRIMARY KEY (rowid<?)");
+              "SEARCH jobs USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.type = "exec"; }),
-              "USING INDEX jobs_by_type (type=? AND rowid<?)");
+              "USING INDEX jobs_by_type (type=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kFailed; }),
-              "USING INDEX jobs_failed (status=? AND rowid<?)");
+              "USING INDEX jobs_failed (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kCancelled; }),
-              "USING INDEX jobs_cancelled (status=? AND rowid<?)");
+              "USING INDEX jobs_cancelled (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kSucceeded; }),
-              "USING INTEGER PRIMARY KEY (rowid<?)");
+              "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.queue = "critical"; }),
-              "USING INDEX jobs_by_queue (queue=? AND rowid<?)");
-  expect_plan(with([](auto& q) { q.queue = "default"; }), "USING INTEGER PRIMARY KEY (rowid<?)");
+              "USING INDEX jobs_by_queue (queue=? AND rowid>? AND rowid<?)");
+  expect_plan(with([](auto& q) { q.queue = "default"; }),
+              "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.batch = "mxa-b1"; }),
-              "USING INDEX jobs_by_batch (batch=? AND rowid<?)");
+              "USING INDEX jobs_by_batch (batch=? AND rowid>? AND rowid<?)");
   // An id prefix is a range of the primary key's index: its few entries are read and sorted.
   expect_plan(with([](auto& q) { q.id_prefix = "mxa-1"; }),
               "USING INDEX sqlite_autoindex_jobs_1 (id>? AND id<?)", true);
@@ -438,13 +439,13 @@ TEST_F(OutcomeStorePageTest, EachFilterReadsItsIndexFromTheCursor) {
                 q.type = "exec";
                 q.status = OutcomeStatus::kFailed;
               }),
-              "USING INDEX jobs_failed (status=? AND rowid<?)");
+              "USING INDEX jobs_failed (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) {
                 q.type = "exec";
                 q.status = OutcomeStatus::kFailed;
                 q.batch = "mxa-b1";
               }),
-              "USING INDEX jobs_by_batch (batch=? AND rowid<?)");
+              "USING INDEX jobs_by_batch (batch=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) {
                 q.type = "exec";
                 q.id_prefix = "mxb-4";
@@ -475,7 +476,8 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
   EXPECT_EQ(all_pages(wide), expected(wide));
   EXPECT_EQ(expected(wide).size(), 2500u);
   auto text = plan(wide);
-  EXPECT_NE(text.find("USING INTEGER PRIMARY KEY (rowid<?)"), std::string::npos) << text;
+  EXPECT_NE(text.find("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), std::string::npos)
+      << text;
   const auto narrower = with([](auto& q) {
     q.id_prefix = "mxz-1";  // 1,111 ids
     q.limit = 200;
