@@ -469,6 +469,14 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
   }
   ASSERT_TRUE(store_.record(outcomes, 5'000).ok());
   record(varied_jobs());
+  // Above them, more jobs than a page reads before it looks for the prefix's newest id below.
+  outcomes.clear();
+  for (int i = 0; i < 21'000; ++i) {
+    Made m{"mxy-" + std::to_string(i), "email", "", "", OutcomeStatus::kSucceeded, 20'000};
+    outcomes.push_back(outcome_of(m));
+    made_.push_back(m);
+  }
+  ASSERT_TRUE(store_.record(outcomes, 20'000).ok());
   const auto wide = with([](auto& q) {
     q.id_prefix = "mxz-";
     q.limit = 200;
@@ -497,7 +505,14 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
                           q.id_prefix = "mxz-2";
                           q.type = "echo";
                         }),
-                        "wide prefix and type");
+                        "narrow prefix and type");
+  const auto wide_and_type = with([](auto& q) {
+    q.id_prefix = "mxz-";
+    q.type = "exec";
+    q.limit = 100;
+  });
+  EXPECT_EQ(all_pages(wide_and_type), expected(wide_and_type));
+  EXPECT_EQ(expected(wide_and_type).size(), 1250u);
 }
 
 }  // namespace
