@@ -15,15 +15,14 @@ namespace zpipe {
 
 // The parameters a page's statements bind, by number (a statement binds those it names).
 enum JobPageParam : int {
-  kParamBeforeRow = 1,  // rowid < ?1: the page's cursor
-  kParamFirstRow,       // rowid BETWEEN ?2 AND ?3: a time range's rows
-  kParamLastRow,
+  kParamFirstRow = 1,  // rowid BETWEEN ?1 AND ?2: the page's rows (below its cursor, in its time
+  kParamLastRow,       // range), as one range, which SQLite seeks to in the rowid or an index
   kParamType,
   kParamQueue,
   kParamBatch,
-  kParamIdFrom,  // id >= ?7 AND id < ?8: an id prefix
+  kParamIdFrom,  // id >= ?6 AND id < ?7: an id prefix
   kParamIdTo,
-  kParamFromMs,  // recorded_ms BETWEEN ?9 AND ?10
+  kParamFromMs,  // recorded_ms BETWEEN ?8 AND ?9
   kParamToMs,
   kParamLimit,
 };

@@ -33,13 +33,13 @@ TEST(JobPageFilters, IndexedFiltersComeFirstMostSelectiveFirst) {
   const auto filters = job_page_filters(query, "queue", "batch", true);
   EXPECT_EQ(names(filters),
             (std::vector<std::string>{"batch", "id", "type", "status", "queue", "time"}));
-  EXPECT_EQ(filters[1].on_index, "id >= ?7 AND id < ?8");
+  EXPECT_EQ(filters[1].on_index, "id >= ?6 AND id < ?7");
   EXPECT_FALSE(filters[1].in_row_order);
-  EXPECT_EQ(filters[1].on_row, "+id >= ?7 AND +id < ?8");
+  EXPECT_EQ(filters[1].on_row, "+id >= ?6 AND +id < ?7");
   EXPECT_TRUE(filters[3].on_index.empty()) << "no index of succeeded jobs";
   EXPECT_EQ(filters[3].on_row, "+status = 'succeeded'");
   EXPECT_TRUE(filters[4].on_index.empty()) << "jobs_by_queue leaves the default queue out";
-  EXPECT_EQ(filters[5].on_row, "+recorded_ms BETWEEN ?9 AND ?10");
+  EXPECT_EQ(filters[5].on_row, "+recorded_ms BETWEEN ?8 AND ?9");
 }
 
 TEST(JobPageFilters, PartialIndexesAreNamedByTheirConditionInTheText) {
@@ -49,8 +49,8 @@ TEST(JobPageFilters, PartialIndexesAreNamedByTheirConditionInTheText) {
   const auto filters = job_page_filters(query, "queue", "batch", true);
   ASSERT_EQ(names(filters), (std::vector<std::string>{"status", "queue"}));
   EXPECT_EQ(filters[0].on_index, "status = 'cancelled'");
-  EXPECT_EQ(filters[1].on_index, "queue = ?5 AND queue <> 'default'");
-  EXPECT_EQ(filters[1].on_row, "+queue = ?5");
+  EXPECT_EQ(filters[1].on_index, "queue = ?4 AND queue <> 'default'");
+  EXPECT_EQ(filters[1].on_row, "+queue = ?4");
 }
 
 TEST(JobPageFilters, AnIdPrefixWithoutEndIsAnOpenRange) {
@@ -58,7 +58,7 @@ TEST(JobPageFilters, AnIdPrefixWithoutEndIsAnOpenRange) {
   query.id_prefix = "\xff";
   const auto filters = job_page_filters(query, "queue", "batch", false);
   ASSERT_EQ(filters.size(), 1u);
-  EXPECT_EQ(filters[0].on_index, "id >= ?7");
+  EXPECT_EQ(filters[0].on_index, "id >= ?6");
 }
 
 }  // namespace

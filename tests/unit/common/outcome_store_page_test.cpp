@@ -405,20 +405,21 @@ TEST_F(OutcomeStorePageTest, EachFilterReadsItsIndexFromTheCursor) {
     EXPECT_EQ(text.find("TEMP B-TREE") != std::string::npos, sorts) << text;
   };
   expect_plan(with([](auto& q) { q.before = 50; }),
-              "SEARCH jobs USING INTEGER PRIMARY KEY (rowid<?)");
+              "SEARCH jobs USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.type = "exec"; }),
-              "USING INDEX jobs_by_type (type=? AND rowid<?)");
+              "USING INDEX jobs_by_type (type=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kFailed; }),
-              "USING INDEX jobs_failed (status=? AND rowid<?)");
+              "USING INDEX jobs_failed (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kCancelled; }),
-              "USING INDEX jobs_cancelled (status=? AND rowid<?)");
+              "USING INDEX jobs_cancelled (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.status = OutcomeStatus::kSucceeded; }),
-              "USING INTEGER PRIMARY KEY (rowid<?)");
+              "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.queue = "critical"; }),
-              "USING INDEX jobs_by_queue (queue=? AND rowid<?)");
-  expect_plan(with([](auto& q) { q.queue = "default"; }), "USING INTEGER PRIMARY KEY (rowid<?)");
+              "USING INDEX jobs_by_queue (queue=? AND rowid>? AND rowid<?)");
+  expect_plan(with([](auto& q) { q.queue = "default"; }),
+              "USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) { q.batch = "mxa-b1"; }),
-              "USING INDEX jobs_by_batch (batch=? AND rowid<?)");
+              "USING INDEX jobs_by_batch (batch=? AND rowid>? AND rowid<?)");
   // An id prefix is a range of the primary key's index: its few entries are read and sorted.
   expect_plan(with([](auto& q) { q.id_prefix = "mxa-1"; }),
               "USING INDEX sqlite_autoindex_jobs_1 (id>? AND id<?)", true);
@@ -438,13 +439,13 @@ TEST_F(OutcomeStorePageTest, EachFilterReadsItsIndexFromTheCursor) {
                 q.type = "exec";
                 q.status = OutcomeStatus::kFailed;
               }),
-              "USING INDEX jobs_failed (status=? AND rowid<?)");
+              "USING INDEX jobs_failed (status=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) {
                 q.type = "exec";
                 q.status = OutcomeStatus::kFailed;
                 q.batch = "mxa-b1";
               }),
-              "USING INDEX jobs_by_batch (batch=? AND rowid<?)");
+              "USING INDEX jobs_by_batch (batch=? AND rowid>? AND rowid<?)");
   expect_plan(with([](auto& q) {
                 q.type = "exec";
                 q.id_prefix = "mxb-4";
@@ -468,6 +469,14 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
   }
   ASSERT_TRUE(store_.record(outcomes, 5'000).ok());
   record(varied_jobs());
+  // Above them, more jobs than a page reads before it looks for the prefix's newest id below.
+  outcomes.clear();
+  for (int i = 0; i < 21'000; ++i) {
+    Made m{"mxy-" + std::to_string(i), "email", "", "", OutcomeStatus::kSucceeded, 20'000};
+    outcomes.push_back(outcome_of(m));
+    made_.push_back(m);
+  }
+  ASSERT_TRUE(store_.record(outcomes, 20'000).ok());
   const auto wide = with([](auto& q) {
     q.id_prefix = "mxz-";
     q.limit = 200;
@@ -475,7 +484,8 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
   EXPECT_EQ(all_pages(wide), expected(wide));
   EXPECT_EQ(expected(wide).size(), 2500u);
   auto text = plan(wide);
-  EXPECT_NE(text.find("USING INTEGER PRIMARY KEY (rowid<?)"), std::string::npos) << text;
+  EXPECT_NE(text.find("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), std::string::npos)
+      << text;
   const auto narrower = with([](auto& q) {
     q.id_prefix = "mxz-1";  // 1,111 ids
     q.limit = 200;
@@ -495,7 +505,14 @@ TEST_F(OutcomeStorePageTest, AWideIdPrefixIsCheckedOnTheRowsRead) {
                           q.id_prefix = "mxz-2";
                           q.type = "echo";
                         }),
-                        "wide prefix and type");
+                        "narrow prefix and type");
+  const auto wide_and_type = with([](auto& q) {
+    q.id_prefix = "mxz-";
+    q.type = "exec";
+    q.limit = 100;
+  });
+  EXPECT_EQ(all_pages(wide_and_type), expected(wide_and_type));
+  EXPECT_EQ(expected(wide_and_type).size(), 1250u);
 }
 
 }  // namespace
