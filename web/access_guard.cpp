@@ -86,9 +86,7 @@ bool AccessGuard::has_session(const RequestFacts& request) const {
 
 bool AccessGuard::host_allowed(std::string_view host) const {
   const auto name = host_name(host);
-  if (name == "localhost" || name == "[::1]" || name.starts_with("127.")) return true;
-  return listen_.host != "0.0.0.0" && listen_.host != "::" &&
-         (name == listen_.host || name == "[" + listen_.host + "]");
+  return name == "localhost" || name == "[::1]" || name.starts_with("127.");
 }
 
 bool AccessGuard::within_rate(const std::string& remote, Clock::time_point now) {
@@ -117,9 +115,10 @@ AccessVerdict AccessGuard::check(const RequestFacts& request, Clock::time_point 
             "", 1};
   }
   if (request.path == "/healthz") return {};
-  // Without a token the listen address is loopback: only this host's browsers reach it, unless
-  // a page elsewhere makes a name resolve to 127.0.0.1 (DNS rebinding). Its Host header tells.
-  if (token_.empty() && !host_allowed(request.host)) {
+  // On loopback without a token, only this host's browsers reach it, unless a page elsewhere
+  // makes a name of its own resolve to 127.0.0.1 (DNS rebinding). Its Host header tells. (Read-
+  // only on another address is meant to be reached by any name.)
+  if (token_.empty() && listen_.is_loopback() && !host_allowed(request.host)) {
     return {421, "this server answers to localhost only, not to " + request.host};
   }
   const bool bearer =

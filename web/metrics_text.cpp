@@ -1,15 +1,16 @@
 #include "web/metrics_text.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace zpipe {
 namespace {
 
-// A number as Prometheus reads it: integers exactly, others with enough digits.
+// A number as Prometheus reads it: the shortest text that reads back as the same double
+// ("0.005", not "0.0050000000000000001"; integers without a point).
 std::string number(double value) {
   char text[32];
-  std::snprintf(text, sizeof text, "%.17g", value);
-  return text;
+  const auto [end, error] = std::to_chars(text, text + sizeof text, value);
+  return error == std::errc() ? std::string(text, end) : "NaN";
 }
 
 class Exposition {
