@@ -28,7 +28,7 @@
  *   Rows keep their element across refreshes while their key (data-job-id, data-worker, ...)
  *   stays: only the cells that changed are swapped.
  *   Workers:  tr[data-worker=NAME][data-state] with [data-field=state] and buttons
- *             [data-action=pause|resume|stop] (stop asks first)
+ *             [data-action=pause|resume|stop] (pause or resume: the one that applies; stop asks first)
  *   Queues:   tr[data-queue=NAME], [data-field=paused][data-value=true|false], buttons
  *             [data-action=pause|resume] (the one that applies); tr[data-limit]
  *   Jobs:     form#job-filter (inputs name=id type queue status from to), tr[data-job-id=ID]
@@ -825,7 +825,11 @@
 
     function paintLive(data) {
       lastLive = data;
-      if (data.counts && typeof data.counts === 'object') paintCounts(data.counts);
+      // The live counts lack what only status says (scheduled, cancelled): those stay as the
+      // last status said them.
+      if (data.counts && typeof data.counts === 'object') {
+        paintCounts(Object.assign({}, lastStatus || {}, data.counts));
+      }
       chart.set(Array.isArray(data.history) ? data.history : [], data.time_ms || Date.now());
       const last = lastFullSecond(data);
       legendOk.textContent = `succeeded ${last ? fmtInt(last.succeeded) : '0'}/s`;
@@ -1127,8 +1131,10 @@
           num(isNum(w.heard_ms_ago) ? (w.heard_ms_ago < 1000 ? 'just now' : fmtSpan(w.heard_ms_ago) + ' ago') : dash, late ? 'bad' : ''),
           el('td', {class: 'small muted takes', title: takes}, takes),
           app.readOnly ? null : el('td', {class: 'actions'},
-            actionButton('Pause', 'pause', path('pause'), {done: `Paused ${name}: it gets no new jobs`, after: () => refresh()}),
-            actionButton('Resume', 'resume', path('resume'), {done: `Resumed ${name}`, after: () => refresh()}),
+            // The one that applies: the ventilator says `paused` of a worker that takes no jobs.
+            state === 'paused'
+              ? actionButton('Resume', 'resume', path('resume'), {done: `Resumed ${name}`, after: () => refresh()})
+              : actionButton('Pause', 'pause', path('pause'), {done: `Paused ${name}: it gets no new jobs`, after: () => refresh()}),
             actionButton('Stop', 'stop', path('stop'), {kind: 'danger', okLabel: 'Stop it',
               confirm: `Stop worker ${name}? It finishes the jobs it runs, takes no more, and exits. ` +
                 'Nothing restarts it from here.',
