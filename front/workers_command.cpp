@@ -21,7 +21,8 @@ class WorkersCommand : public Command {
       : app_(*parent.add_subcommand(
             "workers",
             "List the workers connected to the ventilator: state, slots, jobs held and sent, "
-            "credit, when last heard, the types and queues each takes")) {
+            "credit, when last heard, the types and queues each takes; `zpipe workers "
+            "pause|resume|stop NAME` steers one from afar")) {
     app_.add_flag("--json", json_, "Print one JSON object");
     ventilator_.add_options(app_);
   }
