@@ -770,12 +770,21 @@
     let lastStatus = null;
     let lastLive = null;
 
-    function paintCounts(values) {
-      for (const [key] of COUNTS) {
+    // The live feed's counts (the ventilator's state event of the last second) lag the ones
+    // /api/status has just asked for: painting both in turn would make a count step back
+    // every few seconds. While the feed is live its counts win for the keys it has; the
+    // status fills in the rest (scheduled, cancelled), and all of them when the feed is down.
+    const liveCounts = () => (live.state === 'live' && lastLive && lastLive.counts &&
+      typeof lastLive.counts === 'object' ? lastLive.counts : {});
+
+    // Paints the counts of `keys` from `values` (a dash for one it lacks).
+    function paintCounts(values, keys) {
+      for (const key of keys) {
         const node = $(`[data-count="${key}"]`, counts);
         const value = values[key];
         node.textContent = fmtInt(value);
         if (isNum(value)) node.dataset.value = String(value);
+        else delete node.dataset.value;
         node.closest('.tile').classList.toggle('zero', !(value > 0));
       }
     }
@@ -803,7 +812,8 @@
 
     function paintStatus(status) {
       lastStatus = status;
-      paintCounts(status);
+      const fromLive = liveCounts();
+      paintCounts(status, COUNTS.map(([key]) => key).filter((key) => !(key in fromLive)));
       const store = status.store || {};
       replace(storeNote, 'Recorded in the store: ',
         ['succeeded', 'dead', 'cancelled'].map((key, i) => [i ? ' · ' : '',
@@ -825,11 +835,8 @@
 
     function paintLive(data) {
       lastLive = data;
-      // The live counts lack what only status says (scheduled, cancelled): those stay as the
-      // last status said them.
-      if (data.counts && typeof data.counts === 'object') {
-        paintCounts(Object.assign({}, lastStatus || {}, data.counts));
-      }
+      const fromLive = liveCounts();
+      paintCounts(fromLive, COUNTS.map(([key]) => key).filter((key) => key in fromLive));
       chart.set(Array.isArray(data.history) ? data.history : [], data.time_ms || Date.now());
       const last = lastFullSecond(data);
       legendOk.textContent = `succeeded ${last ? fmtInt(last.succeeded) : '0'}/s`;
@@ -848,7 +855,7 @@
           const target = isNum(a.target_minutes) ? ` to finish in ${a.target_minutes} min` : '';
           const more = a.workers_needed > a.workers_running;
           advice.textContent = `The ${plural(a.backlog, 'job')} left need ${plural(a.workers_needed, 'worker')}` +
-            `${target} at ${jobMs} (${fmtRate(a.slots_per_worker)} slots each); ${fmtInt(a.workers_running)} running` +
+            `${target} at ${jobMs} (${fmtRate(a.slots_per_worker)} ${a.slots_per_worker === 1 ? 'slot' : 'slots'} each); ${fmtInt(a.workers_running)} running` +
             (more ? ` — start ${fmtInt(a.workers_needed - a.workers_running)} more to keep up.` : '.');
           advice.classList.toggle('warn', more);
         }
