@@ -50,6 +50,11 @@ void LiveFeed::run(const StopFlag& stop) {
     const auto now = Clock::now();
     if (items[0].revents & ZMQ_POLLIN) take_events(now);
     if (items[2].revents & ZMQ_POLLIN) take_replies(now);
+    if (const auto& since = view_.queues().unanswered_since;
+        since != ventilator_unanswered_since_) {
+      std::lock_guard lock(mutex_);
+      ventilator_unanswered_since_ = since;
+    }
     if (now >= next_digest) {
       make_digest(now);
       next_digest = now + config_.interval;
@@ -163,6 +168,12 @@ LiveFeed::Digest LiveFeed::wait_newer(std::uint64_t seen, std::chrono::milliseco
 std::map<std::string, nlohmann::json> LiveFeed::worker_lives() const {
   std::lock_guard lock(mutex_);
   return worker_lives_;
+}
+
+bool LiveFeed::ventilator_silent(PipelineView::Clock::time_point now) const {
+  std::lock_guard lock(mutex_);
+  return ventilator_unanswered_since_ &&
+         now - *ventilator_unanswered_since_ > kVentilatorSilentAfter;
 }
 
 RecordedTally LiveFeed::tally() const {
