@@ -56,12 +56,14 @@ Result<JobPageQuery> page_query(const httplib::Request& req) {
 
 // Adds to each listed job where the ventilator holds it now ("now", as `zpipe show` says it): a
 // dead job retried or discarded since it was recorded says so. Asked in one request; left out
-// when the ventilator does not answer or holds the job no more.
+// when the ventilator holds the job no more, or does not answer within the lookup's timeout.
+// Not asked while the ventilator leaves the live feed's requests unanswered: a page must not
+// wait for one that is gone (before, each waited a second and more, or 3 s for one stopped).
 void add_where_now(WebContext& context, nlohmann::json& jobs) {
   std::vector<std::string> ids;
   for (const auto& j : jobs) ids.push_back(j["id"].get<std::string>());
-  if (ids.empty()) return;
-  auto states = context.facts.with_client([&ids](Client& c) { return c.job_statuses(ids); });
+  if (ids.empty() || context.feed.ventilator_silent()) return;
+  auto states = context.facts.with_lookup_client([&ids](Client& c) { return c.job_statuses(ids); });
   if (!states.ok() || states.value().size() != ids.size()) return;
   for (std::size_t i = 0; i < ids.size(); ++i) {
     if (states.value()[i].state != JobState::kUnknown) {

@@ -59,6 +59,11 @@ class LiveFeed {
   // What each worker's heartbeats say (docs/HTTP.md: a worker's `live`), by worker name.
   std::map<std::string, nlohmann::json> worker_lives() const;
   RecordedTally tally() const;
+  // Whether the ventilator has left the feed's own requests (QueuePoll's, each second)
+  // unanswered for over kVentilatorSilentAfter: one that is gone, stopped or swamped. What a
+  // page can do without, it then does without rather than wait for it.
+  bool ventilator_silent(PipelineView::Clock::time_point now = PipelineView::Clock::now()) const;
+  static constexpr std::chrono::seconds kVentilatorSilentAfter{1};
 
  private:
   void take_events(PipelineView::Clock::time_point now);
@@ -84,6 +89,7 @@ class LiveFeed {
   Digest digest_;
   std::map<std::string, nlohmann::json> worker_lives_;
   RecordedTally tally_;
+  std::optional<PipelineView::Clock::time_point> ventilator_unanswered_since_;
 };
 
 }  // namespace zpipe

@@ -4,8 +4,19 @@
 
 namespace zpipe {
 
+namespace {
+
+ClientConfig waiting_at_most(ClientConfig config, std::chrono::milliseconds timeout) {
+  config.reply_timeout = timeout;
+  return config;
+}
+
+}  // namespace
+
 PipelineFacts::PipelineFacts(ClientConfig client, std::filesystem::path store_path)
-    : client_(std::move(client)), store_path_(std::move(store_path)) {}
+    : client_(client),
+      lookup_client_(waiting_at_most(client, kLookupTimeout)),
+      store_path_(std::move(store_path)) {}
 
 Result<Ok> PipelineFacts::open_store() {
   if (store_) return Ok{};

@@ -50,6 +50,10 @@ bool wants_json(const httplib::Request& req) {
 WebServer::WebServer(WebContext context) : context_(std::move(context)) {
   server_.new_task_queue = [] { return new httplib::ThreadPool(kServingThreads); };
   server_.set_payload_max_length(kMaxBodyBytes);
+  // A reply is written in two parts, its headers then its body: with Nagle's algorithm the body
+  // waits for the browser's acknowledgement of the headers, which a connection kept alive delays
+  // by up to 40 ms (measured: pages of /api/jobs took 44 ms instead of 2).
+  server_.set_tcp_nodelay(true);
   server_.set_keep_alive_timeout(5);
   server_.set_read_timeout(10);
   server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {

@@ -1,12 +1,17 @@
 // zpipe-web's API and metrics against a real pipeline: what it answers equals what the zpipe
 // commands and the ventilator say, its actions act, and nothing passes its guard without the
 // token or the CSRF header.
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -266,6 +271,70 @@ TEST(WebApi, TheEventStreamSendsADigestEachSecond) {
     return digests < 2;  // then the client closes the stream
   });
   EXPECT_EQ(digests, 2);
+}
+
+TEST(WebApi, RepliesOnAConnectionKeptAliveAreNotHeldBack) {
+  // A reply is written as headers, then body: with Nagle's algorithm on, the body waits for the
+  // client's acknowledgement of the headers, which it delays by up to 40 ms on a connection kept
+  // alive (as a browser keeps it).
+  TestPipeline pipeline(TestPipelineOptions(1, 1));
+  WebUnderTest web(pipeline);
+  auto client = web.client();
+  client.set_keep_alive(true);
+  std::vector<double> ms;
+  for (int i = 0; i < 20; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto res = client.Get("/healthz", {{"Accept", "application/json"}});
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+  }
+  std::sort(ms.begin(), ms.end());
+  EXPECT_LT(ms[ms.size() / 2], 20.0) << "the median of 20 requests on one connection, in ms";
+}
+
+TEST(WebApi, PagesOfJobsDoNotWaitForAVentilatorThatStoppedAnswering) {
+  TestPipeline pipeline(TestPipelineOptions(1, 1));
+  WebUnderTest web(pipeline);
+  run_jobs(pipeline, 20, 0);
+  // While the ventilator answers, each listed job says where it is now.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto page = web.get_json("/api/jobs");
+        return page.status == 200 && page.body["jobs"].size() == 20u &&
+               page.body["jobs"][0].contains("now");
+      },
+      10s));
+
+  // Stopped, it still accepts connections in its kernel but answers nothing: before, every
+  // page waited out the 3 s reply timeout.
+  pipeline.ventilator().send_signal(SIGSTOP);
+  struct Resume {
+    ChildProcess& ventilator;
+    ~Resume() { ventilator.send_signal(SIGCONT); }
+  } resume{pipeline.ventilator()};
+  for (int i = 0; i < 8; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto page = web.get_json("/api/jobs");
+    const auto took = std::chrono::steady_clock::now() - start;
+    ASSERT_EQ(page.status, 200) << page.text;
+    EXPECT_EQ(page.body["jobs"].size(), 20u);
+    EXPECT_LT(took, 1s) << "page " << i << " waited for the stopped ventilator";
+    std::this_thread::sleep_for(250ms);
+  }
+  const auto page = web.get_json("/api/jobs");
+  for (const auto& j : page.body["jobs"]) EXPECT_FALSE(j.contains("now")) << j;
+
+  // Answering again, it is asked again.
+  pipeline.ventilator().send_signal(SIGCONT);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const auto again = web.get_json("/api/jobs");
+        return again.status == 200 && !again.body["jobs"].empty() &&
+               again.body["jobs"][0].contains("now");
+      },
+      10s));
 }
 
 TEST(WebApi, ElsewhereThanLoopbackWithoutATokenItRefusesToStart) {
