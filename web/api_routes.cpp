@@ -47,37 +47,37 @@ Result<std::vector<std::string>> ids_of(const nlohmann::json& body) {
 }
 
 void add_status_routes(httplib::Server& server, WebContext& context) {
-  server.Get("/api/status",
-             with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
-               nlohmann::json body = nlohmann::json::object();
-               auto status = context.facts.with_client([](Client& c) { return c.status_report(); });
-               if (status.ok()) {
-                 body = status_json(status.value());
-               } else {
-                 body["ventilator_problem"] = status.error().message;
-               }
-               auto totals = context.facts.with_store([](OutcomeStore& s) { return s.totals(); });
-               if (totals.ok()) {
-                 body["store"] = {{"succeeded", totals.value().succeeded},
-                                  {"dead", totals.value().failed},
-                                  {"cancelled", totals.value().cancelled}};
-               } else {
-                 body["store_problem"] = totals.error().message;
-               }
-               const auto digest = context.feed.latest();
-               body["live"] = digest.live ? *digest.live : nlohmann::json(nullptr);
-               body["web"] = {{"read_only", context.guard.read_only()},
-                              {"token", context.guard.needs_token()},
-                              {"version", std::string(kZpipeVersion)}};
-               reply_json(res, body);
-             }));
+  server.Get(
+      "/api/status", with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
+        nlohmann::json body = nlohmann::json::object();
+        auto status = context.read_from_ventilator([](Client& c) { return c.status_report(); });
+        if (status.ok()) {
+          body = status_json(status.value());
+        } else {
+          body["ventilator_problem"] = status.error().message;
+        }
+        auto totals = context.facts.with_store([](OutcomeStore& s) { return s.totals(); });
+        if (totals.ok()) {
+          body["store"] = {{"succeeded", totals.value().succeeded},
+                           {"dead", totals.value().failed},
+                           {"cancelled", totals.value().cancelled}};
+        } else {
+          body["store_problem"] = totals.error().message;
+        }
+        const auto digest = context.feed.latest();
+        body["live"] = digest.live ? *digest.live : nlohmann::json(nullptr);
+        body["web"] = {{"read_only", context.guard.read_only()},
+                       {"token", context.guard.needs_token()},
+                       {"version", std::string(kZpipeVersion)}};
+        reply_json(res, body);
+      }));
 }
 
 void add_worker_routes(httplib::Server& server, WebContext& context) {
   server.Get("/api/workers",
              with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
                std::string pipeline;
-               auto workers = context.facts.with_client([&pipeline](Client& c) {
+               auto workers = context.read_from_ventilator([&pipeline](Client& c) {
                  auto found = c.workers();
                  pipeline = c.pipeline();
                  return found;
@@ -108,7 +108,7 @@ void add_worker_routes(httplib::Server& server, WebContext& context) {
 void add_queue_routes(httplib::Server& server, WebContext& context) {
   server.Get("/api/queues",
              with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
-               auto queues = context.facts.with_client([](Client& c) { return c.queues(); });
+               auto queues = context.read_from_ventilator([](Client& c) { return c.queues(); });
                if (!queues.ok()) return reply_error(res, queues.error());
                reply_json(res, queues_json(queues.value()));
              }));
@@ -184,15 +184,16 @@ void add_job_action_routes(httplib::Server& server, WebContext& context) {
 }
 
 void add_schedule_routes(httplib::Server& server, WebContext& context) {
-  server.Get("/api/scheduled", with_params({"limit"}, [&context](const httplib::Request& req,
-                                                                 httplib::Response& res) {
-               auto limit = number_param(req, "limit", 100, 1, 1000);
-               if (!limit.ok()) return reply_error(res, limit.error());
-               auto reply =
-                   context.facts.with_client([&](Client& c) { return c.scheduled(limit.value()); });
-               if (!reply.ok()) return reply_error(res, reply.error());
-               reply_json(res, scheduled_jobs_json(reply.value()));
-             }));
+  server.Get(
+      "/api/scheduled",
+      with_params({"limit"}, [&context](const httplib::Request& req, httplib::Response& res) {
+        auto limit = number_param(req, "limit", 100, 1, 1000);
+        if (!limit.ok()) return reply_error(res, limit.error());
+        auto reply =
+            context.read_from_ventilator([&](Client& c) { return c.scheduled(limit.value()); });
+        if (!reply.ok()) return reply_error(res, reply.error());
+        reply_json(res, scheduled_jobs_json(reply.value()));
+      }));
   server.Post("/api/scheduled/([^/]+)/run",
               [&context](const httplib::Request& req, httplib::Response& res) {
                 const std::vector<std::string> ids{req.matches[1].str()};
@@ -213,7 +214,7 @@ void add_schedule_routes(httplib::Server& server, WebContext& context) {
   });
   server.Get("/api/schedules",
              with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
-               auto reply = context.facts.with_client([](Client& c) { return c.schedules(); });
+               auto reply = context.read_from_ventilator([](Client& c) { return c.schedules(); });
                if (!reply.ok()) return reply_error(res, reply.error());
                reply_json(res, schedules_json(reply.value()));
              }));
@@ -250,7 +251,7 @@ void add_batch_routes(httplib::Server& server, WebContext& context) {
                auto limit = number_param(req, "limit", 100, 1, 1000);
                if (!limit.ok()) return reply_error(res, limit.error());
                std::string pipeline;
-               auto batches = context.facts.with_client([&](Client& c) {
+               auto batches = context.read_from_ventilator([&](Client& c) {
                  auto found = c.batches(limit.value());
                  pipeline = c.pipeline();
                  return found;
@@ -261,7 +262,7 @@ void add_batch_routes(httplib::Server& server, WebContext& context) {
   server.Get("/api/batches/([^/]+)",
              with_params({}, [&context](const httplib::Request& req, httplib::Response& res) {
                const auto id = req.matches[1].str();
-               auto body = context.facts.with_client([&](Client& c) -> Result<nlohmann::json> {
+               auto body = context.read_from_ventilator([&](Client& c) -> Result<nlohmann::json> {
                  auto found = c.batches(std::vector<std::string>{id});
                  if (!found.ok()) return found.error();
                  const auto& batch = found.value().at(0);

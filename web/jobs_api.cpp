@@ -109,15 +109,21 @@ void list_jobs(WebContext& context, const httplib::Request& req, httplib::Respon
 
 void show_job(WebContext& context, const httplib::Request& req, httplib::Response& res) {
   const auto id = req.matches[1].str();
-  // The store and the ventilator, each one caller at a time, as `zpipe show` asks them.
-  auto shown = context.facts.with_client([&](Client& client) {
+  // The store and the ventilator, each one caller at a time, as `zpipe show` asks them; a
+  // ventilator the live feed finds silent is not asked (the job shows what the store knows).
+  const auto show_from = [&](Client* ventilator) {
     return context.facts.with_store([&](OutcomeStore& store) {
       ShowSources sources;
       sources.store = &store;
-      sources.ventilator = &client;
+      sources.ventilator = ventilator;
+      sources.why_no_ventilator =
+          "the ventilator at " + context.options.ventilator + " has not answered for over a second";
       return show_json(sources, id);
     });
-  });
+  };
+  auto shown = context.feed.ventilator_silent()
+                   ? show_from(nullptr)
+                   : context.facts.with_client([&](Client& client) { return show_from(&client); });
   if (!shown.ok()) return reply_error(res, shown.error());
   if (!shown.value()) {
     return reply_error(res, 404, "no job " + id + " is known to the store or the ventilator");

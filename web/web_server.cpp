@@ -193,11 +193,13 @@ void WebServer::add_stream_route() {
 void WebServer::add_metrics_routes() {
   server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     MetricsFacts facts;
-    context_.facts.with_client([&facts](Client& client) {
-      if (auto status = client.status_report(); status.ok()) facts.status = status.value();
-      if (auto workers = client.workers(); workers.ok()) facts.workers = workers.value();
-      if (auto queues = client.queues(); queues.ok()) facts.queues = queues.value();
-    });
+    // A silent ventilator is said by zpipe_up at once, not after its timeouts.
+    if (!context_.feed.ventilator_silent())
+      context_.facts.with_client([&facts](Client& client) {
+        if (auto status = client.status_report(); status.ok()) facts.status = status.value();
+        if (auto workers = client.workers(); workers.ok()) facts.workers = workers.value();
+        if (auto queues = client.queues(); queues.ok()) facts.queues = queues.value();
+      });
     const auto tally = context_.feed.tally();
     facts.histograms = tally.histograms;
     facts.dead_recorded = tally.dead;
