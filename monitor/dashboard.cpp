@@ -10,9 +10,8 @@
 #include <iostream>
 
 #include "common/clock.hpp"
-#include "common/protocol.hpp"
-#include "common/receive_frames.hpp"
 #include "common/socket.hpp"
+#include "monitor/event_feed.hpp"
 
 namespace zpipe {
 namespace {
@@ -65,13 +64,7 @@ Dashboard::Dashboard(TopConfig config, std::shared_ptr<spdlog::logger> log)
       log_(std::move(log)),
       context_(1),
       queue_poll_(context_, config_.ventilator_endpoint, config_.curve, config_.limits) {
-  SocketOptions options;
-  options.linger_ms = 0;
-  options.receive_hwm = 100'000;
-  options.max_message_bytes = -1;  // decode() checks the size
-  events_in_ = make_socket(context_, zmq::socket_type::sub, options);
-  events_in_.set(zmq::sockopt::subscribe, "");
-  connect_endpoint(events_in_, config_.events_endpoint, "events", config_.curve);
+  events_in_ = subscribe_to_events(context_, config_.events_endpoint, config_.curve);
   state_.endpoint = config_.events_endpoint;
   state_.ventilator_endpoint = config_.ventilator_endpoint;
   state_.target_minutes = config_.target_minutes;
@@ -99,7 +92,7 @@ int Dashboard::run(const StopFlag& stop) {
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     const auto now = Clock::now();
     if (items[0].revents & ZMQ_POLLIN) take_events(now);
-    if (items[3].revents & ZMQ_POLLIN) take_queue_replies(now);
+    if (items[3].revents & ZMQ_POLLIN) apply_queue_replies(queue_poll_, view_, now);
     bool redraw_now = false;
     for (int key = getch(); key != ERR; key = getch()) {
       if (!handle_key(key, now)) return 0;
@@ -115,28 +108,8 @@ int Dashboard::run(const StopFlag& stop) {
 }
 
 void Dashboard::take_events(PipelineView::Clock::time_point now) {
-  // Bounded per turn so that keys and redraws are never starved by a flood.
-  for (int i = 0; i < 10'000 && (events_in_.get(zmq::sockopt::events) & ZMQ_POLLIN); ++i) {
-    const auto [frames, total] = receive_frames(events_in_, 2);
-    if (total != 2) {  // topic, event
-      ++state_.malformed_events;
-      continue;
-    }
-    auto decoded = decode(frames[1].to_string_view(), config_.limits);
-    const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
-    if (event == nullptr) {
-      ++state_.malformed_events;
-      continue;
-    }
-    view_.apply(*event, now);
-  }
-}
-
-void Dashboard::take_queue_replies(PipelineView::Clock::time_point now) {
-  auto replies = queue_poll_.take_replies(now);
-  if (replies.queues) view_.apply_queues(std::move(*replies.queues), now);
-  if (replies.status) view_.apply_status(*replies.status, now);
-  if (replies.batches) view_.apply_batches(std::move(*replies.batches), now);
+  state_.malformed_events +=
+      zpipe::take_events(events_in_, config_.limits, [&](const Event& e) { view_.apply(e, now); });
 }
 
 bool Dashboard::handle_key(int key, PipelineView::Clock::time_point now) {

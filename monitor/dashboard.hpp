@@ -40,7 +40,6 @@ class Dashboard {
 
  private:
   void take_events(PipelineView::Clock::time_point now);
-  void take_queue_replies(PipelineView::Clock::time_point now);
   bool handle_key(int key, PipelineView::Clock::time_point now);  // false: quit
   // Moves the list on screen (workers, or failures with 'f') by `rows`, within the list.
   void scroll_by(int rows);

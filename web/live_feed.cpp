@@ -1,8 +1,7 @@
 #include "web/live_feed.hpp"
 
-#include "common/protocol.hpp"
-#include "common/receive_frames.hpp"
 #include "common/socket.hpp"
+#include "monitor/event_feed.hpp"
 
 namespace zpipe {
 namespace {
@@ -27,13 +26,7 @@ LiveFeed::LiveFeed(LiveFeedConfig config, std::shared_ptr<spdlog::logger> log)
       context_(1),
       queue_poll_(context_, config_.ventilator, config_.curve, config_.limits),
       store_(config_.store_path) {
-  SocketOptions options;
-  options.linger_ms = 0;
-  options.receive_hwm = 100'000;
-  options.max_message_bytes = -1;  // decode() checks the size
-  events_in_ = make_socket(context_, zmq::socket_type::sub, options);
-  events_in_.set(zmq::sockopt::subscribe, "");
-  connect_endpoint(events_in_, config_.events_from, "events", config_.curve);
+  events_in_ = subscribe_to_events(context_, config_.events_from, config_.curve);
 }
 
 void LiveFeed::run(const StopFlag& stop) {
@@ -48,8 +41,11 @@ void LiveFeed::run(const StopFlag& stop) {
                                {queue_poll_.socket().handle(), 0, ZMQ_POLLIN, 0}};
     poll_sockets(items, std::size(items), std::max(wait, std::chrono::milliseconds(0)));
     const auto now = Clock::now();
-    if (items[0].revents & ZMQ_POLLIN) take_events(now);
-    if (items[2].revents & ZMQ_POLLIN) take_replies(now);
+    if (items[0].revents & ZMQ_POLLIN) {
+      // Bounded per turn (take_events) so that digests are never starved by a flood.
+      take_events(events_in_, config_.limits, [&](const Event& e) { view_.apply(e, now); });
+    }
+    if (items[2].revents & ZMQ_POLLIN) apply_queue_replies(queue_poll_, view_, now);
     if (const auto& since = view_.queues().unanswered_since;
         since != ventilator_unanswered_since_) {
       std::lock_guard lock(mutex_);
@@ -62,28 +58,6 @@ void LiveFeed::run(const StopFlag& stop) {
   }
   std::lock_guard lock(mutex_);
   made_.notify_all();
-}
-
-void LiveFeed::take_events(PipelineView::Clock::time_point now) {
-  // Bounded per turn so that digests are never starved by a flood. Received until none is
-  // left, rather than asked first whether one is there: asking (ZMQ_EVENTS) makes libzmq look
-  // at its command pipe, two system calls an event, which took half of this thread at 100,000
-  // events a second; a receive does that once every 100 messages.
-  for (int i = 0; i < 10'000; ++i) {
-    const auto [frames, total] = receive_frames(events_in_, 2);
-    if (total == 0) break;     // none left
-    if (total != 2) continue;  // topic, event
-    auto decoded = decode(frames[1].to_string_view(), config_.limits);
-    const Event* event = decoded.ok() ? std::get_if<Event>(&decoded.value()) : nullptr;
-    if (event != nullptr) view_.apply(*event, now);
-  }
-}
-
-void LiveFeed::take_replies(PipelineView::Clock::time_point now) {
-  auto replies = queue_poll_.take_replies(now);
-  if (replies.queues) view_.apply_queues(std::move(*replies.queues), now);
-  if (replies.status) view_.apply_status(*replies.status, now);
-  if (replies.batches) view_.apply_batches(std::move(*replies.batches), now);
 }
 
 void LiveFeed::make_digest(PipelineView::Clock::time_point now) {

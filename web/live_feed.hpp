@@ -66,8 +66,6 @@ class LiveFeed {
   static constexpr std::chrono::seconds kVentilatorSilentAfter{1};
 
  private:
-  void take_events(PipelineView::Clock::time_point now);
-  void take_replies(PipelineView::Clock::time_point now);
   void make_digest(PipelineView::Clock::time_point now);
 
   LiveFeedConfig config_;

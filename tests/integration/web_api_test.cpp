@@ -341,8 +341,7 @@ TEST(WebApi, PagesOfJobsDoNotWaitForAVentilatorThatStoppedAnswering) {
   EXPECT_EQ(timed("/api/workers").status, 503);
   EXPECT_EQ(timed("/api/jobs/" + page.body["jobs"][0]["id"].get<std::string>()).status, 200)
       << "a recorded job shows what the store knows";
-  EXPECT_NE(timed("/metrics").text.find("zpipe_up{component=\"ventilator\"} 0"),
-            std::string::npos);
+  EXPECT_NE(timed("/metrics").text.find("zpipe_up{component=\"ventilator\"} 0"), std::string::npos);
 
   // Answering again, it is asked again.
   pipeline.ventilator().send_signal(SIGCONT);
