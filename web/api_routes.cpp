@@ -46,6 +46,16 @@ Result<std::vector<std::string>> ids_of(const nlohmann::json& body) {
   return ids;
 }
 
+// Cancels the job the path names (its first match), as `zpipe cancel ID` does.
+void cancel_one(WebContext& context, const httplib::Request& req, httplib::Response& res) {
+  const std::vector<std::string> ids{req.matches[1].str()};
+  auto done = context.facts.with_client([&](Client& c) { return c.cancel(ids, actor(req)); });
+  if (!done.ok()) return reply_error(res, done.error());
+  auto body = cancel_json(done.value());
+  body["ok"] = true;
+  reply_json(res, body);
+}
+
 void add_status_routes(httplib::Server& server, WebContext& context) {
   server.Get(
       "/api/status", with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
@@ -148,15 +158,10 @@ void add_job_action_routes(httplib::Server& server, WebContext& context) {
                                                         : DeadJobsRequest::Action::kDiscard;
     act_on_dead(context, req, res, action, std::move(selection));
   });
-  server.Post(
-      "/api/jobs/([^/]+)/cancel", [&context](const httplib::Request& req, httplib::Response& res) {
-        const std::vector<std::string> ids{req.matches[1].str()};
-        auto done = context.facts.with_client([&](Client& c) { return c.cancel(ids, actor(req)); });
-        if (!done.ok()) return reply_error(res, done.error());
-        auto body = cancel_json(done.value());
-        body["ok"] = true;
-        reply_json(res, body);
-      });
+  server.Post("/api/jobs/([^/]+)/cancel",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                cancel_one(context, req, res);
+              });
   server.Post(
       "/api/dead/(retry|discard)", [&context](const httplib::Request& req, httplib::Response& res) {
         auto body = json_body(req);
@@ -203,15 +208,10 @@ void add_schedule_routes(httplib::Server& server, WebContext& context) {
                 body["ok"] = true;
                 reply_json(res, body);
               });
-  server.Post("/api/scheduled/([^/]+)/delete", [&context](const httplib::Request& req,
-                                                          httplib::Response& res) {
-    const std::vector<std::string> ids{req.matches[1].str()};
-    auto done = context.facts.with_client([&](Client& c) { return c.cancel(ids, actor(req)); });
-    if (!done.ok()) return reply_error(res, done.error());
-    auto body = cancel_json(done.value());
-    body["ok"] = true;
-    reply_json(res, body);
-  });
+  server.Post("/api/scheduled/([^/]+)/delete",
+              [&context](const httplib::Request& req, httplib::Response& res) {
+                cancel_one(context, req, res);
+              });
   server.Get("/api/schedules",
              with_params({}, [&context](const httplib::Request&, httplib::Response& res) {
                auto reply = context.read_from_ventilator([](Client& c) { return c.schedules(); });
