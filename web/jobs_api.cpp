@@ -4,6 +4,7 @@
 
 #include "front/outcome_json.hpp"
 #include "front/show_json.hpp"
+#include "front/time_text.hpp"
 #include "web/http_replies.hpp"
 #include "web/query_params.hpp"
 
@@ -11,12 +12,6 @@ namespace zpipe {
 namespace {
 
 constexpr std::uint64_t kMaxUnixMs = 10'000'000'000'000;  // year 2286
-
-std::uint64_t unix_now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 // The page query of /api/jobs' parameters, or why they make none.
 Result<JobPageQuery> page_query(const httplib::Request& req) {
@@ -138,7 +133,7 @@ void type_metrics(WebContext& context, const httplib::Request& req, httplib::Res
     return reply_error(res, 400, "?window=" + window + ": 1h or 1d is wanted");
   }
   const std::uint64_t span_ms = window == "1h" ? 3'600'000 : 86'400'000;
-  const auto since = unix_now_ms() - span_ms;
+  const auto since = static_cast<std::uint64_t>(unix_now_ms()) - span_ms;
   auto stats =
       context.facts.with_store([since](OutcomeStore& store) { return store.type_stats(since); });
   if (!stats.ok()) return reply_error(res, stats.error());

@@ -1,16 +1,11 @@
 #include "web/live_feed.hpp"
 
 #include "common/socket.hpp"
+#include "front/time_text.hpp"
 #include "monitor/event_feed.hpp"
 
 namespace zpipe {
 namespace {
-
-std::uint64_t unix_now_ms() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count());
-}
 
 nlohmann::json worker_live(const WorkerView& w) {
   return {{"state", w.state},           {"job", w.job},           {"job_type", w.job_type},
@@ -63,7 +58,7 @@ void LiveFeed::run(const StopFlag& stop) {
 void LiveFeed::make_digest(PipelineView::Clock::time_point now) {
   view_.tick(now);
   store_.read_new_rows();
-  const auto time_ms = unix_now_ms();
+  const auto time_ms = static_cast<std::uint64_t>(unix_now_ms());
   const auto& totals = view_.totals();
   if (totals.known) {
     // A ventilator that restarted counts from its journal again: no negative seconds.
