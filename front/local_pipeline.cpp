@@ -21,13 +21,25 @@ std::vector<std::string> LocalPipeline::common_args() const {
   return args;
 }
 
+std::vector<std::string> LocalPipeline::with_logging(std::vector<std::string> argv) const {
+  argv.front() = program_path(argv.front());
+  const auto logging = common_args();
+  argv.insert(argv.end(), logging.begin(), logging.end());
+  return argv;
+}
+
+std::vector<std::string> LocalPipeline::worker_argv() const {
+  auto worker = worker_command(endpoints_, config_.concurrency);
+  worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
+  return with_logging(std::move(worker));
+}
+
 LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     : config_(std::move(config)),
       socket_dir_(config_.private_sockets ? std::make_optional<PrivateSocketDir>() : std::nullopt),
       endpoints_(socket_dir_ ? PipelineEndpoints::in_folder(socket_dir_->path())
                              : PipelineEndpoints::on_loopback(config_.port_base)) {
   const auto& e = endpoints_;
-  const auto logging = common_args();
   if (config_.log_file.empty()) {
     relay_.emplace(STDERR_FILENO, false);
   } else {
@@ -45,12 +57,6 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
     options.output_fd = relay_->add_source();
     return options;
   };
-  // Each program from where program_path() finds it, with the logging flags.
-  auto with_logging = [&](std::vector<std::string> argv) {
-    argv.front() = program_path(argv.front());
-    argv.insert(argv.end(), logging.begin(), logging.end());
-    return argv;
-  };
   auto ventilator = ventilator_command(e, config_.data_dir);
   ventilator.insert(ventilator.end(), config_.ventilator_args.begin(),
                     config_.ventilator_args.end());
@@ -58,11 +64,7 @@ LocalPipeline::LocalPipeline(LocalPipelineConfig config)
   auto sink = sink_command(e, config_.data_dir);
   sink.insert(sink.end(), config_.sink_args.begin(), config_.sink_args.end());
   sink_.emplace(with_logging(std::move(sink)), relayed());
-  for (int i = 0; i < config_.workers; ++i) {
-    auto worker = worker_command(e, config_.concurrency);
-    worker.insert(worker.end(), config_.worker_args.begin(), config_.worker_args.end());
-    workers_.emplace_back(with_logging(std::move(worker)), relayed());
-  }
+  for (int i = 0; i < config_.workers; ++i) workers_.emplace_back(worker_argv(), relayed());
   if (!config_.web_listen.empty()) {
     std::vector<std::string> web{
         "zpipe-web",    "--listen", config_.web_listen, "--data-dir", config_.data_dir.string(),

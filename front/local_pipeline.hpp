@@ -50,6 +50,8 @@ class LocalPipeline {
   pid_t sink_pid() const { return sink_ ? sink_->pid() : -1; }
   pid_t worker_pid(std::size_t index) const { return workers_.at(index).pid(); }
   std::size_t worker_count() const { return workers_.size(); }
+  // The command line of one more worker of this pipeline (zpipe up --autoscale starts them).
+  std::vector<std::string> worker_argv() const;
   // A program that has ended on its own, described with the last line it wrote
   // ("zpipe-sink exited with status 1: cannot bind ...").
   std::optional<std::string> find_exited();
@@ -59,6 +61,8 @@ class LocalPipeline {
 
  private:
   std::vector<std::string> common_args() const;
+  // `argv` with its program found by program_path() and the logging flags added.
+  std::vector<std::string> with_logging(std::vector<std::string> argv) const;
 
   LocalPipelineConfig config_;
   // The programs' output, line by line: to this terminal's stderr, or to the log file so that

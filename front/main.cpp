@@ -22,6 +22,7 @@
 #include "front/prune_command.hpp"
 #include "front/queue_commands.hpp"
 #include "front/run_now_command.hpp"
+#include "front/scale_command.hpp"
 #include "front/schedule_commands.hpp"
 #include "front/status_command.hpp"
 #include "front/store_commands.hpp"
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   std::vector<std::unique_ptr<zpipe::Command>> commands;
   commands.push_back(zpipe::make_thumbnail_command(app));
   commands.push_back(zpipe::make_up_command(app));
+  commands.push_back(zpipe::make_scale_command(app));
   commands.push_back(zpipe::make_demo_command(app));
   commands.push_back(zpipe::make_submit_command(app));
   commands.push_back(zpipe::make_status_command(app));

@@ -14,12 +14,15 @@
 #include "common/endpoints.hpp"
 #include "common/plural.hpp"
 #include "common/stop_flag.hpp"
+#include "front/autoscale_options.hpp"
+#include "front/autoscaler.hpp"
 #include "front/endpoint_list.hpp"
 #include "front/free_ports.hpp"
 #include "front/local_pipeline.hpp"
 #include "front/local_pipeline_options.hpp"
 #include "front/passed_flags.hpp"
 #include "front/program_path.hpp"
+#include "front/time_text.hpp"
 #include "front/ventilator_options.hpp"
 
 namespace zpipe {
@@ -55,6 +58,13 @@ class UpCommand : public Command {
         ->expected(0, 1)
         ->type_name("[ADDR]")
         ->group(pipeline);
+    app_.add_option("--autoscale", autoscale_,
+                    "Run MIN to MAX workers by the load instead of --workers: more while the "
+                    "backlog would take longer than --target-wait, fewer once quiet (as zpipe "
+                    "scale does; each change is printed)")
+        ->type_name("MIN:MAX")
+        ->group("Autoscaling");
+    autoscale_flags_.add_options(app_, "Autoscaling");
     add_local_pipeline_options(app_, config_, 0,
                                "Where the sink keeps outcomes.db and the ventilator journal.db "
                                "(env ZPIPE_DATA_DIR)");
@@ -79,6 +89,7 @@ class UpCommand : public Command {
                    "`zpipe monitor tail` elsewhere\n";
       return kExitUsage;
     }
+    if (auto code = set_up_autoscale()) return *code;
     if (app_.count("--web") != 0) config_.web_listen = web_.empty() ? kDefaultWebListen : web_[0];
     if (top_ && config_.log_file.empty()) {
       std::filesystem::create_directories(config_.data_dir);
@@ -101,21 +112,30 @@ class UpCommand : public Command {
       return kExitFailure;
     }
     auto& pipeline = *started;
+    if (!top_) announce(pipeline.endpoints(), pipeline.pipeline());
+    if (autoscale_settings_) {
+      try {
+        start_autoscaler(pipeline);
+      } catch (const std::runtime_error& e) {
+        std::cerr << "zpipe up: cannot start workers: " << e.what() << "\n";
+        pipeline.stop();
+        return kExitFailure;
+      }
+    }
     if (top_) return run_with_dashboard(pipeline, stop);
-    announce(pipeline.endpoints(), pipeline.pipeline());
 
     while (!stop.is_stop_requested()) {
       pollfd fd{stop.fd(), POLLIN, 0};
       ::poll(&fd, 1, 200);
-      if (auto exited = pipeline.find_exited()) {
-        std::cerr << "zpipe up: " << *exited << "\nstopping the rest\n" << where_logs_are();
-        pipeline.stop();
+      if (auto problem = check_programs(pipeline)) {
+        std::cerr << "zpipe up: " << *problem << "\nstopping the rest\n" << where_logs_are();
+        stop_all(pipeline);
         return kExitFailure;
       }
     }
     std::printf("stopping...\n");
     std::fflush(stdout);
-    const bool clean = pipeline.stop();
+    const bool clean = stop_all(pipeline);
     std::printf(clean ? "stopped\n" : "stopped, but a program ended with an error (see its log)\n");
     return clean ? kExitOk : kExitFailure;
   }
@@ -130,8 +150,12 @@ class UpCommand : public Command {
     const auto worker = on_defaults ? std::string()
                                     : " --jobs-from " + e.jobs + " --outcomes-to " + e.outcomes +
                                           " --events-to " + e.events_in;
+    const auto workers =
+        autoscale_settings_ ? std::to_string(autoscale_settings_->min) + " to " +
+                                  std::to_string(autoscale_settings_->max) + " workers (autoscaled)"
+                            : count_noun(static_cast<std::uint64_t>(config_.workers), "worker");
     std::printf("zpipe is up: pipeline %s, %s x %s, outcomes in %s\n", pipeline.c_str(),
-                count_noun(static_cast<std::uint64_t>(config_.workers), "worker").c_str(),
+                workers.c_str(),
                 count_noun(static_cast<std::uint64_t>(config_.concurrency), "slot").c_str(),
                 outcome_store_path(config_.data_dir).c_str());
     // Every endpoint, the events-in one too: a program of the user's own that publishes events
@@ -184,10 +208,10 @@ class UpCommand : public Command {
     while (!stop.is_stop_requested() && !dashboard.has_exited()) {
       pollfd fd{stop.fd(), POLLIN, 0};
       ::poll(&fd, 1, 200);
-      if (auto exited = pipeline.find_exited()) {
+      if (auto problem = check_programs(pipeline)) {
         dashboard.stop(std::chrono::seconds(2));
-        std::cerr << "zpipe up: " << *exited << "\nstopping the rest\n" << where_logs_are();
-        pipeline.stop();
+        std::cerr << "zpipe up: " << *problem << "\nstopping the rest\n" << where_logs_are();
+        stop_all(pipeline);
         return kExitFailure;
       }
     }
@@ -197,11 +221,85 @@ class UpCommand : public Command {
     if (!status) status = dashboard.stop(std::chrono::seconds(2));
     std::printf("stopping... (logs: %s)\n", config_.log_file.c_str());
     std::fflush(stdout);
-    const bool stopped_cleanly = pipeline.stop();
+    const bool stopped_cleanly = stop_all(pipeline);
     const bool dashboard_ok = WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
     if (!dashboard_ok)
       std::cerr << "zpipe up: the dashboard " << describe_wait_status(*status) << "\n";
     return stopped_cleanly && dashboard_ok ? kExitOk : kExitFailure;
+  }
+
+  // --autoscale MIN:MAX and its flags into autoscale_settings_; an exit code on a problem.
+  std::optional<int> set_up_autoscale() {
+    if (app_.count("--autoscale") == 0) {
+      for (const char* flag : {"--target-wait", "--quiet-period"}) {
+        if (app_.count(flag) != 0) {
+          std::cerr << "zpipe up: " << flag << " needs --autoscale MIN:MAX\n";
+          return kExitUsage;
+        }
+      }
+      return std::nullopt;
+    }
+    if (app_.count("--workers") != 0) {
+      std::cerr << "zpipe up: --workers and --autoscale cannot go together: --autoscale MIN:MAX "
+                   "sets how many workers run\n";
+      return kExitUsage;
+    }
+    AutoscaleSettings settings;
+    auto parsed = parse_min_max(autoscale_, settings);
+    if (parsed.ok()) parsed = autoscale_flags_.apply(settings);
+    if (!parsed.ok()) {
+      std::cerr << "zpipe up: --autoscale: " << parsed.error().message << "\n";
+      return kExitUsage;
+    }
+    autoscale_settings_ = settings;
+    config_.workers = 0;  // the autoscaler starts them
+    return std::nullopt;
+  }
+
+  // The autoscaler's workers write where the pipeline's programs do; its changes are printed
+  // (or logged, under the dashboard).
+  void start_autoscaler(const LocalPipeline& pipeline) {
+    AutoscalerConfig config;
+    config.settings = *autoscale_settings_;
+    config.client = ClientConfig::to(pipeline.endpoints().submit, std::chrono::seconds(2));
+    config.client.curve = config_.client_curve;
+    config.worker_argv = pipeline.worker_argv();
+    if (!config_.log_file.empty()) {
+      config.worker_output.stdout_file = config_.log_file;
+      config.worker_output.stderr_file = config_.log_file;
+    }
+    const auto log_file = top_ ? config_.log_file : std::filesystem::path();
+    autoscaler_.emplace(config, [log_file](const std::string& line) {
+      const auto text = local_time(unix_now_ms()).substr(11, 8) + " autoscale: " + line + "\n";
+      if (log_file.empty()) {
+        std::fputs(text.c_str(), stdout);
+        std::fflush(stdout);
+      } else if (auto* file = std::fopen(log_file.c_str(), "a")) {
+        std::fputs(text.c_str(), file);
+        std::fclose(file);
+      }
+    });
+  }
+
+  // A program that ended, or an autoscaler that cannot keep workers up: what to say.
+  std::optional<std::string> check_programs(LocalPipeline& pipeline) {
+    if (auto exited = pipeline.find_exited()) return exited;
+    if (!autoscaler_) return std::nullopt;
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_autoscale_) return std::nullopt;
+    next_autoscale_ = now + kAutoscaleRound;
+    try {
+      autoscaler_->tick();
+    } catch (const std::runtime_error& e) {
+      return std::string("autoscale: ") + e.what();
+    }
+    return std::nullopt;
+  }
+
+  // The autoscaler's workers first, then the pipeline (its own workers, sink, ventilator).
+  bool stop_all(LocalPipeline& pipeline) {
+    const bool workers_clean = !autoscaler_ || autoscaler_->stop();
+    return pipeline.stop() && workers_clean;
   }
 
   // The flags of the ventilator, the workers and every program that `up` passes on.
@@ -330,6 +428,12 @@ class UpCommand : public Command {
   LocalPipelineConfig config_;
   bool top_ = false;
   std::vector<std::string> web_;  // --web's ADDR, when given one
+  std::string autoscale_;         // --autoscale MIN:MAX
+  AutoscaleFlags autoscale_flags_;
+  std::optional<AutoscaleSettings> autoscale_settings_;
+  std::optional<Autoscaler> autoscaler_;
+  std::chrono::steady_clock::time_point next_autoscale_{};
+  static constexpr std::chrono::milliseconds kAutoscaleRound{500};
   static constexpr const char* kDefaultWebListen = "127.0.0.1:8080";
 };
 

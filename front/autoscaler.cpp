@@ -1,0 +1,117 @@
+#include "front/autoscaler.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <stdexcept>
+
+#include "common/plural.hpp"
+#include "common/process_name.hpp"
+
+namespace zpipe {
+namespace {
+
+// The pid of a worker's "host:pid" on `host`; nullopt for one of another host.
+std::optional<pid_t> pid_on_host(const std::string& process, const std::string& host) {
+  const auto colon = process.rfind(':');
+  if (colon == std::string::npos || process.compare(0, colon, host) != 0 || colon != host.size()) {
+    return std::nullopt;
+  }
+  pid_t pid = 0;
+  const char* first = process.data() + colon + 1;
+  const char* last = process.data() + process.size();
+  const auto [end, error] = std::from_chars(first, last, pid);
+  if (error != std::errc() || end != last) return std::nullopt;
+  return pid;
+}
+
+}  // namespace
+
+Autoscaler::Autoscaler(AutoscalerConfig config, Say say)
+    : config_(std::move(config)),
+      say_(std::move(say)),
+      client_(config_.client),
+      rule_(config_.settings),
+      fleet_(config_.worker_argv, config_.worker_output) {
+  const auto self = host_and_pid();
+  host_ = self.substr(0, self.rfind(':'));
+  if (config_.settings.min > 0) {
+    fleet_.start(config_.settings.min);
+    say_("started " + count_noun(static_cast<std::uint64_t>(config_.settings.min), "worker") +
+         " (--min)");
+  }
+}
+
+std::optional<LoadSample> Autoscaler::probe() {
+  auto status = client_.status_report();
+  auto workers = status.ok() ? client_.workers() : decltype(client_.workers())(status.error());
+  if (!status.ok() || !workers.ok()) {
+    if (!unanswered_) {
+      const auto& error = status.ok() ? workers.error() : status.error();
+      say_("the ventilator does not answer (" + error.message + "): keeping " +
+           count_noun(static_cast<std::uint64_t>(fleet_.running()), "worker") + " until it does");
+    }
+    unanswered_ = true;
+    return std::nullopt;
+  }
+  if (unanswered_) say_("the ventilator answers again");
+  unanswered_ = false;
+
+  const auto& counts = status.value().counts;
+  LoadSample sample;
+  sample.at = std::chrono::steady_clock::now();
+  sample.finished = counts.succeeded + counts.failed + counts.cancelled;
+  sample.work = counts.pending + counts.in_flight;
+  sample.waiting = counts.pending;
+  const auto own = fleet_.running_pids();
+  busy_.clear();
+  for (const auto& w : workers.value()) {
+    if (w.state == "silent") continue;
+    const auto slots = std::max<std::uint64_t>(1, w.slots);
+    if (w.held > slots) sample.waiting += w.held - slots;
+    const auto pid = pid_on_host(w.process.empty() ? w.name : w.process, host_);
+    const bool is_own = pid && std::find(own.begin(), own.end(), *pid) != own.end();
+    if (!is_own) {
+      ++sample.other_workers;
+      continue;
+    }
+    ++sample.own_connected;
+    if (w.held > 0) busy_.insert(*pid);
+  }
+  return sample;
+}
+
+void Autoscaler::replace_ended() {
+  for (const auto& ended : fleet_.reap()) {
+    say_("worker " + std::to_string(ended.pid) + " " + ended.how +
+         (ended.quickly ? " soon after its start" : ""));
+    quick_exits_ = ended.quickly ? quick_exits_ + 1 : 0;
+    if (quick_exits_ >= kQuickExitsToGiveUp) {
+      throw std::runtime_error("the worker command ended at its start " +
+                               std::to_string(quick_exits_) + " times in a row (" + ended.how +
+                               "); see its output above, or run it by hand");
+    }
+  }
+}
+
+void Autoscaler::tick() {
+  replace_ended();
+  const auto sample = probe();
+  if (!sample) return;
+  const int running = fleet_.running();
+  const auto decision = rule_.decide(*sample, running);
+  if (decision.workers > running) {
+    fleet_.start(decision.workers - running);
+    say_(std::to_string(running) + " -> " + std::to_string(decision.workers) +
+         " workers: " + decision.why);
+  } else if (decision.workers < running) {
+    const int asked = fleet_.stop_idle(running - decision.workers, busy_);
+    if (asked > 0) {
+      say_(std::to_string(running) + " -> " + std::to_string(running - asked) +
+           " workers: " + decision.why + " (stopping idle ones)");
+    }
+  }
+}
+
+bool Autoscaler::stop() { return fleet_.stop_all(config_.stop_grace); }
+
+}  // namespace zpipe
