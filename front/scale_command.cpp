@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "common/command_line.hpp"
+#include "common/plural.hpp"
 #include "common/stop_flag.hpp"
 #include "front/autoscale_options.hpp"
 #include "front/autoscaler.hpp"
@@ -72,7 +73,8 @@ class ScaleCommand : public Command {
         pollfd fd{stop.fd(), POLLIN, 0};
         ::poll(&fd, 1, kRoundMs);
       }
-      std::printf("stopping %d workers...\n", autoscaler.running());
+      std::printf("stopping %s...\n",
+                  count_noun(static_cast<std::uint64_t>(autoscaler.running()), "worker").c_str());
       std::fflush(stdout);
       return autoscaler.stop() ? kExitOk : kExitFailure;
     } catch (const std::runtime_error& e) {

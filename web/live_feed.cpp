@@ -71,7 +71,12 @@ void LiveFeed::make_digest(PipelineView::Clock::time_point now) {
       if (history_.size() > kHistorySeconds) history_.pop_front();
     }
     last_totals_ = totals;
+    finish_rate_.add(now, totals.succeeded + totals.failed, totals.pending + totals.in_flight);
   }
+  std::optional<double> backlog_eta_s;
+  if (totals.known && finish_rate_.work() == 0) backlog_eta_s = 0.0;
+  if (const auto eta = finish_rate_.eta())
+    backlog_eta_s = std::chrono::duration<double>(*eta).count();
   auto live = std::make_shared<nlohmann::json>(nlohmann::json{
       {"time_ms", time_ms},
       {"throughput", view_.throughput()},
@@ -123,6 +128,7 @@ void LiveFeed::make_digest(PipelineView::Clock::time_point now) {
     digest_ = {digest_.number + 1, std::move(live)};
     worker_lives_ = std::move(lives);
     tally_ = store_.tally();
+    backlog_eta_s_ = backlog_eta_s;
   }
   made_.notify_all();
 }
@@ -147,6 +153,11 @@ bool LiveFeed::ventilator_silent(PipelineView::Clock::time_point now) const {
   std::lock_guard lock(mutex_);
   return ventilator_unanswered_since_ &&
          now - *ventilator_unanswered_since_ > kVentilatorSilentAfter;
+}
+
+std::optional<double> LiveFeed::backlog_eta_seconds() const {
+  std::lock_guard lock(mutex_);
+  return backlog_eta_s_;
 }
 
 RecordedTally LiveFeed::tally() const {

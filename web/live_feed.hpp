@@ -23,6 +23,7 @@
 #include "common/curve_setup.hpp"
 #include "common/decode_limits.hpp"
 #include "common/stop_flag.hpp"
+#include "front/finish_rate.hpp"
 #include "monitor/pipeline_view.hpp"
 #include "monitor/queue_poll.hpp"
 #include "web/store_follower.hpp"
@@ -64,6 +65,10 @@ class LiveFeed {
   // page can do without, it then does without rather than wait for it.
   bool ventilator_silent(PipelineView::Clock::time_point now = PipelineView::Clock::now()) const;
   static constexpr std::chrono::seconds kVentilatorSilentAfter{1};
+  // Seconds the pending and in-flight jobs would take at the finish rate of the last seconds,
+  // as `zpipe scale` measures it (FinishRate): 0 with no backlog, nullopt when nothing has
+  // finished to measure by. zpipe_backlog_eta_seconds, for an orchestrator's autoscaler.
+  std::optional<double> backlog_eta_seconds() const;
 
  private:
   void make_digest(PipelineView::Clock::time_point now);
@@ -81,6 +86,7 @@ class LiveFeed {
   };
   std::deque<Second> history_;
   std::optional<PipelineTotals> last_totals_;
+  FinishRate finish_rate_;
 
   mutable std::mutex mutex_;
   mutable std::condition_variable made_;
@@ -88,6 +94,7 @@ class LiveFeed {
   std::map<std::string, nlohmann::json> worker_lives_;
   RecordedTally tally_;
   std::optional<PipelineView::Clock::time_point> ventilator_unanswered_since_;
+  std::optional<double> backlog_eta_s_;
 };
 
 }  // namespace zpipe

@@ -151,6 +151,13 @@ std::string prometheus_text(const MetricsFacts& facts) {
   out.sample("zpipe_up", label("component", "ventilator"), facts.status ? 1 : 0);
   out.sample("zpipe_up", label("component", "store"), facts.store_readable ? 1 : 0);
   if (facts.status) add_counts(out, *facts.status);
+  if (facts.backlog_eta_seconds) {
+    // What `zpipe scale` acts on: HPA's rule on it (target 5) is zpipe scale's --target-wait 5s.
+    out.gauge("zpipe_backlog_eta_seconds",
+              "Seconds the pending and in-flight jobs would take at the finish rate of the last "
+              "5 s; 0 with no backlog; left out while nothing has finished to measure by.",
+              *facts.backlog_eta_seconds);
+  }
   // A counter, unlike the dead jobs held now (which retry and discard take away).
   out.counter("zpipe_jobs_dead_total",
               "Jobs the sink recorded dead (failed on their last attempt) since zpipe-web started.",

@@ -22,7 +22,8 @@ struct MetricsFacts {
   // Read from the store's new rows since zpipe-web started (StoreFollower).
   DurationHistograms histograms;
   std::uint64_t dead_recorded = 0;
-  bool store_readable = false;  // the sink's store could be read
+  bool store_readable = false;                // the sink's store could be read
+  std::optional<double> backlog_eta_seconds;  // LiveFeed::backlog_eta_seconds()
 };
 
 std::string prometheus_text(const MetricsFacts& facts);

@@ -204,6 +204,7 @@ void WebServer::add_metrics_routes() {
     facts.histograms = tally.histograms;
     facts.dead_recorded = tally.dead;
     facts.store_readable = tally.store_readable;
+    facts.backlog_eta_seconds = context_.feed.backlog_eta_seconds();
     res.set_content(prometheus_text(facts), "text/plain; version=0.0.4; charset=utf-8");
   });
 }

@@ -140,7 +140,9 @@ TEST(ZpipeScale, StartsWorkersFromItsCommandFromZeroAndStopsThemAll) {
   const auto status = scale.wait_for(45s);
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << text_of(out);
-  EXPECT_EQ(connected_workers(client), 0) << text_of(out);
+  // Its workers went with it: the ventilator hears their goodbyes (or, at worst, their silence).
+  EXPECT_TRUE(wait_until([&] { return connected_workers(client) == 0; }, 10s)) << text_of(out);
+  EXPECT_NE(text_of(out).find("stopping 1 worker..."), std::string::npos) << text_of(out);
 }
 
 TEST(ZpipeScale, GivesUpOnAWorkerCommandThatCannotStart) {

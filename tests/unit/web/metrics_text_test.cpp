@@ -55,6 +55,15 @@ TEST(MetricsText, CountsComeFromTheStatusAndWorkers) {
   EXPECT_NE(text.find("# TYPE zpipe_jobs_succeeded_total counter\n"), std::string::npos);
 }
 
+TEST(MetricsText, TheBacklogEtaIsSaidOnlyWhenMeasured) {
+  MetricsFacts facts;
+  EXPECT_EQ(prometheus_text(facts).find("zpipe_backlog_eta_seconds"), std::string::npos);
+  facts.backlog_eta_seconds = 79.5;
+  const auto text = prometheus_text(facts);
+  EXPECT_EQ(sample(text, "zpipe_backlog_eta_seconds"), 79.5);
+  EXPECT_NE(text.find("# TYPE zpipe_backlog_eta_seconds gauge\n"), std::string::npos);
+}
+
 TEST(MetricsText, WithoutTheVentilatorOnlyUpSaysSo) {
   MetricsFacts facts;
   const auto text = prometheus_text(facts);
