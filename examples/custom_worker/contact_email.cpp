@@ -1,4 +1,4 @@
-#include "examples/custom_worker/contact_email.hpp"
+#include "contact_email.hpp"
 
 #include <fstream>
 #include <sstream>

@@ -4,7 +4,8 @@
 //   zpipe submit word_count --arg text="the cat and the hat"
 //   -> {"words": 5, "distinct": 4, "top": [["the", 2], ...]}
 //
-// Build it by linking the zpipe::worker CMake target (see CMakeLists.txt beside this file).
+// Build it by linking the zpipe::worker CMake target (see CMakeLists.txt beside this file), in
+// zpipe's tree or as a project of its own: so its own header is included from beside it.
 #include <algorithm>
 #include <exception>
 #include <filesystem>
@@ -15,7 +16,7 @@
 #include "common/command_line.hpp"
 #include "common/curve_setup.hpp"
 #include "common/stop_flag.hpp"
-#include "examples/custom_worker/contact_email.hpp"
+#include "contact_email.hpp"
 #include "worker/worker.hpp"
 
 namespace {
