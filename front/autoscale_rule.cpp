@@ -63,7 +63,8 @@ ScaleDecision AutoscaleRule::decide(const LoadSample& sample, int running) {
       for (const auto& w : wanted_) highest = std::max(highest, w.workers);
       if (highest < running) {
         decision.workers = highest;
-        decision.why = describe(sample) + ", for " + duration_text(settings_.quiet_period);
+        decision.why =
+            describe(sample) + "; fewer were enough for " + duration_text(settings_.quiet_period);
       }
     }
   }
