@@ -33,6 +33,11 @@ netns_check() {
     echo "veth pairs or bridges cannot be made in a network namespace here: ${out//$'\n'/ }"
     return 1
   fi
+  if ! out=$(ip netns exec "$probe" true 2>&1); then
+    ip netns del "$probe" 2>/dev/null
+    echo "ip netns exec is denied here: ${out//$'\n'/ }"
+    return 1
+  fi
   ip netns del "$probe"
 }
 

@@ -3,9 +3,10 @@
 # worker hosts; CURVE on; 20,000 jobs; one worker host's link cut for 10 s in the middle), which
 # checks that the cut host's jobs went out again, that every job was recorded once, and that the
 # host rejoined and got work. Then this checks that the run left nothing behind: no namespace, no
-# process of its session, no temporary file.
+# process of its session, no temporary file. Hosts.BenchSmoke does the same with --bench.
 #
-#   bash tests/hosts/hosts_test.sh --bin-dir DIR    (DIR: the programs, from CMake)
+#   bash tests/hosts/hosts_test.sh --bin-dir DIR [DEMO_ARGUMENT...]
+#   DIR: the programs, from CMake; DEMO_ARGUMENTs go to hosts-demo (--bench ...: its smoke run)
 #
 # Exit 77 (the test's SKIP_RETURN_CODE), with the reason, where network namespaces cannot be made
 # (not root, no iproute2, namespaces denied as in most containers).
@@ -15,10 +16,11 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/scripts/lib/netns.sh"
 
 if [ "${1:-}" != --bin-dir ] || [ -z "${2:-}" ]; then
-  echo "usage: $0 --bin-dir DIR" >&2
+  echo "usage: $0 --bin-dir DIR [DEMO_ARGUMENT...]" >&2
   exit 2
 fi
 bin=$2
+shift 2
 if ! why=$(netns_check); then
   echo "SKIPPED: network namespaces cannot be made here: $why"
   exit 77
@@ -27,7 +29,7 @@ fi
 prefix="zpt$$"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/zpipe-hosts-test.XXXXXX")
 # The demo leads a session of its own: whatever it started and failed to end is found by it.
-TMPDIR=$tmp setsid "$root/scripts/hosts-demo" --bin-dir "$bin" --prefix "$prefix" &
+TMPDIR=$tmp setsid "$root/scripts/hosts-demo" --bin-dir "$bin" --prefix "$prefix" "$@" &
 demo=$!
 # Stopped from outside (ctest's timeout, Ctrl-C): the demo cleans up before this goes.
 trap 'kill -TERM "$demo" 2>/dev/null; wait "$demo"; rm -rf "$tmp"; exit 1' INT TERM
@@ -63,4 +65,4 @@ if ((${#problems[@]})); then
   printf 'FAILED: %s\n' "${problems[@]}"
   exit 1
 fi
-echo "PASSED: every check of hosts-demo, and nothing left behind"
+echo "PASSED: hosts-demo $*: it passed, and left nothing behind"
