@@ -94,7 +94,15 @@ void add_config_options(CLI::App& app) {
   if (&app != &root) {
     app.add_option_function<std::string>(
            "--config",
-           [&root](const std::string& path) { root.get_config_ptr()->add_result(path); },
+           [&root](const std::string& path) {
+             auto* config = root.get_config_ptr();
+             if (config->count() > 0) {
+               throw CLI::ValidationError(
+                   "--config",
+                   "one file only; " + config->results().front() + " was given already");
+             }
+             config->add_result(path);
+           },
            kConfigHelp)
         ->type_name("FILE")
         ->trigger_on_parse()

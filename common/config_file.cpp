@@ -233,6 +233,29 @@ std::optional<std::string> ConfigFile::where_set(const CLI::Option& option) cons
   return path_ + (found->second > 0 ? " line " + std::to_string(found->second) : "");
 }
 
+std::vector<std::string> effective_flags(const CLI::App& root) {
+  std::vector<std::string> flags;
+  for (const auto* app : command_chain(root)) {
+    if (app != &root) flags.push_back(app->get_name());
+    for (const auto* option : app->get_options()) {
+      if (!option->get_configurable() || option->get_lnames().empty() || option->count() == 0) {
+        continue;
+      }
+      const auto flag = "--" + option->get_lnames().front();
+      const auto values = option->reduced_results();
+      if (option->get_expected_max() == 0) {
+        const auto& value = values.empty() ? std::string() : values.back();
+        bool set = true;
+        if (!value.empty()) (void)CLI::detail::lexical_cast(value, set);
+        if (set) flags.push_back(flag);
+        continue;
+      }
+      for (const auto& value : values) flags.push_back(flag + "=" + value);
+    }
+  }
+  return flags;
+}
+
 std::string effective_config_text(const CLI::App& root) {
   const auto chain = command_chain(root);
   std::string command;

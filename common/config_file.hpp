@@ -52,4 +52,9 @@ class ConfigFile : public CLI::ConfigTOML {
 // commented-out line. Read back with --config, it gives the same settings.
 std::string effective_config_text(const CLI::App& root);
 
+// The same settings as command-line flags ("--concurrency=4", "--isolate", a "--limit=..."
+// for each value), of every flag that has a value from the command line, the file or the
+// environment: to start the program again with what it runs with now, without its file.
+std::vector<std::string> effective_flags(const CLI::App& root);
+
 }  // namespace zpipe

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/command_line.hpp"
+#include "common/config_file.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
 #include "common/job_credit.hpp"
@@ -124,6 +125,11 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
     return kExitUsage;
   }
   if (auto exit_code = print_config_if_asked(app)) return *exit_code;
+  const auto* config_file = app.get_config_ptr();
+  if (config.isolate && config_file != nullptr && config_file->count() > 0) {
+    config.isolation.command_line = effective_flags(app);
+    config.isolation.command_line.insert(config.isolation.command_line.begin(), argv[0]);
+  }
   return options;
 }
 

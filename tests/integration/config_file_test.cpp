@@ -86,6 +86,34 @@ TEST(ConfigFiles, AMisspeltKeyStopsAProgramBeforeItStarts) {
                          "for them.\n");
 }
 
+TEST(ConfigFiles, UpAndTheClientCommandsTakeTheirFlagsFromAFile) {
+  TempDir dir;
+  const auto up_file = dir.path() / "up.conf";
+  write_file(up_file,
+             "workers = 3\nisolate = true\nlimit = [\"echo=5/s\", \"exec=concurrency:2\"]\n");
+  const auto up = run_program(
+      {program("zpipe"), "up", "--config", up_file.string(), "--print-config", "-c", "2"}, 30s);
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  for (const auto* line : {"\nworkers = 3\n", "\nconcurrency = 2\n", "\nisolate = true\n",
+                           "\nlimit = [\"echo=5/s\", \"exec=concurrency:2\"]\n"}) {
+    EXPECT_NE(up.out.find(line), std::string::npos) << line << " in:\n" << up.out;
+  }
+
+  // A producer host's file: where the ventilator is (here: nothing answers there) and how long
+  // to wait, for every command that talks to it.
+  const auto client_file = dir.path() / "client.conf";
+  const auto nowhere = "ipc://" + (dir.path() / "nothing-here.ipc").string();
+  write_file(client_file, "ventilator = \"" + nowhere + "\"\nwait = 0.2\n");
+  const auto status =
+      run_program({program("zpipe"), "status", "--config", client_file.string()}, 30s);
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.err.find(nowhere), std::string::npos) << status.err;
+  const auto submit = run_program(
+      {program("zpipe"), "submit", "--config", client_file.string(), "echo", "--arg", "a=1"}, 30s);
+  EXPECT_EQ(submit.exit_code, 1);
+  EXPECT_NE(submit.err.find(nowhere), std::string::npos) << submit.err;
+}
+
 // The endpoint a program logged after `after` ("submit on tcp://127.0.0.1:41234 ...").
 std::string logged_endpoint(const std::string& log, const std::string& after) {
   const auto at = log.find(after);
@@ -156,6 +184,9 @@ TEST(ConfigFiles, APipelineStartedFromConfigFilesAloneRunsJobs) {
                                              "name = \"configured worker\"\n");
   auto worker = start_from_config(dir.path(), "worker");
   ASSERT_TRUE(worker.has_value());
+  // Each job's process runs with the settings the worker started with, not with the file as it
+  // is now: a file broken since (an edit before a restart) does not fail the jobs.
+  write_file(dir.path() / "worker.conf", "concurency = 2\n");
 
   Client client(ClientConfig::to(submit, 10s));
   std::vector<std::string> ids;

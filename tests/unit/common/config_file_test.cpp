@@ -252,5 +252,39 @@ TEST_F(ConfigFileTest, ThePrintedSettingsReadBackToTheSameSettings) {
   EXPECT_EQ(print_config_if_asked(again.app), std::nullopt) << "not asked this time";
 }
 
+TEST_F(ConfigFileTest, TheEffectiveFlagsStartTheProgramAgainWithTheSameSettings) {
+  ::setenv(kVariable, "tcp://env:1", 1);
+  Program program;
+  ASSERT_EQ(program.parse({"--config",
+                           write("limit = [\"a=1/s\", \"b=2/s\"]\nisolate = true\n"
+                                 "types = \"echo,sleep\"\nname = \"w 1\"\n"),
+                           "-c", "5"}),
+            std::nullopt);
+  const auto flags = effective_flags(program.app);
+  EXPECT_EQ(flags, (std::vector<std::string>{"--endpoint=tcp://env:1", "--concurrency=5",
+                                             "--isolate", "--limit=a=1/s", "--limit=b=2/s",
+                                             "--types=echo", "--types=sleep", "--name=w 1"}));
+  ::unsetenv(kVariable);
+
+  Program again;
+  std::vector<std::string> args{"zpipe-test"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  ASSERT_EQ(parse_command_line(again.app, static_cast<int>(args.size()), argv.data()),
+            std::nullopt);
+  EXPECT_EQ(again.endpoint, "tcp://env:1");
+  EXPECT_EQ(again.concurrency, 5);
+  EXPECT_TRUE(again.isolate);
+  EXPECT_EQ(again.limits, program.limits);
+  EXPECT_EQ(again.types, program.types);
+  EXPECT_EQ(again.name, "w 1");
+
+  Program unset;
+  ASSERT_EQ(unset.parse({"--config", write("isolate = false\n", "off.conf")}), std::nullopt);
+  EXPECT_EQ(effective_flags(unset.app), std::vector<std::string>{}) << "a switch off is no flag";
+}
+
 }  // namespace
 }  // namespace zpipe
