@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "common/command_line.hpp"
+#include "common/nearest_name.hpp"
 #include "common/version.hpp"
 #include "front/batch_commands.hpp"
 #include "front/cancel_command.hpp"
 #include "front/dead_jobs_commands.hpp"
 #include "front/demo_command.hpp"
 #include "front/keygen_command.hpp"
-#include "front/nearest_name.hpp"
 #include "front/program_path.hpp"
 #include "front/prune_command.hpp"
 #include "front/queue_commands.hpp"
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     return unknown_command(app, argv[1], kPrograms);
   }
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::print_config_if_asked(app)) return *exit_code;
 
   for (auto& command : commands) {
     // A command given with one of its own ("workers pause") leaves the run to that one.

@@ -76,6 +76,7 @@ class UpCommand : public Command {
     for (const char* name : {"--concurrency", "--isolate"}) app_.get_option(name)->group(workers);
     add_passed_flags(workers);
     add_curve_flags();
+    add_config_options(app_);
   }
   CLI::App& app() override { return app_; }
 

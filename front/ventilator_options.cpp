@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/command_line.hpp"
 #include "common/endpoints.hpp"
 
 namespace zpipe {
@@ -18,6 +19,9 @@ void VentilatorConnection::add_options(CLI::App& app) {
   app.add_option("--wait", wait_s, "Seconds to wait for the ventilator's answer")
       ->capture_default_str()
       ->check(CLI::Range(0.01, 86400.0));
+  // A producer host's file of where the ventilator is and which keys to use serves every
+  // command that talks to it.
+  if (app.get_option_no_throw("--config") == nullptr) add_config_options(app);
 }
 
 std::optional<int> VentilatorConnection::load(const std::string& command) {

@@ -21,8 +21,9 @@ struct VentilatorConnection {
   CurveFlags curve_flags;
   double wait_s;  // --wait
 
-  // --ventilator (ZPIPE_VENTILATOR), --pipeline (ZPIPE_PIPELINE), the client's CURVE flags and
-  // --wait SECONDS (default `wait_s`).
+  // --ventilator (ZPIPE_VENTILATOR), --pipeline (ZPIPE_PIPELINE), the client's CURVE flags,
+  // --wait SECONDS (default `wait_s`), and --config FILE to read any of them (and the command's
+  // other flags) from.
   void add_options(CLI::App& app);
   // Loads the CURVE keys and sets the wait into `client`; the exit code when the keys cannot
   // be loaded (said on stderr as `command`'s).

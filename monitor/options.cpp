@@ -24,6 +24,7 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
   app.get_formatter()->column_width(36);
   app.require_subcommand(1);
   add_logging_options(app, options.log);
+  add_config_options(app);
   CurveFlags curve_flags;
 
   auto& tail = options.tail;
@@ -51,6 +52,7 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
                        "Only events of this batch: its jobs' (from workers: started, succeeded, "
                        "failed, ...) and its own (opened, sealed)");
   add_curve_options(*tail_cmd, curve_flags, CurveRole::kClient);
+  add_config_options(*tail_cmd);
   tail_cmd
       ->add_option("--color", options.color,
                    "Colour event names: auto (on a terminal), always, never")
@@ -77,6 +79,7 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
       ->envname(EndpointVariables::kSubmit)
       ->capture_default_str();
   add_curve_options(*top_cmd, curve_flags, CurveRole::kClient);
+  add_config_options(*top_cmd);
 
   if (auto exit_code = parse_command_line(app, argc, argv)) return *exit_code;
   if (auto exit_code =
@@ -90,6 +93,7 @@ std::variant<MonitorOptions, int> parse_monitor_options(int argc, char** argv) {
     // The dashboard owns the screen: it logs only to a file.
     if (options.log.file.empty()) options.log.level = "off";
   }
+  if (auto exit_code = print_config_if_asked(app)) return *exit_code;
   return options;
 }
 

@@ -42,6 +42,7 @@ std::variant<SinkOptions, int> parse_sink_options(int argc, char** argv) {
     return *exit_code;
   }
   config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);
+  if (auto exit_code = print_config_if_asked(app)) return *exit_code;
   return options;
 }
 

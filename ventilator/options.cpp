@@ -96,18 +96,21 @@ std::variant<VentilatorOptions, int> parse_ventilator_options(int argc, char** a
   config.policy.retry_max_ms = static_cast<std::uint64_t>(retry_max_s * 1000);
   config.policy.redispatch_grace_ms = static_cast<std::uint64_t>(grace_s * 1000);
   if (auto problem = parse_max_attempts(max_attempts, config.policy)) {
-    std::cerr << "zpipe-ventilator: --max-attempts: " << *problem << "\n";
+    std::cerr << "zpipe-ventilator: --max-attempts: " << *problem
+              << config_file_note(app, "--max-attempts") << "\n";
     return kExitUsage;
   }
   for (const auto& text : limits) {
     auto spec = parse_limit(text);
     if (!spec.ok()) {
-      std::cerr << "zpipe-ventilator: --limit: " << spec.error().message << "\n";
+      std::cerr << "zpipe-ventilator: --limit: " << spec.error().message
+                << config_file_note(app, "--limit") << "\n";
       return kExitUsage;
     }
     config.limits_at_start.push_back(std::move(spec).value());
   }
   config.sockets.max_message_bytes = static_cast<std::int64_t>(config.limits.max_message_bytes);
+  if (auto exit_code = print_config_if_asked(app)) return *exit_code;
   return options;
 }
 

@@ -74,14 +74,16 @@ std::variant<WebOptions, int> parse_web_options(int argc, char** argv) {
   }
   auto address = parse_listen_address(listen);
   if (!address.ok()) {
-    std::cerr << "zpipe-web: " << address.error().message << "\n";
+    std::cerr << "zpipe-web: " << address.error().message << config_file_note(app, "--listen")
+              << "\n";
     return kExitUsage;
   }
   options.listen = address.value();
   if (!token_file.empty()) {
     auto token = read_token(token_file);
     if (!token.ok()) {
-      std::cerr << "zpipe-web: " << token.error().message << "\n";
+      std::cerr << "zpipe-web: " << token.error().message << config_file_note(app, "--token-file")
+                << "\n";
       return kExitUsage;
     }
     options.token = token.value();
@@ -90,9 +92,11 @@ std::variant<WebOptions, int> parse_web_options(int argc, char** argv) {
     std::cerr << "zpipe-web: --listen " << listen
               << " is reachable from other hosts: give --token-file FILE (every request then "
                  "needs its token) or --read-only (no action is taken), or listen on "
-                 "127.0.0.1\n";
+                 "127.0.0.1"
+              << config_file_note(app, "--listen") << "\n";
     return kExitUsage;
   }
+  if (auto exit_code = print_config_if_asked(app)) return *exit_code;
   return options;
 }
 

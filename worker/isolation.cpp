@@ -132,7 +132,7 @@ class JobExchange {
 SpawnRequest child_request(const IsolationConfig& config) {
   SpawnRequest request;
   request.program = "/proc/self/exe";
-  request.argv = own_command_line();
+  request.argv = config.command_line.empty() ? own_command_line() : config.command_line;
   request.add_env = {std::string(kChildVariable) + "=" + std::to_string(::getpid())};
   if (config.memory_limit_bytes > 0) {
     request.add_env.push_back(std::string(kMemoryLimitVariable) + "=" +

@@ -22,6 +22,10 @@ namespace zpipe {
 
 struct IsolationConfig {
   std::uint64_t memory_limit_bytes = 0;  // address-space limit of each job's process; 0: none
+  // The arguments (argv[0] first) each job's process runs this program with; empty: this
+  // process's own. A worker started with --config gives its settings as flags here, so that a
+  // file changed (or broken) since it started does not reach its jobs' processes.
+  std::vector<std::string> command_line;
 };
 
 // True in a process started by an isolating handler: Worker then runs that one job and exits.

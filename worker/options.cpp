@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/command_line.hpp"
+#include "common/config_file.hpp"
 #include "common/curve_setup.hpp"
 #include "common/endpoints.hpp"
 #include "common/job_credit.hpp"
@@ -109,7 +110,8 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   config.types.erase(std::unique(config.types.begin(), config.types.end()), config.types.end());
   auto selection = parse_queue_selection(queues);
   if (!selection) {
-    std::cerr << "zpipe-worker: --queues: " << selection.error().message << "\n"
+    std::cerr << "zpipe-worker: --queues: " << selection.error().message
+              << config_file_note(app, "--queues") << "\n"
               << "Run 'zpipe-worker --help' for the options.\n";
     return kExitUsage;
   }
@@ -118,8 +120,15 @@ std::variant<WorkerOptions, int> parse_worker_options(int argc, char** argv) {
   config.heartbeat = std::chrono::milliseconds(static_cast<long>(heartbeat_s * 1000));
   config.isolation.memory_limit_bytes = static_cast<std::uint64_t>(memory_limit_mb * 1024 * 1024);
   if (config.isolation.memory_limit_bytes > 0 && !config.isolate) {
-    std::cerr << "zpipe-worker: --memory-limit needs --isolate\n";
+    std::cerr << "zpipe-worker: --memory-limit needs --isolate"
+              << config_file_note(app, "--memory-limit") << "\n";
     return kExitUsage;
+  }
+  if (auto exit_code = print_config_if_asked(app)) return *exit_code;
+  const auto* config_file = app.get_config_ptr();
+  if (config.isolate && config_file != nullptr && config_file->count() > 0) {
+    config.isolation.command_line = effective_flags(app);
+    config.isolation.command_line.insert(config.isolation.command_line.begin(), argv[0]);
   }
   return options;
 }

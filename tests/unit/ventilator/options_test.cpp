@@ -1,9 +1,12 @@
 #include "ventilator/options.hpp"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 #include "common/command_line.hpp"
 #include "tests/support/argv.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zpipe {
 namespace {
@@ -83,6 +86,33 @@ TEST(VentilatorOptions, AMistakeIsAUsageError) {
     ASSERT_TRUE(std::holds_alternative<int>(parsed)) << bad[0];
     EXPECT_EQ(std::get<int>(parsed), kExitUsage) << bad[0];
   }
+}
+
+TEST(VentilatorOptions, AConfigFileGivesLimitsAndAttemptsAndSaysWhereABadOneIs) {
+  test::TempDir dir;
+  const auto file = (dir.path() / "ventilator.conf").string();
+  std::ofstream(file) << "durability = \"sync\"\n"
+                         "max-attempts = [\"5\", \"fail=1\"]\n"
+                         "limit = [\"echo=10/s\", \"sleep=concurrency:2\"]\n";
+  test::Argv args{"zpipe-ventilator", "--config", file.c_str(), "--durability", "none"};
+  auto parsed = parse_ventilator_options(args.argc(), args.argv());
+  ASSERT_TRUE(std::holds_alternative<VentilatorOptions>(parsed));
+  const auto& config = std::get<VentilatorOptions>(parsed).config;
+  EXPECT_EQ(config.durability, Durability::kNone) << "the flag overrides the file";
+  EXPECT_EQ(config.policy.max_attempts_for("echo"), 5u);
+  EXPECT_EQ(config.policy.max_attempts_for("fail"), 1u);
+  EXPECT_EQ(config.limits_at_start.size(), 2u);
+
+  const auto bad = (dir.path() / "bad.conf").string();
+  std::ofstream(bad) << "# limits\nlimit = [\"echo=10/fortnight\"]\n";
+  test::Argv bad_args{"zpipe-ventilator", "--config", bad.c_str()};
+  testing::internal::CaptureStderr();
+  parsed = parse_ventilator_options(bad_args.argc(), bad_args.argv());
+  const auto err = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(std::holds_alternative<int>(parsed));
+  EXPECT_EQ(std::get<int>(parsed), kExitUsage);
+  EXPECT_NE(err.find("zpipe-ventilator: --limit: "), std::string::npos) << err;
+  EXPECT_NE(err.find("(set in " + bad + " line 2)"), std::string::npos) << err;
 }
 
 }  // namespace

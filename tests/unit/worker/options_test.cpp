@@ -1,12 +1,14 @@
 #include "worker/options.hpp"
 
 #include <cstdlib>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "common/command_line.hpp"
 #include "common/endpoints.hpp"
 #include "tests/support/argv.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zpipe {
 namespace {
@@ -63,6 +65,31 @@ TEST(WorkerOptions, EndpointsComeFromTheEnvironmentWhenNoFlagSaysThem) {
   ::unsetenv(EndpointVariables::kJobs);
   ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
   EXPECT_EQ(std::get<WorkerOptions>(parsed).config.jobs_endpoint, "tcp://10.0.0.2:6001");
+}
+
+TEST(WorkerOptions, AConfigFileSetsFlagsListsAndSwitchesAndFlagsOverrideIt) {
+  test::TempDir dir;
+  const auto file = (dir.path() / "worker.conf").string();
+  std::ofstream(file) << "concurrency = 6\n"
+                         "isolate = true\n"
+                         "memory-limit = 64\n"
+                         "types = [\"sleep\", \"echo\"]\n"
+                         "queues = \"critical:6,default:3\"\n"
+                         "grace = 2.5\n"
+                         "jobs-from = \"tcp://127.0.0.1:7001\"\n";
+  ::setenv(EndpointVariables::kJobs, "tcp://10.0.0.1:6001", 1);
+  test::Argv args{"zpipe-worker", "--config", file.c_str(), "-c", "2"};
+  auto parsed = parse_worker_options(args.argc(), args.argv());
+  ::unsetenv(EndpointVariables::kJobs);
+  ASSERT_TRUE(std::holds_alternative<WorkerOptions>(parsed));
+  const auto& config = std::get<WorkerOptions>(parsed).config;
+  EXPECT_EQ(config.concurrency, 2u) << "the flag overrides the file";
+  EXPECT_TRUE(config.isolate);
+  EXPECT_EQ(config.isolation.memory_limit_bytes, 64u << 20);
+  EXPECT_EQ(config.types, (std::vector<std::string>{"echo", "sleep"}));
+  EXPECT_EQ(config.queues.weights, (std::vector<std::uint32_t>{6, 3}));
+  EXPECT_EQ(config.grace, 2500ms);
+  EXPECT_EQ(config.jobs_endpoint, "tcp://127.0.0.1:7001") << "the file overrides ZPIPE_JOBS";
 }
 
 TEST(WorkerOptions, AMemoryLimitWithoutIsolationIsAUsageError) {

@@ -1,4 +1,4 @@
-#include "front/nearest_name.hpp"
+#include "common/nearest_name.hpp"
 
 #include <algorithm>
 #include <numeric>

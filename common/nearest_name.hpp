@@ -1,4 +1,5 @@
-// nearest_name: the command a user most likely meant by a misspelt one ("statu" -> "status").
+// nearest_name: the name a user most likely meant by a misspelt one (a command: "statu" ->
+// "status"; a key of a config file: "concurency" -> "concurrency").
 #pragma once
 
 #include <optional>
