@@ -12,7 +12,8 @@
 #   at max       burst submitted -> MAX workers connected
 #   drained      burst submitted -> every job succeeded (and what MAX workers from the start
 #                would take: N x MS / MAX)
-#   back to 1    drained -> one worker left (the quiet period is the floor)
+#   back to 1    drained -> one worker left (the quiet period runs from when fewer workers were
+#                enough, which is before the last job ends: this can be under it)
 # then a run from zero (`--autoscale 0:MAX`): one job submitted -> its worker connected, and
 # -> the job done (what a cold start costs a lone job).
 set -euo pipefail
@@ -87,7 +88,7 @@ printf "%-4s %12s %10s %10s %12s\n" run "first added" "at max" drained "back to 
 for ((run = 1; run <= runs; run++)); do
   start_up 1
   t0=$(now_ms)
-  "$bin/zpipe" submit --jsonl "$work/burst.jsonl" --ventilator "$ventilator" >/dev/null
+  "$bin/zpipe" submit --jsonl "$work/burst.jsonl" --ventilator "$ventilator" >/dev/null 2>&1
   first="" at_max="" drained=""
   while [ -z "$drained" ]; do
     n=$(connected)
@@ -103,12 +104,12 @@ for ((run = 1; run <= runs; run++)); do
     "$(seconds "$t0" "${at_max:-$t0}")" "$(seconds "$t0" "$drained")" "$(seconds "$drained" "$back")"
   stop_up
 done
-echo "(drained with $max workers from the start: ${ideal}s; back to 1 is at least the quiet period, ${quiet}s)"
+echo "(drained with $max workers from the start: ${ideal}s; quiet period ${quiet}s, from when fewer were enough)"
 
 echo "from zero (--autoscale 0:$max), one job of $job_ms ms:"
 start_up 0
 t0=$(now_ms)
-"$bin/zpipe" submit --jsonl "$work/one.jsonl" --ventilator "$ventilator" >/dev/null
+"$bin/zpipe" submit --jsonl "$work/one.jsonl" --ventilator "$ventilator" >/dev/null 2>&1
 until [ "$(connected)" -ge 1 ]; do sleep 0.02; done
 up_at=$(now_ms)
 until [ "$(succeeded)" -ge 1 ]; do sleep 0.02; done
