@@ -74,7 +74,12 @@ for script in postinst prerm postrm; do
   [ -x "$work/control/$script" ] || fail "zpipe has no executable $script"
   sh -n "$work/control/$script" || fail "zpipe's $script is not valid sh"
 done
-# Every example configuration is a conffile (dpkg keeps an administrator's edits).
+# The configuration each unit names is there, and every example one is a conffile (dpkg keeps
+# an administrator's edits).
+for program in ventilator sink worker web; do
+  [ -f "$source_dir/packaging/etc/zpipe/$program.conf" ] ||
+    fail "no packaging/etc/zpipe/$program.conf, which zpipe-$program's unit names"
+done
 for conf in "$source_dir"/packaging/etc/zpipe/*.conf; do
   [ -e "$conf" ] || continue
   grep -qx "/etc/zpipe/$(basename "$conf")" "$work/control/conffiles" ||

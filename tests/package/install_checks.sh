@@ -29,6 +29,16 @@ for program in zpipe zpipe-ventilator zpipe-sink zpipe-worker zpipe-monitor zpip
   runuser -u zpipe -- "/usr/bin/$program" --version >/dev/null ||
     fail "/usr/bin/$program --version fails as the zpipe user"
 done
+# Each unit's program reads the configuration its ExecStart names, as the zpipe user: a key the
+# program does not know, or a file it cannot read, would stop the service at its start.
+for unit in /lib/systemd/system/zpipe-*.service; do
+  exec_start=$(sed -n 's/^ExecStart=//p' "$unit" | sed 's/%[a-zA-Z]/x/g')
+  [ -n "$exec_start" ] || fail "$unit has no ExecStart"
+  case $exec_start in *"--config /etc/zpipe/"*) ;; *) fail "$unit names no /etc/zpipe config" ;; esac
+  # shellcheck disable=SC2086 # the unit's command line, split as systemd splits it here
+  runuser -u zpipe -- $exec_start --print-config >/dev/null ||
+    fail "$(basename "$unit"): '$exec_start --print-config' fails as the zpipe user"
+done
 # zpipe-dev's pkg-config files, from /usr.
 [ "$(pkg-config --modversion zpipe)" = "$version" ] || fail "pkg-config finds no zpipe $version"
 [ -f "$(pkg-config --variable=includedir zpipe)/worker/worker.hpp" ] ||
