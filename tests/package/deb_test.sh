@@ -76,9 +76,9 @@ for script in postinst prerm postrm; do
 done
 # The configuration each unit names is there, and every example one is a conffile (dpkg keeps
 # an administrator's edits).
-for program in ventilator sink worker web; do
+for program in ventilator sink worker web scale; do
   [ -f "$source_dir/packaging/etc/zpipe/$program.conf" ] ||
-    fail "no packaging/etc/zpipe/$program.conf, which zpipe-$program's unit names"
+    fail "no packaging/etc/zpipe/$program.conf, which the zpipe-$program unit names"
 done
 for conf in "$source_dir"/packaging/etc/zpipe/*.conf; do
   [ -e "$conf" ] || continue
@@ -91,7 +91,8 @@ for path in ./usr/bin/zpipe ./usr/bin/zpipe-ventilator ./usr/bin/zpipe-worker ./
     ./usr/bin/zpipe-monitor ./usr/bin/zpipe-web ./usr/lib/zpipe/zpipe-thumbnail.so \
     ./usr/lib/zpipe/zpipe-images.so ./lib/systemd/system/zpipe-ventilator.service \
     ./lib/systemd/system/zpipe-sink.service ./lib/systemd/system/zpipe-worker@.service \
-    ./lib/systemd/system/zpipe-web.service ./lib/systemd/system/zpipe.target ./etc/zpipe/; do
+    ./lib/systemd/system/zpipe-web.service ./lib/systemd/system/zpipe-scale.service \
+    ./lib/systemd/system/zpipe.target ./etc/zpipe/; do
   grep -qxF "$path" <<<"$contents" || fail "zpipe has no $path"
 done
 for conf in "$source_dir"/packaging/etc/zpipe/*.conf; do
@@ -113,7 +114,7 @@ root=$work/root
 dpkg-deb -x "$deb" "$root"
 cp -an /usr/lib/systemd/system/. "$root/lib/systemd/system/"
 for unit in zpipe-ventilator.service zpipe-sink.service zpipe-web.service zpipe-worker@1.service \
-    zpipe.target; do
+    zpipe-scale.service zpipe.target; do
   # verify warns (an unknown setting, say) without failing: any output fails the test.
   report=$(cd "$work" && systemd-analyze verify --root="$root" "$unit" 2>&1) ||
     fail "systemd-analyze verify $unit: $report"
