@@ -62,7 +62,9 @@ int main(int argc, char** argv) {
   zpipe::CurveFlags curve_flags;  // --curve-secret, --curve-server-key: a CURVE pipeline
   zpipe::add_curve_options(app, curve_flags, zpipe::CurveRole::kClient);
   zpipe::add_logging_options(app, log_options);
+  zpipe::add_config_options(app);  // --config FILE with the same keys, --print-config
   if (auto exit_code = zpipe::parse_command_line(app, argc, argv)) return *exit_code;
+  if (auto exit_code = zpipe::print_config_if_asked(app)) return *exit_code;
   if (auto exit_code = zpipe::load_curve_setup(curve_flags, zpipe::CurveRole::kClient,
                                                "zpipe-example-worker", config.curve)) {
     return *exit_code;
