@@ -1,30 +1,12 @@
 #include "front/autoscaler.hpp"
 
-#include <algorithm>
-#include <charconv>
 #include <stdexcept>
 
 #include "common/plural.hpp"
 #include "common/process_name.hpp"
+#include "front/autoscale_load.hpp"
 
 namespace zpipe {
-namespace {
-
-// The pid of a worker's "host:pid" on `host`; nullopt for one of another host.
-std::optional<pid_t> pid_on_host(const std::string& process, const std::string& host) {
-  const auto colon = process.rfind(':');
-  if (colon == std::string::npos || process.compare(0, colon, host) != 0 || colon != host.size()) {
-    return std::nullopt;
-  }
-  pid_t pid = 0;
-  const char* first = process.data() + colon + 1;
-  const char* last = process.data() + process.size();
-  const auto [end, error] = std::from_chars(first, last, pid);
-  if (error != std::errc() || end != last) return std::nullopt;
-  return pid;
-}
-
-}  // namespace
 
 Autoscaler::Autoscaler(AutoscalerConfig config, Say say)
     : config_(std::move(config)),
@@ -56,28 +38,10 @@ std::optional<LoadSample> Autoscaler::probe() {
   if (unanswered_) say_("the ventilator answers again");
   unanswered_ = false;
 
-  const auto& counts = status.value().counts;
-  LoadSample sample;
-  sample.at = std::chrono::steady_clock::now();
-  sample.finished = counts.succeeded + counts.failed + counts.cancelled;
-  sample.work = counts.pending + counts.in_flight;
-  sample.waiting = counts.pending;
-  const auto own = fleet_.running_pids();
-  busy_.clear();
-  for (const auto& w : workers.value()) {
-    if (w.state == "silent") continue;
-    const auto slots = std::max<std::uint64_t>(1, w.slots);
-    if (w.held > slots) sample.waiting += w.held - slots;
-    const auto pid = pid_on_host(w.process.empty() ? w.name : w.process, host_);
-    const bool is_own = pid && std::find(own.begin(), own.end(), *pid) != own.end();
-    if (!is_own) {
-      ++sample.other_workers;
-      continue;
-    }
-    ++sample.own_connected;
-    if (w.held > 0) busy_.insert(*pid);
-  }
-  return sample;
+  auto load = measure_load(status.value(), workers.value(), fleet_.running_pids(), host_,
+                           config_.types, std::chrono::steady_clock::now());
+  busy_ = std::move(load.busy_own);
+  return load.sample;
 }
 
 void Autoscaler::replace_ended() {

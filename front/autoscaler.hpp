@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct AutoscalerConfig {
   ClientConfig client;  // to the ventilator
   std::vector<std::string> worker_argv;
   ChildOptions worker_output;
+  // The job types the workers take (their --types): only those jobs' backlog counts, and only
+  // the workers that take one of them. Empty: every type.
+  std::set<std::string> types;
   std::chrono::milliseconds stop_grace{40'000};  // a worker's --grace and then some
 };
 

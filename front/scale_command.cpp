@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <iostream>
 #include <optional>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "common/command_line.hpp"
 #include "common/plural.hpp"
@@ -36,6 +39,12 @@ class ScaleCommand : public Command {
         ->capture_default_str()
         ->group(group);
     app_.add_option("--max", settings_.max, "Most workers")->capture_default_str()->group(group);
+    app_.add_option("--types", types_,
+                    "The job types the command's workers take (as its --types): only their "
+                    "backlog counts, and only the workers that take them. Default: every type")
+        ->type_name("TYPE,...")
+        ->delimiter(',')
+        ->group(group);
     flags_.add_options(app_, group);
     ventilator_.add_options(app_);
   }
@@ -61,6 +70,7 @@ class ScaleCommand : public Command {
     AutoscalerConfig config;
     config.settings = settings_;
     config.client = ventilator_.client;
+    config.types = std::set<std::string>(types_.begin(), types_.end());
     // exec: the shell becomes the worker, so that its pid is the worker's and SIGTERM reaches it.
     config.worker_argv = {"/bin/sh", "-c", "exec " + command_};
     try {
@@ -87,6 +97,7 @@ class ScaleCommand : public Command {
   static constexpr int kRoundMs = 500;
   CLI::App& app_;
   std::string command_;
+  std::vector<std::string> types_;
   AutoscaleSettings settings_;
   AutoscaleFlags flags_;
   VentilatorConnection ventilator_{2.0};

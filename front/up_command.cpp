@@ -265,6 +265,15 @@ class UpCommand : public Command {
     config.client = ClientConfig::to(pipeline.endpoints().submit, std::chrono::seconds(2));
     config.client.curve = config_.client_curve;
     config.worker_argv = pipeline.worker_argv();
+    // The workers' --types (each value may list several): their backlog is what counts.
+    for (const auto& value : app_.get_option("--types")->as<std::vector<std::string>>()) {
+      std::size_t start = 0;
+      while (start <= value.size()) {
+        const auto comma = std::min(value.find(',', start), value.size());
+        if (comma > start) config.types.insert(value.substr(start, comma - start));
+        start = comma + 1;
+      }
+    }
     if (!config_.log_file.empty()) {
       config.worker_output.stdout_file = config_.log_file;
       config.worker_output.stderr_file = config_.log_file;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -100,6 +101,31 @@ TEST(UpAutoscale, FollowsABurstToMaxAndBackToMinRunningEveryJobOnce) {
     EXPECT_EQ(row.outcome.attempt, 1u) << row.outcome.id << " ran again";
   }
   EXPECT_EQ(recorded, std::set<std::string>(ids.begin(), ids.end()));
+}
+
+TEST(UpAutoscale, OnlyTheBacklogOfTheWorkersTypesCounts) {
+  TempDir dir;
+  auto up = start_up_on_free_ports(
+      {"--autoscale", "1:3", "--types", "echo,exec", "--data-dir", (dir.path() / "data").string()},
+      dir.path());
+  Client client(ClientConfig::to("tcp://127.0.0.1:" + std::to_string(up.port_base), 5s));
+  ASSERT_TRUE(wait_until([&] { return connected_workers(client) == 1; }, 10s)) << text_of(up.out);
+  // 100 sleep jobs wait for a worker that takes sleep: more echo workers would not run them.
+  // Echo jobs trickle in at 10 a second, so that there is a rate: counted with the sleep jobs,
+  // the backlog would take 10 s at it, over the target of 5 s.
+  submit_all(client, 100, sleep_job(200));
+  JobSpec echo;
+  echo.type = "echo";
+  bool scaled = false;
+  for (int i = 0; i < 40 && !scaled; ++i) {
+    ASSERT_TRUE(client.submit(echo).ok());
+    std::this_thread::sleep_for(100ms);
+    scaled = connected_workers(client) > 1;
+  }
+  EXPECT_FALSE(scaled) << text_of(up.out);
+  EXPECT_EQ(text_of(up.out).find(" -> "), std::string::npos) << text_of(up.out);
+  up.process.request_stop();
+  ASSERT_TRUE(up.process.wait_for(60s).has_value());
 }
 
 // `zpipe scale` on a pipeline of no workers, with `args` after its own.
