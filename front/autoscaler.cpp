@@ -65,13 +65,14 @@ void Autoscaler::tick() {
   const auto decision = rule_.decide(*sample, running);
   if (decision.workers > running) {
     fleet_.start(decision.workers - running);
-    say_(std::to_string(running) + " -> " + std::to_string(decision.workers) +
-         " workers: " + decision.why);
+    say_(std::to_string(running) + " -> " +
+         count_noun(static_cast<std::uint64_t>(decision.workers), "worker") + ": " + decision.why);
   } else if (decision.workers < running) {
     const int asked = fleet_.stop_idle(running - decision.workers, busy_);
     if (asked > 0) {
-      say_(std::to_string(running) + " -> " + std::to_string(running - asked) +
-           " workers: " + decision.why + " (stopping idle ones)");
+      say_(std::to_string(running) + " -> " +
+           count_noun(static_cast<std::uint64_t>(running - asked), "worker") + ": " + decision.why +
+           " (stopping idle ones)");
     }
   }
 }

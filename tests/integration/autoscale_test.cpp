@@ -155,7 +155,7 @@ TEST(ZpipeScale, StartsWorkersFromItsCommandFromZeroAndStopsThemAll) {
 
   const auto ids = submit_all(client, 30, sleep_job(100));
   ASSERT_TRUE(pipeline.wait_for_finished(30, 30s)) << text_of(out);
-  EXPECT_NE(text_of(out).find("0 -> 1 workers"), std::string::npos) << text_of(out);
+  EXPECT_NE(text_of(out).find("0 -> 1 worker: "), std::string::npos) << text_of(out);
   ASSERT_TRUE(wait_until([&] { return connected_workers(client) == 0; }, 10s))
       << "back to --min 0 once quiet\n"
       << text_of(out);
