@@ -24,17 +24,18 @@ Autoscaler::Autoscaler(AutoscalerConfig config, Say say)
 }
 
 std::optional<LoadSample> Autoscaler::probe() {
-  auto status = client_.status_report();
-  auto workers = status.ok() ? client_.workers() : decltype(client_.workers())(status.error());
-  if (!status.ok() || !workers.ok()) {
+  auto unanswered = [this](const Error& error) -> std::optional<LoadSample> {
     if (!unanswered_) {
-      const auto& error = status.ok() ? workers.error() : status.error();
       say_("the ventilator does not answer (" + error.message + "): keeping " +
            count_noun(static_cast<std::uint64_t>(fleet_.running()), "worker") + " until it does");
     }
     unanswered_ = true;
     return std::nullopt;
-  }
+  };
+  auto status = client_.status_report();
+  if (!status.ok()) return unanswered(status.error());
+  auto workers = client_.workers();
+  if (!workers.ok()) return unanswered(workers.error());
   if (unanswered_) say_("the ventilator answers again");
   unanswered_ = false;
 

@@ -265,14 +265,9 @@ class UpCommand : public Command {
     config.client = ClientConfig::to(pipeline.endpoints().submit, std::chrono::seconds(2));
     config.client.curve = config_.client_curve;
     config.worker_argv = pipeline.worker_argv();
-    // The workers' --types (each value may list several): their backlog is what counts.
-    for (const auto& value : app_.get_option("--types")->as<std::vector<std::string>>()) {
-      std::size_t start = 0;
-      while (start <= value.size()) {
-        const auto comma = std::min(value.find(',', start), value.size());
-        if (comma > start) config.types.insert(value.substr(start, comma - start));
-        start = comma + 1;
-      }
+    // The workers' --types: their backlog is what counts.
+    for (const auto& type : app_.get_option("--types")->as<std::vector<std::string>>()) {
+      config.types.insert(type);
     }
     if (!config_.log_file.empty()) {
       config.worker_output.stdout_file = config_.log_file;
@@ -356,6 +351,7 @@ class UpCommand : public Command {
                 "Job types the workers take (default: every built-in type); the ventilator "
                 "sends them no other",
                 workers, {worker}, true);
+    app_.get_option("--types")->delimiter(',');  // one type a value, for --autoscale too
     passed_.add(app_, "--queues", "Q,...",
                 "Queues the workers serve: in strict order (critical,default,low) or by weight "
                 "(critical:6,default:3,low:1). Default: every queue",

@@ -190,6 +190,9 @@ TEST(ZpipeScale, RefusesMinAboveMaxAndAnEmptyCommand) {
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("the fewest workers (5) is more than the most (2)"), std::string::npos)
       << run.err;
+  run = run_program({program("zpipe"), "scale", "--command", " "}, 10s);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--command is empty"), std::string::npos) << run.err;
   run = run_program({program("zpipe"), "up", "--autoscale", "1:4", "--workers", "2"}, 10s);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("--workers and --autoscale cannot go together"), std::string::npos)
