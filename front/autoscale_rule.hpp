@@ -49,15 +49,12 @@ class AutoscaleRule {
   static constexpr std::chrono::seconds kSettle{3};
 
   explicit AutoscaleRule(AutoscaleSettings settings);
-  const AutoscaleSettings& settings() const { return settings_; }
 
   // The workers to run, given `running` now (started, not asked to stop). Call about every
   // second; say each change to the user with its `why`.
   ScaleDecision decide(const LoadSample& sample, int running);
   // What the load alone asks for, before the settle and quiet rules (what HPA would compute).
   int wanted(const LoadSample& sample, int running) const;
-
-  const FinishRate& rate() const { return rate_; }
 
  private:
   std::string describe(const LoadSample& sample) const;
