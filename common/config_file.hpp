@@ -37,7 +37,6 @@ class ConfigFile : public CLI::ConfigTOML {
   std::optional<std::string> where_set(const CLI::Option& option) const;
 
   // The file read, as --config named it ("" before one is read).
-  const std::string& path() const { return path_; }
 
  private:
   const CLI::App& root_;

@@ -21,7 +21,7 @@ void VentilatorConnection::add_options(CLI::App& app) {
       ->check(CLI::Range(0.01, 86400.0));
   // A producer host's file of where the ventilator is and which keys to use serves every
   // command that talks to it.
-  if (app.get_option_no_throw("--config") == nullptr) add_config_options(app);
+  add_config_options(app);
 }
 
 std::optional<int> VentilatorConnection::load(const std::string& command) {

@@ -211,7 +211,9 @@ HandlerResult run_in_child(const Job& job, const JobContext& context,
 bool is_isolated_child() { return std::getenv(kChildVariable) != nullptr; }
 
 Handler isolating_handler(const IsolationConfig& config) {
-  (void)own_command_line();  // read now, on the main thread, while nothing else runs
+  // Read now, on the main thread, while nothing else runs; not needed when the worker gives
+  // its job processes their command line itself.
+  if (config.command_line.empty()) (void)own_command_line();
   return [config](const Job& job, const JobContext& context) {
     return run_in_child(job, context, config);
   };

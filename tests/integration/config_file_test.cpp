@@ -3,7 +3,6 @@
 // pipeline started from config files alone runs jobs.
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,19 +15,13 @@
 #include "front/child_process.hpp"
 #include "tests/support/program_run.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/up_on_free_ports.hpp"
 #include "tests/support/wait_until.hpp"
 
 namespace zpipe::test {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -129,10 +122,9 @@ std::optional<ChildProcess> start_from_config(const std::filesystem::path& dir,
   ChildProcess child({program("zpipe-" + name), "--config", (dir / (name + ".conf")).string()},
                      ChildOptions{dir / (name + ".out"), log, {}});
   const bool ready = wait_until(
-      [&] { return read_file(log).find(": ready") != std::string::npos || child.has_exited(); },
-      20s);
+      [&] { return text_of(log).find(": ready") != std::string::npos || child.has_exited(); }, 20s);
   if (!ready || child.has_exited()) {
-    ADD_FAILURE() << name << " did not become ready; its log:\n" << read_file(log);
+    ADD_FAILURE() << name << " did not become ready; its log:\n" << text_of(log);
     return std::nullopt;
   }
   return child;
@@ -161,7 +153,7 @@ TEST(ConfigFiles, APipelineStartedFromConfigFilesAloneRunsJobs) {
                  "limit = [\"sleep=concurrency:1\"]\n");
   auto ventilator = start_from_config(dir.path(), "ventilator");
   ASSERT_TRUE(ventilator.has_value());
-  const auto log = read_file(dir.path() / "ventilator.log");
+  const auto log = text_of(dir.path() / "ventilator.log");
   const auto submit = logged_endpoint(log, "submit on ");
   const auto jobs = logged_endpoint(log, "jobs on ");
   const auto acks = logged_endpoint(log, "acks on ");
@@ -201,7 +193,7 @@ TEST(ConfigFiles, APipelineStartedFromConfigFilesAloneRunsJobs) {
         return status.ok() && status.value().succeeded + status.value().dead >= ids.size();
       },
       30s, 50ms);
-  ASSERT_TRUE(finished) << read_file(dir.path() / "worker.log");
+  ASSERT_TRUE(finished) << text_of(dir.path() / "worker.log");
 
   OutcomeStore store(outcome_store_path(data_dir), OutcomeStore::Access::kReadOnly);
   for (const auto& id : ids) {
