@@ -266,8 +266,10 @@ class UpCommand : public Command {
     config.client.curve = config_.client_curve;
     config.worker_argv = pipeline.worker_argv();
     // The workers' --types: their backlog is what counts.
-    for (const auto& type : app_.get_option("--types")->as<std::vector<std::string>>()) {
-      config.types.insert(type);
+    if (app_.count("--types") != 0) {  // unset, as<> gives one empty value
+      for (const auto& type : app_.get_option("--types")->as<std::vector<std::string>>()) {
+        if (!type.empty()) config.types.insert(type);
+      }
     }
     if (!config_.log_file.empty()) {
       config.worker_output.stdout_file = config_.log_file;
