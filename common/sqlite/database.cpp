@@ -25,6 +25,13 @@ Result<Database> Database::open(const std::filesystem::path& path, Mode mode, st
   const int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
                     : mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                                             : SQLITE_OPEN_READWRITE;
+  // Before SQLite's first use: no count of its memory, which took a lock around every allocation
+  // (8% of the sink's time); zpipe never asks for that count.
+  static const bool configured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
     const std::string reason = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
