@@ -1,11 +1,14 @@
 #include "bench/pipeline_run.hpp"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -17,6 +20,8 @@
 #include "common/endpoints.hpp"
 #include "common/follow_ups.hpp"
 #include "common/outcome_store.hpp"
+#include "common/protocol.hpp"
+#include "common/socket.hpp"
 #include "front/free_ports.hpp"
 
 namespace zpipe::bench {
@@ -111,10 +116,33 @@ PipelineRun::PipelineRun(const PipelineRunConfig& config) : dir_(make_temp_dir()
   CurveSetup client_curve;
   if (config.curve) client_curve = add_curve_keys(dir_, pipeline);
   pipeline.client_curve = client_curve;
-  pipeline_ = std::make_unique<LocalPipeline>(pipeline);
-  auto client = ClientConfig::to(pipeline_->endpoints().submit, std::chrono::seconds(30));
-  client.curve = client_curve;
-  client_ = std::make_unique<Client>(client);
+  if (!config.malloc_count_library.empty()) {
+    // Inherited by the programs started now, and by nothing started later.
+    malloc_count_dir_ = dir_ / "allocations";
+    std::filesystem::create_directories(malloc_count_dir_);
+    ::setenv("LD_PRELOAD", config.malloc_count_library.c_str(), 1);
+    ::setenv("ZPIPE_MALLOC_COUNT_DIR", malloc_count_dir_.c_str(), 1);
+  }
+  try {
+    pipeline_ = std::make_unique<LocalPipeline>(pipeline);
+  } catch (...) {
+    ::unsetenv("LD_PRELOAD");
+    ::unsetenv("ZPIPE_MALLOC_COUNT_DIR");
+    throw;
+  }
+  ::unsetenv("LD_PRELOAD");
+  ::unsetenv("ZPIPE_MALLOC_COUNT_DIR");
+  client_config_ = ClientConfig::to(pipeline_->endpoints().submit, std::chrono::seconds(30));
+  client_config_.curve = client_curve;
+  client_ = std::make_unique<Client>(client_config_);
+}
+
+std::uint64_t PipelineRun::allocations_of(int pid) const {
+  if (malloc_count_dir_.empty()) return 0;
+  std::ifstream file(malloc_count_dir_ / std::to_string(pid), std::ios::binary);
+  std::uint64_t count = 0;
+  file.read(reinterpret_cast<char*>(&count), sizeof count);
+  return count;
 }
 
 PipelineRun::~PipelineRun() {
@@ -159,7 +187,17 @@ double PipelineRun::throughput(std::uint64_t jobs) {
     }
     return cpu;
   };
+  const auto allocations_now = [&] {
+    Allocations counted;
+    counted.ventilator = allocations_of(pipeline_->ventilator_pid());
+    counted.sink = allocations_of(pipeline_->sink_pid());
+    for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
+      counted.workers += allocations_of(pipeline_->worker_pid(i));
+    }
+    return counted;
+  };
   const auto cpu_before = cpu_now();
+  const auto allocations_before = allocations_now();
   const auto start = std::chrono::steady_clock::now();
   const auto before = must(client_->status(), "status").succeeded;
   submit_all(jobs);
@@ -173,6 +211,10 @@ double PipelineRun::throughput(std::uint64_t jobs) {
   last_cpu_.ventilator = cpu_after.ventilator - cpu_before.ventilator;
   last_cpu_.sink = cpu_after.sink - cpu_before.sink;
   last_cpu_.workers = cpu_after.workers - cpu_before.workers;
+  const auto allocations_after = allocations_now();
+  last_allocations_.ventilator = allocations_after.ventilator - allocations_before.ventilator;
+  last_allocations_.sink = allocations_after.sink - allocations_before.sink;
+  last_allocations_.workers = allocations_after.workers - allocations_before.workers;
   return seconds;
 }
 
@@ -277,6 +319,140 @@ std::vector<std::int64_t> PipelineRun::latency_at_rate(std::uint64_t jobs, doubl
     const auto recorded = recorded_at.find(id);
     if (recorded == recorded_at.end()) throw std::runtime_error("job " + id + " was not recorded");
     samples.push_back(recorded->second - at);
+  }
+  return samples;
+}
+
+namespace {
+
+// One producer of latency_poisson(): jobs due at Poisson times, each sent when due as a submit of
+// its own on a DEALER socket, without waiting for the replies of those before (a web server
+// submits from many requests at once). Replies are read between sends.
+struct PoissonProducer {
+  std::vector<std::pair<std::string, std::int64_t>> due;  // job id, when it was due (steady ns)
+  std::string error;
+
+  void run(const std::string& endpoint, std::uint64_t jobs, double per_second, std::uint64_t seed,
+           std::int64_t start_ns) {
+    zmq::context_t context(1);
+    SocketOptions options;
+    options.linger_ms = 0;
+    auto socket = make_socket(context, zmq::socket_type::dealer, options);
+    connect_endpoint(socket, endpoint, "ventilator", {});
+    std::mt19937_64 random(seed);
+    std::exponential_distribution<double> gap_s(per_second);
+    std::vector<std::int64_t> due_of_req;  // by req - 1
+    due_of_req.reserve(jobs);
+    due.reserve(jobs);
+    std::vector<JobSpec> one{echo_job()};
+    double due_s = 0;
+    std::int64_t next_due = start_ns;
+    auto read_replies = [&](int timeout_ms) {
+      zmq::pollitem_t items[] = {{socket.handle(), 0, ZMQ_POLLIN, 0}};
+      if (zmq::poll(items, 1, std::chrono::milliseconds(timeout_ms)) == 0) return;
+      zmq::message_t reply;
+      while (socket.recv(reply, zmq::recv_flags::dontwait)) {
+        auto decoded = decode(reply.to_string_view(), DecodeLimits{});
+        if (!decoded.ok()) throw std::runtime_error("bad reply: " + decoded.error().message);
+        const auto* accepted = std::get_if<SubmitAccepted>(&decoded.value());
+        if (accepted == nullptr || accepted->req == 0 || accepted->req > due_of_req.size() ||
+            accepted->ids.size() != 1) {
+          throw std::runtime_error("the ventilator did not accept a job: " +
+                                   std::string(kind_name(decoded.value())));
+        }
+        due.emplace_back(accepted->ids.front(), due_of_req[accepted->req - 1]);
+      }
+    };
+    for (std::uint64_t sent = 0; sent < jobs;) {
+      if (steady_now_ns() >= next_due) {
+        due_of_req.push_back(next_due);
+        (void)socket.send(zmq::buffer(encode(SubmitRequest{++sent, one, ""})),
+                          zmq::send_flags::none);
+        due_s += gap_s(random);
+        next_due = start_ns + static_cast<std::int64_t>(due_s * 1e9);
+        continue;
+      }
+      // Replies while waiting for the next job: poll when it is a millisecond away or more,
+      // else sleep to its time (zmq::poll counts whole milliseconds).
+      const auto wait_ns = next_due - steady_now_ns();
+      if (wait_ns >= 1'000'000) {
+        read_replies(static_cast<int>(wait_ns / 1'000'000));
+      } else {
+        read_replies(0);
+        const timespec at{static_cast<time_t>(next_due / 1'000'000'000), next_due % 1'000'000'000};
+        while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, nullptr) == EINTR) {
+        }
+      }
+    }
+    const auto give_up = steady_now_ns() + 30'000'000'000;
+    while (due.size() < jobs && steady_now_ns() < give_up) read_replies(100);
+    if (due.size() < jobs) throw std::runtime_error("no reply to some submits within 30 s");
+  }
+};
+
+}  // namespace
+
+std::vector<std::int64_t> PipelineRun::latency_poisson(std::uint64_t jobs, double per_second,
+                                                       int producers, double* offered_per_second,
+                                                       PoissonStages* stages) {
+  // The steady clock's time against the wall clock's, to read the store's recorded_ms against.
+  const auto start = steady_now_ns() + 50'000'000;  // every producer connected by then
+  const auto start_unix_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count() +
+                             (start - steady_now_ns()) / 1000;
+  std::vector<PoissonProducer> sent(static_cast<std::size_t>(producers));
+  std::vector<std::thread> threads;
+  for (int p = 0; p < producers; ++p) {
+    const auto n = static_cast<std::uint64_t>(p);
+    const auto count = static_cast<std::uint64_t>(producers);
+    const auto share = jobs / count + (n < jobs % count ? 1 : 0);
+    threads.emplace_back([&, p, share] {
+      auto& mine = sent[static_cast<std::size_t>(p)];
+      try {
+        mine.run(pipeline_->endpoints().submit, share, per_second / producers,
+                 static_cast<std::uint64_t>(p) + 1, start);
+      } catch (const std::exception& e) {
+        mine.error = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::int64_t last_due = start;
+  for (const auto& mine : sent) {
+    if (!mine.error.empty()) throw std::runtime_error("a producer stopped: " + mine.error);
+    for (const auto& entry : mine.due) last_due = std::max(last_due, entry.second);
+  }
+  *offered_per_second = static_cast<double>(jobs) / (static_cast<double>(last_due - start) / 1e9);
+  // When each was recorded: the sink's recorded_ms (its wall clock, in ms, taken as it commits),
+  // read once all are in, so that reading the store does not load the machine while it runs.
+  const auto path = outcome_store_path(dir_ / "data");
+  OutcomeStore store(path, OutcomeStore::Access::kReadOnly);
+  std::vector<std::int64_t> samples;
+  samples.reserve(jobs);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (const auto& mine : sent) {
+    for (const auto& [id, due] : mine.due) {
+      std::optional<StoredOutcome> found;
+      while (!(found = must(store.find(id), "find"))) {
+        if (std::chrono::steady_clock::now() > give_up) {
+          throw std::runtime_error("job " + id + " was not recorded within a minute");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      const auto due_unix_us = start_unix_us + (due - start) / 1000;
+      if (stages != nullptr) {
+        const auto& o = found->outcome;
+        const auto ms = [](std::uint64_t v) { return static_cast<std::int64_t>(v) * 1'000'000; };
+        stages->accepted.push_back(ms(o.created_ms) + 500'000 - due_unix_us * 1000);
+        stages->started.push_back(ms(o.started_ms) - ms(o.created_ms));
+        stages->finished.push_back(ms(o.finished_ms) - ms(o.started_ms));
+        stages->recorded.push_back(ms(found->recorded_ms) - ms(o.finished_ms));
+      }
+      // recorded_ms is the start of its millisecond: count from its middle.
+      const auto recorded_us = static_cast<std::int64_t>(found->recorded_ms) * 1000 + 500;
+      samples.push_back((recorded_us - due_unix_us) * 1000);
+    }
   }
   return samples;
 }

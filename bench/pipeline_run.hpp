@@ -19,6 +19,9 @@ struct PipelineRunConfig {
   int workers = 2;
   int slots = 2;
   bool curve = false;  // every connection with CURVE keys made for the run
+  // When set, this library (libzpipe-malloc-count.so) is preloaded into the programs, which then
+  // count their allocations (last_allocations()).
+  std::string malloc_count_library{};
 };
 
 class PipelineRun {
@@ -44,12 +47,36 @@ class PipelineRun {
     double workers = 0;  // all of them
   };
   const CpuSeconds& last_cpu() const { return last_cpu_; }
+  // Allocations (malloc, calloc, realloc, aligned) each program made during the last
+  // throughput(); all zero unless the config named the counting library.
+  struct Allocations {
+    std::uint64_t ventilator = 0;
+    std::uint64_t sink = 0;
+    std::uint64_t workers = 0;  // all of them
+  };
+  const Allocations& last_allocations() const { return last_allocations_; }
+  bool counts_allocations() const { return !malloc_count_dir_.empty(); }
   // Submit-to-recorded latency of `jobs` jobs sent one at a time, each after the last is
   // recorded; nanoseconds each.
   std::vector<std::int64_t> latency_one_in_flight(std::uint64_t jobs);
   // The same for `jobs` jobs submitted at `per_second`, in small batches every millisecond;
   // each timed from the start of the submit call that carried it.
   std::vector<std::int64_t> latency_at_rate(std::uint64_t jobs, double per_second);
+  // `jobs` jobs arriving one by one at `per_second` in all, as a Poisson process, from
+  // `producers` threads of their own: each sends every job as a submit of its own when it is
+  // due, without waiting for the replies to those before (as a web server's many requests do).
+  // Each job is timed from the moment it was due to the sink's recorded_ms (its wall clock as
+  // it commits, in ms: counted from the middle of that ms), read from the store afterwards.
+  // `offered_per_second` gets the rate the producers kept.
+  // Where that time went, per job (ns; from the programs' wall clocks in ms, so each is +-1 ms):
+  // due to accepted by the ventilator (created_ms), accepted to started by a worker, started to
+  // finished, finished to recorded.
+  struct PoissonStages {
+    std::vector<std::int64_t> accepted, started, finished, recorded;
+  };
+  std::vector<std::int64_t> latency_poisson(std::uint64_t jobs, double per_second, int producers,
+                                            double* offered_per_second,
+                                            PoissonStages* stages = nullptr);
   // Submits `jobs` jobs with payloads of about `payload_bytes` (no workers should be running)
   // and returns the ventilator's resident memory in bytes once all are accepted.
   std::uint64_t ventilator_rss_with_pending(std::uint64_t jobs, std::size_t payload_bytes = 64);
@@ -60,11 +87,15 @@ class PipelineRun {
 
  private:
   void submit_all(std::uint64_t jobs, std::size_t payload_bytes = 64);
+  std::uint64_t allocations_of(int pid) const;
 
   std::filesystem::path dir_;
+  std::filesystem::path malloc_count_dir_;  // empty: allocations are not counted
   std::unique_ptr<LocalPipeline> pipeline_;
+  ClientConfig client_config_;
   std::unique_ptr<Client> client_;
   CpuSeconds last_cpu_;
+  Allocations last_allocations_;
 };
 
 // User + system CPU time of a process and all its threads so far, in seconds.

@@ -872,20 +872,36 @@ std::optional<Error> Ventilator::check_capacity(const SubmitRequest& submit) con
 
 std::optional<Error> Ventilator::check_disk(std::size_t request_bytes) {
   if (!journal_) return std::nullopt;
-  const auto space = disk_space_of(config_.data_dir);
-  if (!commit_waits_ && !too_full_for(space, request_bytes)) return std::nullopt;
-  const auto why = disk_full_reason(space);
+  if (!commit_waits_) {
+    if (!disk_view_ || std::chrono::steady_clock::now() - disk_view_->read_at >= kDiskViewAge ||
+        too_full_for(*disk_view_, request_bytes)) {
+      disk_view_ = read_disk_view();
+    }
+    if (!too_full_for(*disk_view_, request_bytes)) {
+      disk_view_->accepted_since += request_bytes;
+      return std::nullopt;
+    }
+  }
+  const auto why =
+      disk_full_reason(commit_waits_ ? disk_space_of(config_.data_dir) : disk_view_->space);
   disk_notice_->full(why);
   return make_error(ErrorCode::kDiskFull, why);
 }
 
-bool Ventilator::too_full_for(const std::optional<DiskSpace>& space, std::size_t request_bytes) {
+Ventilator::DiskView Ventilator::read_disk_view() {
+  return DiskView{disk_space_of(config_.data_dir), journal_->reusable_bytes(),
+                  std::chrono::steady_clock::now(), 0};
+}
+
+bool Ventilator::too_full_for(const DiskView& view, std::size_t request_bytes) {
+  const auto& space = view.space;
   if (!space) return false;  // the filesystem cannot be asked: nothing is refused for it
   // A job's bytes are written about four times over for a while: its row and its copy in the
   // journal's log, each rounded up to pages. Pages that finished jobs freed in the journal take
   // new rows first; the rest comes out of the free space, of which the reserve stays free.
-  const auto needed = 4 * (uncommitted_bytes_ + request_bytes);
-  const auto outside = needed - std::min<std::uint64_t>(needed, journal_->reusable_bytes());
+  // What the view let through since it was read may be committed by now: counted too.
+  const auto needed = 4 * (uncommitted_bytes_ + view.accepted_since + request_bytes);
+  const auto outside = needed - std::min<std::uint64_t>(needed, view.reusable_bytes);
   // Short of room, the journal's log is kept short, and the room it may still take while the
   // jobs held finish is not the sink's reserve.
   journal_->keep_log_short(space->free_bytes < 2 * space->reserve_bytes());
@@ -905,9 +921,9 @@ void Ventilator::check_disk_room() {
   if (!journal_ || !disk_notice_->is_full() || commit_waits_) return;
   // Said again while it lasts (every few seconds at most), submits or not: `zpipe status`
   // keeps showing it.
-  const auto space = disk_space_of(config_.data_dir);
-  if (too_full_for(space, 0)) {
-    disk_notice_->full(disk_full_reason(space));
+  disk_view_ = read_disk_view();
+  if (too_full_for(*disk_view_, 0)) {
+    disk_notice_->full(disk_full_reason(disk_view_->space));
   } else {
     disk_notice_->room();
   }
