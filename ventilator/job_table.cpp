@@ -15,9 +15,7 @@ JobTable::JobTable(std::string id_prefix, JobPolicy policy, Journal* journal, st
       policy_(std::move(policy)),
       journal_(journal),
       random_(seed),
-      batches_(journal, id_prefix_) {
-  endings_.reserve(kRememberedEndings + 1);  // no rehash of a table that is always full
-}
+      batches_(journal, id_prefix_) {}
 
 std::uint64_t JobTable::memory_cost(const TrackedJob& t) {
   // A payload kept in the journal counts as the nil it is between sends.
@@ -550,39 +548,23 @@ Result<std::vector<std::string>> JobTable::discard(const DeadSelection& selectio
 }
 
 void JobTable::remember_ending(const Ack& ack, std::uint32_t max_attempts) {
-  const auto number = next_ending_++;
   const bool succeeded = ack.status != OutcomeStatus::kFailed;
-  const Ending ending{number, ack.attempt, max_attempts, succeeded,
-                      ack.status == OutcomeStatus::kCancelled};
-  // One lookup a job: the reasons table is touched only for failures, this one's or an
-  // earlier ending's of the same id.
-  if (auto [it, is_new] = endings_.try_emplace(ack.id, ending); !is_new) {
-    if (!it->second.succeeded) ending_errors_.erase(ack.id);
-    it->second = ending;
+  // The reasons table is touched only for failures, this one's or an earlier ending's.
+  if (const auto* earlier = endings_.find(ack.id); earlier != nullptr && !earlier->succeeded) {
+    ending_errors_.erase(ack.id);
   }
+  endings_.remember(ack.id,
+                    EndingLog::Ending{ack.attempt, max_attempts, succeeded,
+                                      ack.status == OutcomeStatus::kCancelled},
+                    [this](std::string_view id, const EndingLog::Ending& oldest) {
+                      if (!oldest.succeeded) ending_errors_.erase(std::string(id));
+                    });
   if (!succeeded)
     ending_errors_.insert_or_assign(ack.id, std::make_pair(ack.error_code, ack.error));
-  ending_order_.emplace_back(number, ack.id);
-  while (endings_.size() > kRememberedEndings && !ending_order_.empty()) {
-    const auto& [oldest, id] = ending_order_.front();
-    if (const auto it = endings_.find(id); it != endings_.end() && it->second.number == oldest) {
-      if (!it->second.succeeded) ending_errors_.erase(id);
-      endings_.erase(it);
-    }
-    ending_order_.pop_front();
-  }
-  // Entries of ids forgotten meanwhile only wait in the queue: keep it from growing past twice
-  // what is remembered.
-  if (ending_order_.size() > 2 * kRememberedEndings) {
-    std::erase_if(ending_order_, [this](const auto& entry) {
-      const auto it = endings_.find(entry.second);
-      return it == endings_.end() || it->second.number != entry.first;
-    });
-  }
 }
 
 void JobTable::forget_ending(const std::string& id) {
-  endings_.erase(id);
+  endings_.forget(id);
   ending_errors_.erase(id);
 }
 
@@ -606,8 +588,8 @@ std::vector<JobStatus> JobTable::statuses(const std::vector<std::string>& ids) {
       status.due_ms = r->second.due_ms;
     } else if (const auto c = cancelling_.find(ids[i]); c != cancelling_.end()) {
       held(status, JobState::kCancelled, c->second.job.job);
-    } else if (const auto e = endings_.find(ids[i]); e != endings_.end()) {
-      const auto& ending = e->second;
+    } else if (const auto* e = endings_.find(ids[i]); e != nullptr) {
+      const auto& ending = *e;
       status.state = ending.cancelled   ? JobState::kCancelled
                      : ending.succeeded ? JobState::kSucceeded
                                         : JobState::kDead;
@@ -712,7 +694,7 @@ std::vector<CancelledJob> JobTable::cancel(const std::vector<std::string>& ids,
       result = CancelResult::kCancelled;
     } else if (cancelling_.contains(id)) {
       result = CancelResult::kCancelled;
-    } else if (const auto ended = endings_.find(id); ended != endings_.end()) {
+    } else if (endings_.find(id) != nullptr) {
       result = CancelResult::kOver;
     } else {
       maybe_ready[id].push_back(i);

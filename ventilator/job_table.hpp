@@ -28,6 +28,7 @@
 #include "ventilator/batch_book.hpp"
 #include "ventilator/delayed_jobs.hpp"
 #include "ventilator/dispatch_limits.hpp"
+#include "ventilator/ending_log.hpp"
 #include "ventilator/job_policy.hpp"
 #include "ventilator/journal.hpp"
 #include "ventilator/ready_queues.hpp"
@@ -295,21 +296,9 @@ class JobTable {
     std::uint64_t now_ms = 0;
   };
   std::unordered_map<std::string, Settled> finished_while_pending_;
-  // The last jobs to end, by id, with the number of their entry in ending_order_ (an id
-  // forgotten and remembered again has a later one: older entries of the queue are skipped).
-  // Small on purpose: one is made for every job that ends; the reasons of the few that failed
-  // are kept aside.
-  struct Ending {
-    std::uint64_t number = 0;
-    std::uint32_t attempt = 0;
-    std::uint32_t max_attempts = 0;
-    bool succeeded = false;
-    bool cancelled = false;
-  };
-  std::unordered_map<std::string, Ending> endings_;
+  // The last jobs to end, by id; the reasons of the few that failed are kept aside.
+  EndingLog endings_{kRememberedEndings};
   std::unordered_map<std::string, std::pair<std::string, std::string>> ending_errors_;
-  std::deque<std::pair<std::uint64_t, std::string>> ending_order_;
-  std::uint64_t next_ending_ = 0;
   PipelineCounts finished_;  // accepted, succeeded, failed, dead, cancelled; the rest derive
   TypeTally by_type_;        // changed wherever a job changes stage
   std::uint64_t memory_bytes_ = 0;
