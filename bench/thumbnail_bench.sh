@@ -12,7 +12,10 @@
 #            in two shapes: 2 workers x 1 slot, and 1 worker x 2 slots
 #   zpipe (cold) the same command with no --connect: it starts and stops its own pipeline
 # Each figure is images / wall seconds of the whole command; every run is printed and none is
-# dropped; the summary gives the mean of the runs and zpipe's ratio to xargs.
+# dropped; the summary gives the mean of the runs and zpipe's ratio to xargs. In the warm runs it
+# also measures the pipeline's own CPU per image: the ventilator's and the sink's (from
+# /proc/PID/stat, before and after) and the `zpipe thumbnail` client's (its whole run), all but
+# the workers, which do the thumbnailing. The last lines hold them to the speed issue's targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +31,8 @@ mkdir -p "$in"
 port_base=$((20000 + RANDOM % 20000))
 
 now() { date +%s.%N; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }  # user + system CPU, in clock ticks
+hz=$(getconf CLK_TCK)
 rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f", n / (b - a) }'; }
 
 draw_images() {
@@ -74,11 +79,19 @@ run_zpipe_warm() {  # WORKERS SLOTS
   # A first image per slot: the workers have run a job, as long-running workers have.
   "$bin/zpipe" thumbnail "$work/warm-in" "$work/warmup" --size 256 --connect "tcp://127.0.0.1:$port_base" \
     --data-dir "$data" >/dev/null 2>&1 || true
-  local t0 t1
+  local ventilator sink v0 s0 client t0 t1
+  ventilator=$(pgrep -P "$up" -x zpipe-ventilato)
+  sink=$(pgrep -P "$up" -x zpipe-sink)
+  v0=$(ticks "$ventilator") s0=$(ticks "$sink")
   t0=$(now)
-  "$bin/zpipe" thumbnail "$in" "$out" --size 256 --connect "tcp://127.0.0.1:$port_base" \
-    --data-dir "$data" >"$work/zpipe.out"
+  # The client's CPU: what its shell's waited-for children used (cutime + cstime).
+  client=$(bash -c '"$@" >"$0" && awk "{ print \$16 + \$17 }" /proc/$$/stat' "$work/zpipe.out" \
+    "$bin/zpipe" thumbnail "$in" "$out" --size 256 --connect "tcp://127.0.0.1:$port_base" \
+    --data-dir "$data")
   t1=$(now)
+  awk -v v="$(($(ticks "$ventilator") - v0))" -v s="$(($(ticks "$sink") - s0))" -v c="$client" \
+    -v hz="$hz" -v n="$images" 'BEGIN { printf "%.3f\n", (v + s + c) * 1000 / hz / n }' \
+    >"$work/cpu-$1x$2"
   kill -TERM "$up" && wait "$up" || true
   rm -rf "$work/warmup"
   [ "$(ls "$out" | wc -l)" -eq "$images" ] || { cat "$work/zpipe.out" >&2; exit 1; }
@@ -105,7 +118,7 @@ mkdir -p "$work/warm-in" && cp "$in/bench-0001.jpg" "$in/bench-0002.jpg" "$work/
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); libvips $(vips --version | cut -d- -f2)"
 echo "$images images 1920x1080 -> 256 px; $runs runs of each, in turn; images/s of the whole command"
-declare -A sum
+declare -A sum cpu
 for ((r = 1; r <= runs; r++)); do
   for what in xargs zpipe_2x1 zpipe_1x2 zpipe_cold; do
     case $what in
@@ -114,7 +127,15 @@ for ((r = 1; r <= runs; r++)); do
       zpipe_1x2) v=$(run_zpipe_warm 1 2) ;;
       zpipe_cold) v=$(run_zpipe_cold) ;;
     esac
-    printf "  run %d  %-11s %7s images/s\n" "$r" "$what" "$v"
+    case $what in
+      zpipe_2x1 | zpipe_1x2)
+        c=$(cat "$work/cpu-${what#zpipe_}")
+        cpu[$what]=$(awk -v a="${cpu[$what]:-0}" -v b="$c" 'BEGIN { print a + b }')
+        printf "  run %d  %-11s %7s images/s   ventilator + sink + client CPU %s ms an image\n" \
+          "$r" "$what" "$v" "$c"
+        ;;
+      *) printf "  run %d  %-11s %7s images/s\n" "$r" "$what" "$v" ;;
+    esac
     sum[$what]=$(awk -v a="${sum[$what]:-0}" -v b="$v" 'BEGIN { print a + b }')
   done
 done
@@ -131,3 +152,14 @@ for what in zpipe_2x1 zpipe_1x2 zpipe_cold; do
   v=$(mean $what)
   printf "  %-44s %7s images/s  %sx xargs\n" "$label" "$v" "$(awk -v a="$v" -v b="$x" 'BEGIN { printf "%.2f", a / b }')"
 done
+cold=$(awk -v a="$(mean zpipe_cold)" -v b="$x" 'BEGIN { printf "%.2f", a / b }')
+cpu_2x1=$(awk -v s="${cpu[zpipe_2x1]}" -v n="$runs" 'BEGIN { printf "%.2f", s / n }')
+cpu_1x2=$(awk -v s="${cpu[zpipe_1x2]}" -v n="$runs" 'BEGIN { printf "%.2f", s / n }')
+verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "NOT MET") }'; }
+echo "targets (speed issue, round 2)"
+printf "  %-52s %-12s %-10s %s\n" "own pipeline vs xargs" "${cold}x" ">= 1.05x" \
+  "$(verdict "$(awk -v r="$cold" 'BEGIN { print r >= 1.05 }')")"
+printf "  %-52s %-12s %-10s %s\n" "ventilator + sink + client CPU an image, 2 x 1 warm" \
+  "$cpu_2x1 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_2x1" 'BEGIN { print c <= 0.1 }')")"
+printf "  %-52s %-12s %-10s %s\n" "ventilator + sink + client CPU an image, 1 x 2 warm" \
+  "$cpu_1x2 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_1x2" 'BEGIN { print c <= 0.1 }')")"

@@ -15,5 +15,9 @@ namespace zpipe {
 // binary, extensions, other keys, strings that are not UTF-8, bytes that are not one msgpack
 // value): the general path handles those.
 std::optional<std::string> direct_json_text(std::string_view msgpack);
+// The same into `out` (replacing what it held, keeping its room: a buffer used again for every
+// outcome allocates nothing once grown). False, with `out` unspecified, where the above gives
+// std::nullopt.
+bool write_direct_json_text(std::string_view msgpack, std::string& out);
 
 }  // namespace zpipe

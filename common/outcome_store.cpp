@@ -425,9 +425,9 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
   attempt.bind_u64(11, o.max_rss_kb);
   attempt.bind_u64(12, now_ms);
   attempt.bind_text(13, o.key);
-  const auto payload = o.payload ? o.payload->to_json_text() : std::string();
   if (o.payload) {
-    attempt.bind_text(14, payload);
+    o.payload->write_json_text(payload_text_);
+    attempt.bind_text(14, payload_text_);
   } else {
     attempt.bind_null(14);
   }
@@ -483,7 +483,8 @@ Result<OutcomeStore::Recorded> OutcomeStore::record_one(const Outcome& o, std::u
 
 Result<OutcomeStore::Recorded> OutcomeStore::record_job(const Outcome& o, std::uint64_t now_ms) {
   const auto status = std::string(to_string(o.status));
-  const auto result = o.result.to_json_text();
+  o.result.write_json_text(result_text_);
+  const auto& result = result_text_;
   const auto queue = o.queue.empty() ? std::string(kDefaultQueue) : o.queue;
   // Only a success makes jobs.
   Recorded made{true, o.status, true};

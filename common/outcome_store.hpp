@@ -222,6 +222,10 @@ class OutcomeStore {
   sqlite::Statement delete_job_;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // read-write only: copies the log back
   std::optional<sqlite::DatabaseFiles> files_;     // read-write only
+  // The JSON texts of the outcome being recorded, bound without a copy; kept, so that their
+  // room serves every outcome.
+  std::string payload_text_;
+  std::string result_text_;
 };
 
 }  // namespace zpipe

@@ -100,4 +100,9 @@ std::string Payload::to_json_text() const {
   return to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+void Payload::write_json_text(std::string& out) const {
+  if (write_direct_json_text(bytes_, out)) return;
+  out = to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace zpipe

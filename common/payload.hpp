@@ -32,6 +32,8 @@ class Payload {
   // that starts no UTF-8 character becomes U+FFFD.
   nlohmann::json to_json() const;
   std::string to_json_text() const;
+  // The same into `out`, replacing what it held and keeping its room (for a buffer used again).
+  void write_json_text(std::string& out) const;
 
   friend bool operator==(const Payload&, const Payload&) = default;
 
