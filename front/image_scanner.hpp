@@ -19,8 +19,7 @@ namespace zpipe {
 class ImageScanner {
  public:
   // `manifest` and `tools` outlive the scanner.
-  ImageScanner(ThumbnailPlanOptions plan, const ThumbnailManifest& manifest,
-               const ImageTools& tools)
+  ImageScanner(ThumbnailPlanOptions plan, const ThumbnailManifest& manifest, ImageToolsLoader tools)
       : plan_(std::move(plan)), manifest_(manifest), tools_(tools) {}
 
   // The thumbnails needed (one per image and size) that no earlier scan returned (or whose image
@@ -45,7 +44,7 @@ class ImageScanner {
 
   ThumbnailPlanOptions plan_;
   const ThumbnailManifest& manifest_;
-  const ImageTools& tools_;
+  ImageToolsLoader tools_;
   // By thumbnail path, the stamp of its image:
   std::map<std::string, FileStamp> handled_;    // returned or skipped, as they were
   std::map<std::string, FileStamp> last_seen_;  // require_stable: as at the previous scan

@@ -59,6 +59,8 @@ class ThumbnailCommand : public Command {
     // One worker of one slot per core: thumbnailing is CPU-bound.
     pipeline_.workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     pipeline_.private_sockets = true;  // never on ports another pipeline could hold
+    // Its workers run only its jobs, and load libvips while the pipeline starts.
+    pipeline_.worker_args = {"--types", "thumbnail"};
     app_.add_option("in_dir", plan_.in_dir, "Folder of images (.jpg .jpeg .png .webp .tif .gif)");
     app_.add_option("out_dir", plan_.out_dir,
                     "Folder for the thumbnails, same relative paths (created if missing); with "
@@ -137,9 +139,8 @@ class ThumbnailCommand : public Command {
     }
     plan_.in_dir = fs::absolute(plan_.in_dir).lexically_normal();
     plan_.out_dir = fs::absolute(plan_.out_dir).lexically_normal();
-    const auto& images = image_tools();
     if (samples_) {
-      const auto drawn = images.write_sample_images(plan_.in_dir);
+      const auto drawn = image_tools().write_sample_images(plan_.in_dir);
       if (drawn > 0) {
         std::printf("drew %s in %s\n",
                     count_noun(static_cast<std::uint64_t>(drawn), "sample image").c_str(),
@@ -152,7 +153,7 @@ class ThumbnailCommand : public Command {
     }
     if (auto conflict = folder_conflict(plan_.in_dir, plan_.out_dir)) return usage(*conflict);
     manifest_.emplace(plan_.out_dir);
-    scanner_.emplace(plan_, *manifest_, images);
+    scanner_.emplace(plan_, *manifest_, &image_tools);
     tally_.emplace(plan_.in_dir, plan_.has_size_folders());
     tty_ = ::isatty(STDOUT_FILENO) != 0;
 

@@ -111,13 +111,13 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options) {
   return targets;
 }
 
-bool is_up_to_date(const ThumbnailTarget& target, const ImageTools& tools) {
+bool is_up_to_date(const ThumbnailTarget& target, ImageToolsLoader tools) {
   std::error_code error;
   const auto thumbnail_time = fs::last_write_time(target.thumbnail, error);
   if (error) return false;
   const auto image_time = fs::last_write_time(target.image, error);
   if (error || thumbnail_time < image_time) return false;
-  return tools.longer_side(target.thumbnail) == target.size;
+  return tools().longer_side(target.thumbnail) == target.size;
 }
 
 }  // namespace zpipe

@@ -59,6 +59,6 @@ std::vector<ThumbnailTarget> find_images(const ThumbnailPlanOptions& options);
 // and its longer side is the target's size in pixels, as a thumbnail made with this size would
 // be; reads only the thumbnail's header. The size check makes a run with another --size redo
 // the thumbnails.
-bool is_up_to_date(const ThumbnailTarget& target, const ImageTools& tools);
+bool is_up_to_date(const ThumbnailTarget& target, ImageToolsLoader tools);
 
 }  // namespace zpipe

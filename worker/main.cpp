@@ -1,12 +1,15 @@
 // zpipe-worker: runs jobs from the ventilator with the built-in handlers.
+#include <algorithm>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <thread>
 
 #include "common/command_line.hpp"
 #include "common/logging.hpp"
 #include "common/stop_flag.hpp"
 #include "worker/options.hpp"
+#include "worker/thumbnail_loader.hpp"
 #include "worker/worker.hpp"
 
 int main(int argc, char** argv) {
@@ -21,6 +24,12 @@ int main(int argc, char** argv) {
     zpipe::StopFlag stop;
     zpipe::install_stop_signals(stop);
     int exit_code = 0;
+    // A worker for thumbnails loads libvips (about 0.2 s) while it connects, not at its first
+    // job; a worker of every type stays small until it gets one.
+    std::jthread preload;
+    if (std::ranges::find(config.types, "thumbnail") != config.types.end()) {
+      preload = std::jthread([] { (void)zpipe::load_thumbnail_plugin(); });
+    }
     {
       zpipe::Worker worker(config, log);
       exit_code = worker.run(stop);

@@ -18,7 +18,7 @@ using namespace std::chrono_literals;
 class ImageScannerFiles : public ::testing::Test {
  protected:
   void SetUp() override {
-    tools_ = &image_tools();  // starts libvips, which draw() uses too
+    (void)image_tools();  // starts libvips, which draw() uses too
     fs::create_directories(in());
   }
   fs::path in() const { return dir_.path() / "in"; }
@@ -32,13 +32,12 @@ class ImageScannerFiles : public ::testing::Test {
   }
 
   test::TempDir dir_;
-  const ImageTools* tools_ = nullptr;
 };
 
 TEST_F(ImageScannerFiles, ReturnsEachImageOnceUntilItChanges) {
   draw(in() / "a.png", 40, 30);
   ThumbnailManifest manifest(out());
-  ImageScanner scanner(plan(), manifest, *tools_);
+  ImageScanner scanner(plan(), manifest, &image_tools);
   ASSERT_EQ(scanner.scan(false).size(), 1u);
   EXPECT_TRUE(scanner.scan(false).empty()) << "already returned";
   draw(in() / "a.png", 50, 30);  // another size: a new version
@@ -47,7 +46,7 @@ TEST_F(ImageScannerFiles, ReturnsEachImageOnceUntilItChanges) {
 
 TEST_F(ImageScannerFiles, WithRequireStableAnImageWaitsOneScanWithoutChanging) {
   ThumbnailManifest manifest(out());
-  ImageScanner scanner(plan(), manifest, *tools_);
+  ImageScanner scanner(plan(), manifest, &image_tools);
   draw(in() / "b.png", 40, 30);
   EXPECT_TRUE(scanner.scan(true).empty()) << "first seen: it may still be being written";
   EXPECT_EQ(scanner.scan(true).size(), 1u);
@@ -60,7 +59,7 @@ TEST_F(ImageScannerFiles, SkipsUpToDateThumbnailsAndLeavesAloneFilesItDidNotMake
   ThumbnailManifest manifest(out());
   manifest.add(out() / "made.png");
   std::ofstream(out() / "theirs.png") << "a user's file";
-  ImageScanner scanner(plan(), manifest, *tools_);
+  ImageScanner scanner(plan(), manifest, &image_tools);
   const auto work = scanner.scan(false);
   EXPECT_TRUE(work.empty());
   EXPECT_EQ(scanner.skipped(), 1u);
@@ -74,7 +73,7 @@ TEST_F(ImageScannerFiles, WithSeveralSizesEachSizeIsSkippedOrReturnedOnItsOwn) {
   draw(out() / "16" / "a.png", 16, 12);  // newer than its image, and of its size
   ThumbnailManifest manifest(out());
   manifest.add(out() / "16" / "a.png");
-  ImageScanner scanner(plan({16, 32}), manifest, *tools_);
+  ImageScanner scanner(plan({16, 32}), manifest, &image_tools);
   const auto work = scanner.scan(false);
   ASSERT_EQ(work.size(), 1u);
   EXPECT_EQ(work[0].thumbnail, out() / "32" / "a.png");
