@@ -177,16 +177,21 @@ double cpu_seconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+PipelineRun::CpuSeconds PipelineRun::cpu_now() const {
+  CpuSeconds cpu;
+  cpu.ventilator = cpu_seconds(pipeline_->ventilator_pid());
+  cpu.sink = cpu_seconds(pipeline_->sink_pid());
+  for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
+    cpu.workers += cpu_seconds(pipeline_->worker_pid(i));
+  }
+  return cpu;
+}
+
+PipelineRun::CpuSeconds PipelineRun::CpuSeconds::operator-(const CpuSeconds& before) const {
+  return CpuSeconds{ventilator - before.ventilator, sink - before.sink, workers - before.workers};
+}
+
 double PipelineRun::throughput(std::uint64_t jobs) {
-  const auto cpu_now = [&] {
-    CpuSeconds cpu;
-    cpu.ventilator = cpu_seconds(pipeline_->ventilator_pid());
-    cpu.sink = cpu_seconds(pipeline_->sink_pid());
-    for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
-      cpu.workers += cpu_seconds(pipeline_->worker_pid(i));
-    }
-    return cpu;
-  };
   const auto allocations_now = [&] {
     Allocations counted;
     counted.ventilator = allocations_of(pipeline_->ventilator_pid());
@@ -208,9 +213,7 @@ double PipelineRun::throughput(std::uint64_t jobs) {
   const auto seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto cpu_after = cpu_now();
-  last_cpu_.ventilator = cpu_after.ventilator - cpu_before.ventilator;
-  last_cpu_.sink = cpu_after.sink - cpu_before.sink;
-  last_cpu_.workers = cpu_after.workers - cpu_before.workers;
+  last_cpu_ = cpu_after - cpu_before;
   const auto allocations_after = allocations_now();
   last_allocations_.ventilator = allocations_after.ventilator - allocations_before.ventilator;
   last_allocations_.sink = allocations_after.sink - allocations_before.sink;
@@ -401,6 +404,7 @@ std::vector<std::int64_t> PipelineRun::latency_poisson(std::uint64_t jobs, doubl
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count() +
                              (start - steady_now_ns()) / 1000;
+  const auto cpu_before = cpu_now();
   std::vector<PoissonProducer> sent(static_cast<std::size_t>(producers));
   std::vector<std::thread> threads;
   for (int p = 0; p < producers; ++p) {
@@ -418,6 +422,7 @@ std::vector<std::int64_t> PipelineRun::latency_poisson(std::uint64_t jobs, doubl
     });
   }
   for (auto& t : threads) t.join();
+  last_cpu_ = cpu_now() - cpu_before;  // until the last reply: nearly every job is recorded by then
   std::int64_t last_due = start;
   for (const auto& mine : sent) {
     if (!mine.error.empty()) throw std::runtime_error("a producer stopped: " + mine.error);

@@ -40,11 +40,13 @@ class PipelineRun {
   // for each, the time from its last job's end to its callback's start, in ms (the programs'
   // wall clocks, as the store has them).
   std::vector<std::int64_t> callback_latency_ms(std::uint64_t batches, std::uint64_t jobs);
-  // CPU time (user + system, all threads) each program used during the last throughput().
+  // CPU time (user + system, all threads) each program used during the last throughput() or
+  // latency_poisson().
   struct CpuSeconds {
     double ventilator = 0;
     double sink = 0;
     double workers = 0;  // all of them
+    CpuSeconds operator-(const CpuSeconds& before) const;
   };
   const CpuSeconds& last_cpu() const { return last_cpu_; }
   // Allocations (malloc, calloc, realloc, aligned) each program made during the last
@@ -88,6 +90,7 @@ class PipelineRun {
  private:
   void submit_all(std::uint64_t jobs, std::size_t payload_bytes = 64);
   std::uint64_t allocations_of(int pid) const;
+  CpuSeconds cpu_now() const;
 
   std::filesystem::path dir_;
   std::filesystem::path malloc_count_dir_;  // empty: allocations are not counted

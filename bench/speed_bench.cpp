@@ -218,6 +218,14 @@ int run(const Options& o) {
     for (const auto& [what, samples] : parts) {
       std::cout << latency_row(what, LatencyStats::of(*samples)) << "\n";
     }
+    // What jobs cost one per submit, against the throughput run's batches of 1,000.
+    const auto& cpu = run.last_cpu();
+    const double per_job = 1e6 / static_cast<double>(zpipe_loaded.samples);
+    std::printf(
+        "  CPU per job, one per submit (us): ventilator %.1f, sink %.1f, workers %.1f, "
+        "zpipe %.1f (batched throughput run: %.1f)\n",
+        cpu.ventilator * per_job, cpu.sink * per_job, cpu.workers * per_job,
+        (cpu.ventilator + cpu.sink + cpu.workers) * per_job, zpipe_us);
     std::cout << std::flush;
   }
 

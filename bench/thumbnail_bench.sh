@@ -158,8 +158,8 @@ cpu_1x2=$(awk -v s="${cpu[zpipe_1x2]}" -v n="$runs" 'BEGIN { printf "%.2f", s / 
 verdict() { awk -v ok="$1" 'BEGIN { print (ok ? "met" : "NOT MET") }'; }
 echo "targets (speed issue, round 2)"
 printf "  %-52s %-12s %-10s %s\n" "own pipeline vs xargs" "${cold}x" ">= 1.05x" \
-  "$(verdict "$(awk -v r="$cold" 'BEGIN { print r >= 1.05 }')")"
+  "$(verdict "$(awk -v r="$cold" 'BEGIN { print (r >= 1.05) }')")"
 printf "  %-52s %-12s %-10s %s\n" "ventilator + sink + client CPU an image, 2 x 1 warm" \
-  "$cpu_2x1 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_2x1" 'BEGIN { print c <= 0.1 }')")"
+  "$cpu_2x1 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_2x1" 'BEGIN { print (c <= 0.1) }')")"
 printf "  %-52s %-12s %-10s %s\n" "ventilator + sink + client CPU an image, 1 x 2 warm" \
-  "$cpu_1x2 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_1x2" 'BEGIN { print c <= 0.1 }')")"
+  "$cpu_1x2 ms" "<= 0.1 ms" "$(verdict "$(awk -v c="$cpu_1x2" 'BEGIN { print (c <= 0.1) }')")"

@@ -260,7 +260,11 @@ int Ventilator::run(const StopFlag& stop) {
     if (commit_waits_) until = std::min(until, retry_commit_at_);
     const auto wait = std::max(std::chrono::milliseconds(0),
                                std::chrono::duration_cast<std::chrono::milliseconds>(until - now));
+    const auto polled_at = Clock::now();
     poll_sockets(items, std::size(items), wait);
+    // Quiet for a millisecond: the next submit reads the disk afresh (a view of it serves only
+    // a steady stream; see disk_view_).
+    if (Clock::now() - polled_at >= std::chrono::milliseconds(1)) disk_view_.reset();
     if (items[0].revents & ZMQ_POLLIN) handle_submit_socket();
     if (items[1].revents & ZMQ_POLLIN) handle_acks();
     if (items[2].revents & ZMQ_POLLIN) handle_worker_messages();

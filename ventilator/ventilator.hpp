@@ -166,9 +166,9 @@ class Ventilator {
   std::chrono::steady_clock::time_point retry_commit_at_{};
   std::uint64_t uncommitted_bytes_ = 0;  // of submits accepted since the last commit
   // Reading the disk's room (statvfs) and the journal's free pages at every submit was a quarter
-  // of the ventilator's time when each submit carries one job: a view younger than
-  // kDiskViewAge serves, with what it let through since added to what is needed. A refusal is
-  // always decided on a fresh one.
+  // of the ventilator's time when each submit carries one job: in a steady stream of them (the
+  // loop never quiet for a millisecond), a view younger than kDiskViewAge serves, with what it
+  // let through since added to what is needed. A refusal is always decided on a fresh one.
   std::optional<DiskView> disk_view_;
   static constexpr auto kDiskViewAge = std::chrono::milliseconds(50);
   // A connection to the jobs socket closed. libzmq's ROUTER does not say which peer went, only
