@@ -177,14 +177,24 @@ double cpu_seconds(int pid) {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-PipelineRun::CpuSeconds PipelineRun::cpu_now() const {
-  CpuSeconds cpu;
-  cpu.ventilator = cpu_seconds(pipeline_->ventilator_pid());
-  cpu.sink = cpu_seconds(pipeline_->sink_pid());
-  for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
-    cpu.workers += cpu_seconds(pipeline_->worker_pid(i));
+namespace {
+
+// `read` of each program, the workers' summed.
+template <class Totals, class Read>
+Totals per_program(const LocalPipeline& pipeline, Read read) {
+  Totals totals;
+  totals.ventilator = read(pipeline.ventilator_pid());
+  totals.sink = read(pipeline.sink_pid());
+  for (std::size_t i = 0; i < pipeline.worker_count(); ++i) {
+    totals.workers += read(pipeline.worker_pid(i));
   }
-  return cpu;
+  return totals;
+}
+
+}  // namespace
+
+PipelineRun::CpuSeconds PipelineRun::cpu_now() const {
+  return per_program<CpuSeconds>(*pipeline_, cpu_seconds);
 }
 
 PipelineRun::CpuSeconds PipelineRun::CpuSeconds::operator-(const CpuSeconds& before) const {
@@ -193,13 +203,7 @@ PipelineRun::CpuSeconds PipelineRun::CpuSeconds::operator-(const CpuSeconds& bef
 
 double PipelineRun::throughput(std::uint64_t jobs) {
   const auto allocations_now = [&] {
-    Allocations counted;
-    counted.ventilator = allocations_of(pipeline_->ventilator_pid());
-    counted.sink = allocations_of(pipeline_->sink_pid());
-    for (std::size_t i = 0; i < pipeline_->worker_count(); ++i) {
-      counted.workers += allocations_of(pipeline_->worker_pid(i));
-    }
-    return counted;
+    return per_program<Allocations>(*pipeline_, [this](int pid) { return allocations_of(pid); });
   };
   const auto cpu_before = cpu_now();
   const auto allocations_before = allocations_now();
