@@ -290,46 +290,6 @@ std::vector<std::int64_t> PipelineRun::latency_one_in_flight(std::uint64_t jobs)
   return samples;
 }
 
-std::vector<std::int64_t> PipelineRun::latency_at_rate(std::uint64_t jobs, double per_second) {
-  RecordedWatch watch(dir_ / "data");
-  std::map<std::string, std::int64_t> recorded_at;
-  std::thread watcher([&] {
-    const auto give_up =
-        std::chrono::steady_clock::now() + std::chrono::seconds(60) +
-        std::chrono::seconds(static_cast<long>(static_cast<double>(jobs) / per_second));
-    while (recorded_at.size() < jobs && std::chrono::steady_clock::now() < give_up) {
-      for (auto& seen : watch.next(std::chrono::milliseconds(100))) {
-        recorded_at.emplace(std::move(seen.id), seen.at_ns);
-      }
-    }
-  });
-  std::map<std::string, std::int64_t> submitted_at;
-  const auto job = echo_job();
-  const auto start = steady_now_ns();
-  for (std::uint64_t sent = 0; sent < jobs;) {
-    const auto due =
-        static_cast<std::uint64_t>(static_cast<double>(steady_now_ns() - start) / 1e9 * per_second);
-    if (due > sent) {
-      const auto size = std::min(due, jobs) - sent;
-      const auto at = steady_now_ns();
-      for (auto& id : must(client_->submit(std::vector<JobSpec>(size, job)), "submit")) {
-        submitted_at.emplace(std::move(id), at);
-      }
-      sent += size;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  watcher.join();
-  std::vector<std::int64_t> samples;
-  samples.reserve(jobs);
-  for (const auto& [id, at] : submitted_at) {
-    const auto recorded = recorded_at.find(id);
-    if (recorded == recorded_at.end()) throw std::runtime_error("job " + id + " was not recorded");
-    samples.push_back(recorded->second - at);
-  }
-  return samples;
-}
-
 namespace {
 
 // One producer of latency_poisson(): jobs due at Poisson times, each sent when due as a submit of

@@ -61,21 +61,18 @@ class PipelineRun {
   // Submit-to-recorded latency of `jobs` jobs sent one at a time, each after the last is
   // recorded; nanoseconds each.
   std::vector<std::int64_t> latency_one_in_flight(std::uint64_t jobs);
-  // The same for `jobs` jobs submitted at `per_second`, in small batches every millisecond;
-  // each timed from the start of the submit call that carried it.
-  std::vector<std::int64_t> latency_at_rate(std::uint64_t jobs, double per_second);
+  // Where a job's time went (ns; from the programs' wall clocks in ms, so each is +-1 ms): due
+  // to accepted by the ventilator (created_ms), accepted to started by a worker, started to
+  // finished, finished to recorded.
+  struct PoissonStages {
+    std::vector<std::int64_t> accepted, started, finished, recorded;
+  };
   // `jobs` jobs arriving one by one at `per_second` in all, as a Poisson process, from
   // `producers` threads of their own: each sends every job as a submit of its own when it is
   // due, without waiting for the replies to those before (as a web server's many requests do).
   // Each job is timed from the moment it was due to the sink's recorded_ms (its wall clock as
   // it commits, in ms: counted from the middle of that ms), read from the store afterwards.
-  // `offered_per_second` gets the rate the producers kept.
-  // Where that time went, per job (ns; from the programs' wall clocks in ms, so each is +-1 ms):
-  // due to accepted by the ventilator (created_ms), accepted to started by a worker, started to
-  // finished, finished to recorded.
-  struct PoissonStages {
-    std::vector<std::int64_t> accepted, started, finished, recorded;
-  };
+  // `offered_per_second` gets the rate the producers kept; `stages`, when given, each job's.
   std::vector<std::int64_t> latency_poisson(std::uint64_t jobs, double per_second, int producers,
                                             double* offered_per_second,
                                             PoissonStages* stages = nullptr);
