@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 namespace zpipe::sqlite {
 namespace {
@@ -22,6 +23,30 @@ template <std::size_t N>
 std::uint32_t be32(const std::array<unsigned char, N>& bytes, std::size_t at) {
   return (std::uint32_t{bytes[at]} << 24) | (std::uint32_t{bytes[at + 1]} << 16) |
          (std::uint32_t{bytes[at + 2]} << 8) | std::uint32_t{bytes[at + 3]};
+}
+
+// Whether the write-ahead log next to `path` holds every page from `first` to `last` in frames of
+// its current generation (their salts are its header's). A crash in the middle of a checkpoint
+// leaves the file short of its header's page count, with the pages past its end still in the
+// log, which SQLite copies again at the next open: that file is whole.
+bool log_holds_pages(const std::filesystem::path& path, std::uint32_t first, std::uint32_t last) {
+  std::ifstream in(path.string() + "-wal", std::ios::binary);
+  std::array<unsigned char, 32> header{};
+  if (!in.read(reinterpret_cast<char*>(header.data()), header.size())) return false;
+  const std::uint64_t page_size = be32(header, 8);
+  if (page_size < 512) return false;
+  std::set<std::uint32_t> pages;
+  std::array<unsigned char, 24> frame{};
+  for (std::uint64_t at = 32;; at += 24 + page_size) {
+    in.seekg(static_cast<std::streamoff>(at));
+    if (!in.read(reinterpret_cast<char*>(frame.data()), frame.size())) break;
+    if (be32(frame, 8) != be32(header, 16) || be32(frame, 12) != be32(header, 20)) break;
+    pages.insert(be32(frame, 0));
+  }
+  for (auto page = first; page <= last; ++page) {
+    if (!pages.contains(page)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -67,6 +92,10 @@ std::optional<std::string> DatabaseFiles::truncation_of(const std::filesystem::p
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
   if (error || size >= expected) return std::nullopt;
+  // The pages past the end (a partly written last page counts as missing) may be in the log.
+  if (log_holds_pages(path, static_cast<std::uint32_t>(size / page_size) + 1, be32(header, 28))) {
+    return std::nullopt;
+  }
   return path.string() + " is shorter than its header says (" + std::to_string(size) + " of " +
          std::to_string(expected) + " bytes)";
 }

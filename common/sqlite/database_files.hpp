@@ -23,7 +23,8 @@ class DatabaseFiles {
   // Before opening an existing database: why its file cannot be whole, or std::nullopt. An
   // empty file (a database in WAL mode always has its first page written), or one shorter
   // than its header's page count, was truncated: SQLite would open it and read what the log
-  // still holds over zeros, or start afresh, without a word.
+  // still holds over zeros, or start afresh, without a word. Unless the pages it lacks are in
+  // its log: a crash during a checkpoint leaves it so, and SQLite copies them again.
   static std::optional<std::string> truncation_of(const std::filesystem::path& path);
   // Before opening: a write-ahead log (FILE-wal) that ends inside a frame, from a crash during a
   // write, or std::nullopt. Opening drops that tail (nothing in it was committed); this says
