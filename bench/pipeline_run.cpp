@@ -201,6 +201,10 @@ PipelineRun::CpuSeconds PipelineRun::CpuSeconds::operator-(const CpuSeconds& bef
   return CpuSeconds{ventilator - before.ventilator, sink - before.sink, workers - before.workers};
 }
 
+PipelineRun::Allocations PipelineRun::Allocations::operator-(const Allocations& before) const {
+  return Allocations{ventilator - before.ventilator, sink - before.sink, workers - before.workers};
+}
+
 double PipelineRun::throughput(std::uint64_t jobs) {
   const auto allocations_now = [&] {
     return per_program<Allocations>(*pipeline_, [this](int pid) { return allocations_of(pid); });
@@ -219,9 +223,7 @@ double PipelineRun::throughput(std::uint64_t jobs) {
   const auto cpu_after = cpu_now();
   last_cpu_ = cpu_after - cpu_before;
   const auto allocations_after = allocations_now();
-  last_allocations_.ventilator = allocations_after.ventilator - allocations_before.ventilator;
-  last_allocations_.sink = allocations_after.sink - allocations_before.sink;
-  last_allocations_.workers = allocations_after.workers - allocations_before.workers;
+  last_allocations_ = allocations_after - allocations_before;
   return seconds;
 }
 

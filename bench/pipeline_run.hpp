@@ -55,6 +55,7 @@ class PipelineRun {
     std::uint64_t ventilator = 0;
     std::uint64_t sink = 0;
     std::uint64_t workers = 0;  // all of them
+    Allocations operator-(const Allocations& before) const;
   };
   const Allocations& last_allocations() const { return last_allocations_; }
   bool counts_allocations() const { return !malloc_count_dir_.empty(); }

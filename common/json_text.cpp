@@ -199,13 +199,13 @@ class Writer {
 
 std::optional<std::string> direct_json_text(std::string_view msgpack) {
   std::string text;
-  text.reserve(msgpack.size() + msgpack.size() / 4 + 8);
   if (!write_direct_json_text(msgpack, text)) return std::nullopt;
   return text;
 }
 
 bool write_direct_json_text(std::string_view msgpack, std::string& out) {
   out.clear();
+  out.reserve(msgpack.size() + msgpack.size() / 4 + 8);
   Writer writer(msgpack, out);
   return writer.value() && writer.finished();
 }

@@ -96,8 +96,9 @@ nlohmann::json Payload::to_json() const {
 }
 
 std::string Payload::to_json_text() const {
-  if (auto text = direct_json_text(bytes_)) return *std::move(text);
-  return to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text;
+  write_json_text(text);
+  return text;
 }
 
 void Payload::write_json_text(std::string& out) const {

@@ -212,13 +212,7 @@ Result<bool> Statement::step() {
 }
 
 Result<Ok> Statement::run(std::string_view doing) {
-  const int rc = sqlite3_step(stmt_);
-  // The error's words before reset(), which would replace them.
-  auto failure = rc == SQLITE_DONE || rc == SQLITE_ROW ? std::optional<Error>()
-                                                       : std::optional<Error>(error(doing));
-  reset();
-  if (failure) return *failure;
-  return Ok{};
+  return run([doing] { return std::string(doing); });
 }
 
 void Statement::reset() {

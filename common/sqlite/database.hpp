@@ -100,6 +100,7 @@ class Statement {
   template <class Describe>
   requires std::is_invocable_r_v<std::string, Describe> Result<Ok> run(Describe&& describe) {
     const int rc = sqlite3_step(stmt_);
+    // The error's words before reset(), which would replace them.
     auto failure = rc == SQLITE_DONE || rc == SQLITE_ROW ? std::optional<Error>()
                                                          : std::optional<Error>(error(describe()));
     reset();

@@ -25,22 +25,38 @@ std::uint32_t be32(const std::array<unsigned char, N>& bytes, std::size_t at) {
          (std::uint32_t{bytes[at + 2]} << 8) | std::uint32_t{bytes[at + 3]};
 }
 
+// A write-ahead log's 32-byte header, read from the start of `in`, when it has one SQLite would
+// use (a page size of 512 bytes or more, at offset 8).
+struct LogHeader {
+  std::array<unsigned char, 32> bytes{};
+  std::uint64_t page_size = 0;
+};
+std::optional<LogHeader> read_log_header(std::ifstream& in) {
+  LogHeader header;
+  if (!in.read(reinterpret_cast<char*>(header.bytes.data()), header.bytes.size())) {
+    return std::nullopt;
+  }
+  header.page_size = be32(header.bytes, 8);
+  if (header.page_size < 512) return std::nullopt;
+  return header;
+}
+
 // Whether the write-ahead log next to `path` holds every page from `first` to `last` in frames of
 // its current generation (their salts are its header's). A crash in the middle of a checkpoint
 // leaves the file short of its header's page count, with the pages past its end still in the
 // log, which SQLite copies again at the next open: that file is whole.
 bool log_holds_pages(const std::filesystem::path& path, std::uint32_t first, std::uint32_t last) {
   std::ifstream in(path.string() + "-wal", std::ios::binary);
-  std::array<unsigned char, 32> header{};
-  if (!in.read(reinterpret_cast<char*>(header.data()), header.size())) return false;
-  const std::uint64_t page_size = be32(header, 8);
-  if (page_size < 512) return false;
+  const auto header = read_log_header(in);
+  if (!header) return false;
   std::set<std::uint32_t> pages;
   std::array<unsigned char, 24> frame{};
-  for (std::uint64_t at = 32;; at += 24 + page_size) {
+  for (std::uint64_t at = 32;; at += 24 + header->page_size) {
     in.seekg(static_cast<std::streamoff>(at));
     if (!in.read(reinterpret_cast<char*>(frame.data()), frame.size())) break;
-    if (be32(frame, 8) != be32(header, 16) || be32(frame, 12) != be32(header, 20)) break;
+    if (be32(frame, 8) != be32(header->bytes, 16) || be32(frame, 12) != be32(header->bytes, 20)) {
+      break;
+    }
     pages.insert(be32(frame, 0));
   }
   for (auto page = first; page <= last; ++page) {
@@ -61,12 +77,10 @@ std::optional<std::string> DatabaseFiles::torn_log_tail_of(const std::filesystem
            " bytes, inside its header; the log was ignored";
   }
   std::ifstream in(wal, std::ios::binary);
-  std::array<unsigned char, 32> header{};
-  in.read(reinterpret_cast<char*>(header.data()), header.size());
-  const std::uint64_t page_size = be32(header, 8);
-  if (page_size < 512) return std::nullopt;  // not a header SQLite would use either
+  const auto header = read_log_header(in);
+  if (!header) return std::nullopt;  // not a header SQLite would use either
   // A 32-byte header, then frames of a 24-byte header and a page each.
-  const auto torn = (size - 32) % (24 + page_size);
+  const auto torn = (size - 32) % (24 + header->page_size);
   if (torn == 0) return std::nullopt;
   return "its write-ahead log " + wal.string() + " ends in a torn frame (" + std::to_string(torn) +
          " bytes of an unfinished write, dropped); it was recovered up to the last complete "

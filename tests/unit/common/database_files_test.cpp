@@ -29,6 +29,7 @@ std::uint32_t be32(const unsigned char* at) {
 // into `copy` as a crash would leave them (the connection still open: closing would checkpoint).
 // Returns the page size.
 std::uint64_t make_crashed_copy(const fs::path& dir, const fs::path& copy) {
+  std::uint64_t page_size = 0;
   const auto path = dir / "store.db";
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -38,8 +39,15 @@ std::uint64_t make_crashed_copy(const fs::path& dir, const fs::path& copy) {
   for (int i = 0; i < 20; ++i) exec(db, "INSERT INTO t VALUES (randomblob(3000))");
   fs::copy_file(path, copy);
   fs::copy_file(path.string() + "-wal", copy.string() + "-wal");
+  sqlite3_stmt* size = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &size, nullptr), SQLITE_OK);
+  if (sqlite3_step(size) == SQLITE_ROW) {
+    page_size = static_cast<std::uint64_t>(sqlite3_column_int64(size, 0));
+  }
+  sqlite3_finalize(size);
   sqlite3_close(db);
-  return 4096;
+  EXPECT_GE(page_size, 512u);
+  return page_size;
 }
 
 // Writes the log's newest copy of page 1 over the file's: a checkpoint that wrote its first page
@@ -94,7 +102,9 @@ TEST(DatabaseFilesTruncation, AFileShortOfPagesItsLogDoesNotHoldWasTruncated) {
   fs::resize_file(copy, 2 * page_size);
   const auto truncated = DatabaseFiles::truncation_of(copy);
   ASSERT_TRUE(truncated.has_value());
-  EXPECT_NE(truncated->find("is shorter than its header says (8192 of "), std::string::npos)
+  EXPECT_NE(
+      truncated->find("is shorter than its header says (" + std::to_string(2 * page_size) + " of "),
+      std::string::npos)
       << *truncated;
   // Without its log, a short file is truncated whatever it lacks.
   fs::remove(copy.string() + "-wal");
